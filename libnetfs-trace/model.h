@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The model: rebuilds netfs requests, subrequests, ref ledgers, fscache
+ * cookies/volumes and cachefiles objects from a stream of struct nft_event,
+ * and runs the detectors on every transition.  It never prints.
+ *
+ * Memory is bounded by the objects alive at once: a request is released
+ * (after the detectors have seen it) once it is freed and its subrequests
+ * are gone; what remains of it is a tombstone in a bounded table so that a
+ * later event on the dead id is recognised as a use-after-free.
+ */
+#ifndef NFT_MODEL_H
+#define NFT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "findings.h"
+#include "vocab.h"
+
+/* Kernel generations whose flag bits / ref protocol differ. */
+enum nft_gen {
+	NFT_GEN_AUTO = 0,
+	NFT_GEN_6_1,	/* <= 6.9: six netfs events, NEW at r=1 */
+	NFT_GEN_6_12,	/* 6.10 - 6.13: write path, donations, GET WORK */
+	NFT_GEN_6_14,	/* 6.14 - 6.15: stream read collector, work refs */
+	NFT_GEN_7,	/* >= 6.16: IN_PROGRESS owns a ref, NEW at r=2 */
+	NFT_GEN__NR
+};
+
+const char *nft_gen_name(enum nft_gen gen);
+/* "6.1", "6.12", "7.2", "6.16" ... -> generation; AUTO if unparsable. */
+enum nft_gen nft_gen_from_version(const char *version);
+
+/* One get/put/see of an object's ref count, as the kernel printed it. */
+struct nft_ref_entry {
+	uint64_t pos;
+	uint64_t ts_ns;
+	uint16_t cls;		/* enum nft_sym_class of @what */
+	uint16_t what;
+	int8_t op;		/* enum nft_ref_op */
+	int32_t printed;	/* the r=/u= the kernel printed */
+	int32_t expected;	/* what our ledger expected, INT32_MIN if no base */
+};
+
+struct nft_ledger {
+	struct nft_ref_entry *v;
+	uint32_t n, cap;
+	uint32_t dropped;	/* entries not kept (ledger cap reached) */
+	int64_t count;		/* current count, valid when @known */
+	bool known;		/* we have a base (a NEW, or a printed count) */
+	bool born;		/* we saw the object's NEW */
+	int pending;		/* index of an entry awaiting reorder check, -1 */
+};
+
+enum nft_sreq_state {
+	NFT_SREQ_SEEN,		/* first sighting (ADD/PREP/NEW ref) */
+	NFT_SREQ_IN_FLIGHT,	/* submitted / reissued, not terminated */
+	NFT_SREQ_TERMINATED,	/* TERM seen, not yet collected */
+	NFT_SREQ_COLLECTED,	/* consumed / abandoned / cancelled */
+	NFT_SREQ_FREED,
+};
+
+struct nft_subreq {
+	int32_t index;
+	int8_t stream;
+	uint16_t source;	/* enum nft_source, last printed */
+	enum nft_sreq_state state;
+	uint64_t start, len, transferred;
+	int32_t error;
+	uint32_t flags;
+	uint32_t reissues;	/* RETRY / GET RESUBMIT cycles */
+	uint32_t stalled_reissues;	/* reissues in a row with no progress */
+	uint64_t progress_mark;	/* start+transferred at the last reissue */
+	bool need_retry;	/* terminated short/with error, retry pending */
+	bool over_read;		/* already reported */
+	uint64_t done_lo, done_hi;	/* bytes done at the last termination */
+	uint64_t t_first, t_submit, t_term, t_free, t_last;
+	uint64_t pos_first, pos_submit, pos_term, pos_free, pos_last;
+	struct nft_ledger refs;
+};
+
+enum nft_req_state {
+	NFT_REQ_ACTIVE,
+	NFT_REQ_COMPLETED,	/* DONE / WR-DONE / WAKE-IP seen */
+	NFT_REQ_FREED,
+};
+
+struct nft_request {
+	uint32_t id;
+	uint16_t origin;	/* enum nft_origin, 0 until a netfs_rreq line */
+	uint16_t op;		/* READ_TRACE / WRITE_TRACE symbol of netfs_read/write */
+	bool is_write;		/* created by netfs_write, or a write origin */
+	enum nft_req_state state;
+	uint32_t cookie;	/* c= of netfs_read/netfs_write, 0 = no cache */
+	uint32_t object;	/* cachefiles o= joined through the cookie */
+	bool cookie_seen;	/* a netfs_read/netfs_write line said c= */
+	uint64_t ino;
+	uint64_t start, len, i_size;
+	bool range_known;
+	uint32_t flags;		/* last printed f= */
+	uint64_t collected_to;
+	uint64_t t_new, t_done, t_free, t_last;
+	uint64_t pos_new, pos_done, pos_free, pos_last;
+	struct nft_ledger refs;
+
+	struct nft_subreq **sreqs;	/* by debug index; NULL holes */
+	uint32_t nr_sreq_slots;
+	uint32_t nr_sreqs;		/* ever seen */
+	uint32_t nr_alive;		/* seen and not freed */
+	uint32_t retries;
+	uint32_t failures;
+	uint64_t bytes;			/* transferred by server/cache subreqs */
+	bool waiting;			/* WAIT-IP without DONE-IP yet */
+	uint64_t t_wait, pos_wait;
+	bool uncertain;		/* lost events while it was alive */
+	bool reported_stuck, reported_leak;
+	uint32_t reuse;		/* how many earlier objects had this id */
+};
+
+enum nft_fsobj_type {
+	NFT_FSOBJ_COOKIE,
+	NFT_FSOBJ_VOLUME,
+	NFT_FSOBJ_CACHE,
+	NFT_FSOBJ_CF_OBJECT,
+	NFT_FSOBJ__NR
+};
+
+/* An fscache cookie / volume / cache or a cachefiles object. */
+struct nft_fsobj {
+	enum nft_fsobj_type type;
+	uint32_t id;
+	uint32_t link;		/* cookie: its volume; object: its cookie */
+	uint32_t object;	/* cookie: its cachefiles object, if seen */
+	bool freed;		/* count reached 0 on a put */
+	bool relinquished;
+	uint64_t t_first, t_last, pos_first, pos_last;
+	struct nft_ledger refs;
+	bool uncertain;
+};
+
+struct nft_summary {
+	uint64_t lines;		/* filled by the caller (decoder stats) */
+	uint64_t events;	/* netfs/fscache/cachefiles events seen */
+	uint64_t other_events;
+	uint64_t lost_markers;
+	uint64_t lost_events;	/* 0 with markers means "unknown number" */
+	uint64_t ts_first, ts_last;
+	uint64_t requests;
+	uint64_t requests_by_origin[NFT_ORIGIN__NR];
+	uint64_t read_ops[NFT_RD__NR];		/* netfs_read lines by trace */
+	uint64_t write_ops[NFT_WR__NR];		/* netfs_write lines by trace */
+	uint64_t write_iters;
+	uint64_t subreqs;
+	uint64_t subreqs_by_source[NFT_SRC__NR];
+	uint64_t subreq_failed_by_source[NFT_SRC__NR];
+	uint64_t bytes_read;	/* transferred by read subrequests */
+	uint64_t bytes_written;	/* transferred by upload subrequests */
+	uint64_t bytes_cache_read;
+	uint64_t bytes_cache_written;
+	uint64_t retries;
+	uint64_t failures;	/* netfs_failure + cachefiles errors */
+	uint64_t cookies, cache_objects;
+	uint64_t in_flight_at_end;	/* requests */
+	uint64_t reused_ids;
+	uint64_t unknown_symbols;	/* distinct */
+	enum nft_gen gen;
+};
+
+struct nft_unknown {
+	uint8_t cls;
+	char text[48];
+	uint64_t count;
+	uint64_t first_pos;
+};
+
+struct nft_model;
+
+/* Callbacks for incremental users (netfs-top); all optional. */
+struct nft_model_hooks {
+	void (*finding)(void *ctx, const struct nft_finding *f);
+	/* A request is about to be released (freed, or at finish). */
+	void (*request_end)(void *ctx, const struct nft_request *req);
+	/* An unknown symbol was seen for the first time. */
+	void (*unknown)(void *ctx, const struct nft_unknown *u);
+	void *ctx;
+};
+
+struct nft_model_opts {
+	uint64_t stuck_after_ns;	/* 0 = default (5 s) */
+	uint32_t retry_limit;		/* 0 = default (4) */
+	enum nft_gen gen;		/* AUTO = decide from the capture */
+	uint32_t focus_rreq;		/* keep the full history of this id */
+	bool focus;
+	struct nft_model_hooks hooks;
+};
+
+/* Returns NULL with errno=ENOMEM. Free with nft_model_free(). */
+struct nft_model *nft_model_new(const struct nft_model_opts *opts);
+void nft_model_free(struct nft_model *m);
+
+/* Feed one event; usable directly as struct nft_sink.event. Returns 0. */
+int nft_model_event(void *model, const struct nft_event *ev);
+
+/* End of input: run the end-of-stream checks. Call once. */
+void nft_model_finish(struct nft_model *m);
+
+const struct nft_summary *nft_model_summary(const struct nft_model *m);
+struct nft_summary *nft_model_summary_mut(struct nft_model *m);
+
+/* Findings so far, in the order found. The array is owned by the model. */
+const struct nft_finding *nft_model_findings(const struct nft_model *m,
+					     size_t *n);
+
+/* Unknown symbols so far. Owned by the model. */
+const struct nft_unknown *nft_model_unknowns(const struct nft_model *m,
+					     size_t *n);
+
+/* Visit live requests (oldest first). Stop when @fn returns non-zero. */
+int nft_model_for_each_request(const struct nft_model *m,
+			       int (*fn)(void *ctx,
+					 const struct nft_request *req),
+			       void *ctx);
+
+/* A live request by id, or NULL. */
+const struct nft_request *nft_model_request(const struct nft_model *m,
+					    uint32_t id);
+
+/* A live fscache/cachefiles object, or NULL. */
+const struct nft_fsobj *nft_model_fsobj(const struct nft_model *m,
+					enum nft_fsobj_type type, uint32_t id);
+
+/*
+ * The focused request (opts.focus_rreq): its last incarnation, kept after
+ * release, with every raw line that mentioned it.  NULL if never seen.
+ */
+struct nft_history_line {
+	uint64_t pos;
+	uint64_t ts_ns;
+	char *text;
+};
+const struct nft_request *nft_model_focus(const struct nft_model *m);
+const struct nft_history_line *nft_model_focus_lines(const struct nft_model *m,
+						     size_t *n);
+
+/* Decode request flags @f for generation @gen into "IN_PROGRESS|...". */
+size_t nft_rreq_flags_str(enum nft_gen gen, uint32_t f, char *buf, size_t sz);
+size_t nft_sreq_flags_str(enum nft_gen gen, uint32_t f, char *buf, size_t sz);
+
+#endif /* NFT_MODEL_H */
