@@ -56,11 +56,11 @@ struct nft_ledger {
 };
 
 enum nft_sreq_state {
-	NFT_SREQ_SEEN,		/* first sighting (ADD/PREP/NEW ref) */
-	NFT_SREQ_IN_FLIGHT,	/* submitted / reissued, not terminated */
-	NFT_SREQ_TERMINATED,	/* TERM seen, not yet collected */
-	NFT_SREQ_COLLECTED,	/* consumed / abandoned / cancelled */
-	NFT_SREQ_FREED,
+	NFT_SS_SEEN,		/* first sighting (ADD/PREP/NEW ref) */
+	NFT_SS_IN_FLIGHT,	/* submitted / reissued, not terminated */
+	NFT_SS_TERMINATED,	/* TERM seen, not yet collected */
+	NFT_SS_COLLECTED,	/* consumed / abandoned / cancelled */
+	NFT_SS_FREED,
 };
 
 struct nft_subreq {
@@ -76,6 +76,8 @@ struct nft_subreq {
 	uint64_t progress_mark;	/* start+transferred at the last reissue */
 	bool need_retry;	/* terminated short/with error, retry pending */
 	bool over_read;		/* already reported */
+	bool reported_uaf;
+	uint32_t fail_idx;	/* its failure finding + 1, 0 = none */
 	uint64_t done_lo, done_hi;	/* bytes done at the last termination */
 	uint64_t t_first, t_submit, t_term, t_free, t_last;
 	uint64_t pos_first, pos_submit, pos_term, pos_free, pos_last;
@@ -116,7 +118,10 @@ struct nft_request {
 	bool waiting;			/* WAIT-IP without DONE-IP yet */
 	uint64_t t_wait, pos_wait;
 	bool uncertain;		/* lost events while it was alive */
-	bool reported_stuck, reported_leak;
+	bool reported_stuck, reported_leak, reported_uaf;
+	bool bad_context;	/* collection seen in hardirq context */
+	bool over_read_reported;
+	uint32_t fail_idx;	/* its failure finding + 1, 0 = none */
 	uint32_t reuse;		/* how many earlier objects had this id */
 };
 

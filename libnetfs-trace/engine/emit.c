@@ -1,0 +1,761 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Output: every trace point goes to the sink as a struct nft_event and/or
+ * to a tracefs "trace" text file, spelled exactly as the chosen kernel
+ * prints it (padded __print_symbolic strings, its flag bit numbers, its
+ * field layout).  Formatting is hand-rolled because printf is the
+ * bottleneck at millions of lines per second.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct profile {
+	unsigned int rbit[10], sbit[6];
+	const char *const *origin, *const *rd, *const *wr, *const *rreq;
+	const char *const *sreq, *const *rref, *const *sref;
+};
+
+#define S_ORIGIN(e, s) [NFT_ORIGIN_##e] = s,
+
+static const char *const origin_612[NFT_ORIGIN__NR] = {
+	[NFT_ORIGIN_RA] = "RA", [NFT_ORIGIN_RP] = "RP", [NFT_ORIGIN_RG] = "RG",
+	[NFT_ORIGIN_RW] = "RW", [NFT_ORIGIN_DR] = "DR", [NFT_ORIGIN_WB] = "WB",
+	[NFT_ORIGIN_WT] = "WT", [NFT_ORIGIN_UW] = "UW", [NFT_ORIGIN_DW] = "DW",
+	[NFT_ORIGIN_C2C] = "2C",
+};
+
+static const char *const origin_72[NFT_ORIGIN__NR] = {
+	NFT_ORIGINS(S_ORIGIN)
+};
+
+static const char *const rd_612[NFT_RD__NR] = {
+	[NFT_RD_DIO_READ] = "DIO-READ ", [NFT_RD_READAHEAD] = "READAHEAD",
+	[NFT_RD_READPAGE] = "READPAGE ", [NFT_RD_WRITE_BEGIN] = "WRITEBEGN",
+};
+
+static const char *const rd_72[NFT_RD__NR] = {
+	[NFT_RD_DIO_READ] = "DIO-READ ", [NFT_RD_READAHEAD] = "READAHEAD",
+	[NFT_RD_READPAGE] = "READPAGE ", [NFT_RD_WRITE_BEGIN] = "WRITEBEGN",
+	[NFT_RD_READ_SINGLE] = "READ-SNGL",
+};
+
+static const char *const wr_all[NFT_WR__NR] = {
+	[NFT_WR_COPY_TO_CACHE] = "COPY2CACH", [NFT_WR_DIO_WRITE] = "DIO-WRITE",
+	[NFT_WR_UNBUFFERED_WRITE] = "UNB-WRITE", [NFT_WR_WRITEBACK] = "WRITEBACK",
+	[NFT_WR_WRITETHROUGH] = "WRITETHRU",
+};
+
+static const char *const rreq_612[NFT_RREQ__NR] = {
+	[NFT_RREQ_ASSESS] = "ASSESS ", [NFT_RREQ_COLLECT] = "COLLECT",
+	[NFT_RREQ_DONE] = "DONE   ", [NFT_RREQ_FREE] = "FREE   ",
+	[NFT_RREQ_RESUBMIT] = "RESUBMT", [NFT_RREQ_SET_PAUSE] = "PAUSE  ",
+	[NFT_RREQ_WAIT_IP] = "WAIT-IP", [NFT_RREQ_WAIT_PAUSE] = "WT-PAUS",
+	[NFT_RREQ_WAKE_IP] = "WAKE-IP", [NFT_RREQ_UNPAUSE] = "UNPAUSE",
+	[NFT_RREQ_WRITE_DONE] = "WR-DONE",
+};
+
+static const char *const rreq_72[NFT_RREQ__NR] = {
+	[NFT_RREQ_ASSESS] = "ASSESS ", [NFT_RREQ_COLLECT] = "COLLECT",
+	[NFT_RREQ_COMPLETE] = "COMPLET", [NFT_RREQ_DONE] = "DONE   ",
+	[NFT_RREQ_FREE] = "FREE   ", [NFT_RREQ_INTR] = "INTR   ",
+	[NFT_RREQ_KI_COMPLETE] = "KI-CMPL", [NFT_RREQ_RA_PUT] = "RA-PUT ",
+	[NFT_RREQ_RESUBMIT] = "RESUBMT", [NFT_RREQ_SET_ABANDON] = "S-ABNDN",
+	[NFT_RREQ_SET_PAUSE] = "PAUSE  ", [NFT_RREQ_UNPAUSE] = "UNPAUSE",
+	[NFT_RREQ_WAIT_IP] = "WAIT-IP", [NFT_RREQ_WAIT_QUIESCE] = "WAIT-QUIESCE",
+	[NFT_RREQ_WAITED_IP] = "DONE-IP",
+	[NFT_RREQ_WAITED_QUIESCE] = "DONE-QUIESCE",
+	[NFT_RREQ_WAKE_IP] = "WAKE-IP", [NFT_RREQ_WAKE_QUEUE] = "WAKE-Q ",
+	[NFT_RREQ_WRITE_DONE] = "WR-DONE",
+};
+
+static const char *const sreq_612[NFT_SREQ__NR] = {
+	[NFT_SREQ_ADDED] = "ADD  ", [NFT_SREQ_CLEAR] = "CLEAR",
+	[NFT_SREQ_DISCARD] = "DSCRD", [NFT_SREQ_FAIL] = "FAIL ",
+	[NFT_SREQ_FREE] = "FREE ", [NFT_SREQ_HIT_EOF] = "EOF  ",
+	[NFT_SREQ_IO_PROGRESS] = "IO   ", [NFT_SREQ_LIMITED] = "LIMIT",
+	[NFT_SREQ_PREPARE] = "PREP ", [NFT_SREQ_PREP_FAILED] = "PRPFL",
+	[NFT_SREQ_REPREP_FAILED] = "REPFL", [NFT_SREQ_RETRY] = "RETRY",
+	[NFT_SREQ_SHORT] = "SHORT", [NFT_SREQ_SPLIT] = "SPLIT",
+	[NFT_SREQ_SUBMIT] = "SUBMT", [NFT_SREQ_TERMINATED] = "TERM ",
+};
+
+static const char *const sreq_72[NFT_SREQ__NR] = {
+	[NFT_SREQ_ABANDONED] = "ABNDN", [NFT_SREQ_ADDED] = "ADD  ",
+	[NFT_SREQ_CANCEL] = "CANCL", [NFT_SREQ_CLEAR] = "CLEAR",
+	[NFT_SREQ_CONSUMED] = "CONSM", [NFT_SREQ_DISCARD] = "DSCRD",
+	[NFT_SREQ_FAIL] = "FAIL ", [NFT_SREQ_FREE] = "FREE ",
+	[NFT_SREQ_HIT_EOF] = "EOF  ", [NFT_SREQ_IO_PROGRESS] = "I-OK ",
+	[NFT_SREQ_IO_RETRY_NEEDED] = "I-RTR", [NFT_SREQ_LIMITED] = "LIMIT",
+	[NFT_SREQ_NEED_CLEAR] = "N-CLR", [NFT_SREQ_PARTIAL_READ] = "PARTR",
+	[NFT_SREQ_NEED_RETRY] = "ND-RT", [NFT_SREQ_PREPARE] = "PREP ",
+	[NFT_SREQ_PREP_FAILED] = "PRPFL", [NFT_SREQ_REPREP_FAILED] = "REPFL",
+	[NFT_SREQ_RETRY] = "RETRY", [NFT_SREQ_SHORT] = "SHORT",
+	[NFT_SREQ_SPLIT] = "SPLIT", [NFT_SREQ_SUBMIT] = "SUBMT",
+	[NFT_SREQ_SUPERFLUOUS] = "SPRFL", [NFT_SREQ_TERMINATED] = "TERM ",
+	[NFT_SREQ_WAIT_FOR] = "_WAIT",
+};
+
+static const char *const rref_612[NFT_RREF__NR] = {
+	[NFT_RREF_GET_SUBREQ] = "GET SUBREQ ", [NFT_RREF_GET_WORK] = "GET WORK   ",
+	[NFT_RREF_PUT_COMPLETE] = "PUT COMPLT ",
+	[NFT_RREF_PUT_FAILED] = "PUT FAILED ",
+	[NFT_RREF_PUT_RETURN] = "PUT RETURN ",
+	[NFT_RREF_PUT_SUBREQ] = "PUT SUBREQ ", [NFT_RREF_PUT_WORK] = "PUT WORK   ",
+	[NFT_RREF_PUT_WORK_COMPLETE] = "PUT WORK CP",
+	[NFT_RREF_PUT_WORK_NQ] = "PUT WORK NQ", [NFT_RREF_SEE_WORK] = "SEE WORK   ",
+	[NFT_RREF_NEW] = "NEW        ",
+};
+
+static const char *const rref_72[NFT_RREF__NR] = {
+	[NFT_RREF_GET_SUBREQ] = "GET SUBREQ ",
+	[NFT_RREF_PUT_COMPLETE] = "PUT COMPLT ",
+	[NFT_RREF_PUT_FAILED] = "PUT FAILED ",
+	[NFT_RREF_PUT_RETURN] = "PUT RETURN ",
+	[NFT_RREF_PUT_SUBREQ] = "PUT SUBREQ ",
+	[NFT_RREF_PUT_WORK_IP] = "PUT WORK IP ",
+	[NFT_RREF_SEE_WORK] = "SEE WORK   ",
+	[NFT_RREF_SEE_WORK_COMPLETE] = "SEE WORK CP",
+	[NFT_RREF_NEW] = "NEW        ",
+};
+
+static const char *const sref_612[NFT_SREF__NR] = {
+	[NFT_SREF_GET_RESUBMIT] = "GET RESUBMIT", [NFT_SREF_NEW] = "NEW        ",
+	[NFT_SREF_PUT_CANCEL] = "PUT CANCEL ", [NFT_SREF_PUT_CLEAR] = "PUT CLEAR  ",
+	[NFT_SREF_PUT_CONSUMED] = "PUT CONSUME", [NFT_SREF_PUT_DONE] = "PUT DONE   ",
+	[NFT_SREF_PUT_FAILED] = "PUT FAILED ",
+	[NFT_SREF_PUT_TERMINATED] = "PUT TERM   ",
+};
+
+static const char *const sref_72[NFT_SREF__NR] = {
+	[NFT_SREF_GET_RESUBMIT] = "GET RESUBMT", [NFT_SREF_NEW] = "NEW        ",
+	[NFT_SREF_PUT_ABANDON] = "PUT ABANDON",
+	[NFT_SREF_PUT_CANCEL] = "PUT CANCEL ", [NFT_SREF_PUT_CLEAR] = "PUT CLEAR  ",
+	[NFT_SREF_PUT_CONSUMED] = "PUT CONSUME", [NFT_SREF_PUT_DONE] = "PUT DONE   ",
+	[NFT_SREF_PUT_FAILED] = "PUT FAILED ",
+	[NFT_SREF_PUT_TERMINATED] = "PUT TERM   ",
+	[NFT_SREF_SEE_FAILED] = "SEE FAILED ",
+};
+
+/* Bit numbers: 6.12 from its captures (IN_PROGRESS 5, ALL_QUEUED 13...). */
+static const struct profile prof_612 = {
+	.rbit = { 0x20, 0x2000, 0x800, 0x10, 0x4000, 0, 0x4, 0x100, 0x1000, 0 },
+	.sbit = { 0x2, 0, 0x100, 0x200, 0x800, 0x80 },
+	.origin = origin_612, .rd = rd_612, .wr = wr_all, .rreq = rreq_612,
+	.sreq = sreq_612, .rref = rref_612, .sref = sref_612,
+};
+
+/* 6.16+ renumbering, as the 7.2 captures print it (f=20103, f=112). */
+static const struct profile prof_72 = {
+	.rbit = { 0x1, 0x2, 0x4, 0x8, 0x10, 0x100, 0x200, 0x800, 0x1000, 0x20000 },
+	.sbit = { 0x2, 0x10, 0x100, 0x200, 0x400, 0x80 },
+	.origin = origin_72, .rd = rd_72, .wr = wr_all, .rreq = rreq_72,
+	.sreq = sreq_72, .rref = rref_72, .sref = sref_72,
+};
+
+const struct profile *profile_get(enum nft_engine_dialect d)
+{
+	return d == NFT_ENGINE_6_12 ? &prof_612 : &prof_72;
+}
+
+static unsigned int map_bits(const unsigned int *bits, int n, unsigned int f)
+{
+	unsigned int v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (f & (1u << i))
+			v |= bits[i];
+	return v;
+}
+
+static unsigned int rflags(struct nft_engine *e, const struct req *r)
+{
+	unsigned int f = r->flags;
+
+	/* 6.12 reads never show ALL_QUEUED: the read side had no such flag. */
+	if (!e->v72 && !r->write)
+		f &= ~RF_ALL_QUEUED;
+	return map_bits(e->prof->rbit, 10, f);
+}
+
+static unsigned int sflags(struct nft_engine *e, const struct sreq *s)
+{
+	unsigned int f = s->flags;
+
+	if (!e->v72 && !s->req->write)
+		f &= ~SF_IN_PROGRESS;
+	return map_bits(e->prof->sbit, 6, f);
+}
+
+/* ---- the output buffer ---- */
+
+static void ob_reserve(struct out_buf *b, size_t n)
+{
+	if (b->len + n <= b->cap)
+		return;
+	b->cap = (b->len + n) * 2;
+	b->p = realloc(b->p, b->cap);
+	if (!b->p)
+		abort();
+}
+
+static void ob_mem(struct out_buf *b, const char *s, size_t n)
+{
+	ob_reserve(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void ob_str(struct out_buf *b, const char *s)
+{
+	ob_mem(b, s, strlen(s));
+}
+
+static void ob_hex(struct out_buf *b, uint64_t v, int width)
+{
+	char t[20];
+	int n = 0;
+
+	do {
+		t[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n < width)
+		t[n++] = '0';
+	ob_reserve(b, n);
+	while (n)
+		b->p[b->len++] = t[--n];
+}
+
+static void ob_dec(struct out_buf *b, int64_t sv, int width, char pad)
+{
+	char t[24];
+	int n = 0;
+	bool neg = sv < 0;
+	uint64_t v = neg ? -(uint64_t)sv : (uint64_t)sv;
+
+	do {
+		t[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	if (neg)
+		t[n++] = '-';
+	while (n < width)
+		t[n++] = pad;
+	ob_reserve(b, n);
+	while (n)
+		b->p[b->len++] = t[--n];
+}
+
+int out_flush(struct nft_engine *e)
+{
+	if (e->o.text && e->out.len &&
+	    fwrite(e->out.p, 1, e->out.len, e->o.text) != e->out.len) {
+		e->error = errno ? errno : EIO;
+		e->stop = -1;
+	}
+	e->out.len = 0;
+	return e->stop < 0 ? -1 : 0;
+}
+
+void out_header(struct nft_engine *e)
+{
+	static const char hdr[] =
+		"#                                _-----=> irqs-off/BH-disabled\n"
+		"#                               / _----=> need-resched\n"
+		"#                              | / _---=> hardirq/softirq\n"
+		"#                              || / _--=> preempt-depth\n"
+		"#                              ||| / _-=> migrate-disable\n"
+		"#                              |||| /     delay\n"
+		"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+		"#              | |         |   |||||     |         |\n";
+
+	if (!e->o.text)
+		return;
+	/* The real counts are unknown until the end: a run is not a ring. */
+	fputs("# tracer: nop\n#\n# entries-in-buffer/entries-written: 0/0   #P:2\n#\n",
+	      e->o.text);
+	fputs(hdr, e->o.text);
+}
+
+/* Start an event: the common fields and the text line prefix. */
+static size_t begin(struct nft_engine *e, enum nft_event_kind kind)
+{
+	struct nft_event *ev = &e->ev;
+	struct out_buf *b = &e->out;
+	size_t cl, start;
+
+	nft_event_init(ev);
+	ev->kind = kind;
+	ev->ts_ns = e->now;
+	ev->pid = e->cur.pid;
+	ev->cpu = e->cur.cpu;
+	ev->comm = e->cur.comm;
+	ev->name = nft_event_kind_name(kind);
+	memcpy(ev->irqs, e->cur.irqs, 6);
+	ev->have = NFT_HAVE_TS | NFT_HAVE_CPU | NFT_HAVE_PID;
+	if (!e->o.text)
+		return 0;
+	if (b->len > 1 << 16)
+		out_flush(e);
+	start = b->len;
+	cl = strlen(e->cur.comm);
+	ob_reserve(b, 64);
+	while (cl++ < 16)
+		b->p[b->len++] = ' ';
+	ob_str(b, e->cur.comm);
+	ob_mem(b, "-", 1);
+	ob_dec(b, e->cur.pid, 0, ' ');
+	cl = e->cur.pid < 10 ? 1 : e->cur.pid < 100 ? 2 : e->cur.pid < 1000 ? 3 :
+	     e->cur.pid < 10000 ? 4 : 5;
+	while (cl++ < 7)
+		ob_mem(b, " ", 1);
+	ob_mem(b, " [", 2);
+	ob_dec(b, e->cur.cpu, 3, '0');
+	ob_mem(b, "] ", 2);
+	ob_str(b, e->cur.irqs);
+	ob_mem(b, " ", 1);
+	ob_dec(b, e->now / 1000000000ull, 5, ' ');
+	ob_mem(b, ".", 1);
+	ob_dec(b, e->now / 1000 % 1000000, 6, '0');
+	ob_mem(b, ": ", 2);
+	ob_str(b, ev->name);
+	ob_mem(b, ": ", 2);
+	return start;
+}
+
+static void end(struct nft_engine *e, size_t line_start)
+{
+	struct nft_event *ev = &e->ev;
+
+	e->st.events++;
+	if (e->o.text) {
+		ob_mem(&e->out, "\n", 1);
+		ev->raw = e->out.p + line_start;
+		ev->raw_len = e->out.len - line_start - 1;
+	}
+	ev->pos = e->st.events;
+	if (e->o.sink && !e->stop) {
+		int rc = e->o.sink->event(e->o.sink->ctx, ev);
+
+		if (rc)
+			e->stop = rc;
+	}
+	if (e->o.max_events && e->st.events >= e->o.max_events && !e->stop)
+		e->stop = 1;
+}
+
+#define BEGIN(e, k) size_t line_start = begin(e, k)
+
+static void ob_rid(struct out_buf *b, uint32_t id)
+{
+	ob_mem(b, "R=", 2);
+	ob_hex(b, id, 8);
+}
+
+static const char *sym(const char *const *tab, int v, int cls)
+{
+	return tab[v] ? tab[v] : nft_sym_name(cls, v);
+}
+
+void em_rref(struct nft_engine *e, struct req *r, int what)
+{
+	BEGIN(e, NFT_EV_NETFS_RREQ_REF);
+	e->ev.rreq = r->id;
+	e->ev.what = what;
+	e->ev.ref = r->ref;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_REF;
+	if (e->o.text) {
+		ob_rid(&e->out, r->id);
+		ob_mem(&e->out, " ", 1);
+		ob_str(&e->out, sym(e->prof->rref, what, NFT_SYMC_RREQ_REF));
+		ob_mem(&e->out, " r=", 3);
+		ob_dec(&e->out, (uint32_t)r->ref, 0, ' ');
+	}
+	end(e, line_start);
+}
+
+void em_sref(struct nft_engine *e, struct sreq *s, int what)
+{
+	BEGIN(e, NFT_EV_NETFS_SREQ_REF);
+	e->ev.rreq = s->req->id;
+	e->ev.index = s->index;
+	e->ev.what = what;
+	e->ev.ref = s->ref;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_INDEX | NFT_HAVE_REF;
+	if (e->o.text) {
+		ob_rid(&e->out, s->req->id);
+		ob_mem(&e->out, "[", 1);
+		ob_hex(&e->out, s->index, 0);
+		ob_mem(&e->out, "] ", 2);
+		ob_str(&e->out, sym(e->prof->sref, what, NFT_SYMC_SREQ_REF));
+		ob_mem(&e->out, " r=", 3);
+		ob_dec(&e->out, (uint32_t)s->ref, 0, ' ');
+	}
+	end(e, line_start);
+}
+
+void em_rreq(struct nft_engine *e, struct req *r, int what)
+{
+	BEGIN(e, NFT_EV_NETFS_RREQ);
+	e->ev.rreq = r->id;
+	e->ev.origin = r->origin;
+	e->ev.what = what;
+	e->ev.flags = rflags(e, r);
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_FLAGS;
+	if (e->o.text) {
+		ob_rid(&e->out, r->id);
+		ob_mem(&e->out, " ", 1);
+		ob_str(&e->out, sym(e->prof->origin, r->origin, NFT_SYMC_ORIGIN));
+		ob_mem(&e->out, " ", 1);
+		ob_str(&e->out, sym(e->prof->rreq, what, NFT_SYMC_RREQ_TRACE));
+		ob_mem(&e->out, " f=", 3);
+		ob_hex(&e->out, e->ev.flags, 2);
+	}
+	end(e, line_start);
+}
+
+static void sreq_body(struct nft_engine *e, const struct sreq *s)
+{
+	struct out_buf *b = &e->out;
+
+	ob_mem(b, " s=", 3);
+	ob_hex(b, s->start, 0);
+	ob_mem(b, " ", 1);
+	ob_hex(b, s->transferred, 0);
+	ob_mem(b, "/", 1);
+	ob_hex(b, s->len, 0);
+}
+
+void em_sreq(struct nft_engine *e, struct sreq *s, int what)
+{
+	BEGIN(e, NFT_EV_NETFS_SREQ);
+	e->ev.rreq = s->req->id;
+	e->ev.index = s->index;
+	e->ev.source = s->source;
+	e->ev.what = what;
+	e->ev.flags = sflags(e, s);
+	e->ev.start = s->start;
+	e->ev.transferred = s->transferred;
+	e->ev.len = s->len;
+	e->ev.error = s->error;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_INDEX | NFT_HAVE_FLAGS |
+		      NFT_HAVE_START | NFT_HAVE_LEN | NFT_HAVE_TRANSFERRED |
+		      NFT_HAVE_ERROR;
+	if (e->v72) {
+		e->ev.slot = s->slot;
+		e->ev.have |= NFT_HAVE_SLOT;
+	}
+	if (e->o.text) {
+		ob_rid(&e->out, s->req->id);
+		ob_mem(&e->out, "[", 1);
+		ob_hex(&e->out, s->index, 0);
+		ob_mem(&e->out, "] ", 2);
+		ob_str(&e->out, nft_sym_name(NFT_SYMC_SOURCE, s->source));
+		ob_mem(&e->out, " ", 1);
+		ob_str(&e->out, sym(e->prof->sreq, what, NFT_SYMC_SREQ_TRACE));
+		ob_mem(&e->out, " f=", 3);
+		ob_hex(&e->out, e->ev.flags, e->v72 ? 3 : 2);
+		sreq_body(e, s);
+		if (e->v72) {
+			ob_mem(&e->out, " s=", 3);
+			ob_dec(&e->out, s->slot, 0, ' ');
+		}
+		ob_mem(&e->out, " e=", 3);
+		ob_dec(&e->out, s->error, 0, ' ');
+	}
+	end(e, line_start);
+}
+
+void em_failure(struct nft_engine *e, struct req *r, struct sreq *s, int what)
+{
+	BEGIN(e, NFT_EV_NETFS_FAILURE);
+	e->ev.rreq = r->id;
+	e->ev.index = s ? s->index : -1;
+	e->ev.source = s ? s->source : NFT_SRC_UNKNOWN_SOURCE;
+	e->ev.flags = s ? sflags(e, s) : 0;
+	e->ev.start = s ? s->start : r->start;
+	e->ev.transferred = s ? s->transferred : r->transferred;
+	e->ev.len = s ? s->len : r->len;
+	e->ev.what = what;
+	e->ev.error = s ? s->error : r->error;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_FLAGS | NFT_HAVE_START |
+		      NFT_HAVE_LEN | NFT_HAVE_TRANSFERRED | NFT_HAVE_ERROR;
+	if (s)
+		e->ev.have |= NFT_HAVE_INDEX;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_rid(b, r->id);
+		ob_mem(b, "[", 1);
+		if (s)
+			ob_hex(b, s->index, 0);
+		else
+			ob_hex(b, 0xffffffffu, 0);
+		ob_mem(b, "] ", 2);
+		ob_str(b, nft_sym_name(NFT_SYMC_SOURCE, e->ev.source));
+		ob_mem(b, " f=", 3);
+		ob_hex(b, e->ev.flags, 2);
+		ob_mem(b, " s=", 3);
+		ob_hex(b, e->ev.start, 0);
+		ob_mem(b, " ", 1);
+		ob_hex(b, e->ev.transferred, 0);
+		ob_mem(b, "/", 1);
+		ob_hex(b, e->ev.len, 0);
+		ob_mem(b, " ", 1);
+		ob_str(b, nft_sym_name(NFT_SYMC_FAILURE, what));
+		ob_mem(b, " e=", 3);
+		ob_dec(b, e->ev.error, 0, ' ');
+	}
+	end(e, line_start);
+}
+
+static void rw_common(struct nft_engine *e, struct req *r, int what)
+{
+	e->ev.rreq = r->id;
+	e->ev.what = what;
+	e->ev.cookie = 0;
+	e->ev.ino = e->sc->ino;
+	e->ev.start = r->start;
+	e->ev.len = r->len;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_COOKIE | NFT_HAVE_INO |
+		      NFT_HAVE_START | NFT_HAVE_LEN;
+}
+
+void em_read(struct nft_engine *e, struct req *r, int what)
+{
+	BEGIN(e, NFT_EV_NETFS_READ);
+	rw_common(e, r, what);
+	e->ev.i_size = r->i_size;
+	e->ev.have |= NFT_HAVE_ISIZE;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_rid(b, r->id);
+		ob_mem(b, " ", 1);
+		ob_str(b, sym(e->prof->rd, what, NFT_SYMC_READ_TRACE));
+		ob_mem(b, " c=00000000 ni=", 15);
+		ob_hex(b, e->sc->ino, 0);
+		ob_mem(b, " s=", 3);
+		ob_hex(b, r->start, 0);
+		ob_mem(b, " l=", 3);
+		ob_hex(b, r->len, 0);
+		ob_mem(b, " sz=", 4);
+		ob_hex(b, r->i_size, 0);
+	}
+	end(e, line_start);
+}
+
+void em_write(struct nft_engine *e, struct req *r, int what)
+{
+	BEGIN(e, NFT_EV_NETFS_WRITE);
+	rw_common(e, r, what);
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_rid(b, r->id);
+		ob_mem(b, " ", 1);
+		ob_str(b, sym(e->prof->wr, what, NFT_SYMC_WRITE_TRACE));
+		ob_mem(b, " c=00000000 i=", 14);
+		ob_hex(b, e->sc->ino, 0);
+		ob_mem(b, " by=", 4);
+		ob_hex(b, r->start, 0);
+		ob_mem(b, "-", 1);
+		/* len is 0 while writeback has not sized the request yet. */
+		ob_hex(b, r->start + r->len - 1, 0);
+	}
+	end(e, line_start);
+}
+
+void em_write_iter(struct nft_engine *e, struct req *r)
+{
+	BEGIN(e, NFT_EV_NETFS_WRITE_ITER);
+	e->ev.ino = e->sc->ino;
+	e->ev.start = r->start;
+	e->ev.len = r->len;
+	e->ev.flags = 0x20000;
+	e->ev.have |= NFT_HAVE_INO | NFT_HAVE_START | NFT_HAVE_LEN | NFT_HAVE_FLAGS;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_str(b, "WRITE-ITER i=");
+		ob_hex(b, e->sc->ino, 0);
+		ob_mem(b, " s=", 3);
+		ob_hex(b, r->start, 0);
+		ob_mem(b, " l=", 3);
+		ob_hex(b, r->len, 0);
+		ob_str(b, " f=20000");
+	}
+	end(e, line_start);
+}
+
+void em_folio(struct nft_engine *e, uint64_t index, int what)
+{
+	BEGIN(e, NFT_EV_NETFS_FOLIO);
+	e->ev.ino = e->sc->ino;
+	e->ev.first = index;
+	e->ev.last = index;
+	e->ev.what = what;
+	e->ev.have |= NFT_HAVE_INO;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_mem(b, "i=", 2);
+		ob_hex(b, e->sc->ino, 5);
+		ob_mem(b, " ix=", 4);
+		ob_hex(b, index, 5);
+		ob_mem(b, "-", 1);
+		ob_hex(b, index, 5);
+		ob_mem(b, " ", 1);
+		ob_str(b, nft_sym_name(NFT_SYMC_FOLIO, what));
+	}
+	end(e, line_start);
+}
+
+void em_collect(struct nft_engine *e, struct req *r)
+{
+	BEGIN(e, NFT_EV_NETFS_COLLECT);
+	e->ev.rreq = r->id;
+	e->ev.start = r->start;
+	e->ev.end = r->start + r->len;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_START;
+	if (e->o.text) {
+		ob_rid(&e->out, r->id);
+		ob_mem(&e->out, " s=", 3);
+		ob_hex(&e->out, r->start, 0);
+		ob_mem(&e->out, "-", 1);
+		ob_hex(&e->out, r->start + r->len, 0);
+	}
+	end(e, line_start);
+}
+
+void em_collect_sreq(struct nft_engine *e, struct sreq *s)
+{
+	BEGIN(e, NFT_EV_NETFS_COLLECT_SREQ);
+	e->ev.rreq = s->req->id;
+	e->ev.stream = s->stream;
+	e->ev.index = s->index;
+	e->ev.start = s->start;
+	e->ev.transferred = s->transferred;
+	e->ev.len = s->len;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_STREAM | NFT_HAVE_INDEX |
+		      NFT_HAVE_START | NFT_HAVE_LEN | NFT_HAVE_TRANSFERRED;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_rid(b, s->req->id);
+		ob_mem(b, "[", 1);
+		ob_dec(b, s->stream, 0, ' ');
+		ob_mem(b, ":", 1);
+		ob_hex(b, s->index, 2);
+		ob_mem(b, "] s=", 4);
+		ob_hex(b, s->start, 0);
+		ob_mem(b, " t=", 3);
+		ob_hex(b, (uint32_t)s->transferred, 0);
+		ob_mem(b, "/", 1);
+		ob_hex(b, (uint32_t)s->len, 0);
+	}
+	end(e, line_start);
+}
+
+void em_collect_stream(struct nft_engine *e, struct req *r, int stream)
+{
+	const struct stream *st = &r->streams[stream];
+	uint64_t front = st->head ? st->head->start : 0xffffffffull;
+
+	BEGIN(e, NFT_EV_NETFS_COLLECT_STREAM);
+	e->ev.rreq = r->id;
+	e->ev.stream = stream;
+	e->ev.collected_to = st->collected_to;
+	e->ev.front = e->v72 ? st->issued_to : front;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_STREAM;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_rid(b, r->id);
+		ob_mem(b, "[", 1);
+		ob_hex(b, stream, 0);
+		ob_mem(b, ":] cto=", 7);
+		ob_hex(b, st->collected_to, 0);
+		ob_str(b, e->v72 ? " ito=" : " frn=");
+		ob_hex(b, e->ev.front, 0);
+	}
+	end(e, line_start);
+}
+
+void em_collect_state(struct nft_engine *e, struct req *r, unsigned int notes)
+{
+	BEGIN(e, NFT_EV_NETFS_COLLECT_STATE);
+	e->ev.rreq = r->id;
+	e->ev.collected_to = r->collected_to;
+	e->ev.cleaned_to = r->cleaned_to;
+	e->ev.notes = notes;
+	e->ev.have |= NFT_HAVE_RREQ;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_rid(b, r->id);
+		ob_mem(b, " col=", 5);
+		ob_hex(b, r->collected_to, 0);
+		ob_mem(b, " cln=", 5);
+		ob_hex(b, r->cleaned_to, 0);
+		ob_mem(b, " n=", 3);
+		ob_hex(b, notes, 0);
+	}
+	end(e, line_start);
+}
+
+void em_collect_gap(struct nft_engine *e, struct req *r, int stream,
+		    uint64_t from, uint64_t to, char type)
+{
+	BEGIN(e, NFT_EV_NETFS_COLLECT_GAP);
+	e->ev.rreq = r->id;
+	e->ev.stream = stream;
+	e->ev.start = from;
+	e->ev.end = to;
+	e->ev.gap_type = type;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_STREAM | NFT_HAVE_START;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_rid(b, r->id);
+		ob_mem(b, "[", 1);
+		ob_hex(b, stream, 0);
+		ob_mem(b, ":] ", 3);
+		ob_hex(b, from, 0);
+		ob_mem(b, "->", 2);
+		ob_hex(b, to, 0);
+		ob_mem(b, " ", 1);
+		ob_mem(b, &type, 1);
+	}
+	end(e, line_start);
+}
+
+void em_collect_folio(struct nft_engine *e, struct req *r, uint64_t index)
+{
+	BEGIN(e, NFT_EV_NETFS_COLLECT_FOLIO);
+	e->ev.rreq = r->id;
+	e->ev.first = index;
+	e->ev.end = (index + 1) * PAGE_SIZE_;
+	e->ev.cleaned_to = r->cleaned_to;
+	e->ev.collected_to = r->collected_to;
+	e->ev.have |= NFT_HAVE_RREQ;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_rid(b, r->id);
+		ob_mem(b, " ix=", 4);
+		ob_hex(b, index, 5);
+		ob_mem(b, " r=", 3);
+		ob_hex(b, index * PAGE_SIZE_, 0);
+		ob_mem(b, "-", 1);
+		ob_hex(b, e->ev.end, 0);
+		ob_mem(b, " t=", 3);
+		ob_hex(b, r->cleaned_to, 0);
+		ob_mem(b, "/", 1);
+		ob_hex(b, r->collected_to, 0);
+	}
+	end(e, line_start);
+}

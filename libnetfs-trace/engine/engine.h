@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The reference issue/collect engine: a discrete-event model of the
+ * kernel's netfs issuer, collectors and retryers that writes traces with a
+ * known ground truth.
+ *
+ * Conventions (libtracefs style): constructors return NULL, other calls -1,
+ * with errno set on failure.  Every object is freed by its own *_free();
+ * nothing the engine is given (FILEs, sinks, scenarios) is taken over.
+ */
+#ifndef NFT_ENGINE_H
+#define NFT_ENGINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../event.h"
+
+/* Kernel generation whose trace text and ref protocol are modelled. */
+enum nft_engine_dialect {
+	NFT_ENGINE_6_12,	/* NEW r=1, GET WORK/PUT WORK, no collect work for reads */
+	NFT_ENGINE_7_2,		/* NEW r=2, IN_PROGRESS owns a ref, PUT WORK IP */
+};
+
+struct nft_scenario;
+
+/*
+ * Parse a scenario file (docs/scenario.md).  On a syntax error returns NULL
+ * with errno = EINVAL and "file:line: message" in @err.  Free with
+ * nft_scenario_free().
+ */
+struct nft_scenario *nft_scenario_load(const char *path, char *err, size_t errlen);
+
+/* Same from a string; @name is used in messages. */
+struct nft_scenario *nft_scenario_parse(const char *text, const char *name,
+					char *err, size_t errlen);
+
+/* The built-in scenario: one op of every origin, all clean. */
+struct nft_scenario *nft_scenario_default(void);
+
+void nft_scenario_free(struct nft_scenario *sc);
+
+/* Bug switches; see nft_inject_*(). */
+int nft_inject_count(void);
+const char *nft_inject_name(int i);
+const char *nft_inject_desc(int i);
+/* Index of @name, -1 with errno = ENOENT if unknown. */
+int nft_inject_lookup(const char *name);
+
+struct nft_engine_opts {
+	uint64_t seed;
+	enum nft_engine_dialect dialect;
+	int inject;		/* -1 = none */
+	uint64_t max_events;	/* 0 = the scenario's "events" (0 = one pass) */
+	FILE *text;		/* tracefs text output, may be NULL */
+	const struct nft_sink *sink;	/* events, may be NULL */
+	FILE *truth;		/* ground truth JSON lines, may be NULL */
+};
+
+struct nft_engine_stats {
+	uint64_t events;	/* trace events written */
+	uint64_t requests;	/* requests created */
+	uint64_t subreqs;
+	uint64_t retries;
+	uint64_t findings;	/* ground-truth lines */
+	uint64_t peak_live;	/* most requests alive at once */
+	uint64_t virtual_ns;	/* simulated time covered */
+};
+
+/*
+ * Build an engine for @sc (which must outlive it).  Returns NULL with errno
+ * on failure.  Run it once with nft_engine_run().
+ */
+struct nft_engine *nft_engine_new(const struct nft_scenario *sc,
+				  const struct nft_engine_opts *opts);
+
+/*
+ * Simulate until the workload is done or max_events were written.  Returns
+ * 0, the sink's non-zero value if it stopped the run, or -1 with errno on an
+ * output error.
+ */
+int nft_engine_run(struct nft_engine *e);
+
+void nft_engine_get_stats(const struct nft_engine *e, struct nft_engine_stats *st);
+
+void nft_engine_free(struct nft_engine *e);
+
+/* "6.12" / "7.2" -> dialect; -1 with errno = EINVAL otherwise. */
+int nft_engine_dialect_lookup(const char *name);
+
+#endif /* NFT_ENGINE_H */

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Engine internals shared by its files.  Names follow fs/netfs so the model
+ * can be diffed against the kernel function by function.
+ */
+#ifndef NFT_ENGINE_INTERNAL_H
+#define NFT_ENGINE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../event.h"
+#include "../vocab.h"
+#include "engine.h"
+
+#define NS_PER_US 1000ull
+#define PAGE_SIZE_ 0x1000ull
+
+/* ---- scenario ---- */
+
+enum op_type {
+	OP_READAHEAD, OP_READ_FOLIO, OP_WRITE_BEGIN, OP_DIO_READ,
+	OP_UNBUFFERED_READ, OP_READ_SINGLE, OP_WRITEBACK, OP_WRITETHROUGH,
+	OP_DIO_WRITE, OP_UNBUFFERED_WRITE, OP_COPY_TO_CACHE, OP__NR
+};
+
+enum fault_kind {
+	FAULT_NONE, FAULT_EAGAIN, FAULT_EIO, FAULT_ENOMEM, FAULT_ENODATA,
+	FAULT_ECONNABORTED, FAULT_SHORT, FAULT_ZERO, FAULT__NR
+};
+
+struct sc_op {
+	enum op_type type;
+	uint64_t count, offset, size, stride;
+	enum fault_kind fault;	/* applied to subrequest fault_subreq */
+	int fault_subreq;	/* 1-based debug index */
+	int fault_times;	/* how many tries fail (1 = only the first) */
+	uint64_t retry_max_len;	/* credits after a fault (cifs), 0 = same */
+	bool cache_fail;	/* the cache write subrequest fails */
+};
+
+struct nft_scenario {
+	bool cifs;		/* async server with credits, else 9p (sync) */
+	bool cache;		/* fscache cookie with a cache stream */
+	uint64_t rsize, wsize, i_size, ra_window;
+	uint64_t lat_us, jitter_us;
+	uint64_t think_us;
+	double short_prob, error_prob, cache_hit;
+	enum fault_kind random_error;
+	uint64_t events;
+	uint32_t first_id, ino;
+	int retry_limit, concurrency;
+	struct sc_op *ops;
+	int nr_ops;
+};
+
+const char *sc_op_name(enum op_type t);
+int sc_fault_errno(enum fault_kind f);
+
+/* ---- model objects ---- */
+
+/* Logical flags; emit.c maps them to each kernel's bit numbers. */
+enum {
+	RF_IN_PROGRESS = 1u << 0, RF_ALL_QUEUED = 1u << 1, RF_PAUSE = 1u << 2,
+	RF_FAILED = 1u << 3, RF_RETRYING = 1u << 4, RF_OFFLOAD = 1u << 5,
+	RF_NO_UNLOCK = 1u << 6, RF_UPLOAD = 1u << 7, RF_IO_ITER = 1u << 8,
+	RF_RA_REFS = 1u << 9,
+};
+
+enum {
+	SF_CLEAR_TAIL = 1u << 0, SF_MADE_PROGRESS = 1u << 1,
+	SF_IN_PROGRESS = 1u << 2, SF_NEED_RETRY = 1u << 3, SF_FAILED = 1u << 4,
+	SF_HIT_EOF = 1u << 5,
+};
+
+struct req;
+
+struct sreq {
+	struct req *req;
+	struct sreq *next;	/* stream list, in issue order */
+	int index, stream, source;
+	unsigned int flags;
+	int ref;
+	uint64_t start, len, transferred;
+	int error, retry_count, slot, tries;
+	bool freed;
+};
+
+struct stream {
+	struct sreq *head, *tail;
+	uint64_t collected_to, issued_to, max_len;
+	bool avail, active, need_retry, failed;
+	int source;
+};
+
+enum actor_kind { ACT_APP, ACT_WORKER, ACT_SERVER };
+
+struct req {
+	uint32_t id;
+	enum op_type op;
+	int origin;		/* enum nft_origin */
+	unsigned int flags;
+	int ref;
+	uint64_t start, len, i_size, submitted, collected_to, cleaned_to;
+	uint64_t transferred;
+	int error, subreq_counter, app;
+	struct stream streams[2];
+	const struct sc_op *sop;
+	bool write, waiting, work_pending, done, freed, dead, woke;
+	bool failure_reported, retried_once, leak_injected;
+	int fault_left;
+	struct req *next_live;
+};
+
+struct app_thread {
+	int pid, cpu, op, left;
+	uint64_t offset;
+	bool idle;
+};
+
+/* ---- simulation ---- */
+
+struct qev;
+typedef void (*qev_fn)(struct nft_engine *e, struct qev *q);
+
+struct qev {
+	uint64_t t, seq;
+	qev_fn fn;
+	struct req *req;
+	struct sreq *sreq;
+	int arg;
+};
+
+struct out_buf {
+	char *p;
+	size_t len, cap;
+};
+
+struct profile;
+
+struct actor {
+	const char *comm;
+	int pid, cpu;
+	char irqs[6];
+};
+
+struct nft_engine {
+	const struct nft_scenario *sc;
+	struct nft_engine_opts o;
+	const struct profile *prof;
+	bool v72;
+	uint64_t now, seq, rng[4];
+	struct qev *heap;
+	size_t nheap, heapcap;
+	uint32_t next_id;
+	struct app_thread app[8];
+	int nr_app;
+	struct actor cur;
+	struct out_buf out;
+	struct nft_event ev;
+	struct nft_engine_stats st;
+	uint64_t live;
+	int stop, error;
+	int cycle;		/* passes over the workload */
+	struct sc_op inject_op;
+	bool inject_armed;
+	struct req *zombies;	/* leaked or stuck: freed at the end */
+	char wq_comm[2][16];
+};
+
+/* sim.c */
+uint64_t rng_next(struct nft_engine *e);
+double rng_unit(struct nft_engine *e);
+uint64_t rng_range(struct nft_engine *e, uint64_t lo, uint64_t hi);
+void sim_at(struct nft_engine *e, uint64_t t, qev_fn fn, struct req *r,
+	    struct sreq *s, int arg);
+bool sim_pop(struct nft_engine *e, struct qev *q);
+void sim_tick(struct nft_engine *e, uint64_t lo_ns, uint64_t hi_ns);
+void act_app(struct nft_engine *e, struct req *r);
+void act_worker(struct nft_engine *e, struct req *r);
+void act_server(struct nft_engine *e);
+
+/* emit.c */
+struct profile;
+const struct profile *profile_get(enum nft_engine_dialect d);
+void out_header(struct nft_engine *e);
+int out_flush(struct nft_engine *e);
+void em_rref(struct nft_engine *e, struct req *r, int what);
+void em_sref(struct nft_engine *e, struct sreq *s, int what);
+void em_rreq(struct nft_engine *e, struct req *r, int what);
+void em_sreq(struct nft_engine *e, struct sreq *s, int what);
+void em_read(struct nft_engine *e, struct req *r, int what);
+void em_write(struct nft_engine *e, struct req *r, int what);
+void em_write_iter(struct nft_engine *e, struct req *r);
+void em_failure(struct nft_engine *e, struct req *r, struct sreq *s, int what);
+void em_folio(struct nft_engine *e, uint64_t index, int what);
+void em_collect(struct nft_engine *e, struct req *r);
+void em_collect_sreq(struct nft_engine *e, struct sreq *s);
+void em_collect_stream(struct nft_engine *e, struct req *r, int stream);
+void em_collect_state(struct nft_engine *e, struct req *r, unsigned int notes);
+void em_collect_gap(struct nft_engine *e, struct req *r, int stream,
+		    uint64_t from, uint64_t to, char type);
+void em_collect_folio(struct nft_engine *e, struct req *r, uint64_t index);
+
+/* objects (req.c) */
+struct req *req_alloc(struct nft_engine *e, enum op_type op, uint64_t start,
+		      uint64_t len, const struct sc_op *sop, int app);
+void req_get(struct nft_engine *e, struct req *r, int what);
+void req_put(struct nft_engine *e, struct req *r, int what);
+struct sreq *sreq_alloc(struct nft_engine *e, struct req *r, int stream,
+			int source, uint64_t start, uint64_t len);
+void sreq_get(struct nft_engine *e, struct sreq *s, int what);
+void sreq_put(struct nft_engine *e, struct sreq *s, int what);
+void stream_append(struct req *r, struct sreq *s);
+void stream_remove_head(struct req *r, int stream);
+void req_retire(struct nft_engine *e, struct req *r);
+void queue_collector(struct nft_engine *e, struct req *r);
+void run_worker(struct nft_engine *e, struct qev *q);
+void op_finished(struct nft_engine *e, struct req *r);
+
+/* backend.c */
+struct outcome {
+	uint64_t transferred;	/* bytes moved */
+	int error;		/* negative errno or 0 */
+	bool fs_retry;		/* fs itself asked for a retry (cifs -EAGAIN) */
+};
+uint64_t backend_latency(struct nft_engine *e);
+void backend_outcome(struct nft_engine *e, struct sreq *s, struct outcome *oc);
+uint64_t backend_max_len(struct nft_engine *e, struct req *r, int stream);
+
+/* read.c */
+void read_start(struct nft_engine *e, struct req *r);
+void read_subreq_terminated(struct nft_engine *e, struct sreq *s);
+void read_collect(struct nft_engine *e, struct req *r);
+void read_issue(struct nft_engine *e, struct sreq *s);
+
+/* write.c */
+void write_start(struct nft_engine *e, struct req *r);
+void write_subreq_terminated(struct nft_engine *e, struct sreq *s);
+void write_collect(struct nft_engine *e, struct req *r);
+void write_issue(struct nft_engine *e, struct sreq *s);
+
+/* retry.c */
+void retry_reads(struct nft_engine *e, struct req *r);
+void retry_writes(struct nft_engine *e, struct req *r);
+
+/* inject.c */
+enum inject_id {
+	INJ_WRITE_RETRY_EXTRA_REF, INJ_ITER_RESET_LEN, INJ_LOST_WAKEUP,
+	INJ_RETRY_NO_PROGRESS, INJ_OVER_READ, INJ_CACHE_WRITE_NO_INVALIDATE,
+	INJ_UW_NULL_PREPARE, INJ_ABANDON_DOUBLE_UNLOCK,
+	INJ_FREE_WITH_WORK_QUEUED, INJ__NR
+};
+bool inj(const struct nft_engine *e, enum inject_id id);
+/* Is @r the request the armed injection targets? */
+bool inj_target(const struct nft_engine *e, const struct req *r, enum inject_id id);
+void inject_setup(struct nft_engine *e);
+void truth(struct nft_engine *e, const char *kind, const struct req *r, int subreq);
+
+#endif /* NFT_ENGINE_INTERNAL_H */

@@ -1,0 +1,911 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The model: requests and subrequests rebuilt from events, their ledgers,
+ * and the calls into the detectors.  fscache/cachefiles objects live in
+ * model_fs.c, findings in findings.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_internal.h"
+
+#define DEFAULT_STUCK_NS (5ULL * 1000000000ULL)
+#define DEFAULT_RETRY_LIMIT 4
+#define TICK_NS (100ULL * 1000000ULL)
+
+static const struct nft_detector *const detectors[] = {
+	&nft_detect_use_after_free, &nft_detect_ref_mismatch,
+	&nft_detect_ref_leak,	    &nft_detect_stuck,
+	&nft_detect_over_read,	    &nft_detect_bad_rewind,
+	&nft_detect_retry_storm,    &nft_detect_failure,
+	&nft_detect_bad_context,
+};
+
+#define for_each_detector(d)                                                  \
+	for (const struct nft_detector *const *d##_p = detectors;             \
+	     d##_p < detectors + sizeof(detectors) / sizeof(detectors[0]) &&  \
+	     ((d) = *d##_p, 1);                                               \
+	     d##_p++)
+
+void nft_model_fs_event(struct nft_model *m, const struct nft_event *ev);
+void nft_model_fs_finish(struct nft_model *m);
+void nft_model_fs_release_all(struct nft_model *m);
+void nft_model_fs_mark_uncertain(struct nft_model *m);
+uint32_t nft_model_fs_cookie_object(struct nft_model *m, uint32_t cookie);
+void nft_model_guess_gen(struct nft_model *m, const struct nft_event *ev);
+
+struct nft_model *nft_model_new(const struct nft_model_opts *opts)
+{
+	struct nft_model *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		goto nomem;
+	if (opts)
+		m->opts = *opts;
+	if (!m->opts.stuck_after_ns)
+		m->opts.stuck_after_ns = DEFAULT_STUCK_NS;
+	if (!m->opts.retry_limit)
+		m->opts.retry_limit = DEFAULT_RETRY_LIMIT;
+	m->gen_forced = m->opts.gen != NFT_GEN_AUTO;
+	m->sum.gen = m->opts.gen;
+	m->dead_ring = calloc(NFT_DEAD_MAX, sizeof(*m->dead_ring));
+	if (!m->dead_ring || nft_idmap_init(&m->reqs, 1024) ||
+	    nft_idmap_init(&m->fsobjs, 256) ||
+	    nft_idmap_init(&m->dead, NFT_DEAD_MAX))
+		goto nomem;
+	return m;
+nomem:
+	nft_model_free(m);
+	errno = ENOMEM;
+	return NULL;
+}
+
+static void subreqs_release(struct nft_request *req)
+{
+	uint32_t i;
+
+	for (i = 0; i < req->nr_sreq_slots; i++) {
+		if (!req->sreqs[i])
+			continue;
+		nft_ledger_release(&req->sreqs[i]->refs);
+		free(req->sreqs[i]);
+	}
+	free(req->sreqs);
+	req->sreqs = NULL;
+	req->nr_sreq_slots = 0;
+	nft_ledger_release(&req->refs);
+}
+
+static void node_free(struct nft_req_node *node)
+{
+	subreqs_release(&node->req);
+	free(node);
+}
+
+void nft_model_free(struct nft_model *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	while (m->lru_head) {
+		struct nft_req_node *n = m->lru_head;
+
+		m->lru_head = n->next;
+		node_free(n);
+	}
+	nft_model_fs_release_all(m);
+	nft_idmap_release(&m->reqs);
+	nft_idmap_release(&m->fsobjs);
+	nft_idmap_release(&m->dead);
+	free(m->dead_ring);
+	for (i = 0; i < m->n_findings; i++)
+		nft_finding_release(&m->findings[i]);
+	free(m->findings);
+	free(m->unknowns);
+	if (m->focus_req) {
+		subreqs_release(m->focus_req);
+		free(m->focus_req);
+	}
+	for (i = 0; i < m->n_focus_lines; i++)
+		free(m->focus_lines[i].text);
+	free(m->focus_lines);
+	free(m);
+}
+
+/* ---- tombstones ---- */
+
+static void dead_add(struct nft_model *m, uint64_t key)
+{
+	struct nft_dead *d = &m->dead_ring[m->dead_next];
+
+	if (nft_idmap_get(&m->dead, d->key) == d)
+		nft_idmap_del(&m->dead, d->key);
+	d->key = key;
+	d->pos_free = m->pos;
+	d->ts_free = m->now;
+	d->reported = false;
+	nft_idmap_put(&m->dead, key, d);
+	m->dead_next = (m->dead_next + 1) % NFT_DEAD_MAX;
+}
+
+static void dead_event(struct nft_model *m, const struct nft_event *ev,
+		       struct nft_dead *dead, const char *object)
+{
+	const struct nft_detector *d;
+
+	for_each_detector(d)
+		if (d->dead)
+			d->dead(m, ev, dead, object);
+}
+
+/* ---- live request list (least recently active first) ---- */
+
+static void lru_unlink(struct nft_model *m, struct nft_req_node *n)
+{
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		m->lru_head = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	else
+		m->lru_tail = n->prev;
+	n->prev = n->next = NULL;
+}
+
+static void lru_append(struct nft_model *m, struct nft_req_node *n)
+{
+	n->prev = m->lru_tail;
+	n->next = NULL;
+	if (m->lru_tail)
+		m->lru_tail->next = n;
+	else
+		m->lru_head = n;
+	m->lru_tail = n;
+}
+
+static void touch_request(struct nft_model *m, struct nft_req_node *n)
+{
+	n->req.t_last = m->now;
+	n->req.pos_last = m->pos;
+	if (m->lru_tail != n) {
+		lru_unlink(m, n);
+		lru_append(m, n);
+	}
+}
+
+/* ---- summary accounting, once per object ---- */
+
+static int origin_from_op(const struct nft_request *req)
+{
+	static const uint8_t rd[NFT_RD__NR] = {
+		[NFT_RD_DIO_READ] = NFT_ORIGIN_DR,
+		[NFT_RD_READAHEAD] = NFT_ORIGIN_RA,
+		[NFT_RD_EXPANDED] = NFT_ORIGIN_RA,
+		[NFT_RD_READPAGE] = NFT_ORIGIN_RP,
+		[NFT_RD_READ_GAPS] = NFT_ORIGIN_RG,
+		[NFT_RD_READ_SINGLE] = NFT_ORIGIN_R1,
+		[NFT_RD_PREFETCH_FOR_WRITE] = NFT_ORIGIN_RW,
+		[NFT_RD_WRITE_BEGIN] = NFT_ORIGIN_RW,
+	};
+	static const uint8_t wr[NFT_WR__NR] = {
+		[NFT_WR_COPY_TO_CACHE] = NFT_ORIGIN_C2C,
+		[NFT_WR_DIO_WRITE] = NFT_ORIGIN_DW,
+		[NFT_WR_UNBUFFERED_WRITE] = NFT_ORIGIN_UW,
+		[NFT_WR_WRITEBACK] = NFT_ORIGIN_WB,
+		[NFT_WR_WRITEBACK_SINGLE] = NFT_ORIGIN_W1,
+		[NFT_WR_WRITETHROUGH] = NFT_ORIGIN_WT,
+		[NFT_WR_LAUNDER] = NFT_ORIGIN_LW,
+	};
+
+	if (req->origin)
+		return req->origin;
+	if (req->is_write)
+		return req->op < NFT_WR__NR ? wr[req->op] : 0;
+	return req->op < NFT_RD__NR ? rd[req->op] : 0;
+}
+
+static void account_subreq(struct nft_model *m, struct nft_subreq *s)
+{
+	struct nft_summary *sum = &m->sum;
+	unsigned int src = s->source < NFT_SRC__NR ? s->source : 0;
+
+	sum->subreqs++;
+	sum->subreqs_by_source[src]++;
+	if (s->error < 0)
+		sum->subreq_failed_by_source[src]++;
+	switch (src) {
+	case NFT_SRC_DOWNLOAD:
+	case NFT_SRC_ZERO:
+		sum->bytes_read += s->transferred;
+		break;
+	case NFT_SRC_CACHE_READ:
+		sum->bytes_read += s->transferred;
+		sum->bytes_cache_read += s->transferred;
+		break;
+	case NFT_SRC_UPLOAD:
+		sum->bytes_written += s->transferred;
+		break;
+	case NFT_SRC_CACHE_WRITE:
+		sum->bytes_cache_written += s->transferred;
+		break;
+	}
+}
+
+static void account_request(struct nft_model *m, struct nft_request *req)
+{
+	uint32_t i;
+
+	m->sum.requests_by_origin[origin_from_op(req)]++;
+	for (i = 0; i < req->nr_sreq_slots; i++) {
+		struct nft_subreq *s = req->sreqs[i];
+
+		if (s && s->state != NFT_SS_FREED)
+			account_subreq(m, s);
+	}
+}
+
+/* ---- focus (-R): keep the history of one request id ---- */
+
+static void focus_line(struct nft_model *m, const struct nft_event *ev)
+{
+	struct nft_history_line *h;
+
+	if (m->n_focus_lines == m->cap_focus_lines) {
+		size_t cap = m->cap_focus_lines ? m->cap_focus_lines * 2 : 64;
+		void *v = realloc(m->focus_lines, cap * sizeof(*h));
+
+		if (!v)
+			return;
+		m->focus_lines = v;
+		m->cap_focus_lines = cap;
+	}
+	h = &m->focus_lines[m->n_focus_lines];
+	h->pos = ev->pos;
+	h->ts_ns = ev->ts_ns;
+	h->text = ev->raw ? strndup(ev->raw, ev->raw_len) : NULL;
+	if (ev->raw && !h->text)
+		return;
+	m->n_focus_lines++;
+}
+
+static bool is_focus_event(const struct nft_model *m,
+			   const struct nft_event *ev)
+{
+	if (!m->opts.focus)
+		return false;
+	if ((ev->have & NFT_HAVE_RREQ) && ev->rreq == m->opts.focus_rreq)
+		return true;
+	return (ev->have & NFT_HAVE_CREQ) && ev->creq == m->opts.focus_rreq;
+}
+
+/* ---- request lifetime ---- */
+
+static void release_request(struct nft_model *m, struct nft_req_node *n,
+			    bool at_end)
+{
+	const struct nft_detector *d;
+	struct nft_request *req = &n->req;
+
+	for_each_detector(d)
+		if (d->release)
+			d->release(m, req, at_end);
+	if (m->opts.hooks.request_end)
+		m->opts.hooks.request_end(m->opts.hooks.ctx, req);
+	account_request(m, req);
+	lru_unlink(m, n);
+	nft_idmap_del(&m->reqs, req->id);
+	if (!at_end)
+		dead_add(m, NFT_KEY_REQ(req->id));
+	if (n->focus) {
+		if (m->focus_req) {
+			subreqs_release(m->focus_req);
+			free(m->focus_req);
+		}
+		m->focus_req = malloc(sizeof(*m->focus_req));
+		if (m->focus_req) {
+			*m->focus_req = *req;
+			free(n);
+			return;
+		}
+	}
+	node_free(n);
+}
+
+static bool is_birth(const struct nft_event *ev)
+{
+	switch (ev->kind) {
+	case NFT_EV_NETFS_READ:
+	case NFT_EV_NETFS_WRITE:
+		return true;
+	case NFT_EV_NETFS_RREQ_REF:
+		return ev->what == NFT_RREF_NEW;
+	default:
+		return false;
+	}
+}
+
+static struct nft_req_node *new_request(struct nft_model *m, uint32_t id,
+					uint32_t reuse)
+{
+	struct nft_req_node *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->req.id = id;
+	n->req.reuse = reuse;
+	n->req.t_new = n->req.t_last = m->now;
+	n->req.pos_new = n->req.pos_last = m->pos;
+	nft_ledger_init(&n->req.refs);
+	if (nft_idmap_put(&m->reqs, id, n)) {
+		free(n);
+		return NULL;
+	}
+	lru_append(m, n);
+	n->focus = m->opts.focus && id == m->opts.focus_rreq;
+	m->sum.requests++;
+	if (reuse)
+		m->sum.reused_ids++;
+	return n;
+}
+
+/*
+ * The live request an event is about; creates it on first sight.  NULL if
+ * the id is dead (the detectors have been told) or memory ran out.
+ */
+static struct nft_req_node *lookup_request(struct nft_model *m,
+					   const struct nft_event *ev,
+					   char *object)
+{
+	struct nft_req_node *n = nft_idmap_get(&m->reqs, ev->rreq);
+	struct nft_dead *dead;
+	uint32_t reuse = 0;
+
+	if (n)
+		return n;
+	dead = nft_idmap_get(&m->dead, NFT_KEY_REQ(ev->rreq));
+	if (dead) {
+		if (!is_birth(ev)) {
+			snprintf(object, NFT_OBJECT_LEN, "R=%08x", ev->rreq);
+			dead_event(m, ev, dead, object);
+			return NULL;
+		}
+		nft_idmap_del(&m->dead, dead->key);
+		reuse = 1;
+	}
+	return new_request(m, ev->rreq, reuse);
+}
+
+/* ---- subrequests ---- */
+
+static struct nft_subreq *lookup_subreq(struct nft_model *m,
+					struct nft_request *req, int32_t index)
+{
+	struct nft_subreq *s;
+
+	if (index < 0 || index > 65535)
+		return NULL;
+	if ((uint32_t)index >= req->nr_sreq_slots) {
+		uint32_t slots = req->nr_sreq_slots ? req->nr_sreq_slots : 8;
+		void *v;
+
+		while (slots <= (uint32_t)index)
+			slots *= 2;
+		v = realloc(req->sreqs, slots * sizeof(*req->sreqs));
+		if (!v)
+			return NULL;
+		req->sreqs = v;
+		memset(req->sreqs + req->nr_sreq_slots, 0,
+		       (slots - req->nr_sreq_slots) * sizeof(*req->sreqs));
+		req->nr_sreq_slots = slots;
+	}
+	s = req->sreqs[index];
+	if (s)
+		return s;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->index = index;
+	s->stream = -1;
+	s->t_first = s->t_last = m->now;
+	s->pos_first = s->pos_last = m->pos;
+	nft_ledger_init(&s->refs);
+	req->sreqs[index] = s;
+	req->nr_sreqs++;
+	req->nr_alive++;
+	return s;
+}
+
+static void sreq_set_stream(struct nft_subreq *s)
+{
+	if (s->stream >= 0)
+		return;
+	if (s->source == NFT_SRC_CACHE_WRITE)
+		s->stream = 1;
+	else if (s->source != NFT_SRC_UNKNOWN_SOURCE)
+		s->stream = 0;
+}
+
+static void sreq_free(struct nft_model *m, struct nft_request *req,
+		      struct nft_subreq *s)
+{
+	if (s->state == NFT_SS_FREED)
+		return;
+	s->state = NFT_SS_FREED;
+	s->t_free = m->now;
+	s->pos_free = m->pos;
+	account_subreq(m, s);
+	if (req->nr_alive)
+		req->nr_alive--;
+}
+
+static void sreq_terminated(struct nft_model *m, struct nft_request *req,
+			    struct nft_subreq *s)
+{
+	s->state = NFT_SS_TERMINATED;
+	s->t_term = m->now;
+	s->pos_term = m->pos;
+	s->done_lo = s->start;
+	s->done_hi = s->start + s->transferred;
+	if (s->error < 0 || s->transferred < s->len)
+		s->need_retry = true;
+	if (s->source != NFT_SRC_ZERO)
+		req->bytes += s->transferred;
+}
+
+static void sreq_reissued(struct nft_model *m, struct nft_request *req,
+			  struct nft_subreq *s)
+{
+	uint64_t mark = s->start + s->transferred;
+
+	s->reissues++;
+	if (s->reissues > 1 && mark <= s->progress_mark)
+		s->stalled_reissues++;
+	else
+		s->stalled_reissues = 0;
+	s->progress_mark = mark;
+	s->need_retry = false;
+	s->state = NFT_SS_IN_FLIGHT;
+	req->retries++;
+	m->sum.retries++;
+}
+
+static void apply_sreq_line(struct nft_model *m, const struct nft_event *ev,
+			    struct nft_request *req, struct nft_subreq *s)
+{
+	if (ev->source != NFT_SRC_UNKNOWN_SOURCE)
+		s->source = ev->source;
+	sreq_set_stream(s);
+	s->start = ev->start;
+	s->len = ev->len;
+	s->transferred = ev->transferred;
+	s->error = ev->error;
+	s->flags = ev->flags;
+	switch (ev->what) {
+	case NFT_SREQ_SUBMIT:
+	case NFT_SREQ_WRITE:
+		if (s->state < NFT_SS_IN_FLIGHT) {
+			s->state = NFT_SS_IN_FLIGHT;
+			s->t_submit = m->now;
+			s->pos_submit = m->pos;
+		}
+		break;
+	case NFT_SREQ_RETRY:
+	case NFT_SREQ_SHORT:
+		/* 6.1's SHORT is "resubmit the short part". */
+		if (ev->what == NFT_SREQ_RETRY ||
+		    nft_model_gen(m) == NFT_GEN_6_1)
+			sreq_reissued(m, req, s);
+		break;
+	case NFT_SREQ_TERMINATED:
+	case NFT_SREQ_WRITE_TERM:
+		sreq_terminated(m, req, s);
+		break;
+	case NFT_SREQ_CONSUMED:
+	case NFT_SREQ_ABANDONED:
+	case NFT_SREQ_DISCARD:
+	case NFT_SREQ_CANCEL:
+	case NFT_SREQ_SUPERFLUOUS:
+		if (s->state < NFT_SS_COLLECTED)
+			s->state = NFT_SS_COLLECTED;
+		break;
+	case NFT_SREQ_FREE:
+		sreq_free(m, req, s);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- ref traces ---- */
+
+static void record_ref(struct nft_model *m, const struct nft_event *ev,
+		       enum nft_sym_class cls, struct nft_ledger *l,
+		       const char *object, struct nft_request *req,
+		       struct nft_subreq *s, bool uncertain)
+{
+	struct nft_ref_entry e = {
+		.pos = ev->pos,
+		.ts_ns = ev->ts_ns,
+		.cls = cls,
+		.what = ev->what,
+		.op = ev->what ? nft_ref_op(cls, ev->what) : NFT_REF_SEE,
+		.printed = (int32_t)ev->ref,
+	};
+	const struct nft_detector *d;
+	enum nft_ledger_verdict v;
+	uint32_t bad = 0;
+
+	if (!(ev->have & NFT_HAVE_REF))
+		return;
+	v = nft_ledger_add(l, &e, &bad);
+	for_each_detector(d)
+		if (d->ref)
+			d->ref(m, object, l, v, bad, uncertain, req, s);
+}
+
+/* Events for a dead request that are not a use of it. */
+static bool allowed_after_zero(const struct nft_event *ev)
+{
+	if (ev->kind == NFT_EV_NETFS_RREQ)
+		return ev->what == NFT_RREQ_FREE;
+	return ev->kind == NFT_EV_NETFS_FOLIOQ;
+}
+
+static void request_event(struct nft_model *m, const struct nft_event *ev)
+{
+	char object[NFT_OBJECT_LEN];
+	struct nft_subreq *s = NULL;
+	struct nft_request *req;
+	struct nft_req_node *n;
+	const struct nft_detector *d;
+
+	/* A folioq outlives its request: never a use of a dead one. */
+	if (ev->kind == NFT_EV_NETFS_FOLIOQ) {
+		n = nft_idmap_get(&m->reqs, ev->rreq);
+		if (n)
+			touch_request(m, n);
+		return;
+	}
+	n = lookup_request(m, ev, object);
+	if (!n)
+		return;
+	req = &n->req;
+	if (req->refs.known && req->refs.count == 0 && !allowed_after_zero(ev) &&
+	    !is_birth(ev) && !req->reported_uaf) {
+		struct nft_dead zero = { .pos_free = req->pos_last,
+					 .ts_free = req->t_last };
+
+		req->reported_uaf = true;
+		nft_req_object(req, NULL, object);
+		dead_event(m, ev, &zero, object);
+	}
+	touch_request(m, n);
+	if ((ev->have & NFT_HAVE_INDEX) && ev->kind != NFT_EV_NETFS_DONATE) {
+		s = lookup_subreq(m, req, ev->index);
+		if (s) {
+			if (!s->reported_uaf &&
+			    (s->state == NFT_SS_FREED ||
+			     (s->refs.known && s->refs.count == 0 &&
+			      !(ev->kind == NFT_EV_NETFS_SREQ &&
+				ev->what == NFT_SREQ_FREE)))) {
+				struct nft_dead zero = {
+					.pos_free = s->pos_free ? s->pos_free :
+								  s->pos_last,
+					.ts_free = s->t_free ? s->t_free :
+							       s->t_last,
+				};
+
+				s->reported_uaf = true;
+				nft_req_object(req, s, object);
+				dead_event(m, ev, &zero, object);
+			}
+			s->t_last = m->now;
+			s->pos_last = m->pos;
+			if (ev->kind == NFT_EV_NETFS_COLLECT_SREQ &&
+			    (ev->have & NFT_HAVE_STREAM))
+				s->stream = (int8_t)ev->stream;
+		}
+	}
+
+	switch (ev->kind) {
+	case NFT_EV_NETFS_READ:
+	case NFT_EV_NETFS_WRITE:
+		req->is_write = ev->kind == NFT_EV_NETFS_WRITE;
+		req->op = ev->what;
+		if (ev->have & NFT_HAVE_COOKIE) {
+			req->cookie = ev->cookie;
+			req->cookie_seen = true;
+			req->object = nft_model_fs_cookie_object(m, ev->cookie);
+		}
+		req->ino = ev->ino;
+		req->start = ev->start;
+		req->len = ev->len;
+		req->i_size = ev->i_size;
+		req->range_known = (ev->have & NFT_HAVE_LEN) &&
+				   ev->len != UINT64_MAX;
+		if (ev->kind == NFT_EV_NETFS_READ)
+			m->sum.read_ops[ev->what < NFT_RD__NR ? ev->what : 0]++;
+		else
+			m->sum.write_ops[ev->what < NFT_WR__NR ? ev->what : 0]++;
+		break;
+	case NFT_EV_NETFS_RREQ:
+		if (ev->origin)
+			req->origin = ev->origin;
+		req->flags = ev->flags;
+		switch (ev->what) {
+		case NFT_RREQ_DONE:
+		case NFT_RREQ_WRITE_DONE:
+		case NFT_RREQ_WAKE_IP:
+			if (req->state == NFT_REQ_ACTIVE) {
+				req->state = NFT_REQ_COMPLETED;
+				req->t_done = m->now;
+				req->pos_done = m->pos;
+			}
+			break;
+		case NFT_RREQ_WAIT_IP:
+			req->waiting = true;
+			req->t_wait = m->now;
+			req->pos_wait = m->pos;
+			break;
+		case NFT_RREQ_WAITED_IP:
+			req->waiting = false;
+			break;
+		case NFT_RREQ_FREE:
+			req->state = NFT_REQ_FREED;
+			req->t_free = m->now;
+			req->pos_free = m->pos;
+			break;
+		default:
+			break;
+		}
+		break;
+	case NFT_EV_NETFS_RREQ_REF:
+		nft_req_object(req, NULL, object);
+		record_ref(m, ev, NFT_SYMC_RREQ_REF, &req->refs, object, req,
+			   NULL, req->uncertain);
+		break;
+	case NFT_EV_NETFS_SREQ:
+		if (s)
+			apply_sreq_line(m, ev, req, s);
+		break;
+	case NFT_EV_NETFS_SREQ_REF:
+		if (s) {
+			nft_req_object(req, s, object);
+			record_ref(m, ev, NFT_SYMC_SREQ_REF, &s->refs, object,
+				   req, s, req->uncertain);
+		}
+		break;
+	case NFT_EV_NETFS_FAILURE:
+		req->failures++;
+		m->sum.failures++;
+		break;
+	case NFT_EV_NETFS_COLLECT_STATE:
+		if (ev->collected_to > req->collected_to)
+			req->collected_to = ev->collected_to;
+		break;
+	default:
+		break;
+	}
+
+	for_each_detector(d)
+		if (d->event)
+			d->event(m, ev, req, s);
+
+	if (req->state == NFT_REQ_FREED)
+		release_request(m, n, false);
+}
+
+/* ---- the stuck/leak clock ---- */
+
+static void check_quiet(struct nft_model *m, bool at_end)
+{
+	struct nft_req_node *n, *next;
+	const struct nft_detector *d;
+
+	for (n = m->lru_head; n; n = next) {
+		next = n->next;
+		if (m->now - n->req.t_last < m->opts.stuck_after_ns)
+			break;
+		if (n->req.reported_stuck || n->req.reported_leak)
+			continue;
+		for_each_detector(d)
+			if (d->quiet)
+				d->quiet(m, &n->req, at_end);
+	}
+}
+
+static void note_unknowns(struct nft_model *m, const struct nft_event *ev)
+{
+	unsigned int i;
+	size_t j;
+
+	for (i = 0; i < ev->n_unknown && i < NFT_MAX_UNKNOWN; i++) {
+		const struct nft_unknown_sym *u = &ev->unknown[i];
+		size_t len = u->len < 47 ? u->len : 47;
+		struct nft_unknown *k;
+
+		for (j = 0; j < m->n_unknowns; j++) {
+			k = &m->unknowns[j];
+			if (k->cls == u->cls && !strncmp(k->text, u->text, len) &&
+			    !k->text[len])
+				break;
+		}
+		if (j < m->n_unknowns) {
+			m->unknowns[j].count++;
+			continue;
+		}
+		if (m->n_unknowns == m->cap_unknowns) {
+			size_t cap = m->cap_unknowns ? m->cap_unknowns * 2 : 8;
+			void *v = realloc(m->unknowns, cap * sizeof(*k));
+
+			if (!v)
+				continue;
+			m->unknowns = v;
+			m->cap_unknowns = cap;
+		}
+		k = &m->unknowns[m->n_unknowns++];
+		memset(k, 0, sizeof(*k));
+		k->cls = u->cls;
+		memcpy(k->text, u->text, len);
+		k->count = 1;
+		k->first_pos = ev->pos;
+		m->sum.unknown_symbols = m->n_unknowns;
+		if (m->opts.hooks.unknown)
+			m->opts.hooks.unknown(m->opts.hooks.ctx, k);
+	}
+}
+
+static void lost_events(struct nft_model *m, const struct nft_event *ev)
+{
+	struct nft_req_node *n;
+
+	m->sum.lost_markers++;
+	m->sum.lost_events += ev->lost;
+	m->lost_seen = true;
+	m->lost_pos = ev->pos;
+	for (n = m->lru_head; n; n = n->next)
+		n->req.uncertain = true;
+	nft_model_fs_mark_uncertain(m);
+}
+
+int nft_model_event(void *model, const struct nft_event *ev)
+{
+	struct nft_model *m = model;
+
+	m->pos = ev->pos;
+	if ((ev->have & NFT_HAVE_TS) && ev->ts_ns > m->now)
+		m->now = ev->ts_ns;
+	if (ev->have & NFT_HAVE_TS) {
+		if (!m->sum.ts_first)
+			m->sum.ts_first = ev->ts_ns;
+		m->sum.ts_last = m->now;
+	}
+	if (is_focus_event(m, ev))
+		focus_line(m, ev);
+	if (ev->n_unknown)
+		note_unknowns(m, ev);
+
+	switch (ev->kind) {
+	case NFT_EV_LOST:
+		lost_events(m, ev);
+		return 0;
+	case NFT_EV_OTHER:
+	case NFT_EV_NONE:
+		m->sum.other_events++;
+		return 0;
+	default:
+		break;
+	}
+	m->sum.events++;
+	if (!m->gen_forced)
+		nft_model_guess_gen(m, ev);
+	if (ev->kind == NFT_EV_NETFS_WRITE_ITER)
+		m->sum.write_iters++;
+	if (ev->have & NFT_HAVE_RREQ) {
+		request_event(m, ev);
+	} else {
+		const struct nft_detector *d;
+
+		nft_model_fs_event(m, ev);
+		for_each_detector(d)
+			if (d->event)
+				d->event(m, ev, NULL, NULL);
+	}
+	if (m->now >= m->next_tick) {
+		check_quiet(m, false);
+		m->next_tick = m->now + TICK_NS;
+	}
+	return 0;
+}
+
+void nft_model_finish(struct nft_model *m)
+{
+	const struct nft_detector *d;
+
+	if (m->finished)
+		return;
+	m->finished = true;
+	check_quiet(m, true);
+	while (m->lru_head) {
+		struct nft_req_node *n = m->lru_head;
+
+		if (!n->req.reported_stuck && !n->req.reported_leak)
+			m->sum.in_flight_at_end++;
+		release_request(m, n, true);
+	}
+	nft_model_fs_finish(m);
+	for_each_detector(d)
+		if (d->finish)
+			d->finish(m);
+}
+
+/* ---- accessors ---- */
+
+const struct nft_summary *nft_model_summary(const struct nft_model *m)
+{
+	return &m->sum;
+}
+
+struct nft_summary *nft_model_summary_mut(struct nft_model *m)
+{
+	return &m->sum;
+}
+
+const struct nft_finding *nft_model_findings(const struct nft_model *m,
+					     size_t *n)
+{
+	*n = m->n_findings;
+	return m->findings;
+}
+
+const struct nft_unknown *nft_model_unknowns(const struct nft_model *m,
+					     size_t *n)
+{
+	*n = m->n_unknowns;
+	return m->unknowns;
+}
+
+int nft_model_for_each_request(const struct nft_model *m,
+			       int (*fn)(void *ctx,
+					 const struct nft_request *req),
+			       void *ctx)
+{
+	const struct nft_req_node *n;
+	int r;
+
+	for (n = m->lru_head; n; n = n->next) {
+		r = fn(ctx, &n->req);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+const struct nft_request *nft_model_request(const struct nft_model *m,
+					    uint32_t id)
+{
+	const struct nft_req_node *n = nft_idmap_get(&m->reqs, id);
+
+	return n ? &n->req : NULL;
+}
+
+const struct nft_request *nft_model_focus(const struct nft_model *m)
+{
+	const struct nft_req_node *n;
+
+	if (!m->opts.focus)
+		return NULL;
+	n = nft_idmap_get(&m->reqs, m->opts.focus_rreq);
+	return n ? &n->req : m->focus_req;
+}
+
+const struct nft_history_line *nft_model_focus_lines(const struct nft_model *m,
+						     size_t *n)
+{
+	*n = m->n_focus_lines;
+	return m->focus_lines;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the model and its detectors share.  Not for cmd/ or tui/: they use
+ * model.h.
+ */
+#ifndef NFT_MODEL_INTERNAL_H
+#define NFT_MODEL_INTERNAL_H
+
+#include "idmap.h"
+#include "model.h"
+#include "refs.h"
+
+/* Tombstones of freed ids, so a late event is a use-after-free. */
+#define NFT_DEAD_MAX 65536
+
+struct nft_dead {
+	uint64_t key;
+	uint64_t pos_free, ts_free;
+	bool reported;
+};
+
+/* Live requests, least recently active first (for the stuck check). */
+struct nft_req_node {
+	struct nft_request req;
+	struct nft_req_node *prev, *next;
+	bool focus;
+};
+
+struct nft_model {
+	struct nft_model_opts opts;
+	struct nft_summary sum;
+
+	struct nft_idmap reqs;		/* id -> struct nft_req_node */
+	struct nft_req_node *lru_head, *lru_tail;
+	struct nft_idmap fsobjs;	/* (type << 32 | id) -> nft_fsobj */
+	struct nft_idmap dead;		/* key -> struct nft_dead */
+	struct nft_dead *dead_ring;	/* FIFO of tombstones */
+	size_t dead_next;
+
+	struct nft_finding *findings;
+	size_t n_findings, cap_findings;
+	struct nft_unknown *unknowns;
+	size_t n_unknowns, cap_unknowns;
+
+	/* Focused request (-R): its last incarnation and its lines. */
+	struct nft_request *focus_req;
+	struct nft_history_line *focus_lines;
+	size_t n_focus_lines, cap_focus_lines;
+
+	uint64_t now;			/* latest timestamp seen */
+	uint64_t pos;			/* position of the current event */
+	uint64_t next_tick;
+	bool lost_seen;			/* a lost-events marker went by */
+	uint64_t lost_pos;
+	bool finished;
+	bool gen_forced;
+
+	/* Per-detector state that lives for the whole trace. */
+	struct {
+		uint64_t events, requests;
+		uint64_t first_pos[4];
+		int n_pos;
+		uint32_t first_rreq;
+		size_t finding;		/* index + 1 of its finding, 0 none */
+	} bad_context;
+};
+
+/* Request keys in the tombstone table: type in the high bits. */
+#define NFT_KEY_REQ(id) ((uint64_t)(id))
+#define NFT_KEY_SREQ(id, idx) ((1ULL << 62) | ((uint64_t)(idx) << 32) | (id))
+#define NFT_KEY_FSOBJ(type, id) ((2ULL << 62) | ((uint64_t)(type) << 32) | (id))
+
+/*
+ * Add a finding.  @evidence may be NULL/0; the message is printf-style.
+ * Returns the finding (owned by the model, valid until the next report) so
+ * that callers may append evidence with nft_finding_add_evidence().
+ */
+struct nft_finding *nft_report(struct nft_model *m, enum nft_finding_kind kind,
+			       const struct nft_request *req,
+			       const struct nft_subreq *sreq,
+			       const char *object, bool uncertain,
+			       const struct nft_evidence *evidence, size_t n,
+			       const char *fmt, ...)
+	__attribute__((format(printf, 9, 10)));
+
+int nft_finding_add_evidence(struct nft_finding *f, uint64_t pos,
+			     uint64_t ts_ns);
+
+/* "R=000000e3" / "R=000000e3[1]" into @buf (NFT_OBJECT_LEN). */
+void nft_req_object(const struct nft_request *req,
+		    const struct nft_subreq *sreq, char *buf);
+
+/* Printable errno name for a negative kernel error ("ENODATA"). */
+const char *nft_errno_name(int err);
+
+/* Generation in force (forced, or guessed so far from the capture). */
+enum nft_gen nft_model_gen(const struct nft_model *m);
+
+/* ---- detectors, one per file in detect/ ---- */
+
+/* Called for every event, after the model applied it. */
+struct nft_detector {
+	const char *name;
+	void (*event)(struct nft_model *m, const struct nft_event *ev,
+		      struct nft_request *req, struct nft_subreq *sreq);
+	/* A ref entry was recorded; @verdict from nft_ledger_add(). */
+	void (*ref)(struct nft_model *m, const char *object,
+		    struct nft_ledger *l, enum nft_ledger_verdict verdict,
+		    uint32_t bad, bool uncertain, struct nft_request *req,
+		    struct nft_subreq *sreq);
+	/* An event arrived for an object that is already dead. */
+	void (*dead)(struct nft_model *m, const struct nft_event *ev,
+		     struct nft_dead *dead, const char *object);
+	/* A request is about to be dropped; @at_end: the input ended. */
+	void (*release)(struct nft_model *m, struct nft_request *req,
+			bool at_end);
+	/* Periodic: @req has been quiet since req->t_last. */
+	void (*quiet)(struct nft_model *m, struct nft_request *req,
+		      bool at_end);
+	void (*fsobj_end)(struct nft_model *m, struct nft_fsobj *o,
+			  bool at_end);
+	void (*finish)(struct nft_model *m);
+};
+
+extern const struct nft_detector nft_detect_use_after_free;
+extern const struct nft_detector nft_detect_ref_mismatch;
+extern const struct nft_detector nft_detect_ref_leak;
+extern const struct nft_detector nft_detect_stuck;
+extern const struct nft_detector nft_detect_over_read;
+extern const struct nft_detector nft_detect_bad_rewind;
+extern const struct nft_detector nft_detect_retry_storm;
+extern const struct nft_detector nft_detect_failure;
+extern const struct nft_detector nft_detect_bad_context;
+
+#endif /* NFT_MODEL_INTERNAL_H */
