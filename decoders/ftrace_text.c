@@ -1,0 +1,2089 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ftrace text decoder: /sys/kernel/tracing/trace, trace_pipe,
+ * `trace-cmd report` and the trimmed, console-prefixed or mail-wrapped
+ * fragments people paste into bug reports, in one streaming pass.
+ *
+ * A line is split in two steps.  First the event name is located (the
+ * layout around it varies a lot), then the payload is parsed by a small
+ * per-event function that walks the fixed fields of that event's print
+ * format.  Symbolic fields are runs of tokens between fixed fields and go
+ * through nft_sym_lookup(); what the vocabulary does not know is kept
+ * verbatim, never treated as an error.
+ *
+ * Speed matters (millions of lines per second): no allocation per line, no
+ * scanf or strtoul, one event struct reused, memchr for line ends.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decoder.h"
+#include "../libnetfs-trace/vocab.h"
+
+#define BUF_SIZE (1u << 20)
+#define MAX_LINE (64u << 10)
+#define MAX_HEADER_TOKENS 24
+#define COMM_MAX 64
+#define NAME_MAX_LEN 64
+
+/* Internal results of parse_line(); the first four match the public API. */
+enum {
+	R_BAD = -1,	/* known event, fields did not parse */
+	R_NONE = 0,	/* no event: prose, garbage */
+	R_EVENT = 1,	/* netfs/fscache/cachefiles event */
+	R_OTHER = 2,	/* another system's event or a lost marker */
+	R_IGNORE = 3,	/* blank, comment or report header: not a warning */
+	R_WRAPPED = 4,	/* known event name with nothing after it */
+};
+
+/* NUL-terminated copies of the strings struct nft_event points to. */
+struct line_ctx {
+	char comm[COMM_MAX];
+	char name[NAME_MAX_LEN];
+};
+
+struct cur {
+	const char *p;
+	const char *e;
+};
+
+static const struct nft_event ev_template = {
+	.index = -1,
+	.stream = -1,
+	.pid = -1,
+	.cpu = -1,
+	.slot = -1,
+	.comm = "",
+	.name = "",
+};
+
+/* ---- event names ---- */
+
+#define KIND_HASH_SIZE 256
+
+static struct {
+	const char *name;
+	uint8_t len;
+	uint8_t kind;
+} kind_hash[KIND_HASH_SIZE];
+static bool kind_hash_ready;
+
+static uint32_t fnv(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void kind_hash_build(void)
+{
+	int k;
+
+	for (k = 1; k < NFT_EV_OTHER; k++) {
+		const char *n = nft_event_kind_name(k);
+		size_t len = strlen(n);
+		uint32_t h = fnv(n, len) % KIND_HASH_SIZE;
+
+		while (kind_hash[h].name)
+			h = (h + 1) % KIND_HASH_SIZE;
+		kind_hash[h].name = n;
+		kind_hash[h].len = len;
+		kind_hash[h].kind = k;
+	}
+	kind_hash_ready = true;
+}
+
+/* NFT_EV_OTHER if @name is not one of ours. */
+static enum nft_event_kind kind_lookup(const char *name, size_t len)
+{
+	uint32_t h;
+
+	if (len < 7 || len > 40)
+		return NFT_EV_OTHER;
+	if (name[0] != 'n' && name[0] != 'f' && name[0] != 'c')
+		return NFT_EV_OTHER;
+	if (!kind_hash_ready)
+		kind_hash_build();
+	h = fnv(name, len) % KIND_HASH_SIZE;
+	while (kind_hash[h].name) {
+		if (kind_hash[h].len == len &&
+		    !memcmp(kind_hash[h].name, name, len))
+			return kind_hash[h].kind;
+		h = (h + 1) % KIND_HASH_SIZE;
+	}
+	return NFT_EV_OTHER;
+}
+
+/* ---- character classes and numbers ---- */
+
+static inline bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static inline bool is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+static inline int hex_digit(char c)
+{
+	if ((unsigned char)(c - '0') < 10)
+		return c - '0';
+	c |= 0x20;
+	if ((unsigned char)(c - 'a') < 6)
+		return c - 'a' + 10;
+	return -1;
+}
+
+static inline bool is_name_char(char c)
+{
+	return ((unsigned char)(c - 'a') < 26) || is_digit(c) || c == '_';
+}
+
+static inline void skip_ws(struct cur *c)
+{
+	while (c->p < c->e && is_blank(*c->p))
+		c->p++;
+}
+
+static bool parse_hex(struct cur *c, uint64_t *v)
+{
+	const char *p = c->p;
+	uint64_t x = 0;
+	int d, n = 0;
+
+	while (p < c->e && (d = hex_digit(*p)) >= 0) {
+		if (++n > 16)
+			return false;
+		x = x << 4 | d;
+		p++;
+	}
+	if (!n)
+		return false;
+	c->p = p;
+	*v = x;
+	return true;
+}
+
+static bool parse_udec(struct cur *c, uint64_t *v)
+{
+	const char *p = c->p;
+	uint64_t x = 0;
+	int n = 0;
+
+	while (p < c->e && is_digit(*p)) {
+		if (++n > 20)
+			return false;
+		x = x * 10 + (*p - '0');
+		p++;
+	}
+	if (!n)
+		return false;
+	c->p = p;
+	*v = x;
+	return true;
+}
+
+static bool parse_dec(struct cur *c, int64_t *v)
+{
+	struct cur t = *c;
+	bool neg = false;
+	uint64_t x;
+
+	if (t.p < t.e && (*t.p == '-' || *t.p == '+')) {
+		neg = *t.p == '-';
+		t.p++;
+	}
+	if (!parse_udec(&t, &x))
+		return false;
+	*c = t;
+	*v = neg ? -(int64_t)x : (int64_t)x;
+	return true;
+}
+
+/* Match literal @k at the next token start. */
+static bool lit(struct cur *c, const char *k, size_t klen)
+{
+	skip_ws(c);
+	if ((size_t)(c->e - c->p) < klen || memcmp(c->p, k, klen))
+		return false;
+	c->p += klen;
+	return true;
+}
+
+#define LIT(c, s) lit((c), (s), sizeof(s) - 1)
+
+static bool key_hex(struct cur *c, const char *k, size_t klen, uint64_t *v)
+{
+	struct cur t = *c;
+
+	if (!lit(&t, k, klen) || !parse_hex(&t, v))
+		return false;
+	*c = t;
+	return true;
+}
+
+static bool key_dec(struct cur *c, const char *k, size_t klen, int64_t *v)
+{
+	struct cur t = *c;
+
+	if (!lit(&t, k, klen) || !parse_dec(&t, v))
+		return false;
+	*c = t;
+	return true;
+}
+
+#define KHEX(c, k, v) key_hex((c), (k), sizeof(k) - 1, (v))
+#define KDEC(c, k, v) key_dec((c), (k), sizeof(k) - 1, (v))
+
+/* hex '/' hex, the transferred/len pairs */
+static bool hex_pair(struct cur *c, char sep, uint64_t *a, uint64_t *b)
+{
+	struct cur t = *c;
+
+	skip_ws(&t);
+	if (!parse_hex(&t, a) || t.p >= t.e || *t.p != sep)
+		return false;
+	t.p++;
+	if (!parse_hex(&t, b))
+		return false;
+	*c = t;
+	return true;
+}
+
+/* One whitespace-delimited token. */
+static bool token(struct cur *c, const char **t, size_t *tl)
+{
+	skip_ws(c);
+	*t = c->p;
+	while (c->p < c->e && !is_blank(*c->p))
+		c->p++;
+	*tl = c->p - *t;
+	return *tl > 0;
+}
+
+/*
+ * The run of tokens up to (not including) the first token that starts with
+ * @stop, or to the end of the line when @stop is NULL.  Symbols can be
+ * several words ("GET SUBREQ", "VOL BAD cmp") and carry padding.
+ */
+static bool sym_run(struct cur *c, const char *stop, size_t stoplen,
+		    const char **t, size_t *tl)
+{
+	const char *end;
+
+	skip_ws(c);
+	*t = c->p;
+	end = c->p;
+	while (c->p < c->e) {
+		if (stop && (size_t)(c->e - c->p) >= stoplen &&
+		    !memcmp(c->p, stop, stoplen))
+			break;
+		while (c->p < c->e && !is_blank(*c->p))
+			c->p++;
+		end = c->p;
+		skip_ws(c);
+	}
+	*tl = end - *t;
+	return *tl > 0;
+}
+
+#define SYM_UNTIL(c, s, t, tl) sym_run((c), (s), sizeof(s) - 1, (t), (tl))
+
+/*
+ * The same few padded strings repeat on every line, so remember the last
+ * exact spellings per class before normalizing and hashing in the
+ * vocabulary.
+ */
+#define SYM_CACHE_WAYS 8
+#define SYM_CACHE_TEXT 24
+
+static __thread struct sym_cache_entry {
+	char text[SYM_CACHE_TEXT];
+	uint8_t len;
+	uint16_t value;
+} sym_cache[NFT_SYMC__NR][SYM_CACHE_WAYS];
+static __thread uint8_t sym_cache_next[NFT_SYMC__NR];
+
+static int lookup(enum nft_sym_class cls, const char *t, size_t tl)
+{
+	struct sym_cache_entry *ce = sym_cache[cls];
+	int i, v;
+
+	if (tl < SYM_CACHE_TEXT) {
+		for (i = 0; i < SYM_CACHE_WAYS; i++)
+			if (ce[i].len == tl && !memcmp(ce[i].text, t, tl))
+				return ce[i].value;
+	}
+	v = nft_sym_lookup(cls, t, tl);
+	if (v && tl < SYM_CACHE_TEXT) {
+		ce = &ce[sym_cache_next[cls]++ % SYM_CACHE_WAYS];
+		memcpy(ce->text, t, tl);
+		ce->len = tl;
+		ce->value = v;
+	}
+	return v;
+}
+
+static int sym(struct nft_event *ev, enum nft_sym_class cls, const char *t,
+	       size_t tl)
+{
+	int v = lookup(cls, t, tl);
+
+	if (!v && ev->n_unknown < NFT_MAX_UNKNOWN) {
+		struct nft_unknown_sym *u = &ev->unknown[ev->n_unknown++];
+
+		u->cls = cls;
+		u->text = t;
+		u->len = tl > 255 ? 255 : tl;
+	}
+	return v;
+}
+
+/* ---- dialect ---- */
+
+static inline void decide(enum nft_dialect *d, enum nft_dialect to)
+{
+	if (*d == NFT_DIALECT_AUTO)
+		*d = to;
+}
+
+/*
+ * Subrequest traces 6.1 .. 6.8 know; anything else only exists in kernels
+ * that print the index in hex.
+ */
+static bool sreq_trace_is_old(int v)
+{
+	switch (v) {
+	case NFT_SREQ_DOWNLOAD_INSTEAD:
+	case NFT_SREQ_FREE:
+	case NFT_SREQ_LIMITED:
+	case NFT_SREQ_PREPARE:
+	case NFT_SREQ_SHORT:
+	case NFT_SREQ_SUBMIT:
+	case NFT_SREQ_TERMINATED:
+	case NFT_SREQ_WRITE:
+	case NFT_SREQ_WRITE_SKIP:
+	case NFT_SREQ_WRITE_TERM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ---- shared field groups ---- */
+
+static bool rreq_id(struct cur *c, struct nft_event *ev)
+{
+	uint64_t v;
+
+	if (!KHEX(c, "R=", &v))
+		return false;
+	ev->rreq = v;
+	ev->have |= NFT_HAVE_RREQ;
+	return true;
+}
+
+/*
+ * "[digits]" right after R=.  Returns the span so the caller can choose the
+ * base; *neg is set for "-1" (netfs_failure's %d).
+ */
+static bool bracket(struct cur *c, const char **t, size_t *tl, bool *neg)
+{
+	const char *p = c->p;
+
+	if (p >= c->e || *p != '[')
+		return false;
+	p++;
+	*neg = p < c->e && *p == '-';
+	if (*neg)
+		p++;
+	*t = p;
+	while (p < c->e && hex_digit(*p) >= 0)
+		p++;
+	*tl = p - *t;
+	if (!*tl || p >= c->e || *p != ']')
+		return false;
+	c->p = p + 1;
+	return true;
+}
+
+static bool span_value(const char *t, size_t tl, bool hex, uint64_t *v)
+{
+	struct cur s = { t, t + tl };
+
+	if (!(hex ? parse_hex(&s, v) : parse_udec(&s, v)))
+		return false;
+	return s.p == s.e;
+}
+
+static bool has_hex_letter(const char *t, size_t tl)
+{
+	size_t i;
+
+	for (i = 0; i < tl; i++)
+		if (!is_digit(t[i]))
+			return true;
+	return false;
+}
+
+/* Subrequest index in the kernel's base; -1 / ffffffff mean "none". */
+static bool sub_index(struct cur *c, struct nft_event *ev, bool hex)
+{
+	const char *t;
+	size_t tl;
+	bool neg;
+	uint64_t v;
+
+	if (!bracket(c, &t, &tl, &neg) || !span_value(t, tl, hex || neg, &v))
+		return false;
+	if (neg) {
+		if (v != 1)
+			return false;
+		return true;	/* [-1]: no subrequest */
+	}
+	if ((hex && v >= 0xffff) || v > INT32_MAX)
+		return true;	/* short -1 printed with %x: no subrequest */
+	ev->index = v;
+	ev->have |= NFT_HAVE_INDEX;
+	return true;
+}
+
+#define NEED(cond, msg)                                                       \
+	do {                                                                  \
+		if (!(cond))                                                  \
+			return (msg);                                         \
+	} while (0)
+
+/* ---- netfs ---- */
+
+static const char *p_netfs_read(struct cur *c, struct nft_event *ev,
+				enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+	uint64_t v;
+
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(SYM_UNTIL(c, "c=", &t, &tl), "no read trace");
+	ev->what = sym(ev, NFT_SYMC_READ_TRACE, t, tl);
+	NEED(KHEX(c, "c=", &v), "no c=");
+	ev->cookie = v;
+	ev->have |= NFT_HAVE_COOKIE;
+	NEED(KHEX(c, "ni=", &ev->ino), "no ni=");
+	NEED(KHEX(c, "s=", &ev->start), "no s=");
+	ev->have |= NFT_HAVE_INO | NFT_HAVE_START;
+	if (KHEX(c, "l=", &ev->len)) {
+		decide(d, NFT_DIALECT_MODERN);
+		if (KHEX(c, "sz=", &ev->i_size))
+			ev->have |= NFT_HAVE_ISIZE;
+	} else {
+		/* 6.1 .. 6.8: the length has no key */
+		skip_ws(c);
+		NEED(parse_hex(c, &ev->len), "no length");
+		decide(d, NFT_DIALECT_6_1);
+	}
+	ev->have |= NFT_HAVE_LEN;
+	return NULL;
+}
+
+static const char *p_netfs_write(struct cur *c, struct nft_event *ev,
+				 enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+	uint64_t v;
+
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(SYM_UNTIL(c, "c=", &t, &tl), "no write trace");
+	ev->what = sym(ev, NFT_SYMC_WRITE_TRACE, t, tl);
+	NEED(KHEX(c, "c=", &v), "no c=");
+	ev->cookie = v;
+	ev->have |= NFT_HAVE_COOKIE;
+	if (KHEX(c, "i=", &ev->ino)) {
+		ev->have |= NFT_HAVE_INO;
+		decide(d, NFT_DIALECT_MODERN);	/* i= came with 6.10 */
+	}
+	NEED(LIT(c, "by=") && hex_pair(c, '-', &ev->start, &ev->end),
+	     "no by=");
+	/* printed as start..start+len-1; an "infinite" range saturates */
+	ev->len = ev->end == UINT64_MAX ? UINT64_MAX - ev->start
+					: ev->end - ev->start + 1;
+	ev->have |= NFT_HAVE_START | NFT_HAVE_LEN;
+	return NULL;
+}
+
+static const char *p_netfs_rreq(struct cur *c, struct nft_event *ev,
+				enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+	uint64_t v;
+
+	(void)d;
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(token(c, &t, &tl), "no origin");
+	ev->origin = sym(ev, NFT_SYMC_ORIGIN, t, tl);
+	NEED(SYM_UNTIL(c, "f=", &t, &tl), "no rreq trace");
+	ev->what = sym(ev, NFT_SYMC_RREQ_TRACE, t, tl);
+	NEED(KHEX(c, "f=", &v), "no f=");
+	ev->flags = v;
+	ev->have |= NFT_HAVE_FLAGS;
+	return NULL;
+}
+
+/* "s=START TRANSFERRED/LEN" shared by netfs_sreq and netfs_failure */
+static const char *start_tl(struct cur *c, struct nft_event *ev)
+{
+	uint64_t v;
+
+	NEED(KHEX(c, "f=", &v), "no f=");
+	ev->flags = v;
+	NEED(KHEX(c, "s=", &ev->start), "no s=");
+	NEED(hex_pair(c, '/', &ev->transferred, &ev->len),
+	     "no transferred/len");
+	ev->have |= NFT_HAVE_FLAGS | NFT_HAVE_START | NFT_HAVE_TRANSFERRED |
+		    NFT_HAVE_LEN;
+	return NULL;
+}
+
+static const char *p_netfs_sreq(struct cur *c, struct nft_event *ev,
+				enum nft_dialect *d)
+{
+	const char *t1, *t2, *idx, *err;
+	size_t l1, l2, idxl;
+	int64_t e;
+	uint64_t v;
+	bool neg;
+	int src, what;
+
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(bracket(c, &idx, &idxl, &neg) && !neg, "no [index]");
+	NEED(token(c, &t1, &l1) && token(c, &t2, &l2), "no source/trace");
+
+	src = lookup(NFT_SYMC_SOURCE, t1, l1);
+	if (!src && lookup(NFT_SYMC_SOURCE, t2, l2)) {
+		/* 5.17 printed the trace before the source */
+		const char *tt = t1;
+		size_t tll = l1;
+
+		t1 = t2, l1 = l2;
+		t2 = tt, l2 = tll;
+	}
+	ev->source = sym(ev, NFT_SYMC_SOURCE, t1, l1);
+	what = sym(ev, NFT_SYMC_SREQ_TRACE, t2, l2);
+	ev->what = what;
+	err = start_tl(c, ev);
+	if (err)
+		return err;
+	if (LIT(c, "s=")) {
+		NEED(parse_udec(c, &v), "bad slot");
+		ev->slot = v;
+		ev->have |= NFT_HAVE_SLOT;
+		decide(d, NFT_DIALECT_MODERN);
+	}
+	NEED(KDEC(c, "e=", &e), "no e=");
+	ev->error = e;
+	ev->have |= NFT_HAVE_ERROR;
+
+	if (has_hex_letter(idx, idxl) ||
+	    ev->source == NFT_SRC_UNKNOWN_SOURCE ||
+	    (what && !sreq_trace_is_old(what)))
+		decide(d, NFT_DIALECT_MODERN);
+	NEED(span_value(idx, idxl, *d != NFT_DIALECT_6_1, &v) &&
+	     v <= INT32_MAX, "bad index");
+	ev->index = v;
+	ev->have |= NFT_HAVE_INDEX;
+	return NULL;
+}
+
+static const char *p_netfs_failure(struct cur *c, struct nft_event *ev,
+				   enum nft_dialect *d)
+{
+	const char *t, *idx, *err;
+	size_t tl, idxl;
+	int64_t e;
+	uint64_t v;
+	bool neg;
+
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(bracket(c, &idx, &idxl, &neg), "no [index]");
+	if (neg)
+		decide(d, NFT_DIALECT_6_1);	/* only %d prints a sign */
+	else if (has_hex_letter(idx, idxl))
+		decide(d, NFT_DIALECT_MODERN);
+	NEED(span_value(idx, idxl, neg || *d != NFT_DIALECT_6_1, &v),
+	     "bad index");
+	if (!neg && v < 0xffff && v <= INT32_MAX) {
+		ev->index = v;
+		ev->have |= NFT_HAVE_INDEX;
+	}
+	NEED(token(c, &t, &tl), "no source");
+	ev->source = sym(ev, NFT_SYMC_SOURCE, t, tl);
+	err = start_tl(c, ev);
+	if (err)
+		return err;
+	NEED(SYM_UNTIL(c, "e=", &t, &tl), "no failure trace");
+	ev->what = sym(ev, NFT_SYMC_FAILURE, t, tl);
+	NEED(KDEC(c, "e=", &e), "no e=");
+	ev->error = e;
+	ev->have |= NFT_HAVE_ERROR;
+	return NULL;
+}
+
+static const char *ref_tail(struct cur *c, struct nft_event *ev,
+			    enum nft_sym_class cls)
+{
+	const char *t;
+	size_t tl;
+
+	NEED(SYM_UNTIL(c, "r=", &t, &tl), "no ref trace");
+	ev->what = sym(ev, cls, t, tl);
+	NEED(KDEC(c, "r=", &ev->ref), "no r=");
+	ev->have |= NFT_HAVE_REF;
+	return NULL;
+}
+
+static const char *p_netfs_rreq_ref(struct cur *c, struct nft_event *ev,
+				    enum nft_dialect *d)
+{
+	(void)d;
+	NEED(rreq_id(c, ev), "no R=");
+	return ref_tail(c, ev, NFT_SYMC_RREQ_REF);
+}
+
+static const char *p_netfs_sreq_ref(struct cur *c, struct nft_event *ev,
+				    enum nft_dialect *d)
+{
+	(void)d;
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(sub_index(c, ev, true), "no [index]");
+	return ref_tail(c, ev, NFT_SYMC_SREQ_REF);
+}
+
+static const char *p_netfs_folio(struct cur *c, struct nft_event *ev,
+				 enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+
+	(void)d;
+	NEED(KHEX(c, "i=", &ev->ino), "no i=");
+	ev->have |= NFT_HAVE_INO;
+	NEED(LIT(c, "ix=") && hex_pair(c, '-', &ev->first, &ev->last),
+	     "no ix=");
+	NEED(sym_run(c, NULL, 0, &t, &tl), "no folio trace");
+	ev->what = sym(ev, NFT_SYMC_FOLIO, t, tl);
+	return NULL;
+}
+
+static const char *p_netfs_folioq(struct cur *c, struct nft_event *ev,
+				  enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+	uint64_t v;
+
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(KHEX(c, "fq=", &v), "no fq=");
+	ev->id2 = v;
+	NEED(sym_run(c, NULL, 0, &t, &tl), "no folioq trace");
+	ev->what = sym(ev, NFT_SYMC_FOLIOQ, t, tl);
+	return NULL;
+}
+
+static const char *p_netfs_write_iter(struct cur *c, struct nft_event *ev,
+				      enum nft_dialect *d)
+{
+	uint64_t v;
+
+	NEED(LIT(c, "WRITE-ITER"), "no WRITE-ITER");
+	if (KHEX(c, "i=", &ev->ino)) {
+		ev->have |= NFT_HAVE_INO;
+		decide(d, NFT_DIALECT_MODERN);
+	}
+	NEED(KHEX(c, "s=", &ev->start), "no s=");
+	NEED(KHEX(c, "l=", &ev->len), "no l=");
+	NEED(KHEX(c, "f=", &v), "no f=");
+	ev->flags = v;
+	ev->have |= NFT_HAVE_START | NFT_HAVE_LEN | NFT_HAVE_FLAGS;
+	return NULL;
+}
+
+static const char *p_netfs_collect(struct cur *c, struct nft_event *ev,
+				   enum nft_dialect *d)
+{
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(LIT(c, "s=") && hex_pair(c, '-', &ev->start, &ev->end),
+	     "no s=");
+	ev->have |= NFT_HAVE_START;
+	return NULL;
+}
+
+/* "[stream:" then, for collect_sreq, "index]" or just "]" */
+static bool stream_of(struct cur *c, struct nft_event *ev, bool dec)
+{
+	uint64_t v;
+
+	if (c->p >= c->e || *c->p != '[')
+		return false;
+	c->p++;
+	if (!(dec ? parse_udec(c, &v) : parse_hex(c, &v)) || v > 255)
+		return false;
+	if (c->p >= c->e || *c->p != ':')
+		return false;
+	c->p++;
+	ev->stream = v;
+	ev->have |= NFT_HAVE_STREAM;
+	return true;
+}
+
+static const char *p_netfs_collect_sreq(struct cur *c, struct nft_event *ev,
+					enum nft_dialect *d)
+{
+	uint64_t v;
+
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(stream_of(c, ev, true), "no [stream:index]");
+	NEED(parse_hex(c, &v) && v <= INT32_MAX && c->p < c->e &&
+	     *c->p++ == ']', "no [stream:index]");
+	ev->index = v;
+	ev->have |= NFT_HAVE_INDEX;
+	NEED(KHEX(c, "s=", &ev->start), "no s=");
+	NEED(LIT(c, "t=") && hex_pair(c, '/', &ev->transferred, &ev->len),
+	     "no t=");
+	ev->have |= NFT_HAVE_START | NFT_HAVE_TRANSFERRED | NFT_HAVE_LEN;
+	return NULL;
+}
+
+static const char *p_netfs_collect_folio(struct cur *c, struct nft_event *ev,
+					 enum nft_dialect *d)
+{
+	uint64_t from;
+
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(KHEX(c, "ix=", &ev->first), "no ix=");
+	NEED(LIT(c, "r=") && hex_pair(c, '-', &from, &ev->end), "no r=");
+	NEED(LIT(c, "t=") &&
+	     hex_pair(c, '/', &ev->cleaned_to, &ev->collected_to), "no t=");
+	return NULL;
+}
+
+static const char *p_netfs_collect_state(struct cur *c, struct nft_event *ev,
+					 enum nft_dialect *d)
+{
+	uint64_t v;
+
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(KHEX(c, "col=", &ev->collected_to), "no col=");
+	NEED(KHEX(c, "cln=", &ev->cleaned_to), "no cln=");
+	NEED(KHEX(c, "n=", &v), "no n=");
+	ev->notes = v;
+	return NULL;
+}
+
+static const char *p_netfs_collect_gap(struct cur *c, struct nft_event *ev,
+				       enum nft_dialect *d)
+{
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(stream_of(c, ev, false) && c->p < c->e && *c->p++ == ']',
+	     "no [stream:]");
+	skip_ws(c);
+	NEED(parse_hex(c, &ev->start) && LIT(c, "->") &&
+	     parse_hex(c, &ev->end), "no from->to");
+	ev->have |= NFT_HAVE_START;
+	skip_ws(c);
+	NEED(c->p < c->e, "no gap type");
+	ev->gap_type = *c->p++;
+	return NULL;
+}
+
+static const char *p_netfs_collect_stream(struct cur *c,
+					  struct nft_event *ev,
+					  enum nft_dialect *d)
+{
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(stream_of(c, ev, false) && c->p < c->e && *c->p++ == ']',
+	     "no [stream:]");
+	NEED(KHEX(c, "cto=", &ev->collected_to), "no cto=");
+	/* 6.12 printed the front, 7.2 the issued-to point */
+	NEED(KHEX(c, "frn=", &ev->front) || KHEX(c, "ito=", &ev->front),
+	     "no frn=/ito=");
+	return NULL;
+}
+
+static const char *p_netfs_collect_contig(struct cur *c,
+					  struct nft_event *ev,
+					  enum nft_dialect *d)
+{
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	skip_ws(c);
+	NEED(parse_hex(c, &ev->start) && LIT(c, "->") && (skip_ws(c), 1) &&
+	     parse_hex(c, &ev->end), "no from -> to");
+	ev->have |= NFT_HAVE_START;
+	return NULL;
+}
+
+static const char *p_netfs_progress(struct cur *c, struct nft_event *ev,
+				    enum nft_dialect *d)
+{
+	uint64_t a, b, v;
+
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(sub_index(c, ev, true), "no [index]");
+	NEED(KHEX(c, "s=", &ev->start), "no s=");
+	NEED(LIT(c, "ct=") && hex_pair(c, '/', &ev->len, &ev->transferred),
+	     "no ct=");
+	NEED(LIT(c, "pa=") && hex_pair(c, '/', &a, &b), "no pa=");
+	NEED(KHEX(c, "sl=", &v), "no sl=");
+	ev->slot = v;
+	ev->have |= NFT_HAVE_START | NFT_HAVE_LEN | NFT_HAVE_TRANSFERRED |
+		    NFT_HAVE_SLOT;
+	return NULL;
+}
+
+static const char *p_netfs_donate(struct cur *c, struct nft_event *ev,
+				  enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+	uint64_t v;
+	bool neg;
+
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(sub_index(c, ev, true), "no [from]");
+	NEED(LIT(c, "->"), "no ->");
+	skip_ws(c);
+	NEED(bracket(c, &t, &tl, &neg) && !neg && span_value(t, tl, true, &v),
+	     "no [to]");
+	ev->id2 = v;
+	NEED(SYM_UNTIL(c, "am=", &t, &tl), "no donate trace");
+	ev->what = sym(ev, NFT_SYMC_DONATE, t, tl);
+	NEED(KHEX(c, "am=", &ev->len), "no am=");
+	ev->have |= NFT_HAVE_LEN;
+	return NULL;
+}
+
+static const char *p_netfs_read_progress_at(struct cur *c,
+					    struct nft_event *ev,
+					    enum nft_dialect *d)
+{
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(KHEX(c, "cln=", &ev->cleaned_to), "no cln=");
+	NEED(KHEX(c, "prg=", &ev->collected_to), "no prg=");
+	return NULL;
+}
+
+static const char *p_netfs_copy2cache(struct cur *c, struct nft_event *ev,
+				      enum nft_dialect *d)
+{
+	uint64_t v;
+
+	decide(d, NFT_DIALECT_MODERN);
+	NEED(rreq_id(c, ev), "no R=");
+	NEED(KHEX(c, "CR=", &v), "no CR=");
+	ev->creq = v;
+	NEED(KHEX(c, "c=", &v), "no c=");
+	ev->cookie = v;
+	NEED(KHEX(c, "i=", &ev->ino), "no i=");
+	ev->have |= NFT_HAVE_CREQ | NFT_HAVE_COOKIE | NFT_HAVE_INO;
+	return NULL;
+}
+
+/* ---- fscache ---- */
+
+static bool cookie_id(struct cur *c, struct nft_event *ev)
+{
+	uint64_t v;
+
+	if (!KHEX(c, "c=", &v))
+		return false;
+	ev->cookie = v;
+	ev->have |= NFT_HAVE_COOKIE;
+	return true;
+}
+
+static bool volume_id(struct cur *c, struct nft_event *ev)
+{
+	uint64_t v;
+
+	if (!KHEX(c, "V=", &v))
+		return false;
+	ev->volume = v;
+	ev->have |= NFT_HAVE_VOLUME;
+	return true;
+}
+
+static bool cache_id(struct cur *c, struct nft_event *ev)
+{
+	uint64_t v;
+
+	if (!KHEX(c, "C=", &v))
+		return false;
+	ev->cache = v;
+	ev->have |= NFT_HAVE_CACHE;
+	return true;
+}
+
+static bool object_id(struct cur *c, struct nft_event *ev)
+{
+	uint64_t v;
+
+	if (!KHEX(c, "o=", &v))
+		return false;
+	ev->object = v;
+	ev->have |= NFT_HAVE_OBJECT;
+	return true;
+}
+
+static const char *p_fscache_cookie(struct cur *c, struct nft_event *ev,
+				    enum nft_dialect *d)
+{
+	(void)d;
+	NEED(cookie_id(c, ev), "no c=");
+	return ref_tail(c, ev, NFT_SYMC_FSC_COOKIE);
+}
+
+static const char *p_fscache_volume(struct cur *c, struct nft_event *ev,
+				    enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+
+	(void)d;
+	NEED(volume_id(c, ev), "no V=");
+	NEED(SYM_UNTIL(c, "u=", &t, &tl), "no volume trace");
+	ev->what = sym(ev, NFT_SYMC_FSC_VOLUME, t, tl);
+	NEED(KDEC(c, "u=", &ev->ref), "no u=");
+	ev->have |= NFT_HAVE_REF;
+	return NULL;
+}
+
+static const char *p_fscache_cache(struct cur *c, struct nft_event *ev,
+				   enum nft_dialect *d)
+{
+	(void)d;
+	NEED(cache_id(c, ev), "no C=");
+	return ref_tail(c, ev, NFT_SYMC_FSC_CACHE);
+}
+
+static const char *accesses(struct cur *c, struct nft_event *ev)
+{
+	int64_t v;
+
+	NEED(KDEC(c, "a=", &v), "no a=");
+	ev->n_accesses = v;
+	return NULL;
+}
+
+static const char *p_fscache_active(struct cur *c, struct nft_event *ev,
+				    enum nft_dialect *d)
+{
+	const char *err;
+	int64_t v;
+
+	(void)d;
+	NEED(cookie_id(c, ev), "no c=");
+	err = ref_tail(c, ev, NFT_SYMC_FSC_ACTIVE);
+	if (!err)
+		err = accesses(c, ev);
+	if (err)
+		return err;
+	/* the second c= is the number of active users, in decimal */
+	NEED(KDEC(c, "c=", &v), "no n_active c=");
+	ev->n_active = v;
+	return NULL;
+}
+
+static const char *p_fscache_access(struct cur *c, struct nft_event *ev,
+				    enum nft_dialect *d)
+{
+	const char *err;
+
+	(void)d;
+	switch (ev->kind) {
+	case NFT_EV_FSCACHE_ACCESS_CACHE:
+		NEED(cache_id(c, ev), "no C=");
+		break;
+	case NFT_EV_FSCACHE_ACCESS_VOLUME:
+		NEED(volume_id(c, ev), "no V=");
+		NEED(cookie_id(c, ev), "no c=");
+		break;
+	default:
+		NEED(cookie_id(c, ev), "no c=");
+		break;
+	}
+	err = ref_tail(c, ev, NFT_SYMC_FSC_ACCESS);
+	return err ? err : accesses(c, ev);
+}
+
+static const char *p_fscache_acquire(struct cur *c, struct nft_event *ev,
+				     enum nft_dialect *d)
+{
+	int64_t v;
+
+	(void)d;
+	NEED(cookie_id(c, ev), "no c=");
+	NEED(volume_id(c, ev), "no V=");
+	NEED(KDEC(c, "vr=", &ev->ref), "no vr=");
+	ev->have |= NFT_HAVE_REF;
+	NEED(KDEC(c, "vc=", &v), "no vc=");
+	ev->n_active = v;
+	return NULL;
+}
+
+static const char *p_fscache_relinquish(struct cur *c, struct nft_event *ev,
+					enum nft_dialect *d)
+{
+	int64_t v;
+	uint64_t f;
+
+	(void)d;
+	NEED(cookie_id(c, ev), "no c=");
+	NEED(volume_id(c, ev), "no V=");
+	NEED(KDEC(c, "r=", &ev->ref), "no r=");
+	ev->have |= NFT_HAVE_REF;
+	NEED(KDEC(c, "U=", &v), "no U=");
+	ev->n_active = v;
+	NEED(KHEX(c, "f=", &f), "no f=");
+	ev->flags = f;
+	ev->have |= NFT_HAVE_FLAGS;
+	NEED(KDEC(c, "rt=", &v), "no rt=");
+	ev->id2 = v;
+	return NULL;
+}
+
+static const char *p_fscache_size(struct cur *c, struct nft_event *ev,
+				  enum nft_dialect *d)
+{
+	(void)d;
+	NEED(cookie_id(c, ev), "no c=");
+	if (ev->kind == NFT_EV_FSCACHE_RESIZE) {
+		NEED(KHEX(c, "os=", &ev->start), "no os=");
+		ev->have |= NFT_HAVE_START;
+	}
+	NEED(KHEX(c, "sz=", &ev->len), "no sz=");
+	ev->have |= NFT_HAVE_LEN;
+	return NULL;
+}
+
+/* ---- cachefiles ---- */
+
+static bool backer(struct cur *c, struct nft_event *ev, bool as_ino)
+{
+	uint64_t v;
+
+	if (!KHEX(c, "B=", &v))
+		return false;
+	if (as_ino) {
+		ev->ino = v;
+		ev->have |= NFT_HAVE_INO;
+	} else {
+		ev->id2 = v;
+	}
+	return true;
+}
+
+static const char *p_cachefiles_ref(struct cur *c, struct nft_event *ev,
+				    enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+
+	(void)d;
+	NEED(cookie_id(c, ev), "no c=");
+	NEED(object_id(c, ev), "no o=");
+	NEED(KDEC(c, "u=", &ev->ref), "no u=");
+	ev->have |= NFT_HAVE_REF;
+	NEED(sym_run(c, NULL, 0, &t, &tl), "no ref trace");
+	ev->what = sym(ev, NFT_SYMC_CF_REF, t, tl);
+	return NULL;
+}
+
+static const char *p_cachefiles_lookup(struct cur *c, struct nft_event *ev,
+				       enum nft_dialect *d)
+{
+	uint64_t v;
+	int64_t e;
+
+	(void)d;
+	NEED(object_id(c, ev), "no o=");
+	NEED(KHEX(c, "dB=", &v), "no dB=");
+	ev->id2 = v;
+	NEED(backer(c, ev, true), "no B=");
+	NEED(KDEC(c, "e=", &e), "no e=");
+	ev->error = e;
+	ev->have |= NFT_HAVE_ERROR;
+	return NULL;
+}
+
+static const char *p_cachefiles_mkdir(struct cur *c, struct nft_event *ev,
+				      enum nft_dialect *d)
+{
+	uint64_t v;
+
+	(void)d;
+	NEED(KHEX(c, "dB=", &v), "no dB=");
+	ev->id2 = v;
+	NEED(KHEX(c, "sB=", &ev->ino), "no sB=");
+	ev->have |= NFT_HAVE_INO;
+	return NULL;
+}
+
+/* o= B= [w=why]: tmpfile, link, mark_*, unlink, rename */
+static const char *p_cachefiles_obj_ino(struct cur *c, struct nft_event *ev,
+					enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+
+	(void)d;
+	NEED(object_id(c, ev), "no o=");
+	NEED(backer(c, ev, true), "no B=");
+	if (LIT(c, "w=")) {
+		NEED(sym_run(c, NULL, 0, &t, &tl), "no reason");
+		ev->what = sym(ev, NFT_SYMC_CF_KILL, t, tl);
+	}
+	return NULL;
+}
+
+static const char *p_cachefiles_coherency(struct cur *c, struct nft_event *ev,
+					  enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+	int64_t content;
+
+	(void)d;
+	if (ev->kind == NFT_EV_CACHEFILES_VOL_COHERENCY)
+		NEED(volume_id(c, ev), "no V=");
+	else
+		NEED(object_id(c, ev), "no o=");
+	NEED(SYM_UNTIL(c, "B=", &t, &tl), "no coherency trace");
+	ev->what = sym(ev, NFT_SYMC_CF_COHERENCY, t, tl);
+	NEED(backer(c, ev, true), "no B=");
+	if (ev->kind == NFT_EV_CACHEFILES_COHERENCY)
+		NEED(KDEC(c, "c=", &content), "no c=");
+	return NULL;
+}
+
+static const char *p_cachefiles_prep_read(struct cur *c, struct nft_event *ev,
+					  enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+	uint64_t v;
+
+	(void)d;
+	if (rreq_id(c, ev)) {
+		/* 6.1 form: the subrequest, index printed with %u */
+		NEED(sub_index(c, ev, false), "no [index]");
+	} else {
+		NEED(object_id(c, ev), "no o= or R=");
+	}
+	NEED(token(c, &t, &tl), "no source");
+	ev->source = sym(ev, NFT_SYMC_SOURCE, t, tl);
+	NEED(SYM_UNTIL(c, "f=", &t, &tl), "no prepare trace");
+	ev->what = sym(ev, NFT_SYMC_CF_PREP, t, tl);
+	NEED(KHEX(c, "f=", &v), "no f=");
+	ev->flags = v;
+	NEED(KHEX(c, "s=", &ev->start), "no s=");
+	skip_ws(c);
+	NEED(parse_hex(c, &ev->len), "no length");
+	NEED(KHEX(c, "ni=", &ev->ino), "no ni=");
+	NEED(backer(c, ev, false), "no B=");
+	ev->have |= NFT_HAVE_FLAGS | NFT_HAVE_START | NFT_HAVE_LEN |
+		    NFT_HAVE_INO;
+	return NULL;
+}
+
+static const char *p_cachefiles_rw(struct cur *c, struct nft_event *ev,
+				   enum nft_dialect *d)
+{
+	(void)d;
+	NEED(object_id(c, ev), "no o=");
+	NEED(backer(c, ev, false), "no B=");
+	NEED(KHEX(c, "s=", &ev->start), "no s=");
+	NEED(KHEX(c, "l=", &ev->len), "no l=");
+	ev->have |= NFT_HAVE_START | NFT_HAVE_LEN;
+	return NULL;
+}
+
+static const char *p_cachefiles_trunc(struct cur *c, struct nft_event *ev,
+				      enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+
+	(void)d;
+	NEED(object_id(c, ev), "no o=");
+	NEED(backer(c, ev, false), "no B=");
+	NEED(SYM_UNTIL(c, "l=", &t, &tl), "no trunc trace");
+	ev->what = sym(ev, NFT_SYMC_CF_TRUNC, t, tl);
+	NEED(LIT(c, "l=") && parse_hex(c, &ev->start) && LIT(c, "->") &&
+	     parse_hex(c, &ev->end), "no l=from->to");
+	ev->have |= NFT_HAVE_START;
+	return NULL;
+}
+
+static const char *p_cachefiles_error(struct cur *c, struct nft_event *ev,
+				      enum nft_dialect *d)
+{
+	const char *t;
+	size_t tl;
+	int64_t e;
+
+	(void)d;
+	NEED(object_id(c, ev), "no o=");
+	NEED(backer(c, ev, false), "no B=");
+	NEED(SYM_UNTIL(c, "e=", &t, &tl), "no error site");
+	ev->what = sym(ev, NFT_SYMC_CF_ERROR, t, tl);
+	NEED(KDEC(c, "e=", &e), "no e=");
+	ev->error = e;
+	ev->have |= NFT_HAVE_ERROR;
+	return NULL;
+}
+
+/* The on-demand events: only the object matters to the model. */
+static const char *p_cachefiles_ondemand(struct cur *c, struct nft_event *ev,
+					 enum nft_dialect *d)
+{
+	(void)d;
+	NEED(object_id(c, ev), "no o=");
+	return NULL;
+}
+
+typedef const char *(*field_parser)(struct cur *c, struct nft_event *ev,
+				    enum nft_dialect *d);
+
+static const field_parser parsers[NFT_EV__NR] = {
+	[NFT_EV_NETFS_READ] = p_netfs_read,
+	[NFT_EV_NETFS_WRITE] = p_netfs_write,
+	[NFT_EV_NETFS_RREQ] = p_netfs_rreq,
+	[NFT_EV_NETFS_SREQ] = p_netfs_sreq,
+	[NFT_EV_NETFS_FAILURE] = p_netfs_failure,
+	[NFT_EV_NETFS_RREQ_REF] = p_netfs_rreq_ref,
+	[NFT_EV_NETFS_SREQ_REF] = p_netfs_sreq_ref,
+	[NFT_EV_NETFS_FOLIO] = p_netfs_folio,
+	[NFT_EV_NETFS_FOLIOQ] = p_netfs_folioq,
+	[NFT_EV_NETFS_WRITE_ITER] = p_netfs_write_iter,
+	[NFT_EV_NETFS_COLLECT] = p_netfs_collect,
+	[NFT_EV_NETFS_COLLECT_SREQ] = p_netfs_collect_sreq,
+	[NFT_EV_NETFS_COLLECT_FOLIO] = p_netfs_collect_folio,
+	[NFT_EV_NETFS_COLLECT_STATE] = p_netfs_collect_state,
+	[NFT_EV_NETFS_COLLECT_GAP] = p_netfs_collect_gap,
+	[NFT_EV_NETFS_COLLECT_STREAM] = p_netfs_collect_stream,
+	[NFT_EV_NETFS_COLLECT_CONTIG] = p_netfs_collect_contig,
+	[NFT_EV_NETFS_PROGRESS] = p_netfs_progress,
+	[NFT_EV_NETFS_DONATE] = p_netfs_donate,
+	[NFT_EV_NETFS_READ_PROGRESS_AT] = p_netfs_read_progress_at,
+	[NFT_EV_NETFS_COPY2CACHE] = p_netfs_copy2cache,
+	[NFT_EV_FSCACHE_CACHE] = p_fscache_cache,
+	[NFT_EV_FSCACHE_VOLUME] = p_fscache_volume,
+	[NFT_EV_FSCACHE_COOKIE] = p_fscache_cookie,
+	[NFT_EV_FSCACHE_ACTIVE] = p_fscache_active,
+	[NFT_EV_FSCACHE_ACCESS_CACHE] = p_fscache_access,
+	[NFT_EV_FSCACHE_ACCESS_VOLUME] = p_fscache_access,
+	[NFT_EV_FSCACHE_ACCESS] = p_fscache_access,
+	[NFT_EV_FSCACHE_ACQUIRE] = p_fscache_acquire,
+	[NFT_EV_FSCACHE_RELINQUISH] = p_fscache_relinquish,
+	[NFT_EV_FSCACHE_INVALIDATE] = p_fscache_size,
+	[NFT_EV_FSCACHE_RESIZE] = p_fscache_size,
+	[NFT_EV_CACHEFILES_REF] = p_cachefiles_ref,
+	[NFT_EV_CACHEFILES_LOOKUP] = p_cachefiles_lookup,
+	[NFT_EV_CACHEFILES_MKDIR] = p_cachefiles_mkdir,
+	[NFT_EV_CACHEFILES_TMPFILE] = p_cachefiles_obj_ino,
+	[NFT_EV_CACHEFILES_LINK] = p_cachefiles_obj_ino,
+	[NFT_EV_CACHEFILES_UNLINK] = p_cachefiles_obj_ino,
+	[NFT_EV_CACHEFILES_RENAME] = p_cachefiles_obj_ino,
+	[NFT_EV_CACHEFILES_COHERENCY] = p_cachefiles_coherency,
+	[NFT_EV_CACHEFILES_VOL_COHERENCY] = p_cachefiles_coherency,
+	[NFT_EV_CACHEFILES_PREP_READ] = p_cachefiles_prep_read,
+	[NFT_EV_CACHEFILES_READ] = p_cachefiles_rw,
+	[NFT_EV_CACHEFILES_WRITE] = p_cachefiles_rw,
+	[NFT_EV_CACHEFILES_TRUNC] = p_cachefiles_trunc,
+	[NFT_EV_CACHEFILES_MARK_ACTIVE] = p_cachefiles_obj_ino,
+	[NFT_EV_CACHEFILES_MARK_FAILED] = p_cachefiles_obj_ino,
+	[NFT_EV_CACHEFILES_MARK_INACTIVE] = p_cachefiles_obj_ino,
+	[NFT_EV_CACHEFILES_VFS_ERROR] = p_cachefiles_error,
+	[NFT_EV_CACHEFILES_IO_ERROR] = p_cachefiles_error,
+	[NFT_EV_CACHEFILES_ONDEMAND_OPEN] = p_cachefiles_ondemand,
+	[NFT_EV_CACHEFILES_ONDEMAND_COPEN] = p_cachefiles_ondemand,
+	[NFT_EV_CACHEFILES_ONDEMAND_CLOSE] = p_cachefiles_ondemand,
+	[NFT_EV_CACHEFILES_ONDEMAND_READ] = p_cachefiles_ondemand,
+	[NFT_EV_CACHEFILES_ONDEMAND_CREAD] = p_cachefiles_ondemand,
+	[NFT_EV_CACHEFILES_ONDEMAND_FD_WRITE] = p_cachefiles_ondemand,
+	[NFT_EV_CACHEFILES_ONDEMAND_FD_RELEASE] = p_cachefiles_ondemand,
+};
+
+/* ---- line layout ---- */
+
+/* "secs.frac" (any number of fractional digits) -> ns */
+static bool parse_ts(const char *p, const char *e, uint64_t *ns)
+{
+	uint64_t secs = 0, frac = 0;
+	int n = 0, fd = 0;
+
+	while (p < e && is_digit(*p)) {
+		if (++n > 12)
+			return false;
+		secs = secs * 10 + (*p++ - '0');
+	}
+	if (!n || p >= e || *p != '.')
+		return false;
+	p++;
+	while (p < e && is_digit(*p)) {
+		if (fd < 9) {
+			frac = frac * 10 + (*p - '0');
+			fd++;
+		}
+		p++;
+		n = -1;
+	}
+	if (n != -1 || p != e)
+		return false;
+	for (; fd < 9; fd++)
+		frac *= 10;
+	*ns = secs * 1000000000ull + frac;
+	return true;
+}
+
+/* A "12.345678:" token: the timestamp column of every ftrace layout. */
+static inline bool ts_token(const char *t, size_t tl, uint64_t *ns)
+{
+	return tl >= 4 && is_digit(t[0]) && t[tl - 1] == ':' &&
+	       parse_ts(t, t + tl - 1, ns);
+}
+
+/* "name:" with an event-name-shaped name. */
+static bool name_token(const char *t, size_t tl)
+{
+	size_t i;
+
+	if (tl < 2 || t[tl - 1] != ':')
+		return false;
+	for (i = 0; i < tl - 1; i++)
+		if (!is_name_char(t[i]))
+			return false;
+	return true;
+}
+
+static bool has_underscore(const char *t, size_t tl)
+{
+	return memchr(t, '_', tl) != NULL;
+}
+
+/* "[  12.345678]" console/dmesg prefix at @c. */
+static bool console_ts(struct cur *c, uint64_t *ns)
+{
+	const char *p = c->p, *q;
+
+	if (p >= c->e || *p != '[')
+		return false;
+	p++;
+	while (p < c->e && *p == ' ')
+		p++;
+	q = p;
+	while (q < c->e && *q != ']' && (is_digit(*q) || *q == '.'))
+		q++;
+	if (q >= c->e || *q != ']' || !parse_ts(p, q, ns))
+		return false;
+	c->p = q + 1;
+	return true;
+}
+
+/* "[003]" */
+static bool cpu_token(const char *t, size_t tl, int32_t *cpu)
+{
+	uint64_t v;
+	struct cur s = { t + 1, t + tl - 1 };
+
+	if (tl < 3 || t[0] != '[' || t[tl - 1] != ']')
+		return false;
+	if (!parse_udec(&s, &v) || s.p != s.e || v > INT32_MAX)
+		return false;
+	*cpu = v;
+	return true;
+}
+
+static void copy_str(char *dst, size_t cap, const char *s, size_t len)
+{
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+/* COMM-PID (or COMM) in [s, e): PID = the digits after the last '-'. */
+static void comm_pid(struct line_ctx *lc, const char *s, const char *e,
+		     struct nft_event *ev)
+{
+	const char *q;
+	uint64_t pid = 0;
+	int n = 0;
+
+	for (q = e; q > s && is_digit(q[-1]) && n < 10; q--, n++)
+		;
+	if (n && q - 1 > s && q[-1] == '-') {
+		for (; q < e; q++)
+			pid = pid * 10 + (*q - '0');
+		if (pid <= INT32_MAX) {
+			ev->pid = pid;
+			ev->have |= NFT_HAVE_PID;
+			e -= n + 1;
+		}
+	}
+	copy_str(lc->comm, sizeof(lc->comm), s, e - s);
+	ev->comm = lc->comm;
+}
+
+/*
+ * The part before the timestamp or event name: "COMM-PID [CPU] FLAGS",
+ * "COMM-PID:", "COMM:".  COMM may contain anything, even blanks, so the PID
+ * is the digits after the last '-', and CPU and FLAGS are taken from the
+ * right-hand end.
+ */
+static void parse_header(struct line_ctx *lc, const char *s, const char *e,
+			 struct nft_event *ev)
+{
+	const char *t[MAX_HEADER_TOKENS];
+	size_t tl[MAX_HEADER_TOKENS];
+	struct cur c = { s, e };
+	int n = 0, last;
+	int32_t cpu;
+
+	while (n < MAX_HEADER_TOKENS && token(&c, &t[n], &tl[n]))
+		n++;
+	if (!n)
+		return;
+	last = n - 1;
+	if (last >= 1 && !cpu_token(t[last], tl[last], &cpu) &&
+	    cpu_token(t[last - 1], tl[last - 1], &cpu)) {
+		copy_str(ev->irqs, sizeof(ev->irqs), t[last], tl[last]);
+		last -= 2;
+		ev->cpu = cpu;
+		ev->have |= NFT_HAVE_CPU;
+	} else if (cpu_token(t[last], tl[last], &cpu)) {
+		last -= 1;
+		ev->cpu = cpu;
+		ev->have |= NFT_HAVE_CPU;
+	}
+	if (last < 0)
+		return;
+	s = t[0];
+	e = t[last] + tl[last];
+	if (e > s && e[-1] == ':')
+		e--;
+	comm_pid(lc, s, e, ev);
+}
+
+/* "CPU:1 [LOST 123 EVENTS]", "CPU 1 [LOST EVENTS]", "CPU 1 is empty" */
+static int parse_cpu_line(struct cur *c, struct nft_event *ev)
+{
+	struct cur t = *c;
+	uint64_t cpu, lost = 0;
+
+	if (!LIT(&t, "CPU"))
+		return R_NONE;
+	if (t.p < t.e && *t.p == ':')
+		t.p++;
+	skip_ws(&t);
+	if (!parse_udec(&t, &cpu) || cpu > INT32_MAX)
+		return R_NONE;
+	if (LIT(&t, "is empty"))
+		return R_IGNORE;
+	if (!LIT(&t, "[LOST"))
+		return R_NONE;
+	skip_ws(&t);
+	if (t.p < t.e && is_digit(*t.p) && !parse_udec(&t, &lost))
+		return R_NONE;
+	if (!LIT(&t, "EVENTS]"))
+		return R_NONE;
+	ev->kind = NFT_EV_LOST;
+	ev->cpu = cpu;
+	ev->lost = lost;
+	ev->have |= NFT_HAVE_CPU;
+	return R_OTHER;
+}
+
+/* trace-cmd report's first lines: "cpus=2", "version = 6" */
+static bool report_header(const char *s, const char *e)
+{
+	struct cur c = { s, e };
+	uint64_t v;
+
+	if (LIT(&c, "cpus=") || (LIT(&c, "version") && LIT(&c, "="))) {
+		skip_ws(&c);
+		return parse_udec(&c, &v) && (skip_ws(&c), c.p == c.e);
+	}
+	return false;
+}
+
+/* R=xxxxxxxx[n] in another system's payload (9p, cifs...) */
+static void other_rreq(struct cur *c, struct nft_event *ev)
+{
+	const char *p = c->p;
+
+	while ((p = memmem(p, c->e - p, "R=", 2))) {
+		struct cur s = { p + 2, c->e };
+		uint64_t v;
+
+		if ((p == c->p || is_blank(p[-1])) && s.e - s.p >= 8 &&
+		    parse_hex(&s, &v) && s.p - p == 10) {
+			ev->rreq = v;
+			ev->have |= NFT_HAVE_RREQ;
+			sub_index(&s, ev, true);
+			return;
+		}
+		p += 2;
+	}
+}
+
+/*
+ * The common case, "COMM-PID [CPU] FLAGS SECS.FRAC: name:", without
+ * tokenizing: the first " [" is the CPU column.  Anything unusual returns
+ * false and the general path takes the line.
+ */
+static bool fast_layout(struct line_ctx *lc, struct cur *c,
+			struct nft_event *ev, const char **name,
+			size_t *namel)
+{
+	const char *s = c->p, *e = c->e, *br, *q, *t, *f = NULL, *ce;
+	uint64_t ts;
+	int32_t cpu = 0;
+	size_t fl = 0;
+
+	br = memchr(s, '[', e - s);
+	if (!br || br == s || br[-1] != ' ')
+		return false;
+	for (q = br + 1; q < e && is_digit(*q); q++)
+		cpu = cpu * 10 + (*q - '0');
+	if (q == br + 1 || q - br > 7 || q >= e || *q != ']')
+		return false;
+	for (q++; q < e && *q == ' '; q++)
+		;
+	if (q < e && !is_digit(*q)) {
+		for (f = q; q < e && *q != ' '; q++)
+			;
+		fl = q - f;
+		if (fl >= sizeof(ev->irqs))
+			return false;
+		for (; q < e && *q == ' '; q++)
+			;
+	}
+	for (t = q; q < e && *q != ':'; q++)
+		;
+	if (q >= e || !parse_ts(t, q, &ts))
+		return false;
+	for (q++; q < e && *q == ' '; q++)
+		;
+	for (t = q; q < e && is_name_char(*q); q++)
+		;
+	if (q == t || q >= e || *q != ':')
+		return false;
+	*name = t;
+	*namel = q - t;
+	c->p = q + 1;
+
+	ev->ts_ns = ts;
+	ev->cpu = cpu;
+	ev->have |= NFT_HAVE_TS | NFT_HAVE_CPU;
+	if (fl) {
+		memcpy(ev->irqs, f, fl);
+		ev->irqs[fl] = '\0';
+	}
+	for (ce = br; ce > s && is_blank(ce[-1]); ce--)
+		;
+	comm_pid(lc, s, ce, ev);
+	return true;
+}
+
+/*
+ * Find the event: the first "known_name:" token wins, else the token after a
+ * timestamp, else the pasted "comm: name:" / "name:" forms (an unknown name
+ * there must contain '_' so prose like "note: ..." is not an event).
+ */
+static int parse_line(struct line_ctx *lc, const char *line, size_t len,
+		      enum nft_dialect *d, struct nft_event *ev,
+		      const char **err)
+{
+	const char *s, *t, *ht[3] = { NULL, NULL, NULL };
+	const char *name = NULL, *hdr_end = NULL;
+	size_t tl, namel = 0, htl[3] = { 0, 0, 0 };
+	struct cur c = { line, line + len };
+	enum nft_event_kind kind = NFT_EV_OTHER;
+	uint64_t ts, cts;
+	bool have_cts = false;
+	int i, rc;
+
+	*ev = ev_template;
+	ev->raw = line;
+	ev->raw_len = len;
+	*err = NULL;
+
+	while (c.e > c.p && (is_blank(c.e[-1]) || c.e[-1] == '\r'))
+		c.e--;
+	skip_ws(&c);
+	if (c.p == c.e || *c.p == '#')
+		return R_IGNORE;
+	if (console_ts(&c, &cts)) {
+		have_cts = true;
+		skip_ws(&c);
+	}
+	if (c.p == c.e)
+		return R_IGNORE;
+	s = c.p;
+	if (*s == 'C' && (rc = parse_cpu_line(&c, ev)) != R_NONE)
+		return rc;
+	if (*s == 'c' || *s == 'v') {
+		if (report_header(s, c.e))
+			return R_IGNORE;
+	}
+
+	if (fast_layout(lc, &c, ev, &name, &namel)) {
+		kind = kind_lookup(name, namel);
+		goto found;
+	}
+	for (i = 0; i < MAX_HEADER_TOKENS; i++) {
+		if (!token(&c, &t, &tl))
+			break;
+		if (i < 3) {
+			ht[i] = t;
+			htl[i] = tl;
+		}
+		if (ts_token(t, tl, &ts)) {
+			ev->ts_ns = ts;
+			ev->have |= NFT_HAVE_TS;
+			hdr_end = t;
+			if (!token(&c, &t, &tl) || !name_token(t, tl))
+				return R_NONE;
+			name = t;
+			namel = tl - 1;
+			kind = kind_lookup(name, namel);
+			break;
+		}
+		if (tl > 7 && t[tl - 1] == ':' &&
+		    (kind = kind_lookup(t, tl - 1)) != NFT_EV_OTHER) {
+			hdr_end = t;
+			name = t;
+			namel = tl - 1;
+			break;
+		}
+		if (memchr(t, '=', tl))
+			break;	/* payload reached without an event name */
+	}
+	if (!name) {
+		if (ht[1] && htl[0] > 1 && ht[0][htl[0] - 1] == ':' &&
+		    name_token(ht[1], htl[1]) &&
+		    has_underscore(ht[1], htl[1])) {
+			hdr_end = ht[1];	/* "comm: name: fields" */
+			name = ht[1];
+			namel = htl[1] - 1;
+		} else if (ht[0] && name_token(ht[0], htl[0]) &&
+			   has_underscore(ht[0], htl[0])) {
+			hdr_end = ht[0];	/* "name: fields" */
+			name = ht[0];
+			namel = htl[0] - 1;
+		} else {
+			return R_NONE;
+		}
+		c.p = name + namel + 1;
+		kind = NFT_EV_OTHER;
+	}
+
+	if (hdr_end > s)
+		parse_header(lc, s, hdr_end, ev);
+found:
+	if (!(ev->have & NFT_HAVE_TS) && have_cts) {
+		ev->ts_ns = cts;
+		ev->have |= NFT_HAVE_TS;
+	}
+
+	ev->kind = kind;
+	skip_ws(&c);
+	if (kind == NFT_EV_OTHER) {
+		copy_str(lc->name, sizeof(lc->name), name, namel);
+		ev->name = lc->name;
+		other_rreq(&c, ev);
+		return R_OTHER;
+	}
+	ev->name = nft_event_kind_name(kind);
+	if (c.p == c.e) {
+		*err = "no fields";
+		return R_WRAPPED;
+	}
+	*err = parsers[kind](&c, ev, d);
+	return *err ? R_BAD : R_EVENT;
+}
+
+static __thread struct line_ctx public_lc;
+
+int nft_parse_ftrace_line(const char *line, size_t len,
+			  enum nft_dialect *dialect, struct nft_event *ev,
+			  const char **err)
+{
+	enum nft_dialect dummy = NFT_DIALECT_AUTO;
+	const char *e;
+	int rc;
+
+	if (!dialect)
+		dialect = &dummy;
+	rc = parse_line(&public_lc, line, len, dialect, ev, &e);
+	if (err)
+		*err = e;
+	if (rc == R_IGNORE)
+		return 0;
+	if (rc == R_WRAPPED)
+		return -1;
+	return rc;
+}
+
+/* ---- the streaming decoder ---- */
+
+struct text_dec {
+	struct nft_input *in;
+	const struct nft_text_opts *opts;
+	struct nft_sink *sink;
+	struct nft_diag *diag;
+	struct nft_text_stats *st;
+	const char *file;
+	struct line_ctx lc;
+	struct nft_event ev;
+	enum nft_dialect dialect;
+
+	uint64_t lineno;
+	bool nul_in_buf;	/* only then look for NULs line by line */
+	uint64_t pending_lost;	/* from the tracefs header, not yet emitted */
+	uint64_t pending_lost_pos;
+	bool seen_event;
+
+	/* a known event whose payload went to the next line (mail wrap) */
+	char *held;
+	size_t held_len;
+	uint64_t held_pos;
+	char *joined;
+};
+
+/*
+ * A macro so every call site keeps its literal format: the format pointer is
+ * the message kind nft_diag_report() limits per file.
+ */
+#define REPORT(td, level, pos, ...)                                           \
+	do {                                                                  \
+		char where_[32];                                              \
+		snprintf(where_, sizeof(where_), "line %llu",                 \
+			 (unsigned long long)(pos));                          \
+		nft_diag_report((td)->diag, (level), (td)->file, where_,      \
+				__VA_ARGS__);                                 \
+	} while (0)
+
+static int emit(struct text_dec *td, struct nft_event *ev)
+{
+	if (!td->seen_event) {
+		td->seen_event = true;
+		if (td->pending_lost) {
+			struct nft_event lost = ev_template;
+			int rc;
+
+			lost.kind = NFT_EV_LOST;
+			lost.lost = td->pending_lost;
+			lost.pos = td->pending_lost_pos;
+			td->st->lost_markers++;
+			rc = td->sink->event(td->sink->ctx, &lost);
+			if (rc)
+				return rc;
+		}
+	}
+	if (!td->opts->want_raw) {
+		ev->raw = NULL;
+		ev->raw_len = 0;
+	}
+	return td->sink->event(td->sink->ctx, ev);
+}
+
+/* "# entries-in-buffer/entries-written: 9913/9913   #P:2" */
+static void comment_line(struct text_dec *td, const char *p, size_t len)
+{
+	static const char key[] = "entries-in-buffer/entries-written:";
+	const char *k = memmem(p, len, key, sizeof(key) - 1);
+	struct cur c;
+	uint64_t in_buf, written;
+
+	if (!k)
+		return;
+	c.p = k + sizeof(key) - 1;
+	c.e = p + len;
+	skip_ws(&c);
+	if (!parse_udec(&c, &in_buf) || c.p >= c.e || *c.p++ != '/' ||
+	    !parse_udec(&c, &written))
+		return;
+	/* the ring buffer overwrote the oldest events */
+	if (written > in_buf && !td->seen_event) {
+		td->pending_lost = written - in_buf;
+		td->pending_lost_pos = td->lineno;
+	}
+}
+
+static int handle_parsed(struct text_dec *td, int rc, const char *err,
+			 const char *line, size_t len, uint64_t pos, bool last)
+{
+	struct nft_event *ev = &td->ev;
+
+	ev->pos = pos;
+	switch (rc) {
+	case R_EVENT:
+		td->st->events++;
+		return emit(td, ev);
+	case R_OTHER:
+		if (ev->kind == NFT_EV_LOST)
+			td->st->lost_markers++;
+		else
+			td->st->other_events++;
+		return emit(td, ev);
+	case R_IGNORE:
+		if (len && line[0] == '#')
+			comment_line(td, line, len);
+		return 0;
+	case R_BAD:
+	case R_WRAPPED:
+		if (last) {
+			REPORT(td, NFT_DIAG_ERROR, pos, "truncated last line");
+			td->st->malformed++;
+			return 0;
+		}
+		td->st->malformed++;
+		REPORT(td, NFT_DIAG_ERROR, pos, "malformed %s: %s", ev->name, err);
+		return 0;
+	default:
+		if (last) {
+			REPORT(td, NFT_DIAG_ERROR, pos, "truncated last line");
+			td->st->unrecognized++;
+			return 0;
+		}
+		td->st->unrecognized++;
+		REPORT(td, NFT_DIAG_WARNING, pos, "not a trace event: \"%.*s%s\"",
+		       (int)(len > 40 ? 40 : len), line, len > 40 ? "..." : "");
+		return 0;
+	}
+}
+
+static int parse_and_handle(struct text_dec *td, const char *line, size_t len,
+			    uint64_t pos, bool last)
+{
+	const char *err;
+	int rc = parse_line(&td->lc, line, len, &td->dialect, &td->ev, &err);
+
+	return handle_parsed(td, rc, err, line, len, pos, last);
+}
+
+static bool blank_line(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!is_blank(p[i]) && p[i] != '\r')
+			return false;
+	return true;
+}
+
+/* The held line's payload never came. */
+static void drop_held(struct text_dec *td)
+{
+	td->st->malformed++;
+	REPORT(td, NFT_DIAG_ERROR, td->held_pos,
+	       "malformed %s: no fields (wrapped line without continuation)",
+	       td->ev.name);
+	td->held_len = 0;
+}
+
+static int hold(struct text_dec *td, const char *line, size_t len)
+{
+	if (!td->held) {
+		td->held = malloc(MAX_LINE);
+		td->joined = malloc(2 * MAX_LINE + 1);
+		if (!td->held || !td->joined)
+			return -1;
+	}
+	memcpy(td->held, line, len);
+	td->held_len = len;
+	td->held_pos = td->lineno;
+	return 0;
+}
+
+static int with_held(struct text_dec *td, const char *line, size_t len,
+		     bool last)
+{
+	struct nft_event probe;
+	const char *err;
+	size_t n;
+	int rc;
+
+	if (blank_line(line, len))
+		return 0;
+	rc = parse_line(&td->lc, line, len, &td->dialect, &probe, &err);
+	if (rc != R_NONE) {
+		/* a new event (or header): the wrapped one stays empty */
+		drop_held(td);
+		return parse_and_handle(td, line, len, td->lineno, last);
+	}
+	n = td->held_len;
+	memcpy(td->joined, td->held, n);
+	td->joined[n++] = ' ';
+	memcpy(td->joined + n, line, len);
+	n += len;
+	td->held_len = 0;
+	return parse_and_handle(td, td->joined, n, td->held_pos, last);
+}
+
+static int handle_line(struct text_dec *td, const char *line, size_t len,
+		       bool last)
+{
+	const char *err;
+	int rc;
+
+	td->lineno++;
+	td->st->lines++;
+	if (len > MAX_LINE) {
+		td->st->malformed++;
+		REPORT(td, NFT_DIAG_ERROR, td->lineno,
+		       "line longer than 64 KiB, skipped");
+		return 0;
+	}
+	if (td->nul_in_buf && memchr(line, '\0', len)) {
+		td->st->malformed++;
+		REPORT(td, NFT_DIAG_ERROR, td->lineno,
+		       "binary data (NUL byte) in a text line, skipped");
+		return 0;
+	}
+	if (td->held_len)
+		return with_held(td, line, len, last);
+
+	rc = parse_line(&td->lc, line, len, &td->dialect, &td->ev, &err);
+	if (rc == R_WRAPPED && !last) {
+		if (hold(td, line, len) < 0)
+			return -1;
+		return 0;
+	}
+	return handle_parsed(td, rc, err, line, len, td->lineno, last);
+}
+
+/*
+ * Feed complete lines from @buf; returns bytes consumed or a negative/
+ * non-zero stop code through *stop.
+ */
+static size_t feed(struct text_dec *td, const char *buf, size_t len,
+		   int *stop)
+{
+	const char *p = buf, *end = buf + len, *nl;
+
+	while (p < end && (nl = memchr(p, '\n', end - p))) {
+		*stop = handle_line(td, p, nl - p, false);
+		p = nl + 1;
+		if (*stop)
+			break;
+	}
+	return p - buf;
+}
+
+int decode_ftrace_text(struct nft_input *in, const struct nft_text_opts *opts,
+		       struct nft_sink *sink, struct nft_diag *diag,
+		       struct nft_text_stats *stats)
+{
+	static const struct nft_text_opts default_opts;
+	struct nft_text_stats dummy_stats;
+	struct text_dec td = { 0 };
+	size_t len = 0, used;
+	bool skipping = false;
+	int stop = 0, saved;
+	char *buf;
+	long r;
+
+	if (!opts)
+		opts = &default_opts;
+	if (!stats)
+		stats = &dummy_stats;
+	memset(stats, 0, sizeof(*stats));
+	td.in = in;
+	td.opts = opts;
+	td.sink = sink;
+	td.diag = diag;
+	td.st = stats;
+	td.file = nft_input_name(in);
+	td.dialect = opts->dialect;
+
+	buf = malloc(BUF_SIZE);
+	if (!buf)
+		return -1;
+
+	for (;;) {
+		r = nft_input_read(in, buf + len, BUF_SIZE - len);
+		if (r < 0) {
+			stop = -1;
+			break;
+		}
+		if (r == 0) {
+			/* the last line had no newline */
+			if (len && !skipping) {
+				td.nul_in_buf = memchr(buf, '\0', len) != NULL;
+				stop = handle_line(&td, buf, len, true);
+			}
+			break;
+		}
+		len += r;
+		td.nul_in_buf = memchr(buf, '\0', len) != NULL;
+		used = 0;
+		if (skipping) {
+			char *nl = memchr(buf, '\n', len);
+
+			if (!nl) {
+				len = 0;
+				continue;
+			}
+			used = nl + 1 - buf;
+			skipping = false;
+		}
+		used += feed(&td, buf + used, len - used, &stop);
+		if (stop)
+			break;
+		len -= used;
+		if (len > MAX_LINE) {
+			/* count it now, drop the rest of it as it comes */
+			td.lineno++;
+			stats->lines++;
+			stats->malformed++;
+			REPORT(&td, NFT_DIAG_ERROR, td.lineno,
+			       "line longer than 64 KiB, skipped");
+			skipping = true;
+			len = 0;
+			continue;
+		}
+		memmove(buf, buf + used, len);
+	}
+	if (!stop && td.held_len)
+		drop_held(&td);
+
+	stats->dialect = td.dialect;
+	saved = errno;
+	free(buf);
+	free(td.held);
+	free(td.joined);
+	errno = saved;
+	return stop;
+}
