@@ -1,0 +1,830 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * decode_trace_dat() against the real captures of the corpus and against
+ * broken inputs.  Each capture's .dat and its text twin come from the same
+ * run (two ftrace instances), so the n-th record of the .dat is the event on
+ * line n + 12 of the twin: comm, pid, cpu, latency flags and name must agree
+ * line by line, and a few events are checked field by field.
+ *
+ * Build with -DNFT_TEST_STUB_INPUT to use the small nft_input/nft_diag
+ * stand-ins below instead of decoders/input.c and decoders/diag.c.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "decoders/decoder.h"
+#include "libnetfs-trace/vocab.h"
+#include "tap.h"
+
+#ifdef NFT_TEST_STUB_INPUT
+struct nft_input {
+	FILE *f;
+	int is_pipe;
+	char *path;
+	const char *comp;
+};
+
+static const char *comp_of(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n > 3 && !strcmp(path + n - 3, ".xz"))
+		return "xz";
+	if (n > 4 && !strcmp(path + n - 4, ".zst"))
+		return "zstd";
+	if (n > 3 && !strcmp(path + n - 3, ".gz"))
+		return "gzip";
+	return "none";
+}
+
+struct nft_input *nft_input_open(const char *path)
+{
+	struct nft_input *in = calloc(1, sizeof(*in));
+	char cmd[4200];
+
+	if (!in)
+		return NULL;
+	in->path = strdup(path);
+	in->comp = comp_of(path);
+	if (!strcmp(in->comp, "none")) {
+		in->f = fopen(path, "rb");
+	} else {
+		snprintf(cmd, sizeof(cmd), "%s -dc '%s'",
+			 !strcmp(in->comp, "xz") ? "xz" :
+			 !strcmp(in->comp, "gzip") ? "gzip" : "zstd", path);
+		in->f = popen(cmd, "r");
+		in->is_pipe = 1;
+	}
+	if (!in->f) {
+		free(in->path);
+		free(in);
+		return NULL;
+	}
+	return in;
+}
+
+void nft_input_close(struct nft_input *in)
+{
+	if (!in)
+		return;
+	if (in->is_pipe)
+		pclose(in->f);
+	else
+		fclose(in->f);
+	free(in->path);
+	free(in);
+}
+
+const char *nft_input_name(const struct nft_input *in) { return in->path; }
+const char *nft_input_path(const struct nft_input *in) { return in->path; }
+const char *nft_input_compression(const struct nft_input *in) { return in->comp; }
+
+long nft_input_read(struct nft_input *in, void *buf, unsigned long n)
+{
+	size_t got = fread(buf, 1, n, in->f);
+
+	return got ? (long)got : ferror(in->f) ? -1 : 0;
+}
+
+void nft_diag_report(struct nft_diag *diag, enum nft_diag_level level,
+		     const char *file, const char *where, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!diag)
+		return;
+	if (level == NFT_DIAG_NOTE)
+		diag->notes++;
+	else if (level == NFT_DIAG_WARNING)
+		diag->warnings++;
+	else
+		diag->errors++;
+	if (diag->report)
+		diag->report(diag->ctx, level, file, where, msg);
+}
+#endif /* NFT_TEST_STUB_INPUT */
+
+/* ---- a sink that keeps what the checks need ---- */
+
+#define KEEP_MAX 16
+
+struct twin;
+
+struct kept {
+	char line[512];
+	char comm[64], name[64];
+	struct nft_event ev;
+};
+
+struct collect {
+	uint64_t n, lost_markers, unknown, other, pos_bad;
+	uint64_t last_pos;
+	char first_unknown[64];
+	/* events to check field by field: kept by pos */
+	uint64_t want_pos[KEEP_MAX];
+	int nwant;
+	struct kept kept[KEEP_MAX];
+	/* twin comparison */
+	struct twin *twin;
+	uint64_t twin_mismatch, irqs_mismatch;
+	char first_mismatch[700];
+	int want_raw;
+	uint64_t raw_bad;
+};
+
+struct diag_log {
+	char last[1024];
+	int errors;
+};
+
+static void diag_keep(void *ctx, enum nft_diag_level level, const char *file,
+		      const char *where, const char *msg)
+{
+	struct diag_log *d = ctx;
+
+	(void)file;
+	snprintf(d->last, sizeof(d->last), "%s: %s: %s",
+		 level == NFT_DIAG_ERROR ? "error" :
+		 level == NFT_DIAG_WARNING ? "warning" : "note", where, msg);
+	if (getenv("NFT_TEST_VERBOSE"))
+		fprintf(stderr, "diag %s\n", d->last);
+	if (level == NFT_DIAG_ERROR)
+		d->errors++;
+}
+
+/* "  comm-pid  [cpu] flags  ts: name: ..." -> the common columns. */
+static int split_line(const char *l, char *comm, int *pid, int *cpu,
+		      char *irqs, char *name)
+{
+	const char *br = strstr(l, " [");
+	const char *dash, *p, *colon;
+	size_t n;
+
+	if (!br)
+		return -1;
+	p = br;
+	while (p > l && p[-1] == ' ')
+		p--;
+	dash = p;
+	while (dash > l && dash[-1] != '-')
+		dash--;
+	if (dash == l)
+		return -1;
+	*pid = atoi(dash);
+	for (n = 0; l[n] == ' '; n++)
+		;
+	if ((size_t)(dash - 1 - (l + n)) >= 64)
+		return -1;
+	memcpy(comm, l + n, dash - 1 - (l + n));
+	comm[dash - 1 - (l + n)] = 0;
+	if (sscanf(br, " [%d] %7s", cpu, irqs) != 2)
+		return -1;
+	colon = strstr(br, ": ");
+	if (!colon)
+		return -1;
+	p = colon + 2;
+	colon = strchr(p, ':');
+	if (!colon || colon - p >= 64)
+		return -1;
+	memcpy(name, p, colon - p);
+	name[colon - p] = 0;
+	return 0;
+}
+
+/*
+ * The two instances stamp an event separately, so events of different CPUs
+ * with close timestamps may interleave differently; per CPU the order is
+ * the same.  Compare each CPU's sequence.
+ */
+#define TWIN_CPUS 16
+
+struct twin {
+	char **lines[TWIN_CPUS];
+	size_t n[TWIN_CPUS], next[TWIN_CPUS], cap[TWIN_CPUS];
+};
+
+static struct twin *load_twin(FILE *f)
+{
+	struct twin *t = calloc(1, sizeof(*t));
+	char line[1024], comm[64], irqs[8], name[64];
+	int pid, cpu;
+
+	while (t && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (line[0] == '#' || split_line(line, comm, &pid, &cpu, irqs, name) ||
+		    cpu < 0 || cpu >= TWIN_CPUS)
+			continue;
+		if (t->n[cpu] == t->cap[cpu]) {
+			t->cap[cpu] = t->cap[cpu] ? t->cap[cpu] * 2 : 1024;
+			t->lines[cpu] = realloc(t->lines[cpu],
+						t->cap[cpu] * sizeof(char *));
+		}
+		t->lines[cpu][t->n[cpu]++] = strdup(line);
+	}
+	return t;
+}
+
+static void free_twin(struct twin *t)
+{
+	size_t i;
+	int c;
+
+	for (c = 0; t && c < TWIN_CPUS; c++) {
+		for (i = 0; i < t->n[c]; i++)
+			free(t->lines[c][i]);
+		free(t->lines[c]);
+	}
+	free(t);
+}
+
+static void compare_twin(struct collect *c, const struct nft_event *ev)
+{
+	char comm[64], irqs[8], name[64];
+	const char *line = "(none)";
+	struct twin *t = c->twin;
+	int pid, cpu;
+
+	if (ev->cpu >= 0 && ev->cpu < TWIN_CPUS &&
+	    t->next[ev->cpu] < t->n[ev->cpu])
+		line = t->lines[ev->cpu][t->next[ev->cpu]++];
+	if (split_line(line, comm, &pid, &cpu, irqs, name) ||
+	    strcmp(comm, ev->comm) || pid != ev->pid || cpu != ev->cpu ||
+	    strcmp(name, ev->name)) {
+		if (!c->twin_mismatch++)
+			snprintf(c->first_mismatch, sizeof(c->first_mismatch),
+				 "pos %" PRIu64 ": dat %s-%d [%03d] %s %s | txt %.400s",
+				 ev->pos, ev->comm, ev->pid, ev->cpu, ev->irqs,
+				 ev->name, line);
+	} else if (strcmp(irqs, ev->irqs)) {
+		c->irqs_mismatch++;
+	}
+}
+
+static int sink_event(void *ctx, const struct nft_event *ev)
+{
+	struct collect *c = ctx;
+	int i;
+
+	c->n++;
+	if (ev->pos != c->last_pos + 1)
+		c->pos_bad++;
+	c->last_pos = ev->pos;
+	if (ev->kind == NFT_EV_LOST)
+		c->lost_markers++;
+	if (ev->kind == NFT_EV_OTHER)
+		c->other++;
+	if (ev->n_unknown && !c->unknown++)
+		snprintf(c->first_unknown, sizeof(c->first_unknown), "%s: %.*s",
+			 ev->name, ev->unknown[0].len, ev->unknown[0].text);
+	if (c->twin && ev->kind != NFT_EV_LOST)
+		compare_twin(c, ev);
+	if (c->want_raw && ev->kind != NFT_EV_LOST &&
+	    (!ev->raw || !ev->raw_len || ev->raw[ev->raw_len] != 0 ||
+	     !strstr(ev->raw, ev->name)))
+		c->raw_bad++;
+	for (i = 0; i < c->nwant; i++) {
+		if (c->want_pos[i] != ev->pos)
+			continue;
+		c->kept[i].ev = *ev;
+		/* the decoder's strings die with the callback */
+		snprintf(c->kept[i].comm, sizeof(c->kept[i].comm), "%s", ev->comm);
+		snprintf(c->kept[i].name, sizeof(c->kept[i].name), "%s", ev->name);
+		c->kept[i].ev.comm = c->kept[i].comm;
+		c->kept[i].ev.name = c->kept[i].name;
+		c->kept[i].ev.raw = NULL;
+		c->kept[i].ev.n_unknown = 0;
+		if (ev->raw)
+			snprintf(c->kept[i].line, sizeof(c->kept[i].line), "%.*s",
+				 (int)ev->raw_len, ev->raw);
+	}
+	return 0;
+}
+
+static const char *corpus_dir(void)
+{
+	const char *d = getenv("NFT_CORPUS");
+
+	return d && *d ? d : "../shared/corpus";
+}
+
+/* "Events in <wl>.dat (host `trace-cmd report`): N" from MANIFEST.md. */
+static long manifest_count(const char *kdir, const char *wl)
+{
+	char path[4096], line[1024], key[512];
+	long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/MANIFEST.md", kdir);
+	snprintf(key, sizeof(key), "Events in %s.dat ", wl);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p;
+
+		if (strncmp(line, key, strlen(key)))
+			continue;
+		p = strrchr(line, ':');
+		if (p)
+			n = atol(p + 1);
+	}
+	fclose(f);
+	return n;
+}
+
+static FILE *open_twin(const char *kdir, const char *wl, int *is_pipe)
+{
+	char path[4096], cmd[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.txt", kdir, wl);
+	f = fopen(path, "r");
+	*is_pipe = 0;
+	if (f)
+		return f;
+	snprintf(cmd, sizeof(cmd), "xz -dc '%s/%s.txt.xz' 2>/dev/null", kdir, wl);
+	*is_pipe = 1;
+	return popen(cmd, "r");
+}
+
+static int decode_path(const char *path, const struct nft_dat_opts *opts,
+		       struct collect *c, struct diag_log *dl,
+		       struct nft_dat_stats *st)
+{
+	struct nft_sink sink = { sink_event, c };
+	struct nft_diag diag = { diag_keep, dl, 0, 0, 0, 0 };
+	struct nft_input *in = nft_input_open(path);
+	int ret;
+
+	if (!in)
+		return -2;
+	ret = decode_trace_dat(in, opts, &sink, &diag, st);
+	nft_input_close(in);
+	return ret;
+}
+
+/* Every capture: record count, no unknown symbol, the twin line by line. */
+static void test_corpus_file(const char *kdir, const char *wl)
+{
+	char path[4096];
+	struct collect c;
+	struct diag_log dl;
+	struct nft_dat_stats st;
+	struct nft_dat_opts opts = { NULL, 0 };
+	long want = manifest_count(kdir, wl);
+	int is_pipe = 0, ret;
+
+	memset(&c, 0, sizeof(c));
+	memset(&dl, 0, sizeof(dl));
+	c.last_pos = 12;
+	FILE *twin = open_twin(kdir, wl, &is_pipe);
+
+	if (twin)
+		c.twin = load_twin(twin);
+
+	snprintf(path, sizeof(path), "%s/%s.dat", kdir, wl);
+	ret = decode_path(path, &opts, &c, &dl, &st);
+	is(ret, 0, path);
+	ok(dl.errors == 0, "%s: no error diagnostics (%s)", wl, dl.last);
+	if (want >= 0)
+		is((int64_t)st.records, want, "records == MANIFEST count");
+	is((int64_t)c.n, (int64_t)(st.records + c.lost_markers), "one event per record");
+	ok(c.unknown == 0, "%s: no unknown symbols (%" PRIu64 ", first %s)", wl,
+	   c.unknown, c.first_unknown);
+	is((int64_t)c.pos_bad, 0, "pos counts records from 13");
+	if (twin) {
+		ok(c.twin_mismatch == 0,
+		   "%s: comm/pid/cpu/name equal the text twin, per cpu (%" PRIu64 " differ; %s)",
+		   wl, c.twin_mismatch, c.first_mismatch);
+		/*
+		 * Each instance samples need-resched when it writes its copy,
+		 * so a lazy-resched bit set in between differs; rare.
+		 */
+		ok(c.irqs_mismatch * 500 <= st.records,
+		   "%s: latency flags equal the twin's (%" PRIu64 " differ)", wl,
+		   c.irqs_mismatch);
+		if (is_pipe)
+			pclose(twin);
+		else
+			fclose(twin);
+		free_twin(c.twin);
+	}
+}
+
+static int dat_name(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 4 && !strcmp(d->d_name + n - 4, ".dat");
+}
+
+static int test_corpus(void)
+{
+	static const char *const kernels[] = {
+		"6.1.0-56-amd64", "6.12.107+deb13-amd64", "7.2.13+deb14-amd64",
+	};
+	size_t k;
+	int done = 0;
+
+	for (k = 0; k < sizeof(kernels) / sizeof(kernels[0]); k++) {
+		char kdir[2048];
+		struct dirent **names;
+		int i, n;
+
+		snprintf(kdir, sizeof(kdir), "%s/%s", corpus_dir(), kernels[k]);
+		n = scandir(kdir, &names, dat_name, alphasort);
+		if (n < 0)
+			continue;
+		for (i = 0; i < n; i++) {
+			char wl[256];
+
+			snprintf(wl, sizeof(wl), "%.*s",
+				 (int)strlen(names[i]->d_name) - 4, names[i]->d_name);
+			if (!getenv("NFT_TEST_QUICK") || i < 2)
+				test_corpus_file(kdir, wl);
+			free(names[i]);
+			done++;
+		}
+		free(names);
+	}
+	return done;
+}
+
+/* ---- field by field against known lines of the twins ---- */
+
+static int decode_keep(const char *kernel, const char *wl, const uint64_t *pos,
+		       int npos, struct collect *c, int want_raw)
+{
+	char path[4096];
+	struct diag_log dl;
+	struct nft_dat_stats st;
+	struct nft_dat_opts opts = { NULL, want_raw };
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	memset(&dl, 0, sizeof(dl));
+	c->last_pos = 12;
+	c->want_raw = want_raw;
+	c->nwant = npos;
+	for (i = 0; i < npos; i++)
+		c->want_pos[i] = pos[i];
+	snprintf(path, sizeof(path), "%s/%s/%s.dat", corpus_dir(), kernel, wl);
+	if (access(path, R_OK))
+		return -1;
+	return decode_path(path, &opts, c, &dl, &st);
+}
+
+static void test_fields_6_12(void)
+{
+	/*
+	 * smb_dio.txt line 13:
+	 * dd-987 [000] ..... 129.190754: netfs_rreq_ref: R=0000111c NEW r=1
+	 */
+	static const uint64_t pos[] = { 13 };
+	struct collect c;
+	const struct nft_event *ev = &c.kept[0].ev;
+
+	if (decode_keep("6.12.107+deb13-amd64", "smb_dio", pos, 1, &c, 1)) {
+		ok(1, "# skip 6.12 smb_dio.dat absent");
+		return;
+	}
+	is(ev->kind, NFT_EV_NETFS_RREQ_REF, "6.12 first rreq_ref kind");
+	is_str(ev->comm, "dd", "comm");
+	is(ev->pid, 987, "pid");
+	is(ev->cpu, 0, "cpu");
+	is_str(ev->irqs, ".....", "irqs");
+	is(ev->rreq, 0x111c, "R=0000111c");
+	is(ev->what, NFT_RREF_NEW, "NEW");
+	is(ev->ref, 1, "r=1");
+	is(ev->index, -1, "no index");
+	ok(ev->have & NFT_HAVE_RREQ, "have rreq");
+	ok(strstr(c.kept[0].line, "netfs_rreq_ref: R=0000111c NEW") != NULL,
+	   "raw line: %s", c.kept[0].line);
+	ok(strstr(c.kept[0].line, "dd-987 ") && strstr(c.kept[0].line, "[000] ....."),
+	   "raw line has the tracefs columns");
+	is((int64_t)c.raw_bad, 0, "every raw line is set");
+}
+
+static void test_fields_7_2(void)
+{
+	/*
+	 * smb_dio.txt
+	 * 16: dd-944 [000] ..... netfs_sreq: R=000012d1[1] DOWN PREP  f=100 s=0 0/100000 s=0 e=0
+	 * 20: cifsd-223 [000] ..... netfs_sreq: R=000012d1[1] DOWN I-OK  f=110 s=0 100000/100000 s=0 e=0
+	 * 242: dd-946 [001] ..... netfs_sreq: R=000012d9[1] UPLD PREP  f=000 s=0 0/0 s=1 e=0
+	 */
+	static const uint64_t pos[] = { 16, 20, 242 };
+	struct collect c;
+	const struct nft_event *ev;
+
+	if (decode_keep("7.2.13+deb14-amd64", "smb_dio", pos, 3, &c, 0)) {
+		ok(1, "# skip 7.2 smb_dio.dat absent");
+		return;
+	}
+	ev = &c.kept[0].ev;
+	is(ev->kind, NFT_EV_NETFS_SREQ, "7.2 sreq kind");
+	is(ev->rreq, 0x12d1, "rreq");
+	is(ev->index, 1, "index");
+	is(ev->source, NFT_SRC_DOWNLOAD, "DOWN");
+	is(ev->what, NFT_SREQ_PREPARE, "PREP");
+	is(ev->flags, 0x100, "f=100");
+	is((int64_t)ev->start, 0, "s=0");
+	is((int64_t)ev->transferred, 0, "transferred");
+	is((int64_t)ev->len, 0x100000, "len");
+	is(ev->slot, 0, "slot 0");
+	is(ev->error, 0, "e=0");
+	ok(ev->have & NFT_HAVE_SLOT, "have slot");
+	ev = &c.kept[1].ev;
+	is_str(ev->comm, "cifsd", "I-OK comm");
+	is(ev->what, NFT_SREQ_IO_PROGRESS, "I-OK");
+	is((int64_t)ev->transferred, 0x100000, "transferred 100000");
+	is(ev->flags, 0x110, "f=110");
+	ev = &c.kept[2].ev;
+	is(ev->source, NFT_SRC_UPLOAD, "UPLD");
+	is(ev->slot, 1, "second s= is the slot: 1");
+	is(ev->pid, 946, "pid 946");
+	is(ev->cpu, 1, "cpu 1");
+}
+
+static void test_fields_6_1(void)
+{
+	/*
+	 * append.txt
+	 * 30: sh-505 [001] ..... cachefiles_prep_read: R=00000bb1[0] ZERO after-eof  f=00 s=0 1000 ni=5300af B=0
+	 * 16: fscache_active: c=0000004d USE-m r=1 a=0 c=1 (enum names in the table)
+	 * 26: kworker/u4:9-381 cachefiles_lookup: o=0000004c dB=1d7 B=0 e=-2
+	 */
+	static const uint64_t pos[] = { 30, 16, 26 };
+	struct collect c;
+	const struct nft_event *ev;
+
+	if (decode_keep("6.1.0-56-amd64", "append", pos, 3, &c, 0)) {
+		ok(1, "# skip 6.1 append.dat absent");
+		return;
+	}
+	ev = &c.kept[0].ev;
+	is(ev->kind, NFT_EV_CACHEFILES_PREP_READ, "6.1 prep_read kind");
+	is(ev->rreq, 0xbb1, "R=00000bb1");
+	is(ev->index, 0, "[0]");
+	ok((ev->have & (NFT_HAVE_RREQ | NFT_HAVE_INDEX)) ==
+	   (NFT_HAVE_RREQ | NFT_HAVE_INDEX), "6.1 form has R= and [idx]");
+	ok(!(ev->have & NFT_HAVE_OBJECT), "6.1 form has no o=");
+	is(ev->source, NFT_SRC_ZERO, "ZERO (enum name resolved)");
+	is(ev->what, NFT_CFPREP_AFTER_EOF, "after-eof");
+	is((int64_t)ev->len, 0x1000, "len 1000");
+	is((int64_t)ev->ino, 0x5300af, "ni=5300af");
+	is(ev->id2, 0, "B=0");
+	ev = &c.kept[1].ev;
+	is(ev->kind, NFT_EV_FSCACHE_ACTIVE, "fscache_active");
+	is(ev->what, NFT_FSCU_USE_MODIFY, "USE-m from an unresolved enum table");
+	is(ev->n_active, 1, "c=1");
+	is(ev->n_accesses, 0, "a=0");
+	is_str(ev->irqs, "...1.", "irqs ...1.");
+	ev = &c.kept[2].ev;
+	is(ev->kind, NFT_EV_CACHEFILES_LOOKUP, "cachefiles_lookup");
+	is_str(ev->comm, "kworker/u4:9", "kworker comm");
+	is(ev->object, 0x4c, "o=0000004c");
+}
+
+/* ---- broken inputs ---- */
+
+static char tmpdir[] = "/tmp/nft-test-dat.XXXXXX";
+
+static void write_file(const char *path, const void *buf, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f)
+		return;
+	fwrite(buf, 1, n, f);
+	fclose(f);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long sz;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	sz = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(sz > 0 ? sz : 1);
+	if (buf && fread(buf, 1, sz, f) != (size_t)sz) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*n = sz;
+	return buf;
+}
+
+static int count_fds(void)
+{
+	struct dirent **names;
+	int i, n = scandir("/proc/self/fd", &names, NULL, NULL);
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	if (n >= 0)
+		free(names);
+	return n;
+}
+
+/* Decode @path; 0 or -1 both fine as long as it is said and nothing crashes. */
+static void bad_case(const char *label, const char *path, int expect_fail)
+{
+	struct collect c;
+	struct diag_log dl;
+	struct nft_dat_stats st;
+	struct nft_dat_opts opts = { NULL, 1 };
+	int ret, fd0, e;
+
+	memset(&c, 0, sizeof(c));
+	memset(&dl, 0, sizeof(dl));
+	c.last_pos = 12;
+	c.want_raw = 1;
+	errno = 0;
+	fd0 = count_fds();
+	ret = decode_path(path, &opts, &c, &dl, &st);
+	e = errno;
+	is(count_fds(), fd0, "no descriptor leaked");
+	errno = e;
+	if (expect_fail) {
+		ok(ret == -1 && errno != 0, "%s: fails with errno (ret %d, %s)",
+		   label, ret, strerror(errno));
+		ok(dl.errors > 0 && strstr(dl.last, "offset"),
+		   "%s: error names the offset: %s", label, dl.last);
+	} else {
+		ok(ret == 0 || ret == -1, "%s: survived (ret %d, %" PRIu64
+		   " events, last diag: %s)", label, ret, c.n, dl.last);
+	}
+}
+
+static void test_bad_inputs(void)
+{
+	char path[4096], p2[4096];
+	const char *src;
+	char src_path[4096];
+	size_t n, cuts[] = { 0, 10, 100, 1000, 5000, 50000, 200000 };
+	char *buf;
+	size_t i;
+
+	if (!mkdtemp(tmpdir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/empty.dat", tmpdir);
+	write_file(path, "", 0);
+	bad_case("empty file", path, 1);
+	snprintf(path, sizeof(path), "%s/text.dat", tmpdir);
+	write_file(path, "# tracer: nop\nhello world\n", 26);
+	bad_case("text file", path, 1);
+	snprintf(path, sizeof(path), "%s/random.dat", tmpdir);
+	{
+		char rnd[8192];
+
+		srand(42);
+		for (i = 0; i < sizeof(rnd); i++)
+			rnd[i] = rand();
+		write_file(path, rnd, sizeof(rnd));
+	}
+	bad_case("random bytes", path, 1);
+	/* The input opened, then the file vanished: decode_trace_dat's open fails. */
+	snprintf(path, sizeof(path), "%s/gone.dat", tmpdir);
+	write_file(path, "x", 1);
+	{
+		struct nft_sink sink = { sink_event, NULL };
+		struct collect c;
+		struct diag_log dl;
+		struct nft_diag diag = { diag_keep, &dl, 0, 0, 0, 0 };
+		struct nft_input *in = nft_input_open(path);
+
+		memset(&c, 0, sizeof(c));
+		memset(&dl, 0, sizeof(dl));
+		sink.ctx = &c;
+		unlink(path);
+		errno = 0;
+		ok(in && decode_trace_dat(in, NULL, &sink, &diag, NULL) == -1 &&
+		   errno == ENOENT, "vanished file: -1 with ENOENT");
+		ok(dl.errors == 1 && strstr(dl.last, "cannot open"),
+		   "vanished file: said so: %s", dl.last);
+		nft_input_close(in);
+	}
+
+	/* Fixture: the smallest capture cut inside its kallsyms section. */
+	snprintf(src_path, sizeof(src_path), "tests/fixtures/dat/trunc-header.dat");
+	if (!access(src_path, R_OK))
+		bad_case("fixture truncated in the headers", src_path, 1);
+
+	snprintf(src_path, sizeof(src_path), "%s/6.1.0-56-amd64/append.dat",
+		 corpus_dir());
+	src = src_path;
+	buf = slurp(src, &n);
+	if (!buf) {
+		ok(1, "# skip truncation cases: %s absent", src);
+		return;
+	}
+	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		char label[64];
+
+		snprintf(path, sizeof(path), "%s/cut%zu.dat", tmpdir, cuts[i]);
+		write_file(path, buf, cuts[i] < n ? cuts[i] : n);
+		snprintf(label, sizeof(label), "truncated at %zu", cuts[i]);
+		bad_case(label, path, 1);
+	}
+	/* Cut inside the data: headers fine, the last page(s) missing. */
+	for (i = 1; i <= 3; i++) {
+		char label[64];
+		size_t cut = n - i * 700;
+
+		snprintf(path, sizeof(path), "%s/tail%zu.dat", tmpdir, i);
+		write_file(path, buf, cut);
+		snprintf(label, sizeof(label), "truncated at %zu of %zu", cut, n);
+		bad_case(label, path, 0);
+	}
+	/* Flipped bytes in the middle and in the data. */
+	for (i = 0; i < 4; i++) {
+		char label[64];
+		size_t at = i < 2 ? n / 2 + i * 4096 : n - 1000 + i * 150;
+		char *copy = malloc(n);
+		size_t j;
+
+		memcpy(copy, buf, n);
+		for (j = 0; j < 64 && at + j < n; j++)
+			copy[at + j] ^= 0x5a;
+		snprintf(path, sizeof(path), "%s/flip%zu.dat", tmpdir, i);
+		write_file(path, copy, n);
+		snprintf(label, sizeof(label), "64 bytes flipped at %zu", at);
+		bad_case(label, path, 0);
+		free(copy);
+	}
+	/* A compressed copy goes through the spool file. */
+	snprintf(p2, sizeof(p2), "%s/append.dat.xz", tmpdir);
+	{
+		char cmd[8400];
+		struct collect c;
+		struct diag_log dl;
+		struct nft_dat_stats st;
+		struct nft_dat_opts opts = { NULL, 0 };
+
+		snprintf(cmd, sizeof(cmd), "xz -0 -c '%s' > '%s'", src, p2);
+		if (system(cmd) == 0) {
+			memset(&c, 0, sizeof(c));
+			memset(&dl, 0, sizeof(dl));
+			c.last_pos = 12;
+			is(decode_path(p2, &opts, &c, &dl, &st), 0, "xz input spooled");
+			is((int64_t)st.records, 129, "xz input: 129 records");
+		}
+	}
+	/* Unknown instance name. */
+	{
+		struct collect c;
+		struct diag_log dl;
+		struct nft_dat_stats st;
+		struct nft_dat_opts opts = { "nosuch", 0 };
+		int ret;
+
+		memset(&c, 0, sizeof(c));
+		memset(&dl, 0, sizeof(dl));
+		ret = decode_path(src, &opts, &c, &dl, &st);
+		ok(ret == -1 && errno == ENOENT, "unknown instance -> ENOENT");
+		ok(strstr(dl.last, "nosuch") && strstr(dl.last, "top level"),
+		   "names the available instances: %s", dl.last);
+	}
+	free(buf);
+	snprintf(path, sizeof(path), "rm -rf '%s'", tmpdir);
+	if (system(path))
+		ok(0, "cleanup");
+}
+
+int main(void)
+{
+	struct stat sb;
+	int fds;
+
+	if (stat(corpus_dir(), &sb)) {
+		ok(1, "# skip corpus tests: %s absent (set NFT_CORPUS)", corpus_dir());
+	} else {
+		test_fields_6_12();
+		test_fields_7_2();
+		test_fields_6_1();
+		ok(test_corpus() > 0, "decoded the corpus captures");
+	}
+	fds = count_fds();
+	test_bad_inputs();
+	is(count_fds(), fds, "no descriptor leaked");
+	return tap_done();
+}
