@@ -547,11 +547,17 @@ static void record_ref(struct nft_model *m, const struct nft_event *ev,
 			d->ref(m, object, l, v, bad, uncertain, req, s);
 }
 
-/* Events for a dead request that are not a use of it. */
+/*
+ * Events on a request whose count reached zero that are not a use of it:
+ * its FREE, and a SEE trace (7.x's collection worker "sees" the request
+ * right after its final put; the memory goes only at FREE).
+ */
 static bool allowed_after_zero(const struct nft_event *ev)
 {
 	if (ev->kind == NFT_EV_NETFS_RREQ)
 		return ev->what == NFT_RREQ_FREE;
+	if (ev->kind == NFT_EV_NETFS_RREQ_REF)
+		return nft_ref_op(NFT_SYMC_RREQ_REF, ev->what) == NFT_REF_SEE;
 	return ev->kind == NFT_EV_NETFS_FOLIOQ;
 }
 

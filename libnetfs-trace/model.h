@@ -50,6 +50,7 @@ struct nft_ledger {
 	uint32_t n, cap;
 	uint32_t dropped;	/* entries not kept (ledger cap reached) */
 	int64_t count;		/* current count, valid when @known */
+	int64_t prev_count;	/* count before the last accepted entry */
 	bool known;		/* we have a base (a NEW, or a printed count) */
 	bool born;		/* we saw the object's NEW */
 	int pending;		/* index of an entry awaiting reorder check, -1 */

@@ -145,12 +145,20 @@ static void fs_ref(struct nft_model *m, const struct nft_event *ev,
 	char name[NFT_OBJECT_LEN];
 	uint32_t bad = 0;
 
+	/*
+	 * cachefiles_ref prints the count before the operation (it traces the
+	 * old value __refcount_inc/dec hand back); fscache prints it after.
+	 */
+	if (cls == NFT_SYMC_CF_REF && e.op == NFT_REF_GET)
+		e.printed++;
+	else if (cls == NFT_SYMC_CF_REF && e.op == NFT_REF_PUT)
+		e.printed--;
 	v = nft_ledger_add(&o->refs, &e, &bad);
 	nft_fsobj_name(o, name);
 	if (nft_detect_ref_mismatch.ref)
 		nft_detect_ref_mismatch.ref(m, name, &o->refs, v, bad,
 					    o->uncertain, NULL, NULL);
-	if (e.op == NFT_REF_PUT && ev->ref == 0)
+	if (e.op == NFT_REF_PUT && e.printed == 0)
 		o->freed = true;
 }
 

@@ -58,57 +58,75 @@ static struct nft_ref_entry *append(struct nft_ledger *l,
 	return &l->v[l->n++];
 }
 
-/* Does entry @b, then @a, explain both prints starting from @base? */
-static int swapped_ok(int64_t base, const struct nft_ref_entry *a,
-		      const struct nft_ref_entry *b)
+/* Do @first then @second, starting from @base, explain both prints? */
+static bool order_ok(int64_t base, const struct nft_ref_entry *first,
+		     const struct nft_ref_entry *second)
 {
-	int64_t mid = apply(base, b);
+	int64_t mid = apply(base, first);
 
-	return mid == b->printed && apply(mid, a) == a->printed;
+	return mid == first->printed && apply(mid, second) == second->printed;
+}
+
+/* Judge @e (already stored at @idx) against the current count. */
+static enum nft_ledger_verdict judge(struct nft_ledger *l, uint32_t idx)
+{
+	struct nft_ref_entry *e = &l->v[idx];
+	struct nft_ref_entry *prev = idx ? &l->v[idx - 1] : NULL;
+
+	e->expected = (int32_t)apply(l->count, e);
+	if (e->expected == e->printed) {
+		l->prev_count = l->count;
+		l->count = e->printed;
+		return NFT_LEDGER_OK;
+	}
+	/* The previous entry may have reached the buffer after this one. */
+	if (prev && prev->op != NFT_REF_NEW &&
+	    order_ok(l->prev_count, e, prev)) {
+		e->expected = e->printed;
+		prev->expected = prev->printed;
+		return NFT_LEDGER_OK;
+	}
+	l->pending = (int)idx;
+	return NFT_LEDGER_HELD;
 }
 
 enum nft_ledger_verdict nft_ledger_add(struct nft_ledger *l,
 				       const struct nft_ref_entry *in,
 				       uint32_t *bad)
 {
-	struct nft_ref_entry e = *in, *held = NULL, *stored;
-	int64_t before;
+	struct nft_ref_entry *e;
+	uint32_t idx, held;
 
-	if (e.op == NFT_REF_NEW)
+	if (in->op == NFT_REF_NEW)
 		l->born = true;
+	e = append(l, in);
+	if (!e)
+		return NFT_LEDGER_OK;	/* past the cap: history not kept */
+	idx = (uint32_t)(e - l->v);
 	if (!l->known) {
-		e.expected = INT32_MIN;
-		append(l, &e);
-		l->count = e.printed;
+		e->expected = INT32_MIN;
+		l->count = e->printed;
+		l->prev_count = e->printed;
 		l->known = true;
 		return NFT_LEDGER_FIRST;
 	}
-	if (l->pending >= 0 && (uint32_t)l->pending < l->n)
-		held = &l->v[l->pending];
-	before = held ? held->expected - delta_of(held->op) : l->count;
-	if (held && held->op == NFT_REF_NEW)
-		before = l->count;
-	e.expected = (int32_t)apply(held ? apply(before, held) : l->count, &e);
-	stored = append(l, &e);
-	if (!held) {
-		if (e.expected == e.printed) {
-			l->count = e.printed;
-			return NFT_LEDGER_OK;
-		}
-		l->pending = stored ? (int)(stored - l->v) : -1;
-		l->count = e.printed;
-		return stored ? NFT_LEDGER_HELD : NFT_LEDGER_MISMATCH;
-	}
+	if (l->pending < 0)
+		return judge(l, idx);
+	held = (uint32_t)l->pending;
 	l->pending = -1;
-	if (swapped_ok(before, held, &e)) {
-		l->count = held->printed;
-		if (stored)
-			stored->expected = stored->printed;
-		held->expected = held->printed;
+	/* The held entry and this one, the other way round? */
+	if (order_ok(l->count, e, &l->v[held])) {
+		e->expected = e->printed;
+		l->v[held].expected = l->v[held].printed;
+		l->prev_count = e->printed;
+		l->count = l->v[held].printed;
 		return NFT_LEDGER_OK;
 	}
-	*bad = (uint32_t)(held - l->v);
-	l->count = e.printed;
+	/* No: the held entry really disagrees. Go on from what it printed. */
+	*bad = held;
+	l->prev_count = l->count;
+	l->count = l->v[held].printed;
+	judge(l, idx);
 	return NFT_LEDGER_MISMATCH;
 }
 

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bad-context: netfs read collection -- consuming read data, unlocking
- * folios, collecting subrequests -- running in hardirq context.  Unlocking
- * folios re-enables bottom halves, which must not happen in hardirq: on
- * 6.12 a cache read completing in IRQ context ran netfs_consume_read_data()
- * there and hit "WARNING ... __local_bh_enable_ip" (corpus 6.12 fc_read).
- * The irqs column of ftrace shows it: 'h' or 'H' in its third place.
- * Terminating a subrequest in IRQ context is fine; collecting there is not.
+ * bad-context: 6.10-6.13's netfs_consume_read_data() -- the read collector
+ * that consumes data and passes "donations" between subrequests under
+ * spin_lock_bh(&rreq->lock) -- running in hardirq context.  A cache read
+ * completing in IRQ context called it there, and re-enabling BHs in hardirq
+ * is a bug: "WARNING ... __local_bh_enable_ip" from
+ * netfs_consume_read_data() <- netfs_read_subreq_terminated() <-
+ * cachefiles_read_complete() (corpus 6.12 fc_read, dmesg.txt).  The trace
+ * shows it in the irqs column: 'h'/'H' in its third place on the
+ * netfs_progress / donation / consume lines.  Other work in IRQ context is
+ * legitimate (6.1 assesses whole requests there; 7.x terminates
+ * subrequests there and collects in a work item), so only this path counts.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,31 +24,17 @@ static bool in_hardirq(const struct nft_event *ev)
 	return ev->irqs[0] && ev->irqs[1] && (c == 'h' || c == 'H' || c == 'z');
 }
 
-static bool is_collection(const struct nft_event *ev)
+static bool is_consume_path(const struct nft_event *ev)
 {
 	switch (ev->kind) {
 	case NFT_EV_NETFS_PROGRESS:
 	case NFT_EV_NETFS_DONATE:
-	case NFT_EV_NETFS_COLLECT:
-	case NFT_EV_NETFS_COLLECT_SREQ:
-	case NFT_EV_NETFS_COLLECT_FOLIO:
-	case NFT_EV_NETFS_COLLECT_STATE:
-	case NFT_EV_NETFS_COLLECT_STREAM:
 		return true;
-	case NFT_EV_NETFS_FOLIO:
-		return ev->what == NFT_FOLIO_READ_DONE ||
-		       ev->what == NFT_FOLIO_READ_UNLOCK ||
-		       ev->what == NFT_FOLIO_ABANDON ||
-		       ev->what == NFT_FOLIO_COPY_TO_CACHE;
 	case NFT_EV_NETFS_SREQ:
 		return ev->what == NFT_SREQ_CONSUMED ||
 		       ev->what == NFT_SREQ_ADD_DONATIONS ||
 		       ev->what == NFT_SREQ_DONATE_TO_PREV ||
 		       ev->what == NFT_SREQ_DONATE_TO_NEXT;
-	case NFT_EV_NETFS_RREQ:
-		return ev->what == NFT_RREQ_ASSESS ||
-		       ev->what == NFT_RREQ_COLLECT ||
-		       ev->what == NFT_RREQ_UNLOCK;
 	default:
 		return false;
 	}
@@ -55,7 +45,7 @@ static void update_message(struct nft_model *m, struct nft_finding *f)
 	char *msg;
 
 	if (asprintf(&msg,
-		     "netfs read collection ran in hardirq context: %llu events in %llu request(s), first R=%08x (unlocking folios from IRQ re-enables BHs: kernel WARNING in __local_bh_enable_ip)",
+		     "netfs_consume_read_data() ran in hardirq context: %llu events in %llu request(s), first R=%08x; it takes rreq->lock with spin_lock_bh, and re-enabling BHs in hardirq triggers WARNING in __local_bh_enable_ip",
 		     (unsigned long long)m->bad_context.events,
 		     (unsigned long long)m->bad_context.requests,
 		     m->bad_context.first_rreq) < 0)
@@ -71,7 +61,7 @@ static void context_event(struct nft_model *m, const struct nft_event *ev,
 	struct nft_finding *f;
 
 	(void)s;
-	if (!in_hardirq(ev) || !is_collection(ev))
+	if (!in_hardirq(ev) || !is_consume_path(ev))
 		return;
 	m->bad_context.events++;
 	if (req && !req->bad_context) {
@@ -82,7 +72,7 @@ static void context_event(struct nft_model *m, const struct nft_event *ev,
 	}
 	if (!m->bad_context.finding) {
 		f = nft_report(m, NFT_FIND_BAD_CONTEXT, req, NULL, NULL, false,
-			       &line, 1, "netfs read collection ran in hardirq context");
+			       &line, 1, "netfs_consume_read_data() ran in hardirq context");
 		if (f) {
 			m->bad_context.finding = (size_t)(f - m->findings) + 1;
 			update_message(m, f);

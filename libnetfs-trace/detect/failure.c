@@ -5,7 +5,6 @@
  * errors -- one finding per object, every line of it as evidence.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../model_internal.h"
@@ -28,21 +27,14 @@ static void netfs_failed(struct nft_model *m, const struct nft_event *ev,
 		return;
 	}
 	f = nft_report(m, NFT_FIND_FAILURE, req, s, NULL, false, &line, 1,
-		       "%s%s: %s %s failed: %d (%s) at s=%llx %llx/%llx",
-		       s ? "" : "", s ? "" : "", nft_sym_name(NFT_SYMC_SOURCE, ev->source),
-		       what, ev->error, nft_errno_name(ev->error),
+		       "%s %s failed: %d (%s) at s=%llx %llx/%llx",
+		       nft_sym_name(NFT_SYMC_SOURCE, ev->source), what,
+		       ev->error, nft_errno_name(ev->error),
 		       (unsigned long long)ev->start,
 		       (unsigned long long)ev->transferred,
 		       (unsigned long long)ev->len);
-	if (f) {
-		char *msg;
-
-		if (asprintf(&msg, "%s: %s", f->object, f->message) >= 0) {
-			free(f->message);
-			f->message = msg;
-		}
+	if (f)
 		*idx = (uint32_t)(f - m->findings) + 1;
-	}
 }
 
 static void cachefiles_failed(struct nft_model *m, const struct nft_event *ev)

@@ -552,6 +552,7 @@ void em_write(struct nft_engine *e, struct req *r, int what)
 {
 	BEGIN(e, NFT_EV_NETFS_WRITE);
 	rw_common(e, r, what);
+	e->ev.len = 0;
 	if (e->o.text) {
 		struct out_buf *b = &e->out;
 
@@ -563,8 +564,8 @@ void em_write(struct nft_engine *e, struct req *r, int what)
 		ob_mem(b, " by=", 4);
 		ob_hex(b, r->start, 0);
 		ob_mem(b, "-", 1);
-		/* len is 0 while writeback has not sized the request yet. */
-		ob_hex(b, r->start + r->len - 1, 0);
+		/* Printed at creation, when the request's len is still 0. */
+		ob_hex(b, r->start - 1, 0);
 	}
 	end(e, line_start);
 }

@@ -79,6 +79,7 @@ struct req;
 struct sreq {
 	struct req *req;
 	struct sreq *next;	/* stream list, in issue order */
+	struct sreq *all_next;	/* every live subrequest of the request */
 	int index, stream, source;
 	unsigned int flags;
 	int ref;
@@ -108,9 +109,11 @@ struct req {
 	struct stream streams[2];
 	const struct sc_op *sop;
 	bool write, waiting, work_pending, done, freed, dead, woke;
-	bool failure_reported, retried_once, leak_injected;
+	bool failure_reported, retried_once, leak_injected, issuing, wait_traced;
+	uint64_t issue_pos;
 	int fault_left;
-	struct req *next_live;
+	struct req *lprev, *lnext;
+	struct sreq *all;
 };
 
 struct app_thread {
@@ -165,7 +168,7 @@ struct nft_engine {
 	int cycle;		/* passes over the workload */
 	struct sc_op inject_op;
 	bool inject_armed;
-	struct req *zombies;	/* leaked or stuck: freed at the end */
+	struct req *live_head;	/* leaked or stuck ones stay until the end */
 	char wq_comm[2][16];
 };
 
@@ -214,7 +217,10 @@ void sreq_get(struct nft_engine *e, struct sreq *s, int what);
 void sreq_put(struct nft_engine *e, struct sreq *s, int what);
 void stream_append(struct req *r, struct sreq *s);
 void stream_remove_head(struct req *r, int stream);
+bool is_worker(const struct nft_engine *e);
 void req_retire(struct nft_engine *e, struct req *r);
+void req_free_all(struct nft_engine *e);
+void note_failure(struct nft_engine *e, struct req *r);
 void queue_collector(struct nft_engine *e, struct req *r);
 void run_worker(struct nft_engine *e, struct qev *q);
 void op_finished(struct nft_engine *e, struct req *r);
@@ -231,15 +237,14 @@ uint64_t backend_max_len(struct nft_engine *e, struct req *r, int stream);
 
 /* read.c */
 void read_start(struct nft_engine *e, struct req *r);
-void read_subreq_terminated(struct nft_engine *e, struct sreq *s);
 void read_collect(struct nft_engine *e, struct req *r);
-void read_issue(struct nft_engine *e, struct sreq *s);
+void read_issue(struct nft_engine *e, struct sreq *s, bool resubmit);
+void app_wait(struct nft_engine *e, struct qev *q);
 
 /* write.c */
 void write_start(struct nft_engine *e, struct req *r);
-void write_subreq_terminated(struct nft_engine *e, struct sreq *s);
 void write_collect(struct nft_engine *e, struct req *r);
-void write_issue(struct nft_engine *e, struct sreq *s);
+void write_issue(struct nft_engine *e, struct sreq *s, bool resubmit);
 
 /* retry.c */
 void retry_reads(struct nft_engine *e, struct req *r);

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netfs-replay: offline analysis of a netfs/fscache/cachefiles capture.
+ * Options and wiring only: decoders/ reads, libnetfs-trace/ analyses and
+ * reports.
+ *
+ * Exit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error or an
+ * input that could not be read or trusted.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "decoders/decoder.h"
+#include "libnetfs-trace/model.h"
+#include "libnetfs-trace/report/report.h"
+
+#define PROG "netfs-replay"
+#define VERSION "0.1"
+
+enum {
+	OPT_JSON = 256,
+	OPT_BRIEF,
+	OPT_FAIL_ON,
+	OPT_STUCK_AFTER,
+	OPT_RETRY_LIMIT,
+	OPT_KERNEL,
+	OPT_INSTANCE,
+	OPT_VERSION,
+};
+
+struct option_doc {
+	struct option opt;
+	int short_opt;
+	const char *arg;
+	const char *help;
+};
+
+static const struct option_doc options[] = {
+	{ { "input", required_argument, NULL, 'i' }, 'i', "FILE",
+	  "capture to read (also the last argument; '-' = stdin; default trace.dat)" },
+	{ { "json", no_argument, NULL, OPT_JSON }, 0, NULL,
+	  "print one JSON document (docs/json.md)" },
+	{ { "request", required_argument, NULL, 'R' }, 'R', "ID",
+	  "show one request's life: subrequests, timeline, refs, lines" },
+	{ { "brief", no_argument, NULL, OPT_BRIEF }, 0, NULL,
+	  "with -R: only the request's lines, in the compact pasted form" },
+	{ { "fail-on", required_argument, NULL, OPT_FAIL_ON }, 0, "KINDS",
+	  "finding kinds that give exit status 1 (comma list, 'all', 'none'; default all)" },
+	{ { "stuck-after", required_argument, NULL, OPT_STUCK_AFTER }, 0, "SECS",
+	  "quiet time after which an open request is stuck or leaked (default 5)" },
+	{ { "retry-limit", required_argument, NULL, OPT_RETRY_LIMIT }, 0, "N",
+	  "reissues without progress that make a retry storm (default 4)" },
+	{ { "kernel", required_argument, NULL, OPT_KERNEL }, 0, "VERSION",
+	  "force the kernel generation (6.1, 6.12, 6.14, 7.2 ...) instead of guessing" },
+	{ { "instance", required_argument, NULL, OPT_INSTANCE }, 0, "NAME",
+	  "trace.dat: the buffer instance to read" },
+	{ { "quiet", no_argument, NULL, 'q' }, 'q', NULL,
+	  "print the findings only, not the summary" },
+	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
+	{ { "version", no_argument, NULL, OPT_VERSION }, 0, NULL,
+	  "show the version" },
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+struct replay_args {
+	const char *input;
+	bool json, brief, quiet;
+	bool have_request;
+	uint32_t request;
+	unsigned int fail_mask;
+	double stuck_after;
+	unsigned long retry_limit;
+	const char *kernel;
+	const char *instance;
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: " PROG " [OPTIONS] [FILE]\n\n"
+		     "Rebuild every netfs request of a capture (ftrace text, trace-cmd\n"
+		     "report output or trace.dat; plain, xz, gzip or zstd) and report\n"
+		     "ref leaks, use-after-free, stuck requests, over-reads, bad\n"
+		     "rewinds, retry storms and failures.\n\noptions:\n");
+	for (i = 0; i < N_OPTIONS; i++) {
+		char left[48];
+
+		if (options[i].short_opt)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s",
+				 options[i].short_opt, options[i].opt.name,
+				 options[i].arg ? " " : "",
+				 options[i].arg ? options[i].arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s",
+				 options[i].opt.name,
+				 options[i].arg ? " " : "",
+				 options[i].arg ? options[i].arg : "");
+		fprintf(out, "  %-26s %s\n", left, options[i].help);
+	}
+	fprintf(out, "\nfinding kinds:");
+	for (i = 0; i < NFT_FIND__NR; i++)
+		fprintf(out, " %s", nft_finding_kind_name(i));
+	fprintf(out, "\n\nexit status: 0 clean, 1 findings of a --fail-on kind, 2 usage or input error\n");
+}
+
+static int die_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '" PROG " --help'.\n");
+	return 2;
+}
+
+static int parse_fail_on(const char *s, unsigned int *mask)
+{
+	*mask = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	if (!strcmp(s, "all")) {
+		*mask = (1u << NFT_FIND__NR) - 1;
+		return 0;
+	}
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		int k = nft_finding_kind_lookup(s, len);
+
+		if (k < 0)
+			return -1;
+		*mask |= 1u << k;
+		s += len;
+		s += *s == ',';
+	}
+	return 0;
+}
+
+static int parse_request_id(const char *s, uint32_t *id)
+{
+	char *end;
+	unsigned long v;
+
+	if (!strncmp(s, "R=", 2))
+		s += 2;
+	errno = 0;
+	v = strtoul(s, &end, 16);
+	if (errno || end == s || *end || v > UINT32_MAX)
+		return -1;
+	*id = (uint32_t)v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct replay_args *a)
+{
+	struct option longopts[N_OPTIONS + 1];
+	char *end;
+	size_t i;
+	int c;
+
+	memset(longopts, 0, sizeof(longopts));
+	for (i = 0; i < N_OPTIONS; i++)
+		longopts[i] = options[i].opt;
+	a->fail_mask = (1u << NFT_FIND__NR) - 1;
+	while ((c = getopt_long(argc, argv, "i:R:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			a->input = optarg;
+			break;
+		case OPT_JSON:
+			a->json = true;
+			break;
+		case 'R':
+			if (parse_request_id(optarg, &a->request))
+				return die_usage("bad request id '%s' (hex, like 00000a98 or R=00000a98)", optarg);
+			a->have_request = true;
+			break;
+		case OPT_BRIEF:
+			a->brief = true;
+			break;
+		case OPT_FAIL_ON:
+			if (parse_fail_on(optarg, &a->fail_mask))
+				return die_usage("unknown finding kind in '%s'", optarg);
+			break;
+		case OPT_STUCK_AFTER:
+			a->stuck_after = strtod(optarg, &end);
+			if (*end || end == optarg || a->stuck_after <= 0)
+				return die_usage("--stuck-after wants seconds > 0, not '%s'", optarg);
+			break;
+		case OPT_RETRY_LIMIT:
+			a->retry_limit = strtoul(optarg, &end, 10);
+			if (*end || end == optarg || !a->retry_limit)
+				return die_usage("--retry-limit wants a number > 0, not '%s'", optarg);
+			break;
+		case OPT_KERNEL:
+			if (nft_gen_from_version(optarg) == NFT_GEN_AUTO)
+				return die_usage("unknown kernel version '%s'", optarg);
+			a->kernel = optarg;
+			break;
+		case OPT_INSTANCE:
+			a->instance = optarg;
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf(PROG " " VERSION "\n");
+			exit(0);
+		default:
+			fprintf(stderr, "Try '" PROG " --help'.\n");
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		if (a->input || optind + 1 < argc)
+			return die_usage("one input only ('%s' is extra)", argv[argc - 1]);
+		a->input = argv[optind];
+	}
+	if (a->brief && !a->have_request)
+		return die_usage("%s goes with -R", "--brief");
+	if (!a->input) {
+		if (access("trace.dat", R_OK))
+			return die_usage("%s", "no input given and no trace.dat here");
+		a->input = "trace.dat";
+	}
+	return 0;
+}
+
+struct run {
+	struct nft_input *in;
+	struct nft_diag diag;
+	struct nft_model *model;
+	struct nft_report_input rin;
+	char detail[96];
+};
+
+static int refuse(struct run *r, const char *what)
+{
+	nft_diag_report(&r->diag, NFT_DIAG_ERROR, nft_input_name(r->in),
+			"offset 0", "%s", what);
+	return 2;
+}
+
+static int decode(struct run *r, const struct replay_args *a)
+{
+	struct nft_sink sink = { nft_model_event, r->model };
+	int kind = nft_input_kind(r->in);
+
+	switch (kind) {
+	case NFT_INPUT_TEXT: {
+		struct nft_text_opts o = { .want_raw = a->have_request };
+		struct nft_text_stats st = { 0 };
+
+		r->rin.format = "text";
+		if (decode_ftrace_text(r->in, &o, &sink, &r->diag, &st))
+			return -1;
+		nft_model_summary_mut(r->model)->lines = st.lines;
+		snprintf(r->detail, sizeof(r->detail), "%llu lines",
+			 (unsigned long long)st.lines);
+		if (!st.events && !st.other_events)
+			return refuse(r, "no trace events found: not an ftrace text capture");
+		return 0;
+	}
+	case NFT_INPUT_TRACE_DAT: {
+		struct nft_dat_opts o = { .instance = a->instance,
+					  .want_raw = a->have_request };
+		struct nft_dat_stats st = { 0 };
+
+		r->rin.format = "trace.dat";
+		if (decode_trace_dat(r->in, &o, &sink, &r->diag, &st))
+			return -1;
+		snprintf(r->detail, sizeof(r->detail), "%llu records, %d cpus%s%s",
+			 (unsigned long long)st.records, st.cpus,
+			 st.instance[0] ? ", instance " : "", st.instance);
+		return 0;
+	}
+	case NFT_INPUT_EMPTY:
+		return refuse(r, "empty input");
+	case NFT_INPUT_PERF_DATA:
+		return refuse(r, "this is a perf.data file; netfs-replay reads ftrace text or trace-cmd trace.dat (trace-cmd record -e netfs -e fscache -e cachefiles)");
+	case NFT_INPUT_BINARY:
+		return refuse(r, "binary data that is neither ftrace text nor a trace.dat");
+	default:
+		return -1;
+	}
+}
+
+static int run_replay(const struct replay_args *a)
+{
+	struct nft_report_opts ropts = { a->fail_mask, a->quiet };
+	struct nft_model_opts mopts = { 0 };
+	struct run r = { 0 };
+	const struct nft_finding *f;
+	size_t n, i;
+	int status = 0, rc;
+
+	r.diag.report = nft_diag_stderr;
+	r.in = nft_input_open(a->input);
+	if (!r.in) {
+		fprintf(stderr, PROG ": %s: %s\n", a->input, strerror(errno));
+		return 2;
+	}
+	mopts.stuck_after_ns = (uint64_t)(a->stuck_after * 1e9);
+	mopts.retry_limit = a->retry_limit;
+	mopts.gen = a->kernel ? nft_gen_from_version(a->kernel) : NFT_GEN_AUTO;
+	mopts.focus = a->have_request;
+	mopts.focus_rreq = a->request;
+	r.model = nft_model_new(&mopts);
+	if (!r.model) {
+		fprintf(stderr, PROG ": out of memory\n");
+		nft_input_close(r.in);
+		return 2;
+	}
+	rc = decode(&r, a);
+	if (rc < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", nft_input_name(r.in),
+			strerror(errno));
+		status = 2;
+		goto out;
+	}
+	if (rc > 0) {
+		status = 2;
+		goto out;
+	}
+	nft_model_finish(r.model);
+	r.rin.name = nft_input_name(r.in);
+	r.rin.compression = nft_input_compression(r.in);
+	r.rin.detail = r.detail;
+	r.rin.errors = r.diag.errors;
+	r.rin.warnings = r.diag.warnings;
+	if (a->have_request) {
+		if (nft_report_request(stdout, r.model, a->brief, a->json)) {
+			fprintf(stderr, PROG ": %s: no request R=%08x in this capture\n",
+				r.rin.name, a->request);
+			status = 2;
+			goto out;
+		}
+	} else if (a->json) {
+		nft_report_json(stdout, r.model, &r.rin, &ropts);
+	} else {
+		nft_report_text(stdout, r.model, &r.rin, &ropts);
+	}
+	f = nft_model_findings(r.model, &n);
+	for (i = 0; i < n; i++)
+		if (a->fail_mask & (1u << f[i].kind))
+			status = 1;
+	if (r.diag.errors)
+		status = 2;
+out:
+	nft_model_free(r.model);
+	nft_input_close(r.in);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct replay_args a = { 0 };
+	int rc = parse_args(argc, argv, &a);
+
+	if (rc)
+		return rc;
+	rc = run_replay(&a);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
+		return 2;
+	}
+	return rc;
+}

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The read side: slicing a request into subrequests
+ * (netfs_read_to_pagecache / netfs_dispatch_unbuffered_reads), their
+ * termination (netfs_read_subreq_terminated) and the read collector
+ * (netfs_collect_read_results / netfs_read_collection), for both the 6.12
+ * collector (assess in the terminating context, no work item) and the
+ * 6.14+ one (a single work item or the app thread, in-order collection).
+ */
+#include <errno.h>
+
+#include "internal.h"
+
+static bool buffered(const struct req *r)
+{
+	return r->origin == NFT_ORIGIN_RA || r->origin == NFT_ORIGIN_RP ||
+	       r->origin == NFT_ORIGIN_RW || r->origin == NFT_ORIGIN_R1;
+}
+
+static void issue_next(struct nft_engine *e, struct qev *q);
+
+static void unlock_folio(struct nft_engine *e, struct req *r, uint64_t ix,
+			 bool abandon)
+{
+	bool keep = (r->flags & RF_NO_UNLOCK) && ix == r->start / PAGE_SIZE_;
+
+	if (e->v72)
+		em_collect_folio(e, r, ix);
+	if (abandon) {
+		/* netfs_unlock_abandoned_read_pages() */
+		if (keep && !inj_target(e, r, INJ_ABANDON_DOUBLE_UNLOCK))
+			return;
+		em_folio(e, ix, NFT_FOLIO_ABANDON);
+		if (keep) {
+			/* ... and then the caller unlocks its folio again. */
+			if (e->v72)
+				em_folio(e, ix, NFT_FOLIO_NOT_LOCKED);
+			truth(e, "bad-context", r, -1);
+		}
+		return;
+	}
+	em_folio(e, ix, NFT_FOLIO_READ_DONE);
+	if (!keep)
+		em_folio(e, ix, NFT_FOLIO_READ_UNLOCK);
+}
+
+/* netfs_read_unlock_folios(): folios wholly below collected_to. */
+static void unlock_folios(struct nft_engine *e, struct req *r, bool abandon)
+{
+	uint64_t end = r->collected_to;
+
+	if (!buffered(r)) {
+		r->cleaned_to = r->collected_to;
+		return;
+	}
+	if (abandon)
+		end = r->start + r->len;
+	while (r->cleaned_to + PAGE_SIZE_ <= end) {
+		unlock_folio(e, r, r->cleaned_to / PAGE_SIZE_, abandon);
+		r->cleaned_to += PAGE_SIZE_;
+	}
+}
+
+static void wake_waiter(struct nft_engine *e, struct req *r)
+{
+	if (r->waiting)
+		sim_at(e, e->now + rng_range(e, 5, 40) * NS_PER_US, app_wait, r,
+		       NULL, 0);
+}
+
+/* netfs_read_collection(): everything queued has been collected. */
+static void read_done(struct nft_engine *e, struct req *r)
+{
+	bool abandoned = r->flags & RF_FAILED;
+
+	em_rreq(e, r, e->v72 ? NFT_RREQ_COMPLETE : NFT_RREQ_ASSESS);
+	if (abandoned)
+		unlock_folios(e, r, true);
+	r->done = true;
+	if (!e->v72)
+		em_rreq(e, r, NFT_RREQ_WAKE_IP);
+	r->flags &= ~RF_IN_PROGRESS;
+	if (e->v72)
+		em_rreq(e, r, NFT_RREQ_WAKE_IP);
+	em_rreq(e, r, NFT_RREQ_DONE);
+	if (inj_target(e, r, INJ_LOST_WAKEUP)) {
+		/* IN_PROGRESS cleared without waking the waitqueue. */
+		truth(e, "stuck", r, -1);
+		r->waiting = false;
+		r->dead = true;
+		return;
+	}
+	wake_waiter(e, r);
+}
+
+static void collect_one(struct nft_engine *e, struct req *r, struct sreq *s)
+{
+	if (s->flags & SF_FAILED) {
+		r->flags |= RF_FAILED;
+		if (!r->error)
+			r->error = s->error;
+		r->collected_to = s->start + s->len;
+		if (e->v72) {
+			em_sreq(e, s, NFT_SREQ_ABANDONED);
+			stream_remove_head(r, 0);
+			sreq_put(e, s, NFT_SREF_PUT_ABANDON);
+		} else {
+			stream_remove_head(r, 0);
+			sreq_put(e, s, NFT_SREF_PUT_CLEAR);
+		}
+		return;
+	}
+	/* An over-long read moves collected_to into the next slice. */
+	r->collected_to = s->start + s->transferred;
+	r->streams[0].collected_to = r->collected_to;
+	unlock_folios(e, r, false);
+	if (e->v72)
+		em_sreq(e, s, NFT_SREQ_CONSUMED);
+	stream_remove_head(r, 0);
+	sreq_put(e, s, e->v72 ? NFT_SREF_PUT_DONE : NFT_SREF_PUT_CLEAR);
+}
+
+/* netfs_collect_read_results() + netfs_read_collection() */
+void read_collect(struct nft_engine *e, struct req *r)
+{
+	struct stream *st = &r->streams[0];
+	bool progress = false;
+	struct sreq *s;
+
+	if (e->v72) {
+		em_rreq(e, r, NFT_RREQ_COLLECT);
+		em_collect(e, r);
+	}
+	while ((s = st->head) && !(s->flags & SF_IN_PROGRESS)) {
+		if (e->v72)
+			em_collect_sreq(e, s);
+		if (s->flags & SF_NEED_RETRY) {
+			st->need_retry = true;
+			break;
+		}
+		collect_one(e, r, s);
+		progress = true;
+	}
+	if (e->v72) {
+		em_collect_stream(e, r, 0);
+		em_collect_state(e, r, st->need_retry ? 0x14 : 0xc);
+	}
+	if (st->need_retry) {
+		st->need_retry = false;
+		retry_reads(e, r);
+		return;
+	}
+	if (progress && (r->flags & RF_PAUSE)) {
+		r->flags &= ~RF_PAUSE;
+		em_rreq(e, r, NFT_RREQ_UNPAUSE);
+	}
+	if ((r->flags & RF_ALL_QUEUED) && !st->head && !r->done)
+		read_done(e, r);
+}
+
+/*
+ * 6.12: the last termination assesses the request in its own context, then
+ * drops what is left on the list (PUT CLEAR).
+ */
+static void assess_612(struct nft_engine *e, struct req *r)
+{
+	struct sreq *s;
+
+	for (s = r->streams[0].head; s; s = s->next)
+		if (s->flags & SF_IN_PROGRESS)
+			return;
+	for (s = r->streams[0].head; s; s = s->next)
+		if (s->flags & SF_NEED_RETRY) {
+			retry_reads(e, r);
+			return;
+		}
+	if (!(r->flags & RF_ALL_QUEUED) || r->done)
+		return;
+	for (s = r->streams[0].head; s; s = s->next) {
+		if (s->flags & SF_FAILED) {
+			r->flags |= RF_FAILED;
+			r->error = r->error ? r->error : s->error;
+			break;
+		}
+		r->collected_to = s->start + s->transferred;
+	}
+	read_done(e, r);
+	while ((s = r->streams[0].head)) {
+		stream_remove_head(r, 0);
+		sreq_put(e, s, NFT_SREF_PUT_CLEAR);
+	}
+}
+
+static void terminated_status(struct nft_engine *e, struct sreq *s)
+{
+	struct req *r = s->req;
+
+	if (s->error < 0) {
+		if (s->flags & SF_NEED_RETRY)
+			return;
+		s->flags |= SF_FAILED;
+		em_failure(e, r, s, NFT_FAIL_READ);
+		note_failure(e, r);
+		return;
+	}
+	if (s->transferred >= s->len)
+		return;
+	if (s->flags & SF_CLEAR_TAIL) {
+		em_sreq(e, s, NFT_SREQ_NEED_CLEAR);
+	} else if ((s->flags & SF_MADE_PROGRESS) ||
+		   inj_target(e, r, INJ_RETRY_NO_PROGRESS)) {
+		/* The injected bug retries even when nothing was read. */
+		s->flags |= SF_NEED_RETRY;
+		if (e->v72)
+			em_sreq(e, s, NFT_SREQ_PARTIAL_READ);
+	} else {
+		s->flags |= SF_FAILED;
+		s->error = -ENODATA;
+		em_sreq(e, s, NFT_SREQ_SHORT);
+	}
+}
+
+/* netfs_read_subreq_terminated() */
+static void read_terminated(struct nft_engine *e, struct sreq *s)
+{
+	struct req *r = s->req;
+	bool consume = !e->v72 && buffered(r) && s->error == 0 &&
+		       s->transferred >= s->len;
+
+	terminated_status(e, s);
+	if (s->flags & (SF_FAILED | SF_NEED_RETRY)) {
+		r->flags |= RF_PAUSE;
+		em_rreq(e, r, NFT_RREQ_SET_PAUSE);
+	}
+	if (consume) {
+		/* 6.12 consumes the data into the folios before TERM. */
+		sreq_put(e, s, NFT_SREF_PUT_CONSUMED);
+	}
+	em_sreq(e, s, NFT_SREQ_TERMINATED);
+	s->flags &= ~SF_IN_PROGRESS;
+	if (!e->v72) {
+		if (consume) {
+			r->collected_to = s->start + s->transferred;
+			unlock_folios(e, r, false);
+			stream_remove_head(r, 0);
+			sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
+		} else {
+			sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
+		}
+		assess_612(e, r);
+		return;
+	}
+	if (r->flags & RF_OFFLOAD) {
+		queue_collector(e, r);
+	} else {
+		em_rreq(e, r, NFT_RREQ_WAKE_QUEUE);
+		wake_waiter(e, r);
+	}
+	sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
+}
+
+/* 7.2 readahead drops its readahead refs once the first slice is issued. */
+static void ra_put(struct nft_engine *e, struct req *r)
+{
+	if (e->v72 && (r->flags & RF_RA_REFS)) {
+		em_rreq(e, r, NFT_RREQ_RA_PUT);
+		r->flags &= ~RF_RA_REFS;
+	}
+}
+
+static void io_done(struct nft_engine *e, struct qev *q)
+{
+	struct sreq *s = q->sreq;
+	struct req *r = s->req;
+	struct outcome oc;
+
+	if (e->sc->cifs && s->source == NFT_SRC_DOWNLOAD)
+		act_server(e);
+	else
+		act_app(e, r);
+	backend_outcome(e, s, &oc);
+	if (inj_target(e, r, INJ_RETRY_NO_PROGRESS) && s->index == 1 &&
+	    s->retry_count < 6)
+		oc.transferred = 0;
+	if (inj_target(e, r, INJ_OVER_READ) && s->index == 1) {
+		/* The fs reports more than it was asked for; nothing checks. */
+		oc.transferred = s->len - s->transferred + PAGE_SIZE_;
+		truth(e, "over-read", r, s->index);
+	}
+	s->transferred += oc.transferred;
+	s->error = oc.error;
+	if (oc.transferred)
+		s->flags |= SF_MADE_PROGRESS;
+	if (e->sc->cifs && s->source == NFT_SRC_DOWNLOAD) {
+		if (oc.fs_retry) {
+			if (e->v72)
+				em_sreq(e, s, NFT_SREQ_IO_RETRY_NEEDED);
+			s->flags |= SF_NEED_RETRY;
+		}
+		em_sreq(e, s, NFT_SREQ_IO_PROGRESS);
+	}
+	s->slot = e->v72 ? (int)((s->start + s->transferred) / 0x1000 % 32) : 0;
+	read_terminated(e, s);
+	if (q->arg)
+		ra_put(e, r);
+	if (q->arg && r->issuing)
+		sim_at(e, e->now + rng_range(e, 2, 10) * NS_PER_US, issue_next,
+		       r, NULL, 0);
+}
+
+/* netfs_issue_read(): ZERO fills inline, the rest completes later. */
+void read_issue(struct nft_engine *e, struct sreq *s, bool resubmit)
+{
+	struct req *r = s->req;
+	bool sync = !e->sc->cifs && s->source == NFT_SRC_DOWNLOAD;
+
+	s->flags |= SF_IN_PROGRESS;
+	if (s->source == NFT_SRC_ZERO) {
+		s->flags |= SF_CLEAR_TAIL;
+		sim_at(e, e->now + 2 * NS_PER_US, io_done, r, s, !resubmit);
+		return;
+	}
+	sim_at(e, e->now + backend_latency(e), io_done, r, s, sync && !resubmit);
+	if (!sync && !resubmit)
+		sim_at(e, e->now + rng_range(e, 3, 15) * NS_PER_US, issue_next, r,
+		       NULL, 0);
+}
+
+static int pick_source(struct nft_engine *e, struct req *r, uint64_t pos)
+{
+	if (pos >= r->i_size)
+		return NFT_SRC_ZERO;
+	if (e->sc->cache && buffered(r) && e->sc->cache_hit > 0 &&
+	    rng_unit(e) < e->sc->cache_hit)
+		return NFT_SRC_CACHE_READ;
+	return NFT_SRC_DOWNLOAD;
+}
+
+static void issue_done(struct nft_engine *e, struct req *r)
+{
+	r->issuing = false;
+	if (r->origin == NFT_ORIGIN_RA) {
+		req_put(e, r, NFT_RREF_PUT_RETURN);
+		op_finished(e, r);
+		return;
+	}
+	sim_at(e, e->now + rng_range(e, 2, 10) * NS_PER_US, app_wait, r, NULL, 0);
+}
+
+/* One slice of netfs_read_to_pagecache(). */
+static void issue_next(struct nft_engine *e, struct qev *q)
+{
+	struct req *r = q->req;
+	uint64_t pos = r->issue_pos, end = r->start + r->len, len;
+	int source = pick_source(e, r, pos);
+	struct sreq *s;
+
+	act_app(e, r);
+	if (pos >= end || r->dead) {
+		issue_done(e, r);
+		return;
+	}
+	len = end - pos;
+	if (source == NFT_SRC_DOWNLOAD) {
+		if (pos + len > r->i_size)
+			len = r->i_size - pos;
+		if (len > backend_max_len(e, r, 0))
+			len = backend_max_len(e, r, 0);
+	}
+	s = sreq_alloc(e, r, 0, e->v72 || !buffered(r) ? source :
+		       NFT_SRC_UNKNOWN_SOURCE, pos, len);
+	if (!e->v72)
+		em_sreq(e, s, NFT_SREQ_ADDED);
+	s->source = source;
+	if (e->v72)
+		s->flags |= SF_IN_PROGRESS;
+	if (source == NFT_SRC_DOWNLOAD && (e->sc->cifs || !buffered(r)))
+		em_sreq(e, s, NFT_SREQ_PREPARE);
+	if (source != NFT_SRC_DOWNLOAD || e->sc->cifs)
+		em_sreq(e, s, NFT_SREQ_SUBMIT);
+	r->issue_pos = pos + len;
+	if (r->issue_pos >= end)
+		r->flags |= RF_ALL_QUEUED;
+	stream_append(r, s);
+	read_issue(e, s, false);
+	if (e->sc->cifs || source != NFT_SRC_DOWNLOAD)
+		ra_put(e, r);
+}
+
+static int read_trace_of(const struct req *r)
+{
+	switch (r->origin) {
+	case NFT_ORIGIN_RA:
+		return NFT_RD_READAHEAD;
+	case NFT_ORIGIN_RW:
+		return NFT_RD_WRITE_BEGIN;
+	case NFT_ORIGIN_R1:
+		return NFT_RD_READ_SINGLE;
+	case NFT_ORIGIN_DR:
+	case NFT_ORIGIN_UR:
+		return NFT_RD_DIO_READ;
+	default:
+		return NFT_RD_READPAGE;
+	}
+}
+
+void read_start(struct nft_engine *e, struct req *r)
+{
+	uint64_t ix;
+
+	if (r->origin == NFT_ORIGIN_RA && e->v72)
+		r->flags |= RF_OFFLOAD | RF_RA_REFS;
+	if (r->origin == NFT_ORIGIN_RW)
+		r->flags |= RF_NO_UNLOCK;
+	sim_tick(e, 5000, 40000);
+	em_read(e, r, read_trace_of(r));
+	if (buffered(r))
+		for (ix = r->start / PAGE_SIZE_;
+		     ix < (r->start + r->len) / PAGE_SIZE_; ix++)
+			em_folio(e, ix, NFT_FOLIO_READ);
+	r->issue_pos = r->start;
+	r->issuing = true;
+	sim_at(e, e->now + rng_range(e, 20, 100) * NS_PER_US, issue_next, r,
+	       NULL, 0);
+}
+
+/*
+ * netfs_wait_for_read(): the app thread collects when it is not offloaded
+ * (6.14+), and sleeps on the waitqueue in between.
+ */
+void app_wait(struct nft_engine *e, struct qev *q)
+{
+	struct req *r = q->req;
+
+	act_app(e, r);
+	if (r->dead || r->issuing)
+		return;
+	if (!r->done && e->v72 && !(r->flags & RF_OFFLOAD)) {
+		struct sreq *h = r->streams[0].head;
+
+		if (r->write)
+			write_collect(e, r);
+		else if (!h || !(h->flags & SF_IN_PROGRESS))
+			read_collect(e, r);
+	}
+	if (r->dead)
+		return;
+	if (!r->done) {
+		if (!r->wait_traced)
+			em_rreq(e, r, NFT_RREQ_WAIT_IP);
+		r->wait_traced = true;
+		r->waiting = true;
+		return;
+	}
+	r->waiting = false;
+	if (e->v72) {
+		if (!(r->flags & RF_OFFLOAD) && !r->write)
+			req_put(e, r, NFT_RREF_PUT_WORK_IP);
+		em_rreq(e, r, NFT_RREQ_WAITED_IP);
+	} else if (!r->write && !r->wait_traced) {
+		em_rreq(e, r, NFT_RREQ_WAIT_IP);
+	}
+	req_put(e, r, NFT_RREF_PUT_RETURN);
+	op_finished(e, r);
+}

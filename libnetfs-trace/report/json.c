@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The JSON document (schema in docs/json.md).  Keys are stable; new keys may
+ * be added, none are renamed.  Times are strings of seconds with six
+ * decimals, like ftrace prints them, so text and trace.dat inputs of one
+ * capture give identical documents.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define NFT_JSON_VERSION 1
+
+void nft_json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void json_counts(FILE *out, const char *key, enum nft_sym_class cls,
+			const uint64_t *counts, int n)
+{
+	const char *sep = "";
+	int i;
+
+	fprintf(out, ",\n    \"%s\": {", key);
+	for (i = 0; i < n; i++) {
+		if (!counts[i])
+			continue;
+		fprintf(out, "%s", sep);
+		nft_json_str(out, i ? nft_sym_name(cls, i) : "unknown");
+		fprintf(out, ": %" PRIu64, counts[i]);
+		sep = ", ";
+	}
+	fputc('}', out);
+}
+
+static void json_summary(FILE *out, const struct nft_summary *s)
+{
+	char a[32], b[32];
+
+	nft_fmt_ts(a, sizeof(a), s->ts_first);
+	nft_fmt_ts(b, sizeof(b), s->ts_last);
+	fprintf(out, "  \"summary\": {\n");
+	fprintf(out, "    \"kernel\": ");
+	nft_json_str(out, nft_gen_name(s->gen));
+	fprintf(out, ",\n    \"first_ts\": \"%s\", \"last_ts\": \"%s\"", a, b);
+	fprintf(out, ",\n    \"events\": %" PRIu64 ", \"other_events\": %" PRIu64,
+		s->events, s->other_events);
+	fprintf(out, ",\n    \"requests\": %" PRIu64 ", \"subrequests\": %" PRIu64,
+		s->requests, s->subreqs);
+	json_counts(out, "requests_by_origin", NFT_SYMC_ORIGIN,
+		    s->requests_by_origin, NFT_ORIGIN__NR);
+	json_counts(out, "subrequests_by_source", NFT_SYMC_SOURCE,
+		    s->subreqs_by_source, NFT_SRC__NR);
+	json_counts(out, "netfs_read", NFT_SYMC_READ_TRACE, s->read_ops,
+		    NFT_RD__NR);
+	json_counts(out, "netfs_write", NFT_SYMC_WRITE_TRACE, s->write_ops,
+		    NFT_WR__NR);
+	fprintf(out, ",\n    \"write_iters\": %" PRIu64, s->write_iters);
+	fprintf(out, ",\n    \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64,
+		s->bytes_read, s->bytes_written);
+	fprintf(out, ",\n    \"bytes_cache_read\": %" PRIu64 ", \"bytes_cache_written\": %" PRIu64,
+		s->bytes_cache_read, s->bytes_cache_written);
+	fprintf(out, ",\n    \"retries\": %" PRIu64 ", \"failures\": %" PRIu64,
+		s->retries, s->failures);
+	fprintf(out, ",\n    \"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64,
+		s->lost_events, s->lost_markers);
+	fprintf(out, ",\n    \"cookies\": %" PRIu64 ", \"cache_objects\": %" PRIu64,
+		s->cookies, s->cache_objects);
+	fprintf(out, ",\n    \"in_flight_at_end\": %" PRIu64 ", \"reused_ids\": %" PRIu64 "\n  }",
+		s->in_flight_at_end, s->reused_ids);
+}
+
+static void json_finding(FILE *out, const struct nft_finding *f)
+{
+	char ts[32];
+	size_t i;
+
+	fprintf(out, "    {\"kind\": \"%s\", \"severity\": \"%s\", ",
+		nft_finding_kind_name(f->kind), nft_severity_name(f->severity));
+	if (f->rreq)
+		fprintf(out, "\"request\": \"%08x\", ", f->rreq);
+	else
+		fputs("\"request\": null, ", out);
+	if (f->subreq >= 0)
+		fprintf(out, "\"subreq\": %d, ", f->subreq);
+	else
+		fputs("\"subreq\": null, ", out);
+	fputs("\"object\": ", out);
+	nft_json_str(out, f->object);
+	fputs(", \"message\": ", out);
+	nft_json_str(out, f->message);
+	fprintf(out, ", \"uncertain\": %s, \"evidence\": [",
+		f->uncertain ? "true" : "false");
+	for (i = 0; i < f->n_evidence; i++) {
+		nft_fmt_ts(ts, sizeof(ts), f->evidence[i].ts_ns);
+		fprintf(out, "%s{\"line\": %" PRIu64 ", \"ts\": \"%s\"}",
+			i ? ", " : "", f->evidence[i].pos, ts);
+	}
+	fputs("]}", out);
+}
+
+void nft_report_json(FILE *out, const struct nft_model *m,
+		     const struct nft_report_input *in,
+		     const struct nft_report_opts *opts)
+{
+	const struct nft_finding **v;
+	const struct nft_unknown *u;
+	size_t n, i;
+
+	(void)opts;
+	fprintf(out, "{\n  \"version\": %d,\n  \"input\": {\"file\": ",
+		NFT_JSON_VERSION);
+	nft_json_str(out, in->name);
+	fputs(", \"format\": ", out);
+	nft_json_str(out, in->format);
+	fputs(", \"compression\": ", out);
+	nft_json_str(out, in->compression ? in->compression : "none");
+	fprintf(out, ", \"errors\": %lu, \"warnings\": %lu},\n", in->errors,
+		in->warnings);
+	json_summary(out, nft_model_summary(m));
+	fputs(",\n  \"findings\": [", out);
+	v = nft_report_sorted(m, &n);
+	for (i = 0; v && i < n; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		json_finding(out, v[i]);
+	}
+	free(v);
+	fputs(n ? "\n  ],\n" : "],\n", out);
+	fputs("  \"unknown_symbols\": [", out);
+	u = nft_model_unknowns(m, &n);
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%s\n    {\"class\": \"%s\", \"text\": ",
+			i ? "," : "", nft_sym_class_name(u[i].cls));
+		nft_json_str(out, u[i].text);
+		fprintf(out, ", \"count\": %" PRIu64 ", \"first_line\": %" PRIu64 "}",
+			u[i].count, u[i].first_pos);
+	}
+	fputs(n ? "\n  ]\n}\n" : "]\n}\n", out);
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Outputs: the library builds them, cmd/ chooses which.  Every writer takes
+ * the finished model and prints to a FILE it does not own.
+ */
+#ifndef NFT_REPORT_H
+#define NFT_REPORT_H
+
+#include <stdio.h>
+
+#include "../model.h"
+
+/* What the caller knows about the input (for the header / "input"). */
+struct nft_report_input {
+	const char *name;	/* file name as given, "<stdin>" */
+	const char *format;	/* "text", "trace.dat" */
+	const char *compression;
+	const char *detail;	/* "dialect 6.12+", "instance foo", or NULL */
+	unsigned long errors;	/* input errors reported (result untrusted) */
+	unsigned long warnings;
+};
+
+struct nft_report_opts {
+	unsigned int fail_mask;	/* kinds that make the exit status 1 */
+	bool quiet;		/* findings only */
+};
+
+/* Findings sorted most severe first (then by position). Caller frees. */
+const struct nft_finding **nft_report_sorted(const struct nft_model *m,
+					     size_t *n);
+
+/* Human summary and findings. */
+void nft_report_text(FILE *out, const struct nft_model *m,
+		     const struct nft_report_input *in,
+		     const struct nft_report_opts *opts);
+
+/* One JSON document (docs/json.md). */
+void nft_report_json(FILE *out, const struct nft_model *m,
+		     const struct nft_report_input *in,
+		     const struct nft_report_opts *opts);
+
+/*
+ * One request's life (-R): header, subrequests per stream, a timeline
+ * drawing, ref history and its raw lines.  @brief: only the lines, in the
+ * compact form people paste.  @json: as a JSON document.  Returns 0, or -1
+ * if the model never saw the request.
+ */
+int nft_report_request(FILE *out, const struct nft_model *m, bool brief,
+		       bool json);
+
+/* "12.345678" from a timestamp in ns (microseconds, truncated like ftrace). */
+void nft_fmt_ts(char *buf, size_t sz, uint64_t ts_ns);
+
+/* Print @s as a JSON string literal. */
+void nft_json_str(FILE *out, const char *s);
+
+#endif /* NFT_REPORT_H */

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One request's life (netfs-replay -R): what it was, its subrequests per
+ * stream, two drawings in the spirit of the netfs writeback design notes --
+ * a byte map (which subrequest covered which part of the range, per stream)
+ * and a time line (in flight '=', terminated awaiting collection '-') --
+ * then its ref history and the raw lines that mention it.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define DRAW_WIDTH 64
+
+static const char *stream_name(int stream, bool is_write)
+{
+	if (stream == 1)
+		return "cache write";
+	if (stream == 0)
+		return is_write ? "upload to server" : "read";
+	return "unassigned";
+}
+
+static char index_char(int32_t index)
+{
+	static const char digits[] =
+		"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+	return digits[index % (int)(sizeof(digits) - 1)];
+}
+
+static uint64_t sreq_end_ts(const struct nft_subreq *s)
+{
+	return s->t_free ? s->t_free : s->t_last;
+}
+
+static void header(FILE *out, const struct nft_model *m,
+		   const struct nft_request *r)
+{
+	const struct nft_summary *sum = nft_model_summary(m);
+	char a[32], b[32], flags[160];
+	uint64_t end = r->t_free ? r->t_free : r->t_last;
+
+	nft_fmt_ts(a, sizeof(a), r->t_new);
+	nft_fmt_ts(b, sizeof(b), end);
+	fprintf(out, "request: R=%08x\n", r->id);
+	fprintf(out, "origin: %s\n", r->origin ?
+		nft_sym_name(NFT_SYMC_ORIGIN, r->origin) : "unknown");
+	fprintf(out, "operation: %s\n",
+		nft_sym_name(r->is_write ? NFT_SYMC_WRITE_TRACE :
+					   NFT_SYMC_READ_TRACE, r->op));
+	fprintf(out, "inode: %" PRIx64 "\n", r->ino);
+	if (r->range_known)
+		fprintf(out, "range: 0x%" PRIx64 "-0x%" PRIx64 " (len 0x%" PRIx64 ")\n",
+			r->start, r->start + r->len, r->len);
+	if (r->i_size)
+		fprintf(out, "i_size: 0x%" PRIx64 "\n", r->i_size);
+	if (!r->cookie_seen)
+		fputs("cache: unknown (no netfs_read/netfs_write line)\n", out);
+	else if (!r->cookie)
+		fputs("cache: none (c=00000000: the cache never engaged)\n", out);
+	else if (r->object)
+		fprintf(out, "cache: cookie c=%08x, object o=%08x\n", r->cookie,
+			r->object);
+	else
+		fprintf(out, "cache: cookie c=%08x\n", r->cookie);
+	nft_rreq_flags_str(sum->gen, r->flags, flags, sizeof(flags));
+	fprintf(out, "flags: %x %s\n", r->flags, flags);
+	fprintf(out, "state: %s\n", r->state == NFT_REQ_FREED ? "freed" :
+		r->state == NFT_REQ_COMPLETED ? "completed, not freed" :
+		"in progress");
+	fprintf(out, "life: %s - %s (%.3f ms), lines %" PRIu64 "-%" PRIu64 "\n",
+		a, b, (double)(end - r->t_new) / 1e6, r->pos_new,
+		r->pos_free ? r->pos_free : r->pos_last);
+	fprintf(out, "subrequests: %u, retries: %u, failures: %u\n",
+		r->nr_sreqs, r->retries, r->failures);
+}
+
+static void subreq_table(FILE *out, const struct nft_request *r)
+{
+	uint32_t i;
+
+	fputs("\nsubrequests:\n", out);
+	fputs("  idx stream source start        len        transferred error retries state\n", out);
+	for (i = 0; i < r->nr_sreq_slots; i++) {
+		const struct nft_subreq *s = r->sreqs[i];
+		static const char *const states[] = {
+			"seen", "in-flight", "terminated", "collected", "freed"
+		};
+
+		if (!s)
+			continue;
+		fprintf(out, "  %3x %-6d %-6s 0x%-10" PRIx64 " 0x%-8" PRIx64 " 0x%-9" PRIx64 " %5d %7u %s\n",
+			(unsigned int)s->index, s->stream,
+			nft_sym_name(NFT_SYMC_SOURCE, s->source), s->start,
+			s->len, s->transferred, s->error, s->reissues,
+			states[s->state]);
+	}
+}
+
+/* Byte map: which subrequest covered which part of the range. */
+static void byte_map(FILE *out, const struct nft_request *r)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+	int stream;
+	uint32_t i;
+
+	for (i = 0; i < r->nr_sreq_slots; i++) {
+		const struct nft_subreq *s = r->sreqs[i];
+
+		if (s && s->len) {
+			lo = s->start < lo ? s->start : lo;
+			hi = s->start + s->len > hi ? s->start + s->len : hi;
+		}
+	}
+	if (lo >= hi)
+		return;
+	fprintf(out, "\nbyte map 0x%" PRIx64 " .. 0x%" PRIx64 " (%.1f KiB a column):\n",
+		lo, hi, (double)(hi - lo) / DRAW_WIDTH / 1024);
+	for (stream = -1; stream <= 1; stream++) {
+		char row[DRAW_WIDTH + 1];
+		bool any = false;
+
+		memset(row, '.', DRAW_WIDTH);
+		row[DRAW_WIDTH] = 0;
+		for (i = 0; i < r->nr_sreq_slots; i++) {
+			const struct nft_subreq *s = r->sreqs[i];
+			uint64_t c0, c1, c;
+
+			if (!s || s->stream != stream || !s->len)
+				continue;
+			any = true;
+			c0 = (s->start - lo) * DRAW_WIDTH / (hi - lo);
+			c1 = (s->start + s->len - lo) * DRAW_WIDTH / (hi - lo);
+			if (c1 == c0)
+				c1 = c0 + 1;
+			for (c = c0; c < c1 && c < DRAW_WIDTH; c++)
+				row[c] = index_char(s->index);
+		}
+		if (any)
+			fprintf(out, "  %-16s |%s|\n",
+				stream_name(stream, r->is_write), row);
+	}
+}
+
+/* Time line: one row per subrequest across the request's life. */
+static void time_line(FILE *out, const struct nft_request *r)
+{
+	uint64_t t0 = r->t_new, t1 = r->t_free ? r->t_free : r->t_last;
+	uint32_t i;
+
+	if (t1 <= t0)
+		t1 = t0 + 1;
+	fprintf(out, "\ntime line 0 .. %.3f ms ('=' in flight, '-' terminated, awaiting collection/free):\n",
+		(double)(t1 - t0) / 1e6);
+	for (i = 0; i < r->nr_sreq_slots; i++) {
+		const struct nft_subreq *s = r->sreqs[i];
+		char row[DRAW_WIDTH + 1];
+		uint64_t term, end, c;
+
+		if (!s)
+			continue;
+		memset(row, ' ', DRAW_WIDTH);
+		row[DRAW_WIDTH] = 0;
+		term = s->t_term ? s->t_term : sreq_end_ts(s);
+		end = sreq_end_ts(s);
+		for (c = 0; c < DRAW_WIDTH; c++) {
+			uint64_t t = t0 + (t1 - t0) * c / DRAW_WIDTH;
+			uint64_t tn = t0 + (t1 - t0) * (c + 1) / DRAW_WIDTH;
+
+			if (tn <= s->t_first || t > end)
+				continue;
+			row[c] = t < term ? '=' : '-';
+		}
+		fprintf(out, "  [%x] %-4s %-11s |%s|\n", (unsigned int)s->index,
+			nft_sym_name(NFT_SYMC_SOURCE, s->source),
+			stream_name(s->stream, r->is_write), row);
+	}
+}
+
+static void ledger(FILE *out, const char *title, const struct nft_ledger *l)
+{
+	uint32_t i;
+	char ts[32];
+
+	if (!l->n)
+		return;
+	fprintf(out, "  %s:\n", title);
+	for (i = 0; i < l->n; i++) {
+		const struct nft_ref_entry *e = &l->v[i];
+
+		nft_fmt_ts(ts, sizeof(ts), e->ts_ns);
+		fprintf(out, "    line %-8" PRIu64 " %s %-12s r=%d", e->pos, ts,
+			nft_sym_name(e->cls, e->what), e->printed);
+		if (e->expected != INT32_MIN && e->expected != e->printed)
+			fprintf(out, "   <- ledger expected r=%d", e->expected);
+		fputc('\n', out);
+	}
+	if (l->dropped)
+		fprintf(out, "    ... %u more not kept\n", l->dropped);
+}
+
+static void ref_history(FILE *out, const struct nft_request *r)
+{
+	char title[48];
+	uint32_t i;
+
+	fputs("\nref history:\n", out);
+	snprintf(title, sizeof(title), "R=%08x", r->id);
+	ledger(out, title, &r->refs);
+	for (i = 0; i < r->nr_sreq_slots; i++) {
+		if (!r->sreqs[i])
+			continue;
+		snprintf(title, sizeof(title), "R=%08x[%x]", r->id, i);
+		ledger(out, title, &r->sreqs[i]->refs);
+	}
+}
+
+/* A pasted line: no leading blanks, runs of blanks folded. */
+static void compact(FILE *out, const char *s)
+{
+	bool blank = false;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t') {
+			blank = true;
+			continue;
+		}
+		if (blank)
+			fputc(' ', out);
+		blank = false;
+		fputc(*s, out);
+	}
+	fputc('\n', out);
+}
+
+static void raw_lines(FILE *out, const struct nft_model *m, bool brief)
+{
+	const struct nft_history_line *h;
+	size_t n, i;
+
+	h = nft_model_focus_lines(m, &n);
+	if (!brief)
+		fprintf(out, "\nlines (%zu):\n", n);
+	for (i = 0; i < n; i++) {
+		if (!h[i].text)
+			continue;
+		if (brief) {
+			compact(out, h[i].text);
+			continue;
+		}
+		fprintf(out, "%8" PRIu64 ": %s\n", h[i].pos, h[i].text);
+	}
+}
+
+static void json_request(FILE *out, const struct nft_request *r)
+{
+	const char *sep = "";
+	uint32_t i;
+
+	fprintf(out, "{\"request\": \"%08x\", \"origin\": ", r->id);
+	nft_json_str(out, r->origin ? nft_sym_name(NFT_SYMC_ORIGIN, r->origin) :
+				      "");
+	fprintf(out, ", \"ino\": \"%" PRIx64 "\", \"start\": %" PRIu64 ", \"len\": %" PRIu64,
+		r->ino, r->start, r->len);
+	fprintf(out, ", \"cookie\": \"%08x\", \"state\": \"%s\", \"first_line\": %" PRIu64 ", \"last_line\": %" PRIu64,
+		r->cookie, r->state == NFT_REQ_FREED ? "freed" :
+		r->state == NFT_REQ_COMPLETED ? "completed" : "in-progress",
+		r->pos_new, r->pos_free ? r->pos_free : r->pos_last);
+	fputs(", \"subrequests\": [", out);
+	for (i = 0; i < r->nr_sreq_slots; i++) {
+		const struct nft_subreq *s = r->sreqs[i];
+
+		if (!s)
+			continue;
+		fprintf(out, "%s{\"index\": %d, \"stream\": %d, \"source\": \"%s\", \"start\": %" PRIu64 ", \"len\": %" PRIu64 ", \"transferred\": %" PRIu64 ", \"error\": %d, \"retries\": %u}",
+			sep, s->index, s->stream,
+			nft_sym_name(NFT_SYMC_SOURCE, s->source), s->start,
+			s->len, s->transferred, s->error, s->reissues);
+		sep = ", ";
+	}
+	fputs("]}\n", out);
+}
+
+int nft_report_request(FILE *out, const struct nft_model *m, bool brief,
+		       bool json)
+{
+	const struct nft_request *r = nft_model_focus(m);
+
+	if (!r)
+		return -1;
+	if (json) {
+		json_request(out, r);
+		return 0;
+	}
+	if (brief) {
+		raw_lines(out, m, true);
+		return 0;
+	}
+	header(out, m, r);
+	subreq_table(out, r);
+	byte_map(out, r);
+	time_line(out, r);
+	ref_history(out, r);
+	raw_lines(out, m, false);
+	return 0;
+}

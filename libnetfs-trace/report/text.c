@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The human report: a summary in stable "key: value" lines (git style, so
+ * scripts may grep it), then the findings, most severe first.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+void nft_fmt_ts(char *buf, size_t sz, uint64_t ts_ns)
+{
+	uint64_t us = ts_ns / 1000;
+
+	snprintf(buf, sz, "%" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct nft_finding *x = *(const struct nft_finding *const *)a;
+	const struct nft_finding *y = *(const struct nft_finding *const *)b;
+	uint64_t px = x->n_evidence ? x->evidence[0].pos : 0;
+	uint64_t py = y->n_evidence ? y->evidence[0].pos : 0;
+
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return px < py ? -1 : px > py;
+}
+
+const struct nft_finding **nft_report_sorted(const struct nft_model *m,
+					     size_t *n)
+{
+	const struct nft_finding *all = nft_model_findings(m, n);
+	const struct nft_finding **v = malloc((*n + 1) * sizeof(*v));
+	size_t i;
+
+	if (!v) {
+		*n = 0;
+		return NULL;
+	}
+	for (i = 0; i < *n; i++)
+		v[i] = &all[i];
+	qsort(v, *n, sizeof(*v), cmp_finding);
+	return v;
+}
+
+/* "RA 512, DR 3" for the non-zero entries of a per-symbol count table. */
+static void print_counts(FILE *out, enum nft_sym_class cls,
+			 const uint64_t *counts, int n)
+{
+	const char *sep = " (";
+	int i;
+
+	for (i = 1; i < n; i++) {
+		if (!counts[i])
+			continue;
+		fprintf(out, "%s%s %" PRIu64, sep, nft_sym_name(cls, i),
+			counts[i]);
+		sep = ", ";
+	}
+	if (counts[0])
+		fprintf(out, "%sunknown %" PRIu64, sep, counts[0]), sep = ", ";
+	fputs(sep[0] == ',' ? ")\n" : "\n", out);
+}
+
+static void print_summary(FILE *out, const struct nft_model *m,
+			  const struct nft_report_input *in)
+{
+	const struct nft_summary *s = nft_model_summary(m);
+	char a[32], b[32];
+
+	fprintf(out, "input: %s (%s%s%s%s%s)\n", in->name, in->format,
+		in->compression && strcmp(in->compression, "none") ? ", " : "",
+		in->compression && strcmp(in->compression, "none") ?
+			in->compression : "",
+		in->detail ? ", " : "", in->detail ? in->detail : "");
+	fprintf(out, "kernel: %s\n", nft_gen_name(s->gen));
+	nft_fmt_ts(a, sizeof(a), s->ts_first);
+	nft_fmt_ts(b, sizeof(b), s->ts_last);
+	fprintf(out, "time: %s - %s\n", a, b);
+	fprintf(out, "events: %" PRIu64 " (other events: %" PRIu64 ")\n",
+		s->events, s->other_events);
+	fprintf(out, "lost events: %" PRIu64 " in %" PRIu64 " marker(s)\n",
+		s->lost_events, s->lost_markers);
+	fprintf(out, "requests: %" PRIu64, s->requests);
+	print_counts(out, NFT_SYMC_ORIGIN, s->requests_by_origin,
+		     NFT_ORIGIN__NR);
+	fprintf(out, "subrequests: %" PRIu64, s->subreqs);
+	print_counts(out, NFT_SYMC_SOURCE, s->subreqs_by_source, NFT_SRC__NR);
+	fprintf(out, "bytes read: %" PRIu64 " (from cache: %" PRIu64 ")\n",
+		s->bytes_read, s->bytes_cache_read);
+	fprintf(out, "bytes written: %" PRIu64 " (to cache: %" PRIu64 ")\n",
+		s->bytes_written, s->bytes_cache_written);
+	fprintf(out, "retries: %" PRIu64 "\n", s->retries);
+	fprintf(out, "failures: %" PRIu64 "\n", s->failures);
+	fprintf(out, "cookies: %" PRIu64 ", cache objects: %" PRIu64 "\n",
+		s->cookies, s->cache_objects);
+	fprintf(out, "in flight at end of capture: %" PRIu64 "\n",
+		s->in_flight_at_end);
+	fprintf(out, "unknown symbols: %" PRIu64 "\n", s->unknown_symbols);
+}
+
+static void print_unknowns(FILE *out, const struct nft_model *m)
+{
+	const struct nft_unknown *u;
+	size_t n, i;
+
+	u = nft_model_unknowns(m, &n);
+	for (i = 0; i < n; i++)
+		fprintf(out, "  unknown %s \"%s\": %" PRIu64 " time(s), first at line %" PRIu64 "\n",
+			nft_sym_class_name(u[i].cls), u[i].text, u[i].count,
+			u[i].first_pos);
+}
+
+static void print_finding(FILE *out, const struct nft_finding *f)
+{
+	char ts[32];
+	size_t i;
+
+	fprintf(out, "[%s] %s %s: %s%s\n", nft_severity_name(f->severity),
+		nft_finding_kind_name(f->kind), f->object,
+		f->message ? f->message : "",
+		f->uncertain ? " (may be caused by lost events)" : "");
+	if (!f->n_evidence)
+		return;
+	fputs("    evidence:", out);
+	for (i = 0; i < f->n_evidence && i < 8; i++) {
+		nft_fmt_ts(ts, sizeof(ts), f->evidence[i].ts_ns);
+		fprintf(out, "%s line %" PRIu64 " (%s)", i ? "," : "",
+			f->evidence[i].pos, ts);
+	}
+	if (f->n_evidence > 8)
+		fprintf(out, ", ... %zu more", f->n_evidence - 8);
+	fputc('\n', out);
+}
+
+void nft_report_text(FILE *out, const struct nft_model *m,
+		     const struct nft_report_input *in,
+		     const struct nft_report_opts *opts)
+{
+	const struct nft_finding **v;
+	size_t n, i;
+
+	if (!opts->quiet) {
+		print_summary(out, m, in);
+		print_unknowns(out, m);
+	}
+	v = nft_report_sorted(m, &n);
+	fprintf(out, "findings: %zu\n", n);
+	for (i = 0; v && i < n; i++)
+		print_finding(out, v[i]);
+	if (in->errors)
+		fprintf(out, "input errors: %lu (the analysis may be incomplete)\n",
+			in->errors);
+	free(v);
+}
