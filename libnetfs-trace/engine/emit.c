@@ -7,6 +7,7 @@
  * bottleneck at millions of lines per second.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
