@@ -99,6 +99,7 @@ static void app_next(struct nft_engine *e, struct qev *q)
 	e->cur.comm = "dd";
 	e->cur.pid = a->pid;
 	e->cur.cpu = a->cpu;
+	memcpy(e->cur.irqs, ".....", 6);
 	while (a->op < sc->nr_ops && !a->left) {
 		if (++a->op < sc->nr_ops)
 			a->left = sc->ops[a->op].count;

@@ -340,8 +340,8 @@ static void issue_done(struct nft_engine *e, struct req *r)
 {
 	r->issuing = false;
 	if (r->origin == NFT_ORIGIN_RA) {
-		req_put(e, r, NFT_RREF_PUT_RETURN);
 		op_finished(e, r);
+		req_put(e, r, NFT_RREF_PUT_RETURN);
 		return;
 	}
 	sim_at(e, e->now + rng_range(e, 2, 10) * NS_PER_US, app_wait, r, NULL, 0);
@@ -460,6 +460,6 @@ void app_wait(struct nft_engine *e, struct qev *q)
 	} else if (!r->write && !r->wait_traced) {
 		em_rreq(e, r, NFT_RREQ_WAIT_IP);
 	}
-	req_put(e, r, NFT_RREF_PUT_RETURN);
 	op_finished(e, r);
+	req_put(e, r, NFT_RREF_PUT_RETURN);
 }

@@ -124,6 +124,12 @@ static void retry_write_stream(struct nft_engine *e, struct req *r, int nr)
 		s->retry_count++;
 		em_sreq(e, s, NFT_SREQ_RETRY);
 		sreq_get(e, s, NFT_SREF_GET_RESUBMIT);
+		if (inj_target(e, r, INJ_UW_NULL_PREPARE)) {
+			/* stream->prepare_write is NULL for this fs: oops. */
+			truth(e, "stuck", r, -1);
+			r->dead = true;
+			return;
+		}
 		write_issue(e, s, true);
 		start += s->len;
 		len -= s->len;

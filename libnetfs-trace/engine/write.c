@@ -119,8 +119,8 @@ static void finish_issue(struct nft_engine *e, struct req *r)
 			       r, NULL, 0);
 			return;
 		}
-		req_put(e, r, NFT_RREF_PUT_RETURN);
 		op_finished(e, r);
+		req_put(e, r, NFT_RREF_PUT_RETURN);
 		return;
 	}
 	sim_at(e, e->now + rng_range(e, 2, 10) * NS_PER_US, app_wait, r, NULL, 0);
@@ -266,8 +266,8 @@ static void seq_finish(struct nft_engine *e, struct req *r)
 	em_rreq(e, r, NFT_RREQ_WAKE_IP);
 	r->done = true;
 	req_put(e, r, NFT_RREF_PUT_COMPLETE);
-	req_put(e, r, NFT_RREF_PUT_RETURN);
 	op_finished(e, r);
+	req_put(e, r, NFT_RREF_PUT_RETURN);
 }
 
 static void seq_next(struct nft_engine *e, struct qev *q)
