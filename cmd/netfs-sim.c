@@ -53,7 +53,7 @@ static void usage(FILE *f)
 			 opts[i].has_arg > 1 ? opts[i].has_arg : ' ',
 			 opts[i].has_arg > 1 ? ", " : "", opts[i].name,
 			 opts[i].meta ? " " : "", opts[i].meta ? opts[i].meta : "");
-		fprintf(f, "  %-26s %s\n", left + (opts[i].has_arg > 1 ? 0 : 2),
+		fprintf(f, "  %-26s %s\n", left + (opts[i].has_arg > 1 ? 0 : 1),
 			opts[i].help);
 	}
 	fprintf(f, "\nExit status: 0 ok, 2 usage error or bad scenario.\n");
