@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The input layer: plain, xz, gzip and zstd files (made with the command
+ * line tools, so the real formats are tested, not our own round trip),
+ * kind detection without consuming, and errors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decoders/decoder.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/nft-input-XXXXXX";
+static char path[512];
+
+static const char *mkfile(const char *name, const void *data, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return NULL;
+	fwrite(data, 1, len, f);
+	fclose(f);
+	return path;
+}
+
+/* Both %s in @fmt get @arg (the file, then its directory). */
+static int run(const char *fmt, const char *arg)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), fmt, arg, arg);
+	return system(cmd);
+}
+
+/* Read everything through nft_input_read() in odd-sized pieces. */
+static char *slurp(struct nft_input *in, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	long r;
+
+	while (buf) {
+		if (cap - n < 1000) {
+			char *nb = realloc(buf, cap *= 2);
+
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+		}
+		r = nft_input_read(in, buf + n, 777);
+		if (r < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	*len = n;
+	return buf;
+}
+
+static char *text;
+static size_t text_len;
+
+static void make_text(void)
+{
+	size_t cap = 300000;
+	int i = 0;
+
+	text = malloc(cap);
+	while (text && text_len + 200 < cap)
+		text_len += snprintf(text + text_len, cap - text_len,
+				     "   kworker/u8:0-12      [000] .....    %d.%06d: netfs_rreq_ref: R=%08x NEW         r=1\n",
+				     i / 1000, i % 1000, i), i++;
+}
+
+static void check_roundtrip(const char *tool, const char *cmdfmt,
+			    const char *want_comp)
+{
+	struct nft_input *in;
+	const char *p;
+	size_t len = 0;
+	char *got;
+
+	p = mkfile("t.txt", text, text_len);
+	if (run(cmdfmt, p)) {
+		ok(1, "# skip %s not available", tool);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/t.%s", dir, tool);
+	in = nft_input_open(path);
+	if (!ok(in != NULL, "%s: open", tool))
+		return;
+	is_str(nft_input_compression(in), want_comp, "compression detected");
+	is(nft_input_kind(in), NFT_INPUT_TEXT, "kind TEXT after decompression");
+	is(nft_input_kind(in), NFT_INPUT_TEXT, "kind again, still not consumed");
+	got = slurp(in, &len);
+	ok(got && len == text_len && !memcmp(got, text, len),
+	   "%s: content identical (%zu bytes)", tool, len);
+	free(got);
+	nft_input_close(in);
+}
+
+static void test_tools(void)
+{
+	static const struct {
+		const char *tool, *cmd, *comp;
+	} t[] = {
+		{ "xz", "xz -c '%s' > \"$(dirname '%s')/t.xz\"", "xz" },
+		{ "gz", "gzip -c '%s' > \"$(dirname '%s')/t.gz\"", "gzip" },
+		{ "zst", "zstd -q -c '%s' > \"$(dirname '%s')/t.zst\"", "zstd" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		check_roundtrip(t[i].tool, t[i].cmd, t[i].comp);
+}
+
+static void test_concatenated(void)
+{
+	struct nft_input *in;
+	char cmd[1024];
+	size_t len = 0;
+	char *got;
+
+	/* two gzip members and two zstd frames back to back */
+	mkfile("a.txt", "first\n", 6);
+	mkfile("b.txt", "second\n", 7);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && gzip -c a.txt > c.gz && gzip -c b.txt >> c.gz && "
+		 "zstd -q -c a.txt > c.zst && zstd -q -c b.txt >> c.zst && "
+		 "xz -c a.txt > c.xz && xz -c b.txt >> c.xz", dir);
+	if (system(cmd)) {
+		ok(1, "# skip tools missing");
+		return;
+	}
+	static const char *const names[] = { "c.gz", "c.zst", "c.xz" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		in = nft_input_open(path);
+		if (!ok(in != NULL, "open %s", names[i]))
+			continue;
+		got = slurp(in, &len);
+		ok(got && len == 13 && !memcmp(got, "first\nsecond\n", 13),
+		   "%s: concatenated streams", names[i]);
+		free(got);
+		nft_input_close(in);
+	}
+}
+
+static int count(void *ctx, const struct nft_event *ev)
+{
+	(void)ev;
+	++*(long *)ctx;
+	return 0;
+}
+
+static void test_truncated(void)
+{
+	struct nft_input *in;
+	long n;
+	char cmd[1024];
+	size_t len = 0;
+	char *got;
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && xz -c t.txt | head -c 3000 > tr.xz && "
+		 "gzip -c t.txt | head -c 3000 > tr.gz && "
+		 "zstd -q -c t.txt | head -c 3000 > tr.zst", dir);
+	mkfile("t.txt", text, text_len);
+	if (system(cmd)) {
+		ok(1, "# skip tools missing");
+		return;
+	}
+	static const char *const names[] = { "tr.xz", "tr.gz", "tr.zst" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		in = nft_input_open(path);
+		if (!ok(in != NULL, "open %s", names[i]))
+			continue;
+		errno = 0;
+		got = slurp(in, &len);
+		ok(!got && errno == EIO, "%s: truncated stream is EIO", names[i]);
+		free(got);
+		nft_input_close(in);
+	}
+
+	/* the decoder passes a read error on, after what it could decode */
+	snprintf(path, sizeof(path), "%s/tr.xz", dir);
+	in = nft_input_open(path);
+	if (ok(in != NULL, "open tr.xz again")) {
+		struct nft_diag d = { .report = NULL };
+		struct nft_sink sink = { count, &n };
+		struct nft_text_stats st;
+		int rc;
+
+		n = 0;
+		errno = 0;
+		rc = decode_ftrace_text(in, NULL, &sink, &d, &st);
+		ok(rc == -1 && errno == EIO, "decode_ftrace_text: -1/EIO");
+		ok(n > 0, "events before the damage were emitted (%ld)", n);
+		nft_input_close(in);
+	}
+}
+
+static void test_kinds(void)
+{
+	static const char dat[] = "\x17\x08\x44tracing6\0\0\0";
+	static const char perf[] = "PERFILE2\x68\0\0\0\0\0\0\0";
+	static const char bin[] = "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f";
+	struct nft_input *in;
+	char buf[16];
+
+	in = nft_input_open(mkfile("empty", "", 0));
+	if (ok(in != NULL, "open empty")) {
+		is(nft_input_kind(in), NFT_INPUT_EMPTY, "EMPTY");
+		is(nft_input_read(in, buf, sizeof(buf)), 0, "read at end");
+		is_str(nft_input_compression(in), "none", "none");
+		nft_input_close(in);
+	}
+	in = nft_input_open(mkfile("dat", dat, sizeof(dat) - 1));
+	if (ok(in != NULL, "open dat")) {
+		is(nft_input_kind(in), NFT_INPUT_TRACE_DAT, "TRACE_DAT");
+		is(nft_input_read(in, buf, 3), 3, "peeked bytes still readable");
+		ok(!memcmp(buf, "\x17\x08\x44", 3), "magic first");
+		nft_input_close(in);
+	}
+	in = nft_input_open(mkfile("perf", perf, sizeof(perf) - 1));
+	if (ok(in != NULL, "open perf")) {
+		is(nft_input_kind(in), NFT_INPUT_PERF_DATA, "PERF_DATA");
+		nft_input_close(in);
+	}
+	in = nft_input_open(mkfile("bin", bin, sizeof(bin) - 1));
+	if (ok(in != NULL, "open bin")) {
+		is(nft_input_kind(in), NFT_INPUT_BINARY, "control bytes: BINARY");
+		nft_input_close(in);
+	}
+	in = nft_input_open(mkfile("nul", "abc\0def\n", 8));
+	if (ok(in != NULL, "open nul")) {
+		is(nft_input_kind(in), NFT_INPUT_BINARY, "NUL: BINARY");
+		nft_input_close(in);
+	}
+	in = nft_input_open(mkfile("utf8", "caf\xc3\xa9 netfs\n", 11));
+	if (ok(in != NULL, "open utf8")) {
+		is(nft_input_kind(in), NFT_INPUT_TEXT, "UTF-8 is TEXT");
+		is_str(nft_input_name(in), path, "name is the path");
+		is_str(nft_input_path(in), path, "path");
+		nft_input_close(in);
+	}
+	errno = 0;
+	ok(!nft_input_open("/nonexistent/x") && errno == ENOENT,
+	   "missing file: NULL, ENOENT");
+}
+
+static void test_decode_compressed(void)
+{
+	static const char *const names[] = { "t.xz", "t.gz", "t.zst" };
+	long want = 0, n;
+	size_t i;
+
+	for (i = 0; i < text_len; i++)
+		want += text[i] == '\n';
+	for (i = 0; i < 3; i++) {
+		struct nft_sink sink = { count, &n };
+		struct nft_diag d = { .report = nft_diag_stderr };
+		struct nft_text_stats st;
+		struct nft_input *in;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		in = nft_input_open(path);
+		if (!ok(in != NULL, "open %s", names[i]))
+			continue;
+		n = 0;
+		is(decode_ftrace_text(in, NULL, &sink, &d, &st), 0, "decode");
+		ok(n == want && st.events == (uint64_t)want,
+		   "%s: %ld events (want %ld)", names[i], n, want);
+		nft_input_close(in);
+	}
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 1;
+	make_text();
+	if (!text)
+		return 1;
+	test_tools();
+	test_decode_compressed();
+	test_concatenated();
+	test_truncated();
+	test_kinds();
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path))
+		ok(0, "cleanup");
+	free(text);
+	return tap_done();
+}
