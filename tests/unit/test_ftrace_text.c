@@ -329,6 +329,49 @@ static void test_7_2(void)
 	   1, "7.2 netfs_write_iter");
 }
 
+
+/* Events the captures never hit, built from the formats.tar print fmts. */
+static void test_constructed(void)
+{
+	dialect = NFT_DIALECT_AUTO;
+	is(parse("k-1 [000] ..... 1.0: cachefiles_vfs_error: o=00000009 B=80a1 write e=-28"),
+	   1, "cachefiles_vfs_error");
+	is(ev.what, NFT_CFERR_WRITE, "where");
+	is(ev.error, -28, "error");
+	is(parse("k-1 [000] ..... 1.0: cachefiles_io_error: o=00000009 B=80a1 notify_change e=-5"),
+	   1, "cachefiles_io_error");
+	is(ev.what, NFT_CFERR_NOTIFY_CHANGE, "where");
+	is(parse("k-1 [000] ..... 1.0: cachefiles_unlink: o=00000009 B=80a1 w=was_culled"),
+	   1, "cachefiles_unlink");
+	is(ev.what, NFT_CFKILL_WAS_CULLED, "why");
+	is(parse("k-1 [000] ..... 1.0: cachefiles_rename: o=00000009 B=80a1 w=stale"),
+	   1, "cachefiles_rename");
+	is(parse("k-1 [000] ..... 1.0: cachefiles_mark_failed: o=00000009 B=80a1"),
+	   1, "cachefiles_mark_failed");
+	is(parse("k-1 [000] ..... 1.0: cachefiles_ondemand_read: o=00000009 mid=1 oid=2 s=0 l=1000"),
+	   1, "cachefiles_ondemand_read");
+	is(ev.object, 9, "object");
+	is(parse("k-1 [000] ..... 1.0: cachefiles_ondemand_fd_write: o=00000009 iB=5 s=0 l=1000"),
+	   1, "cachefiles_ondemand_fd_write");
+	is(parse("k-1 [000] ..... 1.0: fscache_invalidate: c=00000011 sz=2000"),
+	   1, "fscache_invalidate");
+	is(ev.len, 0x2000, "new size");
+	is(parse("k-1 [000] ..... 1.0: fscache_cache: C=00000001 PUT pfail r=0"),
+	   1, "fscache_cache");
+	is(ev.what, NFT_FSCC_PUT_PREP_FAILED, "what");
+	is(parse("k-1 [000] ..... 1.0: netfs_collect_contig: R=00000030 0 -> 10000 Collect"),
+	   1, "netfs_collect_contig (6.10)");
+	is(ev.end, 0x10000, "to");
+	dialect = NFT_DIALECT_AUTO;
+	is(parse("k-1 [000] ..... 1.0: netfs_write: R=00000030 LAUNDER   c=00000000 by=0-fff"),
+	   1, "6.8 netfs_write without i=");
+	is(ev.len, 0x1000, "len from by=");
+	is(ev.what, NFT_WR_LAUNDER, "LAUNDER (6.8 only)");
+	is(dialect, NFT_DIALECT_AUTO, "6.8 form decides nothing");
+	is(parse("k-1 [000] ..... 1.0: netfs_write_iter: WRITE-ITER s=0 l=1f f=10"),
+	   1, "6.8 netfs_write_iter without i=");
+}
+
 /* ---- dialect ---- */
 
 static void test_dialect(void)
@@ -850,6 +893,7 @@ int main(void)
 	test_6_1();
 	test_6_12();
 	test_7_2();
+	test_constructed();
 	test_dialect();
 	test_layouts();
 	test_unknown_symbols();
