@@ -101,6 +101,17 @@ static int cmp_evidence(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/* The object is printed beside the message: don't say it twice. */
+static void strip_object(struct nft_finding *f)
+{
+	size_t len = strlen(f->object);
+
+	if (f->message && len && !strncmp(f->message, f->object, len) &&
+	    f->message[len] == ':' && f->message[len + 1] == ' ')
+		memmove(f->message, f->message + len + 2,
+			strlen(f->message + len + 2) + 1);
+}
+
 struct nft_finding *nft_report(struct nft_model *m, enum nft_finding_kind kind,
 			       const struct nft_request *req,
 			       const struct nft_subreq *sreq,
@@ -137,6 +148,7 @@ struct nft_finding *nft_report(struct nft_model *m, enum nft_finding_kind kind,
 	if (vasprintf(&f->message, fmt, ap) < 0)
 		f->message = NULL;
 	va_end(ap);
+	strip_object(f);
 	for (i = 0; i < n; i++)
 		nft_finding_add_evidence(f, evidence[i].pos, evidence[i].ts_ns);
 	if (f->n_evidence > 1)

@@ -20,7 +20,7 @@ static const struct nft_detector *const detectors[] = {
 	&nft_detect_ref_leak,	    &nft_detect_stuck,
 	&nft_detect_over_read,	    &nft_detect_bad_rewind,
 	&nft_detect_retry_storm,    &nft_detect_failure,
-	&nft_detect_bad_context,
+	&nft_detect_bad_context,    &nft_detect_double_unlock,
 };
 
 #define for_each_detector(d)                                                  \
@@ -105,6 +105,7 @@ void nft_model_free(struct nft_model *m)
 		nft_finding_release(&m->findings[i]);
 	free(m->findings);
 	free(m->unknowns);
+	free(m->kept);
 	if (m->focus_req) {
 		subreqs_release(m->focus_req);
 		free(m->focus_req);

@@ -55,6 +55,14 @@ struct nft_model {
 	bool finished;
 	bool gen_forced;
 
+	/* double-unlock: folios that active RW requests keep locked. */
+	struct nft_kept_folio {
+		uint64_t ino, index;
+		uint32_t rreq;
+		bool reported;
+	} *kept;
+	size_t n_kept, cap_kept;
+
 	/* Per-detector state that lives for the whole trace. */
 	struct {
 		uint64_t events, requests;
@@ -131,5 +139,6 @@ extern const struct nft_detector nft_detect_bad_rewind;
 extern const struct nft_detector nft_detect_retry_storm;
 extern const struct nft_detector nft_detect_failure;
 extern const struct nft_detector nft_detect_bad_context;
+extern const struct nft_detector nft_detect_double_unlock;
 
 #endif /* NFT_MODEL_INTERNAL_H */

@@ -28,9 +28,14 @@ static void collect_beyond(struct nft_model *m, const struct nft_event *ev,
 {
 	struct nft_evidence line = { ev->pos, ev->ts_ns };
 	uint64_t end = req->start + req->len;
+	uint32_t i;
 
 	if (req->over_read_reported || to <= end)
 		return;
+	/* A subrequest's over-read already explains it. */
+	for (i = 0; i < req->nr_sreq_slots; i++)
+		if (req->sreqs[i] && req->sreqs[i]->over_read)
+			return;
 	req->over_read_reported = true;
 	nft_report(m, NFT_FIND_OVER_READ, req, NULL, NULL, false, &line, 1,
 		   "R=%08x: collected to 0x%llx, beyond the request's end 0x%llx",
