@@ -468,6 +468,9 @@ void em_sreq(struct nft_engine *e, struct sreq *s, int what)
 		ob_dec(&e->out, s->error, 0, ' ');
 	}
 	end(e, line_start);
+	if (s->error < 0 && (what == NFT_SREQ_TERMINATED ||
+			     what == NFT_SREQ_ABANDONED || what == NFT_SREQ_FAIL))
+		note_failure(e, s->req, s);
 }
 
 void em_failure(struct nft_engine *e, struct req *r, struct sreq *s, int what)
@@ -511,6 +514,7 @@ void em_failure(struct nft_engine *e, struct req *r, struct sreq *s, int what)
 		ob_dec(b, e->ev.error, 0, ' ');
 	}
 	end(e, line_start);
+	note_failure(e, r, s);
 }
 
 static void rw_common(struct nft_engine *e, struct req *r, int what)

@@ -85,7 +85,7 @@ struct sreq {
 	int ref;
 	uint64_t start, len, transferred;
 	int error, retry_count, slot, tries;
-	bool freed;
+	bool freed, failure_reported;
 };
 
 struct stream {
@@ -220,7 +220,7 @@ void stream_remove_head(struct req *r, int stream);
 bool is_worker(const struct nft_engine *e);
 void req_retire(struct nft_engine *e, struct req *r);
 void req_free_all(struct nft_engine *e);
-void note_failure(struct nft_engine *e, struct req *r);
+void note_failure(struct nft_engine *e, struct req *r, struct sreq *s);
 void queue_collector(struct nft_engine *e, struct req *r);
 void run_worker(struct nft_engine *e, struct qev *q);
 void op_finished(struct nft_engine *e, struct req *r);

@@ -35,7 +35,7 @@ static void unlock_folio(struct nft_engine *e, struct req *r, uint64_t ix,
 			/* ... and then the caller unlocks its folio again. */
 			if (e->v72)
 				em_folio(e, ix, NFT_FOLIO_NOT_LOCKED);
-			truth(e, "bad-context", r, -1);
+			truth(e, "double-unlock", r, -1);
 		}
 		return;
 	}
@@ -200,7 +200,6 @@ static void terminated_status(struct nft_engine *e, struct sreq *s)
 			return;
 		s->flags |= SF_FAILED;
 		em_failure(e, r, s, NFT_FAIL_READ);
-		note_failure(e, r);
 		return;
 	}
 	if (s->transferred >= s->len)

@@ -217,13 +217,20 @@ void req_free_all(struct nft_engine *e)
 		req_retire(e, e->live_head);
 }
 
-/* Every netfs_failure line is a "failure" finding for its request. */
-void note_failure(struct nft_engine *e, struct req *r)
+/*
+ * Every netfs_failure line, and every subrequest line that ends one with an
+ * error (TERM, ABNDN, FAIL), is a "failure" finding for the object the line
+ * names: the subrequest, or the request when the index is -1.  One finding
+ * per object however many lines repeat it.
+ */
+void note_failure(struct nft_engine *e, struct req *r, struct sreq *s)
 {
-	if (r->failure_reported)
+	bool *seen = s ? &s->failure_reported : &r->failure_reported;
+
+	if (*seen)
 		return;
-	r->failure_reported = true;
-	truth(e, "failure", r, -1);
+	*seen = true;
+	truth(e, "failure", r, s ? s->index : -1);
 }
 
 /*

@@ -34,7 +34,6 @@ static void write_terminated(struct nft_engine *e, struct sreq *s,
 		s->error = oc->error;
 		s->flags |= oc->error == -EAGAIN ? SF_NEED_RETRY : SF_FAILED;
 		em_failure(e, r, s, NFT_FAIL_WRITE);
-		note_failure(e, r);
 		r->flags |= RF_PAUSE;
 		em_rreq(e, r, NFT_RREQ_SET_PAUSE);
 	} else {

@@ -13,22 +13,18 @@ for d in 6.12 7.2; do
 		"$BIN/netfs-replay" --json "$T/trace" > "$T/found" 2>/dev/null
 		python3 - "$T/truth" "$T/found" "$d ${inj:-clean}" <<'PY' || fail=1
 import json, sys
-def keys(path, findings):
+def truth(path):
+    # Ground truth: one JSON object per line.
     out = set()
     for line in open(path):
-        line = line.strip()
-        if not line:
-            continue
-        try:
+        if line.strip():
             o = json.loads(line)
-        except ValueError:
-            continue
-        objs = o if isinstance(o, list) else o.get('findings', [o]) if findings else [o]
-        for f in objs:
-            if isinstance(f, dict) and 'kind' in f and 'object' in f:
-                out.add((f['kind'], f['object']))
+            out.add((o['kind'], o['object']))
     return out
-want, got = keys(sys.argv[1], False), keys(sys.argv[2], True)
+def found(path):
+    # netfs-replay --json: one (pretty-printed) document, not JSON lines.
+    return {(f['kind'], f['object']) for f in json.load(open(path))['findings']}
+want, got = truth(sys.argv[1]), found(sys.argv[2])
 if want != got:
     print('FAIL %s: missing %s extra %s' % (sys.argv[3], sorted(want - got), sorted(got - want)))
     sys.exit(1)
