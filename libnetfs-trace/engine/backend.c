@@ -93,6 +93,8 @@ void backend_outcome(struct nft_engine *e, struct sreq *s, struct outcome *oc)
 		oc->transferred = 0;
 		return;
 	}
+	if (op && op->clean)
+		return;
 	if (e->sc->error_prob > 0 && rng_unit(e) < e->sc->error_prob) {
 		apply_fault(e, e->sc->random_error, s, oc);
 		return;

@@ -52,6 +52,8 @@ struct nft_engine *nft_engine_new(const struct nft_scenario *sc,
 		e->app[i].pid = 418 + 7 * i;
 		e->app[i].cpu = i & 1;
 	}
+	e->app[BG_APP].pid = 502;
+	e->app[BG_APP].cpu = 1;
 	strcpy(e->wq_comm[0], "kworker/u8:0");
 	strcpy(e->wq_comm[1], "kworker/u8:1");
 	if (!e->o.max_events)
@@ -62,10 +64,16 @@ struct nft_engine *nft_engine_new(const struct nft_scenario *sc,
 }
 
 static void app_next(struct nft_engine *e, struct qev *q);
+static void bg_next(struct nft_engine *e, struct qev *q);
 
 /* The app thread is free for its next op after a think time. */
 void op_finished(struct nft_engine *e, struct req *r)
 {
+	if (r->app == BG_APP) {
+		sim_at(e, e->now + rng_range(e, BG_GAP_US / 2, BG_GAP_US) * NS_PER_US,
+		       bg_next, NULL, NULL, BG_APP);
+		return;
+	}
 	sim_at(e, e->now + e->sc->think_us * NS_PER_US +
 	       rng_range(e, 0, e->sc->think_us) * NS_PER_US, app_next, NULL, NULL,
 	       r->app);
@@ -91,6 +99,33 @@ static void start_op(struct nft_engine *e, int app, const struct sc_op *op,
 		read_start(e, r);
 }
 
+/*
+ * The background reader: one clean readahead every BG_GAP_US or so, in a
+ * range of its own, until bg_until.  Stuck and leaked objects are only
+ * findings once they stayed quiet while the trace went on; without it a
+ * capture that ends right after the bug would show them "in flight".
+ */
+static void bg_next(struct nft_engine *e, struct qev *q)
+{
+	(void)q;
+	if (e->now >= e->bg_until || e->stop)
+		return;
+	e->cur.comm = "dd";
+	e->cur.pid = e->app[BG_APP].pid;
+	e->cur.cpu = e->app[BG_APP].cpu;
+	memcpy(e->cur.irqs, ".....", 6);
+	start_op(e, BG_APP, &e->bg_op, e->bg_k++ % 16);
+}
+
+static void bg_start(struct nft_engine *e)
+{
+	e->bg_op = (struct sc_op){ .type = OP_READAHEAD, .count = 1,
+				   .offset = 0xa00000, .size = 0x10000,
+				   .stride = 0x10000, .clean = true };
+	e->bg_until = e->now + BG_SPAN_NS;
+	sim_at(e, e->now + BG_GAP_US * NS_PER_US, bg_next, NULL, NULL, BG_APP);
+}
+
 static void app_next(struct nft_engine *e, struct qev *q)
 {
 	struct app_thread *a = &e->app[q->arg];
@@ -112,6 +147,8 @@ static void app_next(struct nft_engine *e, struct qev *q)
 	}
 	if (q->arg == 0 && e->inject_armed) {
 		e->inject_armed = false;
+		if (e->inject_quiet)
+			bg_start(e);
 		start_op(e, 0, &e->inject_op, 0);
 		return;
 	}

@@ -92,6 +92,11 @@ void inject_setup(struct nft_engine *e)
 		e->inject_op.retry_max_len = e->sc->wsize / 2;
 	}
 	e->inject_armed = true;
+	/* Their findings need the trace to go on after the bug (see engine.c). */
+	e->inject_quiet = e->o.inject == INJ_WRITE_RETRY_EXTRA_REF ||
+			  e->o.inject == INJ_LOST_WAKEUP ||
+			  e->o.inject == INJ_CACHE_WRITE_NO_INVALIDATE ||
+			  e->o.inject == INJ_UW_NULL_PREPARE;
 }
 
 /* One ground-truth line. */

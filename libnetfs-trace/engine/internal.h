@@ -38,6 +38,7 @@ struct sc_op {
 	int fault_times;	/* how many tries fail (1 = only the first) */
 	uint64_t retry_max_len;	/* credits after a fault (cifs), 0 = same */
 	bool cache_fail;	/* the cache write subrequest fails */
+	bool clean;		/* no random faults (the background reader) */
 };
 
 struct nft_scenario {
@@ -110,11 +111,21 @@ struct req {
 	const struct sc_op *sop;
 	bool write, waiting, work_pending, done, freed, dead, woke;
 	bool failure_reported, retried_once, leak_injected, issuing, wait_traced;
+	bool wait_pending;	/* an app_wait step is queued */
 	uint64_t issue_pos;
 	int fault_left;
 	struct req *lprev, *lnext;
 	struct sreq *all;
 };
+
+/*
+ * app[BG_APP] is a background reader: after an injection whose finding is
+ * only decidable while the trace goes on (stuck, ref-leak), it keeps clean
+ * requests coming for BG_SPAN_NS of virtual time.
+ */
+#define BG_APP 8
+#define BG_SPAN_NS (7ull * 1000000000ull)
+#define BG_GAP_US 250000ull
 
 struct app_thread {
 	int pid, cpu, op, left;
@@ -157,7 +168,7 @@ struct nft_engine {
 	struct qev *heap;
 	size_t nheap, heapcap;
 	uint32_t next_id;
-	struct app_thread app[8];
+	struct app_thread app[BG_APP + 1];
 	int nr_app;
 	struct actor cur;
 	struct out_buf out;
@@ -168,6 +179,9 @@ struct nft_engine {
 	int cycle;		/* passes over the workload */
 	struct sc_op inject_op;
 	bool inject_armed;
+	bool inject_quiet;	/* the injection needs the background reader */
+	struct sc_op bg_op;
+	uint64_t bg_until, bg_k;
 	struct req *live_head;	/* leaked or stuck ones stay until the end */
 	char wq_comm[2][16];
 };
@@ -240,6 +254,7 @@ void read_start(struct nft_engine *e, struct req *r);
 void read_collect(struct nft_engine *e, struct req *r);
 void read_issue(struct nft_engine *e, struct sreq *s, bool resubmit);
 void app_wait(struct nft_engine *e, struct qev *q);
+void app_wake(struct nft_engine *e, struct req *r, uint64_t lo_us, uint64_t hi_us);
 
 /* write.c */
 void write_start(struct nft_engine *e, struct req *r);

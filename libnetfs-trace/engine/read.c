@@ -61,11 +61,23 @@ static void unlock_folios(struct nft_engine *e, struct req *r, bool abandon)
 	}
 }
 
+/*
+ * Run the app thread's wait step once: a second wake-up queued while one is
+ * pending would run the wait step after the request was returned and freed.
+ */
+void app_wake(struct nft_engine *e, struct req *r, uint64_t lo_us, uint64_t hi_us)
+{
+	if (r->wait_pending)
+		return;
+	r->wait_pending = true;
+	sim_at(e, e->now + rng_range(e, lo_us, hi_us) * NS_PER_US, app_wait, r,
+	       NULL, 0);
+}
+
 static void wake_waiter(struct nft_engine *e, struct req *r)
 {
 	if (r->waiting)
-		sim_at(e, e->now + rng_range(e, 5, 40) * NS_PER_US, app_wait, r,
-		       NULL, 0);
+		app_wake(e, r, 5, 40);
 }
 
 /* netfs_read_collection(): everything queued has been collected. */
@@ -84,7 +96,7 @@ static void read_done(struct nft_engine *e, struct req *r)
 		em_rreq(e, r, NFT_RREQ_WAKE_IP);
 	em_rreq(e, r, NFT_RREQ_DONE);
 	if (inj_target(e, r, INJ_LOST_WAKEUP)) {
-		/* IN_PROGRESS cleared without waking the waitqueue. */
+		/* 6.12: IN_PROGRESS cleared without waking the waiter. */
 		truth(e, "stuck", r, -1);
 		r->waiting = false;
 		r->dead = true;
@@ -251,6 +263,12 @@ static void read_terminated(struct nft_engine *e, struct sreq *s)
 	}
 	if (r->flags & RF_OFFLOAD) {
 		queue_collector(e, r);
+	} else if (inj_target(e, r, INJ_LOST_WAKEUP)) {
+		/* The app thread sleeps in WAIT-IP and this wake-up is lost. */
+		em_rreq(e, r, NFT_RREQ_WAKE_QUEUE);
+		truth(e, "stuck", r, -1);
+		r->waiting = false;
+		r->dead = true;
 	} else {
 		em_rreq(e, r, NFT_RREQ_WAKE_QUEUE);
 		wake_waiter(e, r);
@@ -275,6 +293,8 @@ static void io_done(struct nft_engine *e, struct qev *q)
 
 	if (e->sc->cifs && s->source == NFT_SRC_DOWNLOAD)
 		act_server(e);
+	else if (inj_target(e, r, INJ_LOST_WAKEUP))
+		act_worker(e, r);	/* 9p's transport work */
 	else
 		act_app(e, r);
 	backend_outcome(e, s, &oc);
@@ -311,7 +331,12 @@ static void io_done(struct nft_engine *e, struct qev *q)
 void read_issue(struct nft_engine *e, struct sreq *s, bool resubmit)
 {
 	struct req *r = s->req;
-	bool sync = !e->sc->cifs && s->source == NFT_SRC_DOWNLOAD;
+	/*
+	 * A lost wake-up needs a sleeper: the injected read completes
+	 * asynchronously, after the app thread went into WAIT-IP.
+	 */
+	bool sync = !e->sc->cifs && s->source == NFT_SRC_DOWNLOAD &&
+		    !inj_target(e, r, INJ_LOST_WAKEUP);
 
 	s->flags |= SF_IN_PROGRESS;
 	if (s->source == NFT_SRC_ZERO) {
@@ -343,7 +368,7 @@ static void issue_done(struct nft_engine *e, struct req *r)
 		req_put(e, r, NFT_RREF_PUT_RETURN);
 		return;
 	}
-	sim_at(e, e->now + rng_range(e, 2, 10) * NS_PER_US, app_wait, r, NULL, 0);
+	app_wake(e, r, 2, 10);
 }
 
 /* One slice of netfs_read_to_pagecache(). */
@@ -432,8 +457,11 @@ void app_wait(struct nft_engine *e, struct qev *q)
 	struct req *r = q->req;
 
 	act_app(e, r);
+	r->wait_pending = false;
 	if (r->dead || r->issuing)
 		return;
+	/* Awake: a completion we collect ourselves must not wake us again. */
+	r->waiting = false;
 	if (!r->done && e->v72 && !(r->flags & RF_OFFLOAD)) {
 		struct sreq *h = r->streams[0].head;
 

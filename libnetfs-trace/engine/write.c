@@ -114,15 +114,14 @@ static void finish_issue(struct nft_engine *e, struct req *r)
 	r->flags |= RF_ALL_QUEUED;
 	if (pagecache(r) || r->origin == NFT_ORIGIN_UW) {
 		if (r->origin == NFT_ORIGIN_UW && !e->v72) {
-			sim_at(e, e->now + rng_range(e, 2, 10) * NS_PER_US, app_wait,
-			       r, NULL, 0);
+			app_wake(e, r, 2, 10);
 			return;
 		}
 		op_finished(e, r);
 		req_put(e, r, NFT_RREF_PUT_RETURN);
 		return;
 	}
-	sim_at(e, e->now + rng_range(e, 2, 10) * NS_PER_US, app_wait, r, NULL, 0);
+	app_wake(e, r, 2, 10);
 }
 
 static void issue_next(struct nft_engine *e, struct qev *q)
@@ -177,8 +176,7 @@ static void write_done(struct nft_engine *e, struct req *r)
 		em_rreq(e, r, NFT_RREQ_WAKE_IP);
 	r->done = true;
 	if (r->waiting)
-		sim_at(e, e->now + rng_range(e, 5, 40) * NS_PER_US, app_wait, r,
-		       NULL, 0);
+		app_wake(e, r, 5, 40);
 }
 
 static bool collect_stream(struct nft_engine *e, struct req *r, int nr)
