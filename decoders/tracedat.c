@@ -174,8 +174,10 @@ static const struct kind_spec kind_specs[] = {
 		{ "cookie", S_COOKIE, NO_SYM }, { "usage|ref", S_REF, NO_SYM },
 		{ "why", S_WHAT, SYM(CF_REF) } } },
 	{ NFT_EV_CACHEFILES_LOOKUP, { { "obj", S_OBJECT, NO_SYM },
-		{ "ino", S_INO, NO_SYM } } },
-	{ NFT_EV_CACHEFILES_MKDIR, { { NULL, S_NONE, NO_SYM } } },
+		{ "dino", S_ID2, NO_SYM }, { "ino", S_INO, NO_SYM },
+		{ "error", S_ERROR, NO_SYM } } },
+	{ NFT_EV_CACHEFILES_MKDIR, { { "dir", S_ID2, NO_SYM },
+		{ "subdir", S_INO, NO_SYM } } },
 	{ NFT_EV_CACHEFILES_TMPFILE, { { "obj", S_OBJECT, NO_SYM },
 		{ "backer", S_INO, NO_SYM } } },
 	{ NFT_EV_CACHEFILES_LINK, { { "obj", S_OBJECT, NO_SYM },
@@ -677,6 +679,16 @@ static void store(struct dat_ctx *c, struct nft_event *ev,
 static void derive(struct nft_event *ev, const uint64_t *tmp)
 {
 	switch (ev->kind) {
+	case NFT_EV_NETFS_WRITE:
+		/*
+		 * Printed as by=start-(start+len-1); a range that wraps to
+		 * ffffffffffffffff (len 0 from 0: "the whole file") reads as
+		 * unbounded in the text, so say the same here.
+		 */
+		ev->end = ev->start + ev->len - 1;
+		if (ev->end == UINT64_MAX)
+			ev->len = UINT64_MAX - ev->start;
+		break;
 	case NFT_EV_NETFS_FOLIO:
 		ev->last = ev->first + tmp[0] - 1;
 		break;
