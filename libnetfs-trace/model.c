@@ -671,8 +671,7 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 		}
 		break;
 	case NFT_EV_NETFS_RREQ_REF:
-		nft_req_object(req, NULL, object);
-		record_ref(m, ev, NFT_SYMC_RREQ_REF, &req->refs, object, req,
+		record_ref(m, ev, NFT_SYMC_RREQ_REF, &req->refs, NULL, req,
 			   NULL, req->uncertain);
 		break;
 	case NFT_EV_NETFS_SREQ:
@@ -680,11 +679,9 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 			apply_sreq_line(m, ev, req, s);
 		break;
 	case NFT_EV_NETFS_SREQ_REF:
-		if (s) {
-			nft_req_object(req, s, object);
-			record_ref(m, ev, NFT_SYMC_SREQ_REF, &s->refs, object,
-				   req, s, req->uncertain);
-		}
+		if (s)
+			record_ref(m, ev, NFT_SYMC_SREQ_REF, &s->refs, NULL, req,
+				   s, req->uncertain);
 		break;
 	case NFT_EV_NETFS_FAILURE:
 		req->failures++;

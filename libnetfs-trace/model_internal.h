@@ -111,7 +111,11 @@ struct nft_detector {
 	const char *name;
 	void (*event)(struct nft_model *m, const struct nft_event *ev,
 		      struct nft_request *req, struct nft_subreq *sreq);
-	/* A ref entry was recorded; @verdict from nft_ledger_add(). */
+	/*
+	 * A ref entry was recorded; @verdict from nft_ledger_add().  @object
+	 * is NULL for requests and subrequests (named from @req/@sreq only
+	 * when needed: this runs for every ref trace).
+	 */
 	void (*ref)(struct nft_model *m, const char *object,
 		    struct nft_ledger *l, enum nft_ledger_verdict verdict,
 		    uint32_t bad, bool uncertain, struct nft_request *req,

@@ -32,7 +32,14 @@ static void ref_entry(struct nft_model *m, const char *object,
 		      struct nft_subreq *sreq)
 {
 	const struct nft_ref_entry *last = l->n ? &l->v[l->n - 1] : NULL;
+	char name[NFT_OBJECT_LEN];
 
+	if ((!last || last->printed >= 0) && verdict != NFT_LEDGER_MISMATCH)
+		return;
+	if (!object) {
+		nft_req_object(req, sreq, name);
+		object = name;
+	}
 	if (last && last->printed < 0) {
 		struct nft_evidence line = { last->pos, last->ts_ns };
 
