@@ -243,9 +243,17 @@ struct run {
 
 static int refuse(struct run *r, const char *what)
 {
-	nft_diag_report(&r->diag, NFT_DIAG_ERROR, nft_input_name(r->in),
-			"offset 0", "%s", what);
+	nft_diag_report(&r->diag, NFT_DIAG_ERROR, nft_input_name(r->in), "",
+			"%s", what);
 	return 2;
+}
+
+/* Events of other systems only: nothing to analyse, and say why. */
+static int no_netfs_events(struct run *r)
+{
+	if (nft_model_summary(r->model)->events)
+		return 0;
+	return refuse(r, "no netfs, fscache or cachefiles events in this capture (record them with: trace-cmd record -e netfs -e fscache -e cachefiles)");
 }
 
 static int decode(struct run *r, const struct replay_args *a)
@@ -266,7 +274,7 @@ static int decode(struct run *r, const struct replay_args *a)
 			 (unsigned long long)st.lines);
 		if (!st.events && !st.other_events)
 			return refuse(r, "no trace events found: not an ftrace text capture");
-		return 0;
+		return no_netfs_events(r);
 	}
 	case NFT_INPUT_TRACE_DAT: {
 		struct nft_dat_opts o = { .instance = a->instance,
@@ -279,7 +287,7 @@ static int decode(struct run *r, const struct replay_args *a)
 		snprintf(r->detail, sizeof(r->detail), "%llu records, %d cpus%s%s",
 			 (unsigned long long)st.records, st.cpus,
 			 st.instance[0] ? ", instance " : "", st.instance);
-		return 0;
+		return no_netfs_events(r);
 	}
 	case NFT_INPUT_EMPTY:
 		return refuse(r, "empty input");
