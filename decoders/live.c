@@ -1,0 +1,740 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live decoder: netfs/fscache/cachefiles events of the running kernel.
+ *
+ * We never touch the global buffer or anybody else's instance: everything
+ * happens in instances/netfs-top-<pid>, which is removed on every exit path
+ * (nft_live_close(), or nft_live_emergency_cleanup() from a fatal signal),
+ * and a leftover of a dead netfs-top is removed at the next start.  The
+ * per-CPU buffers are read as raw sub-buffer pages (trace_pipe_raw) and cut
+ * into records with kbuffer; records become events in tep_event.c, the
+ * same code that decodes trace.dat files.  No text is parsed on this path.
+ *
+ * NETFS_TOP_TRACEFS points at another tree.  When that tree is no tracefs
+ * (a plain directory made by a test, with events/ copied from a kernel),
+ * the instance is a plain directory whose control files we create
+ * ourselves, and there are no buffers to read: enough to test instance
+ * management, refusals and signal handling without a netfs kernel.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <event-parse.h>
+#include <kbuffer.h>
+#include <tracefs.h>
+
+#include "live.h"
+#include "tep_event.h"
+
+#define TRACEFS_MAGIC 0x74726163
+#define INSTANCE_PREFIX "netfs-top-"
+#define MAX_CPUS 1024
+/* Pages read per CPU per nft_live_read(): bounds the time of one tick. */
+#define MAX_PAGES_PER_READ 1024
+
+static const char *const systems[] = { "netfs", "fscache", "cachefiles", NULL };
+
+/* ---- pages -> events ---- */
+
+struct cpu_queue {
+	char *pages;
+	size_t n, cap;		/* pages queued / room */
+	size_t cur;		/* page being decoded */
+	struct kbuffer *kb;
+	void *data;		/* current record, NULL when drained */
+	unsigned long long ts;
+	long long lost;		/* pending marker: >0 count, -1 unknown */
+	bool lost_pending;
+};
+
+struct nft_pages {
+	struct tep_handle *tep;
+	struct nft_tep_decoder *dec;
+	size_t subbuf;
+	int ncpus;
+	struct cpu_queue *q;
+	uint64_t ordinal;
+	struct nft_pages_stats st;
+};
+
+struct nft_pages *nft_pages_new(struct tep_handle *tep, int ncpus,
+				size_t subbuf_size)
+{
+	struct nft_pages *p = calloc(1, sizeof(*p));
+	int i;
+
+	if (!p)
+		return NULL;
+	p->tep = tep;
+	p->subbuf = subbuf_size;
+	p->ncpus = ncpus > 0 ? ncpus : 1;
+	p->q = calloc(p->ncpus, sizeof(*p->q));
+	p->dec = nft_tep_decoder_new(tep);
+	if (!p->q || !p->dec)
+		goto fail;
+	for (i = 0; i < p->ncpus; i++) {
+		p->q[i].kb = kbuffer_alloc(tep_get_long_size(tep) == 4 ?
+					   KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
+					   tep_is_file_bigendian(tep) ?
+					   KBUFFER_ENDIAN_BIG :
+					   KBUFFER_ENDIAN_LITTLE);
+		if (!p->q[i].kb)
+			goto fail;
+	}
+	return p;
+fail:
+	nft_pages_free(p);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void nft_pages_free(struct nft_pages *p)
+{
+	int i;
+
+	if (!p)
+		return;
+	for (i = 0; p->q && i < p->ncpus; i++) {
+		kbuffer_free(p->q[i].kb);
+		free(p->q[i].pages);
+	}
+	free(p->q);
+	nft_tep_decoder_free(p->dec);
+	free(p);
+}
+
+const struct nft_pages_stats *nft_pages_stats(const struct nft_pages *p)
+{
+	return &p->st;
+}
+
+int nft_pages_add(struct nft_pages *p, int cpu, const void *page)
+{
+	struct cpu_queue *q;
+
+	if (cpu < 0 || cpu >= p->ncpus) {
+		errno = EINVAL;
+		return -1;
+	}
+	q = &p->q[cpu];
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 8;
+		char *np = realloc(q->pages, cap * p->subbuf);
+
+		if (!np)
+			return -1;
+		q->pages = np;
+		q->cap = cap;
+	}
+	memcpy(q->pages + q->n * p->subbuf, page, p->subbuf);
+	q->n++;
+	p->st.pages++;
+	return 0;
+}
+
+/* Position @q on the first record of its next non-empty page. */
+static void load_next(struct nft_pages *p, struct cpu_queue *q)
+{
+	q->data = NULL;
+	while (q->cur < q->n) {
+		int missed;
+
+		kbuffer_load_subbuffer(q->kb, q->pages + q->cur++ * p->subbuf);
+		missed = kbuffer_missed_events(q->kb);
+		if (missed) {
+			q->lost_pending = true;
+			q->lost = missed;
+		}
+		q->data = kbuffer_read_event(q->kb, &q->ts);
+		if (q->data)
+			return;
+	}
+}
+
+static int emit_lost(struct nft_pages *p, int cpu, struct cpu_queue *q,
+		     struct nft_sink *sink)
+{
+	struct nft_event ev;
+
+	q->lost_pending = false;
+	nft_event_init(&ev);
+	ev.kind = NFT_EV_LOST;
+	ev.cpu = cpu;
+	ev.have = NFT_HAVE_CPU;
+	ev.lost = q->lost > 0 ? (uint64_t)q->lost : 0;
+	ev.pos = ++p->ordinal;
+	p->st.lost_markers++;
+	p->st.lost_events += ev.lost;
+	return sink->event(sink->ctx, &ev);
+}
+
+static int emit_record(struct nft_pages *p, int cpu, struct cpu_queue *q,
+		       struct nft_sink *sink)
+{
+	struct tep_record rec = { 0 };
+	struct nft_event ev;
+	int r;
+
+	rec.ts = q->ts;
+	rec.cpu = cpu;
+	rec.data = q->data;
+	rec.size = kbuffer_event_size(q->kb);
+	p->st.records++;
+	r = nft_tep_decode(p->dec, &rec, cpu, &ev);
+	if (r == NFT_TEP_UNKNOWN || r == NFT_TEP_SHORT)
+		p->st.bad_records++;
+	if (r == NFT_TEP_UNKNOWN)
+		return 0;
+	if (r != NFT_TEP_OTHER)
+		p->st.events++;
+	ev.pos = ++p->ordinal;
+	return sink->event(sink->ctx, &ev);
+}
+
+int nft_pages_flush(struct nft_pages *p, struct nft_sink *sink)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < p->ncpus; i++) {
+		p->q[i].cur = 0;
+		load_next(p, &p->q[i]);
+	}
+	for (;;) {
+		struct cpu_queue *best = NULL;
+		int bcpu = -1;
+
+		/* Few CPUs have data at once: a linear scan beats a heap. */
+		for (i = 0; i < p->ncpus; i++) {
+			struct cpu_queue *q = &p->q[i];
+
+			if (q->data && (!best || q->ts < best->ts)) {
+				best = q;
+				bcpu = i;
+			}
+		}
+		if (!best)
+			break;
+		if (best->lost_pending)
+			ret = emit_lost(p, bcpu, best, sink);
+		if (!ret)
+			ret = emit_record(p, bcpu, best, sink);
+		if (ret)
+			break;
+		best->data = kbuffer_next_event(best->kb, &best->ts);
+		if (!best->data)
+			load_next(p, best);
+	}
+	/* Drops reported by pages that held no record at all. */
+	for (i = 0; !ret && i < p->ncpus; i++)
+		if (p->q[i].lost_pending)
+			ret = emit_lost(p, i, &p->q[i], sink);
+	for (i = 0; i < p->ncpus; i++)
+		p->q[i].n = p->q[i].cur = 0;
+	return ret;
+}
+
+/* ---- writing pages (tests, benchmark) ---- */
+
+#define PAGE_HDR 16		/* u64 timestamp, long commit (8-byte longs) */
+#define TYPE_TIME_EXTEND 30
+#define MAX_SMALL 112		/* 28 * 4: larger records carry a length word */
+
+void nft_page_init(void *page, size_t subbuf_size, uint64_t ts)
+{
+	memset(page, 0, subbuf_size);
+	memcpy(page, &ts, 8);
+}
+
+int nft_page_append(void *page, size_t subbuf_size, uint64_t *last_ts,
+		    uint64_t ts, const void *data, uint32_t size)
+{
+	uint64_t commit, delta;
+	uint32_t padded = (size + 3) & ~3u, hdr, need;
+	char *p = page;
+
+	memcpy(&commit, p + 8, 8);
+	if (!commit)
+		*last_ts = ts, memcpy(p, &ts, 8);
+	delta = ts >= *last_ts ? ts - *last_ts : 0;
+	need = 4 + padded + (padded > MAX_SMALL ? 4 : 0) +
+	       (delta >> 27 ? 8 : 0);
+	if (PAGE_HDR + commit + need > subbuf_size)
+		return -1;
+	p += PAGE_HDR + commit;
+	if (delta >> 27) {
+		hdr = TYPE_TIME_EXTEND | (uint32_t)(delta & ((1u << 27) - 1)) << 5;
+		memcpy(p, &hdr, 4);
+		hdr = (uint32_t)(delta >> 27);
+		memcpy(p + 4, &hdr, 4);
+		p += 8;
+		delta = 0;
+	}
+	if (padded > MAX_SMALL) {
+		hdr = (uint32_t)delta << 5;
+		memcpy(p, &hdr, 4);
+		hdr = padded + 4;
+		memcpy(p + 4, &hdr, 4);
+		p += 8;
+	} else {
+		hdr = padded / 4 | (uint32_t)delta << 5;
+		memcpy(p, &hdr, 4);
+		p += 4;
+	}
+	memcpy(p, data, size);
+	commit += need;
+	memcpy((char *)page + 8, &commit, 8);
+	*last_ts = ts;
+	return 0;
+}
+
+/* ---- the instance ---- */
+
+struct nft_live {
+	char inst[512];
+	struct tep_handle *tep;
+	int ncpus;		/* buffer slots, indexed by cpu number */
+	int *fds;		/* -1: no buffer for that cpu */
+	size_t subbuf;
+	char *buf;
+	struct nft_live_stats st;
+};
+
+/*
+ * What a fatal signal handler needs, precomputed: it may only call
+ * async-signal-safe functions, so no formatting and no allocation there.
+ */
+static struct {
+	volatile sig_atomic_t armed;
+	bool fake;
+	char inst[512];
+	char set_event[560];
+	char tracing_on[560];
+	char buffer_kb[560];
+	int fds[MAX_CPUS];
+	int nfds;
+} emerg;
+
+static void say(char *msg, size_t sz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(char *msg, size_t sz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sz, fmt, ap);
+	va_end(ap);
+}
+
+static int write_file(const char *path, const char *s, bool create)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC |
+		      (create ? O_CREAT : 0), 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/*
+ * Remove an instance directory.  Async-signal-safe when @paths are
+ * precomputed: open/write/close/unlink/rmdir only.  In a fake tree the
+ * control files are ours and must go before the directory can.
+ */
+static int remove_instance(const char *inst, const char *set_event,
+			   const char *tracing_on, const char *buffer_kb,
+			   bool fake)
+{
+	int fd;
+
+	fd = open(tracing_on, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "0", 1) < 0) {
+			/* nothing to do: rmdir below stops it anyway */
+		}
+		close(fd);
+	}
+	/* Truncating set_event disables every event of the instance. */
+	fd = open(set_event, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	if (fake) {
+		unlink(set_event);
+		unlink(tracing_on);
+		unlink(buffer_kb);
+	}
+	return rmdir(inst);
+}
+
+static void instance_paths(const char *inst, char *set_event, char *tracing_on,
+			   char *buffer_kb, size_t sz)
+{
+	snprintf(set_event, sz, "%s/set_event", inst);
+	snprintf(tracing_on, sz, "%s/tracing_on", inst);
+	snprintf(buffer_kb, sz, "%s/buffer_size_kb", inst);
+}
+
+void nft_live_emergency_cleanup(void)
+{
+	int i;
+
+	if (!emerg.armed)
+		return;
+	emerg.armed = 0;
+	for (i = 0; i < emerg.nfds; i++)
+		if (emerg.fds[i] >= 0)
+			close(emerg.fds[i]);
+	remove_instance(emerg.inst, emerg.set_event, emerg.tracing_on,
+			emerg.buffer_kb, emerg.fake);
+}
+
+int nft_live_remove_stale(const char *tracefs, bool fake)
+{
+	char dir[512], inst[800], a[840], b[840], c[840];
+	struct dirent *de;
+	int removed = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/instances", tracefs);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)))
+			continue;
+		pid = strtol(de->d_name + strlen(INSTANCE_PREFIX), &end, 10);
+		if (*end || pid <= 0 || pid == getpid())
+			continue;
+		/* EPERM means alive (another user's): leave it. */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(inst, sizeof(inst), "%s/%s", dir, de->d_name);
+		instance_paths(inst, a, b, c, sizeof(a));
+		if (!remove_instance(inst, a, b, c, fake))
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
+
+/* Does "sys:event" pass the -e filters?  "sys", "sys:*", "sys:ev", "ev". */
+static bool wanted(const struct nft_live_opts *o, const char *sys,
+		   const char *event)
+{
+	char full[320];
+	size_t i;
+
+	if (!o->n_events)
+		return true;
+	snprintf(full, sizeof(full), "%s:%s", sys, event);
+	for (i = 0; i < o->n_events; i++) {
+		const char *f = o->events[i];
+
+		if (!strcmp(f, sys) || !fnmatch(f, full, 0) ||
+		    !fnmatch(f, event, 0))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Enable the wanted events that exist in this kernel, one write per event
+ * so that a missing one does not hide the others.  Returns the number
+ * enabled; *netfs_seen tells whether the netfs system exists at all.
+ */
+static int enable_events(struct nft_live *l, const struct nft_live_opts *o,
+			 const char *tracefs, bool *netfs_seen)
+{
+	char path[600];
+	int i, fd, n = 0;
+
+	*netfs_seen = false;
+	snprintf(path, sizeof(path), "%s/set_event", l->inst);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC |
+		  (l->st.fake ? O_CREAT : 0), 0644);
+	if (fd < 0)
+		return -1;
+	for (i = 0; systems[i]; i++) {
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "%s/events/%s", tracefs, systems[i]);
+		d = opendir(path);
+		if (!d)
+			continue;
+		if (!i)
+			*netfs_seen = true;
+		while ((de = readdir(d))) {
+			char line[320];
+			int len;
+
+			if (de->d_type != DT_DIR || de->d_name[0] == '.' ||
+			    !wanted(o, systems[i], de->d_name))
+				continue;
+			len = snprintf(line, sizeof(line), "%s:%s\n",
+				       systems[i], de->d_name);
+			if (write(fd, line, len) == len)
+				n++;
+		}
+		closedir(d);
+	}
+	close(fd);
+	return n;
+}
+
+static size_t subbuf_size(const char *inst)
+{
+	char path[600], buf[32] = "";
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/buffer_subbuf_size_kb", inst);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0 && atol(buf) > 0)
+			return (size_t)atol(buf) * 1024;
+	}
+	return (size_t)getpagesize();
+}
+
+static void open_buffers(struct nft_live *l)
+{
+	long ncpus = sysconf(_SC_NPROCESSORS_CONF);
+	int cpu;
+
+	if (ncpus < 1)
+		ncpus = 1;
+	if (ncpus > MAX_CPUS)
+		ncpus = MAX_CPUS;
+	l->ncpus = ncpus;
+	l->fds = malloc(ncpus * sizeof(*l->fds));
+	if (!l->fds) {
+		l->ncpus = 0;
+		return;
+	}
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		char path[600];
+
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace_pipe_raw",
+			 l->inst, cpu);
+		l->fds[cpu] = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		emerg.fds[cpu] = l->fds[cpu];
+		if (l->fds[cpu] >= 0)
+			l->st.cpus++;
+	}
+	emerg.nfds = ncpus;
+}
+
+/* Where tracefs is, or a refusal that says what to do. */
+static int find_tracefs(struct nft_live *l, enum nft_live_refusal *why,
+			char *msg, size_t sz)
+{
+	const char *env = getenv("NETFS_TOP_TRACEFS");
+	const char *dir;
+	struct statfs sfs;
+	struct stat sb;
+
+	if (env && *env) {
+		if (stat(env, &sb) || !S_ISDIR(sb.st_mode)) {
+			*why = NFT_LIVE_NO_TRACEFS;
+			say(msg, sz, "NETFS_TOP_TRACEFS=%s: not a directory", env);
+			return -1;
+		}
+		dir = env;
+	} else {
+		/* Mounts tracefs at /sys/kernel/tracing when it can. */
+		dir = tracefs_tracing_dir();
+		if (!dir) {
+			if (geteuid()) {
+				*why = NFT_LIVE_NO_ACCESS;
+				say(msg, sz, "cannot reach tracefs as an unprivileged user: run netfs-top as root");
+			} else {
+				*why = NFT_LIVE_NO_TRACEFS;
+				say(msg, sz, "tracefs is not mounted and mounting it failed; mount it with: mount -t tracefs nodev /sys/kernel/tracing");
+			}
+			return -1;
+		}
+	}
+	snprintf(l->st.tracefs, sizeof(l->st.tracefs), "%s", dir);
+	l->st.fake = statfs(dir, &sfs) || sfs.f_type != TRACEFS_MAGIC;
+	return 0;
+}
+
+struct nft_live *nft_live_open(const struct nft_live_opts *opts,
+			       enum nft_live_refusal *why, char *msg,
+			       size_t msgsz)
+{
+	static const struct nft_live_opts none;
+	struct nft_live *l = calloc(1, sizeof(*l));
+	const char *dir;
+	char path[600];
+	bool netfs_seen;
+	int n;
+
+	*why = NFT_LIVE_FAILED;
+	if (!l) {
+		say(msg, msgsz, "out of memory");
+		return NULL;
+	}
+	if (!opts)
+		opts = &none;
+	tracefs_set_loglevel(TEP_LOG_NONE);
+	tep_set_loglevel(TEP_LOG_NONE);
+	if (find_tracefs(l, why, msg, msgsz))
+		goto fail;
+	dir = l->st.tracefs;
+	snprintf(path, sizeof(path), "%s/events/netfs", dir);
+	if (access(path, F_OK)) {
+		*why = NFT_LIVE_NO_EVENTS;
+		if (errno == EACCES)
+			*why = NFT_LIVE_NO_ACCESS;
+		say(msg, msgsz, *why == NFT_LIVE_NO_ACCESS ?
+		    "%s: permission denied: run netfs-top as root" :
+		    "no netfs events in this kernel (%s/events/netfs is missing): netfs is not loaded or not built; load it with 'modprobe netfs' or build the kernel with CONFIG_NETFS_SUPPORT",
+		    dir);
+		goto fail;
+	}
+	nft_live_remove_stale(dir, l->st.fake);
+	snprintf(l->st.instance, sizeof(l->st.instance), INSTANCE_PREFIX "%d",
+		 (int)getpid());
+	snprintf(l->inst, sizeof(l->inst), "%s/instances/%s", dir,
+		 l->st.instance);
+	if (mkdir(l->inst, 0755)) {
+		int e = errno;
+
+		*why = e == EACCES || e == EPERM ? NFT_LIVE_NO_ACCESS :
+		       NFT_LIVE_FAILED;
+		say(msg, msgsz, "cannot create the tracefs instance %s: %s%s",
+		    l->inst, strerror(e),
+		    *why == NFT_LIVE_NO_ACCESS ? " (run netfs-top as root)" : "");
+		goto fail;
+	}
+	/* From here on every exit path must remove the instance. */
+	snprintf(emerg.inst, sizeof(emerg.inst), "%s", l->inst);
+	instance_paths(l->inst, emerg.set_event, emerg.tracing_on,
+		       emerg.buffer_kb, sizeof(emerg.set_event));
+	emerg.fake = l->st.fake;
+	emerg.nfds = 0;
+	emerg.armed = 1;
+	if (opts->buffer_kb) {
+		char kb[32];
+
+		snprintf(kb, sizeof(kb), "%u", opts->buffer_kb);
+		if (write_file(emerg.buffer_kb, kb, l->st.fake)) {
+			say(msg, msgsz, "cannot set the buffer size to %u KB: %s",
+			    opts->buffer_kb, strerror(errno));
+			goto fail_inst;
+		}
+	}
+	if (l->st.fake)
+		write_file(emerg.tracing_on, "1", true);
+	n = enable_events(l, opts, dir, &netfs_seen);
+	if (n < 0) {
+		say(msg, msgsz, "cannot enable events in %s: %s", l->inst,
+		    strerror(errno));
+		goto fail_inst;
+	}
+	if (!n) {
+		say(msg, msgsz, "no event of this kernel matches the -e filters");
+		goto fail_inst;
+	}
+	l->st.enabled = n;
+	l->tep = tracefs_local_events_system(dir, systems);
+	if (!l->tep) {
+		say(msg, msgsz, "cannot read the event formats under %s/events",
+		    dir);
+		goto fail_inst;
+	}
+	l->subbuf = subbuf_size(l->inst);
+	l->buf = malloc(l->subbuf);
+	if (!l->buf) {
+		say(msg, msgsz, "out of memory");
+		goto fail_inst;
+	}
+	open_buffers(l);
+	if (!l->st.cpus && !l->st.fake) {
+		say(msg, msgsz, "cannot open the per-CPU buffers of %s: %s",
+		    l->inst, strerror(errno));
+		goto fail_inst;
+	}
+	*why = NFT_LIVE_OK;
+	return l;
+fail_inst:
+	nft_live_close(l);
+	return NULL;
+fail:
+	free(l);
+	return NULL;
+}
+
+struct tep_handle *nft_live_tep(const struct nft_live *l)
+{
+	return l->tep;
+}
+
+const struct nft_live_stats *nft_live_stats(const struct nft_live *l)
+{
+	return &l->st;
+}
+
+int nft_live_read(struct nft_live *l, struct nft_pages *pages)
+{
+	int cpu, total = 0;
+
+	for (cpu = 0; cpu < l->ncpus; cpu++) {
+		int n;
+
+		if (l->fds[cpu] < 0)
+			continue;
+		for (n = 0; n < MAX_PAGES_PER_READ; n++) {
+			ssize_t r = read(l->fds[cpu], l->buf, l->subbuf);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0 && errno == EAGAIN)
+				break;
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				break;
+			/* A short read is a partial page: zero the rest. */
+			if ((size_t)r < l->subbuf)
+				memset(l->buf + r, 0, l->subbuf - r);
+			if (nft_pages_add(pages, cpu, l->buf))
+				return -1;
+			total++;
+		}
+	}
+	return total;
+}
+
+void nft_live_close(struct nft_live *l)
+{
+	if (!l)
+		return;
+	/* Closing the buffers first: an open trace_pipe_raw makes rmdir EBUSY. */
+	nft_live_emergency_cleanup();
+	if (l->tep)
+		tep_free(l->tep);
+	free(l->fds);
+	free(l->buf);
+	free(l);
+}
