@@ -644,8 +644,12 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 			req->origin = ev->origin;
 		req->flags = ev->flags;
 		switch (ev->what) {
+		/*
+		 * The work is over when IN_PROGRESS clears (WAKE-IP; 6.1 has
+		 * only DONE).  WR-DONE comes before the write collector's last
+		 * steps, which can still fail to happen.
+		 */
 		case NFT_RREQ_DONE:
-		case NFT_RREQ_WRITE_DONE:
 		case NFT_RREQ_WAKE_IP:
 			if (req->state == NFT_REQ_ACTIVE) {
 				req->state = NFT_REQ_COMPLETED;
@@ -671,6 +675,10 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 		}
 		break;
 	case NFT_EV_NETFS_RREQ_REF:
+		/* 6.12 has no DONE-IP: a woken waiter shows by dropping its ref. */
+		if (ev->what == NFT_RREF_PUT_RETURN ||
+		    ev->what == NFT_RREF_PUT_COMPLETE)
+			req->waiting = false;
 		record_ref(m, ev, NFT_SYMC_RREQ_REF, &req->refs, NULL, req,
 			   NULL, req->uncertain);
 		break;

@@ -55,7 +55,8 @@ static void quiet(struct nft_model *m, struct nft_request *req, bool at_end)
 	size_t n = 0;
 
 	(void)at_end;
-	if (req->state != NFT_REQ_COMPLETED)
+	/* A waiter that never woke holds the ref: that is "stuck". */
+	if (req->state != NFT_REQ_COMPLETED || req->waiting)
 		return;
 	for (i = 0; i < req->nr_sreq_slots; i++) {
 		struct nft_subreq *s = req->sreqs[i];

@@ -27,7 +27,7 @@ static void quiet(struct nft_model *m, struct nft_request *req, bool at_end)
 				oldest = s;
 		}
 	}
-	if (req->state == NFT_REQ_COMPLETED && !in_flight)
+	if (req->state == NFT_REQ_COMPLETED && !in_flight && !req->waiting)
 		return;	/* ref-leak's business */
 	req->reported_stuck = true;
 	lines[n++] = (struct nft_evidence){ req->pos_new, req->t_new };
@@ -45,7 +45,7 @@ static void quiet(struct nft_model *m, struct nft_request *req, bool at_end)
 			   req->id, (unsigned long long)req->pos_wait,
 			   (double)(m->now - req->t_last) / 1e9);
 	else if (oldest)
-		nft_report(m, NFT_FIND_STUCK, req, oldest, NULL, false, lines, n,
+		nft_report(m, NFT_FIND_STUCK, req, NULL, NULL, false, lines, n,
 			   "R=%08x: %u subrequest(s) in flight and no event for %.1f s (R=%08x[%x] since line %llu)",
 			   req->id, in_flight,
 			   (double)(m->now - req->t_last) / 1e9, req->id,

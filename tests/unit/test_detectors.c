@@ -259,7 +259,7 @@ static void test_stuck(void)
 	struct result r;
 	const struct nft_finding *f;
 
-	ONLY("stuck subrequest", stuck, NFT_FIND_STUCK, "R=000000e7[1]");
+	ONLY("stuck subrequest", stuck, NFT_FIND_STUCK, "R=000000e7");
 	CLEAN("in flight at end", ends);
 	r = RUN(waiter);
 	f = first_kind(&r, NFT_FIND_STUCK);
