@@ -32,6 +32,7 @@
 #include <event-parse.h>
 #include <kbuffer.h>
 #include <tracefs.h>
+#include <trace-cmd.h>
 
 #include "live.h"
 #include "tep_event.h"
@@ -295,6 +296,111 @@ int nft_page_append(void *page, size_t subbuf_size, uint64_t *last_ts,
 	memcpy((char *)page + 8, &commit, 8);
 	*last_ts = ts;
 	return 0;
+}
+
+/* ---- trace.dat -> pages ---- */
+
+struct dat_cut {
+	struct nft_dat_pages *dp;
+	char **cur;		/* page being filled per cpu, NULL = none */
+	uint64_t *last_ts;
+	int err;
+};
+
+static int cut_page(struct dat_cut *c, int cpu)
+{
+	struct nft_dat_pages *dp = c->dp;
+	char *np = realloc(dp->pages, (dp->n + 1) * dp->subbuf);
+	int *nc;
+
+	if (!np)
+		return -1;
+	dp->pages = np;
+	nc = realloc(dp->cpu, (dp->n + 1) * sizeof(*dp->cpu));
+	if (!nc)
+		return -1;
+	dp->cpu = nc;
+	dp->cpu[dp->n] = cpu;
+	dp->n++;
+	/* Pages move on realloc: remember offsets, not pointers. */
+	c->cur[cpu] = (char *)(uintptr_t)dp->n;
+	return 0;
+}
+
+static char *page_at(struct dat_cut *c, int cpu)
+{
+	uintptr_t i = (uintptr_t)c->cur[cpu];
+
+	return i ? c->dp->pages + (i - 1) * c->dp->subbuf : NULL;
+}
+
+static int cut_record(struct tracecmd_input *h, struct tep_record *rec,
+		      int cpu, void *data)
+{
+	struct dat_cut *c = data;
+	char *page;
+
+	(void)h;
+	if (cpu < 0 || cpu >= c->dp->ncpus)
+		return 0;
+	page = page_at(c, cpu);
+	if (!page || nft_page_append(page, c->dp->subbuf, &c->last_ts[cpu],
+				     rec->ts, rec->data, rec->size)) {
+		if (cut_page(c, cpu)) {
+			c->err = errno;
+			return 1;
+		}
+		page = page_at(c, cpu);
+		nft_page_init(page, c->dp->subbuf, rec->ts);
+		c->last_ts[cpu] = rec->ts;
+		if (nft_page_append(page, c->dp->subbuf, &c->last_ts[cpu],
+				    rec->ts, rec->data, rec->size))
+			return 0;	/* larger than a page: cannot be */
+	}
+	c->dp->records++;
+	return 0;
+}
+
+int nft_dat_pages_load(const char *path, struct nft_dat_pages *dp)
+{
+	struct tracecmd_input *h;
+	struct dat_cut c = { 0 };
+
+	memset(dp, 0, sizeof(*dp));
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!h)
+		return -1;
+	dp->handle = h;
+	dp->tep = tracecmd_get_tep(h);
+	dp->ncpus = tep_get_cpus(dp->tep);
+	dp->subbuf = (size_t)getpagesize();
+	c.dp = dp;
+	c.cur = calloc(dp->ncpus ? dp->ncpus : 1, sizeof(*c.cur));
+	c.last_ts = calloc(dp->ncpus ? dp->ncpus : 1, sizeof(*c.last_ts));
+	if (!c.cur || !c.last_ts) {
+		c.err = ENOMEM;
+	} else {
+		/* Pages are cut per CPU in each CPU's own order. */
+		tracecmd_iterate_events(h, NULL, 0, cut_record, &c);
+	}
+	free(c.cur);
+	free(c.last_ts);
+	if (c.err) {
+		nft_dat_pages_free(dp);
+		errno = c.err;
+		return -1;
+	}
+	return 0;
+}
+
+void nft_dat_pages_free(struct nft_dat_pages *dp)
+{
+	if (dp->handle)
+		tracecmd_close(dp->handle);
+	free(dp->pages);
+	free(dp->cpu);
+	memset(dp, 0, sizeof(*dp));
 }
 
 /* ---- the instance ---- */

@@ -63,6 +63,24 @@ void nft_page_init(void *page, size_t subbuf_size, uint64_t ts);
 int nft_page_append(void *page, size_t subbuf_size, uint64_t *last_ts,
 		    uint64_t ts, const void *data, uint32_t size);
 
+/*
+ * The records of a trace.dat re-cut into sub-buffer pages, as the kernel
+ * would have handed them to us live: the benchmark and the unit tests feed
+ * these to struct nft_pages.  Returns 0, -1 with errno.
+ */
+struct nft_dat_pages {
+	void *handle;		/* struct tracecmd_input */
+	struct tep_handle *tep;	/* owned by @handle */
+	char *pages;
+	int *cpu;		/* per page */
+	size_t n, subbuf;
+	int ncpus;
+	uint64_t records;
+};
+
+int nft_dat_pages_load(const char *path, struct nft_dat_pages *dp);
+void nft_dat_pages_free(struct nft_dat_pages *dp);
+
 /* ---- the instance ---- */
 
 enum nft_live_refusal {

@@ -1,0 +1,729 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netfs-top: what netfs is doing right now, from the running kernel's
+ * tracepoints (decoders/live.c) or from a capture replayed at its recorded
+ * speed.  Options and wiring only: decoders/ read, the model and
+ * libnetfs-trace/top.c aggregate, tui/ draws, top.c prints batch intervals.
+ *
+ * Exit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error,
+ * refusal (no root, no tracefs, no netfs) or unreadable input.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decoders/decoder.h"
+#include "decoders/live.h"
+#include "libnetfs-trace/model.h"
+#include "libnetfs-trace/top.h"
+#include "tui/tui.h"
+
+#define PROG "netfs-top"
+#define VERSION "0.1"
+#define MAX_EVENT_FILTERS 64
+
+enum {
+	OPT_JSON = 256,
+	OPT_SPEED,
+	OPT_FAIL_ON,
+	OPT_STUCK_AFTER,
+	OPT_RETRY_LIMIT,
+	OPT_KERNEL,
+	OPT_ROWS,
+	OPT_BENCH,
+	OPT_VERSION,
+};
+
+struct option_doc {
+	struct option opt;
+	int short_opt;
+	const char *arg;
+	const char *help;
+};
+
+static const struct option_doc options[] = {
+	{ { "delay", required_argument, NULL, 'd' }, 'd', "SECS",
+	  "interval between screen updates / batch lines (default 1)" },
+	{ { "batch", no_argument, NULL, 'b' }, 'b', NULL,
+	  "batch mode (like top -b): print intervals, no screen" },
+	{ { "iterations", required_argument, NULL, 'n' }, 'n', "COUNT",
+	  "stop after COUNT intervals" },
+	{ { "json", no_argument, NULL, OPT_JSON }, 0, NULL,
+	  "batch: one JSON object per interval (docs/netfs-top-json.md)" },
+	{ { "buffer-size", required_argument, NULL, 'B' }, 'B', "KB",
+	  "per-CPU ring buffer size of our tracefs instance (not -b: that is batch)" },
+	{ { "event", required_argument, NULL, 'e' }, 'e', "EVENT",
+	  "only these events: netfs, fscache:*, netfs:netfs_sreq ... (repeatable)" },
+	{ { "input", required_argument, NULL, 'i' }, 'i', "FILE",
+	  "replay a capture (ftrace text or trace.dat) instead of the live kernel" },
+	{ { "speed", required_argument, NULL, OPT_SPEED }, 0, "N",
+	  "replay N times faster than recorded; 0 = as fast as possible (default 1)" },
+	{ { "group", required_argument, NULL, 'g' }, 'g', "BY",
+	  "rows per inode, origin or cookie (default inode)" },
+	{ { "sort", required_argument, NULL, 's' }, 's', "COLUMN",
+	  "sort rows by REQ/s, RD/s, WR/s, SUBREQ, RETRY, FAIL, INFL, P50, P99, MAX" },
+	{ { "rows", required_argument, NULL, OPT_ROWS }, 0, "N",
+	  "batch: rows printed per interval (default 20)" },
+	{ { "fail-on", required_argument, NULL, OPT_FAIL_ON }, 0, "KINDS",
+	  "finding kinds that give exit status 1 (comma list, 'all', 'none'; default all)" },
+	{ { "stuck-after", required_argument, NULL, OPT_STUCK_AFTER }, 0, "SECS",
+	  "quiet time after which an open request is stuck (default 5)" },
+	{ { "retry-limit", required_argument, NULL, OPT_RETRY_LIMIT }, 0, "N",
+	  "reissues without progress that make a retry storm (default 4)" },
+	{ { "kernel", required_argument, NULL, OPT_KERNEL }, 0, "VERSION",
+	  "force the kernel generation (6.1, 6.12, 6.14, 7.2 ...)" },
+	{ { "bench-pages", required_argument, NULL, OPT_BENCH }, 0, "DAT",
+	  "benchmark: decode DAT's records as raw pages through the live path" },
+	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
+	{ { "version", no_argument, NULL, OPT_VERSION }, 0, NULL,
+	  "show the version" },
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+struct top_args {
+	double delay, speed;
+	bool batch, json, have_count;
+	unsigned long count, rows;
+	unsigned int buffer_kb;
+	const char *events[MAX_EVENT_FILTERS];
+	size_t n_events;
+	const char *input, *bench;
+	enum nft_top_group group;
+	enum nft_top_col sort;
+	unsigned int fail_mask;
+	double stuck_after;
+	unsigned long retry_limit;
+	const char *kernel;
+};
+
+static volatile sig_atomic_t stop;
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: " PROG " [OPTIONS]\n"
+		     "       " PROG " -b [--json] [-d SECS] [-n COUNT] [OPTIONS]\n"
+		     "       " PROG " -i CAPTURE [--speed N] [OPTIONS]\n\n"
+		     "Show what netfs is doing right now: requests, bytes, subrequests,\n"
+		     "retries, failures and latency per inode, origin or cookie, and the\n"
+		     "leaks, stuck requests and over-reads netfs-replay finds, as they\n"
+		     "appear.  Live mode needs root and a kernel with netfs tracepoints;\n"
+		     "it reads them through a tracefs instance of its own (netfs-top-PID)\n"
+		     "that it removes on exit.\n\n"
+		     "Note: -b is batch mode (like top); the buffer size is -B.\n\noptions:\n");
+	for (i = 0; i < N_OPTIONS; i++) {
+		char left[48];
+
+		if (options[i].short_opt)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s",
+				 options[i].short_opt, options[i].opt.name,
+				 options[i].arg ? " " : "",
+				 options[i].arg ? options[i].arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s",
+				 options[i].opt.name,
+				 options[i].arg ? " " : "",
+				 options[i].arg ? options[i].arg : "");
+		fprintf(out, "  %-26s %s\n", left, options[i].help);
+	}
+	fprintf(out, "\nkeys: h help, q quit, g grouping, < > sort, / filter, Enter drill down, p pause\n");
+	fprintf(out, "environment: NETFS_TOP_TRACEFS=DIR uses DIR as tracefs\n");
+	fprintf(out, "\nexit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error,\n"
+		     "refusal (not root, no tracefs, no netfs events) or unreadable input\n");
+}
+
+static int die_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '" PROG " --help'.\n");
+	return 2;
+}
+
+static int parse_fail_on(const char *s, unsigned int *mask)
+{
+	*mask = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	if (!strcmp(s, "all")) {
+		*mask = (1u << NFT_FIND__NR) - 1;
+		return 0;
+	}
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		int k = nft_finding_kind_lookup(s, len);
+
+		if (k < 0)
+			return -1;
+		*mask |= 1u << k;
+		s += len;
+		s += *s == ',';
+	}
+	return 0;
+}
+
+static bool parse_double(const char *s, double *v, double min)
+{
+	char *end;
+
+	*v = strtod(s, &end);
+	return end != s && !*end && *v >= min;
+}
+
+static bool parse_ulong(const char *s, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return !errno && end != s && !*end && *s != '-';
+}
+
+static int lookup(const char *s, const char *(*name)(int), int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(s, name(i)))
+			return i;
+	return -1;
+}
+
+static const char *group_name(int i) { return nft_top_group_name(i); }
+static const char *col_name(int i) { return nft_top_col_name(i); }
+
+static int parse_args(int argc, char **argv, struct top_args *a)
+{
+	struct option longopts[N_OPTIONS + 1];
+	unsigned long ul;
+	size_t i;
+	int c, k;
+
+	memset(longopts, 0, sizeof(longopts));
+	for (i = 0; i < N_OPTIONS; i++)
+		longopts[i] = options[i].opt;
+	a->delay = 1;
+	a->speed = 1;
+	a->rows = 20;
+	a->sort = NFT_TOP_COL_REQS;
+	a->fail_mask = (1u << NFT_FIND__NR) - 1;
+	while ((c = getopt_long(argc, argv, "d:bn:B:e:i:g:s:h", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (!parse_double(optarg, &a->delay, 0.01))
+				return die_usage("-d wants seconds >= 0.01, not '%s'", optarg);
+			break;
+		case 'b':
+			a->batch = true;
+			break;
+		case 'n':
+			if (!parse_ulong(optarg, &a->count) || !a->count)
+				return die_usage("-n wants a count > 0, not '%s'", optarg);
+			a->have_count = true;
+			break;
+		case OPT_JSON:
+			a->json = true;
+			break;
+		case 'B':
+			if (!parse_ulong(optarg, &ul) || !ul || ul > 4u << 20)
+				return die_usage("-B wants a size in KB (1 .. 4194304), not '%s'", optarg);
+			a->buffer_kb = ul;
+			break;
+		case 'e':
+			if (a->n_events == MAX_EVENT_FILTERS)
+				return die_usage("too many -e (%s)", optarg);
+			a->events[a->n_events++] = optarg;
+			break;
+		case 'i':
+			a->input = optarg;
+			break;
+		case OPT_SPEED:
+			if (!parse_double(optarg, &a->speed, 0))
+				return die_usage("--speed wants a factor >= 0, not '%s'", optarg);
+			break;
+		case 'g':
+			k = lookup(optarg, group_name, NFT_TOP_GROUP__NR);
+			if (k < 0)
+				return die_usage("-g wants inode, origin or cookie, not '%s'", optarg);
+			a->group = k;
+			break;
+		case 's':
+			k = lookup(optarg, col_name, NFT_TOP_COL__NR);
+			if (k <= 0)
+				return die_usage("unknown sort column '%s'", optarg);
+			a->sort = k;
+			break;
+		case OPT_ROWS:
+			if (!parse_ulong(optarg, &a->rows))
+				return die_usage("--rows wants a number, not '%s'", optarg);
+			break;
+		case OPT_FAIL_ON:
+			if (parse_fail_on(optarg, &a->fail_mask))
+				return die_usage("unknown finding kind in '%s'", optarg);
+			break;
+		case OPT_STUCK_AFTER:
+			if (!parse_double(optarg, &a->stuck_after, 1e-9))
+				return die_usage("--stuck-after wants seconds > 0, not '%s'", optarg);
+			break;
+		case OPT_RETRY_LIMIT:
+			if (!parse_ulong(optarg, &a->retry_limit) || !a->retry_limit)
+				return die_usage("--retry-limit wants a number > 0, not '%s'", optarg);
+			break;
+		case OPT_KERNEL:
+			if (nft_gen_from_version(optarg) == NFT_GEN_AUTO)
+				return die_usage("unknown kernel version '%s'", optarg);
+			a->kernel = optarg;
+			break;
+		case OPT_BENCH:
+			a->bench = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf(PROG " " VERSION "\n");
+			exit(0);
+		default:
+			fprintf(stderr, "Try '" PROG " --help'.\n");
+			return 2;
+		}
+	}
+	if (optind < argc)
+		return die_usage("unexpected argument '%s'", argv[optind]);
+	if (a->json && !a->batch)
+		return die_usage("%s goes with -b (batch mode)", "--json");
+	if (a->input && (a->n_events || a->buffer_kb))
+		return die_usage("%s: -e and -B are for live mode", a->input);
+	return 0;
+}
+
+/* ---- signals: leave the kernel as found ---- */
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void on_crash(int sig)
+{
+	tui_emergency_restore();
+	nft_live_emergency_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void at_exit(void)
+{
+	tui_emergency_restore();
+	nft_live_emergency_cleanup();
+}
+
+static void install_signals(void)
+{
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int crashes[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocking read or sleep returns and sees @stop. */
+	sa.sa_handler = on_stop;
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		sigaction(stops[i], &sa, NULL);
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
+		sigaction(crashes[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	atexit(at_exit);
+}
+
+/* ---- sources ---- */
+
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Sleep @secs unless a stop signal comes first. */
+static void nap(double secs)
+{
+	struct timespec ts;
+
+	if (secs <= 0 || stop)
+		return;
+	ts.tv_sec = (time_t)secs;
+	ts.tv_nsec = (long)((secs - ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
+struct source {
+	const struct top_args *a;
+	struct nft_top *top;
+	struct nft_model *model;
+	struct nft_sink sink;
+	/* replay */
+	struct nft_evbuf *evs;
+	size_t next;
+	uint64_t t0, vt, last_tick_vt;
+	bool finished;
+	/* live */
+	struct nft_live *live;
+	struct nft_pages *pages;
+	uint64_t seen_ts;
+	double seen_at;
+	/* both */
+	double last_tick, paused_since, paused_total, start;
+	unsigned long ticks;
+	int error;
+};
+
+/* Feed replayed events up to trace time @until; true at the end. */
+static bool feed_until(struct source *s, uint64_t until)
+{
+	const struct nft_event *ev;
+
+	while ((ev = nft_evbuf_get(s->evs, s->next))) {
+		if ((ev->have & NFT_HAVE_TS) && ev->ts_ns > until)
+			return false;
+		s->next++;
+		nft_top_event(s->top, ev);
+	}
+	if (!s->finished) {
+		/* End-of-stream checks, as netfs-replay runs them. */
+		nft_model_finish(s->model);
+		s->finished = true;
+	}
+	return true;
+}
+
+static int pump_replay(void *ctx, bool paused)
+{
+	struct source *s = ctx;
+	double now = mono(), elapsed;
+	int r = 0;
+	bool end;
+
+	if (paused) {
+		if (!s->paused_since)
+			s->paused_since = now;
+		return s->finished ? TUI_ENDED : 0;
+	}
+	if (s->paused_since) {
+		s->paused_total += now - s->paused_since;
+		s->last_tick += now - s->paused_since;
+		s->paused_since = 0;
+	}
+	elapsed = now - s->start - s->paused_total;
+	s->vt = s->a->speed > 0 ? s->t0 + (uint64_t)(elapsed * s->a->speed * 1e9) :
+		UINT64_MAX;
+	if (s->finished)
+		return TUI_ENDED;
+	end = feed_until(s, s->vt);
+	if (end || now - s->last_tick >= s->a->delay) {
+		const struct nft_summary *sum = nft_model_summary(s->model);
+		uint64_t t = s->vt == UINT64_MAX || end ? sum->ts_last : s->vt;
+		double secs = s->a->speed > 0 ? (now - s->last_tick) * s->a->speed :
+			      (t - s->last_tick_vt) / 1e9;
+
+		nft_top_tick(s->top, t, secs > 0 ? secs : s->a->delay);
+		s->last_tick_vt = t;
+		s->last_tick = now;
+		r |= TUI_TICKED;
+	}
+	return r | (end ? TUI_ENDED : 0);
+}
+
+static void live_read(struct source *s)
+{
+	const struct nft_summary *sum = nft_model_summary(s->model);
+
+	if (nft_live_read(s->live, s->pages) < 0) {
+		s->error = errno;
+		stop = 1;
+		return;
+	}
+	nft_pages_flush(s->pages, &s->sink);
+	if (sum->ts_last != s->seen_ts) {
+		s->seen_ts = sum->ts_last;
+		s->seen_at = mono();
+	}
+}
+
+/* "Now" on the trace clock: the last event plus the time since it came. */
+static uint64_t live_now(struct source *s)
+{
+	if (!s->seen_ts)
+		return 0;
+	return s->seen_ts + (uint64_t)((mono() - s->seen_at) * 1e9);
+}
+
+static int pump_live(void *ctx, bool paused)
+{
+	struct source *s = ctx;
+	double now = mono();
+
+	(void)paused;	/* keep reading: a paused screen must not overrun */
+	live_read(s);
+	if (now - s->last_tick < s->a->delay)
+		return 0;
+	nft_top_tick(s->top, live_now(s), now - s->last_tick);
+	s->last_tick = now;
+	return TUI_TICKED;
+}
+
+static void print_interval(struct source *s)
+{
+	const struct top_args *a = s->a;
+
+	if (a->json)
+		nft_top_print_json(s->top, stdout, a->group, a->sort, a->rows);
+	else
+		nft_top_print_text(s->top, stdout, a->group, a->sort, a->rows);
+	fflush(stdout);
+}
+
+static void run_batch(struct source *s)
+{
+	const struct top_args *a = s->a;
+
+	while (!stop && (!a->have_count || s->ticks < a->count)) {
+		if (s->evs) {
+			/* Replay intervals are -d seconds of trace time. */
+			uint64_t until = s->last_tick_vt + (uint64_t)(a->delay * 1e9);
+			bool end = feed_until(s, until);
+			const struct nft_summary *sum = nft_model_summary(s->model);
+
+			nft_top_tick(s->top, end ? sum->ts_last : until, a->delay);
+			s->last_tick_vt = until;
+			s->ticks++;
+			print_interval(s);
+			if (end)
+				break;
+			if (a->speed > 0)
+				nap(a->delay / a->speed);
+		} else {
+			double due = s->last_tick + a->delay;
+
+			while (!stop && mono() < due) {
+				nap(due - mono() < 0.1 ? due - mono() : 0.1);
+				live_read(s);
+			}
+			if (stop)
+				break;
+			live_read(s);
+			nft_top_tick(s->top, live_now(s), mono() - s->last_tick);
+			s->last_tick = mono();
+			s->ticks++;
+			print_interval(s);
+		}
+	}
+}
+
+static int load_capture(struct source *s, struct nft_diag *diag)
+{
+	struct nft_sink sink = { nft_evbuf_add, s->evs };
+	struct nft_input *in = nft_input_open(s->a->input);
+	int kind, rc = -1;
+
+	if (!in) {
+		fprintf(stderr, PROG ": %s: %s\n", s->a->input, strerror(errno));
+		return -1;
+	}
+	kind = nft_input_kind(in);
+	if (kind == NFT_INPUT_TEXT) {
+		struct nft_text_opts o = { 0 };
+
+		rc = decode_ftrace_text(in, &o, &sink, diag, NULL);
+	} else if (kind == NFT_INPUT_TRACE_DAT) {
+		rc = decode_trace_dat(in, NULL, &sink, diag, NULL);
+	} else {
+		fprintf(stderr, PROG ": %s: not an ftrace text capture or a trace.dat\n",
+			nft_input_name(in));
+	}
+	if (rc == 0 && !nft_evbuf_len(s->evs)) {
+		fprintf(stderr, PROG ": %s: no trace events found\n",
+			nft_input_name(in));
+		rc = -1;
+	}
+	nft_input_close(in);
+	return rc ? -1 : 0;
+}
+
+static int open_live(struct source *s)
+{
+	struct nft_live_opts lo = { s->a->events, s->a->n_events, s->a->buffer_kb };
+	const struct nft_live_stats *st;
+	enum nft_live_refusal why;
+	char msg[512];
+
+	s->live = nft_live_open(&lo, &why, msg, sizeof(msg));
+	if (!s->live) {
+		fprintf(stderr, PROG ": %s\n", msg);
+		return -1;
+	}
+	st = nft_live_stats(s->live);
+	s->pages = nft_pages_new(nft_live_tep(s->live),
+				 (int)sysconf(_SC_NPROCESSORS_CONF),
+				 (size_t)getpagesize());
+	if (!s->pages) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return -1;
+	}
+	if (st->fake)
+		fprintf(stderr, PROG ": %s is no tracefs: instance %s only, no events will come\n",
+			st->tracefs, st->instance);
+	return 0;
+}
+
+/* --bench-pages: the live decode path, timed on a trace.dat's pages. */
+static int run_bench(const struct top_args *a)
+{
+	struct nft_dat_pages dp;
+	uint64_t events = 0;
+	double t0, secs;
+	int round, rounds = 5;
+	size_t i;
+
+	if (nft_dat_pages_load(a->bench, &dp)) {
+		fprintf(stderr, PROG ": %s: %s\n", a->bench, strerror(errno));
+		return 2;
+	}
+	t0 = mono();
+	for (round = 0; round < rounds; round++) {
+		struct nft_model_opts mo = { 0 };
+		struct nft_top *top = nft_top_new(NULL);
+		struct nft_pages *p = nft_pages_new(dp.tep, dp.ncpus, dp.subbuf);
+		struct nft_model *m;
+		struct nft_sink sink = { nft_top_event, top };
+
+		nft_top_hooks(top, &mo.hooks);
+		m = nft_model_new(&mo);
+		nft_top_attach(top, m);
+		for (i = 0; i < dp.n; i++)
+			nft_pages_add(p, dp.cpu[i], dp.pages + i * dp.subbuf);
+		nft_pages_flush(p, &sink);
+		events += nft_pages_stats(p)->records;
+		nft_pages_free(p);
+		nft_model_free(m);
+		nft_top_free(top);
+	}
+	secs = mono() - t0;
+	printf("pages %zu records %" PRIu64 " rounds %d secs %.3f events/s %.0f\n",
+	       dp.n, dp.records, rounds, secs, events / secs);
+	nft_dat_pages_free(&dp);
+	return 0;
+}
+
+static int run_top(const struct top_args *a)
+{
+	struct nft_model_opts mo = { 0 };
+	struct nft_diag diag = { .report = nft_diag_stderr };
+	struct source s = { 0 };
+	const struct nft_finding *f;
+	size_t n, i;
+	int status = 0;
+	char source[300];
+
+	s.a = a;
+	s.top = nft_top_new(NULL);
+	if (!s.top)
+		return 2;
+	mo.stuck_after_ns = (uint64_t)(a->stuck_after * 1e9);
+	mo.retry_limit = a->retry_limit;
+	mo.gen = a->kernel ? nft_gen_from_version(a->kernel) : NFT_GEN_AUTO;
+	nft_top_hooks(s.top, &mo.hooks);
+	s.model = nft_model_new(&mo);
+	if (!s.model)
+		goto fail;
+	nft_top_attach(s.top, s.model);
+	s.sink.event = nft_top_event;
+	s.sink.ctx = s.top;
+	if (a->input) {
+		s.evs = nft_evbuf_new();
+		if (!s.evs || load_capture(&s, &diag))
+			goto fail;
+		for (i = 0; i < nft_evbuf_len(s.evs); i++) {
+			const struct nft_event *ev = nft_evbuf_get(s.evs, i);
+
+			if (ev->have & NFT_HAVE_TS) {
+				s.t0 = ev->ts_ns;
+				break;
+			}
+		}
+		s.last_tick_vt = s.t0;
+		snprintf(source, sizeof(source), "replay %s", a->input);
+	} else {
+		if (open_live(&s))
+			goto fail;
+		snprintf(source, sizeof(source), "live, instance %s",
+			 nft_live_stats(s.live)->instance);
+	}
+	s.start = s.last_tick = mono();
+	if (a->batch) {
+		run_batch(&s);
+	} else {
+		struct tui_opts to = { source, a->delay, &stop };
+		struct tui_ops ops = { a->input ? pump_replay : pump_live, &s };
+
+		if (tui_run(s.top, &to, &ops)) {
+			fprintf(stderr, PROG ": cannot use this terminal (TERM=%s); try -b\n",
+				getenv("TERM") ? getenv("TERM") : "");
+			goto fail;
+		}
+	}
+	if (s.error) {
+		fprintf(stderr, PROG ": reading the trace buffers: %s\n",
+			strerror(s.error));
+		status = 2;
+	}
+	f = nft_model_findings(s.model, &n);
+	for (i = 0; i < n && !status; i++)
+		if (a->fail_mask & (1u << f[i].kind))
+			status = 1;
+	if (diag.errors)
+		status = 2;
+	goto out;
+fail:
+	status = 2;
+out:
+	/* The instance goes first: nothing below may leave it behind. */
+	nft_live_close(s.live);
+	nft_pages_free(s.pages);
+	nft_evbuf_free(s.evs);
+	nft_model_free(s.model);
+	nft_top_free(s.top);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct top_args a = { 0 };
+	int rc = parse_args(argc, argv, &a);
+
+	if (rc)
+		return rc;
+	if (a.bench)
+		return run_bench(&a);
+	install_signals();
+	rc = run_top(&a);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
+		return 2;
+	}
+	return rc;
+}
