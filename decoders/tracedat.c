@@ -347,7 +347,9 @@ static struct tracecmd_input *pick_instance(struct tracecmd_input *top,
 	int only = -1, with = 0;
 
 	used[0] = 0;
-	if (want && *want) {
+	if (want && !*want)
+		return top;	/* "" asks for the top level by name */
+	if (want) {
 		for (i = 0; i < n; i++) {
 			const char *name = tracecmd_buffer_instance_name(top, i);
 

@@ -589,6 +589,157 @@ static void test_fields_6_1(void)
 	is(ev->object, 0x4c, "o=0000004c");
 }
 
+/* ---- generated fixtures: instances, lost events, unknown symbols ---- */
+
+#define FIX_MAX 16
+
+struct fix {
+	int n;
+	struct evcopy e[FIX_MAX];
+	char unk[FIX_MAX][16];
+	int unk_cls[FIX_MAX];
+	char raw[FIX_MAX][160];
+};
+
+static int fix_event(void *ctx, const struct nft_event *ev)
+{
+	struct fix *f = ctx;
+	struct evcopy *e;
+
+	if (f->n >= FIX_MAX)
+		return 0;
+	e = &f->e[f->n];
+	e->ev = *ev;
+	snprintf(e->comm, sizeof(e->comm), "%s", ev->comm);
+	snprintf(e->name, sizeof(e->name), "%s", ev->name);
+	if (ev->n_unknown) {
+		snprintf(f->unk[f->n], sizeof(f->unk[0]), "%.*s",
+			 ev->unknown[0].len, ev->unknown[0].text);
+		f->unk_cls[f->n] = ev->unknown[0].cls;
+	}
+	if (ev->raw)
+		snprintf(f->raw[f->n], sizeof(f->raw[0]), "%.*s",
+			 (int)ev->raw_len, ev->raw);
+	e->ev.comm = e->ev.name = e->ev.raw = NULL;
+	f->n++;
+	return 0;
+}
+
+static int decode_fixture(const char *name, const char *instance, int raw,
+			  struct fix *f, struct nft_dat_stats *st,
+			  struct diag_log *dl)
+{
+	char path[512];
+	struct nft_sink sink = { fix_event, f };
+	struct nft_diag diag = { diag_keep, dl, 0, 0, 0, 0 };
+	struct nft_dat_opts opts = { instance, raw };
+	struct nft_input *in;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	memset(dl, 0, sizeof(*dl));
+	snprintf(path, sizeof(path), "tests/fixtures/dat/%s", name);
+	in = nft_input_open(path);
+	if (!in)
+		return -2;
+	ret = decode_trace_dat(in, &opts, &sink, &diag, st);
+	nft_input_close(in);
+	return ret;
+}
+
+static void test_instances(void)
+{
+	struct fix f;
+	struct nft_dat_stats st;
+	struct diag_log dl;
+	const struct nft_event *ev;
+
+	if (access("tests/fixtures/dat/instance.dat", R_OK)) {
+		ok(1, "# skip fixtures: run from the repository root");
+		return;
+	}
+	/* top level has no netfs records, instance "netfs" has: pick it */
+	is(decode_fixture("instance.dat", NULL, 1, &f, &st, &dl), 0, "instance.dat");
+	is_str(st.instance, "netfs", "picked the only instance with netfs events");
+	is(f.n, 6, "its 6 records");
+	is(st.cpus, 2, "2 cpus");
+	is((int64_t)st.events, 5, "5 of them ours");
+	ev = &f.e[0].ev;
+	is(ev->kind, NFT_EV_NETFS_RREQ_REF, "first: netfs_rreq_ref");
+	is(ev->what, NFT_RREF_NEW, "NEW");
+	is(ev->rreq, 0x8f2, "R=000008f2");
+	is_str(f.e[0].comm, "dd", "comm from the saved cmdlines");
+	is((int64_t)ev->ts_ns, 25000000000LL, "ts");
+	is((int64_t)ev->pos, 13, "pos 13");
+	ok(strstr(f.raw[0], "dd-100") && strstr(f.raw[0], "[000] .....") &&
+	   strstr(f.raw[0], "25.000000: netfs_rreq_ref: R=000008f2 NEW"),
+	   "raw: %s", f.raw[0]);
+	is(f.e[1].ev.kind, NFT_EV_NETFS_RREQ_REF, "cpu 1 record merged by time");
+	is(f.e[1].ev.cpu, 1, "cpu 1");
+	is_str(f.e[1].comm, "kworker/u8:0", "kworker comm");
+	ev = &f.e[2].ev;
+	is(ev->kind, NFT_EV_NETFS_SREQ, "netfs_sreq");
+	is(ev->slot, 3, "slot");
+	is(ev->source, NFT_SRC_DOWNLOAD, "DOWN");
+	is(ev->what, NFT_SREQ_ADDED, "ADD");
+	is((int64_t)ev->len, 0x20000, "len");
+	is((int64_t)ev->start, 0x40000, "start");
+	is(f.e[3].ev.kind, NFT_EV_OTHER, "sched_dummy is another system's");
+	is_str(f.e[3].name, "sched_dummy", "its name");
+	ev = &f.e[4].ev;
+	is(ev->what, 0, "a value missing from the table is unknown");
+	is(ev->n_unknown, 1, "and kept");
+	is_str(f.unk[4], "0x2a", "as the number the table lacks");
+	is(f.unk_cls[4], NFT_SYMC_RREQ_REF, "in its class");
+	ev = &f.e[5].ev;
+	is(ev->what, NFT_FSCU_USE_MODIFY, "fscache_active enum-name table");
+	is_str(ev->irqs, "d..1.", "irqs-off, preempt depth 1");
+
+	is(decode_fixture("instance.dat", "", 0, &f, &st, &dl), 0, "top level by name");
+	is(f.n, 2, "the top level's 2 records");
+	is_str(st.instance, "", "stats say top level");
+	ok(strstr(dl.last, "no netfs") != NULL, "warned: %s", dl.last);
+
+	is(decode_fixture("instance.dat", "netfs", 0, &f, &st, &dl), 0, "instance by name");
+	is(f.n, 6, "6 records");
+	is(decode_fixture("instance.dat", "nope", 0, &f, &st, &dl), -1, "unknown name");
+	ok(strstr(dl.last, "\"nope\"") && strstr(dl.last, "netfs"),
+	   "lists the instances: %s", dl.last);
+
+	/* two instances with netfs records: no guessing, top level */
+	is(decode_fixture("two-instances.dat", NULL, 0, &f, &st, &dl), 0, "two instances");
+	is_str(st.instance, "", "ambiguous: top level");
+	is(decode_fixture("two-instances.dat", "b", 0, &f, &st, &dl), 0, "instance b");
+	is(f.e[0].ev.rreq, 0x200, "b's request");
+	is_str(st.instance, "b", "stats name it");
+}
+
+static void test_lost(void)
+{
+	struct fix f;
+	struct nft_dat_stats st;
+	struct diag_log dl;
+	int i;
+
+	if (decode_fixture("lost.dat", NULL, 0, &f, &st, &dl)) {
+		ok(0, "lost.dat decodes");
+		return;
+	}
+	is(f.n, 5, "3 records and 2 lost-event markers");
+	is(f.e[0].ev.kind, NFT_EV_NETFS_RREQ_REF, "first record");
+	is(f.e[1].ev.kind, NFT_EV_LOST, "cpu 1 marker before cpu 1's record");
+	is(f.e[1].ev.cpu, 1, "on cpu 1");
+	is((int64_t)f.e[1].ev.lost, 0, "count unknown: 0");
+	is(f.e[2].ev.cpu, 1, "then cpu 1's record");
+	is(f.e[3].ev.kind, NFT_EV_LOST, "cpu 0 marker");
+	is((int64_t)f.e[3].ev.lost, 7, "7 lost");
+	is(f.e[4].ev.what, NFT_RREF_PUT_SUBREQ, "then cpu 0's record");
+	is((int64_t)st.lost_events, 7, "stats sum the known counts");
+	is((int64_t)st.records, 3, "records do not count markers");
+	for (i = 0; i < f.n; i++)
+		is((int64_t)f.e[i].ev.pos, 13 + i, "pos counts marker lines too");
+}
+
 /* ---- broken inputs ---- */
 
 static char tmpdir[] = "/tmp/nft-test-dat.XXXXXX";
@@ -817,6 +968,8 @@ int main(void)
 		ok(test_corpus() > 0, "decoded the corpus captures");
 	}
 	fds = count_fds();
+	test_instances();
+	test_lost();
 	test_bad_inputs();
 	is(count_fds(), fds, "no descriptor leaked");
 	return tap_done();
