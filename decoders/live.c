@@ -649,6 +649,86 @@ static void open_buffers(struct nft_live *l)
 	emerg.nfds = ncpus;
 }
 
+static char *slurp(const char *path, size_t *len)
+{
+	size_t cap = 8192, n = 0;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+
+	if (fd < 0 || !buf) {
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		return NULL;
+	}
+	while ((r = read(fd, buf + n, cap - n)) > 0) {
+		n += r;
+		if (n == cap) {
+			char *nb = realloc(buf, cap *= 2);
+
+			if (!nb)
+				break;
+			buf = nb;
+		}
+	}
+	close(fd);
+	*len = n;
+	return buf;
+}
+
+/*
+ * The formats of our three systems and the ring-buffer page header, read
+ * straight from events/ (tracefs_local_events_system() wants more of a
+ * real tracefs than a test tree has, and we need nothing else).
+ */
+static struct tep_handle *load_formats(const char *dir)
+{
+	struct tep_handle *tep = tep_alloc();
+	char path[600];
+	size_t len;
+	char *buf;
+	int i, n = 0;
+
+	if (!tep)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/events/header_page", dir);
+	buf = slurp(path, &len);
+	if (!buf || tep_parse_header_page(tep, buf, len, sizeof(long))) {
+		free(buf);
+		tep_free(tep);
+		return NULL;
+	}
+	free(buf);
+	for (i = 0; systems[i]; i++) {
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "%s/events/%s", dir, systems[i]);
+		d = opendir(path);
+		if (!d)
+			continue;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+				continue;
+			snprintf(path, sizeof(path), "%s/events/%s/%s/format",
+				 dir, systems[i], de->d_name);
+			buf = slurp(path, &len);
+			if (buf && !tep_parse_event(tep, buf, len, systems[i]))
+				n++;
+			free(buf);
+		}
+		closedir(d);
+	}
+	if (!n) {
+		tep_free(tep);
+		return NULL;
+	}
+	tep_set_long_size(tep, sizeof(long));
+	tep_set_page_size(tep, getpagesize());
+	return tep;
+}
+
 /* Where tracefs is, or a refusal that says what to do. */
 static int find_tracefs(struct nft_live *l, enum nft_live_refusal *why,
 			char *msg, size_t sz)
@@ -763,7 +843,7 @@ struct nft_live *nft_live_open(const struct nft_live_opts *opts,
 		goto fail_inst;
 	}
 	l->st.enabled = n;
-	l->tep = tracefs_local_events_system(dir, systems);
+	l->tep = load_formats(dir);
 	if (!l->tep) {
 		say(msg, msgsz, "cannot read the event formats under %s/events",
 		    dir);

@@ -1,0 +1,137 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# The real netfs-top screen in a real terminal: tmux runs it in replay
+# mode, send-keys types, capture-pane reads what is on screen.  Every check
+# waits for a text to appear (bounded), never for a time.
+
+setup() {
+	command -v tmux >/dev/null || skip "no tmux"
+	NFT_BIN=${NFT_BIN:-$BATS_TEST_DIRNAME/../../bin}
+	TOP=$NFT_BIN/netfs-top
+	FIX=$BATS_TEST_DIRNAME/../fixtures/top
+	SOCK=$BATS_TEST_TMPDIR/tmux.sock
+	tmux -S "$SOCK" -f /dev/null new-session -d -s t -x 140 -y 40 \
+		"TERM=xterm-256color $TOP -i $FIX/smallreads-6.12.txt.xz --speed 0 -d 0.2; echo EXITED \$?; sleep 30"
+}
+
+teardown() {
+	tmux -S "$SOCK" kill-server 2>/dev/null || true
+}
+
+screen() {
+	tmux -S "$SOCK" capture-pane -p -t t
+}
+
+# Wait until the screen shows $1 (a grep -E pattern); fail after ~10 s.
+wait_for() {
+	local i
+	for i in $(seq 100); do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	echo "never appeared: $1"; screen
+	return 1
+}
+
+keys() {
+	tmux -S "$SOCK" send-keys -t t "$@"
+}
+
+@test "screen: header, table, findings pane, end of capture" {
+	wait_for "end of capture"
+	wait_for "^Req/s"
+	wait_for "inode +REQ/s +RD/s"
+	wait_for "FINDINGS"
+	wait_for "^5382988 "
+}
+
+@test "q quits and restores the terminal" {
+	wait_for "end of capture"
+	keys q
+	wait_for "EXITED 0"
+	! screen | grep -q "FINDINGS"
+}
+
+@test "g cycles the grouping: origin, cookie, inode" {
+	wait_for "end of capture"
+	keys g
+	wait_for "^origin +REQ/s"
+	wait_for "^RA "
+	keys g
+	wait_for "^cookie +REQ/s"
+	keys g
+	wait_for "^inode +REQ/s"
+}
+
+@test "sort: > moves to RD/s, r reverses" {
+	wait_for "end of capture"
+	keys g
+	wait_for "^origin"
+	keys '>' '>' '>' '>'
+	# SUBREQ sort: the origin with most subrequests first
+	first=$(screen | grep -A1 '^origin' | tail -1 | awk '{print $1}')
+	keys r
+	wait_for "^origin"
+	sleep 0.3
+	last_first=$(screen | grep -A1 '^origin' | tail -1 | awk '{print $1}')
+	[ -n "$first" ]
+	[ "$first" != "$last_first" ] || [ "$(screen | grep -cE '^(RA|RP|RG|R1|RW|UR|DR|WB|W1|WT|UW|DW|2C|LW) ')" -eq 1 ]
+}
+
+@test "/ filters rows by name" {
+	wait_for "end of capture"
+	keys / 5382988 Enter
+	wait_for "filter: 5382988"
+	[ "$(screen | grep -cE '^53829[0-9]+ ')" -eq 1 ]
+	keys / Escape
+	wait_for "^5382990 "
+}
+
+@test "Enter drills into a row, Enter again shows the subrequest timeline" {
+	wait_for "end of capture"
+	keys / 5382988 Enter
+	wait_for "filter: 5382988"
+	keys Enter
+	wait_for "in-flight and recent requests"
+	wait_for "^R=[0-9a-f]{8} "
+	keys Enter
+	wait_for "timeline \\(as netfs-replay -R"
+	keys Escape
+	wait_for "in-flight and recent requests"
+	keys Escape
+	wait_for "^inode +REQ/s"
+}
+
+@test "h shows the help, any key closes it" {
+	wait_for "end of capture"
+	keys h
+	wait_for "netfs-top keys"
+	keys x
+	wait_for "^inode +REQ/s"
+	! screen | grep -q "netfs-top keys"
+}
+
+@test "p pauses" {
+	wait_for "end of capture"
+	keys p
+	wait_for "\\[PAUSED\\]"
+	keys p
+	! screen | grep -q PAUSED || wait_for "^inode"
+}
+
+@test "resizing redraws to the new size" {
+	wait_for "end of capture"
+	tmux -S "$SOCK" resize-window -t t -x 90 -y 20 2>/dev/null ||
+		tmux -S "$SOCK" resize-pane -t t -x 90 -y 20
+	wait_for "FINDINGS"
+	[ "$(screen | wc -l)" -le 20 ]
+	screen | grep -q "^inode"
+}
+
+@test "SIGTERM in the TUI exits cleanly" {
+	wait_for "end of capture"
+	pid=$(pgrep -n -f "netfs-top -i $FIX/smallreads")
+	kill -TERM "$pid"
+	wait_for "EXITED 0"
+}

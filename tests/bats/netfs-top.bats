@@ -1,0 +1,153 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# netfs-top without a netfs kernel: batch/JSON over replayed captures, and
+# instance management and signals against a fake tracefs tree (events/ of
+# a real 6.12 kernel, NETFS_TOP_TRACEFS pointing at it).
+
+setup() {
+	NFT_BIN=${NFT_BIN:-$BATS_TEST_DIRNAME/../../bin}
+	TOP=$NFT_BIN/netfs-top
+	FIX=$BATS_TEST_DIRNAME/../fixtures/top
+	FORMATS=$FIX/formats-6.12.tar	# events/ of a 6.12 tracefs
+}
+
+fake_tracefs() {
+	T=$BATS_TEST_TMPDIR/tracefs
+	mkdir -p "$T/instances"
+	tar xf "$FORMATS" -C "$T"
+}
+
+@test "--help documents -b as batch and -B as the buffer size" {
+	run "$TOP" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"-b, --batch"* ]]
+	[[ "$output" == *"-B, --buffer-size KB"* ]]
+}
+
+@test "usage errors exit 2" {
+	run "$TOP" -d 0
+	[ "$status" -eq 2 ]
+	run "$TOP" --json
+	[ "$status" -eq 2 ]
+	run "$TOP" -g nosuch
+	[ "$status" -eq 2 ]
+}
+
+@test "batch replay: intervals with the capture's totals" {
+	run "$TOP" -b -i "$FIX/smb_dio-6.12.txt.xz" --speed 0 -d 1
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "netfs-top interval 1 "* ]]
+	[[ "$output" == *"24.0 req/s"* ]]
+}
+
+@test "batch JSON: one object per line; total equals netfs-replay's summary" {
+	run "$TOP" -b --json -i "$FIX/smallreads-6.12.txt.xz" --speed 0 -d 0.5
+	[ "$status" -eq 0 ]
+	last=$(printf '%s\n' "$output" | tail -1)
+	n=$(printf '%s\n' "$output" | wc -l)
+	[ "$n" -ge 2 ]
+	printf '%s\n' "$output" | python3 -c '
+import json, sys
+for l in sys.stdin: json.loads(l)'
+	top_total=$(printf '%s' "$last" | python3 -c 'import json,sys; t=json.load(sys.stdin)["total"]; print(t["requests"], t["subrequests"], t["bytes_read"], t["events"])')
+	rep=$("$NFT_BIN/netfs-replay" --json "$FIX/smallreads-6.12.txt.xz" | python3 -c 'import json,sys; t=json.load(sys.stdin)["summary"]; print(t["requests"], t["subrequests"], t["bytes_read"], t["events"])')
+	[ "$top_total" = "$rep" ]
+	# requests per interval add up to the total
+	sum=$(printf '%s\n' "$output" | python3 -c '
+import json, sys
+print(sum(json.loads(l)["interval"]["requests"] for l in sys.stdin))')
+	[ "$sum" = "${rep%% *}" ]
+}
+
+@test "-n stops after COUNT intervals" {
+	run "$TOP" -b --json -i "$FIX/smallreads-6.12.txt.xz" --speed 0 -d 0.1 -n 2
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "no tracefs: a sentence, exit 2" {
+	NETFS_TOP_TRACEFS=$BATS_TEST_TMPDIR/nonexistent run "$TOP" -b -n 1
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *"not a directory"* ]]
+}
+
+@test "no netfs events: says netfs is not loaded or built, exit 2" {
+	mkdir -p "$BATS_TEST_TMPDIR/empty/instances"
+	NETFS_TOP_TRACEFS=$BATS_TEST_TMPDIR/empty run "$TOP" -b -n 1
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *"CONFIG_NETFS_SUPPORT"* ]]
+	[[ "$output" == *"modprobe netfs"* ]]
+	[ -z "$(ls "$BATS_TEST_TMPDIR/empty/instances")" ]
+}
+
+@test "not root: refused with one sentence" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to drop privileges"
+	command -v setpriv >/dev/null || skip "no setpriv"
+	# BATS_TEST_TMPDIR's parents may be closed to other users.
+	T=$(mktemp -d /tmp/netfs-top-bats.XXXXXX)
+	mkdir "$T/instances"
+	tar xf "$FORMATS" -C "$T"
+	chmod 755 "$T"
+	NETFS_TOP_TRACEFS=$T run setpriv --reuid=65534 --regid=65534 --clear-groups "$TOP" -b -n 1
+	rm -rf "$T"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"run netfs-top as root"* ]]
+}
+
+@test "stale instance of a dead pid is removed; others are not touched" {
+	fake_tracefs
+	mkdir "$T/instances/netfs-top-999999" "$T/instances/mine" "$T/instances/netfs-top-1"
+	echo keep > "$T/instances/mine/set_event"
+	NETFS_TOP_TRACEFS=$T run "$TOP" -b -n 1 -d 0.1
+	[ "$status" -eq 0 ]
+	[ ! -e "$T/instances/netfs-top-999999" ]
+	[ -d "$T/instances/netfs-top-1" ]	# pid 1 is alive
+	[ "$(cat "$T/instances/mine/set_event")" = keep ]
+}
+
+@test "-e filters and -B reach the instance" {
+	fake_tracefs
+	NETFS_TOP_TRACEFS=$T "$TOP" -b -d 0.2 -e netfs:netfs_sreq -e 'fscache:*' -B 8192 >/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 50); do [ -e "$T/instances/netfs-top-$pid/set_event" ] && break; sleep 0.1; done
+	run cat "$T/instances/netfs-top-$pid/set_event"
+	kill -TERM "$pid"; wait "$pid" || true
+	[[ "$output" == *"netfs:netfs_sreq"* ]]
+	[[ "$output" == *"fscache:fscache_cookie"* ]]
+	[[ "$output" != *"netfs:netfs_read"* ]]
+	[[ "$output" != *"cachefiles"* ]]
+}
+
+signal_leaves_nothing() {
+	fake_tracefs
+	NETFS_TOP_TRACEFS=$T "$TOP" -b -d 0.2 >/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 50); do [ -d "$T/instances/netfs-top-$pid" ] && break; sleep 0.1; done
+	[ -d "$T/instances/netfs-top-$pid" ]
+	kill "-$1" "$pid"
+	wait "$pid" || true
+	[ ! -e "$T/instances/netfs-top-$pid" ]
+}
+
+@test "SIGTERM leaves no instance behind" {
+	signal_leaves_nothing TERM
+}
+
+@test "SIGINT leaves no instance behind" {
+	signal_leaves_nothing INT
+}
+
+@test "SIGHUP leaves no instance behind" {
+	signal_leaves_nothing HUP
+}
+
+@test "a crash (SIGSEGV) leaves no instance behind" {
+	signal_leaves_nothing SEGV
+}
+
+@test "SIGABRT leaves no instance behind" {
+	signal_leaves_nothing ABRT
+}
