@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model_internal.h"
+#include "util.h"
 
 static const struct {
 	const char *name;
@@ -123,15 +124,9 @@ struct nft_finding *nft_report(struct nft_model *m, enum nft_finding_kind kind,
 	va_list ap;
 	size_t i;
 
-	if (m->n_findings == m->cap_findings) {
-		size_t cap = m->cap_findings ? m->cap_findings * 2 : 16;
-		void *v = realloc(m->findings, cap * sizeof(*f));
-
-		if (!v)
-			return NULL;
-		m->findings = v;
-		m->cap_findings = cap;
-	}
+	if (nft_grow(&m->findings, &m->cap_findings, m->n_findings + 1,
+		     sizeof(*f)))
+		return NULL;
 	f = &m->findings[m->n_findings];
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;

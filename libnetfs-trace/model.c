@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model_internal.h"
+#include "util.h"
 
 #define DEFAULT_STUCK_NS (5ULL * 1000000000ULL)
 #define DEFAULT_RETRY_LIMIT 4
@@ -255,15 +256,9 @@ static void focus_line(struct nft_model *m, const struct nft_event *ev)
 {
 	struct nft_history_line *h;
 
-	if (m->n_focus_lines == m->cap_focus_lines) {
-		size_t cap = m->cap_focus_lines ? m->cap_focus_lines * 2 : 64;
-		void *v = realloc(m->focus_lines, cap * sizeof(*h));
-
-		if (!v)
-			return;
-		m->focus_lines = v;
-		m->cap_focus_lines = cap;
-	}
+	if (nft_grow(&m->focus_lines, &m->cap_focus_lines,
+		     m->n_focus_lines + 1, sizeof(*h)))
+		return;
 	h = &m->focus_lines[m->n_focus_lines];
 	h->pos = ev->pos;
 	h->ts_ns = ev->ts_ns;
@@ -528,14 +523,7 @@ static void record_ref(struct nft_model *m, const struct nft_event *ev,
 		       const char *object, struct nft_request *req,
 		       struct nft_subreq *s, bool uncertain)
 {
-	struct nft_ref_entry e = {
-		.pos = ev->pos,
-		.ts_ns = ev->ts_ns,
-		.cls = cls,
-		.what = ev->what,
-		.op = ev->what ? nft_ref_op(cls, ev->what) : NFT_REF_SEE,
-		.printed = (int32_t)ev->ref,
-	};
+	struct nft_ref_entry e = nft_ref_entry_of(ev, cls);
 	const struct nft_detector *d;
 	enum nft_ledger_verdict v;
 	uint32_t bad = 0;
@@ -750,15 +738,9 @@ static void note_unknowns(struct nft_model *m, const struct nft_event *ev)
 			m->unknowns[j].count++;
 			continue;
 		}
-		if (m->n_unknowns == m->cap_unknowns) {
-			size_t cap = m->cap_unknowns ? m->cap_unknowns * 2 : 8;
-			void *v = realloc(m->unknowns, cap * sizeof(*k));
-
-			if (!v)
-				continue;
-			m->unknowns = v;
-			m->cap_unknowns = cap;
-		}
+		if (nft_grow(&m->unknowns, &m->cap_unknowns,
+			     m->n_unknowns + 1, sizeof(*k)))
+			continue;
 		k = &m->unknowns[m->n_unknowns++];
 		memset(k, 0, sizeof(*k));
 		k->cls = u->cls;

@@ -133,14 +133,7 @@ static bool is_fs_birth(const struct nft_event *ev, int cls)
 static void fs_ref(struct nft_model *m, const struct nft_event *ev,
 		   struct nft_fsobj *o, int cls)
 {
-	struct nft_ref_entry e = {
-		.pos = ev->pos,
-		.ts_ns = ev->ts_ns,
-		.cls = cls,
-		.what = ev->what,
-		.op = ev->what ? nft_ref_op(cls, ev->what) : NFT_REF_SEE,
-		.printed = (int32_t)ev->ref,
-	};
+	struct nft_ref_entry e = nft_ref_entry_of(ev, cls);
 	enum nft_ledger_verdict v;
 	char name[NFT_OBJECT_LEN];
 	uint32_t bad = 0;

@@ -130,6 +130,21 @@ enum nft_ledger_verdict nft_ledger_add(struct nft_ledger *l,
 	return NFT_LEDGER_MISMATCH;
 }
 
+struct nft_ref_entry nft_ref_entry_of(const struct nft_event *ev,
+				      enum nft_sym_class cls)
+{
+	struct nft_ref_entry e = {
+		.pos = ev->pos,
+		.ts_ns = ev->ts_ns,
+		.cls = cls,
+		.what = ev->what,
+		.op = ev->what ? nft_ref_op(cls, ev->what) : NFT_REF_SEE,
+		.printed = (int32_t)ev->ref,
+	};
+
+	return e;
+}
+
 int nft_ledger_flush(struct nft_ledger *l, uint32_t *bad)
 {
 	if (l->pending < 0)

@@ -28,6 +28,10 @@ enum nft_ledger_verdict nft_ledger_add(struct nft_ledger *l,
 				       const struct nft_ref_entry *e,
 				       uint32_t *bad);
 
+/* The ledger entry for a ref trace @ev whose symbol is of class @cls. */
+struct nft_ref_entry nft_ref_entry_of(const struct nft_event *ev,
+				      enum nft_sym_class cls);
+
 /* A held entry that no later entry explained: 1 and its index, else 0. */
 int nft_ledger_flush(struct nft_ledger *l, uint32_t *bad);
 

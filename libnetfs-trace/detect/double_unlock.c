@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "../model_internal.h"
+#include "../util.h"
 
 #define PAGE_SHIFT 12
 
@@ -20,15 +21,8 @@ static void keep(struct nft_model *m, const struct nft_request *req)
 {
 	struct nft_kept_folio *k;
 
-	if (m->n_kept == m->cap_kept) {
-		size_t cap = m->cap_kept ? m->cap_kept * 2 : 8;
-		void *v = realloc(m->kept, cap * sizeof(*k));
-
-		if (!v)
-			return;
-		m->kept = v;
-		m->cap_kept = cap;
-	}
+	if (nft_grow(&m->kept, &m->cap_kept, m->n_kept + 1, sizeof(*k)))
+		return;
 	k = &m->kept[m->n_kept++];
 	k->ino = req->ino;
 	k->index = req->start >> PAGE_SHIFT;
