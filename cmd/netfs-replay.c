@@ -17,6 +17,7 @@
 
 #include "decoders/decoder.h"
 #include "libnetfs-trace/model.h"
+#include "libnetfs-trace/model_replay.h"
 #include "libnetfs-trace/report/report.h"
 
 #define PROG "netfs-replay"
@@ -31,6 +32,7 @@ enum {
 	OPT_KERNEL,
 	OPT_INSTANCE,
 	OPT_VERSION,
+	OPT_MODEL,
 };
 
 struct option_doc {
@@ -59,6 +61,8 @@ static const struct option_doc options[] = {
 	  "force the kernel generation (6.1, 6.12, 6.14, 7.2 ...) instead of guessing" },
 	{ { "instance", required_argument, NULL, OPT_INSTANCE }, 0, "NAME",
 	  "trace.dat: the buffer instance to read" },
+	{ { "model", no_argument, NULL, OPT_MODEL }, 0, NULL,
+	  "replay every request through the reference engine and report where the kernel departs from it (docs/model-replay.md)" },
 	{ { "quiet", no_argument, NULL, 'q' }, 'q', NULL,
 	  "print the findings only, not the summary" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
@@ -70,7 +74,7 @@ static const struct option_doc options[] = {
 
 struct replay_args {
 	const char *input;
-	bool json, brief, quiet;
+	bool json, brief, quiet, model;
 	bool have_request;
 	uint32_t request;
 	unsigned int fail_mask;
@@ -204,6 +208,9 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		case OPT_INSTANCE:
 			a->instance = optarg;
 			break;
+		case OPT_MODEL:
+			a->model = true;
+			break;
 		case 'q':
 			a->quiet = true;
 			break;
@@ -223,6 +230,8 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			return die_usage("one input only ('%s' is extra)", argv[argc - 1]);
 		a->input = argv[optind];
 	}
+	if (a->model && a->have_request)
+		return die_usage("%s does not go with -R", "--model");
 	if (a->brief && !a->have_request)
 		return die_usage("%s goes with -R", "--brief");
 	if (!a->input) {
@@ -237,6 +246,7 @@ struct run {
 	struct nft_input *in;
 	struct nft_diag diag;
 	struct nft_model *model;
+	struct nft_sink sink;
 	struct nft_report_input rin;
 	char detail[96];
 };
@@ -258,7 +268,7 @@ static int no_netfs_events(struct run *r)
 
 static int decode(struct run *r, const struct replay_args *a)
 {
-	struct nft_sink sink = { nft_model_event, r->model };
+	struct nft_sink sink = r->sink;
 	int kind = nft_input_kind(r->in);
 
 	switch (kind) {
@@ -300,6 +310,148 @@ static int decode(struct run *r, const struct replay_args *a)
 	}
 }
 
+/* --model: one line (or JSON object) per request, as each is released. */
+struct model_out {
+	bool json;
+	FILE *out;
+	const char *input;
+	bool started;
+};
+
+static void model_head(struct model_out *mo)
+{
+	if (mo->started || !mo->json)
+		return;
+	mo->started = true;
+	fprintf(mo->out, "{\"version\": 1, \"input\": {\"file\": ");
+	nft_json_str(mo->out, mo->input);
+	fprintf(mo->out, "}, \"model\": [");
+}
+
+static const char *verdict_name(enum nft_replay_verdict v)
+{
+	return v == NFT_REPLAY_MATCH ? "match" :
+	       v == NFT_REPLAY_DEPART ? "depart" : "not-modelled";
+}
+
+static void model_result(void *ctx, const struct nft_replay_result *res)
+{
+	struct model_out *mo = ctx;
+	const char *origin = res->origin ?
+		nft_sym_name(NFT_SYMC_ORIGIN, res->origin) : "--";
+	int i, n = 0;
+
+	if (!mo->json) {
+		fprintf(mo->out, "R=%08x %s ", res->rreq, origin);
+		if (res->verdict == NFT_REPLAY_MATCH)
+			fprintf(mo->out, "match\n");
+		else if (res->verdict == NFT_REPLAY_DEPART)
+			fprintf(mo->out, "departs at line %llu: %s #%u: kernel <%s> model <%s>\n",
+				(unsigned long long)res->line, res->object,
+				res->position, res->kernel, res->model);
+		else
+			fprintf(mo->out, "not modelled: %s\n", res->why);
+		return;
+	}
+	fprintf(mo->out, "%s\n  {\"request\": \"%08x\", \"origin\": ",
+		mo->started ? "," : "", res->rreq);
+	model_head(mo);
+	nft_json_str(mo->out, res->origin ? origin : "");
+	fprintf(mo->out, ", \"result\": \"%s\"", verdict_name(res->verdict));
+	if (res->verdict == NFT_REPLAY_DEPART) {
+		fprintf(mo->out, ", \"line\": %llu, \"object\": ",
+			(unsigned long long)res->line);
+		nft_json_str(mo->out, res->object);
+		fprintf(mo->out, ", \"position\": %u, \"kernel\": ", res->position);
+		nft_json_str(mo->out, res->kernel);
+		fprintf(mo->out, ", \"model\": ");
+		nft_json_str(mo->out, res->model);
+	}
+	if (res->verdict == NFT_REPLAY_NOT_MODELLED) {
+		fprintf(mo->out, ", \"why\": ");
+		nft_json_str(mo->out, res->why);
+	}
+	fprintf(mo->out, ", \"ignored\": [");
+	for (i = 0; i < NFT_REPLAY_IGN__NR; i++)
+		if (res->ignored & (1u << i)) {
+			fprintf(mo->out, "%s", n++ ? ", " : "");
+			nft_json_str(mo->out, nft_replay_ignore_name(i));
+		}
+	fprintf(mo->out, "]}");
+}
+
+static int run_model(const struct replay_args *a)
+{
+	struct model_out mo = { a->json, stdout, NULL, false };
+	struct nft_replay_opts ropts = { 0 };
+	const struct nft_replay_stats *st;
+	struct nft_replay *rp;
+	struct run r = { 0 };
+	int status = 0, rc, i, n = 0;
+
+	r.diag.report = nft_diag_stderr;
+	r.in = nft_input_open(a->input);
+	if (!r.in) {
+		fprintf(stderr, PROG ": %s: %s\n", a->input, strerror(errno));
+		return 2;
+	}
+	mo.input = nft_input_name(r.in);
+	ropts.model.stuck_after_ns = (uint64_t)(a->stuck_after * 1e9);
+	ropts.model.retry_limit = a->retry_limit;
+	ropts.model.gen = a->kernel ? nft_gen_from_version(a->kernel) : NFT_GEN_AUTO;
+	ropts.result = model_result;
+	ropts.ctx = &mo;
+	rp = nft_replay_new(&ropts);
+	if (!rp) {
+		fprintf(stderr, PROG ": out of memory\n");
+		nft_input_close(r.in);
+		return 2;
+	}
+	r.model = nft_replay_model(rp);
+	r.sink = (struct nft_sink){ nft_replay_event, rp };
+	rc = decode(&r, a);
+	if (rc < 0)
+		fprintf(stderr, PROG ": %s: %s\n", nft_input_name(r.in),
+			strerror(errno));
+	if (rc) {
+		status = 2;
+		goto out;
+	}
+	nft_replay_finish(rp);
+	st = nft_replay_stats(rp);
+	if (a->json) {
+		model_head(&mo);
+		fprintf(mo.out, "%s], \"model_summary\": {\"kernel\": ",
+			st->requests ? "\n" : "");
+		nft_json_str(mo.out, nft_gen_name(nft_model_summary(r.model)->gen));
+		fprintf(mo.out, ", \"requests\": %llu, \"match\": %llu, \"depart\": %llu, \"not_modelled\": %llu, \"ignored\": {",
+			(unsigned long long)st->requests,
+			(unsigned long long)st->match,
+			(unsigned long long)st->depart,
+			(unsigned long long)st->not_modelled);
+		for (i = 0; i < NFT_REPLAY_IGN__NR; i++) {
+			fprintf(mo.out, "%s", n++ ? ", " : "");
+			nft_json_str(mo.out, nft_replay_ignore_name(i));
+			fprintf(mo.out, ": %llu", (unsigned long long)st->ignored[i]);
+		}
+		fprintf(mo.out, "}}}\n");
+	} else {
+		printf("model: %llu requests, %llu match, %llu depart, %llu not modelled\n",
+		       (unsigned long long)st->requests,
+		       (unsigned long long)st->match,
+		       (unsigned long long)st->depart,
+		       (unsigned long long)st->not_modelled);
+	}
+	if (st->depart)
+		status = 1;
+	if (r.diag.errors)
+		status = 2;
+out:
+	nft_replay_free(rp);
+	nft_input_close(r.in);
+	return status;
+}
+
 static int run_replay(const struct replay_args *a)
 {
 	struct nft_report_opts ropts = { a->fail_mask, a->quiet };
@@ -309,6 +461,8 @@ static int run_replay(const struct replay_args *a)
 	size_t n, i;
 	int status = 0, rc;
 
+	if (a->model)
+		return run_model(a);
 	r.diag.report = nft_diag_stderr;
 	r.in = nft_input_open(a->input);
 	if (!r.in) {
@@ -321,6 +475,7 @@ static int run_replay(const struct replay_args *a)
 	mopts.focus = a->have_request;
 	mopts.focus_rreq = a->request;
 	r.model = nft_model_new(&mopts);
+	r.sink = (struct nft_sink){ nft_model_event, r.model };
 	if (!r.model) {
 		fprintf(stderr, PROG ": out of memory\n");
 		nft_input_close(r.in);

@@ -1,0 +1,755 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Replay each request of a capture through the reference engine and compare
+ * the kernel's per-object sequence with the engine's (model_replay.h,
+ * docs/model-replay.md).
+ *
+ * Only the events that carry the state machine and the ref protocol are
+ * compared (netfs_rreq, netfs_rreq_ref, netfs_sreq, netfs_sreq_ref,
+ * netfs_failure), one object at a time: the request, and each subrequest
+ * by its debug index.  Interleaving across objects is left out because it
+ * is decided by which CPU gets there first, not by netfs.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "idmap.h"
+#include "model_replay.h"
+
+#define NO_REF INT32_MIN
+/* Beyond this many subrequests a request is not replayed (the engine's
+ * scenario could not express its boundaries anyway). */
+#define MAX_SUBREQS 4096
+
+/* One compared event of one request, kernel or engine. */
+struct step {
+	uint64_t pos;
+	uint64_t start, len, transferred;
+	int32_t index;		/* -1 = the request itself */
+	int32_t ref;		/* printed r=, NO_REF if the event has none */
+	int32_t error;
+	uint16_t what, source;
+	uint8_t kind;		/* enum nft_event_kind */
+	bool cifsd;		/* emitted by cifs's demultiplex thread */
+	bool dropped;		/* removed by a named ignore */
+};
+
+struct seq {
+	struct step *v;
+	uint32_t n, cap;
+};
+
+/* What we keep of a live request of the capture. */
+struct rec {
+	uint32_t id;
+	struct seq s;
+	int32_t new_ref;	/* r= of its NEW, NO_REF if not seen first */
+	bool oom;		/* an event could not be kept */
+	bool cifsd;
+	bool have_io;		/* a netfs_read / netfs_write line */
+	bool io_write;
+	bool have_isize;
+	uint64_t start, len, i_size, ino;
+};
+
+struct nft_replay {
+	struct nft_replay_opts o;
+	struct nft_model_hooks user;
+	struct nft_model *m;
+	struct nft_idmap recs;
+	struct nft_replay_stats st;
+	/* The engine run in progress. */
+	uint32_t want_id;
+	struct seq eng;
+	bool eng_oom;
+	char scn[1024];
+};
+
+static const char *const ignore_names[NFT_REPLAY_IGN__NR] = {
+#define NFT_X(e, s) s,
+	NFT_REPLAY_IGNORES(NFT_X)
+#undef NFT_X
+};
+
+const char *nft_replay_ignore_name(int ign)
+{
+	return ign >= 0 && ign < NFT_REPLAY_IGN__NR ? ignore_names[ign] : "?";
+}
+
+static bool compared_kind(enum nft_event_kind k)
+{
+	return k == NFT_EV_NETFS_RREQ || k == NFT_EV_NETFS_RREQ_REF ||
+	       k == NFT_EV_NETFS_SREQ || k == NFT_EV_NETFS_SREQ_REF ||
+	       k == NFT_EV_NETFS_FAILURE;
+}
+
+static int seq_push(struct seq *q, const struct nft_event *ev)
+{
+	struct step *st;
+
+	if (q->n == q->cap) {
+		uint32_t cap = q->cap ? q->cap * 2 : 32;
+		void *v = realloc(q->v, cap * sizeof(*q->v));
+
+		if (!v)
+			return -1;
+		q->v = v;
+		q->cap = cap;
+	}
+	st = &q->v[q->n++];
+	memset(st, 0, sizeof(*st));
+	st->pos = ev->pos;
+	st->kind = ev->kind;
+	st->what = ev->what;
+	st->source = ev->kind == NFT_EV_NETFS_SREQ ||
+		     ev->kind == NFT_EV_NETFS_FAILURE ? ev->source : 0;
+	st->index = (ev->have & NFT_HAVE_INDEX) ? ev->index : -1;
+	st->ref = (ev->have & NFT_HAVE_REF) ? (int32_t)ev->ref : NO_REF;
+	st->error = ev->error;
+	st->start = ev->start;
+	st->len = ev->len;
+	st->transferred = ev->transferred;
+	st->cifsd = ev->comm && !strncmp(ev->comm, "cifsd", 5);
+	return 0;
+}
+
+static void rec_free(struct rec *r)
+{
+	if (r) {
+		free(r->s.v);
+		free(r);
+	}
+}
+
+/* ---- recording the capture ---- */
+
+int nft_replay_event(void *ctx, const struct nft_event *ev)
+{
+	struct nft_replay *rp = ctx;
+	bool io = ev->kind == NFT_EV_NETFS_READ || ev->kind == NFT_EV_NETFS_WRITE;
+	struct rec *r;
+
+	if ((ev->have & NFT_HAVE_RREQ) && (io || compared_kind(ev->kind))) {
+		r = nft_idmap_get(&rp->recs, ev->rreq);
+		if (!r) {
+			r = calloc(1, sizeof(*r));
+			if (r && nft_idmap_put(&rp->recs, ev->rreq, r)) {
+				free(r);
+				r = NULL;
+			}
+			if (r) {
+				r->id = ev->rreq;
+				r->new_ref = ev->kind == NFT_EV_NETFS_RREQ_REF &&
+					     ev->what == NFT_RREF_NEW ?
+					     (int32_t)ev->ref : NO_REF;
+			}
+		}
+		/* Out of memory: that request is reported as not modelled. */
+		if (r && io && !r->have_io) {
+			r->have_io = true;
+			r->io_write = ev->kind == NFT_EV_NETFS_WRITE;
+			r->start = ev->start;
+			r->len = ev->len;
+			r->ino = ev->ino;
+			r->i_size = ev->i_size;
+			r->have_isize = ev->have & NFT_HAVE_ISIZE;
+		}
+		if (r && !io) {
+			if (seq_push(&r->s, ev))
+				r->oom = true;
+			if (ev->comm && !strncmp(ev->comm, "cifsd", 5))
+				r->cifsd = true;
+		}
+	}
+	return nft_model_event(rp->m, ev);
+}
+
+/* ---- the engine's side ---- */
+
+static int engine_event(void *ctx, const struct nft_event *ev)
+{
+	struct nft_replay *rp = ctx;
+
+	if (!(ev->have & NFT_HAVE_RREQ) || ev->rreq != rp->want_id ||
+	    !compared_kind(ev->kind))
+		return 0;
+	if (seq_push(&rp->eng, ev))
+		rp->eng_oom = true;
+	return 0;
+}
+
+/* ---- deriving the scenario ---- */
+
+struct sub {
+	bool seen;
+	int stream;		/* 0 = server, 1 = cache write */
+	uint16_t source;	/* last known source */
+	uint64_t start, len;	/* first extent */
+	uint64_t retry_len;	/* len when reissued, 0 = never */
+	int faults;		/* terminations short or with an error */
+	int fault;		/* engine fault name index of the first, 0 none */
+	int32_t error;
+	bool terminated;
+};
+
+static const char *const fault_names[] = {
+	"none", "eagain", "eio", "enomem", "enodata", "econnaborted", "short",
+	"zero",
+};
+
+/* The engine's name for a termination's outcome; -1 if it has none. */
+static int fault_of(const struct step *t, uint64_t len)
+{
+	switch (t->error) {
+	case 0:
+		break;
+	case -EAGAIN:
+		return 1;
+	case -EIO:
+		return 2;
+	case -ENOMEM:
+		return 3;
+	case -ENODATA:
+		return 4;
+	case -ECONNABORTED:
+		return 5;
+	default:
+		return -1;
+	}
+	if (t->transferred >= len)
+		return 0;
+	return t->transferred ? 6 : 7;
+}
+
+static const char *op_of(int origin)
+{
+	switch (origin) {
+	case NFT_ORIGIN_RA: return "readahead";
+	case NFT_ORIGIN_RP: return "read_folio";
+	case NFT_ORIGIN_RW: return "write_begin";
+	case NFT_ORIGIN_DR: return "dio_read";
+	case NFT_ORIGIN_UR: return "unbuffered_read";
+	case NFT_ORIGIN_R1: return "read_single";
+	case NFT_ORIGIN_WB: return "writeback";
+	case NFT_ORIGIN_WT: return "writethrough";
+	case NFT_ORIGIN_DW: return "dio_write";
+	case NFT_ORIGIN_UW: return "unbuffered_write";
+	case NFT_ORIGIN_C2C: return "copy_to_cache";
+	default: return NULL;
+	}
+}
+
+static int stream_of(uint16_t source)
+{
+	return source == NFT_SRC_CACHE_WRITE ? 1 : 0;
+}
+
+/*
+ * Build the one-request scenario in rp->scn.  Returns 0, or -1 with the
+ * reason the engine cannot express this request in @why.
+ */
+static int derive(struct nft_replay *rp, const struct rec *r,
+		  const struct nft_request *req, char *why, size_t whylen)
+{
+	const char *op = op_of(req->origin);
+	struct sub *subs = NULL;
+	uint32_t nsub = 0, i;
+	uint64_t lo = UINT64_MAX, hi = 0, start, size, slice = 0;
+	int faulted = 0, fault_idx = 0, cache_reads = 0, server_reads = 0;
+	bool cifs = r->cifsd, cache_writes = false;
+	int n;
+
+	if (!op) {
+		snprintf(why, whylen, "origin %s has no engine op",
+			 req->origin ? nft_sym_name(NFT_SYMC_ORIGIN, req->origin) : "(none)");
+		return -1;
+	}
+	for (i = 0; i < r->s.n; i++) {
+		const struct step *t = &r->s.v[i];
+
+		if (t->index >= 0 && (uint32_t)t->index + 1 > nsub)
+			nsub = t->index + 1;
+	}
+	if (nsub > MAX_SUBREQS) {
+		snprintf(why, whylen, "%u subrequests", nsub);
+		return -1;
+	}
+	subs = calloc(nsub ? nsub : 1, sizeof(*subs));
+	if (!subs) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < r->s.n; i++) {
+		const struct step *t = &r->s.v[i];
+		struct sub *s;
+
+		if (t->kind == NFT_EV_NETFS_SREQ &&
+		    (t->what == NFT_SREQ_IO_PROGRESS ||
+		     t->what == NFT_SREQ_IO_RETRY_NEEDED))
+			cifs = true;
+		if (t->kind != NFT_EV_NETFS_SREQ || t->index < 0)
+			continue;
+		s = &subs[t->index];
+		if (!s->seen) {
+			s->seen = true;
+			s->start = t->start;
+		}
+		if (t->source != NFT_SRC_UNKNOWN_SOURCE && t->source) {
+			s->source = t->source;
+			s->stream = stream_of(t->source);
+		}
+		if (t->what == NFT_SREQ_RETRY && t->len)
+			s->retry_len = t->len;
+		else if (!s->retry_len && t->len > s->len && !s->terminated)
+			s->len = t->len;
+		/* Reads: SUBMT on a server read is cifs's async issue path. */
+		if (t->what == NFT_SREQ_SUBMIT && t->source == NFT_SRC_DOWNLOAD &&
+		    !r->io_write && (req->origin == NFT_ORIGIN_RA ||
+				     req->origin == NFT_ORIGIN_RP ||
+				     req->origin == NFT_ORIGIN_RW))
+			cifs = true;
+		if (t->what == NFT_SREQ_TERMINATED) {
+			int f = fault_of(t, t->len);
+
+			s->terminated = true;
+			if (f < 0) {
+				snprintf(why, whylen, "R=%08x[%x] error %d has no engine fault",
+					 r->id, t->index, t->error);
+				goto fail;
+			}
+			if (f && t->source != NFT_SRC_ZERO) {
+				if (!s->faults++)
+					s->fault = f;
+				s->error = t->error;
+			}
+		}
+		if (t->what == NFT_SREQ_ABANDONED && t->error &&
+		    !s->faults) {
+			int f = fault_of(t, t->len);
+
+			if (f < 0) {
+				snprintf(why, whylen, "R=%08x[%x] error %d has no engine fault",
+					 r->id, t->index, t->error);
+				goto fail;
+			}
+			s->faults++;
+			s->fault = f;
+		}
+	}
+	for (i = 0; i < nsub; i++) {
+		struct sub *s = &subs[i];
+
+		if (!s->seen)
+			continue;
+		if (s->stream == 1) {
+			cache_writes = true;
+			continue;
+		}
+		if (s->source == NFT_SRC_CACHE_READ)
+			cache_reads++;
+		else if (s->source == NFT_SRC_DOWNLOAD)
+			server_reads++;
+		if ((s->source == NFT_SRC_DOWNLOAD || s->source == NFT_SRC_UPLOAD) &&
+		    !slice)
+			slice = s->len;
+		if (s->start < lo)
+			lo = s->start;
+		if (s->start + s->len > hi)
+			hi = s->start + s->len;
+		if (s->faults) {
+			if (faulted++) {
+				snprintf(why, whylen, "faults on %d subrequests (the engine scripts one)",
+					 faulted);
+				goto fail;
+			}
+			fault_idx = i;
+		}
+	}
+	if (cache_reads && server_reads) {
+		snprintf(why, whylen, "mixed cache and server reads");
+		goto fail;
+	}
+	start = r->start;
+	size = r->len;
+	/* Writeback of a whole file prints by=0-ffffffffffffffff. */
+	if (!r->have_io || (r->io_write && size > (1ull << 62))) {
+		if (lo >= hi) {
+			snprintf(why, whylen, "no range (no netfs_read/netfs_write, no subrequests)");
+			goto fail;
+		}
+		start = lo;
+		size = hi - lo;
+	}
+	if (!size) {
+		snprintf(why, whylen, "empty range");
+		goto fail;
+	}
+	n = snprintf(rp->scn, sizeof(rp->scn),
+		     "server %s\nfirst_id 0x%x\nino 0x%llx\ni_size 0x%llx\n"
+		     "%s 0x%llx\n%s%s[op]\ntype %s\noffset 0x%llx\nsize 0x%llx\n",
+		     cifs ? "cifs" : "9p", r->id, (unsigned long long)r->ino,
+		     (unsigned long long)(r->have_isize ? r->i_size :
+					  start + size > 0x4000000 ?
+					  start + size : 0x4000000),
+		     r->io_write || req->is_write ? "wsize" : "rsize",
+		     (unsigned long long)(slice ? slice : 0x100000),
+		     cache_writes ? "cache 1\n" : "",
+		     cache_reads ? "cache 1\ncache_hit 1\n" : "",
+		     op, (unsigned long long)start, (unsigned long long)size);
+	if (faulted && n > 0 && (size_t)n < sizeof(rp->scn)) {
+		struct sub *s = &subs[fault_idx];
+
+		n += snprintf(rp->scn + n, sizeof(rp->scn) - n,
+			      "fault %s\nfault_subreq %d\nfault_times %d\n",
+			      fault_names[s->fault], fault_idx, s->faults);
+		if (s->retry_len && s->retry_len < s->len && (size_t)n < sizeof(rp->scn))
+			n += snprintf(rp->scn + n, sizeof(rp->scn) - n,
+				      "retry_max_len 0x%llx\n",
+				      (unsigned long long)s->retry_len);
+	}
+	free(subs);
+	if (n < 0 || (size_t)n >= sizeof(rp->scn)) {
+		snprintf(why, whylen, "scenario too long");
+		return -1;
+	}
+	return 0;
+fail:
+	free(subs);
+	return -1;
+}
+
+/* ---- comparing ---- */
+
+static void step_str(char *buf, size_t sz, const struct step *t)
+{
+	switch (t ? t->kind : NFT_EV_NONE) {
+	case NFT_EV_NETFS_RREQ:
+		snprintf(buf, sz, "rreq %s", nft_sym_name(NFT_SYMC_RREQ_TRACE, t->what));
+		break;
+	case NFT_EV_NETFS_RREQ_REF:
+		snprintf(buf, sz, "rreq_ref %s r=%d",
+			 nft_sym_name(NFT_SYMC_RREQ_REF, t->what), t->ref);
+		break;
+	case NFT_EV_NETFS_SREQ:
+		snprintf(buf, sz, "sreq %s %s",
+			 nft_sym_name(NFT_SYMC_SOURCE, t->source),
+			 nft_sym_name(NFT_SYMC_SREQ_TRACE, t->what));
+		break;
+	case NFT_EV_NETFS_SREQ_REF:
+		snprintf(buf, sz, "sreq_ref %s r=%d",
+			 nft_sym_name(NFT_SYMC_SREQ_REF, t->what), t->ref);
+		break;
+	case NFT_EV_NETFS_FAILURE:
+		snprintf(buf, sz, "failure %s %s e=%d",
+			 nft_sym_name(NFT_SYMC_FAILURE, t->what),
+			 nft_sym_name(NFT_SYMC_SOURCE, t->source), t->error);
+		break;
+	default:
+		snprintf(buf, sz, "(end)");
+		break;
+	}
+}
+
+static bool step_eq(const struct step *a, const struct step *b)
+{
+	return a->kind == b->kind && a->what == b->what &&
+	       a->source == b->source && a->ref == b->ref;
+}
+
+/* Order of an object's steps: by object, then as emitted. */
+struct ord {
+	int32_t index;
+	uint32_t i;
+};
+
+static int ord_cmp(const void *a, const void *b)
+{
+	const struct ord *x = a, *y = b;
+
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static struct ord *order(const struct seq *q, uint32_t *n)
+{
+	struct ord *o = malloc((q->n ? q->n : 1) * sizeof(*o));
+	uint32_t i;
+
+	*n = 0;
+	if (!o)
+		return NULL;
+	for (i = 0; i < q->n; i++)
+		if (!q->v[i].dropped)
+			o[(*n)++] = (struct ord){ q->v[i].index, i };
+	qsort(o, *n, sizeof(*o), ord_cmp);
+	return o;
+}
+
+/*
+ * Compare object by object; of the objects that differ, report the one
+ * whose departure comes first in the capture.  Returns 1 if they differ.
+ */
+static int compare(const struct seq *k, const struct seq *e,
+		   struct nft_replay_result *res, int *oom)
+{
+	uint32_t nk, ne, a = 0, b = 0;
+	struct ord *ok = order(k, &nk), *oe = order(e, &ne);
+	uint64_t best = UINT64_MAX;
+	int found = 0;
+
+	if (!ok || !oe) {
+		*oom = 1;
+		free(ok);
+		free(oe);
+		return 0;
+	}
+	while (a < nk || b < ne) {
+		int32_t obj = a < nk && (b >= ne || ok[a].index <= oe[b].index) ?
+			      ok[a].index : oe[b].index;
+		uint32_t pos = 0, last_k = 0;
+		bool have_last = false;
+
+		for (;; pos++, a++, b++) {
+			bool ka = a < nk && ok[a].index == obj;
+			bool eb = b < ne && oe[b].index == obj;
+			const struct step *ks = ka ? &k->v[ok[a].i] : NULL;
+			const struct step *es = eb ? &e->v[oe[b].i] : NULL;
+			uint64_t line;
+
+			if (!ka && !eb)
+				break;
+			if (ka && eb && step_eq(ks, es)) {
+				last_k = ok[a].i;
+				have_last = true;
+				continue;
+			}
+			/* The first difference of this object. */
+			line = ks ? ks->pos : have_last ? k->v[last_k].pos :
+			       k->n ? k->v[k->n - 1].pos : 0;
+			if (line < best) {
+				best = line;
+				found = 1;
+				res->line = line;
+				res->position = pos;
+				step_str(res->kernel, sizeof(res->kernel), ks);
+				step_str(res->model, sizeof(res->model), es);
+				res->object[0] = 0;
+				snprintf(res->object, sizeof(res->object),
+					 obj < 0 ? "R=%08x" : "R=%08x[%x]",
+					 res->rreq, obj);
+			}
+			while (a < nk && ok[a].index == obj)
+				a++;
+			while (b < ne && oe[b].index == obj)
+				b++;
+			break;
+		}
+	}
+	free(ok);
+	free(oe);
+	return found;
+}
+
+/* ---- per request ---- */
+
+static void deliver(struct nft_replay *rp, struct nft_replay_result *res)
+{
+	int i;
+
+	rp->st.requests++;
+	switch (res->verdict) {
+	case NFT_REPLAY_MATCH:
+		rp->st.match++;
+		break;
+	case NFT_REPLAY_DEPART:
+		rp->st.depart++;
+		break;
+	default:
+		rp->st.not_modelled++;
+		break;
+	}
+	for (i = 0; i < NFT_REPLAY_IGN__NR; i++)
+		if (res->ignored & (1u << i))
+			rp->st.ignored[i]++;
+	if (rp->o.result)
+		rp->o.result(rp->o.ctx, res);
+}
+
+static enum nft_gen gen_of(struct nft_replay *rp, const struct rec *r)
+{
+	enum nft_gen g = nft_model_summary(rp->m)->gen;
+
+	if (g != NFT_GEN_AUTO)
+		return g;
+	/* Not decided yet: 7.x is born with two refs, 6.12 with one. */
+	return r->new_ref == 2 ? NFT_GEN_7 : NFT_GEN_6_12;
+}
+
+static void replay_one(struct nft_replay *rp, struct rec *r,
+		       const struct nft_request *req)
+{
+	struct nft_replay_result res;
+	struct nft_scenario *sc;
+	struct nft_engine *e;
+	struct nft_engine_opts eo = { 0 };
+	struct nft_sink sink = { engine_event, rp };
+	char err[96];
+	enum nft_gen g;
+	int oom = 0;
+
+	memset(&res, 0, sizeof(res));
+	res.rreq = req->id;
+	res.origin = req->origin;
+	res.verdict = NFT_REPLAY_NOT_MODELLED;
+	if (!r) {
+		snprintf(res.why, sizeof(res.why), "no request events recorded");
+		goto out;
+	}
+	g = gen_of(rp, r);
+	if (g == NFT_GEN_6_1) {
+		snprintf(res.why, sizeof(res.why), "not modelled (6.1)");
+		goto out;
+	}
+	if (r->oom) {
+		snprintf(res.why, sizeof(res.why), "out of memory while recording");
+		goto out;
+	}
+	if (r->new_ref == NO_REF) {
+		snprintf(res.why, sizeof(res.why), "the capture starts inside the request");
+		goto out;
+	}
+	if (req->uncertain) {
+		snprintf(res.why, sizeof(res.why), "events were lost while it was alive");
+		goto out;
+	}
+	if (req->state != NFT_REQ_FREED) {
+		snprintf(res.why, sizeof(res.why), "not freed when the capture ends");
+		goto out;
+	}
+	if (derive(rp, r, req, res.why, sizeof(res.why)))
+		goto out;
+	res.scenario = rp->scn;
+	sc = nft_scenario_parse(rp->scn, "replay", err, sizeof(err));
+	if (!sc) {
+		snprintf(res.why, sizeof(res.why), "scenario: %.80s", err);
+		goto out;
+	}
+	eo.seed = rp->o.seed ? rp->o.seed : 1;
+	eo.dialect = g == NFT_GEN_7 ? NFT_ENGINE_7_2 : NFT_ENGINE_6_12;
+	eo.inject = -1;
+	eo.sink = &sink;
+	rp->want_id = req->id;
+	rp->eng.n = 0;
+	rp->eng_oom = false;
+	e = nft_engine_new(sc, &eo);
+	if (!e || nft_engine_run(e) < 0 || rp->eng_oom) {
+		snprintf(res.why, sizeof(res.why), "engine: %s",
+			 strerror(errno ? errno : ENOMEM));
+		nft_engine_free(e);
+		nft_scenario_free(sc);
+		goto out;
+	}
+	nft_engine_free(e);
+	nft_scenario_free(sc);
+	res.verdict = compare(&r->s, &rp->eng, &res, &oom) ?
+		      NFT_REPLAY_DEPART : NFT_REPLAY_MATCH;
+	if (oom) {
+		res.verdict = NFT_REPLAY_NOT_MODELLED;
+		snprintf(res.why, sizeof(res.why), "out of memory comparing");
+	}
+out:
+	deliver(rp, &res);
+}
+
+static void request_end(void *ctx, const struct nft_request *req)
+{
+	struct nft_replay *rp = ctx;
+	struct rec *r = nft_idmap_del(&rp->recs, req->id);
+
+	replay_one(rp, r, req);
+	rec_free(r);
+	if (rp->user.request_end)
+		rp->user.request_end(rp->user.ctx, req);
+}
+
+static void hook_finding(void *ctx, const struct nft_finding *f)
+{
+	struct nft_replay *rp = ctx;
+
+	if (rp->user.finding)
+		rp->user.finding(rp->user.ctx, f);
+}
+
+static void hook_unknown(void *ctx, const struct nft_unknown *u)
+{
+	struct nft_replay *rp = ctx;
+
+	if (rp->user.unknown)
+		rp->user.unknown(rp->user.ctx, u);
+}
+
+/* ---- object ---- */
+
+struct nft_replay *nft_replay_new(const struct nft_replay_opts *opts)
+{
+	struct nft_replay *rp = calloc(1, sizeof(*rp));
+	struct nft_model_opts mo;
+
+	if (!rp)
+		return NULL;
+	if (opts)
+		rp->o = *opts;
+	rp->user = rp->o.model.hooks;
+	mo = rp->o.model;
+	mo.hooks.finding = hook_finding;
+	mo.hooks.request_end = request_end;
+	mo.hooks.unknown = hook_unknown;
+	mo.hooks.ctx = rp;
+	if (nft_idmap_init(&rp->recs, 64)) {
+		free(rp);
+		return NULL;
+	}
+	rp->m = nft_model_new(&mo);
+	if (!rp->m) {
+		nft_idmap_release(&rp->recs);
+		free(rp);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return rp;
+}
+
+struct nft_model *nft_replay_model(struct nft_replay *rp)
+{
+	return rp->m;
+}
+
+void nft_replay_finish(struct nft_replay *rp)
+{
+	nft_model_finish(rp->m);
+}
+
+const struct nft_replay_stats *nft_replay_stats(const struct nft_replay *rp)
+{
+	return &rp->st;
+}
+
+void nft_replay_free(struct nft_replay *rp)
+{
+	size_t i;
+
+	if (!rp)
+		return;
+	nft_model_free(rp->m);
+	for (i = 0; i < rp->recs.cap; i++)
+		if (rp->recs.vals[i])
+			rec_free(rp->recs.vals[i]);
+	nft_idmap_release(&rp->recs);
+	free(rp->eng.v);
+	free(rp);
+}
