@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,10 @@ struct cur {
 	const char *e;
 };
 
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
 static const struct nft_event ev_template = {
 	.index = -1,
 	.stream = -1,
@@ -63,21 +68,32 @@ static const struct nft_event ev_template = {
 
 #define KIND_HASH_SIZE 256
 
+/*
+ * Open addressing on the first and last eight bytes of the name: one
+ * multiply to hash, and for names up to 16 bytes two word compares to
+ * confirm.
+ */
 static struct {
 	const char *name;
+	uint64_t head, tail;
 	uint8_t len;
 	uint8_t kind;
 } kind_hash[KIND_HASH_SIZE];
+static const char *kind_name_of[NFT_EV__NR];
 static bool kind_hash_ready;
 
-static uint32_t fnv(const char *s, size_t len)
+static inline uint64_t load64(const char *p)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint64_t w;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* @len >= 8 */
+static inline uint32_t kind_hash_of(uint64_t head, uint64_t tail, size_t len)
+{
+	return ((head ^ (tail + len)) * 0x9e3779b97f4a7c15ull) >> 56;
 }
 
 static void kind_hash_build(void)
@@ -87,11 +103,20 @@ static void kind_hash_build(void)
 	for (k = 1; k < NFT_EV_OTHER; k++) {
 		const char *n = nft_event_kind_name(k);
 		size_t len = strlen(n);
-		uint32_t h = fnv(n, len) % KIND_HASH_SIZE;
+		uint64_t head, tail;
+		uint32_t h;
 
+		kind_name_of[k] = n;
+		if (len < 8 || len > 40)
+			continue;	/* never looked up */
+		head = load64(n);
+		tail = load64(n + len - 8);
+		h = kind_hash_of(head, tail, len) % KIND_HASH_SIZE;
 		while (kind_hash[h].name)
 			h = (h + 1) % KIND_HASH_SIZE;
 		kind_hash[h].name = n;
+		kind_hash[h].head = head;
+		kind_hash[h].tail = tail;
 		kind_hash[h].len = len;
 		kind_hash[h].kind = k;
 	}
@@ -101,18 +126,23 @@ static void kind_hash_build(void)
 /* NFT_EV_OTHER if @name is not one of ours. */
 static enum nft_event_kind kind_lookup(const char *name, size_t len)
 {
+	uint64_t head, tail;
 	uint32_t h;
 
-	if (len < 7 || len > 40)
+	if (len < 8 || len > 40)
 		return NFT_EV_OTHER;
 	if (name[0] != 'n' && name[0] != 'f' && name[0] != 'c')
 		return NFT_EV_OTHER;
 	if (!kind_hash_ready)
 		kind_hash_build();
-	h = fnv(name, len) % KIND_HASH_SIZE;
+	head = load64(name);
+	tail = load64(name + len - 8);
+	h = kind_hash_of(head, tail, len) % KIND_HASH_SIZE;
 	while (kind_hash[h].name) {
-		if (kind_hash[h].len == len &&
-		    !memcmp(kind_hash[h].name, name, len))
+		if (kind_hash[h].len == len && kind_hash[h].head == head &&
+		    kind_hash[h].tail == tail &&
+		    (len <= 16 ||
+		     !memcmp(kind_hash[h].name + 8, name + 8, len - 16)))
 			return kind_hash[h].kind;
 		h = (h + 1) % KIND_HASH_SIZE;
 	}
@@ -120,6 +150,43 @@ static enum nft_event_kind kind_lookup(const char *name, size_t len)
 }
 
 /* ---- character classes and numbers ---- */
+
+/*
+ * Byte classes, one table lookup per character.  CH_HEX carries the digit
+ * value in its low four bits.
+ */
+enum {
+	CH_HEXV = 0x0f,
+	CH_HEX = 0x10,
+	CH_DIGIT = 0x20,
+	CH_NAME = 0x40,		/* [a-z0-9_] */
+	CH_BLANK = 0x80,	/* ' ' '\t' */
+};
+
+#define CH_D(v) (CH_HEX | CH_DIGIT | CH_NAME | (v))
+#define CH_L(v) (CH_HEX | CH_NAME | (v))
+#define CH_U(v) (CH_HEX | (v))
+
+static const uint8_t ch_class[256] = {
+	['\t'] = CH_BLANK, [' '] = CH_BLANK, ['_'] = CH_NAME,
+	['0'] = CH_D(0), ['1'] = CH_D(1), ['2'] = CH_D(2), ['3'] = CH_D(3),
+	['4'] = CH_D(4), ['5'] = CH_D(5), ['6'] = CH_D(6), ['7'] = CH_D(7),
+	['8'] = CH_D(8), ['9'] = CH_D(9),
+	['a'] = CH_L(10), ['b'] = CH_L(11), ['c'] = CH_L(12),
+	['d'] = CH_L(13), ['e'] = CH_L(14), ['f'] = CH_L(15),
+	['g'] = CH_NAME, ['h'] = CH_NAME, ['i'] = CH_NAME, ['j'] = CH_NAME,
+	['k'] = CH_NAME, ['l'] = CH_NAME, ['m'] = CH_NAME, ['n'] = CH_NAME,
+	['o'] = CH_NAME, ['p'] = CH_NAME, ['q'] = CH_NAME, ['r'] = CH_NAME,
+	['s'] = CH_NAME, ['t'] = CH_NAME, ['u'] = CH_NAME, ['v'] = CH_NAME,
+	['w'] = CH_NAME, ['x'] = CH_NAME, ['y'] = CH_NAME, ['z'] = CH_NAME,
+	['A'] = CH_U(10), ['B'] = CH_U(11), ['C'] = CH_U(12),
+	['D'] = CH_U(13), ['E'] = CH_U(14), ['F'] = CH_U(15),
+};
+
+static inline unsigned ch(char c)
+{
+	return ch_class[(unsigned char)c];
+}
 
 static inline bool is_blank(char c)
 {
@@ -133,17 +200,30 @@ static inline bool is_digit(char c)
 
 static inline int hex_digit(char c)
 {
-	if ((unsigned char)(c - '0') < 10)
-		return c - '0';
-	c |= 0x20;
-	if ((unsigned char)(c - 'a') < 6)
-		return c - 'a' + 10;
-	return -1;
+	unsigned v = ch(c);
+
+	return v & CH_HEX ? (int)(v & CH_HEXV) : -1;
 }
 
 static inline bool is_name_char(char c)
 {
-	return ((unsigned char)(c - 'a') < 26) || is_digit(c) || c == '_';
+	return ch(c) & CH_NAME;
+}
+
+/* Blank runs: the column padding is long, so eat it a word at a time. */
+static inline const char *skip_blanks(const char *p, const char *e)
+{
+	uint64_t w;
+
+	while (e - p >= 8) {
+		memcpy(&w, p, 8);
+		if (w != 0x2020202020202020ull)
+			break;
+		p += 8;
+	}
+	while (p < e && is_blank(*p))
+		p++;
+	return p;
 }
 
 static inline void skip_ws(struct cur *c)
@@ -152,45 +232,40 @@ static inline void skip_ws(struct cur *c)
 		c->p++;
 }
 
-static bool parse_hex(struct cur *c, uint64_t *v)
+static inline bool parse_hex(struct cur *c, uint64_t *v)
 {
-	const char *p = c->p;
+	const char *p = c->p, *e = c->e;
 	uint64_t x = 0;
-	int d, n = 0;
+	unsigned d;
 
-	while (p < c->e && (d = hex_digit(*p)) >= 0) {
-		if (++n > 16)
-			return false;
-		x = x << 4 | d;
+	while (p < e && ((d = ch(*p)) & CH_HEX)) {
+		x = x << 4 | (d & CH_HEXV);
 		p++;
 	}
-	if (!n)
+	if (p == c->p || p - c->p > 16)
 		return false;
 	c->p = p;
 	*v = x;
 	return true;
 }
 
-static bool parse_udec(struct cur *c, uint64_t *v)
+static inline bool parse_udec(struct cur *c, uint64_t *v)
 {
-	const char *p = c->p;
+	const char *p = c->p, *e = c->e;
 	uint64_t x = 0;
-	int n = 0;
 
-	while (p < c->e && is_digit(*p)) {
-		if (++n > 20)
-			return false;
+	while (p < e && is_digit(*p)) {
 		x = x * 10 + (*p - '0');
 		p++;
 	}
-	if (!n)
+	if (p == c->p || p - c->p > 20)
 		return false;
 	c->p = p;
 	*v = x;
 	return true;
 }
 
-static bool parse_dec(struct cur *c, int64_t *v)
+static __always_inline bool parse_dec(struct cur *c, int64_t *v)
 {
 	struct cur t = *c;
 	bool neg = false;
@@ -208,7 +283,7 @@ static bool parse_dec(struct cur *c, int64_t *v)
 }
 
 /* Match literal @k at the next token start. */
-static bool lit(struct cur *c, const char *k, size_t klen)
+static __always_inline bool lit(struct cur *c, const char *k, size_t klen)
 {
 	skip_ws(c);
 	if ((size_t)(c->e - c->p) < klen || memcmp(c->p, k, klen))
@@ -219,7 +294,8 @@ static bool lit(struct cur *c, const char *k, size_t klen)
 
 #define LIT(c, s) lit((c), (s), sizeof(s) - 1)
 
-static bool key_hex(struct cur *c, const char *k, size_t klen, uint64_t *v)
+static __always_inline bool key_hex(struct cur *c, const char *k, size_t klen,
+				    uint64_t *v)
 {
 	struct cur t = *c;
 
@@ -229,7 +305,8 @@ static bool key_hex(struct cur *c, const char *k, size_t klen, uint64_t *v)
 	return true;
 }
 
-static bool key_dec(struct cur *c, const char *k, size_t klen, int64_t *v)
+static __always_inline bool key_dec(struct cur *c, const char *k, size_t klen,
+				    int64_t *v)
 {
 	struct cur t = *c;
 
@@ -243,7 +320,8 @@ static bool key_dec(struct cur *c, const char *k, size_t klen, int64_t *v)
 #define KDEC(c, k, v) key_dec((c), (k), sizeof(k) - 1, (v))
 
 /* hex '/' hex, the transferred/len pairs */
-static bool hex_pair(struct cur *c, char sep, uint64_t *a, uint64_t *b)
+static __always_inline bool hex_pair(struct cur *c, char sep, uint64_t *a,
+				     uint64_t *b)
 {
 	struct cur t = *c;
 
@@ -283,7 +361,7 @@ static bool sym_run(struct cur *c, const char *stop, size_t stoplen,
 	end = c->p;
 	while (c->p < c->e) {
 		if (stop && (size_t)(c->e - c->p) >= stoplen &&
-		    !memcmp(c->p, stop, stoplen))
+		    *c->p == *stop && !memcmp(c->p, stop, stoplen))
 			break;
 		while (c->p < c->e && !is_blank(*c->p))
 			c->p++;
@@ -1566,9 +1644,10 @@ static bool fast_layout(struct line_ctx *lc, struct cur *c,
 			size_t *namel)
 {
 	const char *s = c->p, *e = c->e, *br, *q, *t, *f = NULL, *ce;
-	uint64_t ts;
+	uint64_t ts, secs, frac;
 	int32_t cpu = 0;
 	size_t fl = 0;
+	ptrdiff_t fd;
 
 	br = memchr(s, '[', e - s);
 	if (!br || br == s || br[-1] != ' ')
@@ -1588,10 +1667,19 @@ static bool fast_layout(struct line_ctx *lc, struct cur *c,
 		for (; q < e && *q == ' '; q++)
 			;
 	}
-	for (t = q; q < e && *q != ':'; q++)
-		;
-	if (q >= e || !parse_ts(t, q, &ts))
+	/* parse_ts() up to the first ':', inline */
+	for (t = q, secs = 0; q < e && is_digit(*q); q++)
+		secs = secs * 10 + (*q - '0');
+	if (q == t || q - t > 12 || q >= e || *q != '.')
 		return false;
+	for (t = ++q, frac = 0; q < e && is_digit(*q); q++)
+		if (q - t < 9)
+			frac = frac * 10 + (*q - '0');
+	if (q == t || q >= e || *q != ':')
+		return false;
+	for (fd = q - t; fd < 9; fd++)
+		frac *= 10;
+	ts = secs * 1000000000ull + frac;
 	for (q++; q < e && *q == ' '; q++)
 		;
 	for (t = q; q < e && is_name_char(*q); q++)
@@ -1640,7 +1728,7 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 
 	while (c.e > c.p && (is_blank(c.e[-1]) || c.e[-1] == '\r'))
 		c.e--;
-	skip_ws(&c);
+	c.p = skip_blanks(c.p, c.e);
 	if (c.p == c.e || *c.p == '#')
 		return R_IGNORE;
 	if (console_ts(&c, &cts)) {
@@ -1724,7 +1812,7 @@ found:
 		other_rreq(&c, ev);
 		return R_OTHER;
 	}
-	ev->name = nft_event_kind_name(kind);
+	ev->name = kind_name_of[kind];
 	if (c.p == c.e) {
 		*err = "no fields";
 		return R_WRAPPED;
