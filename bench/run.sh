@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench/run.sh (make bench): how fast netfs-replay reads, and how much memory
+# it needs, next to the tools people would otherwise use.  Writes
+# bench/RESULTS.md.
+#
+#  1. a >= 10 M line text capture (bench/mkbig.sh) and its first half:
+#     wc -l, grep -c netfs_, netfs-replay -- wall and CPU time, peak RSS;
+#  2. every trace.dat of the corpus: netfs-replay vs trace-cmd report.
+#
+# Each timing is the best of $RUNS runs (default 3).  BIN= picks the
+# binaries (default bin/), LINES= the size of the big capture.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-bin}
+RUNS=${RUNS:-3}
+LINES=${LINES:-10000000}
+REPLAY=$BIN/netfs-replay
+WORK=bench/work
+OUT=bench/RESULTS.md
+corpus=${NFT_CORPUS:-}
+for d in ../shared/corpus /work/shared/corpus; do
+	[ -z "$corpus" ] && [ -d "$d" ] && corpus=$d
+done
+
+[ -x "$REPLAY" ] || { echo "bench: no $REPLAY (run make)" >&2; exit 2; }
+mkdir -p "$WORK"
+trap 'rm -f "$OUT.tmp"' EXIT
+
+big=$WORK/big.txt
+half=$WORK/half.txt
+if [ ! -s "$big" ] || [ bench/mkbig.sh -nt "$big" ] ||
+   [ "$(head -3 "$big" | sed -n 's/.*entries-written: [0-9]*\/\([0-9]*\).*/\1/p')" != "$LINES" ]; then
+	bench/mkbig.sh "$LINES" "$big"
+fi
+if [ ! -s "$half" ] || [ "$big" -nt "$half" ]; then
+	head -n $((LINES / 2 + 4)) "$big" > "$half"
+fi
+
+# measure CMD...: prints "wall_s cpu_s maxrss_kb" of the best (lowest wall)
+# of $RUNS runs; the command's stdout goes to /dev/null.
+if [ -x /usr/bin/time ] && /usr/bin/time -f '%e' true 2>/dev/null; then
+	measure1() {
+		local f
+		f=$(mktemp)
+		/usr/bin/time -o "$f" -f '%e %U %S %M' "$@" > /dev/null 2>&1 || true
+		tail -n 1 "$f" | awk '{ printf "%.3f %.3f %d\n", $1, $2 + $3, $4 }'
+		rm -f "$f"
+	}
+else
+	measure1() {
+		python3 - "$@" <<'EOF'
+import resource, subprocess, sys, time
+t = time.monotonic()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,
+               stderr=subprocess.DEVNULL)
+w = time.monotonic() - t
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.3f %.3f %d" % (w, r.ru_utime + r.ru_stime, r.ru_maxrss))
+EOF
+	}
+fi
+measure() {
+	local i
+	for ((i = 0; i < RUNS; i++)); do
+		measure1 "$@"
+	done | sort -n | head -1
+}
+
+fmt_rate() {	# count seconds -> "1.23 M/s"
+	awk -v n="$1" -v s="$2" 'BEGIN {
+		if (s <= 0) { print "-"; exit }
+		r = n / s
+		if (r >= 1e6) printf "%.2f M/s", r / 1e6
+		else printf "%.0f k/s", r / 1e3 }'
+}
+
+json_summary() {	# file -> "events other_events findings"
+	{ "$REPLAY" --json "$1" 2> /dev/null || true; } | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = d["summary"]
+print(s["events"], s["other_events"], len(d["findings"]))'
+}
+
+row() {	# label file lines events cmd...
+	local label=$1 file=$2 nl=$3 ev=$4 m wall cpu rss evr=-
+	shift 4
+	m=$(measure "$@")
+	read -r wall cpu rss <<< "$m"
+	if [ "$ev" != - ]; then
+		evr=$(fmt_rate "$ev" "$cpu")
+	fi
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" \
+		"$(basename "$file")" "$wall" "$cpu" \
+		"$(fmt_rate "$nl" "$cpu")" \
+		"$evr" \
+		"$((rss / 1024))" "$(du -m "$file" | cut -f1)"
+}
+
+echo "bench: measuring (best of $RUNS)..." >&2
+big_lines=$(wc -l < "$big")
+half_lines=$(wc -l < "$half")
+read -r big_ev _ big_find <<< "$(json_summary "$big")"
+read -r half_ev _ half_find <<< "$(json_summary "$half")"
+
+{
+	echo '<!-- SPDX-License-Identifier: GPL-2.0 -->'
+	echo '# Benchmark results'
+	echo
+	echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC')."
+	echo
+	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
+	echo "- kernel: $(uname -r); netfs-replay $("$REPLAY" --version | awk '{ print $2 }') at git $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+	echo "- timing: best of $RUNS runs by wall time; CPU = user + system of that run; rates are per CPU second (the machine is shared, so wall time is noisier than CPU time); peak RSS from $( [ -x /usr/bin/time ] && echo 'GNU time %M' || echo 'getrusage')"
+	echo
+	echo "## A large text capture"
+	echo
+	echo "\`$big\`: $big_lines lines, $big_ev netfs/fscache/cachefiles events, built by \`bench/mkbig.sh\` from every 6.12 and 7.2 text capture of the corpus, concatenated with ids and times shifted per copy. \`$half\` is its first half. netfs-replay finds $big_find findings in the whole ($half_find in the half): the corpus' own (failures of the killed cifs connections, the 6.12 bad-context WARNING), once per copy."
+	echo
+	echo '| command | input | wall s | CPU s | lines/s | events/s | peak RSS MiB | input MiB |'
+	echo '|---|---|---|---|---|---|---|---|'
+	row 'wc -l' "$big" "$big_lines" - wc -l "$big"
+	row 'grep -c netfs_' "$big" "$big_lines" - grep -c netfs_ "$big"
+	row 'netfs-replay' "$big" "$big_lines" "$big_ev" "$REPLAY" "$big"
+	row 'netfs-replay --json' "$big" "$big_lines" "$big_ev" "$REPLAY" --json "$big"
+	row 'netfs-replay' "$half" "$half_lines" "$half_ev" "$REPLAY" "$half"
+	echo
+	echo 'The peak RSS of the whole and of the half show whether memory grows with the length of the capture (it should not: finished requests are dropped).'
+	echo
+	if [ -n "$corpus" ] && command -v trace-cmd > /dev/null; then
+		echo "## trace.dat: netfs-replay vs trace-cmd report"
+		echo
+		echo "Every \`.dat\` of \`$corpus\`; \`trace-cmd report -i X.dat > /dev/null\` against \`netfs-replay X.dat > /dev/null\`. Times are CPU seconds, best of $RUNS; the ratio is trace-cmd / netfs-replay (above 1: netfs-replay is faster)."
+		echo
+		echo '| kernel | capture | records | trace-cmd report CPU s | netfs-replay CPU s | ratio | netfs-replay peak RSS MiB |'
+		echo '|---|---|---|---|---|---|---|'
+		tot_t=0
+		tot_r=0
+		for dat in "$corpus"/*/*.dat; do
+			k=$(basename "$(dirname "$dat")")
+			recs=$({ "$REPLAY" "$dat" 2> /dev/null || true; } | sed -n 's/^input: .*(trace.dat, \([0-9]*\) records.*/\1/p')
+			read -r _ tc _ <<< "$(measure trace-cmd report -i "$dat")"
+			read -r _ nr rss <<< "$(measure "$REPLAY" "$dat")"
+			tot_t=$(awk -v a="$tot_t" -v b="$tc" 'BEGIN { print a + b }')
+			tot_r=$(awk -v a="$tot_r" -v b="$nr" 'BEGIN { print a + b }')
+			printf '| %s | %s | %s | %s | %s | %s | %s |\n' "${k%%-*}" \
+				"$(basename "$dat" .dat)" "${recs:-?}" "$tc" "$nr" \
+				"$(awk -v a="$tc" -v b="$nr" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }')" \
+				"$((rss / 1024))"
+		done
+		printf '| **all** | %s captures | | %s | %s | %s | |\n' \
+			"$(find "$corpus" -name '*.dat' | wc -l)" "$tot_t" "$tot_r" \
+			"$(awk -v a="$tot_t" -v b="$tot_r" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }')"
+	else
+		echo "(no corpus or no trace-cmd: trace.dat comparison skipped)"
+	fi
+} > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "bench: wrote $OUT" >&2
