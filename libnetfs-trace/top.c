@@ -66,7 +66,9 @@ uint64_t nft_hist_quantile(const struct nft_hist *h, double q)
 	for (i = 0; i < NFT_HIST_BUCKETS; i++) {
 		seen += h->b[i];
 		if (seen >= want) {
-			uint64_t top = bucket_top(i);
+			/* The last bucket is open-ended: its top is the max. */
+			uint64_t top = i == NFT_HIST_BUCKETS - 1 ? h->max :
+				       bucket_top(i);
 
 			return top < h->max ? top : h->max;
 		}

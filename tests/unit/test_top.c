@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netfs-top's library parts: the latency histogram, the aggregator on a
+ * replayed capture, and the live decode path (raw ring-buffer pages ->
+ * kbuffer -> tep_event.c) against the trace.dat decoder on the same
+ * records.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decoders/decoder.h"
+#include "decoders/live.h"
+#include "libnetfs-trace/top.h"
+#include "tap.h"
+
+static void test_hist(void)
+{
+	struct nft_hist h;
+	uint64_t v, q;
+	int i;
+
+	memset(&h, 0, sizeof(h));
+	ok(nft_hist_quantile(&h, 0.5) == 0, "empty histogram: 0");
+	for (i = 1; i <= 1000; i++)
+		nft_hist_add(&h, (uint64_t)i * 1000);	/* 1us .. 1ms */
+	is(h.n, 1000, "count");
+	is(h.max, 1000000, "max is exact");
+	q = nft_hist_quantile(&h, 0.5);
+	ok(q >= 500000 && q <= 500000 * 1.125, "p50 %llu within 12.5%%",
+	   (unsigned long long)q);
+	q = nft_hist_quantile(&h, 0.99);
+	ok(q >= 990000 && q <= 1000000, "p99 %llu within bounds, <= max",
+	   (unsigned long long)q);
+	for (v = 0; v < 8; v++) {
+		memset(&h, 0, sizeof(h));
+		nft_hist_add(&h, v);
+		if (nft_hist_quantile(&h, 1) != v)
+			break;
+	}
+	ok(v == 8, "small values exact");
+	memset(&h, 0, sizeof(h));
+	nft_hist_add(&h, UINT64_MAX / 2);
+	ok(nft_hist_quantile(&h, 0.5) == UINT64_MAX / 2, "huge value: clamped to max");
+}
+
+struct sum {
+	uint64_t n, ours, lost, h;
+};
+
+static int summing(void *ctx, const struct nft_event *ev)
+{
+	struct sum *s = ctx;
+
+	s->n++;
+	if (ev->kind == NFT_EV_LOST) {
+		s->lost++;
+		return 0;
+	}
+	if (ev->kind != NFT_EV_OTHER)
+		s->ours++;
+	s->h = s->h * 1000003 ^ (ev->kind * 31 + ev->rreq * 7 + ev->index +
+				 ev->what * 131 + ev->ts_ns + ev->len +
+				 ev->transferred + (uint64_t)ev->ref +
+				 ev->cookie + ev->source + ev->origin);
+	return 0;
+}
+
+static void test_pages(const char *dat)
+{
+	struct nft_dat_pages dp;
+	struct nft_input *in;
+	struct sum a = { 0 }, b = { 0 };
+	struct nft_sink sa = { summing, &a }, sb = { summing, &b };
+	struct nft_diag diag = { 0 };
+	struct nft_pages *p;
+	size_t i;
+
+	in = nft_input_open(dat);
+	ok(in && !decode_trace_dat(in, NULL, &sa, &diag, NULL),
+	   "%s: trace.dat decoder", dat);
+	nft_input_close(in);
+	ok(!nft_dat_pages_load(dat, &dp), "cut into pages");
+	ok(dp.n > 0 && a.ours > 100, "%zu pages, %llu events", dp.n,
+	   (unsigned long long)a.ours);
+	p = nft_pages_new(dp.tep, dp.ncpus, dp.subbuf);
+	ok(p != NULL, "pages decoder");
+	for (i = 0; i < dp.n; i++)
+		nft_pages_add(p, dp.cpu[i], dp.pages + i * dp.subbuf);
+	ok(!nft_pages_flush(p, &sb), "flushed");
+	is(b.ours, a.ours, "same netfs/fscache/cachefiles events");
+	is(b.n - b.lost, a.n - a.lost, "same records");
+	ok(a.h == b.h, "same fields, same order (%llx vs %llx)",
+	   (unsigned long long)a.h, (unsigned long long)b.h);
+	is(nft_pages_stats(p)->bad_records, 0, "no bad records");
+	nft_pages_free(p);
+	nft_dat_pages_free(&dp);
+}
+
+static void test_page_lost(void)
+{
+	char page[4096];
+	uint64_t last = 0, commit;
+	uint32_t rec[4] = { 1, 2, 3, 4 };
+	int i, n = 0;
+
+	nft_page_init(page, sizeof(page), 100);
+	for (i = 0; i < 1000; i++)
+		if (!nft_page_append(page, sizeof(page), &last, 100 + i * (1ull << 28),
+				     rec, sizeof(rec)))
+			n++;
+	ok(n > 10 && n < 1000, "page fills up (%d records, time extends)", n);
+	memcpy(&commit, page + 8, 8);
+	ok(commit <= sizeof(page) - 16, "commit within the page");
+}
+
+static void test_aggregator(const char *txt)
+{
+	struct nft_model_opts mo = { 0 };
+	struct nft_top *t = nft_top_new(NULL);
+	struct nft_sink sink = { nft_top_event, t };
+	struct nft_input *in = nft_input_open(txt);
+	const struct nft_top_row **rows;
+	struct nft_text_opts to = { 0 };
+	struct nft_model *m;
+	uint64_t reqs = 0;
+	size_t n, i;
+
+	nft_top_hooks(t, &mo.hooks);
+	m = nft_model_new(&mo);
+	nft_top_attach(t, m);
+	ok(in && !decode_ftrace_text(in, &to, &sink, NULL, NULL), "%s decoded", txt);
+	nft_input_close(in);
+	nft_model_finish(m);
+	nft_top_tick(t, nft_model_summary(m)->ts_last, 1);
+	n = nft_top_rows(t, NFT_TOP_BY_ORIGIN, NFT_TOP_COL_REQS, false, NULL, &rows);
+	for (i = 0; i < n; i++)
+		reqs += rows[i]->total.reqs;
+	is(reqs, nft_model_summary(m)->requests, "rows add up to the model's requests");
+	is(nft_top_header(t)->delta.requests, nft_model_summary(m)->requests,
+	   "first interval holds everything");
+	for (i = 1; i < n; i++)
+		if (nft_top_value(t, rows[i], NFT_TOP_COL_REQS) >
+		    nft_top_value(t, rows[i - 1], NFT_TOP_COL_REQS))
+			break;
+	ok(i >= n, "sorted descending");
+	n = nft_top_rows(t, NFT_TOP_BY_INODE, NFT_TOP_COL_KEY, true, "5382988", &rows);
+	is(n, 1, "filter by name");
+	if (n) {
+		struct nft_top_req q[8];
+		size_t k = nft_top_row_requests(t, NFT_TOP_BY_INODE, rows[0], q, 8);
+		char *buf = NULL;
+		size_t sz = 0;
+		FILE *f = open_memstream(&buf, &sz);
+
+		ok(k > 0, "row remembers its requests");
+		ok(k && !nft_top_request_report(t, q[0].id, f), "timeline from the history");
+		fclose(f);
+		ok(buf && strstr(buf, "R="), "timeline drawn");
+		free(buf);
+	}
+	nft_top_tick(t, nft_model_summary(m)->ts_last, 1);
+	is(nft_top_header(t)->delta.requests, 0, "second interval: nothing new");
+	nft_model_free(m);
+	nft_top_free(t);
+}
+
+int main(void)
+{
+	glob_t g;
+
+	test_hist();
+	test_page_lost();
+	test_aggregator("tests/fixtures/top/smallreads-6.12.txt.xz");
+	/* The corpus .dat files are too big for the repository. */
+	if (!glob("/work/shared/corpus/*/smb_dio.dat", 0, NULL, &g)) {
+		size_t i;
+
+		for (i = 0; i < g.gl_pathc; i++)
+			test_pages(g.gl_pathv[i]);
+		globfree(&g);
+	} else {
+		ok(1, "# skip no corpus .dat files here");
+	}
+	return tap_done();
+}
