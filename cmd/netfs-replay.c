@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "decoders/decoder.h"
+#include "decoders/elf.h"
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/model_replay.h"
 #include "libnetfs-trace/report/report.h"
@@ -33,6 +34,8 @@ enum {
 	OPT_INSTANCE,
 	OPT_VERSION,
 	OPT_MODEL,
+	OPT_VOCAB,
+	OPT_BTF_BASE,
 };
 
 struct option_doc {
@@ -63,6 +66,10 @@ static const struct option_doc options[] = {
 	  "trace.dat: the buffer instance to read" },
 	{ { "model", no_argument, NULL, OPT_MODEL }, 0, NULL,
 	  "replay every request through the reference engine and report where the kernel departs from it (docs/model-replay.md)" },
+	{ { "vocab", required_argument, NULL, OPT_VOCAB }, 0, "KOBJ",
+	  "instead of a capture: which trace symbols of this kernel module or vmlinux (.ko, .ko.xz, .ko.zst, BTF) we know; repeatable" },
+	{ { "btf-base", required_argument, NULL, OPT_BTF_BASE }, 0, "FILE",
+	  "with --vocab: vmlinux BTF that module BTF builds on (e.g. /sys/kernel/btf/vmlinux of that kernel)" },
 	{ { "quiet", no_argument, NULL, 'q' }, 'q', NULL,
 	  "print the findings only, not the summary" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
@@ -82,6 +89,9 @@ struct replay_args {
 	unsigned long retry_limit;
 	const char *kernel;
 	const char *instance;
+	const char **vocab;	/* --vocab files, argv's strings */
+	int nvocab;
+	const char *btf_base;
 };
 
 static void usage(FILE *out)
@@ -208,6 +218,16 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		case OPT_INSTANCE:
 			a->instance = optarg;
 			break;
+		case OPT_VOCAB:
+			if (!a->vocab)
+				a->vocab = calloc(argc, sizeof(*a->vocab));
+			if (!a->vocab)
+				return die_usage("%s", "out of memory");
+			a->vocab[a->nvocab++] = optarg;
+			break;
+		case OPT_BTF_BASE:
+			a->btf_base = optarg;
+			break;
 		case OPT_MODEL:
 			a->model = true;
 			break;
@@ -224,6 +244,13 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			fprintf(stderr, "Try '" PROG " --help'.\n");
 			return 2;
 		}
+	}
+	if (a->btf_base && !a->nvocab)
+		return die_usage("%s goes with --vocab", "--btf-base");
+	if (a->nvocab) {
+		if (optind < argc || a->input)
+			return die_usage("%s takes no capture", "--vocab");
+		return 0;
 	}
 	if (optind < argc) {
 		if (a->input || optind + 1 < argc)
@@ -529,7 +556,12 @@ int main(int argc, char **argv)
 
 	if (rc)
 		return rc;
-	rc = run_replay(&a);
+	if (a.nvocab)
+		rc = nft_vocab_report(stdout, PROG, a.vocab, a.nvocab,
+				      a.btf_base);
+	else
+		rc = run_replay(&a);
+	free(a.vocab);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
 		return 2;
