@@ -34,6 +34,8 @@
 
 /* Exported by libtracecmd but missing from its public header. */
 const char *tracecmd_get_uname(struct tracecmd_input *handle);
+unsigned long long tracecmd_get_cpu_file_size(struct tracecmd_input *handle,
+					      int cpu);
 
 struct dat_ctx {
 	struct tracecmd_input *handle;
@@ -50,6 +52,17 @@ struct dat_ctx {
 	char *line;
 	size_t line_cap;
 	unsigned long bad_records;
+	struct cpu_seen *seen;		/* per cpu, to find unread pages */
+	int nr_seen;
+	int page_size;
+};
+
+/* Which ring-buffer pages of a cpu gave us records. */
+struct cpu_seen {
+	uint64_t pages;
+	uint64_t last_page;
+	uint64_t last_ordinal;
+	unsigned long long last_offset;
 };
 
 
@@ -110,6 +123,22 @@ static void bad_record(struct dat_ctx *c, struct tep_record *rec, int cpu,
 			"cpu %d: %s", cpu, why);
 }
 
+static void note_page(struct dat_ctx *c, const struct tep_record *rec, int cpu)
+{
+	struct cpu_seen *s;
+	uint64_t page = rec->offset / c->page_size;
+
+	if (cpu < 0 || cpu >= c->nr_seen)
+		return;
+	s = &c->seen[cpu];
+	if (!s->pages || page != s->last_page) {
+		s->pages++;
+		s->last_page = page;
+	}
+	s->last_ordinal = c->ordinal;
+	s->last_offset = rec->offset;
+}
+
 static int on_record(struct tracecmd_input *handle, struct tep_record *rec,
 		     int cpu, void *data)
 {
@@ -126,6 +155,7 @@ static int on_record(struct tracecmd_input *handle, struct tep_record *rec,
 	c->ordinal++;
 	if (c->stats)
 		c->stats->records++;
+	note_page(c, rec, cpu);
 	r = nft_tep_decode(c->dec, rec, cpu, &ev);
 	if (r == NFT_TEP_UNKNOWN) {
 		bad_record(c, rec, cpu, "record of an unknown event type, skipped");
@@ -429,15 +459,49 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h)
 	c->dec = nft_tep_decoder_new(c->tep);
 	if (!c->dec)
 		return -1;
+	c->page_size = tep_get_page_size(c->tep);
+	if (c->page_size <= 0)
+		c->page_size = 4096;
+	c->nr_seen = tep_get_cpus(c->tep);
+	c->seen = calloc(c->nr_seen > 0 ? c->nr_seen : 1, sizeof(*c->seen));
+	if (!c->seen)
+		return -1;
 	tracecmd_iterate_events(h, NULL, 0, on_record, c);
 	return 0;
 }
 
-static void report_summary(struct dat_ctx *c, struct nft_dat_stats *st,
-			   const char *instance)
+/*
+ * libtracecmd ends a cpu's stream quietly at a page it cannot decompress
+ * or parse (trace-cmd report shows the same short output).  Every page
+ * trace-cmd writes holds records, so fewer pages with records than the
+ * cpu's data has pages means the rest was unreadable.
+ */
+static void check_unread_pages(struct dat_ctx *c)
 {
-	nft_diag_report(c->diag, NFT_DIAG_NOTE, c->fname, "offset 0",
-			"buffer instance: %s", *instance ? instance : "top level");
+	int cpu;
+
+	if (c->stop)
+		return;
+	for (cpu = 0; cpu < c->nr_seen; cpu++) {
+		unsigned long long size = tracecmd_get_cpu_file_size(c->handle, cpu);
+		unsigned long long want;
+		char where[96];
+
+		if (size == ~0ULL || !size)
+			continue;
+		want = size / c->page_size;
+		if (c->seen[cpu].pages >= want)
+			continue;
+		snprintf(where, sizeof(where), "record %" PRIu64 " (cpu %d offset %llu)",
+			 c->seen[cpu].last_ordinal, cpu, c->seen[cpu].last_offset);
+		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, where,
+				"cpu %d: records came from %" PRIu64 " of its %llu data pages; the rest is corrupt or unreadable and was lost",
+				cpu, c->seen[cpu].pages, want);
+	}
+}
+
+static void report_summary(struct dat_ctx *c, struct nft_dat_stats *st)
+{
 	if (st->records == 0)
 		nft_diag_report(c->diag, NFT_DIAG_WARNING, c->fname, "offset 0",
 				"the trace.dat holds no event records");
@@ -445,9 +509,9 @@ static void report_summary(struct dat_ctx *c, struct nft_dat_stats *st,
 		nft_diag_report(c->diag, NFT_DIAG_WARNING, c->fname, "offset 0",
 				"no netfs, fscache or cachefiles events among %" PRIu64 " records",
 				st->records);
-	if (c->bad_records > 10)
-		nft_diag_report(c->diag, NFT_DIAG_WARNING, c->fname, "offset 0",
-				"%lu bad records in all (only the first 10 shown)",
+	if (c->bad_records)
+		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, "offset 0",
+				"%lu records could not be decoded (corrupt data); events around them may be missing",
 				c->bad_records);
 }
 
@@ -492,14 +556,19 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 		goto out;
 	}
 	stats->cpus = tep_get_cpus(tracecmd_get_tep(h));
+	nft_diag_report(diag, NFT_DIAG_NOTE, c.fname, "offset 0",
+			"buffer instance: %s",
+			*stats->instance ? stats->instance : "top level");
 	trace_seq_init(&c.seq);
 	ret = run(&c, h);
 	trace_seq_destroy(&c.seq);
 	if (!ret) {
-		report_summary(&c, stats, stats->instance);
+		check_unread_pages(&c);
+		report_summary(&c, stats);
 		ret = c.stop;
 	}
 	nft_tep_decoder_free(c.dec);
+	free(c.seen);
 	free(c.line);
 	if (h != top)
 		tracecmd_close(h);

@@ -740,6 +740,19 @@ static void test_lost(void)
 		is((int64_t)f.e[i].ev.pos, 13 + i, "pos counts marker lines too");
 }
 
+static void test_corrupt_page(void)
+{
+	struct fix f;
+	struct nft_dat_stats st;
+	struct diag_log dl;
+
+	is(decode_fixture("corrupt-page.dat", NULL, 0, &f, &st, &dl), 0,
+	   "a bad page in the middle: still decoded");
+	is(f.n, 1, "the record before it");
+	ok(dl.errors == 1 && strstr(dl.last, "1 of its 3 data pages") &&
+	   strstr(dl.last, "record 1"), "and an error naming the loss: %s", dl.last);
+}
+
 /* ---- broken inputs ---- */
 
 static char tmpdir[] = "/tmp/nft-test-dat.XXXXXX";
@@ -812,7 +825,8 @@ static void bad_case(const char *label, const char *path, int expect_fail)
 		ok(dl.errors > 0 && strstr(dl.last, "offset"),
 		   "%s: error names the offset: %s", label, dl.last);
 	} else {
-		ok(ret == 0 || ret == -1, "%s: survived (ret %d, %" PRIu64
+		ok((ret == 0 || ret == -1) && dl.errors > 0,
+		   "%s: survived and said so (ret %d, %" PRIu64
 		   " events, last diag: %s)", label, ret, c.n, dl.last);
 	}
 }
@@ -970,6 +984,7 @@ int main(void)
 	fds = count_fds();
 	test_instances();
 	test_lost();
+	test_corrupt_page();
 	test_bad_inputs();
 	is(count_fds(), fds, "no descriptor leaked");
 	return tap_done();
