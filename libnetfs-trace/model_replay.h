@@ -39,9 +39,7 @@ enum nft_replay_verdict {
  */
 #define NFT_REPLAY_IGNORES(X)                                                 \
 	X(REQ_REF_ORDER, "request-ref-order")                                 \
-	X(RA_PUT, "ra-put")                                                   \
-	X(WAIT_IP, "wait-ip")                                                 \
-	X(FREE_WORK, "free-work")
+	X(ZERO_POINT, "zero-point")
 
 enum nft_replay_ignore {
 #define NFT_X(e, s) NFT_REPLAY_IGN_##e,
