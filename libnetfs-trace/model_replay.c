@@ -607,9 +607,25 @@ static int u16_cmp(const void *a, const void *b)
  * and a subrequest's free takes or drops its ref first is decided by the
  * scheduler, and every printed count after the first swap differs with it.
  */
+/*
+ * collector-runs: how many times the collector work ran is how the
+ * completions happened to batch, so its run markers (rreq COLLECT, SEE WORK,
+ * SEE WORK CP, and 6.12's GET WORK / PUT WORK / PUT WORK NQ pairs) are left
+ * out when @runs.
+ */
+static bool run_marker(const struct step *t)
+{
+	if (t->kind == NFT_EV_NETFS_RREQ)
+		return t->what == NFT_RREQ_COLLECT;
+	return t->kind == NFT_EV_NETFS_RREQ_REF &&
+	       (t->what == NFT_RREF_SEE_WORK || t->what == NFT_RREF_SEE_WORK_COMPLETE ||
+		t->what == NFT_RREF_GET_WORK || t->what == NFT_RREF_PUT_WORK ||
+		t->what == NFT_RREF_PUT_WORK_NQ);
+}
+
 static bool request_relaxed_eq(const struct seq *k, const struct ord *ok,
 			       uint32_t na, const struct seq *e,
-			       const struct ord *oe, uint32_t nb)
+			       const struct ord *oe, uint32_t nb, bool runs)
 {
 	uint16_t *rk = malloc((na + 1) * sizeof(*rk));
 	uint16_t *re = malloc((nb + 1) * sizeof(*re));
@@ -617,10 +633,24 @@ static bool request_relaxed_eq(const struct seq *k, const struct ord *ok,
 	bool eq = rk && re;
 
 	for (i = 0, j = 0; eq; i++, j++) {
-		while (i < na && k->v[ok[i].i].kind == NFT_EV_NETFS_RREQ_REF)
-			rk[nrk++] = k->v[ok[i++].i].what;
-		while (j < nb && e->v[oe[j].i].kind == NFT_EV_NETFS_RREQ_REF)
-			re[nre++] = e->v[oe[j++].i].what;
+		for (; i < na; i++) {
+			const struct step *t = &k->v[ok[i].i];
+
+			if (runs && run_marker(t))
+				continue;
+			if (t->kind != NFT_EV_NETFS_RREQ_REF)
+				break;
+			rk[nrk++] = t->what;
+		}
+		for (; j < nb; j++) {
+			const struct step *t = &e->v[oe[j].i];
+
+			if (runs && run_marker(t))
+				continue;
+			if (t->kind != NFT_EV_NETFS_RREQ_REF)
+				break;
+			re[nre++] = t->what;
+		}
 		if (i >= na || j >= nb) {
 			eq = i >= na && j >= nb;
 			break;
@@ -675,10 +705,17 @@ static int compare(const struct seq *k, const struct seq *e, bool strict,
 				break;
 			last = ks;
 		}
-		if ((ks || es) && obj < 0 && !strict &&
-		    request_relaxed_eq(k, ok + a, a_end - a, e, oe + b, b_end - b)) {
-			res->ignored |= 1u << NFT_REPLAY_IGN_REQ_REF_ORDER;
-			ks = es = NULL;
+		if ((ks || es) && obj < 0 && !strict) {
+			if (request_relaxed_eq(k, ok + a, a_end - a, e, oe + b,
+					       b_end - b, false)) {
+				res->ignored |= 1u << NFT_REPLAY_IGN_REQ_REF_ORDER;
+				ks = es = NULL;
+			} else if (request_relaxed_eq(k, ok + a, a_end - a, e,
+						      oe + b, b_end - b, true)) {
+				res->ignored |= 1u << NFT_REPLAY_IGN_REQ_REF_ORDER |
+						1u << NFT_REPLAY_IGN_COLLECTOR_RUNS;
+				ks = es = NULL;
+			}
 		}
 		if (ks || es) {
 			/* The first difference of this object. */

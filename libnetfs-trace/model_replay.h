@@ -39,6 +39,7 @@ enum nft_replay_verdict {
  */
 #define NFT_REPLAY_IGNORES(X)                                                 \
 	X(REQ_REF_ORDER, "request-ref-order")                                 \
+	X(COLLECTOR_RUNS, "collector-runs")                                   \
 	X(ZERO_POINT, "zero-point")
 
 enum nft_replay_ignore {
