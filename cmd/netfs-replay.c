@@ -343,6 +343,7 @@ struct model_out {
 	FILE *out;
 	const char *input;
 	bool started;
+	unsigned long n;
 };
 
 static void model_head(struct model_out *mo)
@@ -377,12 +378,12 @@ static void model_result(void *ctx, const struct nft_replay_result *res)
 				(unsigned long long)res->line, res->object,
 				res->position, res->kernel, res->model);
 		else
-			fprintf(mo->out, "not modelled: %s\n", res->why);
+			fprintf(mo->out, "not modelled (%s)\n", res->why);
 		return;
 	}
-	fprintf(mo->out, "%s\n  {\"request\": \"%08x\", \"origin\": ",
-		mo->started ? "," : "", res->rreq);
 	model_head(mo);
+	fprintf(mo->out, "%s\n  {\"request\": \"%08x\", \"origin\": ",
+		mo->n++ ? "," : "", res->rreq);
 	nft_json_str(mo->out, res->origin ? origin : "");
 	fprintf(mo->out, ", \"result\": \"%s\"", verdict_name(res->verdict));
 	if (res->verdict == NFT_REPLAY_DEPART) {
@@ -409,7 +410,7 @@ static void model_result(void *ctx, const struct nft_replay_result *res)
 
 static int run_model(const struct replay_args *a)
 {
-	struct model_out mo = { a->json, stdout, NULL, false };
+	struct model_out mo = { a->json, stdout, NULL, false, 0 };
 	struct nft_replay_opts ropts = { 0 };
 	const struct nft_replay_stats *st;
 	struct nft_replay *rp;

@@ -796,7 +796,7 @@ static void replay_one(struct nft_replay *rp, struct rec *r,
 	}
 	g = gen_of(rp, r);
 	if (g == NFT_GEN_6_1) {
-		snprintf(res.why, sizeof(res.why), "not modelled (6.1)");
+		snprintf(res.why, sizeof(res.why), "6.1");
 		goto out;
 	}
 	if (r->oom) {

@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# netfs-replay --model on the real captures of tests/fixtures: the numbers
+# are the ones docs/model-replay.md explains.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+model_summary() {
+	"$REPLAY" --model "$@" 2>/dev/null | tail -1
+}
+
+@test "--model 7.2 dioread: every request matches, exit 0" {
+	run "$REPLAY" --model "$FIX/7.2/dioread.txt.xz"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "model: 40 requests, 40 match, 0 depart, 0 not modelled" ]
+	[ "$(grep -c ' DR match$' <<<"$output")" -eq 40 ]
+}
+
+@test "--model 6.12 cifs seqread and 9p append (text and trace.dat): all match" {
+	run model_summary "$FIX/6.12/smb_seqread.txt.xz"
+	[ "$output" = "model: 6 requests, 6 match, 0 depart, 0 not modelled" ]
+	run model_summary "$FIX/6.12/append.txt.xz"
+	[ "$output" = "model: 40 requests, 40 match, 0 depart, 0 not modelled" ]
+	run model_summary "$FIX/6.12/append.dat"
+	[ "$output" = "model: 40 requests, 40 match, 0 depart, 0 not modelled" ]
+}
+
+@test "--model 6.1: not modelled, exit 0" {
+	run "$REPLAY" --model "$FIX/6.1/append.txt.xz"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "R=00000bb1 RW not modelled (6.1)" ]
+	[ "${lines[1]}" = "model: 1 requests, 0 match, 0 depart, 1 not modelled" ]
+}
+
+@test "--model 7.2 retry: the second failed try departs at line 517, exit 1" {
+	run "$REPLAY" --model "$FIX/7.2/retry1_smb_fault_killloop.txt.xz"
+	[ "$status" -eq 1 ]
+	[ "${lines[-1]}" = "model: 22 requests, 21 match, 1 depart, 0 not modelled" ]
+	grep -qx 'R=000000ff DR departs at line 517: R=000000ff\[1\] #9: kernel <failure read DOWN e=-11> model <sreq DOWN I-RTR>' <<<"$output"
+}
+
+@test "--model 6.12 cifs DIO reads: PUT CLEAR before PUT TERM departs (engine bug), exit 1" {
+	run "$REPLAY" --model "$FIX/6.12/retry1_smb_fault_killloop.txt.xz"
+	[ "$status" -eq 1 ]
+	[ "${lines[-1]}" = "model: 32 requests, 4 match, 28 depart, 0 not modelled" ]
+	[ "$(grep -c 'kernel <sreq_ref PUT CLEAR r=1> model <sreq_ref PUT TERM r=1>' <<<"$output")" -eq 27 ]
+}
+
+@test "--model: lost events make a request not modelled" {
+	run "$REPLAY" --model "$FIX/7.2/lost-stuck.txt"
+	[ "$status" -eq 0 ]
+	grep -qx 'R=000009a6 DR not modelled (events were lost while it was alive)' <<<"$output"
+	[ "${lines[-1]}" = "model: 3 requests, 2 match, 0 depart, 1 not modelled" ]
+}
+
+@test "--model --json: the model array and summary" {
+	out=$("$REPLAY" --model --json "$FIX/7.2/retry1_smb_fault_killloop.txt.xz" || true)
+	[ "$(json_get 'd["model_summary"]["depart"]' <<<"$out")" = 1 ]
+	[ "$(json_get 'len(d["model"])' <<<"$out")" = 22 ]
+	[ "$(json_get '[m["line"] for m in d["model"] if m["result"] == "depart"]' <<<"$out")" = "[517]" ]
+	[ "$(json_get 'd["model_summary"]["ignored"]["collector-runs"]' <<<"$out")" = 1 ]
+}
+
+@test "--model with -R is a usage error; bad input exit 2" {
+	run "$REPLAY" --model -R 1 "$FIX/7.2/dioread.txt.xz"
+	[ "$status" -eq 2 ]
+	run "$REPLAY" --model /nonexistent
+	[ "$status" -eq 2 ]
+	run "$REPLAY" --model /dev/null
+	[ "$status" -eq 2 ]
+}
