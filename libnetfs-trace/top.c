@@ -764,73 +764,6 @@ static void json_counts(FILE *out, const char *key, enum nft_sym_class cls,
 	fputc('}', out);
 }
 
-/* The same keys, in the same order, as netfs-replay's "summary". */
-static void json_total(FILE *out, const struct nft_summary *s)
-{
-	char a[32], b[32];
-
-	nft_fmt_ts(a, sizeof(a), s->ts_first);
-	nft_fmt_ts(b, sizeof(b), s->ts_last);
-	fputs("\"total\": {\"kernel\": ", out);
-	nft_json_str(out, nft_gen_name(s->gen));
-	fprintf(out, ", \"first_ts\": \"%s\", \"last_ts\": \"%s\"", a, b);
-	fprintf(out, ", \"events\": %" PRIu64 ", \"other_events\": %" PRIu64,
-		s->events, s->other_events);
-	fprintf(out, ", \"requests\": %" PRIu64 ", \"subrequests\": %" PRIu64,
-		s->requests, s->subreqs);
-	json_counts(out, "requests_by_origin", NFT_SYMC_ORIGIN,
-		    s->requests_by_origin, NFT_ORIGIN__NR, 0);
-	json_counts(out, "subrequests_by_source", NFT_SYMC_SOURCE,
-		    s->subreqs_by_source, NFT_SRC__NR, 0);
-	json_counts(out, "netfs_read", NFT_SYMC_READ_TRACE, s->read_ops,
-		    NFT_RD__NR, 0);
-	json_counts(out, "netfs_write", NFT_SYMC_WRITE_TRACE, s->write_ops,
-		    NFT_WR__NR, 0);
-	fprintf(out, ", \"write_iters\": %" PRIu64, s->write_iters);
-	fprintf(out, ", \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64,
-		s->bytes_read, s->bytes_written);
-	fprintf(out, ", \"bytes_cache_read\": %" PRIu64 ", \"bytes_cache_written\": %" PRIu64,
-		s->bytes_cache_read, s->bytes_cache_written);
-	fprintf(out, ", \"retries\": %" PRIu64 ", \"failures\": %" PRIu64,
-		s->retries, s->failures);
-	fprintf(out, ", \"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64,
-		s->lost_events, s->lost_markers);
-	fprintf(out, ", \"cookies\": %" PRIu64 ", \"cache_objects\": %" PRIu64,
-		s->cookies, s->cache_objects);
-	fprintf(out, ", \"in_flight_at_end\": %" PRIu64 ", \"reused_ids\": %" PRIu64 "}",
-		s->in_flight_at_end, s->reused_ids);
-}
-
-/* netfs-replay's finding schema (docs/json.md), on one line. */
-static void json_finding(FILE *out, const struct nft_finding *f)
-{
-	char ts[32];
-	size_t i;
-
-	fprintf(out, "{\"kind\": \"%s\", \"severity\": \"%s\", ",
-		nft_finding_kind_name(f->kind), nft_severity_name(f->severity));
-	if (f->rreq)
-		fprintf(out, "\"request\": \"%08x\", ", f->rreq);
-	else
-		fputs("\"request\": null, ", out);
-	if (f->subreq >= 0)
-		fprintf(out, "\"subreq\": %d, ", f->subreq);
-	else
-		fputs("\"subreq\": null, ", out);
-	fputs("\"object\": ", out);
-	nft_json_str(out, f->object);
-	fputs(", \"message\": ", out);
-	nft_json_str(out, f->message);
-	fprintf(out, ", \"uncertain\": %s, \"evidence\": [",
-		f->uncertain ? "true" : "false");
-	for (i = 0; i < f->n_evidence; i++) {
-		nft_fmt_ts(ts, sizeof(ts), f->evidence[i].ts_ns);
-		fprintf(out, "%s{\"line\": %" PRIu64 ", \"ts\": \"%s\"}",
-			i ? ", " : "", f->evidence[i].pos, ts);
-	}
-	fputs("]}", out);
-}
-
 void nft_top_print_json(struct nft_top *t, FILE *out, enum nft_top_group g,
 			enum nft_top_col col, size_t max_rows)
 {
@@ -864,7 +797,8 @@ void nft_top_print_json(struct nft_top *t, FILE *out, enum nft_top_group g,
 		fputs(", \"oldest_in_flight\": null", out);
 	fprintf(out, ", \"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64 "}, ",
 		h->delta.lost_events, h->delta.lost_markers);
-	json_total(out, &h->total);
+	fputs("\"total\": ", out);
+	nft_json_summary(out, &h->total, false);
 	fprintf(out, ", \"group\": \"%s\", \"rows\": [", nft_top_group_name(g));
 	n = nft_top_rows(t, g, col, false, NULL, &rows);
 	for (i = 0; i < n && i < max_rows; i++) {
@@ -888,7 +822,7 @@ void nft_top_print_json(struct nft_top *t, FILE *out, enum nft_top_group g,
 	for (i = t->json_findings; i < n; i++) {
 		if (i > t->json_findings)
 			fputs(", ", out);
-		json_finding(out, &f[i]);
+		nft_json_finding(out, &f[i]);
 	}
 	t->json_findings = n;
 	fputs("]}\n", out);

@@ -33,13 +33,13 @@ void nft_json_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void json_counts(FILE *out, const char *key, enum nft_sym_class cls,
-			const uint64_t *counts, int n)
+static void json_counts(FILE *out, const char *nl, const char *key,
+			enum nft_sym_class cls, const uint64_t *counts, int n)
 {
 	const char *sep = "";
 	int i;
 
-	fprintf(out, ",\n    \"%s\": {", key);
+	fprintf(out, ",%s\"%s\": {", nl, key);
 	for (i = 0; i < n; i++) {
 		if (!counts[i])
 			continue;
@@ -51,49 +51,49 @@ static void json_counts(FILE *out, const char *key, enum nft_sym_class cls,
 	fputc('}', out);
 }
 
-static void json_summary(FILE *out, const struct nft_summary *s)
+void nft_json_summary(FILE *out, const struct nft_summary *s, bool pretty)
 {
+	const char *nl = pretty ? "\n    " : " ";
 	char a[32], b[32];
 
 	nft_fmt_ts(a, sizeof(a), s->ts_first);
 	nft_fmt_ts(b, sizeof(b), s->ts_last);
-	fprintf(out, "  \"summary\": {\n");
-	fprintf(out, "    \"kernel\": ");
+	fprintf(out, "{%s\"kernel\": ", pretty ? "\n    " : "");
 	nft_json_str(out, nft_gen_name(s->gen));
-	fprintf(out, ",\n    \"first_ts\": \"%s\", \"last_ts\": \"%s\"", a, b);
-	fprintf(out, ",\n    \"events\": %" PRIu64 ", \"other_events\": %" PRIu64,
-		s->events, s->other_events);
-	fprintf(out, ",\n    \"requests\": %" PRIu64 ", \"subrequests\": %" PRIu64,
-		s->requests, s->subreqs);
-	json_counts(out, "requests_by_origin", NFT_SYMC_ORIGIN,
+	fprintf(out, ",%s\"first_ts\": \"%s\", \"last_ts\": \"%s\"", nl, a, b);
+	fprintf(out, ",%s\"events\": %" PRIu64 ", \"other_events\": %" PRIu64,
+		nl, s->events, s->other_events);
+	fprintf(out, ",%s\"requests\": %" PRIu64 ", \"subrequests\": %" PRIu64,
+		nl, s->requests, s->subreqs);
+	json_counts(out, nl, "requests_by_origin", NFT_SYMC_ORIGIN,
 		    s->requests_by_origin, NFT_ORIGIN__NR);
-	json_counts(out, "subrequests_by_source", NFT_SYMC_SOURCE,
+	json_counts(out, nl, "subrequests_by_source", NFT_SYMC_SOURCE,
 		    s->subreqs_by_source, NFT_SRC__NR);
-	json_counts(out, "netfs_read", NFT_SYMC_READ_TRACE, s->read_ops,
+	json_counts(out, nl, "netfs_read", NFT_SYMC_READ_TRACE, s->read_ops,
 		    NFT_RD__NR);
-	json_counts(out, "netfs_write", NFT_SYMC_WRITE_TRACE, s->write_ops,
+	json_counts(out, nl, "netfs_write", NFT_SYMC_WRITE_TRACE, s->write_ops,
 		    NFT_WR__NR);
-	fprintf(out, ",\n    \"write_iters\": %" PRIu64, s->write_iters);
-	fprintf(out, ",\n    \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64,
-		s->bytes_read, s->bytes_written);
-	fprintf(out, ",\n    \"bytes_cache_read\": %" PRIu64 ", \"bytes_cache_written\": %" PRIu64,
-		s->bytes_cache_read, s->bytes_cache_written);
-	fprintf(out, ",\n    \"retries\": %" PRIu64 ", \"failures\": %" PRIu64,
-		s->retries, s->failures);
-	fprintf(out, ",\n    \"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64,
-		s->lost_events, s->lost_markers);
-	fprintf(out, ",\n    \"cookies\": %" PRIu64 ", \"cache_objects\": %" PRIu64,
-		s->cookies, s->cache_objects);
-	fprintf(out, ",\n    \"in_flight_at_end\": %" PRIu64 ", \"reused_ids\": %" PRIu64 "\n  }",
-		s->in_flight_at_end, s->reused_ids);
+	fprintf(out, ",%s\"write_iters\": %" PRIu64, nl, s->write_iters);
+	fprintf(out, ",%s\"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64,
+		nl, s->bytes_read, s->bytes_written);
+	fprintf(out, ",%s\"bytes_cache_read\": %" PRIu64 ", \"bytes_cache_written\": %" PRIu64,
+		nl, s->bytes_cache_read, s->bytes_cache_written);
+	fprintf(out, ",%s\"retries\": %" PRIu64 ", \"failures\": %" PRIu64,
+		nl, s->retries, s->failures);
+	fprintf(out, ",%s\"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64,
+		nl, s->lost_events, s->lost_markers);
+	fprintf(out, ",%s\"cookies\": %" PRIu64 ", \"cache_objects\": %" PRIu64,
+		nl, s->cookies, s->cache_objects);
+	fprintf(out, ",%s\"in_flight_at_end\": %" PRIu64 ", \"reused_ids\": %" PRIu64 "%s}",
+		nl, s->in_flight_at_end, s->reused_ids, pretty ? "\n  " : "");
 }
 
-static void json_finding(FILE *out, const struct nft_finding *f)
+void nft_json_finding(FILE *out, const struct nft_finding *f)
 {
 	char ts[32];
 	size_t i;
 
-	fprintf(out, "    {\"kind\": \"%s\", \"severity\": \"%s\", ",
+	fprintf(out, "{\"kind\": \"%s\", \"severity\": \"%s\", ",
 		nft_finding_kind_name(f->kind), nft_severity_name(f->severity));
 	if (f->rreq)
 		fprintf(out, "\"request\": \"%08x\", ", f->rreq);
@@ -135,12 +135,13 @@ void nft_report_json(FILE *out, const struct nft_model *m,
 	nft_json_str(out, in->compression ? in->compression : "none");
 	fprintf(out, ", \"errors\": %lu, \"warnings\": %lu},\n", in->errors,
 		in->warnings);
-	json_summary(out, nft_model_summary(m));
+	fputs("  \"summary\": ", out);
+	nft_json_summary(out, nft_model_summary(m), true);
 	fputs(",\n  \"findings\": [", out);
 	v = nft_report_sorted(m, &n);
 	for (i = 0; v && i < n; i++) {
-		fputs(i ? ",\n" : "\n", out);
-		json_finding(out, v[i]);
+		fputs(i ? ",\n    " : "\n    ", out);
+		nft_json_finding(out, v[i]);
 	}
 	free(v);
 	fputs(n ? "\n  ],\n" : "],\n", out);

@@ -51,6 +51,14 @@ int nft_report_request(FILE *out, const struct nft_model *m, bool brief,
 /* "12.345678" from a timestamp in ns (microseconds, truncated like ftrace). */
 void nft_fmt_ts(char *buf, size_t sz, uint64_t ts_ns);
 
+/*
+ * The "summary" object (netfs-replay's; netfs-top's "total") and one
+ * finding object, as docs/json.md describes them.  @pretty: one key group
+ * per line (the netfs-replay document), else all on one line (JSON Lines).
+ */
+void nft_json_summary(FILE *out, const struct nft_summary *s, bool pretty);
+void nft_json_finding(FILE *out, const struct nft_finding *f);
+
 /* Print @s as a JSON string literal. */
 void nft_json_str(FILE *out, const char *s);
 
