@@ -555,8 +555,10 @@ int main(int argc, char **argv)
 	struct replay_args a = { 0 };
 	int rc = parse_args(argc, argv, &a);
 
-	if (rc)
+	if (rc) {
+		free(a.vocab);
 		return rc;
+	}
 	if (a.nvocab)
 		rc = nft_vocab_report(stdout, PROG, a.vocab, a.nvocab,
 				      a.btf_base);
