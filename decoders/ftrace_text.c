@@ -43,6 +43,10 @@ enum {
 struct line_ctx {
 	char comm[COMM_MAX];
 	char name[NAME_MAX_LEN];
+	/* the last COMM-PID span comm_pid() split, and its pid or -1 */
+	char hdr[COMM_MAX];
+	uint8_t hdr_len;	/* 0: none */
+	int32_t hdr_pid;
 };
 
 struct cur {
@@ -358,6 +362,14 @@ static bool sym_run(struct cur *c, const char *stop, size_t stoplen,
 
 	skip_ws(c);
 	*t = c->p;
+	if (!stop) {
+		/* the rest of the line, less trailing blanks */
+		for (end = c->e; end > c->p && is_blank(end[-1]); end--)
+			;
+		c->p = c->e;
+		*tl = end - *t;
+		return *tl > 0;
+	}
 	end = c->p;
 	while (c->p < c->e) {
 		if (stop && (size_t)(c->e - c->p) >= stoplen &&
@@ -394,9 +406,14 @@ static int lookup(enum nft_sym_class cls, const char *t, size_t tl)
 	struct sym_cache_entry *ce = sym_cache[cls];
 	int i, v;
 
-	if (tl < SYM_CACHE_TEXT) {
+	if (tl && tl < SYM_CACHE_TEXT) {
 		for (i = 0; i < SYM_CACHE_WAYS; i++)
-			if (ce[i].len == tl && !memcmp(ce[i].text, t, tl))
+			if (ce[i].len == tl && ce[i].text[0] == t[0] &&
+			    !memcmp(ce[i].text + 1, t + 1, tl - 1))
+				return ce[i].value;
+	} else if (!tl) {
+		for (i = 0; i < SYM_CACHE_WAYS; i++)
+			if (!ce[i].len)
 				return ce[i].value;
 	}
 	v = nft_sym_lookup(cls, t, tl);
@@ -1513,9 +1530,22 @@ static void copy_str(char *dst, size_t cap, const char *s, size_t len)
 static void comm_pid(struct line_ctx *lc, const char *s, const char *e,
 		     struct nft_event *ev)
 {
+	size_t len = e - s;
 	const char *q;
 	uint64_t pid = 0;
 	int n = 0;
+
+	/* the same task line after line: lc->comm already holds it */
+	if (len && len == lc->hdr_len && !memcmp(lc->hdr, s, len)) {
+		if (lc->hdr_pid >= 0) {
+			ev->pid = lc->hdr_pid;
+			ev->have |= NFT_HAVE_PID;
+		}
+		ev->comm = lc->comm;
+		return;
+	}
+	lc->hdr_len = 0;
+	lc->hdr_pid = -1;
 
 	for (q = e; q > s && is_digit(q[-1]) && n < 10; q--, n++)
 		;
@@ -1525,11 +1555,16 @@ static void comm_pid(struct line_ctx *lc, const char *s, const char *e,
 		if (pid <= INT32_MAX) {
 			ev->pid = pid;
 			ev->have |= NFT_HAVE_PID;
+			lc->hdr_pid = pid;
 			e -= n + 1;
 		}
 	}
 	copy_str(lc->comm, sizeof(lc->comm), s, e - s);
 	ev->comm = lc->comm;
+	if (len && len < sizeof(lc->hdr)) {
+		memcpy(lc->hdr, s, len);
+		lc->hdr_len = len;
+	}
 }
 
 /*
