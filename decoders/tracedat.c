@@ -66,6 +66,134 @@ struct cpu_seen {
 };
 
 
+/* ---- raw text ---- */
+
+/*
+ * Some kernels print a __print_symbolic() entry with the enum's name instead
+ * of its number ({ fscache_active_use, "USE" }: no TRACE_DEFINE_ENUM), which
+ * libtraceevent cannot evaluate, so trace-cmd report prints "0x1" where the
+ * kernel printed "USE-m".  tep_event.c resolves such names for the fields;
+ * for the raw text we write the number into the table itself: the value the
+ * same string has in another event's table of the same field, else the
+ * entry's position (the kernel builds enum and table from one list).
+ */
+typedef void (*sym_visit)(struct tep_print_arg *sym, void *data);
+
+static void walk_symbols(struct tep_print_arg *arg, sym_visit fn, void *data)
+{
+	for (; arg; arg = arg->next) {
+		if (arg->type == TEP_PRINT_SYMBOL) {
+			fn(arg, data);
+		} else if (arg->type == TEP_PRINT_TYPE) {
+			walk_symbols(arg->typecast.item, fn, data);
+		} else if (arg->type == TEP_PRINT_OP) {
+			walk_symbols(arg->op.left, fn, data);
+			walk_symbols(arg->op.right, fn, data);
+		}
+	}
+}
+
+static const char *symbol_field(struct tep_print_arg *sym)
+{
+	struct tep_print_arg *a = sym->symbol.field;
+
+	while (a && a->type == TEP_PRINT_TYPE)
+		a = a->typecast.item;
+	return a && a->type == TEP_PRINT_FIELD ? a->field.name : NULL;
+}
+
+static bool is_number(const char *s)
+{
+	char *end;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	strtoll(s, &end, 0);
+	return !errno && !*end;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	while (*a == ' ')
+		a++;
+	while (*b == ' ')
+		b++;
+	for (; *a && *a == *b; a++, b++)
+		;
+	while (*a == ' ')
+		a++;
+	while (*b == ' ')
+		b++;
+	return !*a && !*b;
+}
+
+struct sym_lookup {
+	const char *field;
+	const char *str;
+	const char *found;
+};
+
+static void lookup_visit(struct tep_print_arg *sym, void *data)
+{
+	struct sym_lookup *l = data;
+	const char *field = symbol_field(sym);
+	struct tep_print_flag_sym *fs;
+	const char *hit = NULL;
+	int hits = 0;
+
+	if (l->found || !field || strcmp(field, l->field))
+		return;
+	for (fs = sym->symbol.symbols; fs; fs = fs->next) {
+		if (!fs->str || !same_text(fs->str, l->str))
+			continue;
+		hits++;
+		hit = is_number(fs->value) ? fs->value : NULL;
+	}
+	/* a string two entries share ("INVL" read and write) says nothing */
+	if (hits == 1 && hit)
+		l->found = hit;
+}
+
+static void resolve_visit(struct tep_print_arg *sym, void *data)
+{
+	struct tep_event **events = data;
+	struct tep_print_flag_sym *fs;
+	const char *field = symbol_field(sym);
+	int pos = 0, i;
+
+	for (fs = sym->symbol.symbols; field && fs; fs = fs->next, pos++) {
+		struct sym_lookup l = { field, fs->str ? fs->str : "", NULL };
+		char num[24];
+		char *v;
+
+		if (is_number(fs->value))
+			continue;
+		for (i = 0; events[i] && !l.found; i++)
+			walk_symbols(events[i]->print_fmt.args, lookup_visit, &l);
+		if (l.found)
+			snprintf(num, sizeof(num), "%s", l.found);
+		else
+			snprintf(num, sizeof(num), "%d", pos);
+		v = strdup(num);
+		if (!v)
+			return;
+		free(fs->value);
+		fs->value = v;
+	}
+}
+
+static void resolve_enum_names(struct tep_handle *tep)
+{
+	struct tep_event **events = tep_list_events(tep, TEP_EVENT_SORT_ID);
+	int i;
+
+	for (i = 0; events && events[i]; i++)
+		if (nft_tep_is_our_system(events[i]->system))
+			walk_symbols(events[i]->print_fmt.args, resolve_visit,
+				     events);
+}
+
 static void render_raw(struct dat_ctx *c, struct tep_record *rec,
 		       struct nft_event *ev)
 {
@@ -456,6 +584,8 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h)
 	any = tep_get_first_event(c->tep);
 	if (!any || !tep_find_common_field(any, "common_type"))
 		return 0;	/* no event formats: nothing can be decoded */
+	if (c->want_raw)
+		resolve_enum_names(c->tep);
 	c->dec = nft_tep_decoder_new(c->tep);
 	if (!c->dec)
 		return -1;

@@ -694,6 +694,10 @@ static void test_instances(void)
 	ev = &f.e[5].ev;
 	is(ev->what, NFT_FSCU_USE_MODIFY, "fscache_active enum-name table");
 	is_str(ev->irqs, "d..1.", "irqs-off, preempt depth 1");
+	ok(strstr(f.raw[5], "d..1.") && strstr(f.raw[5], "c=0000004d USE-m "),
+	   "raw resolves the enum-name table like the kernel: %s", f.raw[5]);
+	ok(strstr(f.raw[4], "R=000008f2 0x2a r=2") != NULL,
+	   "raw shows a value missing from the table as a number: %s", f.raw[4]);
 
 	is(decode_fixture("instance.dat", "", 0, &f, &st, &dl), 0, "top level by name");
 	is(f.n, 2, "the top level's 2 records");
