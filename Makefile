@@ -12,6 +12,7 @@
 #
 # SAN=1 builds with -fsanitize=address,undefined into $(BUILD) (see check).
 
+SHELL := /bin/bash
 PREFIX ?= /usr/local
 prefix ?= $(PREFIX)
 DESTDIR ?=
@@ -98,7 +99,8 @@ tests: $(TESTS)
 # files which binaries to run.
 check-plain: all tests
 	$(Q)tests/run-unit.sh $(TESTS)
-	$(Q)NFT_BIN=$(abspath $(BIN)) bats tests/bats
+	$(Q)set -o pipefail; NFT_BIN=$(abspath $(BIN)) bats --tap tests/bats | \
+		tee $(BUILD)/bats.tap
 
 check: check-plain
 	@echo '  CHECK    again under ASan+UBSan'
