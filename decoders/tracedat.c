@@ -30,12 +30,38 @@
 #include "decoder.h"
 #include "tep_event.h"
 
-#define NFT_DAT_POS_BASE 12
-
 /* Exported by libtracecmd but missing from its public header. */
 const char *tracecmd_get_uname(struct tracecmd_input *handle);
 unsigned long long tracecmd_get_cpu_file_size(struct tracecmd_input *handle,
 					      int cpu);
+struct tep_record *tracecmd_read_next_data(struct tracecmd_input *handle,
+					   int *rec_cpu);
+
+#define NFT_DAT_POS_BASE 12
+
+/* What a record callback returns to end the merge loop. */
+#define ITER_STOP (-1)
+
+typedef int (*record_fn)(struct tracecmd_input *h, struct tep_record *rec,
+			 int cpu, void *data);
+
+/*
+ * All cpus merged by timestamp.  Not tracecmd_iterate_events(): libtracecmd
+ * 1.3 leaks the records it peeked when a callback ends it early, while the
+ * ones tracecmd_read_next_data() peeked are freed by tracecmd_close().
+ */
+static void for_each_record(struct tracecmd_input *h, record_fn fn, void *data)
+{
+	struct tep_record *rec;
+	int cpu, ret;
+
+	while ((rec = tracecmd_read_next_data(h, &cpu))) {
+		ret = fn(h, rec, cpu, data);
+		tracecmd_free_record(rec);
+		if (ret < 0)
+			break;
+	}
+}
 
 struct dat_ctx {
 	struct tracecmd_input *handle;
@@ -278,7 +304,7 @@ static int on_record(struct tracecmd_input *handle, struct tep_record *rec,
 	if (rec->missed_events) {
 		c->stop = emit_lost(c, cpu, rec->missed_events);
 		if (c->stop)
-			return 1;
+			return ITER_STOP;
 	}
 	c->ordinal++;
 	if (c->stats)
@@ -297,7 +323,7 @@ static int on_record(struct tracecmd_input *handle, struct tep_record *rec,
 	if (c->want_raw)
 		render_raw(c, rec, &ev);
 	c->stop = c->sink->event(c->sink->ctx, &ev);
-	return c->stop ? 1 : 0;
+	return c->stop ? ITER_STOP : 0;
 }
 
 /* ---- opening, instances ---- */
@@ -459,7 +485,7 @@ static int probe_record(struct tracecmd_input *handle, struct tep_record *rec,
 	(void)cpu;
 	if (e && nft_tep_is_our_system(e->system))
 		p->found = true;
-	return p->found;
+	return p->found ? ITER_STOP : 0;
 }
 
 /* Does the buffer behind @h hold any netfs/fscache/cachefiles record? */
@@ -469,7 +495,7 @@ static bool has_netfs_records(struct tracecmd_input *h)
 
 	if (!p.tep)
 		return false;
-	tracecmd_iterate_events(h, NULL, 0, probe_record, &p);
+	for_each_record(h, probe_record, &p);
 	return p.found;
 }
 
@@ -596,7 +622,7 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h)
 	c->seen = calloc(c->nr_seen > 0 ? c->nr_seen : 1, sizeof(*c->seen));
 	if (!c->seen)
 		return -1;
-	tracecmd_iterate_events(h, NULL, 0, on_record, c);
+	for_each_record(h, on_record, c);
 	return 0;
 }
 

@@ -744,6 +744,31 @@ static void test_lost(void)
 		is((int64_t)f.e[i].ev.pos, 13 + i, "pos counts marker lines too");
 }
 
+static int stop_at_third(void *ctx, const struct nft_event *ev)
+{
+	int *n = ctx;
+
+	(void)ev;
+	return ++*n == 3 ? 5 : 0;
+}
+
+/* A sink that says stop stops the decoder, which returns its value. */
+static void test_sink_stop(void)
+{
+	struct nft_input *in = nft_input_open("tests/fixtures/dat/instance.dat");
+	struct nft_sink sink = { stop_at_third, NULL };
+	int n = 0;
+
+	sink.ctx = &n;
+	if (!in) {
+		ok(0, "open instance.dat");
+		return;
+	}
+	is(decode_trace_dat(in, NULL, &sink, NULL, NULL), 5, "sink's value returned");
+	is(n, 3, "no event after the stop");
+	nft_input_close(in);
+}
+
 static void test_corrupt_page(void)
 {
 	struct fix f;
@@ -989,6 +1014,7 @@ int main(void)
 	test_instances();
 	test_lost();
 	test_corrupt_page();
+	test_sink_stop();
 	test_bad_inputs();
 	is(count_fds(), fds, "no descriptor leaked");
 	return tap_done();
