@@ -15,8 +15,8 @@
 
 struct sim_args {
 	const char *scenario, *inject, *dialect, *out, *truth;
-	const char *seed, *events;
-	int list, help;
+	const char *seed, *events, *scenario_out;
+	int list, help, random;
 };
 
 #define ARG(f) offsetof(struct sim_args, f)
@@ -33,6 +33,8 @@ static const struct opt_desc {
 	{ "output", 'o', ARG(out), "FILE", "trace text output (default or - : stdout)" },
 	{ "truth", 1, ARG(truth), "FILE", "write the ground truth (JSON lines) here" },
 	{ "events", 1, ARG(events), "N", "repeat the workload until N events were written" },
+	{ "random", 0, ARG(random), NULL, "a random scenario drawn from --seed (instead of SCENARIO)" },
+	{ "scenario-out", 1, ARG(scenario_out), "FILE", "write the scenario text that was run (with --random)" },
 	{ "list-injections", 0, ARG(list), NULL, "list the injectable bugs and exit" },
 	{ "help", 'h', ARG(help), NULL, "show this help" },
 };
@@ -111,6 +113,17 @@ static int list_injections(void)
 	return 0;
 }
 
+static int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f)
+		return -1;
+	rc = fputs(text, f) < 0;
+	return fclose(f) || rc ? -1 : 0;
+}
+
 static FILE *open_out(const char *path, FILE *dflt)
 {
 	if (!path || !strcmp(path, "-"))
@@ -155,12 +168,35 @@ int main(int argc, char **argv)
 			a.inject);
 		return 2;
 	}
-	sc = a.scenario ? nft_scenario_load(a.scenario, err, sizeof(err)) :
-	     nft_scenario_default();
-	if (!sc) {
-		fprintf(stderr, "netfs-sim: %s\n", a.scenario ? err : "no memory");
+	if (a.random && a.scenario) {
+		fprintf(stderr, "netfs-sim: --random and a scenario file exclude each other\n");
 		return 2;
 	}
+	if (a.random) {
+		char text[8192];
+
+		if (nft_scenario_random(eo.seed, text, sizeof(text)) >= (int)sizeof(text)) {
+			fprintf(stderr, "netfs-sim: random scenario too long\n");
+			return 2;
+		}
+		sc = nft_scenario_parse(text, "<random>", err, sizeof(err));
+		if (sc && a.scenario_out && write_text(a.scenario_out, text)) {
+			fprintf(stderr, "netfs-sim: %s: %s\n", a.scenario_out,
+				strerror(errno));
+			nft_scenario_free(sc);
+			return 2;
+		}
+	} else {
+		sc = a.scenario ? nft_scenario_load(a.scenario, err, sizeof(err)) :
+		     nft_scenario_default();
+	}
+	if (!sc) {
+		fprintf(stderr, "netfs-sim: %s\n", a.scenario || a.random ? err : "no memory");
+		return 2;
+	}
+	/* --dialect wins over the scenario's own "dialect" line. */
+	if (!a.dialect && nft_scenario_dialect(sc) >= 0)
+		eo.dialect = nft_scenario_dialect(sc);
 	eo.text = open_out(a.out, stdout);
 	eo.truth = a.truth ? open_out(a.truth, stderr) : NULL;
 	if (!eo.text || (a.truth && !eo.truth)) {

@@ -83,6 +83,9 @@ static void start_op(struct nft_engine *e, int app, const struct sc_op *op,
 		     uint64_t k)
 {
 	uint64_t start = op->offset + k * (op->stride ? op->stride : op->size);
+
+	if (app != BG_APP && op != &e->inject_op)
+		start += app * e->sc->thread_stride;
 	struct req *r;
 
 	if (op->type == OP_DIO_WRITE || op->type == OP_UNBUFFERED_WRITE) {

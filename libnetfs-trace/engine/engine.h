@@ -38,6 +38,17 @@ struct nft_scenario *nft_scenario_parse(const char *text, const char *name,
 /* The built-in scenario: one op of every origin, all clean. */
 struct nft_scenario *nft_scenario_default(void);
 
+/*
+ * A random scenario for property testing, as scenario-file text in @buf:
+ * server, sizes, rsize/wsize/credit limits, latencies, short reads, faults,
+ * cache, concurrency and dialect all drawn from @seed.  Returns the length
+ * it needed (like snprintf).  Parse it with nft_scenario_parse().
+ */
+int nft_scenario_random(uint64_t seed, char *buf, size_t len);
+
+/* The scenario's "dialect" key, -1 if it has none. */
+int nft_scenario_dialect(const struct nft_scenario *sc);
+
 void nft_scenario_free(struct nft_scenario *sc);
 
 /* Bug switches; see nft_inject_*(). */

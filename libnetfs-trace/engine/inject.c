@@ -84,6 +84,8 @@ void inject_setup(struct nft_engine *e)
 	if (e->o.inject < 0 || e->o.inject >= INJ__NR)
 		return;
 	e->inject_op = injections[e->o.inject].op;
+	/* Random faults of the scenario must not mask the injected bug. */
+	e->inject_op.clean = true;
 	if (!e->inject_op.stride)
 		e->inject_op.stride = e->inject_op.size;
 	/* Let the first try fill whole wsize slices so the retry must split. */

@@ -47,11 +47,13 @@ struct nft_scenario {
 	uint64_t rsize, wsize, i_size, ra_window;
 	uint64_t lat_us, jitter_us;
 	uint64_t think_us;
+	uint64_t thread_stride;	/* app thread i works at offset + i * this */
 	double short_prob, error_prob, cache_hit;
 	enum fault_kind random_error;
 	uint64_t events;
 	uint32_t first_id, ino;
 	int retry_limit, concurrency;
+	int dialect;		/* enum nft_engine_dialect, -1 = not given */
 	struct sc_op *ops;
 	int nr_ops;
 };

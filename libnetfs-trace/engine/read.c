@@ -196,6 +196,8 @@ static void assess_612(struct nft_engine *e, struct req *r)
 		}
 		r->collected_to = s->start + s->transferred;
 	}
+	if (!(r->flags & RF_FAILED))
+		unlock_folios(e, r, false);
 	read_done(e, r);
 	while ((s = r->streams[0].head)) {
 		stream_remove_head(r, 0);
@@ -235,8 +237,13 @@ static void terminated_status(struct nft_engine *e, struct sreq *s)
 static void read_terminated(struct nft_engine *e, struct sreq *s)
 {
 	struct req *r = s->req;
+	/*
+	 * Only the head is consumed in place: a later slice that finishes
+	 * while an earlier one waits for its retry stays on the list for
+	 * the assessment (unlinking the head for it corrupted the list).
+	 */
 	bool consume = !e->v72 && buffered(r) && s->error == 0 &&
-		       s->transferred >= s->len;
+		       s->transferred >= s->len && s == r->streams[0].head;
 
 	terminated_status(e, s);
 	if (s->flags & (SF_FAILED | SF_NEED_RETRY)) {

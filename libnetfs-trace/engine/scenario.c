@@ -4,6 +4,7 @@
  * each add one operation to the workload (docs/scenario.md).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ static void sc_defaults(struct nft_scenario *sc)
 	sc->retry_limit = 10;
 	sc->concurrency = 1;
 	sc->random_error = FAULT_EIO;
+	sc->dialect = -1;
 }
 
 static int lookup(const char *const *names, int n, const char *v)
@@ -109,6 +111,8 @@ static int set_global(struct nft_scenario *sc, const char *k, const char *v)
 	if (!strcmp(k, "server"))
 		return !strcmp(v, "cifs") ? (sc->cifs = true, 0) :
 		       !strcmp(v, "9p") ? (sc->cifs = false, 0) : -1;
+	if (!strcmp(k, "dialect"))
+		return (sc->dialect = nft_engine_dialect_lookup(v)) < 0 ? -1 : 0;
 	if (!strcmp(k, "short_prob"))
 		return prob(v, &sc->short_prob);
 	if (!strcmp(k, "error_prob"))
@@ -132,6 +136,8 @@ static int set_global(struct nft_scenario *sc, const char *k, const char *v)
 		sc->lat_us = n;
 	else if (!strcmp(k, "jitter_us"))
 		sc->jitter_us = n;
+	else if (!strcmp(k, "thread_stride"))
+		sc->thread_stride = n;
 	else if (!strcmp(k, "think_us"))
 		sc->think_us = n;
 	else if (!strcmp(k, "events"))
@@ -269,6 +275,132 @@ struct nft_scenario *nft_scenario_default(void)
 	char err[128];
 
 	return nft_scenario_parse(default_scenario, "<default>", err, sizeof(err));
+}
+
+int nft_scenario_dialect(const struct nft_scenario *sc)
+{
+	return sc->dialect;
+}
+
+/* ---- random scenarios ---- */
+
+struct rnd {
+	uint64_t x;
+};
+
+static uint64_t rnd_next(struct rnd *r)
+{
+	uint64_t z = (r->x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t rnd_in(struct rnd *r, uint64_t lo, uint64_t hi)
+{
+	return lo + rnd_next(r) % (hi - lo + 1);
+}
+
+static uint64_t rnd_pick(struct rnd *r, const uint64_t *v, size_t n)
+{
+	return v[rnd_next(r) % n];
+}
+
+#define PICK(r, ...) ({ static const uint64_t v_[] = { __VA_ARGS__ }; \
+			rnd_pick(r, v_, sizeof(v_) / sizeof(v_[0])); })
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(b->len < b->cap ? b->p + b->len : NULL,
+		      b->len < b->cap ? b->cap - b->len : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->len += n;
+}
+
+/*
+ * Every op gets an 8 MiB region of its own above 16 MiB (the injections
+ * use 1-9 MiB, the background reader 10 MiB) and every app thread 2 MiB of
+ * that, so no folio is ever in two requests at once (the engine does not
+ * model folio locks); i_size may cut into the regions so
+ * some reads meet EOF (ZERO subrequests).  Random errors stay rare and
+ * scripted faults fail at most twice: the kernel's bounded retries are the
+ * behaviour under test, not a retry storm.
+ */
+int nft_scenario_random(uint64_t seed, char *buf, size_t len)
+{
+	static const char *const errs[] = { "eio", "eagain", "enodata",
+					    "econnaborted", "enomem" };
+	static const char *const faults[] = { "eagain", "eio", "short", "zero",
+					      "enodata", "econnaborted" };
+	struct rnd r = { seed ^ 0x6e657466735f7363ull };
+	struct sbuf b = { buf, 0, len };
+	int nr_ops, i;
+	bool cifs;
+
+	if (len)
+		buf[0] = 0;
+	cifs = rnd_next(&r) & 1;
+	nr_ops = rnd_in(&r, 2, 8);
+	sb_printf(&b, "# netfs-sim --random --seed %llu\n", (unsigned long long)seed);
+	sb_printf(&b, "dialect %s\nserver %s\n", rnd_next(&r) & 1 ? "7.2" : "6.12",
+		  cifs ? "cifs" : "9p");
+	sb_printf(&b, "rsize 0x%llx\nwsize 0x%llx\n",
+		  (unsigned long long)PICK(&r, 0x4000, 0x10000, 0x20000, 0x40000, 0x100000),
+		  (unsigned long long)PICK(&r, 0x4000, 0x10000, 0x20000, 0x40000));
+	if (rnd_next(&r) & 1) {
+		sb_printf(&b, "cache 1\n");
+		if (rnd_next(&r) & 1)
+			sb_printf(&b, "cache_hit 0.%llu\n",
+				  (unsigned long long)rnd_in(&r, 1, 5));
+	}
+	sb_printf(&b, "i_size 0x%llx\n",
+		  (unsigned long long)(rnd_next(&r) % 3 ? 0x8000000 :
+				       0x1000000 + rnd_in(&r, 0, nr_ops * 0x800) * 0x1000));
+	sb_printf(&b, "latency_us %llu\njitter_us %llu\nthink_us %llu\n",
+		  (unsigned long long)rnd_in(&r, 20, 3000),
+		  (unsigned long long)rnd_in(&r, 0, 15),
+		  (unsigned long long)rnd_in(&r, 0, 2000));
+	if (rnd_next(&r) & 1)
+		sb_printf(&b, "short_prob 0.%02llu\n", (unsigned long long)rnd_in(&r, 1, 30));
+	if (rnd_next(&r) % 3 == 0)
+		sb_printf(&b, "error_prob 0.%02llu\nerror %s\n",
+			  (unsigned long long)rnd_in(&r, 1, 5),
+			  errs[rnd_next(&r) % (sizeof(errs) / sizeof(errs[0]))]);
+	sb_printf(&b, "concurrency %llu\nthread_stride 0x200000\n",
+		  (unsigned long long)rnd_in(&r, 1, 3));
+	for (i = 0; i < nr_ops; i++) {
+		uint64_t size = rnd_in(&r, 1, rnd_next(&r) & 1 ? 16 : 128) * 0x1000;
+		uint64_t count = rnd_in(&r, 1, 3);
+		enum op_type t = rnd_next(&r) % OP__NR;
+
+		sb_printf(&b, "[op]\ntype %s\noffset 0x%llx\nsize 0x%llx\ncount %llu\n",
+			  op_names[t], (unsigned long long)(0x1000000 + i * 0x800000ull),
+			  (unsigned long long)size, (unsigned long long)count);
+		if (rnd_next(&r) % 3 == 0) {
+			sb_printf(&b, "fault %s\nfault_subreq %llu\nfault_times %llu\n",
+				  faults[rnd_next(&r) % (sizeof(faults) / sizeof(faults[0]))],
+				  (unsigned long long)rnd_in(&r, 1, 3),
+				  (unsigned long long)rnd_in(&r, 1, 2));
+			if (cifs && rnd_next(&r) & 1)
+				sb_printf(&b, "retry_max_len 0x%llx\n",
+					  (unsigned long long)PICK(&r, 0x1000, 0x4000, 0x8000));
+		}
+		if (t >= OP_WRITEBACK && rnd_next(&r) % 8 == 0)
+			sb_printf(&b, "cache_fail 1\n");
+	}
+	return (int)b.len;
 }
 
 void nft_scenario_free(struct nft_scenario *sc)
