@@ -9,9 +9,23 @@
  *
  * pos: the 1-based ordinal of the record (or lost-events marker) in the
  * merged stream, plus NFT_DAT_POS_BASE.  The tracefs "trace" file of the same
- * capture has a 12-line header and then one line per record, so pos is the
- * line the event would have there, and the same event decoded from the text
- * twin and from the .dat carries the same pos.
+ * capture has a 12-line header and then one line per record (and one per
+ * "[LOST n EVENTS]" marker), so pos is the line the event would have there,
+ * and the same event decoded from the text twin and from the .dat carries
+ * the same pos as long as both list the cpus' events in the same order.
+ *
+ * Instances: opts->instance names one; "" is the top level; NULL is the top
+ * level unless it has no netfs/fscache/cachefiles record and exactly one
+ * instance has.  The choice goes to stats->instance and a note.
+ *
+ * Lost events: a record whose page says the ring buffer dropped events is
+ * preceded by an NFT_EV_LOST event for its cpu (lost = 0 when the count was
+ * not stored).
+ *
+ * Damage: a file libtracecmd cannot open is an error and -1/EINVAL; records
+ * of unknown event ids, and cpu data pages that yield no record (libtracecmd
+ * quietly ends a cpu's stream at a page it cannot read), are errors naming
+ * the record and offset, and everything readable is still decoded.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -362,6 +376,7 @@ static int spool(struct nft_input *in, struct nft_diag *diag, const char *fname)
 	char path[4096];
 	char buf[65536];
 	unsigned long long total = 0;
+	const char *comp;
 	long n;
 	int fd;
 
@@ -389,9 +404,15 @@ static int spool(struct nft_input *in, struct nft_diag *diag, const char *fname)
 	}
 	if (n < 0 || lseek(fd, 0, SEEK_SET) < 0)
 		goto fail;
-	nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
-			"input is %s compressed or not seekable: spooled %llu bytes to a temporary file",
-			nft_input_compression(in), total);
+	comp = nft_input_compression(in);
+	if (comp && strcmp(comp, "none"))
+		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
+				"%s-compressed: spooled %llu decompressed bytes to a temporary file",
+				comp, total);
+	else
+		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
+				"not seekable: spooled %llu bytes to a temporary file",
+				total);
 	return fd;
 fail:
 	{
