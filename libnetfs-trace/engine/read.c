@@ -258,10 +258,16 @@ static void read_terminated(struct nft_engine *e, struct sreq *s)
 	s->flags &= ~SF_IN_PROGRESS;
 	if (!e->v72) {
 		if (consume) {
+			/*
+			 * The request is assessed before the subrequest's
+			 * last put: that put may free the request.
+			 */
 			r->collected_to = s->start + s->transferred;
 			unlock_folios(e, r, false);
 			stream_remove_head(r, 0);
+			assess_612(e, r);
 			sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
+			return;
 		} else {
 			sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
 		}

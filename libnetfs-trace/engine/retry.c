@@ -93,17 +93,16 @@ static struct sreq *insert_after(struct req *r, struct sreq *prev, struct sreq *
 	return s;
 }
 
-/* netfs_retry_write_stream(): one contiguous NEED_RETRY span. */
-static void retry_write_stream(struct nft_engine *e, struct req *r, int nr)
+/*
+ * One contiguous NEED_RETRY span from @from to @to.  Returns false when the
+ * request died or gave up (nothing more to retry).
+ */
+static bool retry_span(struct nft_engine *e, struct req *r, int nr,
+		       struct sreq *from, struct sreq *to)
 {
-	struct stream *st = &r->streams[nr];
-	struct sreq *from = st->head, *to, *s, *last = NULL;
+	struct sreq *s, *last = NULL;
 	uint64_t start, len, max;
 
-	if (!from || !(from->flags & SF_NEED_RETRY))
-		return;
-	for (to = from; to->next && (to->next->flags & SF_NEED_RETRY); to = to->next)
-		;
 	/* CVE-2025-38139: the buggy reset ignored what was already written. */
 	start = from->start + from->transferred;
 	if (inj_target(e, r, INJ_ITER_RESET_LEN) && from->transferred) {
@@ -115,7 +114,7 @@ static void retry_write_stream(struct nft_engine *e, struct req *r, int nr)
 	max = backend_max_len(e, r, nr);
 	for (s = from; len && s != to->next; s = s->next) {
 		if (give_up(e, s))
-			return;
+			return false;
 		s->start = start;
 		s->len = len < max ? len : max;
 		s->transferred = 0;
@@ -128,7 +127,7 @@ static void retry_write_stream(struct nft_engine *e, struct req *r, int nr)
 			/* stream->prepare_write is NULL for this fs: oops. */
 			truth(e, "stuck", r, -1);
 			r->dead = true;
-			return;
+			return false;
 		}
 		write_issue(e, s, true);
 		start += s->len;
@@ -152,6 +151,32 @@ static void retry_write_stream(struct nft_engine *e, struct req *r, int nr)
 		start += s->len;
 		len -= s->len;
 		last = s;
+	}
+	return true;
+}
+
+/*
+ * netfs_retry_write_stream(): every NEED_RETRY span of the stream.  A
+ * subrequest joins the span only where its unsent part starts at the span's
+ * end (the kernel's start + transferred test): one that already sent a
+ * prefix starts a span of its own, so no retry re-sends written bytes.
+ */
+static void retry_write_stream(struct nft_engine *e, struct req *r, int nr)
+{
+	struct sreq *from = r->streams[nr].head, *to, *next;
+
+	while (from) {
+		if (!(from->flags & SF_NEED_RETRY)) {
+			from = from->next;
+			continue;
+		}
+		for (to = from; to->next && (to->next->flags & SF_NEED_RETRY) &&
+		     !to->next->transferred; to = to->next)
+			;
+		next = to->next;
+		if (!retry_span(e, r, nr, from, to))
+			return;
+		from = next;
 	}
 }
 
