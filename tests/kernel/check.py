@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host-side checks of one check-kernel guest run (see run.sh, guest-init.sh).
+
+usage: check.py OUT_DIR ITERATIONS
+
+OUT_DIR holds what the guest copied out: top.json (netfs-top -b --json -d 1
+-n ITERATIONS, running across the whole workload), stats-before/-after
+(/proc/fs/netfs/stats around the workload), instances-* (listings of
+/sys/kernel/tracing/instances), top-term.* (a second netfs-top stopped with
+SIGTERM), top.rc, status.
+
+Checks:
+  - the guest got through (status "done"), netfs-top exited 0 and printed
+    ITERATIONS parseable JSON lines;
+  - the workload did exercise netfs (RA and WP stats deltas > 0);
+  - for every stats counter the trace fully determines, what netfs-top
+    counted (last line's total) >= the stats delta over the workload.  Only
+    the workload did netfs I/O between the two snapshots, and netfs-top was
+    tracing from before the first to after the second, so the two are
+    expected equal; more in the trace is allowed (the trace window is the
+    wider one), less means netfs-top missed requests;
+  - the intervals add up to the total (sum of interval.requests);
+  - no findings in any line (normal I/O on a healthy kernel);
+  - no netfs-top-* instance left after either netfs-top exited, and each
+    one had its instance while running.
+Prints a PASS/FAIL line per check and "check-kernel: PASS" or
+"check-kernel: FAIL: ..." at the end; exit 1 on any failure.
+"""
+import json
+import os
+import re
+import sys
+
+# stats counter -> (total section, key) counted the same way by the trace
+# (the mapping of tests/corpus/stats-check.py; here nothing untraced runs
+# between the snapshots, so DR/DW/DL/UL need no correction).
+COUNTERS = [
+    ("RA", "netfs_read", "READAHEAD", "readahead requests"),
+    ("RF", "netfs_read", "READPAGE", "read_folio requests"),
+    ("WB", "netfs_read", "WRITEBEGN", "write_begin reads"),
+    ("DR", "netfs_read", "DIO-READ", "unbuffered/direct reads"),
+    ("WP", "netfs_write", "WRITEBACK", "writeback requests"),
+    ("DW", "netfs_write", "DIO-WRITE", "unbuffered/direct writes"),
+    ("DL", "subrequests_by_source", "DOWN", "download subrequests"),
+    ("UL", "subrequests_by_source", "UPLD", "upload subrequests"),
+]
+MUST_BE_NONZERO = ("RA", "WP")
+
+
+def read_stats(path):
+    vals = {}
+    with open(path) as f:
+        for line in f:
+            if line.startswith("-- FS-Cache"):
+                break
+            for k, v in re.findall(r"(\w+)=(\d+)", line):
+                vals.setdefault(k, int(v))
+    return vals
+
+
+def read_lines(path):
+    out, bad = [], []
+    try:
+        with open(path) as f:
+            for i, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    out.append(json.loads(line))
+                except ValueError as e:
+                    bad.append("%s:%d: %s" % (os.path.basename(path), i, e))
+    except OSError as e:
+        bad.append(str(e))
+    return out, bad
+
+
+def read(d, name, default=""):
+    try:
+        with open(os.path.join(d, name)) as f:
+            return f.read().strip()
+    except OSError:
+        return default
+
+
+def main():
+    d, want_n = sys.argv[1], int(sys.argv[2])
+    fails = []
+    notes = []
+
+    def check(ok, what):
+        print("  %s  %s" % ("PASS" if ok else "FAIL", what))
+        if not ok:
+            fails.append(what)
+        return ok
+
+    kernel = read(d, "uname-r", "?")
+    print("  kernel %s" % kernel)
+    status = read(d, "status", "(none)")
+    if not check(status == "done", "guest finished (status: %s)" % status):
+        for f in ("top.err", "guest.log", "insmod.err"):
+            t = read(d, f)
+            if t:
+                print("    --- %s\n    %s" % (f, t.replace("\n", "\n    ")))
+        return finish(fails)
+
+    top_rc = read(d, "top.rc", "?")
+    check(top_rc == "0", "netfs-top -b --json -d 1 -n %d exit status %s" % (want_n, top_rc))
+    err = read(d, "top.err")
+    if err:
+        print("    netfs-top stderr: %s" % err.replace("\n", "\n      "))
+    check(read(d, "top-alive-after-workload") == "running",
+          "netfs-top was still running when the workload ended "
+          "(else raise ITERATIONS)")
+
+    lines, bad = read_lines(os.path.join(d, "top.json"))
+    check(not bad, "every output line is JSON%s" % ("" if not bad else ": " + "; ".join(bad[:3])))
+    check(len(lines) == want_n, "%d lines for -n %d" % (len(lines), want_n))
+    if not lines:
+        return finish(fails)
+
+    total = lines[-1].get("total", {})
+    intervals = [l.get("interval", {}) for l in lines]
+    sum_req = sum(i.get("requests", 0) for i in intervals)
+    lost = sum(i.get("lost_events", 0) for i in intervals)
+    check(sum_req == total.get("requests"),
+          "sum of interval.requests %d == total.requests %s" % (sum_req, total.get("requests")))
+    check([i.get("n") for i in intervals] == list(range(1, len(lines) + 1)),
+          "intervals numbered 1..%d" % len(lines))
+    print("    total: %d events, %d requests %s, %d subrequests %s, "
+          "%d bytes read, %d bytes written, lost events %d" % (
+              total.get("events", 0), total.get("requests", 0),
+              json.dumps(total.get("requests_by_origin", {})),
+              total.get("subrequests", 0),
+              json.dumps(total.get("subrequests_by_source", {})),
+              total.get("bytes_read", 0), total.get("bytes_written", 0), lost))
+    if lost:
+        notes.append("%d lost events" % lost)
+
+    before = read_stats(os.path.join(d, "stats-before"))
+    after = read_stats(os.path.join(d, "stats-after"))
+    stats_req = 0
+    for ctr, sec, key, what in COUNTERS:
+        if ctr not in before or ctr not in after:
+            continue
+        delta = after[ctr] - before[ctr]
+        got = total.get(sec, {}).get(key, 0)
+        if ctr in MUST_BE_NONZERO:
+            check(delta > 0, "workload made %s (stats %s delta %d)" % (what, ctr, delta))
+        if sec != "subrequests_by_source":
+            stats_req += delta
+        extra = "" if got == delta else " (trace %+d)" % (got - delta)
+        check(got >= delta, "%-25s stats %s delta %5d, netfs-top %s.%s %5d%s" % (
+            what, ctr, delta, sec, key, got, extra))
+    check(sum_req >= stats_req,
+          "requests: netfs-top saw %d, stats counted %d" % (sum_req, stats_req))
+
+    findings = [f for l in lines for f in l.get("findings", [])]
+    check(not findings, "no findings (%d)" % len(findings))
+    for f in findings[:10]:
+        print("      %s" % json.dumps(f))
+
+    pid_inst = [x for x in read(d, "instances-running").split() if x.startswith("netfs-top-")]
+    check(len(pid_inst) == 1, "one netfs-top instance while running: %s" % pid_inst)
+    left = [x for x in read(d, "instances-after").split() if x.startswith("netfs-top-")]
+    check(not left, "no netfs-top-* instance after it exited: %s" % left)
+
+    # the SIGTERM run
+    term_rc = read(d, "top-term.rc", "?")
+    running = [x for x in read(d, "instances-term-running").split() if x.startswith("netfs-top-")]
+    check(len(running) == 1, "SIGTERM run: instance while running: %s" % running)
+    check(term_rc == "0", "SIGTERM run: exit status %s" % term_rc)
+    left = [x for x in read(d, "instances-term-after").split() if x.startswith("netfs-top-")]
+    check(not left, "SIGTERM run: no netfs-top-* instance left: %s" % left)
+    tlines, bad = read_lines(os.path.join(d, "top-term.json"))
+    check(not bad and tlines, "SIGTERM run: %d JSON lines, all parseable" % len(tlines))
+    tf = [f for l in tlines for f in l.get("findings", [])]
+    check(not tf, "SIGTERM run: no findings (%d)" % len(tf))
+    for f in tf[:10]:
+        print("      %s" % json.dumps(f))
+    if notes:
+        print("    note: " + "; ".join(notes))
+    return finish(fails)
+
+
+def finish(fails):
+    if fails:
+        print("check-kernel: FAIL: %d check(s) failed: %s" % (len(fails), fails[0]))
+        return 1
+    print("check-kernel: PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
