@@ -263,13 +263,19 @@ static void dump_event(const char *who, const struct evcopy *e)
 {
 	const struct nft_event *x = &e->ev;
 
-	fprintf(stderr, "  %s pos=%" PRIu64 " %s have=%x R=%x CR=%x ix=%d st=%d c=%x o=%x V=%x C=%x id2=%x what=%u org=%u src=%u gap=%d s=%" PRIx64 " l=%" PRIx64 " t=%" PRIx64 " end=%" PRIx64 " isz=%" PRIx64 " ino=%" PRIx64 " first=%" PRIx64 " last=%" PRIx64 " cto=%" PRIx64 " cln=%" PRIx64 " frn=%" PRIx64 " ref=%" PRId64 " acc=%d act=%d e=%d f=%x n=%x slot=%d\n",
-		who, x->pos, e->name, x->have, x->rreq, x->creq, x->index, x->stream,
-		x->cookie, x->object, x->volume, x->cache, x->id2, x->what,
-		x->origin, x->source, x->gap_type, x->start, x->len,
-		x->transferred, x->end, x->i_size, x->ino, x->first, x->last,
-		x->collected_to, x->cleaned_to, x->front, x->ref, x->n_accesses,
-		x->n_active, x->error, x->flags, x->notes, x->slot);
+	fprintf(stderr, "  %s pos=%" PRIu64 " %s have=%x R=%x CR=%x ix=%d st=%d"
+		" c=%x o=%x V=%x C=%x id2=%x what=%u org=%u src=%u gap=%d\n",
+		who, x->pos, e->name, x->have, x->rreq, x->creq, x->index,
+		x->stream, x->cookie, x->object, x->volume, x->cache, x->id2,
+		x->what, x->origin, x->source, x->gap_type);
+	fprintf(stderr, "    s=%" PRIx64 " l=%" PRIx64 " t=%" PRIx64 " end=%" PRIx64
+		" isz=%" PRIx64 " ino=%" PRIx64 " first=%" PRIx64 " last=%" PRIx64
+		" cto=%" PRIx64 " cln=%" PRIx64 " frn=%" PRIx64 "\n",
+		x->start, x->len, x->transferred, x->end, x->i_size, x->ino,
+		x->first, x->last, x->collected_to, x->cleaned_to, x->front);
+	fprintf(stderr, "    ref=%" PRId64 " acc=%d act=%d e=%d f=%x n=%x slot=%d\n",
+		x->ref, x->n_accesses, x->n_active, x->error, x->flags,
+		x->notes, x->slot);
 }
 
 static int decode_into(const char *path, int text, struct evlist *l)
