@@ -339,7 +339,9 @@ void write_start(struct nft_engine *e, struct req *r)
 		r->flags |= RF_IO_ITER;
 	if (e->v72 && !sequential(e, r))
 		r->flags |= RF_OFFLOAD;
-	r->streams[1].avail = (e->sc->cache || (r->sop && r->sop->cache_fail)) && !dio;
+	/* Copy-to-cache exists only with a cache: it always has stream 1. */
+	r->streams[1].avail = (e->sc->cache || r->origin == NFT_ORIGIN_C2C ||
+			       (r->sop && r->sop->cache_fail)) && !dio;
 	r->streams[0].collected_to = r->streams[1].collected_to = r->start;
 	sim_tick(e, 5000, 25000);
 	em_write(e, r, write_trace_of(r));

@@ -5,7 +5,8 @@
 # "netfs-sim --random --seed S" (every other seed with an injection chosen
 # by the seed) and require netfs-replay --json to report exactly the ground
 # truth, kind+object: nothing on a clean run but the failures the kernel
-# itself reported, and exactly the injected bug's findings otherwise.
+# itself reported, and exactly the injected bug's findings otherwise.  Every
+# request must also end freed or reported (in_flight_at_end == 0).
 #
 #   tests/engine/property.sh [COUNT [FIRST]]     (default 1000 seeds from 1)
 #
@@ -62,8 +63,11 @@ for s in range(first, first + count):
             if line.strip():
                 o = json.loads(line)
                 want.add((o['kind'], o['object']))
-        got = {(f['kind'], f['object'])
-               for f in json.load(open('%s/%d.json' % (t, s)))['findings']}
+        doc = json.load(open('%s/%d.json' % (t, s)))
+        got = {(f['kind'], f['object']) for f in doc['findings']}
+        # Everything ends freed, or is a finding: nothing left "in flight".
+        if doc['summary']['in_flight_at_end']:
+            got.add(('in-flight-at-end', str(doc['summary']['in_flight_at_end'])))
     except (OSError, ValueError, KeyError) as e:
         want, got, err = None, None, err or str(e)
     if inj:
