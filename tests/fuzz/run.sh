@@ -8,7 +8,8 @@
 # Seeds come from tests/fuzz/seeds/<target>/ (small real inputs, committed);
 # the growing corpus lives in tests/fuzz/corpus-work/ (gitignored).  Crashes
 # do not stop the run (-fork=1 -ignore_crashes=1): each crashing input is
-# copied to tests/fuzz/regressions/<target>/, which
+# copied to tests/fuzz/regressions/<target>/ (one per crash site, see
+# SIGNATURES there), which
 # tests/bats/fuzz-regressions.bats replays through netfs-replay on every
 # make check.  Exit 1 if any target found a new crash.
 set -u
@@ -54,18 +55,28 @@ for t in $targets; do
 		-max_total_time="$secs" -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$work/crashes/$t/" "$work/$t" "tests/fuzz/seeds/$t" \
 		> "$work/$t.log" 2>&1
-	execs=$(grep -o 'exec/s: [0-9]*' "$work/$t.log" | tail -1)
-	runs=$(grep -o '#[0-9]*' "$work/$t.log" | tail -1)
+	runs=$(grep -o '^#[0-9]*' "$work/$t.log" | tail -1)
 	new=0
+	sigs=tests/fuzz/regressions/$t/SIGNATURES
+	touch "$sigs"
+	# One input per crash site: the sanitizer's verdict and the first
+	# frames of ours and of the library it died in.
 	for c in "$work/crashes/$t"/crash-* "$work/crashes/$t"/timeout-* "$work/crashes/$t"/oom-*; do
 		[ -e "$c" ] || continue
-		name=$(basename "$c")
-		if [ ! -e "tests/fuzz/regressions/$t/$name" ]; then
-			cp "$c" "tests/fuzz/regressions/$t/$name"
-			new=$((new + 1))
+		sig=$(timeout 60 "$bin" "$c" 2>&1 | awk '
+			/SUMMARY:/ && !s { s = $2 " " $3 }
+			/ in [a-z_0-9]+ \/.*\/(decoders|libnetfs-trace)\// && !o { o = $4 }
+			/#1 0x[0-9a-f]+ in [a-z_0-9]+ \(\/lib/ && !l { l = $4 }
+			END { print s, o, l }')
+		if grep -qxF "$sig" "$sigs"; then
+			rm -f "$c"
+			continue
 		fi
+		echo "$sig" >> "$sigs"
+		mv "$c" "tests/fuzz/regressions/$t/"
+		new=$((new + 1))
 	done
-	echo "  FUZZ     $t: ${runs#\#} execs ($execs), $new new crashing inputs"
+	echo "  FUZZ     $t: ${runs#\#} execs in ${secs}s, $new new crash sites"
 	[ "$new" -gt 0 ] && found=1
 done
 exit $found
