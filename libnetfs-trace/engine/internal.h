@@ -254,6 +254,7 @@ uint64_t backend_max_len(struct nft_engine *e, struct req *r, int stream);
 /* read.c */
 void read_start(struct nft_engine *e, struct req *r);
 void read_collect(struct nft_engine *e, struct req *r);
+void read_reassess(struct nft_engine *e, struct req *r);
 void read_issue(struct nft_engine *e, struct sreq *s, bool resubmit);
 void app_wait(struct nft_engine *e, struct qev *q);
 void app_wake(struct nft_engine *e, struct req *r, uint64_t lo_us, uint64_t hi_us);

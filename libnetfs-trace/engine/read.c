@@ -205,6 +205,15 @@ static void assess_612(struct nft_engine *e, struct req *r)
 	}
 }
 
+/* Nothing was reissued: collect (6.14+) or assess (6.12) again. */
+void read_reassess(struct nft_engine *e, struct req *r)
+{
+	if (e->v72)
+		read_collect(e, r);
+	else
+		assess_612(e, r);
+}
+
 static void terminated_status(struct nft_engine *e, struct sreq *s)
 {
 	struct req *r = s->req;

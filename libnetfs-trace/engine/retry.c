@@ -47,7 +47,7 @@ static bool give_up(struct nft_engine *e, struct sreq *s)
 void retry_reads(struct nft_engine *e, struct req *r)
 {
 	struct sreq *s;
-	bool any = false;
+	bool any = false, failed = false;
 
 	if (!quiesced(r, 0))
 		return;
@@ -55,9 +55,15 @@ void retry_reads(struct nft_engine *e, struct req *r)
 	quiesce(e, r);
 	for (s = r->streams[0].head; s; s = s->next) {
 		if (s->flags & SF_FAILED)
-			break;
+			failed = true;
 		if (!(s->flags & SF_NEED_RETRY))
 			continue;
+		if (failed) {
+			/* Behind a failed slice: abandoned with the request. */
+			s->flags &= ~SF_NEED_RETRY;
+			s->flags |= SF_FAILED;
+			continue;
+		}
 		if (give_up(e, s))
 			continue;
 		s->flags &= ~(SF_NEED_RETRY | SF_MADE_PROGRESS);
@@ -77,8 +83,8 @@ void retry_reads(struct nft_engine *e, struct req *r)
 	if (!any) {
 		if (r->write)
 			write_collect(e, r);
-		else if (e->v72)
-			read_collect(e, r);
+		else
+			read_reassess(e, r);
 	}
 }
 
