@@ -161,10 +161,13 @@ enum nft_sym_class {
 	X(WTHRU_PLUS, "wthru+") X(LAUNDER, "launder")                         \
 	X(PGPRIV2_COPY, "pgpriv2-copy") X(SCHED_COPY, "sched-copy")
 
+/* 6.12.y stable kept five allocation traces that mainline dropped in 6.13. */
 #define NFT_FOLIOQ_TRACES(X)                                                  \
 	X(ALLOC_BUFFER, "alloc-buf") X(CLEAR, "clear") X(DELETE, "delete")    \
 	X(MAKE_SPACE, "make-space") X(ROLLBUF_INIT, "roll-init")              \
-	X(READ_PROGRESS, "r-progress")
+	X(READ_PROGRESS, "r-progress") X(ALLOC_APPEND_FOLIO, "alloc-apf")     \
+	X(ALLOC_READ_PREP, "alloc-r-prep") X(ALLOC_READ_PRIME, "alloc-r-prime") \
+	X(ALLOC_READ_SING, "alloc-r-sing") X(PREP_WRITE, "prep-wr")
 
 #define NFT_DONATE_TRACES(X)                                                  \
 	X(TAIL_TO_PREV, "tail-to-prev") X(TO_PREV, "to-prev")                 \
