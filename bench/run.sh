@@ -38,23 +38,25 @@ if [ ! -s "$half" ] || [ "$big" -nt "$half" ]; then
 	head -n $((LINES / 2 + 4)) "$big" > "$half"
 fi
 
-# measure CMD...: prints "wall_s cpu_s maxrss_kb" of the best (lowest wall)
-# of $RUNS runs; the command's stdout goes to /dev/null.
+# measure CMD...: prints "wall_s cpu_s maxrss_kb" of the best (lowest CPU
+# time) of $RUNS runs; the command's stdout goes to $SINK (/dev/null, but
+# GNU grep stops at the first match when its output is /dev/null).
+SINK=/dev/null
 if [ -x /usr/bin/time ] && /usr/bin/time -f '%e' true 2>/dev/null; then
 	measure1() {
 		local f
 		f=$(mktemp)
-		/usr/bin/time -o "$f" -f '%e %U %S %M' "$@" > /dev/null 2>&1 || true
+		/usr/bin/time -o "$f" -f '%e %U %S %M' "$@" > "$SINK" 2>/dev/null || true
 		tail -n 1 "$f" | awk '{ printf "%.3f %.3f %d\n", $1, $2 + $3, $4 }'
 		rm -f "$f"
 	}
 else
 	measure1() {
-		python3 - "$@" <<'EOF'
+		python3 - "$SINK" "$@" <<'EOF'
 import resource, subprocess, sys, time
 t = time.monotonic()
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,
-               stderr=subprocess.DEVNULL)
+with open(sys.argv[1], 'wb') as sink:
+    subprocess.run(sys.argv[2:], stdout=sink, stderr=subprocess.DEVNULL)
 w = time.monotonic() - t
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print("%.3f %.3f %d" % (w, r.ru_utime + r.ru_stime, r.ru_maxrss))
@@ -65,7 +67,7 @@ measure() {
 	local i
 	for ((i = 0; i < RUNS; i++)); do
 		measure1 "$@"
-	done | sort -n | head -1
+	done | sort -k2,2n | head -1
 }
 
 fmt_rate() {	# count seconds -> "1.23 M/s"
@@ -100,6 +102,7 @@ row() {	# label file lines events cmd...
 }
 
 echo "bench: measuring (best of $RUNS)..." >&2
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 big_lines=$(wc -l < "$big")
 half_lines=$(wc -l < "$half")
 read -r big_ev _ big_find <<< "$(json_summary "$big")"
@@ -113,7 +116,7 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	echo
 	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 	echo "- kernel: $(uname -r); netfs-replay $("$REPLAY" --version | awk '{ print $2 }') at git $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-	echo "- timing: best of $RUNS runs by wall time; CPU = user + system of that run; rates are per CPU second (the machine is shared, so wall time is noisier than CPU time); peak RSS from $( [ -x /usr/bin/time ] && echo 'GNU time %M' || echo 'getrusage')"
+	echo "- timing: best of $RUNS runs by CPU time (user + system); rates are per CPU second, because the machine may be shared: wall time is shown but depends on the load (load average at the start: $load); peak RSS from $( [ -x /usr/bin/time ] && echo 'GNU time %M' || echo 'getrusage')"
 	echo
 	echo "## A large text capture"
 	echo
@@ -122,17 +125,17 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	echo '| command | input | wall s | CPU s | lines/s | events/s | peak RSS MiB | input MiB |'
 	echo '|---|---|---|---|---|---|---|---|'
 	row 'wc -l' "$big" "$big_lines" - wc -l "$big"
-	row 'grep -c netfs_' "$big" "$big_lines" - grep -c netfs_ "$big"
+	SINK=$WORK/grep.out row 'grep -c netfs_' "$big" "$big_lines" - grep -c netfs_ "$big"
 	row 'netfs-replay' "$big" "$big_lines" "$big_ev" "$REPLAY" "$big"
 	row 'netfs-replay --json' "$big" "$big_lines" "$big_ev" "$REPLAY" --json "$big"
 	row 'netfs-replay' "$half" "$half_lines" "$half_ev" "$REPLAY" "$half"
 	echo
-	echo 'The peak RSS of the whole and of the half show whether memory grows with the length of the capture (it should not: finished requests are dropped).'
+	echo 'Compare the peak RSS of the whole and of the half: finished requests are dropped, so memory should stay flat as the capture grows; a difference between the two rows is state that grows with the length of the capture.'
 	echo
 	if [ -n "$corpus" ] && command -v trace-cmd > /dev/null; then
 		echo "## trace.dat: netfs-replay vs trace-cmd report"
 		echo
-		echo "Every \`.dat\` of \`$corpus\`; \`trace-cmd report -i X.dat > /dev/null\` against \`netfs-replay X.dat > /dev/null\`. Times are CPU seconds, best of $RUNS; the ratio is trace-cmd / netfs-replay (above 1: netfs-replay is faster)."
+		echo "Every \`.dat\` of \`$corpus\`; \`trace-cmd report -i X.dat > /dev/null\` against \`netfs-replay X.dat > /dev/null\`. Times are CPU seconds (user + system), best of $RUNS; both carry a fixed start-up cost (trace-cmd and libtracecmd read the kallsyms, printk formats and event formats of the file, ~1-2 MB even for a few records), so small captures measure mostly that. The ratio is trace-cmd / netfs-replay (above 1: netfs-replay is faster)."
 		echo
 		echo '| kernel | capture | records | trace-cmd report CPU s | netfs-replay CPU s | ratio | netfs-replay peak RSS MiB |'
 		echo '|---|---|---|---|---|---|---|'
