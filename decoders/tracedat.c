@@ -425,6 +425,105 @@ fail:
 }
 
 /*
+ * A v6 file is a chain of length-prefixed blocks that libtracecmd mallocs
+ * as they come: a damaged length asks for exabytes.  Walk the chain first
+ * and refuse a length that runs past the end of the file.
+ */
+struct cursor {
+	int fd;
+	unsigned long long pos, size;
+	bool big_endian;
+	bool bad;
+};
+
+static unsigned long long get_num(struct cursor *c, int n)
+{
+	unsigned char b[8];
+	unsigned long long v = 0;
+	int i;
+
+	if (c->bad || c->pos + n > c->size ||
+	    pread(c->fd, b, n, c->pos) != n) {
+		c->bad = true;
+		return 0;
+	}
+	c->pos += n;
+	for (i = 0; i < n; i++)
+		v |= (unsigned long long)b[c->big_endian ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+static void skip(struct cursor *c, unsigned long long n)
+{
+	if (c->bad || n > c->size - c->pos)
+		c->bad = true;
+	else
+		c->pos += n;
+}
+
+static void skip_string(struct cursor *c)
+{
+	char b[64];
+	ssize_t got, i;
+
+	while (!c->bad) {
+		got = pread(c->fd, b, sizeof(b), c->pos);
+		if (got <= 0) {
+			c->bad = true;
+			return;
+		}
+		for (i = 0; i < got && b[i]; i++)
+			;
+		c->pos += i < got ? i + 1 : got;
+		if (i < got)
+			return;
+	}
+}
+
+static void skip_blocks(struct cursor *c, int count_bytes, int size_bytes)
+{
+	unsigned long long n = get_num(c, count_bytes), i;
+
+	for (i = 0; i < n && !c->bad; i++)
+		skip(c, get_num(c, size_bytes));
+}
+
+/* Offset of the first length that cannot be right, or 0 if none. */
+static unsigned long long v6_bad_length(int fd, unsigned long long size)
+{
+	struct cursor c = { fd, 10, size, false, false };
+	unsigned long long systems, i, cpus, opt;
+
+	skip_string(&c);			/* version */
+	c.big_endian = get_num(&c, 1);
+	skip(&c, 1 + 4);			/* long size, page size */
+	skip(&c, 12);				/* "header_page" */
+	skip(&c, get_num(&c, 8));
+	skip(&c, 13);				/* "header_event" */
+	skip(&c, get_num(&c, 8));
+	skip_blocks(&c, 4, 8);			/* ftrace formats */
+	systems = get_num(&c, 4);
+	for (i = 0; i < systems && !c.bad; i++) {
+		skip_string(&c);
+		skip_blocks(&c, 4, 8);
+	}
+	skip(&c, get_num(&c, 4));		/* kallsyms */
+	skip(&c, get_num(&c, 4));		/* printk */
+	skip(&c, get_num(&c, 8));		/* cmdlines */
+	cpus = get_num(&c, 4);
+	if (cpus > 65536)
+		c.bad = true;
+	skip(&c, 10);				/* "options  " or the data */
+	while (!c.bad) {
+		opt = get_num(&c, 2);
+		if (!opt)
+			break;
+		skip(&c, get_num(&c, 4));
+	}
+	return c.bad ? c.pos : 0;
+}
+
+/*
  * libtracecmd refused the file: say whether it is no trace.dat at all or a
  * damaged one.  (tracecmd_open_head() would tell headers from data, but it
  * leaks its descriptor when it fails.)
@@ -451,6 +550,26 @@ static void explain_open_failure(struct nft_diag *diag, const char *fname,
 				size);
 }
 
+static bool check_lengths(struct nft_diag *diag, const char *fname, int fd)
+{
+	static const char magic6[12] = "\027\010\104tracing6";
+	char head[sizeof(magic6)], where[64];
+	unsigned long long bad;
+	struct stat sb;
+
+	if (fstat(fd, &sb) || pread(fd, head, sizeof(head), 0) != sizeof(head) ||
+	    memcmp(head, magic6, sizeof(head)))
+		return true;	/* not v6: libtracecmd's own checks */
+	bad = v6_bad_length(fd, sb.st_size);
+	if (!bad)
+		return true;
+	snprintf(where, sizeof(where), "offset %llu", bad);
+	nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
+			"trace.dat (v6) corrupt: a length field runs past the end of the file (%lld bytes); no records can be read",
+			(long long)sb.st_size);
+	return false;
+}
+
 static struct tracecmd_input *open_input(struct nft_input *in,
 					 struct nft_diag *diag,
 					 const char *fname, int *spool_fd)
@@ -472,6 +591,12 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
 				"cannot open: %s", strerror(e));
 		errno = e;
+		return NULL;
+	}
+	if (!check_lengths(diag, fname, fd)) {
+		if (*spool_fd < 0)
+			close(fd);
+		errno = EINVAL;
 		return NULL;
 	}
 	/*

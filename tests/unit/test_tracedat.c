@@ -921,6 +921,10 @@ static void test_bad_inputs(void)
 	snprintf(src_path, sizeof(src_path), "tests/fixtures/dat/trunc-header.dat");
 	if (!access(src_path, R_OK))
 		bad_case("fixture truncated in the headers", src_path, 1);
+	/* fuzzer find: a v6 length field of "eader_pa" (libtracecmd mallocs it) */
+	snprintf(src_path, sizeof(src_path), "tests/fixtures/dat/fuzz-v6-length.dat");
+	if (!access(src_path, R_OK))
+		bad_case("v6 length past the end", src_path, 1);
 
 	snprintf(src_path, sizeof(src_path), "%s/6.1.0-56-amd64/append.dat",
 		 corpus_dir());
