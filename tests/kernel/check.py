@@ -174,6 +174,8 @@ def main():
     check(not left, "SIGTERM run: no netfs-top-* instance left: %s" % left)
     tlines, bad = read_lines(os.path.join(d, "top-term.json"))
     check(not bad and tlines, "SIGTERM run: %d JSON lines, all parseable" % len(tlines))
+    treq = tlines[-1].get("total", {}).get("requests", 0) if tlines else 0
+    check(treq > 0, "SIGTERM run: saw requests before it was stopped (%d)" % treq)
     tf = [f for l in tlines for f in l.get("findings", [])]
     check(not tf, "SIGTERM run: no findings (%d)" % len(tf))
     for f in tf[:10]:

@@ -13,7 +13,8 @@
 #   2. snapshot the stats, run the workload (dd reads of known files, dd
 #      writes + sync), snapshot the stats again;
 #   3. wait for netfs-top to finish, list instances/;
-#   4. start a second netfs-top, SIGTERM it, list instances/ again;
+#   4. start a second netfs-top, SIGTERM it in the middle of a cold read,
+#      list instances/ again;
 #   5. copy everything to /out and power off.
 # Anything the host needs is in /out; the console only helps a human.
 /bin/busybox --install -s /bin
@@ -54,21 +55,32 @@ mnt9p data /mnt/t cache=loose || finish "9p mount failed"
 grep ' /mnt/t ' /proc/mounts >> $R/guest.log
 ls $T/instances > $R/instances-before
 
+# wait_started PID FILE: until netfs-top PID has printed its first interval
+# (then its instance exists, its events are on and it is reading), at most
+# 60 s; false if it died or never got there
+wait_started() {
+	i=0
+	while [ ! -s $2 ]; do
+		i=$((i+1)); [ $i -gt 600 ] && return 1
+		kill -0 $1 2>/dev/null || return 1
+		usleep 100000
+	done
+}
+
 # ---- 1. netfs-top in the background ------------------------------------------
 cat /proc/fs/netfs/stats > $R/stats-start
+log "starting netfs-top"
 netfs-top -b --json -d 1 -n $N > /tmp/top.json 2> $R/top.err &
 TOP=$!
-i=0
-while ! ls $T/instances | grep -q "^netfs-top-$TOP\$"; do
-	i=$((i+1)); [ $i -gt 300 ] && break
-	kill -0 $TOP 2>/dev/null || break
-	usleep 100000
-done
+if ! wait_started $TOP /tmp/top.json; then
+	ls $T/instances > $R/instances-running
+	kill $TOP 2>/dev/null; wait $TOP; echo $? > $R/top.rc
+	cp /tmp/top.json $R/top.json
+	finish "netfs-top printed no interval (exit status $(cat $R/top.rc))"
+fi
 ls $T/instances > $R/instances-running
-grep -q "^netfs-top-$TOP\$" $R/instances-running || { wait $TOP; echo $? > $R/top.rc; finish "netfs-top did not create its instance"; }
-# its instance exists, so tracing is on: from here on every netfs request is seen
-log "netfs-top pid $TOP running (instance netfs-top-$TOP)"
-sleep 1
+# from here on every netfs request is seen
+log "netfs-top pid $TOP running (instance $(grep netfs-top- $R/instances-running))"
 
 # ---- 2. the workload -------------------------------------------------------------
 cat /proc/fs/netfs/stats > $R/stats-before
@@ -97,18 +109,18 @@ cp /tmp/top.json $R/top.json
 # ---- 4. SIGTERM on a running netfs-top ---------------------------------------------
 netfs-top -b --json -d 1 > /tmp/top-term.json 2> $R/top-term.err &
 P=$!
-i=0
-while ! ls $T/instances | grep -q "^netfs-top-$P\$"; do
-	i=$((i+1)); [ $i -gt 300 ] && break
-	kill -0 $P 2>/dev/null || break
-	usleep 100000
-done
+wait_started $P /tmp/top-term.json || log "second netfs-top printed no interval"
 ls $T/instances > $R/instances-term-running
-cat /mnt/t/small/f1 /mnt/t/w_append > /dev/null
+# stop it while requests are in progress: a cold read of big is running
+sync; echo 3 > /proc/sys/vm/drop_caches
+cat /mnt/t/small/f1 > /dev/null
+dd if=/mnt/t/big of=/dev/null bs=1M 2>/dev/null &
+DD=$!
 sleep 2
 kill -TERM $P
 wait $P
 echo $? > $R/top-term.rc
+wait $DD
 log "SIGTERM'd netfs-top exited rc=$(cat $R/top-term.rc)"
 ls $T/instances > $R/instances-term-after
 cp /tmp/top-term.json $R/top-term.json
