@@ -153,6 +153,16 @@ struct out_buf {
 	size_t len, cap;
 };
 
+/* The last text line prefix, reused while actor and microsecond match. */
+struct line_prefix {
+	const char *comm;
+	uint64_t us;
+	int pid, cpu;
+	char irqs[6];
+	size_t len;
+	char text[64];
+};
+
 struct profile;
 
 struct actor {
@@ -174,6 +184,7 @@ struct nft_engine {
 	int nr_app;
 	struct actor cur;
 	struct out_buf out;
+	struct line_prefix lp;
 	struct nft_event ev;
 	struct nft_engine_stats st;
 	uint64_t live;
