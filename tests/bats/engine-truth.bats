@@ -12,7 +12,7 @@ setup() {
 
 @test "check-truth: every injection finds exactly its ground truth" {
 	run sh "$ENG/check-truth.sh"
-	echo "$output" | grep -v '^ok'
+	echo "$output" | grep -v '^ok' || true
 	[ "$status" -eq 0 ]
 }
 
