@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -56,6 +57,8 @@ struct cpu_queue {
 	unsigned long long ts;
 	long long lost;		/* pending marker: >0 count, -1 unknown */
 	bool lost_pending;
+	bool resume;		/* pages[0] was held back: go on at resume_off */
+	int resume_off;
 };
 
 struct nft_pages {
@@ -64,6 +67,7 @@ struct nft_pages {
 	size_t subbuf;
 	int ncpus;
 	struct cpu_queue *q;
+	uint64_t limit;		/* flush emits records up to this timestamp */
 	uint64_t ordinal;
 	struct nft_pages_stats st;
 };
@@ -78,6 +82,7 @@ struct nft_pages *nft_pages_new(struct tep_handle *tep, int ncpus,
 		return NULL;
 	p->tep = tep;
 	p->subbuf = subbuf_size;
+	p->limit = UINT64_MAX;
 	p->ncpus = ncpus > 0 ? ncpus : 1;
 	p->q = calloc(p->ncpus, sizeof(*p->q));
 	p->dec = nft_tep_decoder_new(tep);
@@ -202,13 +207,34 @@ static int emit_record(struct nft_pages *p, int cpu, struct cpu_queue *q,
 	return sink->event(sink->ctx, &ev);
 }
 
+/* Go on with a page held back by the last flush, where it stopped. */
+static void resume_held(struct nft_pages *p, struct cpu_queue *q)
+{
+	q->resume = false;
+	kbuffer_load_subbuffer(q->kb, q->pages);
+	q->cur = 1;
+	q->data = kbuffer_read_at_offset(q->kb, q->resume_off, &q->ts);
+	if (!q->data)
+		load_next(p, q);
+}
+
+/*
+ * Records later than p->limit stay queued for the next flush: a live read
+ * drains the CPUs one after the other, so a CPU read last can hold records
+ * newer than ones another CPU writes meanwhile, which only the next read
+ * gets (nft_live_read() sets the limit).  Merging those early would deliver
+ * a request's events out of order.
+ */
 int nft_pages_flush(struct nft_pages *p, struct nft_sink *sink)
 {
 	int i, ret = 0;
 
 	for (i = 0; i < p->ncpus; i++) {
 		p->q[i].cur = 0;
-		load_next(p, &p->q[i]);
+		if (p->q[i].resume && p->q[i].n)
+			resume_held(p, &p->q[i]);
+		else
+			load_next(p, &p->q[i]);
 	}
 	for (;;) {
 		struct cpu_queue *best = NULL;
@@ -223,7 +249,7 @@ int nft_pages_flush(struct nft_pages *p, struct nft_sink *sink)
 				bcpu = i;
 			}
 		}
-		if (!best)
+		if (!best || best->ts > p->limit)
 			break;
 		if (best->lost_pending)
 			ret = emit_lost(p, bcpu, best, sink);
@@ -237,10 +263,27 @@ int nft_pages_flush(struct nft_pages *p, struct nft_sink *sink)
 	}
 	/* Drops reported by pages that held no record at all. */
 	for (i = 0; !ret && i < p->ncpus; i++)
-		if (p->q[i].lost_pending)
+		if (p->q[i].lost_pending && !p->q[i].data)
 			ret = emit_lost(p, i, &p->q[i], sink);
-	for (i = 0; i < p->ncpus; i++)
-		p->q[i].n = p->q[i].cur = 0;
+	for (i = 0; i < p->ncpus; i++) {
+		struct cpu_queue *q = &p->q[i];
+
+		q->resume = false;
+		if (!ret && q->data && q->cur) {
+			/* hold back the current page and the ones after it */
+			size_t keep = q->n - (q->cur - 1);
+
+			q->resume_off = kbuffer_curr_offset(q->kb);
+			memmove(q->pages, q->pages + (q->cur - 1) * p->subbuf,
+				keep * p->subbuf);
+			q->n = keep;
+			q->resume = true;
+		} else {
+			q->n = 0;
+		}
+		q->cur = 0;
+		q->data = NULL;
+	}
 	return ret;
 }
 
@@ -412,6 +455,7 @@ struct nft_live {
 	int *fds;		/* -1: no buffer for that cpu */
 	size_t subbuf;
 	char *buf;
+	bool mono;		/* trace_clock is mono: comparable with ours */
 	struct nft_live_stats st;
 };
 
@@ -832,6 +876,9 @@ struct nft_live *nft_live_open(const struct nft_live_opts *opts,
 	}
 	if (l->st.fake)
 		write_file(emerg.tracing_on, "1", true);
+	/* CLOCK_MONOTONIC timestamps tell nft_live_read() how far a read is complete */
+	snprintf(path, sizeof(path), "%s/trace_clock", l->inst);
+	l->mono = !l->st.fake && !write_file(path, "mono", false);
 	n = enable_events(l, opts, dir, &netfs_seen);
 	if (n < 0) {
 		say(msg, msgsz, "cannot enable events in %s: %s", l->inst,
@@ -881,11 +928,24 @@ const struct nft_live_stats *nft_live_stats(const struct nft_live *l)
 	return &l->st;
 }
 
+/*
+ * A record still being written when its CPU was read can be stamped before
+ * the read began; how long before, at most, with some margin (a vCPU can be
+ * descheduled between reserve and commit).
+ */
+#define COMMIT_SLACK_NS 50000000ULL
+
 int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 {
 	int cpu, total = 0;
+	uint64_t limit = UINT64_MAX, start;
+	struct timespec ts;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	start = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	start = start > COMMIT_SLACK_NS ? start - COMMIT_SLACK_NS : 0;
 	for (cpu = 0; cpu < l->ncpus; cpu++) {
+		uint64_t upto = start;	/* complete up to, once drained */
 		int n;
 
 		if (l->fds[cpu] < 0)
@@ -901,6 +961,13 @@ int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 				return -1;
 			if (r == 0)
 				break;
+			if (n == MAX_PAGES_PER_READ - 1) {
+				/* not drained: complete only up to this page's start */
+				uint64_t page_ts;
+
+				memcpy(&page_ts, l->buf, sizeof(page_ts));
+				upto = page_ts < upto ? page_ts : upto;
+			}
 			/* A short read is a partial page: zero the rest. */
 			if ((size_t)r < l->subbuf)
 				memset(l->buf + r, 0, l->subbuf - r);
@@ -908,7 +975,11 @@ int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 				return -1;
 			total++;
 		}
+		limit = upto < limit ? upto : limit;
 	}
+	/* later records wait for the next read: the other CPUs may still
+	 * deliver earlier ones (see nft_pages_flush()) */
+	pages->limit = l->mono ? limit : UINT64_MAX;
 	return total;
 }
 
