@@ -68,7 +68,7 @@ esac
 
 # ---- 1. the kernel .debs (private apt config, cached) --------------------------
 APTDIR=$CACHE/apt
-APTO=(-o "Dir::Etc::SourceList=$APTDIR/sources.list" -o Dir::Etc::SourceParts=/dev/null
+APTO=(-o "Dir::Etc::SourceList=$APTDIR/sources-$SUITE.list" -o Dir::Etc::SourceParts=/dev/null
       -o "Dir::State::Lists=$APTDIR/lists-$SUITE" -o "Dir::Cache=$APTDIR"
       -o Dir::State::status=/dev/null -o APT::Sandbox::User=root
       -o Debug::NoLocking=1 -o Acquire::Retries=2 -o Acquire::http::Timeout=30)
@@ -84,10 +84,13 @@ if ! have_debs; then
 	[ -n "$uri" ] || uri=$(awk '/^deb / && $2 ~ /debian\/?$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
 	[ -n "$uri" ] || uri=http://deb.debian.org/debian
 	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
-		"$uri" "$SUITE" > "$APTDIR/sources.list"
+		"$uri" "$SUITE" > "$APTDIR/sources-$SUITE.list"
 	log "apt-get update ($SUITE, private lists in $APTDIR)"
 	apt-get "${APTO[@]}" update > "$CACHE/apt-update-$SUITE.log" 2>&1 ||
 		skip "apt-get update for $SUITE failed (no network to Debian?), see $CACHE/apt-update-$SUITE.log"
+	# apt-get update exits 0 when it could not fetch anything
+	ls "$APTDIR/lists-$SUITE/"*_Packages* >/dev/null 2>&1 ||
+		skip "apt-get update for $SUITE fetched no package list (no network to Debian?): $(grep -m1 -E '^(W|E|Err):' "$CACHE/apt-update-$SUITE.log")"
 	# linux-image-amd64 -> linux-image-<kver>-amd64 (signed); take its -unsigned
 	# twin when there is one (same kernel, plain bzImage)
 	img=$(apt-cache "${APTO[@]}" depends linux-image-amd64 2>/dev/null |
