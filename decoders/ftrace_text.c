@@ -1964,6 +1964,50 @@ static void comment_line(struct text_dec *td, const char *p, size_t len)
 	}
 }
 
+/* Control bytes other than tab/CR: binary data, not a pasted prose line. */
+static bool has_control_bytes(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A line that is no event: prose in a pasted trace is only worth a warning,
+ * binary garbage means the input is damaged.  The quoted excerpt never
+ * carries raw control bytes to the user's terminal.
+ */
+static int not_an_event(struct text_dec *td, const char *line, size_t len,
+			uint64_t pos)
+{
+	char excerpt[41];
+	size_t i, n = len > 40 ? 40 : len;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		excerpt[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+	}
+	excerpt[n] = 0;
+	if (has_control_bytes(line, len)) {
+		td->st->malformed++;
+		REPORT(td, NFT_DIAG_ERROR, pos,
+		       "binary data (control bytes) in a text line: \"%s%s\"",
+		       excerpt, len > 40 ? "..." : "");
+		return 0;
+	}
+	td->st->unrecognized++;
+	REPORT(td, NFT_DIAG_WARNING, pos, "not a trace event: \"%s%s\"",
+	       excerpt, len > 40 ? "..." : "");
+	return 0;
+}
+
 static int handle_parsed(struct text_dec *td, int rc, const char *err,
 			 const char *line, size_t len, uint64_t pos, bool last)
 {
@@ -2000,10 +2044,7 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 			td->st->unrecognized++;
 			return 0;
 		}
-		td->st->unrecognized++;
-		REPORT(td, NFT_DIAG_WARNING, pos, "not a trace event: \"%.*s%s\"",
-		       (int)(len > 40 ? 40 : len), line, len > 40 ? "..." : "");
-		return 0;
+		return not_an_event(td, line, len, pos);
 	}
 }
 

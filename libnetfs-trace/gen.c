@@ -57,7 +57,9 @@ static enum nft_gen gen_marker(const struct nft_event *ev)
 		    ev->what == NFT_RREF_SEE_WORK_COMPLETE ||
 		    (ev->what == NFT_RREF_NEW && ev->ref == 2))
 			return NFT_GEN_7;
-		if (ev->what == NFT_RREF_GET_WORK)
+		/* r=1 at birth: before 6.16; 6.12 is the likelier of the two. */
+		if (ev->what == NFT_RREF_GET_WORK ||
+		    (ev->what == NFT_RREF_NEW && ev->ref == 1))
 			return NFT_GEN_6_12;
 		return NFT_GEN_AUTO;
 	case NFT_EV_NETFS_READ:
