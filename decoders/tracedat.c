@@ -429,11 +429,18 @@ fail:
  * as they come: a damaged length asks for exabytes.  Walk the chain first
  * and refuse a length that runs past the end of the file.
  */
+#define MAX_RANGES 64
+
 struct cursor {
 	int fd;
 	unsigned long long pos, size;
 	bool big_endian;
 	bool bad;
+	unsigned int page_size;
+	int nranges;			/* cpu data of every buffer */
+	struct { unsigned long long off, len; } range[MAX_RANGES];
+	int nbuffers;
+	unsigned long long buffer[MAX_RANGES];
 };
 
 static unsigned long long get_num(struct cursor *c, int n)
@@ -488,15 +495,76 @@ static void skip_blocks(struct cursor *c, int count_bytes, int size_bytes)
 		skip(c, get_num(c, size_bytes));
 }
 
-/* Offset of the first length that cannot be right, or 0 if none. */
-static unsigned long long v6_bad_length(int fd, unsigned long long size)
+static bool is_tag(struct cursor *c, const char *tag)
 {
-	struct cursor c = { fd, 10, size, false, false };
-	unsigned long long systems, i, cpus, opt;
+	char b[10];
+
+	if (c->bad || pread(c->fd, b, sizeof(b), c->pos) != sizeof(b))
+		return false;
+	return !memcmp(b, tag, sizeof(b));
+}
+
+/* Options; a BUFFER option's offset must be in the file.  1: no options */
+static int v6_options(struct cursor *c)
+{
+	unsigned long long opt, len, at;
+
+	if (!is_tag(c, "options  "))
+		return 1;
+	skip(c, 10);
+	while (!c->bad) {
+		opt = get_num(c, 2);
+		if (!opt)
+			break;
+		len = get_num(c, 4);
+		at = c->pos;
+		if (opt == 3) {				/* BUFFER */
+			unsigned long long off = get_num(c, 8);
+
+			if (off >= c->size)
+				c->bad = true;
+			else if (c->nbuffers < MAX_RANGES)
+				c->buffer[c->nbuffers++] = off;
+		}
+		c->pos = at;
+		skip(c, len);
+	}
+	return 0;
+}
+
+/* Each cpu's data must lie inside the file. */
+static void v6_flyrecord(struct cursor *c, unsigned long long cpus)
+{
+	unsigned long long i, off, len;
+
+	if (!is_tag(c, "flyrecord"))
+		return;
+	skip(c, 10);
+	for (i = 0; i < cpus && !c->bad; i++) {
+		off = get_num(c, 8);
+		len = get_num(c, 8);
+		if (off > c->size || len > c->size - off)
+			c->bad = true;
+		else if (len && c->nranges < MAX_RANGES) {
+			c->range[c->nranges].off = off;
+			c->range[c->nranges++].len = len;
+		}
+	}
+}
+
+/* Offset of the first length that cannot be right, or 0 if none. */
+static unsigned long long v6_bad_length(struct cursor *cp)
+{
+	struct cursor c = *cp;
+	unsigned long long systems, i, cpus;
+	int b;
 
 	skip_string(&c);			/* version */
 	c.big_endian = get_num(&c, 1);
-	skip(&c, 1 + 4);			/* long size, page size */
+	skip(&c, 1);				/* long size */
+	c.page_size = get_num(&c, 4);
+	if (c.page_size < 64 || c.page_size > (1u << 24))
+		c.bad = true;
 	skip(&c, 12);				/* "header_page" */
 	skip(&c, get_num(&c, 8));
 	skip(&c, 13);				/* "header_event" */
@@ -513,14 +581,46 @@ static unsigned long long v6_bad_length(int fd, unsigned long long size)
 	cpus = get_num(&c, 4);
 	if (cpus > 65536)
 		c.bad = true;
-	skip(&c, 10);				/* "options  " or the data */
-	while (!c.bad) {
-		opt = get_num(&c, 2);
-		if (!opt)
-			break;
-		skip(&c, get_num(&c, 4));
+	if (!v6_options(&c))
+		v6_flyrecord(&c, cpus);
+	for (b = 0; b < c.nbuffers && !c.bad; b++) {
+		c.pos = c.buffer[b];
+		v6_flyrecord(&c, cpus);
 	}
+	*cp = c;
 	return c.bad ? c.pos : 0;
+}
+
+/*
+ * kbuffer trusts a page's commit size and reads that far: a damaged page
+ * header crashes it.  Say which pages cannot be right.  Returns how many;
+ * their offsets go to @bad (up to @max).
+ */
+static int v6_bad_pages(struct cursor *c, unsigned long long *bad, int max)
+{
+	const unsigned long long commit_mask = (1ULL << 27) - 1;
+	int r, n = 0;
+
+	for (r = 0; r < c->nranges; r++) {
+		unsigned long long p, end = c->range[r].off + c->range[r].len;
+
+		for (p = c->range[r].off; p < end; p += c->page_size) {
+			unsigned long long commit, need;
+
+			c->pos = p + 8;
+			commit = get_num(c, 8);
+			need = 16 + (commit & commit_mask) +
+			       (commit & (1ULL << 30) ? 8 : 0);
+			if (c->bad || need > c->page_size ||
+			    p + c->page_size > c->size + c->page_size - 1) {
+				c->bad = false;
+				if (n < max)
+					bad[n] = p;
+				n++;
+			}
+		}
+	}
+	return n;
 }
 
 /*
@@ -550,24 +650,91 @@ static void explain_open_failure(struct nft_diag *diag, const char *fname,
 				size);
 }
 
-static bool check_lengths(struct nft_diag *diag, const char *fname, int fd)
+/* A private copy of @fd's file to mend, unlinked; -1 on failure. */
+static int copy_to_temp(int fd)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096], buf[65536];
+	off_t at = 0;
+	ssize_t n;
+	int out;
+
+	snprintf(path, sizeof(path), "%s/netfs-trace-dat.XXXXXX",
+		 dir && *dir ? dir : "/tmp");
+	out = mkstemp(path);
+	if (out < 0)
+		return -1;
+	unlink(path);
+	while ((n = pread(fd, buf, sizeof(buf), at)) > 0) {
+		if (write(out, buf, n) != n) {
+			close(out);
+			return -1;
+		}
+		at += n;
+	}
+	/* libtracecmd reads from the current position */
+	if (n < 0 || lseek(out, 0, SEEK_SET) < 0) {
+		close(out);
+		return -1;
+	}
+	return out;
+}
+
+/*
+ * v6 files are read with no checks in libtracecmd/kbuffer: refuse lengths
+ * past the end, and empty the pages whose header cannot be right (in a
+ * private copy) so that the rest is still read.  Returns false to refuse.
+ */
+static bool check_v6(struct nft_diag *diag, const char *fname, int *fd,
+		     int *spool_fd)
 {
 	static const char magic6[12] = "\027\010\104tracing6";
 	char head[sizeof(magic6)], where[64];
-	unsigned long long bad;
+	unsigned long long bad, pages[10];
+	struct cursor c;
 	struct stat sb;
+	int i, n;
 
-	if (fstat(fd, &sb) || pread(fd, head, sizeof(head), 0) != sizeof(head) ||
+	if (fstat(*fd, &sb) || pread(*fd, head, sizeof(head), 0) != sizeof(head) ||
 	    memcmp(head, magic6, sizeof(head)))
 		return true;	/* not v6: libtracecmd's own checks */
-	bad = v6_bad_length(fd, sb.st_size);
-	if (!bad)
+	memset(&c, 0, sizeof(c));
+	c.fd = *fd;
+	c.pos = 10;
+	c.size = sb.st_size;
+	bad = v6_bad_length(&c);
+	if (bad) {
+		snprintf(where, sizeof(where), "offset %llu", bad);
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
+				"trace.dat (v6) corrupt: a length field runs past the end of the file (%lld bytes); no records can be read",
+				(long long)sb.st_size);
+		return false;
+	}
+	n = v6_bad_pages(&c, pages, 10);
+	if (!n)
 		return true;
-	snprintf(where, sizeof(where), "offset %llu", bad);
-	nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
-			"trace.dat (v6) corrupt: a length field runs past the end of the file (%lld bytes); no records can be read",
-			(long long)sb.st_size);
-	return false;
+	if (*spool_fd < 0) {
+		int copy = copy_to_temp(*fd);
+
+		if (copy < 0)
+			return false;
+		close(*fd);
+		*fd = *spool_fd = copy;
+	}
+	for (i = 0; i < n && i < 10; i++) {
+		static const char zero[8];
+
+		snprintf(where, sizeof(where), "offset %llu", pages[i]);
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
+				"ring-buffer page header corrupt (commit size past the page): page skipped, its records are lost");
+		if (pwrite(*fd, zero, sizeof(zero), pages[i] + 8) != sizeof(zero))
+			return false;
+	}
+	if (n > 10)
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
+				"%d corrupt pages in all; only the first 10 were skipped, refusing the rest",
+				n);
+	return n <= 10;
 }
 
 static struct tracecmd_input *open_input(struct nft_input *in,
@@ -593,7 +760,7 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 		errno = e;
 		return NULL;
 	}
-	if (!check_lengths(diag, fname, fd)) {
+	if (!check_v6(diag, fname, &fd, spool_fd)) {
 		if (*spool_fd < 0)
 			close(fd);
 		errno = EINVAL;
@@ -797,7 +964,7 @@ static void check_unread_pages(struct dat_ctx *c)
 		snprintf(where, sizeof(where), "record %" PRIu64 " (cpu %d offset %llu)",
 			 c->seen[cpu].last_ordinal, cpu, c->seen[cpu].last_offset);
 		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, where,
-				"cpu %d: records came from %" PRIu64 " of its %llu data pages; the rest is corrupt or unreadable and was lost",
+				"cpu %d: records came from %" PRIu64 " of its %llu data pages; the others were corrupt or unreadable, their records are lost",
 				cpu, c->seen[cpu].pages, want);
 	}
 }
