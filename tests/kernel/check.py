@@ -24,8 +24,9 @@ Checks:
   - no findings in any line (normal I/O on a healthy kernel);
   - no netfs-top-* instance left after either netfs-top exited, and each
     one had its instance while running.
-Prints a PASS/FAIL line per check and "check-kernel: PASS" or
-"check-kernel: FAIL: ..." at the end; exit 1 on any failure.
+Prints a PASS/FAIL line per check, "check-kernel: PASS" or
+"check-kernel: FAIL: ..." and "check-kernel: N passed, N failed" at the
+end; exit 1 on any failure.
 """
 import json
 import os
@@ -90,6 +91,7 @@ def main():
 
     def check(ok, what):
         print("  %s  %s" % ("PASS" if ok else "FAIL", what))
+        PASSED[0] += bool(ok)
         if not ok:
             fails.append(what)
         return ok
@@ -185,12 +187,16 @@ def main():
     return finish(fails)
 
 
+PASSED = [0]
+
+
 def finish(fails):
     if fails:
         print("check-kernel: FAIL: %d check(s) failed: %s" % (len(fails), fails[0]))
-        return 1
-    print("check-kernel: PASS")
-    return 0
+    else:
+        print("check-kernel: PASS")
+    print("check-kernel: %d passed, %d failed" % (PASSED[0], len(fails)))
+    return 1 if fails else 0
 
 
 if __name__ == "__main__":

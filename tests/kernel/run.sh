@@ -32,8 +32,8 @@ W=$CACHE/work-$SUITE
 T0=$(date +%s)
 
 log() { echo "  KERNEL   [$(( $(date +%s) - T0 ))s] $*"; }
-skip() { echo "check-kernel: skipped: $*"; exit 0; }
-fail() { echo "check-kernel: FAIL: $*"; exit 1; }
+skip() { echo "check-kernel: skipped: $*"; echo "check-kernel: 0 passed, 0 failed, 1 skipped"; exit 0; }
+fail() { echo "check-kernel: FAIL: $*"; echo "check-kernel: 0 passed, 1 failed"; exit 1; }
 
 case $SUITE in trixie|sid) ;; *) fail "KERNEL=$SUITE: want trixie or sid" ;; esac
 [ -x "$NETFS_TOP" ] || fail "$NETFS_TOP not built (run make)"
@@ -150,9 +150,11 @@ log "kernel $KVER"
 IR=$W/initramfs
 rm -rf "$IR"; mkdir -p "$IR"/{bin,sbin,dev,proc,sys,tmp,mnt,out,modules,lib64,usr/bin,etc}
 : > "$IR/modules/load.order"; rm -f "$W/modules.missing"
+# virtio_pci is built in where it is no module (sid's packages ship no
+# modules.builtin to tell); a guest without it fails to mount 9p
 for m in virtio_pci netfs 9pnet 9pnet_virtio 9p; do
 	modprobe -d "$KR" -S "$KVER" --show-depends "$m" 2>/dev/null ||
-		echo "missing module $m" >> "$W/modules.missing"
+		[ $m = virtio_pci ] || echo "missing module $m" >> "$W/modules.missing"
 done | awk '$1=="insmod"{print $2}' | awk '!seen[$0]++' > "$W/modules.list"
 while read -r ko; do
 	base=$(basename "$ko"); out=${base%.xz}; out=${out%.zst}; out=${out%.gz}
