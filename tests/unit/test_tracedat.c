@@ -930,6 +930,15 @@ static void test_bad_inputs(void)
 	snprintf(src_path, sizeof(src_path), "tests/fixtures/dat/fuzz-v6-page.dat");
 	if (!access(src_path, R_OK))
 		bad_case("v6 page headers past their page", src_path, 0);
+	/* and metadata the libraries crash on: opened in a child first */
+	snprintf(src_path, sizeof(src_path),
+		 "tests/fixtures/dat/known-crash/tep-parse-event-null.dat");
+	if (!access(src_path, R_OK))
+		bad_case("format text tep_parse_event() crashes on", src_path, 1);
+	snprintf(src_path, sizeof(src_path),
+		 "tests/fixtures/dat/known-crash/tracecmd-close-null.dat");
+	if (!access(src_path, R_OK))
+		bad_case("header tracecmd_open_fd() crashes on", src_path, 1);
 
 	snprintf(src_path, sizeof(src_path), "%s/6.1.0-56-amd64/append.dat",
 		 corpus_dir());
