@@ -687,7 +687,7 @@ static int copy_to_temp(int fd)
  * private copy) so that the rest is still read.  Returns false to refuse.
  */
 static bool check_v6(struct nft_diag *diag, const char *fname, int *fd,
-		     int *spool_fd, bool *is_v6)
+		     int *spool_fd)
 {
 	static const char magic6[12] = "\027\010\104tracing6";
 	char head[sizeof(magic6)], where[64];
@@ -699,7 +699,6 @@ static bool check_v6(struct nft_diag *diag, const char *fname, int *fd,
 	if (fstat(*fd, &sb) || pread(*fd, head, sizeof(head), 0) != sizeof(head) ||
 	    memcmp(head, magic6, sizeof(head)))
 		return true;	/* not v6: libtracecmd's own checks */
-	*is_v6 = true;
 	memset(&c, 0, sizeof(c));
 	c.fd = *fd;
 	c.pos = 10;
@@ -744,10 +743,44 @@ static bool check_v6(struct nft_diag *diag, const char *fname, int *fd,
  * file is being opened (a NULL dereference in tep_parse_event(), a failing
  * tracecmd_open_fd() crashing in its own cleanup; trace-cmd report dies the
  * same way).  Open it once in a child first: if the child dies, refuse the
- * file instead of dying.  That costs one more open (20-30 ms), so only v6
- * files get it: their metadata reaches the parsers as stored, while v7
- * metadata is zstd-compressed and damage mostly fails decompression first.
+ * file instead of dying.  That costs one more open (20-30 ms), so only
+ * files whose metadata reaches the parsers as stored get it.
  */
+/* In the child: everything decode_trace_dat() will open.  0 ok, 2 refused. */
+static int try_open(int fd)
+{
+	struct tracecmd_input *h = tracecmd_open_fd(fd, TRACECMD_FL_LOAD_NO_PLUGINS);
+	int i, n;
+
+	if (!h)
+		return 2;
+	n = tracecmd_buffer_instances(h);
+	for (i = 0; i < n; i++) {
+		struct tracecmd_input *ih = tracecmd_buffer_instance_handle(h, i);
+
+		if (ih)
+			tracecmd_close(ih);
+	}
+	return 0;
+}
+
+/*
+ * Only v7 files with compressed metadata go without the child: damage there
+ * mostly fails decompression before it reaches the parsers.
+ */
+static bool needs_isolation(int fd)
+{
+	char head[64];
+	ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
+	const char *comp;
+
+	if (n < 20 || memcmp(head, "\027\010\104tracing7", 12))
+		return true;
+	head[n] = 0;
+	comp = head + 12 + 1 + 1 + 4;	/* endian, long size, page size */
+	return !*comp || !strcmp(comp, "none");
+}
+
 static bool opens_safely(int fd, int *sig)
 {
 	char procpath[64];
@@ -767,8 +800,7 @@ static bool opens_safely(int fd, int *sig)
 		/* our own file description: the parent's offset stays put */
 		snprintf(procpath, sizeof(procpath), "/proc/self/fd/%d", fd);
 		own = open(procpath, O_RDONLY);
-		_exit(own >= 0 && tracecmd_open_fd(own, TRACECMD_FL_LOAD_NO_PLUGINS) ?
-		      0 : 2);
+		_exit(own >= 0 ? try_open(own) : 2);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -787,7 +819,6 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 	const char *path = nft_input_path(in);
 	const char *comp = nft_input_compression(in);
 	struct tracecmd_input *h;
-	bool is_v6 = false;
 	int fd, lfd, e, sig;
 
 	*spool_fd = -1;
@@ -804,13 +835,13 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 		errno = e;
 		return NULL;
 	}
-	if (!check_v6(diag, fname, &fd, spool_fd, &is_v6)) {
+	if (!check_v6(diag, fname, &fd, spool_fd)) {
 		if (*spool_fd < 0)
 			close(fd);
 		errno = EINVAL;
 		return NULL;
 	}
-	if (is_v6 && !opens_safely(fd, &sig)) {
+	if (needs_isolation(fd) && !opens_safely(fd, &sig)) {
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
 				"trace.dat metadata crashes libtracecmd/libtraceevent (%s); no records can be read",
 				sig ? strsignal(sig) : "sanitizer abort");

@@ -939,6 +939,16 @@ static void test_bad_inputs(void)
 		 "tests/fixtures/dat/known-crash/tracecmd-close-null.dat");
 	if (!access(src_path, R_OK))
 		bad_case("header tracecmd_open_fd() crashes on", src_path, 1);
+	snprintf(src_path, sizeof(src_path),
+		 "tests/fixtures/dat/known-crash/v5-open-fd.dat");
+	if (!access(src_path, R_OK))
+		bad_case("a \"version 5\" file tracecmd_open_fd() crashes on",
+			 src_path, 1);
+	snprintf(src_path, sizeof(src_path),
+		 "tests/fixtures/dat/known-crash/instance-handle.dat");
+	if (!access(src_path, R_OK))
+		bad_case("an instance tracecmd_buffer_instance_handle() crashes on",
+			 src_path, 1);
 
 	snprintf(src_path, sizeof(src_path), "%s/6.1.0-56-amd64/append.dat",
 		 corpus_dir());
