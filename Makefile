@@ -54,10 +54,12 @@ LIB_SRCS := $(wildcard libnetfs-trace/*.c libnetfs-trace/detect/*.c \
 	libnetfs-trace/report/*.c libnetfs-trace/engine/*.c decoders/*.c)
 TUI_SRCS := $(wildcard tui/*.c)
 CMD_SRCS := $(wildcard cmd/*.c)
+CLI_SRCS := $(wildcard cmd/lib/*.c)
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TUI_OBJS := $(TUI_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libnetfs-trace.a
 CMDS := $(CMD_SRCS:cmd/%.c=$(BIN)/%)
 TESTS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -73,12 +75,12 @@ $(LIB): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN)/netfs-top: $(BUILD)/cmd/netfs-top.o $(TUI_OBJS) $(LIB)
+$(BIN)/netfs-top: $(BUILD)/cmd/netfs-top.o $(CLI_OBJS) $(TUI_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_LIB) $(LDLIBS_TUI)
 
-$(BIN)/%: $(BUILD)/cmd/%.o $(LIB)
+$(BIN)/%: $(BUILD)/cmd/%.o $(CLI_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_LIB)
@@ -133,4 +135,5 @@ clean:
 .PHONY: all tests check check-plain check-kernel bench fuzz install clean
 .SECONDARY:
 
--include $(LIB_OBJS:.o=.d) $(TUI_OBJS:.o=.d) $(CMD_SRCS:%.c=$(BUILD)/%.d)
+-include $(LIB_OBJS:.o=.d) $(TUI_OBJS:.o=.d) $(CLI_OBJS:.o=.d) \
+	$(CMD_SRCS:%.c=$(BUILD)/%.d)

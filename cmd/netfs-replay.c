@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/lib/cli.h"
 #include "decoders/decoder.h"
 #include "decoders/elf.h"
 #include "libnetfs-trace/model.h"
@@ -38,14 +39,7 @@ enum {
 	OPT_BTF_BASE,
 };
 
-struct option_doc {
-	struct option opt;
-	int short_opt;
-	const char *arg;
-	const char *help;
-};
-
-static const struct option_doc options[] = {
+static const struct nft_cli_option options[] = {
 	{ { "input", required_argument, NULL, 'i' }, 'i', "FILE",
 	  "capture to read (also the last argument; '-' = stdin; default trace.dat)" },
 	{ { "json", no_argument, NULL, OPT_JSON }, 0, NULL,
@@ -103,55 +97,11 @@ static void usage(FILE *out)
 		     "report output or trace.dat; plain, xz, gzip or zstd) and report\n"
 		     "ref leaks, use-after-free, stuck requests, over-reads, bad\n"
 		     "rewinds, retry storms and failures.\n\noptions:\n");
-	for (i = 0; i < N_OPTIONS; i++) {
-		char left[48];
-
-		if (options[i].short_opt)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s",
-				 options[i].short_opt, options[i].opt.name,
-				 options[i].arg ? " " : "",
-				 options[i].arg ? options[i].arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s",
-				 options[i].opt.name,
-				 options[i].arg ? " " : "",
-				 options[i].arg ? options[i].arg : "");
-		fprintf(out, "  %-26s %s\n", left, options[i].help);
-	}
+	nft_cli_print_options(out, options, N_OPTIONS);
 	fprintf(out, "\nfinding kinds:");
 	for (i = 0; i < NFT_FIND__NR; i++)
 		fprintf(out, " %s", nft_finding_kind_name(i));
 	fprintf(out, "\n\nexit status: 0 clean, 1 findings of a --fail-on kind, 2 usage or input error\n");
-}
-
-static int die_usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, PROG ": ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry '" PROG " --help'.\n");
-	return 2;
-}
-
-static int parse_fail_on(const char *s, unsigned int *mask)
-{
-	*mask = 0;
-	if (!strcmp(s, "none"))
-		return 0;
-	if (!strcmp(s, "all")) {
-		*mask = (1u << NFT_FIND__NR) - 1;
-		return 0;
-	}
-	while (*s) {
-		size_t len = strcspn(s, ",");
-		int k = nft_finding_kind_lookup(s, len);
-
-		if (k < 0)
-			return -1;
-		*mask |= 1u << k;
-		s += len;
-		s += *s == ',';
-	}
-	return 0;
 }
 
 static int parse_request_id(const char *s, uint32_t *id)
@@ -173,12 +123,9 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 {
 	struct option longopts[N_OPTIONS + 1];
 	char *end;
-	size_t i;
 	int c;
 
-	memset(longopts, 0, sizeof(longopts));
-	for (i = 0; i < N_OPTIONS; i++)
-		longopts[i] = options[i].opt;
+	nft_cli_longopts(options, N_OPTIONS, longopts);
 	a->fail_mask = (1u << NFT_FIND__NR) - 1;
 	while ((c = getopt_long(argc, argv, "i:R:qh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -190,29 +137,29 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			break;
 		case 'R':
 			if (parse_request_id(optarg, &a->request))
-				return die_usage("bad request id '%s' (hex, like 00000a98 or R=00000a98)", optarg);
+				return nft_cli_usage_error(PROG, "bad request id '%s' (hex, like 00000a98 or R=00000a98)", optarg);
 			a->have_request = true;
 			break;
 		case OPT_BRIEF:
 			a->brief = true;
 			break;
 		case OPT_FAIL_ON:
-			if (parse_fail_on(optarg, &a->fail_mask))
-				return die_usage("unknown finding kind in '%s'", optarg);
+			if (nft_cli_parse_fail_on(optarg, &a->fail_mask))
+				return nft_cli_usage_error(PROG, "unknown finding kind in '%s'", optarg);
 			break;
 		case OPT_STUCK_AFTER:
 			a->stuck_after = strtod(optarg, &end);
 			if (*end || end == optarg || a->stuck_after <= 0)
-				return die_usage("--stuck-after wants seconds > 0, not '%s'", optarg);
+				return nft_cli_usage_error(PROG, "--stuck-after wants seconds > 0, not '%s'", optarg);
 			break;
 		case OPT_RETRY_LIMIT:
 			a->retry_limit = strtoul(optarg, &end, 10);
 			if (*end || end == optarg || !a->retry_limit)
-				return die_usage("--retry-limit wants a number > 0, not '%s'", optarg);
+				return nft_cli_usage_error(PROG, "--retry-limit wants a number > 0, not '%s'", optarg);
 			break;
 		case OPT_KERNEL:
 			if (nft_gen_from_version(optarg) == NFT_GEN_AUTO)
-				return die_usage("unknown kernel version '%s'", optarg);
+				return nft_cli_usage_error(PROG, "unknown kernel version '%s'", optarg);
 			a->kernel = optarg;
 			break;
 		case OPT_INSTANCE:
@@ -222,7 +169,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			if (!a->vocab)
 				a->vocab = calloc(argc, sizeof(*a->vocab));
 			if (!a->vocab)
-				return die_usage("%s", "out of memory");
+				return nft_cli_usage_error(PROG, "%s", "out of memory");
 			a->vocab[a->nvocab++] = optarg;
 			break;
 		case OPT_BTF_BASE:
@@ -246,24 +193,24 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		}
 	}
 	if (a->btf_base && !a->nvocab)
-		return die_usage("%s goes with --vocab", "--btf-base");
+		return nft_cli_usage_error(PROG, "%s goes with --vocab", "--btf-base");
 	if (a->nvocab) {
 		if (optind < argc || a->input)
-			return die_usage("%s takes no capture", "--vocab");
+			return nft_cli_usage_error(PROG, "%s takes no capture", "--vocab");
 		return 0;
 	}
 	if (optind < argc) {
 		if (a->input || optind + 1 < argc)
-			return die_usage("one input only ('%s' is extra)", argv[argc - 1]);
+			return nft_cli_usage_error(PROG, "one input only ('%s' is extra)", argv[argc - 1]);
 		a->input = argv[optind];
 	}
 	if (a->model && a->have_request)
-		return die_usage("%s does not go with -R", "--model");
+		return nft_cli_usage_error(PROG, "%s does not go with -R", "--model");
 	if (a->brief && !a->have_request)
-		return die_usage("%s goes with -R", "--brief");
+		return nft_cli_usage_error(PROG, "%s goes with -R", "--brief");
 	if (!a->input) {
 		if (access("trace.dat", R_OK))
-			return die_usage("%s", "no input given and no trace.dat here");
+			return nft_cli_usage_error(PROG, "%s", "no input given and no trace.dat here");
 		a->input = "trace.dat";
 	}
 	return 0;

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/lib/cli.h"
 #include "decoders/decoder.h"
 #include "decoders/live.h"
 #include "libnetfs-trace/model.h"
@@ -40,14 +41,7 @@ enum {
 	OPT_VERSION,
 };
 
-struct option_doc {
-	struct option opt;
-	int short_opt;
-	const char *arg;
-	const char *help;
-};
-
-static const struct option_doc options[] = {
+static const struct nft_cli_option options[] = {
 	{ { "delay", required_argument, NULL, 'd' }, 'd', "SECS",
 	  "interval between screen updates / batch lines (default 1)" },
 	{ { "batch", no_argument, NULL, 'b' }, 'b', NULL,
@@ -107,8 +101,6 @@ static volatile sig_atomic_t stop;
 
 static void usage(FILE *out)
 {
-	size_t i;
-
 	fprintf(out, "usage: " PROG " [OPTIONS]\n"
 		     "       " PROG " -b [--json] [-d SECS] [-n COUNT] [OPTIONS]\n"
 		     "       " PROG " -i CAPTURE [--speed N] [OPTIONS]\n\n"
@@ -119,55 +111,11 @@ static void usage(FILE *out)
 		     "it reads them through a tracefs instance of its own (netfs-top-PID)\n"
 		     "that it removes on exit.\n\n"
 		     "Note: -b is batch mode (like top); the buffer size is -B.\n\noptions:\n");
-	for (i = 0; i < N_OPTIONS; i++) {
-		char left[48];
-
-		if (options[i].short_opt)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s",
-				 options[i].short_opt, options[i].opt.name,
-				 options[i].arg ? " " : "",
-				 options[i].arg ? options[i].arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s",
-				 options[i].opt.name,
-				 options[i].arg ? " " : "",
-				 options[i].arg ? options[i].arg : "");
-		fprintf(out, "  %-26s %s\n", left, options[i].help);
-	}
+	nft_cli_print_options(out, options, N_OPTIONS);
 	fprintf(out, "\nkeys: h help, q quit, g grouping, < > sort, / filter, Enter drill down, p pause\n");
 	fprintf(out, "environment: NETFS_TOP_TRACEFS=DIR uses DIR as tracefs\n");
 	fprintf(out, "\nexit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error,\n"
 		     "refusal (not root, no tracefs, no netfs events) or unreadable input\n");
-}
-
-static int die_usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, PROG ": ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry '" PROG " --help'.\n");
-	return 2;
-}
-
-static int parse_fail_on(const char *s, unsigned int *mask)
-{
-	*mask = 0;
-	if (!strcmp(s, "none"))
-		return 0;
-	if (!strcmp(s, "all")) {
-		*mask = (1u << NFT_FIND__NR) - 1;
-		return 0;
-	}
-	while (*s) {
-		size_t len = strcspn(s, ",");
-		int k = nft_finding_kind_lookup(s, len);
-
-		if (k < 0)
-			return -1;
-		*mask |= 1u << k;
-		s += len;
-		s += *s == ',';
-	}
-	return 0;
 }
 
 static bool parse_double(const char *s, double *v, double min)
@@ -204,12 +152,9 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 {
 	struct option longopts[N_OPTIONS + 1];
 	unsigned long ul;
-	size_t i;
 	int c, k;
 
-	memset(longopts, 0, sizeof(longopts));
-	for (i = 0; i < N_OPTIONS; i++)
-		longopts[i] = options[i].opt;
+	nft_cli_longopts(options, N_OPTIONS, longopts);
 	a->delay = 1;
 	a->speed = 1;
 	a->rows = 20;
@@ -220,14 +165,14 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 		switch (c) {
 		case 'd':
 			if (!parse_double(optarg, &a->delay, 0.01))
-				return die_usage("-d wants seconds >= 0.01, not '%s'", optarg);
+				return nft_cli_usage_error(PROG, "-d wants seconds >= 0.01, not '%s'", optarg);
 			break;
 		case 'b':
 			a->batch = true;
 			break;
 		case 'n':
 			if (!parse_ulong(optarg, &a->count) || !a->count)
-				return die_usage("-n wants a count > 0, not '%s'", optarg);
+				return nft_cli_usage_error(PROG, "-n wants a count > 0, not '%s'", optarg);
 			a->have_count = true;
 			break;
 		case OPT_JSON:
@@ -235,12 +180,12 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 			break;
 		case 'B':
 			if (!parse_ulong(optarg, &ul) || !ul || ul > 4u << 20)
-				return die_usage("-B wants a size in KB (1 .. 4194304), not '%s'", optarg);
+				return nft_cli_usage_error(PROG, "-B wants a size in KB (1 .. 4194304), not '%s'", optarg);
 			a->buffer_kb = ul;
 			break;
 		case 'e':
 			if (a->n_events == MAX_EVENT_FILTERS)
-				return die_usage("too many -e (%s)", optarg);
+				return nft_cli_usage_error(PROG, "too many -e (%s)", optarg);
 			a->events[a->n_events++] = optarg;
 			break;
 		case 'i':
@@ -248,39 +193,39 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 			break;
 		case OPT_SPEED:
 			if (!parse_double(optarg, &a->speed, 0))
-				return die_usage("--speed wants a factor >= 0, not '%s'", optarg);
+				return nft_cli_usage_error(PROG, "--speed wants a factor >= 0, not '%s'", optarg);
 			break;
 		case 'g':
 			k = lookup(optarg, group_name, NFT_TOP_GROUP__NR);
 			if (k < 0)
-				return die_usage("-g wants inode, origin or cookie, not '%s'", optarg);
+				return nft_cli_usage_error(PROG, "-g wants inode, origin or cookie, not '%s'", optarg);
 			a->group = k;
 			break;
 		case 's':
 			k = lookup(optarg, col_name, NFT_TOP_COL__NR);
 			if (k <= 0)
-				return die_usage("unknown sort column '%s'", optarg);
+				return nft_cli_usage_error(PROG, "unknown sort column '%s'", optarg);
 			a->sort = k;
 			break;
 		case OPT_ROWS:
 			if (!parse_ulong(optarg, &a->rows))
-				return die_usage("--rows wants a number, not '%s'", optarg);
+				return nft_cli_usage_error(PROG, "--rows wants a number, not '%s'", optarg);
 			break;
 		case OPT_FAIL_ON:
-			if (parse_fail_on(optarg, &a->fail_mask))
-				return die_usage("unknown finding kind in '%s'", optarg);
+			if (nft_cli_parse_fail_on(optarg, &a->fail_mask))
+				return nft_cli_usage_error(PROG, "unknown finding kind in '%s'", optarg);
 			break;
 		case OPT_STUCK_AFTER:
 			if (!parse_double(optarg, &a->stuck_after, 1e-9))
-				return die_usage("--stuck-after wants seconds > 0, not '%s'", optarg);
+				return nft_cli_usage_error(PROG, "--stuck-after wants seconds > 0, not '%s'", optarg);
 			break;
 		case OPT_RETRY_LIMIT:
 			if (!parse_ulong(optarg, &a->retry_limit) || !a->retry_limit)
-				return die_usage("--retry-limit wants a number > 0, not '%s'", optarg);
+				return nft_cli_usage_error(PROG, "--retry-limit wants a number > 0, not '%s'", optarg);
 			break;
 		case OPT_KERNEL:
 			if (nft_gen_from_version(optarg) == NFT_GEN_AUTO)
-				return die_usage("unknown kernel version '%s'", optarg);
+				return nft_cli_usage_error(PROG, "unknown kernel version '%s'", optarg);
 			a->kernel = optarg;
 			break;
 		case OPT_BENCH:
@@ -298,11 +243,11 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 		}
 	}
 	if (optind < argc)
-		return die_usage("unexpected argument '%s'", argv[optind]);
+		return nft_cli_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
 	if (a->json && !a->batch)
-		return die_usage("%s goes with -b (batch mode)", "--json");
+		return nft_cli_usage_error(PROG, "%s goes with -b (batch mode)", "--json");
 	if (a->input && (a->n_events || a->buffer_kb))
-		return die_usage("%s: -e and -B are for live mode", a->input);
+		return nft_cli_usage_error(PROG, "%s: -e and -B are for live mode", a->input);
 	return 0;
 }
 
