@@ -159,6 +159,16 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	else
 		echo "(no corpus or no trace-cmd: trace.dat comparison skipped)"
 	fi
+	echo
+	echo "## netfs-top live path"
+	echo
+	echo "Decode + model + aggregation cost per event on the live path: the records of corpus trace.dat files cut back into ring-buffer pages and fed through kbuffer, decoders/tep_event.c, the model and the netfs-top aggregator (\\`netfs-top --bench-pages\\`, pinned to one core, 5 rounds including per-round setup)."
+	echo
+	if [ -d "$corpus" ]; then
+		NFT_BIN="$BIN" CORPUS="$corpus" bench/top-overhead.sh
+	else
+		echo "(no corpus: skipped)"
+	fi
 } > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "bench: wrote $OUT" >&2
