@@ -16,7 +16,7 @@ _netfs_replay()
 	fi
 
 	case $prev in
-	-i | --input)
+	-i | --input | --vocab | --btf-base)
 		_netfs_replay_files "$cur"
 		return
 		;;
@@ -56,7 +56,8 @@ _netfs_replay()
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "-i --input --json -R --request
 			--brief --fail-on --stuck-after --retry-limit --kernel
-			--instance -q --quiet -h --help --version" -- "$cur")
+			--instance --model --vocab --btf-base -q --quiet -h --help
+			--version" -- "$cur")
 		return
 	fi
 	_netfs_replay_files "$cur"
