@@ -34,7 +34,7 @@ Q = @
 msg = @printf '  %-8s %s\n' $(1) $(2)
 endif
 
-PKGS := libtracecmd libtracefs libtraceevent liblzma zlib libzstd libelf
+PKGS := libtracecmd libtracefs libtraceevent liblzma zlib libzstd libelf libdw
 TUI_PKGS := ncursesw
 
 OPT ?= -O2

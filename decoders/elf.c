@@ -2,13 +2,17 @@
 /*
  * Vocabulary from a kernel build: find the .BTF section of a module or
  * vmlinux with libelf (or take a raw BTF file as is), read its trace enums
- * with btf.c, and hold every enumerator against vocab_kernel.c, so that
+ * with btf.c, or, when there is no .BTF but there is .debug_info, read the
+ * same enums from DWARF with libdw; then hold every enumerator against
+ * vocab_kernel.c, so that
  * "this kernel emits symbols this build does not know" is said before a
  * capture is ever taken, not discovered as unknown symbols in one.
  *
  * Compressed modules (.ko.xz, .ko.zst, .ko.gz) are undone in memory by the
  * input layer, which recognizes the compression from the content.
  */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -30,6 +34,12 @@ struct kobj {
 	unsigned char *btf_bytes;	/* NULL: no .BTF */
 	size_t btf_len;
 	struct nft_btf *btf;
+	/* From DWARF, when there is no .BTF: the trace enums only. */
+	bool from_dwarf;
+	unsigned long dw_cus;
+	size_t dw_nenums;
+	struct nft_btf_enum dw_enums[NFT_SYMC__NR];
+	struct nft_btf_enumval *dw_vals[NFT_SYMC__NR];	/* owned */
 };
 
 /* Read all of @path, decompressed.  Caller frees *@buf. */
@@ -118,6 +128,261 @@ static int copy_btf(struct kobj *k, Elf_Scn *scn, GElf_Shdr *sh)
 	return 0;
 }
 
+/*
+ * The size of an absolute relocation libdw needs applied to read names in
+ * the .debug_* sections of a relocatable file (a module, a .o): 4 or 8, 0
+ * for one to leave alone (pc-relative, lengths: nothing we read), -1 for a
+ * machine we do not know.
+ */
+static int reloc_size(GElf_Half machine, unsigned int type)
+{
+	switch (machine) {
+	case EM_X86_64:
+		return type == R_X86_64_64 ? 8 :
+		       type == R_X86_64_32 || type == R_X86_64_32S ? 4 : 0;
+	case EM_386:
+		return type == R_386_32 ? 4 : 0;
+	case EM_AARCH64:
+		return type == R_AARCH64_ABS64 ? 8 :
+		       type == R_AARCH64_ABS32 ? 4 : 0;
+	case EM_ARM:
+		return type == R_ARM_ABS32 ? 4 : 0;
+	case EM_RISCV:
+		return type == R_RISCV_64 ? 8 : type == R_RISCV_32 ? 4 : 0;
+	case EM_PPC64:
+		return type == R_PPC64_ADDR64 ? 8 :
+		       type == R_PPC64_ADDR32 ? 4 : 0;
+	case EM_S390:
+		return type == R_390_64 ? 8 : type == R_390_32 ? 4 : 0;
+	default:
+		return -1;
+	}
+}
+
+static uint64_t get_word(const unsigned char *p, int size, bool msb)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < size; i++)
+		v |= (uint64_t)p[msb ? size - 1 - i : i] << (8 * i);
+	return v;
+}
+
+static void put_word(unsigned char *p, int size, bool msb, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < size; i++)
+		p[msb ? size - 1 - i : i] = v >> (8 * i);
+}
+
+/*
+ * libdw reads a relocatable file's DWARF as it is, and there every string
+ * offset into .debug_str is 0 plus a relocation (RELA) or an addend in
+ * place (REL).  Apply the absolute ones to the .debug_* sections in memory
+ * (@e reads a private, writable copy of the file).
+ */
+static int relocate_debug(Elf *e, const GElf_Ehdr *eh, size_t shstrndx,
+			  char *err, size_t errlen)
+{
+	bool msb = eh->e_ident[EI_DATA] == ELFDATA2MSB;
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(e, scn))) {
+		Elf_Scn *tscn, *symscn;
+		Elf_Data *rd, *td, *sd;
+		GElf_Shdr sh, tsh, ssh;
+		const char *tname;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL))
+			continue;
+		tscn = elf_getscn(e, sh.sh_info);
+		symscn = elf_getscn(e, sh.sh_link);
+		if (!tscn || !symscn || !gelf_getshdr(tscn, &tsh) ||
+		    !gelf_getshdr(symscn, &ssh))
+			continue;
+		tname = elf_strptr(e, shstrndx, tsh.sh_name);
+		if (!tname || strncmp(tname, ".debug_", 7) ||
+		    tsh.sh_type == SHT_NOBITS)
+			continue;
+		if ((tsh.sh_flags & SHF_COMPRESSED) && elf_compress(tscn, 0, 0) < 0)
+			goto elf_fail;
+		rd = elf_getdata(scn, NULL);
+		td = elf_getdata(tscn, NULL);
+		sd = elf_getdata(symscn, NULL);
+		if (!rd || !td || !sd || !td->d_buf)
+			goto elf_fail;
+		n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+		for (i = 0; i < n; i++) {
+			GElf_Rela r;
+			GElf_Sym sym;
+			uint64_t addend;
+			unsigned char *p;
+			int size;
+
+			if (sh.sh_type == SHT_RELA) {
+				if (!gelf_getrela(rd, i, &r))
+					goto elf_fail;
+			} else {
+				GElf_Rel rel;
+
+				if (!gelf_getrel(rd, i, &rel))
+					goto elf_fail;
+				r.r_offset = rel.r_offset;
+				r.r_info = rel.r_info;
+				r.r_addend = 0;
+			}
+			size = reloc_size(eh->e_machine,
+					  eh->e_ident[EI_CLASS] == ELFCLASS64 ?
+					  GELF_R_TYPE(r.r_info) :
+					  ELF32_R_TYPE(r.r_info));
+			if (size < 0) {
+				snprintf(err, errlen, "cannot relocate the DWARF of a relocatable file for machine %u",
+					 eh->e_machine);
+				return -1;
+			}
+			if (!size)
+				continue;
+			if (r.r_offset > td->d_size ||
+			    td->d_size - r.r_offset < (size_t)size ||
+			    !gelf_getsym(sd, GELF_R_SYM(r.r_info), &sym)) {
+				snprintf(err, errlen, "bad relocation in %s", tname);
+				return -1;
+			}
+			p = (unsigned char *)td->d_buf + r.r_offset;
+			addend = sh.sh_type == SHT_RELA ? (uint64_t)r.r_addend :
+							  get_word(p, size, msb);
+			put_word(p, size, msb, sym.st_value + addend);
+		}
+	}
+	return 0;
+elf_fail:
+	snprintf(err, errlen, "cannot read the DWARF relocations: %s",
+		 elf_errmsg(-1));
+	return -1;
+}
+
+/* One enum type DIE: keep it if it is the first of a trace enum's name. */
+static int dw_enum(struct kobj *k, Dwarf_Die *die)
+{
+	const char *name = dwarf_diename(die);
+	int cls = nft_kenum_class(name);
+	struct nft_btf_enumval *vals = NULL;
+	struct nft_btf_enum *en;
+	Dwarf_Die c;
+	size_t i, n = 0, cap = 0;
+
+	if (cls < 0 || k->dw_vals[cls] || dwarf_hasattr(die, DW_AT_declaration))
+		return 0;
+	if (dwarf_child(die, &c) == 0) {
+		do {
+			Dwarf_Attribute a;
+			Dwarf_Sword sv;
+			Dwarf_Word uv;
+			const char *vname;
+
+			if (dwarf_tag(&c) != DW_TAG_enumerator)
+				continue;
+			vname = dwarf_diename(&c);
+			if (!dwarf_attr(&c, DW_AT_const_value, &a))
+				continue;
+			if (n == cap) {
+				struct nft_btf_enumval *nv;
+
+				cap = cap ? cap * 2 : 32;
+				nv = realloc(vals, cap * sizeof(*vals));
+				if (!nv)
+					goto nomem;
+				vals = nv;
+			}
+			if (dwarf_formsdata(&a, &sv) == 0)
+				vals[n].value = sv;
+			else if (dwarf_formudata(&a, &uv) == 0)
+				vals[n].value = (int64_t)uv;
+			else
+				continue;
+			/* No name: counted as unreadable, like BTF's. */
+			vals[n].name = vname ? strdup(vname) : NULL;
+			if (vname && !vals[n].name)
+				goto nomem;
+			n++;
+		} while (dwarf_siblingof(&c, &c) == 0);
+	}
+	if (!vals) {
+		/* An enum with no enumerators still counts as found. */
+		vals = malloc(sizeof(*vals));
+		if (!vals)
+			goto nomem;
+	}
+	k->dw_vals[cls] = vals;
+	en = &k->dw_enums[k->dw_nenums++];
+	en->name = nft_kenum_name(cls);
+	en->nvals = n;
+	en->vals = vals;
+	return 0;
+nomem:
+	for (i = 0; i < n; i++)
+		free((char *)vals[i].name);
+	free(vals);
+	return -1;
+}
+
+/* @die and its siblings, with their children. */
+static int dw_walk(struct kobj *k, Dwarf_Die *die)
+{
+	Dwarf_Die d = *die, c;
+
+	do {
+		if (dwarf_tag(&d) == DW_TAG_enumeration_type) {
+			if (dw_enum(k, &d))
+				return -1;
+		} else if (dwarf_haschildren(&d) && dwarf_child(&d, &c) == 0) {
+			if (dw_walk(k, &c))
+				return -1;
+		}
+	} while (dwarf_siblingof(&d, &d) == 0);
+	return 0;
+}
+
+/* The trace enums of @e's DWARF, for a file without .BTF. */
+static int load_dwarf(struct kobj *k, Elf *e, const GElf_Ehdr *eh,
+		      size_t shstrndx, char *err, size_t errlen)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	Dwarf *dw;
+	int rc = 0;
+
+	if (eh->e_type == ET_REL &&
+	    relocate_debug(e, eh, shstrndx, err, errlen))
+		return -1;
+	dw = dwarf_begin_elf(e, DWARF_C_READ, NULL);
+	if (!dw) {
+		snprintf(err, errlen, "cannot read DWARF: %s", dwarf_errmsg(-1));
+		return -1;
+	}
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, c;
+
+		if (dwarf_offdie(dw, off + hsize, &cu)) {
+			k->dw_cus++;
+			if (dwarf_child(&cu, &c) == 0 && dw_walk(k, &c)) {
+				snprintf(err, errlen, "out of memory");
+				rc = -1;
+				break;
+			}
+		}
+		off = next;
+	}
+	dwarf_end(dw);
+	if (!rc)
+		k->from_dwarf = true;
+	return rc;
+}
+
 static int load_elf(struct kobj *k, unsigned char *buf, size_t len,
 		    char *err, size_t errlen)
 {
@@ -160,6 +425,9 @@ static int load_elf(struct kobj *k, unsigned char *buf, size_t len,
 			k->has_dwarf = true;
 		}
 	}
+	if (!k->btf_bytes && k->has_dwarf &&
+	    load_dwarf(k, e, &eh, shstrndx, err, errlen))
+		goto out;
 	rc = 0;
 out:
 	if (e)
@@ -303,15 +571,22 @@ static void report_enum(FILE *out, const struct nft_btf_enum *en, int cls,
 	t->found[cls] = true;
 }
 
-static void report_kobj(FILE *out, const struct kobj *k, struct tally *t)
+/* The enums of @k, from its BTF or its DWARF alike. */
+static size_t kobj_enum_count(const struct kobj *k)
+{
+	return k->btf ? nft_btf_enum_count(k->btf) : k->dw_nenums;
+}
+
+static const struct nft_btf_enum *kobj_enum_at(const struct kobj *k, size_t i)
+{
+	return k->btf ? nft_btf_enum_at(k->btf, i) : &k->dw_enums[i];
+}
+
+static void report_btf_info(FILE *out, const struct kobj *k)
 {
 	struct nft_btf_info info;
-	unsigned long others = 0, in_base = 0, ours = 0;
-	size_t i, n = nft_btf_enum_count(k->btf);
 
 	nft_btf_get_info(k->btf, &info);
-	fprintf(out, "%s: %s%s%s\n", k->path, k->what,
-		k->vermagic[0] ? ", " : "", k->vermagic);
 	fprintf(out, "  BTF: %u types, %u string bytes, ", info.types,
 		info.str_len);
 	switch (info.base) {
@@ -331,8 +606,22 @@ static void report_kobj(FILE *out, const struct kobj *k, struct tally *t)
 	}
 	if (info.base_mismatch)
 		fprintf(out, "  warning: the base BTF given does not fit this module (another kernel build?): ignored\n");
+}
+
+static void report_kobj(FILE *out, const struct kobj *k, struct tally *t)
+{
+	unsigned long others = 0, in_base = 0, ours = 0;
+	size_t i, n = kobj_enum_count(k);
+
+	fprintf(out, "%s: %s%s%s\n", k->path, k->what,
+		k->vermagic[0] ? ", " : "", k->vermagic);
+	if (k->btf)
+		report_btf_info(out, k);
+	else
+		fprintf(out, "  DWARF: %lu compilation units, no .BTF section\n",
+			k->dw_cus);
 	for (i = 0; i < n; i++) {
-		const struct nft_btf_enum *en = nft_btf_enum_at(k->btf, i);
+		const struct nft_btf_enum *en = kobj_enum_at(k, i);
 		bool guessed;
 		int cls = enum_class(en, &guessed);
 
@@ -349,7 +638,7 @@ static void report_kobj(FILE *out, const struct kobj *k, struct tally *t)
 		const char *sep = "  not trace symbol enums: ";
 
 		for (i = 0; i < n; i++) {
-			const struct nft_btf_enum *en = nft_btf_enum_at(k->btf, i);
+			const struct nft_btf_enum *en = kobj_enum_at(k, i);
 			bool guessed;
 
 			if (enum_class(en, &guessed) >= 0 || !ours_by_name(en->name))
@@ -364,6 +653,21 @@ static void report_kobj(FILE *out, const struct kobj *k, struct tally *t)
 			in_base);
 	if (others)
 		fprintf(out, "  (%lu other enums ignored)\n", others);
+}
+
+static void free_kobj(struct kobj *k)
+{
+	size_t i;
+	uint32_t j;
+
+	nft_btf_free(k->btf);
+	free(k->btf_bytes);
+	for (i = 0; i < k->dw_nenums; i++) {
+		for (j = 0; j < k->dw_enums[i].nvals; j++)
+			free((char *)k->dw_enums[i].vals[j].name);
+	}
+	for (i = 0; i < NFT_SYMC__NR; i++)
+		free(k->dw_vals[i]);
 }
 
 int nft_vocab_report(FILE *out, const char *prog, const char *const *paths,
@@ -407,11 +711,11 @@ int nft_vocab_report(FILE *out, const char *prog, const char *const *paths,
 			status = 2;
 			continue;
 		}
+		if (k->from_dwarf)
+			continue;
 		if (!k->btf_bytes) {
-			fprintf(stderr, "%s: %s: no BTF (.BTF section)%s; build the kernel with CONFIG_DEBUG_INFO_BTF%s\n",
+			fprintf(stderr, "%s: %s: no BTF (.BTF section) and no DWARF (.debug_info); build the kernel with CONFIG_DEBUG_INFO_BTF%s or CONFIG_DEBUG_INFO\n",
 				prog, k->path,
-				k->has_dwarf ? " and this build reads no DWARF" :
-					       " and no DWARF",
 				strncmp(k->what, "module", 6) ? "" :
 					"_MODULES");
 			status = 2;
@@ -428,9 +732,9 @@ int nft_vocab_report(FILE *out, const char *prog, const char *const *paths,
 	for (i = 0; i < npaths; i++) {
 		struct kobj *k = &ks[i];
 
-		if (!k->btf)
+		if (!k->btf && !k->from_dwarf)
 			continue;
-		if (base && !is_standalone(k) &&
+		if (k->btf && base && !is_standalone(k) &&
 		    parse_kobj(k, base, err, sizeof(err))) {
 			fprintf(stderr, "%s: %s: %s\n", prog, k->path, err);
 			status = 2;
@@ -461,12 +765,9 @@ int nft_vocab_report(FILE *out, const char *prog, const char *const *paths,
 	if (status == 0 && (t.unknown || t.unresolved))
 		status = 1;
 out:
-	for (i = 0; i < npaths; i++) {
-		nft_btf_free(ks[i].btf);
-		free(ks[i].btf_bytes);
-	}
-	nft_btf_free(basek.btf);
-	free(basek.btf_bytes);
+	for (i = 0; i < npaths; i++)
+		free_kobj(&ks[i]);
+	free_kobj(&basek);
 	free(ks);
 	return status;
 }
