@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Vocabulary from a kernel build: the trace enums of netfs.ko,
- * cachefiles.ko, fscache.ko or vmlinux, read from their BTF with libelf, and
- * checked against what this build of the tool understands.
+ * cachefiles.ko, fscache.ko or vmlinux, read from their BTF with libelf (or
+ * from DWARF through libdw when there is no BTF), and checked against what
+ * this build of the tool understands.
  *
  * Conventions (libtracefs style): functions return 0 or a pointer on
  * success, -1 or NULL with errno set on failure; an @err buffer, when given,
