@@ -34,6 +34,13 @@ const char *nft_gen_name(enum nft_gen gen);
 /* "6.1", "6.12", "7.2", "6.16" ... -> generation; AUTO if unparsable. */
 enum nft_gen nft_gen_from_version(const char *version);
 
+/*
+ * Ref traces of one object from different CPUs can reach the buffer in
+ * another order than their atomic operations: up to this many disagreeing
+ * entries are held while an order that explains them all is looked for.
+ */
+#define NFT_LEDGER_HOLD 5
+
 /* One get/put/see of an object's ref count, as the kernel printed it. */
 struct nft_ref_entry {
 	uint64_t pos;
@@ -53,7 +60,9 @@ struct nft_ledger {
 	int64_t prev_count;	/* count before the last accepted entry */
 	bool known;		/* we have a base (a NEW, or a printed count) */
 	bool born;		/* we saw the object's NEW */
-	int pending;		/* index of an entry awaiting reorder check, -1 */
+	int32_t last_ok;	/* index of the last accepted entry, -1 */
+	uint8_t n_held;		/* entries awaiting an order that explains them */
+	uint32_t held[NFT_LEDGER_HOLD];
 };
 
 enum nft_sreq_state {

@@ -16,7 +16,7 @@
 void nft_ledger_init(struct nft_ledger *l)
 {
 	memset(l, 0, sizeof(*l));
-	l->pending = -1;
+	l->last_ok = -1;
 }
 
 void nft_ledger_release(struct nft_ledger *l)
@@ -58,36 +58,75 @@ static struct nft_ref_entry *append(struct nft_ledger *l,
 	return &l->v[l->n++];
 }
 
-/* Do @first then @second, starting from @base, explain both prints? */
-static bool order_ok(int64_t base, const struct nft_ref_entry *first,
-		     const struct nft_ref_entry *second)
+/* Accept @e: the count moves to what it printed. */
+static void accept(struct nft_ledger *l, uint32_t idx)
 {
-	int64_t mid = apply(base, first);
-
-	return mid == first->printed && apply(mid, second) == second->printed;
+	l->v[idx].expected = l->v[idx].printed;
+	l->prev_count = l->count;
+	l->count = l->v[idx].printed;
+	l->last_ok = (int32_t)idx;
 }
 
-/* Judge @e (already stored at @idx) against the current count. */
-static enum nft_ledger_verdict judge(struct nft_ledger *l, uint32_t idx)
+/*
+ * Is there an order of the held entries, starting from count @c, in which
+ * every one prints what the one before it left?  At most NFT_LEDGER_HOLD!
+ * tries, and in practice a handful.
+ */
+static bool find_order(const struct nft_ledger *l, int64_t c, unsigned int used,
+		       uint8_t *order, unsigned int depth)
 {
-	struct nft_ref_entry *e = &l->v[idx];
-	struct nft_ref_entry *prev = idx ? &l->v[idx - 1] : NULL;
+	unsigned int i;
 
-	e->expected = (int32_t)apply(l->count, e);
-	if (e->expected == e->printed) {
-		l->prev_count = l->count;
-		l->count = e->printed;
-		return NFT_LEDGER_OK;
+	if (depth == l->n_held)
+		return true;
+	for (i = 0; i < l->n_held; i++) {
+		const struct nft_ref_entry *e = &l->v[l->held[i]];
+
+		if ((used & (1u << i)) || apply(c, e) != e->printed)
+			continue;
+		order[depth] = (uint8_t)i;
+		if (find_order(l, e->printed, used | 1u << i, order, depth + 1))
+			return true;
 	}
-	/* The previous entry may have reached the buffer after this one. */
-	if (prev && prev->op != NFT_REF_NEW &&
-	    order_ok(l->prev_count, e, prev)) {
-		e->expected = e->printed;
-		prev->expected = prev->printed;
-		return NFT_LEDGER_OK;
+	return false;
+}
+
+static bool resolve(struct nft_ledger *l)
+{
+	uint8_t order[NFT_LEDGER_HOLD];
+	unsigned int i;
+
+	if (!find_order(l, l->count, 0, order, 0))
+		return false;
+	for (i = 0; i < l->n_held; i++)
+		accept(l, l->held[order[i]]);
+	l->n_held = 0;
+	return true;
+}
+
+/*
+ * No order explains the held entries: take them in trace order, blame the
+ * first that disagrees and go on from what it printed (the kernel's count
+ * is the truth from there on).  Returns 1 and *@bad if one disagreed.
+ */
+static int give_up(struct nft_ledger *l, uint32_t *bad)
+{
+	int found = 0;
+	unsigned int i;
+
+	for (i = 0; i < l->n_held; i++) {
+		struct nft_ref_entry *e = &l->v[l->held[i]];
+		int32_t expected = (int32_t)apply(l->count, e);
+
+		if (expected != e->printed && !found) {
+			*bad = l->held[i];
+			found = 1;
+		}
+		accept(l, l->held[i]);
+		e->expected = expected;
 	}
-	l->pending = (int)idx;
-	return NFT_LEDGER_HELD;
+	l->n_held = 0;
+	return found;
 }
 
 enum nft_ledger_verdict nft_ledger_add(struct nft_ledger *l,
@@ -95,7 +134,7 @@ enum nft_ledger_verdict nft_ledger_add(struct nft_ledger *l,
 				       uint32_t *bad)
 {
 	struct nft_ref_entry *e;
-	uint32_t idx, held;
+	uint32_t idx;
 
 	if (in->op == NFT_REF_NEW)
 		l->born = true;
@@ -104,30 +143,29 @@ enum nft_ledger_verdict nft_ledger_add(struct nft_ledger *l,
 		return NFT_LEDGER_OK;	/* past the cap: history not kept */
 	idx = (uint32_t)(e - l->v);
 	if (!l->known) {
-		e->expected = INT32_MIN;
-		l->count = e->printed;
-		l->prev_count = e->printed;
 		l->known = true;
+		l->count = e->printed;
+		accept(l, idx);
+		e->expected = INT32_MIN;
 		return NFT_LEDGER_FIRST;
 	}
-	if (l->pending < 0)
-		return judge(l, idx);
-	held = (uint32_t)l->pending;
-	l->pending = -1;
-	/* The held entry and this one, the other way round? */
-	if (order_ok(l->count, e, &l->v[held])) {
-		e->expected = e->printed;
-		l->v[held].expected = l->v[held].printed;
-		l->prev_count = e->printed;
-		l->count = l->v[held].printed;
+	if (!l->n_held && apply(l->count, e) == e->printed) {
+		accept(l, idx);
 		return NFT_LEDGER_OK;
 	}
-	/* No: the held entry really disagrees. Go on from what it printed. */
-	*bad = held;
-	l->prev_count = l->count;
-	l->count = l->v[held].printed;
-	judge(l, idx);
-	return NFT_LEDGER_MISMATCH;
+	/* The last accepted entry may belong after this one: hold it too. */
+	if (!l->n_held && l->last_ok >= 0 &&
+	    l->v[l->last_ok].op != NFT_REF_NEW) {
+		l->held[l->n_held++] = (uint32_t)l->last_ok;
+		l->count = l->prev_count;
+	}
+	l->held[l->n_held++] = idx;
+	e->expected = (int32_t)apply(l->count, e);
+	if (resolve(l))
+		return NFT_LEDGER_OK;
+	if (l->n_held < NFT_LEDGER_HOLD)
+		return NFT_LEDGER_HELD;
+	return give_up(l, bad) ? NFT_LEDGER_MISMATCH : NFT_LEDGER_OK;
 }
 
 struct nft_ref_entry nft_ref_entry_of(const struct nft_event *ev,
@@ -147,11 +185,9 @@ struct nft_ref_entry nft_ref_entry_of(const struct nft_event *ev,
 
 int nft_ledger_flush(struct nft_ledger *l, uint32_t *bad)
 {
-	if (l->pending < 0)
+	if (!l->n_held || resolve(l))
 		return 0;
-	*bad = (uint32_t)l->pending;
-	l->pending = -1;
-	return 1;
+	return give_up(l, bad);
 }
 
 int64_t nft_ledger_last_printed(const struct nft_ledger *l)

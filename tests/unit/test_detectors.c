@@ -234,8 +234,31 @@ static void test_ref_mismatch(void)
 		CLEAN_FREE, LATER,
 	};
 
+	/*
+	 * Three lines out of order across two CPUs (as a live 6.12 writeback
+	 * showed): the atomics ran GET WORK 3->4, GET SUBREQ 4->5, PUT SUBREQ
+	 * 5->4, the buffer has them as GET SUBREQ r=5, PUT SUBREQ r=4, GET
+	 * WORK r=4.
+	 */
+	static const char *const three[] = {
+		CLEAN_HEAD,
+		T("17.351000", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=5"),
+		K("17.351001", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=4"),
+		T("17.351002", "netfs_rreq_ref: R=000000e7 GET WORK    r=4"),
+		K("17.351003", "netfs_rreq_ref: R=000000e7 PUT WORK    r=3"),
+		T("17.351004", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=2"),
+		CLEAN_TERM,
+		K("17.354044", "netfs_sreq: R=000000e7[1] DOWN CONSM f=012 s=0 20000/20000 s=0 e=0"),
+		K("17.354084", "netfs_sreq_ref: R=000000e7[1] PUT DONE    r=0"),
+		K("17.354110", "netfs_sreq: R=000000e7[1] DOWN FREE  f=012 s=0 20000/20000 s=0 e=0"),
+		K("17.354125", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=1"),
+		K("17.354433", "netfs_rreq: R=000000e7 RA WAKE-IP f=102"),
+		CLEAN_FREE, LATER,
+	};
+
 	ONLY("ref mismatch", bad, NFT_FIND_REF_MISMATCH, "R=000000e7");
 	CLEAN("reordered ref lines", swapped);
+	CLEAN("three ref lines reordered across CPUs", three);
 }
 
 static void test_stuck(void)
