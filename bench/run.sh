@@ -160,6 +160,8 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 		echo "(no corpus or no trace-cmd: trace.dat comparison skipped)"
 	fi
 	echo
+	echo "The large real trace.dat benchmark (recorded with the rig: bench/record-big-dat.sh) is kept in [BIG-DAT.md](BIG-DAT.md); make bench does not redo it."
+	echo
 	echo "## netfs-top live path"
 	echo
 	echo "Decode + model + aggregation cost per event on the live path: the records of corpus trace.dat files cut back into ring-buffer pages and fed through kbuffer, decoders/tep_event.c, the model and the netfs-top aggregator (\\`netfs-top --bench-pages\\`, pinned to one core, 5 rounds including per-round setup)."
