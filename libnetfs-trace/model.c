@@ -324,6 +324,24 @@ static bool is_birth(const struct nft_event *ev)
 	}
 }
 
+/*
+ * A put that printed r >= 1 happened while the object was alive -- a count
+ * reaches zero once -- so when its line comes after the final put or the
+ * FREE, the line is late (the CPU was held up between the atomic and the
+ * trace), not a use of freed memory.
+ */
+static bool late_put_trace(const struct nft_event *ev)
+{
+	if (ev->kind != NFT_EV_NETFS_RREQ_REF &&
+	    ev->kind != NFT_EV_NETFS_SREQ_REF)
+		return false;
+	/* r is an int printed with %u: 4294967295 is an underflow to -1. */
+	return (int32_t)ev->ref >= 1 &&
+	       nft_ref_op(ev->kind == NFT_EV_NETFS_RREQ_REF ?
+				  NFT_SYMC_RREQ_REF : NFT_SYMC_SREQ_REF,
+			  ev->what) == NFT_REF_PUT;
+}
+
 static struct nft_req_node *new_request(struct nft_model *m, uint32_t id,
 					uint32_t reuse)
 {
@@ -364,6 +382,8 @@ static struct nft_req_node *lookup_request(struct nft_model *m,
 		return n;
 	dead = nft_idmap_get(&m->dead, NFT_KEY_REQ(ev->rreq));
 	if (dead) {
+		if (late_put_trace(ev))
+			return NULL;
 		if (!is_birth(ev)) {
 			snprintf(object, NFT_OBJECT_LEN, "R=%08x", ev->rreq);
 			dead_event(m, ev, dead, object);
@@ -546,7 +566,8 @@ static bool allowed_after_zero(const struct nft_event *ev)
 	if (ev->kind == NFT_EV_NETFS_RREQ)
 		return ev->what == NFT_RREQ_FREE;
 	if (ev->kind == NFT_EV_NETFS_RREQ_REF)
-		return nft_ref_op(NFT_SYMC_RREQ_REF, ev->what) == NFT_REF_SEE;
+		return nft_ref_op(NFT_SYMC_RREQ_REF, ev->what) == NFT_REF_SEE ||
+		       late_put_trace(ev);
 	return ev->kind == NFT_EV_NETFS_FOLIOQ;
 }
 
@@ -582,7 +603,7 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 	if ((ev->have & NFT_HAVE_INDEX) && ev->kind != NFT_EV_NETFS_DONATE) {
 		s = lookup_subreq(m, req, ev->index);
 		if (s) {
-			if (!s->reported_uaf &&
+			if (!s->reported_uaf && !late_put_trace(ev) &&
 			    (s->state == NFT_SS_FREED ||
 			     (s->refs.known && s->refs.count == 0 &&
 			      !(ev->kind == NFT_EV_NETFS_SREQ &&

@@ -91,12 +91,32 @@ static bool find_order(const struct nft_ledger *l, int64_t c, unsigned int used,
 	return false;
 }
 
+static bool holds_first(const struct nft_ledger *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n_held; i++)
+		if (l->held[i] == 0)
+			return true;
+	return false;
+}
+
 static bool resolve(struct nft_ledger *l)
 {
 	uint8_t order[NFT_LEDGER_HOLD];
 	unsigned int i;
+	bool found = find_order(l, l->count, 0, order, 0);
 
-	if (!find_order(l, l->count, 0, order, 0))
+	/*
+	 * Without a NEW the base was read off the first entry seen, which may
+	 * itself have arrived out of order: let any held entry be the first.
+	 */
+	for (i = 0; !found && !l->born && holds_first(l) && i < l->n_held; i++) {
+		const struct nft_ref_entry *e = &l->v[l->held[i]];
+
+		found = find_order(l, e->printed - delta_of(e->op), 0, order, 0);
+	}
+	if (!found)
 		return false;
 	for (i = 0; i < l->n_held; i++)
 		accept(l, l->held[order[i]]);

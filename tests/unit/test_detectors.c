@@ -200,7 +200,28 @@ static void test_use_after_free(void)
 	};
 	struct result r;
 
+	/*
+	 * A put's line recorded late, after the final put and FREE (a live
+	 * 6.12 run under qemu: the CPU was held up between the atomic and the
+	 * trace).  It printed r=1, so it happened while the object was alive.
+	 */
+	static const char *const late[] = {
+		CLEAN_HEAD,
+		T("17.352259", "netfs_sreq: R=000000e7[1] DOWN TERM  f=112 s=0 20000/20000 s=0 e=0"),
+		K("17.352557", "netfs_rreq_ref: R=000000e7 SEE WORK    r=3"),
+		T("17.352859", "netfs_rreq_ref: R=000000e7 PUT RETURN  r=2"),
+		K("17.354044", "netfs_sreq: R=000000e7[1] DOWN CONSM f=012 s=0 20000/20000 s=0 e=0"),
+		K("17.354084", "netfs_sreq_ref: R=000000e7[1] PUT DONE    r=0"),
+		K("17.354110", "netfs_sreq: R=000000e7[1] DOWN FREE  f=012 s=0 20000/20000 s=0 e=0"),
+		K("17.354125", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=1"),
+		T("17.354400", "netfs_sreq_ref: R=000000e7[1] PUT TERM    r=1"),
+		K("17.354433", "netfs_rreq: R=000000e7 RA WAKE-IP f=102"),
+		K("17.354461", "netfs_rreq: R=000000e7 RA DONE    f=102"),
+		CLEAN_FREE, LATER,
+	};
+
 	ONLY("use after free", uaf, NFT_FIND_USE_AFTER_FREE, "R=000000e7");
+	CLEAN("a put's line recorded after the free", late);
 	CLEAN("SEE after final put", see);
 	CLEAN("id reused after free", reuse);
 	r = RUN(reuse);
