@@ -28,10 +28,6 @@
 enum {
 	OPT_JSON = 256,
 	OPT_BRIEF,
-	OPT_FAIL_ON,
-	OPT_STUCK_AFTER,
-	OPT_RETRY_LIMIT,
-	OPT_KERNEL,
 	OPT_INSTANCE,
 	OPT_VERSION,
 	OPT_MODEL,
@@ -48,14 +44,7 @@ static const struct nft_cli_option options[] = {
 	  "show one request's life: subrequests, timeline, refs, lines" },
 	{ { "brief", no_argument, NULL, OPT_BRIEF }, 0, NULL,
 	  "with -R: only the request's lines, in the compact pasted form" },
-	{ { "fail-on", required_argument, NULL, OPT_FAIL_ON }, 0, "KINDS",
-	  "finding kinds that give exit status 1 (comma list, 'all', 'none'; default all)" },
-	{ { "stuck-after", required_argument, NULL, OPT_STUCK_AFTER }, 0, "SECS",
-	  "quiet time after which an open request is stuck or leaked (default 5)" },
-	{ { "retry-limit", required_argument, NULL, OPT_RETRY_LIMIT }, 0, "N",
-	  "reissues without progress that make a retry storm (default 4)" },
-	{ { "kernel", required_argument, NULL, OPT_KERNEL }, 0, "VERSION",
-	  "force the kernel generation (6.1, 6.12, 6.14, 7.2 ...) instead of guessing" },
+	NFT_CLI_ANALYSIS_OPTIONS,
 	{ { "instance", required_argument, NULL, OPT_INSTANCE }, 0, "NAME",
 	  "trace.dat: the buffer instance to read" },
 	{ { "model", no_argument, NULL, OPT_MODEL }, 0, NULL,
@@ -78,10 +67,7 @@ struct replay_args {
 	bool json, brief, quiet, model;
 	bool have_request;
 	uint32_t request;
-	unsigned int fail_mask;
-	double stuck_after;
-	unsigned long retry_limit;
-	const char *kernel;
+	struct nft_cli_analysis an;
 	const char *instance;
 	const char **vocab;	/* --vocab files, argv's strings */
 	int nvocab;
@@ -122,11 +108,10 @@ static int parse_request_id(const char *s, uint32_t *id)
 static int parse_args(int argc, char **argv, struct replay_args *a)
 {
 	struct option longopts[N_OPTIONS + 1];
-	char *end;
-	int c;
+	int c, rc;
 
 	nft_cli_longopts(options, N_OPTIONS, longopts);
-	a->fail_mask = (1u << NFT_FIND__NR) - 1;
+	nft_cli_analysis_init(&a->an);
 	while ((c = getopt_long(argc, argv, "i:R:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -142,25 +127,6 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			break;
 		case OPT_BRIEF:
 			a->brief = true;
-			break;
-		case OPT_FAIL_ON:
-			if (nft_cli_parse_fail_on(optarg, &a->fail_mask))
-				return nft_cli_usage_error(PROG, "unknown finding kind in '%s'", optarg);
-			break;
-		case OPT_STUCK_AFTER:
-			a->stuck_after = strtod(optarg, &end);
-			if (*end || end == optarg || a->stuck_after <= 0)
-				return nft_cli_usage_error(PROG, "--stuck-after wants seconds > 0, not '%s'", optarg);
-			break;
-		case OPT_RETRY_LIMIT:
-			a->retry_limit = strtoul(optarg, &end, 10);
-			if (*end || end == optarg || !a->retry_limit)
-				return nft_cli_usage_error(PROG, "--retry-limit wants a number > 0, not '%s'", optarg);
-			break;
-		case OPT_KERNEL:
-			if (nft_gen_from_version(optarg) == NFT_GEN_AUTO)
-				return nft_cli_usage_error(PROG, "unknown kernel version '%s'", optarg);
-			a->kernel = optarg;
 			break;
 		case OPT_INSTANCE:
 			a->instance = optarg;
@@ -188,7 +154,11 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			printf(PROG " " VERSION "\n");
 			exit(0);
 		default:
-			fprintf(stderr, "Try '" PROG " --help'.\n");
+			rc = nft_cli_analysis_option(PROG, c, optarg, &a->an);
+			if (rc == 1)
+				break;
+			if (rc == 0)
+				fprintf(stderr, "Try '" PROG " --help'.\n");
 			return 2;
 		}
 	}
@@ -371,9 +341,7 @@ static int run_model(const struct replay_args *a)
 		return 2;
 	}
 	mo.input = nft_input_name(r.in);
-	ropts.model.stuck_after_ns = (uint64_t)(a->stuck_after * 1e9);
-	ropts.model.retry_limit = a->retry_limit;
-	ropts.model.gen = a->kernel ? nft_gen_from_version(a->kernel) : NFT_GEN_AUTO;
+	nft_cli_model_opts(&a->an, &ropts.model);
 	ropts.result = model_result;
 	ropts.ctx = &mo;
 	rp = nft_replay_new(&ropts);
@@ -429,7 +397,7 @@ out:
 
 static int run_replay(const struct replay_args *a)
 {
-	struct nft_report_opts ropts = { a->fail_mask, a->quiet };
+	struct nft_report_opts ropts = { a->an.fail_mask, a->quiet };
 	struct nft_model_opts mopts = { 0 };
 	struct run r = { 0 };
 	const struct nft_finding *f;
@@ -444,9 +412,7 @@ static int run_replay(const struct replay_args *a)
 		fprintf(stderr, PROG ": %s: %s\n", a->input, strerror(errno));
 		return 2;
 	}
-	mopts.stuck_after_ns = (uint64_t)(a->stuck_after * 1e9);
-	mopts.retry_limit = a->retry_limit;
-	mopts.gen = a->kernel ? nft_gen_from_version(a->kernel) : NFT_GEN_AUTO;
+	nft_cli_model_opts(&a->an, &mopts);
 	mopts.focus = a->have_request;
 	mopts.focus_rreq = a->request;
 	r.model = nft_model_new(&mopts);
@@ -487,7 +453,7 @@ static int run_replay(const struct replay_args *a)
 	}
 	f = nft_model_findings(r.model, &n);
 	for (i = 0; i < n; i++)
-		if (a->fail_mask & (1u << f[i].kind))
+		if (a->an.fail_mask & (1u << f[i].kind))
 			status = 1;
 	if (r.diag.errors)
 		status = 2;

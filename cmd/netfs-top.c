@@ -32,10 +32,6 @@
 enum {
 	OPT_JSON = 256,
 	OPT_SPEED,
-	OPT_FAIL_ON,
-	OPT_STUCK_AFTER,
-	OPT_RETRY_LIMIT,
-	OPT_KERNEL,
 	OPT_ROWS,
 	OPT_BENCH,
 	OPT_VERSION,
@@ -64,14 +60,7 @@ static const struct nft_cli_option options[] = {
 	  "sort rows by REQ/s, RD/s, WR/s, SUBREQ, RETRY, FAIL, INFL, P50, P99, MAX" },
 	{ { "rows", required_argument, NULL, OPT_ROWS }, 0, "N",
 	  "batch: rows printed per interval (default 20)" },
-	{ { "fail-on", required_argument, NULL, OPT_FAIL_ON }, 0, "KINDS",
-	  "finding kinds that give exit status 1 (comma list, 'all', 'none'; default all)" },
-	{ { "stuck-after", required_argument, NULL, OPT_STUCK_AFTER }, 0, "SECS",
-	  "quiet time after which an open request is stuck (default 5)" },
-	{ { "retry-limit", required_argument, NULL, OPT_RETRY_LIMIT }, 0, "N",
-	  "reissues without progress that make a retry storm (default 4)" },
-	{ { "kernel", required_argument, NULL, OPT_KERNEL }, 0, "VERSION",
-	  "force the kernel generation (6.1, 6.12, 6.14, 7.2 ...)" },
+	NFT_CLI_ANALYSIS_OPTIONS,
 	{ { "bench-pages", required_argument, NULL, OPT_BENCH }, 0, "DAT",
 	  "benchmark: decode DAT's records as raw pages through the live path" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
@@ -91,10 +80,7 @@ struct top_args {
 	const char *input, *bench;
 	enum nft_top_group group;
 	enum nft_top_col sort;
-	unsigned int fail_mask;
-	double stuck_after;
-	unsigned long retry_limit;
-	const char *kernel;
+	struct nft_cli_analysis an;
 };
 
 static volatile sig_atomic_t stop;
@@ -152,14 +138,14 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 {
 	struct option longopts[N_OPTIONS + 1];
 	unsigned long ul;
-	int c, k;
+	int c, k, rc;
 
 	nft_cli_longopts(options, N_OPTIONS, longopts);
 	a->delay = 1;
 	a->speed = 1;
 	a->rows = 20;
 	a->sort = NFT_TOP_COL_REQS;
-	a->fail_mask = (1u << NFT_FIND__NR) - 1;
+	nft_cli_analysis_init(&a->an);
 	while ((c = getopt_long(argc, argv, "d:bn:B:e:i:g:s:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
@@ -211,23 +197,6 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 			if (!parse_ulong(optarg, &a->rows))
 				return nft_cli_usage_error(PROG, "--rows wants a number, not '%s'", optarg);
 			break;
-		case OPT_FAIL_ON:
-			if (nft_cli_parse_fail_on(optarg, &a->fail_mask))
-				return nft_cli_usage_error(PROG, "unknown finding kind in '%s'", optarg);
-			break;
-		case OPT_STUCK_AFTER:
-			if (!parse_double(optarg, &a->stuck_after, 1e-9))
-				return nft_cli_usage_error(PROG, "--stuck-after wants seconds > 0, not '%s'", optarg);
-			break;
-		case OPT_RETRY_LIMIT:
-			if (!parse_ulong(optarg, &a->retry_limit) || !a->retry_limit)
-				return nft_cli_usage_error(PROG, "--retry-limit wants a number > 0, not '%s'", optarg);
-			break;
-		case OPT_KERNEL:
-			if (nft_gen_from_version(optarg) == NFT_GEN_AUTO)
-				return nft_cli_usage_error(PROG, "unknown kernel version '%s'", optarg);
-			a->kernel = optarg;
-			break;
 		case OPT_BENCH:
 			a->bench = optarg;
 			break;
@@ -238,7 +207,11 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 			printf(PROG " " VERSION "\n");
 			exit(0);
 		default:
-			fprintf(stderr, "Try '" PROG " --help'.\n");
+			rc = nft_cli_analysis_option(PROG, c, optarg, &a->an);
+			if (rc == 1)
+				break;
+			if (rc == 0)
+				fprintf(stderr, "Try '" PROG " --help'.\n");
 			return 2;
 		}
 	}
@@ -588,9 +561,7 @@ static int run_top(const struct top_args *a)
 	s.top = nft_top_new(NULL);
 	if (!s.top)
 		return 2;
-	mo.stuck_after_ns = (uint64_t)(a->stuck_after * 1e9);
-	mo.retry_limit = a->retry_limit;
-	mo.gen = a->kernel ? nft_gen_from_version(a->kernel) : NFT_GEN_AUTO;
+	nft_cli_model_opts(&a->an, &mo);
 	nft_top_hooks(s.top, &mo.hooks);
 	s.model = nft_model_new(&mo);
 	if (!s.model)
@@ -638,7 +609,7 @@ static int run_top(const struct top_args *a)
 	}
 	f = nft_model_findings(s.model, &n);
 	for (i = 0; i < n && !status; i++)
-		if (a->fail_mask & (1u << f[i].kind))
+		if (a->an.fail_mask & (1u << f[i].kind))
 			status = 1;
 	if (diag.errors)
 		status = 2;
