@@ -231,8 +231,12 @@ static int decode(struct run *r, const struct replay_args *a)
 		return no_netfs_events(r);
 	}
 	case NFT_INPUT_TRACE_DAT: {
+		const char *reader = getenv("NETFS_REPLAY_DAT_READER");
 		struct nft_dat_opts o = { .instance = a->instance,
 					  .want_raw = a->have_request };
+
+		/* tests compare our chunk reader with libtracecmd's */
+		o.libtracecmd_only = reader && !strcmp(reader, "libtracecmd");
 		struct nft_dat_stats st = { 0 };
 
 		r->rin.format = "trace.dat";

@@ -134,6 +134,8 @@ struct nft_dat_opts {
 	const char *instance;	/* buffer instance to read; NULL = top, or the
 				 * only one that has netfs events */
 	int want_raw;		/* render each record's text into nft_event.raw */
+	int libtracecmd_only;	/* read compressed CPU data through libtracecmd
+				 * too (memory grows with the file; tests) */
 };
 
 struct nft_dat_stats {

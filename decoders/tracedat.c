@@ -42,6 +42,7 @@
 #include <event-parse.h>
 #include <trace-cmd.h>
 
+#include "dat_zcpu.h"
 #include "decoder.h"
 #include "tep_event.h"
 
@@ -51,35 +52,96 @@ unsigned long long tracecmd_get_cpu_file_size(struct tracecmd_input *handle,
 					      int cpu);
 struct tep_record *tracecmd_read_next_data(struct tracecmd_input *handle,
 					   int *rec_cpu);
+struct tep_record *tracecmd_peek_data(struct tracecmd_input *handle, int cpu);
 
 #define NFT_DAT_POS_BASE 12
 
 /* What a record callback returns to end the merge loop. */
 #define ITER_STOP (-1)
 
-typedef int (*record_fn)(struct tracecmd_input *h, struct tep_record *rec,
-			 int cpu, void *data);
+typedef int (*record_fn)(struct tep_record *rec, int cpu, void *data);
+
+/*
+ * Where the records of one buffer come from: dat_zcpu.c for compressed CPU
+ * data (libtracecmd keeps every chunk it decompressed until it closes the
+ * file), else libtracecmd itself.
+ */
+struct dat_source {
+	struct tracecmd_input *h;
+	struct nft_zcpu *z;
+};
 
 /*
  * All cpus merged by timestamp.  Not tracecmd_iterate_events(): libtracecmd
  * 1.3 leaks the records it peeked when a callback ends it early, while the
  * ones tracecmd_read_next_data() peeked are freed by tracecmd_close().
  */
-static void for_each_record(struct tracecmd_input *h, record_fn fn, void *data)
+static void for_each_record(struct dat_source *src, record_fn fn, void *data)
 {
-	struct tep_record *rec;
-	int cpu, ret;
+	struct tep_record *rec, zrec;
+	int cpu;
 
-	while ((rec = tracecmd_read_next_data(h, &cpu))) {
-		ret = fn(h, rec, cpu, data);
+	if (src->z) {
+		while (nft_zcpu_next(src->z, &zrec) == 1)
+			if (fn(&zrec, zrec.cpu, data) < 0)
+				break;
+		return;
+	}
+	while ((rec = tracecmd_read_next_data(src->h, &cpu))) {
+		int ret = fn(rec, cpu, data);
+
 		tracecmd_free_record(rec);
 		if (ret < 0)
 			break;
 	}
 }
 
+/*
+ * Our reader must see the records libtracecmd would: compare the first
+ * record of every cpu (tracecmd_peek_data() consumes nothing).
+ */
+static bool same_first_records(struct nft_zcpu *z, struct tracecmd_input *h)
+{
+	int i, n = nft_zcpu_cpus(z);
+
+	for (i = 0; i < n; i++) {
+		struct tep_record *rec = tracecmd_peek_data(h, nft_zcpu_cpu(z, i));
+		unsigned long long ts;
+
+		if (nft_zcpu_first_ts(z, i, &ts) ? rec != NULL :
+		    !rec || rec->ts != ts)
+			return false;
+	}
+	return true;
+}
+
+/* @fd < 0: libtracecmd only. */
+static void source_open(struct dat_source *src, struct tracecmd_input *h,
+			int fd, const char *instance, struct nft_diag *diag,
+			const char *fname)
+{
+	src->h = h;
+	src->z = NULL;
+	if (fd < 0)
+		return;
+	src->z = nft_zcpu_open(fd, instance, tracecmd_get_tep(h), diag, fname);
+	if (src->z && !same_first_records(src->z, h)) {
+		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
+				"compressed cpu data read through libtracecmd: its first records differ from ours");
+		nft_zcpu_close(src->z);
+		src->z = NULL;
+	}
+}
+
+static unsigned long long source_cpu_bytes(struct dat_source *src, int cpu)
+{
+	if (src->z)
+		return nft_zcpu_cpu_bytes(src->z, cpu);
+	return tracecmd_get_cpu_file_size(src->h, cpu);
+}
+
 struct dat_ctx {
-	struct tracecmd_input *handle;
+	struct dat_source src;
 	struct tep_handle *tep;
 	struct nft_sink *sink;
 	struct nft_diag *diag;
@@ -308,14 +370,12 @@ static void note_page(struct dat_ctx *c, const struct tep_record *rec, int cpu)
 	s->last_offset = rec->offset;
 }
 
-static int on_record(struct tracecmd_input *handle, struct tep_record *rec,
-		     int cpu, void *data)
+static int on_record(struct tep_record *rec, int cpu, void *data)
 {
 	struct dat_ctx *c = data;
 	struct nft_event ev;
 	int r;
 
-	(void)handle;
 	if (rec->missed_events) {
 		c->stop = emit_lost(c, cpu, rec->missed_events);
 		if (c->stop)
@@ -812,9 +872,14 @@ static bool opens_safely(int fd, int *sig)
 	return false;
 }
 
+/*
+ * On success *data_fd is our descriptor of the file (the spool when there
+ * is one), for dat_zcpu.c; the caller closes it.
+ */
 static struct tracecmd_input *open_input(struct nft_input *in,
 					 struct nft_diag *diag,
-					 const char *fname, int *spool_fd)
+					 const char *fname, int *spool_fd,
+					 int *data_fd)
 {
 	const char *path = nft_input_path(in);
 	const char *comp = nft_input_compression(in);
@@ -822,6 +887,7 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 	int fd, lfd, e, sig;
 
 	*spool_fd = -1;
+	*data_fd = -1;
 	if (path && comp && !strcmp(comp, "none")) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	} else {
@@ -860,10 +926,12 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 		if (lfd >= 0 && fcntl(lfd, F_GETFD) != -1)
 			close(lfd);
 		explain_open_failure(diag, fname, fd);
+		if (*spool_fd < 0)
+			close(fd);
 		errno = EINVAL;
+		return NULL;
 	}
-	if (*spool_fd < 0)
-		close(fd);
+	*data_fd = fd;
 	return h;
 }
 
@@ -872,27 +940,39 @@ struct probe {
 	bool found;
 };
 
-static int probe_record(struct tracecmd_input *handle, struct tep_record *rec,
-			int cpu, void *data)
+static int probe_record(struct tep_record *rec, int cpu, void *data)
 {
 	struct probe *p = data;
 	struct tep_event *e = tep_find_event(p->tep, tep_data_type(p->tep, rec));
 
-	(void)handle;
 	(void)cpu;
 	if (e && nft_tep_is_our_system(e->system))
 		p->found = true;
 	return p->found ? ITER_STOP : 0;
 }
 
-/* Does the buffer behind @h hold any netfs/fscache/cachefiles record? */
-static bool has_netfs_records(struct tracecmd_input *h)
+static void quiet_report(void *ctx, enum nft_diag_level level,
+			 const char *file, const char *where, const char *msg)
+{
+	(void)ctx, (void)level, (void)file, (void)where, (void)msg;
+}
+
+/*
+ * Does buffer @name, behind @h, hold any netfs/fscache/cachefiles record?
+ * Damage is reported when the chosen buffer is read, not here.
+ */
+static bool has_netfs_records(struct tracecmd_input *h, int fd,
+			      const char *name)
 {
 	struct probe p = { tracecmd_get_tep(h), false };
+	struct nft_diag quiet = { .report = quiet_report };
+	struct dat_source src;
 
 	if (!p.tep)
 		return false;
-	for_each_record(h, probe_record, &p);
+	source_open(&src, h, fd, name, &quiet, "");
+	for_each_record(&src, probe_record, &p);
+	nft_zcpu_close(src.z);
 	return p.found;
 }
 
@@ -920,8 +1000,8 @@ static struct tracecmd_input *pick_instance(struct tracecmd_input *top,
 					    const struct nft_dat_opts *opts,
 					    struct nft_diag *diag,
 					    const char *fname, int reopen_fd,
-					    const char *path, char *used,
-					    size_t used_size)
+					    int data_fd, const char *path,
+					    char *used, size_t used_size)
 {
 	int i, n = tracecmd_buffer_instances(top);
 	const char *want = opts ? opts->instance : NULL;
@@ -963,7 +1043,7 @@ static struct tracecmd_input *pick_instance(struct tracecmd_input *top,
 			path = procpath;
 		}
 		again = path ? tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS) : NULL;
-		top_has = !again || has_netfs_records(again);
+		top_has = !again || has_netfs_records(again, data_fd, "");
 		if (again)
 			tracecmd_close(again);
 		if (top_has)
@@ -974,7 +1054,8 @@ static struct tracecmd_input *pick_instance(struct tracecmd_input *top,
 
 		if (!ih)
 			continue;
-		if (has_netfs_records(ih)) {
+		if (has_netfs_records(ih, data_fd,
+				      tracecmd_buffer_instance_name(top, i))) {
 			only = i;
 			with++;
 		}
@@ -996,11 +1077,12 @@ static void fill_kernel(struct tracecmd_input *h, struct nft_dat_stats *st)
 		snprintf(st->kernel, sizeof(st->kernel), "%s", rel);
 }
 
-static int run(struct dat_ctx *c, struct tracecmd_input *h)
+static int run(struct dat_ctx *c, struct tracecmd_input *h, int fd,
+	       const char *instance)
 {
 	struct tep_event *any;
 
-	c->handle = h;
+	source_open(&c->src, h, fd, instance, c->diag, c->fname);
 	c->tep = tracecmd_get_tep(h);
 	if (!c->tep)
 		return -1;
@@ -1019,7 +1101,7 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h)
 	c->seen = calloc(c->nr_seen > 0 ? c->nr_seen : 1, sizeof(*c->seen));
 	if (!c->seen)
 		return -1;
-	for_each_record(h, on_record, c);
+	for_each_record(&c->src, on_record, c);
 	return 0;
 }
 
@@ -1036,7 +1118,7 @@ static void check_unread_pages(struct dat_ctx *c)
 	if (c->stop)
 		return;
 	for (cpu = 0; cpu < c->nr_seen; cpu++) {
-		unsigned long long size = tracecmd_get_cpu_file_size(c->handle, cpu);
+		unsigned long long size = source_cpu_bytes(&c->src, cpu);
 		unsigned long long want;
 		char where[96];
 
@@ -1075,7 +1157,7 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 	struct nft_dat_stats local;
 	struct dat_ctx c;
 	struct tracecmd_input *top, *h;
-	int spool_fd, ret;
+	int spool_fd, data_fd, fd, ret;
 
 	memset(&local, 0, sizeof(local));
 	if (!stats)
@@ -1090,7 +1172,7 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 	silence_libs();
 
 	skip_kallsyms = !c.want_raw;
-	top = open_input(in, diag, c.fname, &spool_fd);
+	top = open_input(in, diag, c.fname, &spool_fd, &data_fd);
 	if (!top) {
 		int e = errno;
 
@@ -1101,8 +1183,10 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 		return -1;
 	}
 	fill_kernel(top, stats);
-	h = pick_instance(top, opts, diag, c.fname, spool_fd, nft_input_path(in),
-			  stats->instance, sizeof(stats->instance));
+	fd = opts && opts->libtracecmd_only ? -1 : data_fd;
+	h = pick_instance(top, opts, diag, c.fname, spool_fd, fd,
+			  nft_input_path(in), stats->instance,
+			  sizeof(stats->instance));
 	skip_kallsyms = false;
 	if (!h) {
 		ret = -1;
@@ -1113,13 +1197,14 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 			"buffer instance: %s",
 			*stats->instance ? stats->instance : "top level");
 	trace_seq_init(&c.seq);
-	ret = run(&c, h);
+	ret = run(&c, h, fd, stats->instance);
 	trace_seq_destroy(&c.seq);
 	if (!ret) {
 		check_unread_pages(&c);
 		report_summary(&c, stats);
 		ret = c.stop;
 	}
+	nft_zcpu_close(c.src.z);
 	nft_tep_decoder_free(c.dec);
 	free(c.seen);
 	free(c.line);
@@ -1130,8 +1215,7 @@ out:
 		int e = errno;
 
 		tracecmd_close(top);
-		if (spool_fd >= 0)
-			close(spool_fd);
+		close(data_fd);
 		errno = e;
 	}
 	return ret;

@@ -1,0 +1,614 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The compressed per-CPU data of a trace-cmd v7 trace.dat, one chunk at a
+ * time, cut into records with kbuffer.
+ *
+ * Why not libtracecmd: libtracecmd 3.1 (Debian 12's 3.1.6) decompresses a
+ * CPU's data chunk by chunk into a per-CPU cache, and free_zpage() never
+ * finds the chunk a page came from (its range test is inverted), so no chunk
+ * leaves the cache before tracecmd_close().  Memory grows with the
+ * uncompressed size of the capture (251 MiB for a 6.4 M-event file), and
+ * every page lookup walks that cache, so time grows faster than the file.
+ * trace-cmd report has the same growth.  Here each CPU holds one
+ * decompressed chunk at a time.  libtracecmd still opens the file and parses
+ * its event formats; uncompressed files are still read by libtracecmd, which
+ * maps and unmaps their pages as it goes.
+ *
+ * Layout read here (trace-cmd.dat.v7(5); numbers in the file's endianness):
+ *   "\027\010\104tracing" "7\0", endian (u8), long size (u8), page size (u32),
+ *   compression name "\0", compression version "\0", options offset (u64).
+ *   A section: id (u16), flags (u16, 1 = compressed), description (u32),
+ *   size (u64), then its data; compressed data is one block: compressed
+ *   size (u32), uncompressed size (u32), the compressed bytes.
+ *   An options section (id 0) holds options: id (u16), size (u32), data.
+ *   Option 0 (DONE) holds the offset of the next options section, 0 = none.
+ *   Option 3 (BUFFER): section offset (u64), name "\0", clock "\0", page size
+ *   (u32), cpus (u32), then per CPU: cpu (u32), data offset (u64), data
+ *   size (u64).  The buffer section's flags say whether its CPU data is
+ *   compressed; compressed CPU data is: chunk count (u32), then per chunk
+ *   compressed size (u32), uncompressed size (u32), the compressed bytes;
+ *   the data size in the BUFFER option does not count the chunk count.
+ *
+ * Timestamps: libtracecmd adds the DATE and OFFSET options to every
+ * timestamp, and so do we; files whose timestamps it converts further
+ * (TSC2NSEC, TIME_SHIFT of a guest) are left to libtracecmd.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <event-parse.h>
+#include <kbuffer.h>
+#include <trace-cmd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "dat_zcpu.h"
+
+#define OPT_DONE 0
+#define OPT_DATE 1
+#define OPT_BUFFER 3
+#define OPT_OFFSET 7
+#define OPT_TIME_SHIFT 12
+#define OPT_TSC2NSEC 14
+#define SEC_FL_COMPRESS 1
+#define SEC_HDR 16
+#define MAX_OPTION_SECTIONS 64
+/* trace-cmd writes chunks of a few pages; anything near this is damage */
+#define MAX_CHUNK (64u << 20)
+#define PAGE_SLACK 16
+#define COMMIT_MASK ((1u << 27) - 1)
+
+enum zalgo { Z_ZSTD, Z_ZLIB };
+
+struct zstream {
+	int cpu;
+	uint64_t pos, end;	/* file offset of the next chunk; end of data */
+	uint64_t chunk_at;	/* file offset of the chunk in buf */
+	uint32_t chunks_left, chunk_no;
+	uint64_t voff;		/* uncompressed offset of buf[0] */
+	uint64_t bytes;		/* uncompressed bytes of the chunks read */
+	char *buf;
+	size_t len, cap;
+	size_t page;		/* offset in buf of the page being cut */
+	struct kbuffer *kb;
+	void *data;		/* current record, NULL at the end */
+	unsigned long long ts;
+	long long missed;	/* for the current record */
+	bool consumed;		/* handed out: advance on the next call */
+	bool have_first;
+	unsigned long long first_ts;
+};
+
+struct nft_zcpu {
+	int fd;
+	uint64_t file_size;
+	bool big_endian;
+	unsigned int page_size;
+	int lsize;		/* bytes of the page header's commit field */
+	enum zalgo algo;
+	ZSTD_DCtx *dctx;
+	long long ts_offset;
+	int n;
+	struct zstream *s;
+	struct nft_diag *diag;
+	const char *fname;
+};
+
+/* ---- reading the layout ---- */
+
+static uint64_t get_num(const struct nft_zcpu *z, const unsigned char *b,
+			int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)b[z->big_endian ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/* Read @n (<= 8) bytes at @off as a number; -1 past the end of the file. */
+static int read_num(const struct nft_zcpu *z, uint64_t off, int n, uint64_t *v)
+{
+	unsigned char b[8];
+
+	if (off > z->file_size || z->file_size - off < (uint64_t)n ||
+	    pread(z->fd, b, n, off) != n)
+		return -1;
+	*v = get_num(z, b, n);
+	return 0;
+}
+
+static int decompress(struct nft_zcpu *z, const void *src, size_t zlen,
+		      void *dst, size_t len)
+{
+	if (z->algo == Z_ZSTD) {
+		size_t r = ZSTD_decompressDCtx(z->dctx, dst, len, src, zlen);
+
+		return ZSTD_isError(r) || r != len ? -1 : 0;
+	} else {
+		uLongf out = len;
+
+		return uncompress(dst, &out, src, zlen) != Z_OK || out != len ?
+			-1 : 0;
+	}
+}
+
+/* The data of the section at @off, decompressed if need be; malloc'd. */
+static char *read_section(struct nft_zcpu *z, uint64_t off, int want_id,
+			  uint64_t *len)
+{
+	uint64_t id, flags, size, zlen, ulen;
+	char *zbuf = NULL, *buf;
+
+	if (read_num(z, off, 2, &id) || read_num(z, off + 2, 2, &flags) ||
+	    read_num(z, off + 8, 8, &size) || id != (uint64_t)want_id ||
+	    size > z->file_size - off - SEC_HDR)
+		return NULL;
+	off += SEC_HDR;
+	if (!(flags & SEC_FL_COMPRESS)) {
+		zlen = ulen = size;
+	} else if (read_num(z, off, 4, &zlen) || read_num(z, off + 4, 4, &ulen) ||
+		   zlen + 8 > size || ulen > MAX_CHUNK) {
+		return NULL;
+	} else {
+		off += 8;
+	}
+	buf = malloc(ulen ? ulen : 1);
+	zbuf = (flags & SEC_FL_COMPRESS) ? malloc(zlen ? zlen : 1) : buf;
+	if (!buf || !zbuf || pread(z->fd, zbuf, zlen, off) != (ssize_t)zlen ||
+	    (zbuf != buf && decompress(z, zbuf, zlen, buf, ulen))) {
+		if (zbuf != buf)
+			free(zbuf);
+		free(buf);
+		return NULL;
+	}
+	if (zbuf != buf)
+		free(zbuf);
+	*len = ulen;
+	return buf;
+}
+
+struct buffer_opt {
+	bool found, compressed;
+	uint64_t section;
+	unsigned int page_size;
+	uint32_t cpus;
+	unsigned char *cpu;	/* the per-CPU entries, 20 bytes each */
+};
+
+/* Option 3 for the buffer named @want; a malformed one is -1. */
+static int buffer_option(struct nft_zcpu *z, const unsigned char *d,
+			 uint64_t size, const char *want, struct buffer_opt *b)
+{
+	const unsigned char *name = d + 8, *clock, *end = d + size;
+
+	if (size < 8 || !memchr(name, 0, end - name))
+		return -1;
+	clock = name + strlen((const char *)name) + 1;
+	if (strcmp((const char *)name, want))
+		return 0;
+	if (clock >= end || !memchr(clock, 0, end - clock))
+		return -1;
+	d = clock + strlen((const char *)clock) + 1;
+	if (end - d < 8)
+		return -1;
+	free(b->cpu);
+	b->cpu = NULL;
+	b->found = true;
+	b->section = get_num(z, name - 8, 8);
+	b->page_size = get_num(z, d, 4);
+	b->cpus = get_num(z, d + 4, 4);
+	d += 8;
+	if ((uint64_t)(end - d) < (uint64_t)b->cpus * 20)
+		return -1;
+	b->cpu = malloc(b->cpus * 20 + 1);
+	if (!b->cpu)
+		return -1;
+	memcpy(b->cpu, d, b->cpus * 20);
+	return 0;
+}
+
+/* As libtracecmd reads them: a number as text, DATE in microseconds. */
+static long long option_offset(const unsigned char *v, uint64_t sz, uint64_t id)
+{
+	char num[32];
+
+	if (sz >= sizeof(num))
+		sz = sizeof(num) - 1;
+	memcpy(num, v, sz);
+	num[sz] = 0;
+	return strtoll(num, NULL, 0) * (id == OPT_DATE ? 1000 : 1);
+}
+
+/* 1: the file needs libtracecmd's timestamp conversion; -1: malformed. */
+static int walk_options(struct nft_zcpu *z, uint64_t off, const char *want,
+			struct buffer_opt *b)
+{
+	int sections = 0;
+
+	while (off) {
+		uint64_t len, p = 0, next = 0;
+		unsigned char *d;
+		int ret = 0;
+
+		if (++sections > MAX_OPTION_SECTIONS)
+			return -1;
+		d = (unsigned char *)read_section(z, off, OPT_DONE, &len);
+		if (!d)
+			return -1;
+		while (!ret && len - p >= 6) {
+			uint64_t id = get_num(z, d + p, 2);
+			uint64_t sz = get_num(z, d + p + 2, 4);
+			const unsigned char *v = d + p + 6;
+
+			p += 6;
+			if (sz > len - p) {
+				ret = -1;
+				break;
+			}
+			p += sz;
+			if (id == OPT_DONE) {
+				next = sz >= 8 ? get_num(z, v, 8) : 0;
+				break;
+			}
+			if (id == OPT_TSC2NSEC || id == OPT_TIME_SHIFT)
+				ret = 1;
+			else if (id == OPT_DATE || id == OPT_OFFSET)
+				z->ts_offset += option_offset(v, sz, id);
+			else if (id == OPT_BUFFER)
+				ret = buffer_option(z, v, sz, want, b);
+		}
+		free(d);
+		if (ret)
+			return ret;
+		off = next;
+	}
+	return 0;
+}
+
+/* The file header up to the options offset. */
+static int read_header(struct nft_zcpu *z, uint64_t *options)
+{
+	unsigned char h[512];
+	const char *name, *ver;
+	ssize_t n = pread(z->fd, h, sizeof(h) - 1, 0);
+	size_t p;
+
+	if (n < 20 || memcmp(h, "\027\010\104tracing7", 12))
+		return -1;
+	h[n] = 0;
+	z->big_endian = h[12];
+	name = (const char *)h + 18;
+	ver = name + strlen(name) + 1;
+	p = (const unsigned char *)ver + strlen(ver) + 1 - h;
+	if (p + 8 > (size_t)n)
+		return -1;
+	if (!strcmp(name, "zstd"))
+		z->algo = Z_ZSTD;
+	else if (!strcmp(name, "zlib"))
+		z->algo = Z_ZLIB;
+	else
+		return 1;	/* "none", or one we do not know */
+	*options = get_num(z, h + p, 8);
+	return 0;
+}
+
+/* ---- cutting chunks into records ---- */
+
+static void stream_error(struct nft_zcpu *z, struct zstream *s,
+			 uint64_t off, const char *why)
+{
+	char where[64];
+
+	snprintf(where, sizeof(where), "offset %" PRIu64, off);
+	nft_diag_report(z->diag, NFT_DIAG_ERROR, z->fname, where,
+			"cpu %d: chunk %u: %s", s->cpu, s->chunk_no, why);
+}
+
+/* Decompress the next good chunk into s->buf; false at the end. */
+static bool load_chunk(struct nft_zcpu *z, struct zstream *s)
+{
+	while (s->chunks_left) {
+		uint64_t zlen, ulen, at = s->pos;
+		void *zbuf;
+		int bad;
+
+		s->chunks_left--;
+		s->chunk_no++;
+		s->chunk_at = at;
+		if (at > s->end || s->end - at < 8 || read_num(z, at, 4, &zlen) ||
+		    read_num(z, at + 4, 4, &ulen) || zlen > s->end - at - 8 ||
+		    ulen > MAX_CHUNK) {
+			stream_error(z, s, at, "bad chunk header; the rest of this cpu's data is lost");
+			s->chunks_left = 0;
+			return false;
+		}
+		s->pos = at + 8 + zlen;
+		if (ulen > s->cap) {
+			/* slack: kbuffer may look at a header past the last page */
+			char *nb = realloc(s->buf, ulen + PAGE_SLACK);
+
+			if (!nb) {
+				stream_error(z, s, at, "out of memory");
+				continue;
+			}
+			s->buf = nb;
+			s->cap = ulen;
+		}
+		zbuf = malloc(zlen ? zlen : 1);
+		bad = !zbuf || pread(z->fd, zbuf, zlen, at + 8) != (ssize_t)zlen ||
+		      decompress(z, zbuf, zlen, s->buf, ulen);
+		free(zbuf);
+		s->voff = s->bytes;
+		s->bytes += ulen;
+		if (bad) {
+			stream_error(z, s, at, "does not decompress; its records are lost");
+			continue;
+		}
+		s->len = ulen;
+		s->page = 0;
+		return true;
+	}
+	return false;
+}
+
+static void page_error(struct nft_zcpu *z, struct zstream *s, const char *what)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why),
+		 "ring-buffer page at data offset %" PRIu64 " corrupt (%s): %s",
+		 s->voff + s->page, what,
+		 "page skipped, its records are lost");
+	stream_error(z, s, s->chunk_at, why);
+}
+
+/* Does the page header's commit size fit the page?  kbuffer trusts it. */
+static bool page_fits(struct nft_zcpu *z, struct zstream *s)
+{
+	uint64_t commit = get_num(z, (unsigned char *)s->buf + s->page + 8,
+				  z->lsize) & COMMIT_MASK;
+
+	return commit <= z->page_size - 8 - z->lsize;
+}
+
+/* Does the current record end inside its page? */
+static bool record_fits(struct nft_zcpu *z, struct zstream *s)
+{
+	size_t at = (char *)s->data - (s->buf + s->page);
+	int size = kbuffer_event_size(s->kb);
+
+	return size >= 0 && at <= z->page_size && size <= (int)(z->page_size - at);
+}
+
+/* Position @s on the first record of its next page that has one. */
+static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
+{
+	s->data = NULL;
+	for (;;) {
+		if (!first)
+			s->page += z->page_size;
+		first = false;
+		while (s->page + z->page_size > s->len) {
+			if (s->page < s->len)
+				stream_error(z, s, s->chunk_at, "ends in a partial page; its records are lost");
+			if (!load_chunk(z, s))
+				return;
+		}
+		if (!page_fits(z, s)) {
+			page_error(z, s, "commit size past the page");
+			continue;
+		}
+		kbuffer_load_subbuffer(s->kb, s->buf + s->page);
+		s->missed = kbuffer_missed_events(s->kb);
+		s->data = kbuffer_read_event(s->kb, &s->ts);
+		if (!s->data)
+			continue;
+		if (record_fits(z, s))
+			return;
+		page_error(z, s, "a record runs past the page");
+	}
+}
+
+static void advance(struct nft_zcpu *z, struct zstream *s)
+{
+	s->consumed = false;
+	s->missed = 0;
+	s->data = kbuffer_next_event(s->kb, &s->ts);
+	if (s->data && !record_fits(z, s))
+		page_error(z, s, "a record runs past the page");
+	else if (s->data)
+		return;
+	next_page(z, s, false);
+}
+
+/* ---- opening ---- */
+
+static int by_cpu(const void *a, const void *b)
+{
+	const struct zstream *x = a, *y = b;
+
+	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
+}
+
+static int add_streams(struct nft_zcpu *z, const struct buffer_opt *b)
+{
+	uint32_t i;
+
+	z->s = calloc(b->cpus ? b->cpus : 1, sizeof(*z->s));
+	if (!z->s)
+		return -1;
+	for (i = 0; i < b->cpus; i++) {
+		const unsigned char *e = b->cpu + i * 20;
+		struct zstream *s = &z->s[z->n];
+		uint64_t off = get_num(z, e + 4, 8), size = get_num(z, e + 12, 8);
+		uint64_t count;
+
+		if (!size)
+			continue;
+		/* the size counts the chunks, not the chunk count before them */
+		if (off > z->file_size || z->file_size - off < 4 ||
+		    size > z->file_size - off - 4 || read_num(z, off, 4, &count))
+			return -1;
+		s->cpu = get_num(z, e, 4);
+		s->pos = off + 4;
+		s->end = off + 4 + size;
+		s->chunks_left = count;
+		s->kb = kbuffer_alloc(z->lsize == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
+				      z->big_endian ? KBUFFER_ENDIAN_BIG :
+				      KBUFFER_ENDIAN_LITTLE);
+		if (!s->kb)
+			return -1;
+		z->n++;
+	}
+	qsort(z->s, z->n, sizeof(*z->s), by_cpu);
+	for (i = 0; i < (uint32_t)z->n; i++) {
+		struct zstream *s = &z->s[i];
+
+		next_page(z, s, true);
+		s->have_first = s->data != NULL;
+		s->first_ts = s->ts + z->ts_offset;
+	}
+	return 0;
+}
+
+static int layout(struct nft_zcpu *z, const char *instance,
+		  struct tep_handle *tep)
+{
+	struct buffer_opt b = { 0 };
+	uint64_t options, flags;
+	int ret = read_header(z, &options);
+
+	if (ret)
+		return ret < 0 ? -EINVAL : -ENOTSUP;
+	ret = walk_options(z, options, instance, &b);
+	if (ret) {
+		free(b.cpu);
+		return ret < 0 ? -EINVAL : -ENOTSUP;
+	}
+	if (!b.found)
+		return -ENOENT;
+	ret = 0;
+	if (read_num(z, b.section, 2, &flags) || flags != OPT_BUFFER ||
+	    read_num(z, b.section + 2, 2, &flags))
+		ret = -EINVAL;		/* a latency buffer, or damage */
+	else if (!(flags & SEC_FL_COMPRESS))
+		ret = -ENOTSUP;
+	else if (b.page_size < 64 || b.page_size > MAX_CHUNK)
+		ret = -EINVAL;
+	z->page_size = b.page_size;
+	z->lsize = tep_get_header_page_size(tep) == 4 ? 4 : 8;
+	if (!ret && add_streams(z, &b))
+		ret = errno == ENOMEM ? -ENOMEM : -EINVAL;
+	free(b.cpu);
+	return ret;
+}
+
+struct nft_zcpu *nft_zcpu_open(int fd, const char *instance,
+			       struct tep_handle *tep, struct nft_diag *diag,
+			       const char *fname)
+{
+	struct nft_zcpu *z = calloc(1, sizeof(*z));
+	struct stat st;
+	int ret;
+
+	if (!z)
+		return NULL;
+	z->fd = fd;
+	z->diag = diag;
+	z->fname = fname;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		free(z);
+		errno = ENOTSUP;
+		return NULL;
+	}
+	z->file_size = st.st_size;
+	z->dctx = ZSTD_createDCtx();
+	ret = z->dctx ? layout(z, instance ? instance : "", tep) : -ENOMEM;
+	if (ret) {
+		nft_zcpu_close(z);
+		errno = -ret;
+		return NULL;
+	}
+	return z;
+}
+
+void nft_zcpu_close(struct nft_zcpu *z)
+{
+	int i;
+
+	if (!z)
+		return;
+	for (i = 0; z->s && i < z->n; i++) {
+		kbuffer_free(z->s[i].kb);
+		free(z->s[i].buf);
+	}
+	free(z->s);
+	ZSTD_freeDCtx(z->dctx);
+	free(z);
+}
+
+/* ---- records ---- */
+
+int nft_zcpu_next(struct nft_zcpu *z, struct tep_record *rec)
+{
+	struct zstream *best = NULL;
+	int i;
+
+	for (i = 0; i < z->n; i++) {
+		struct zstream *s = &z->s[i];
+
+		if (s->consumed)
+			advance(z, s);
+		if (s->data && (!best || s->ts < best->ts))
+			best = s;
+	}
+	if (!best)
+		return 0;
+	memset(rec, 0, sizeof(*rec));
+	rec->ts = best->ts + z->ts_offset;
+	rec->cpu = best->cpu;
+	rec->data = best->data;
+	rec->size = kbuffer_event_size(best->kb);
+	rec->record_size = kbuffer_curr_size(best->kb);
+	rec->offset = best->voff + best->page + kbuffer_curr_offset(best->kb);
+	rec->missed_events = best->missed;
+	rec->ref_count = 1;
+	best->consumed = true;
+	return 1;
+}
+
+int nft_zcpu_cpus(const struct nft_zcpu *z)
+{
+	return z->n;
+}
+
+int nft_zcpu_cpu(const struct nft_zcpu *z, int i)
+{
+	return i >= 0 && i < z->n ? z->s[i].cpu : -1;
+}
+
+int nft_zcpu_first_ts(const struct nft_zcpu *z, int i, unsigned long long *ts)
+{
+	if (i < 0 || i >= z->n || !z->s[i].have_first)
+		return -1;
+	*ts = z->s[i].first_ts;
+	return 0;
+}
+
+unsigned long long nft_zcpu_cpu_bytes(const struct nft_zcpu *z, int cpu)
+{
+	int i;
+
+	for (i = 0; i < z->n; i++)
+		if (z->s[i].cpu == cpu)
+			return z->s[i].bytes;
+	return ~0ULL;
+}
