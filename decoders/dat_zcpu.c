@@ -63,6 +63,7 @@
 #define MAX_CHUNK (64u << 20)
 #define PAGE_SLACK 16
 #define COMMIT_MASK ((1u << 27) - 1)
+#define MAX_CHECKED_CPUS 4096
 
 enum zalgo { Z_ZSTD, Z_ZLIB };
 
@@ -70,7 +71,7 @@ struct zstream {
 	int cpu;
 	uint64_t pos, end;	/* file offset of the next chunk; end of data */
 	uint64_t chunk_at;	/* file offset of the chunk in buf */
-	uint32_t chunks_left, chunk_no;
+	uint32_t chunks, chunks_left, chunk_no;
 	uint64_t voff;		/* uncompressed offset of buf[0] */
 	uint64_t bytes;		/* uncompressed bytes of the chunks read */
 	char *buf;
@@ -183,35 +184,28 @@ struct buffer_opt {
 	unsigned char *cpu;	/* the per-CPU entries, 20 bytes each */
 };
 
-/* Option 3 for the buffer named @want; a malformed one is -1. */
+/* Option 3 (BUFFER); a malformed one is -1.  @name points into @d. */
 static int buffer_option(struct nft_zcpu *z, const unsigned char *d,
-			 uint64_t size, const char *want, struct buffer_opt *b)
+			 uint64_t size, const char **name, struct buffer_opt *b)
 {
-	const unsigned char *name = d + 8, *clock, *end = d + size;
+	const unsigned char *clock, *end = d + size;
 
-	if (size < 8 || !memchr(name, 0, end - name))
+	*name = (const char *)d + 8;
+	if (size < 8 || !memchr(*name, 0, end - d - 8))
 		return -1;
-	clock = name + strlen((const char *)name) + 1;
-	if (strcmp((const char *)name, want))
-		return 0;
+	clock = d + 8 + strlen(*name) + 1;
 	if (clock >= end || !memchr(clock, 0, end - clock))
 		return -1;
+	b->section = get_num(z, d, 8);
 	d = clock + strlen((const char *)clock) + 1;
 	if (end - d < 8)
 		return -1;
-	free(b->cpu);
-	b->cpu = NULL;
-	b->found = true;
-	b->section = get_num(z, name - 8, 8);
 	b->page_size = get_num(z, d, 4);
 	b->cpus = get_num(z, d + 4, 4);
 	d += 8;
 	if ((uint64_t)(end - d) < (uint64_t)b->cpus * 20)
 		return -1;
-	b->cpu = malloc(b->cpus * 20 + 1);
-	if (!b->cpu)
-		return -1;
-	memcpy(b->cpu, d, b->cpus * 20);
+	b->cpu = (unsigned char *)d;
 	return 0;
 }
 
@@ -227,22 +221,32 @@ static long long option_offset(const unsigned char *v, uint64_t sz, uint64_t id)
 	return strtoll(num, NULL, 0) * (id == OPT_DATE ? 1000 : 1);
 }
 
-/* 1: the file needs libtracecmd's timestamp conversion; -1: malformed. */
-static int walk_options(struct nft_zcpu *z, uint64_t off, const char *want,
-			struct buffer_opt *b)
+/*
+ * Called for every option but DONE: @at is the file offset of the option's
+ * data, 0 when its section is compressed.  Non-zero ends the walk.
+ */
+typedef int (*option_fn)(struct nft_zcpu *z, uint64_t id,
+			 const unsigned char *v, uint64_t sz, uint64_t at,
+			 void *arg);
+
+/* Every options section, in the file's chain; -1: malformed. */
+static int walk_options(struct nft_zcpu *z, uint64_t off, option_fn fn,
+			void *arg)
 {
 	int sections = 0;
 
 	while (off) {
-		uint64_t len, p = 0, next = 0;
+		uint64_t len, p = 0, next = 0, flags = 0;
 		unsigned char *d;
 		int ret = 0;
 
 		if (++sections > MAX_OPTION_SECTIONS)
 			return -1;
 		d = (unsigned char *)read_section(z, off, OPT_DONE, &len);
-		if (!d)
+		if (!d || read_num(z, off + 2, 2, &flags)) {
+			free(d);
 			return -1;
+		}
 		while (!ret && len - p >= 6) {
 			uint64_t id = get_num(z, d + p, 2);
 			uint64_t sz = get_num(z, d + p + 2, 4);
@@ -253,23 +257,53 @@ static int walk_options(struct nft_zcpu *z, uint64_t off, const char *want,
 				ret = -1;
 				break;
 			}
-			p += sz;
 			if (id == OPT_DONE) {
 				next = sz >= 8 ? get_num(z, v, 8) : 0;
 				break;
 			}
-			if (id == OPT_TSC2NSEC || id == OPT_TIME_SHIFT)
-				ret = 1;
-			else if (id == OPT_DATE || id == OPT_OFFSET)
-				z->ts_offset += option_offset(v, sz, id);
-			else if (id == OPT_BUFFER)
-				ret = buffer_option(z, v, sz, want, b);
+			ret = fn(z, id, v, sz, flags & SEC_FL_COMPRESS ? 0 :
+				 off + SEC_HDR + p, arg);
+			p += sz;
 		}
 		free(d);
 		if (ret)
 			return ret;
 		off = next;
 	}
+	return 0;
+}
+
+struct want_buffer {
+	const char *name;
+	struct buffer_opt b;
+};
+
+/* 1: the file needs libtracecmd's timestamp conversion; -1: malformed. */
+static int open_option(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+		       uint64_t sz, uint64_t at, void *arg)
+{
+	struct want_buffer *w = arg;
+	struct buffer_opt b = { 0 };
+	const char *name;
+
+	(void)at;
+	if (id == OPT_TSC2NSEC || id == OPT_TIME_SHIFT)
+		return 1;
+	if (id == OPT_DATE || id == OPT_OFFSET)
+		z->ts_offset += option_offset(v, sz, id);
+	if (id != OPT_BUFFER)
+		return 0;
+	if (buffer_option(z, v, sz, &name, &b))
+		return -1;
+	if (strcmp(name, w->name))
+		return 0;
+	free(w->b.cpu);
+	w->b = b;
+	w->b.found = true;
+	w->b.cpu = malloc(b.cpus * 20 + 1);
+	if (!w->b.cpu)
+		return -1;
+	memcpy(w->b.cpu, b.cpu, b.cpus * 20);
 	return 0;
 }
 
@@ -300,6 +334,154 @@ static int read_header(struct nft_zcpu *z, uint64_t *options)
 	return 0;
 }
 
+/* ---- what libtracecmd's open will touch ---- */
+
+/*
+ * libtracecmd 3.1 reads every chunk header of every cpu, decompresses the
+ * first chunk and loads its first page when it opens a file or a buffer
+ * instance; damage there makes it fail, or crash in its error path.
+ */
+static bool first_chunk_sound(struct nft_zcpu *z, uint64_t at, uint64_t zlen,
+			      uint64_t ulen, unsigned int page_size, int lsize)
+{
+	char *zbuf, *buf;
+	bool ok;
+
+	if (ulen < page_size)
+		return false;
+	zbuf = malloc(zlen ? zlen : 1);
+	buf = malloc(ulen);
+	ok = zbuf && buf && pread(z->fd, zbuf, zlen, at + 8) == (ssize_t)zlen &&
+	     !decompress(z, zbuf, zlen, buf, ulen) &&
+	     (get_num(z, (unsigned char *)buf + 8, lsize) & COMMIT_MASK) <=
+		page_size - 8 - lsize;
+	free(zbuf);
+	free(buf);
+	return ok;
+}
+
+static bool cpu_data_sound(struct nft_zcpu *z, uint64_t off, uint64_t size,
+			   unsigned int page_size, int lsize)
+{
+	uint64_t count, p, end, zlen, ulen, i;
+
+	if (off > z->file_size || z->file_size - off < 4 ||
+	    size > z->file_size - off - 4 || read_num(z, off, 4, &count))
+		return false;
+	p = off + 4;
+	end = off + 4 + size;
+	for (i = 0; i < count; i++) {
+		if (end - p < 8 || read_num(z, p, 4, &zlen) ||
+		    read_num(z, p + 4, 4, &ulen) || zlen > end - p - 8 ||
+		    ulen > MAX_CHUNK)
+			return false;
+		if (!i && !first_chunk_sound(z, p, zlen, ulen, page_size, lsize))
+			return false;
+		p += 8 + zlen;
+	}
+	return true;
+}
+
+struct check_state {
+	int lsize;
+	int damaged;
+	bool unpatchable;
+	uint64_t zero[MAX_CHECKED_CPUS];	/* offsets of their size fields */
+};
+
+static int check_option(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+			uint64_t sz, uint64_t at, void *arg)
+{
+	struct check_state *c = arg;
+	struct buffer_opt b = { 0 };
+	uint64_t sid, flags;
+	const char *name;
+	uint32_t i;
+
+	if (id != OPT_BUFFER)
+		return 0;
+	if (buffer_option(z, v, sz, &name, &b) ||
+	    read_num(z, b.section, 2, &sid) || sid != OPT_BUFFER ||
+	    read_num(z, b.section + 2, 2, &flags) ||
+	    b.page_size < 64 || b.page_size > MAX_CHUNK)
+		return -1;
+	if (!(flags & SEC_FL_COMPRESS))
+		return 0;
+	for (i = 0; i < b.cpus; i++) {
+		const unsigned char *e = b.cpu + i * 20;
+		uint64_t size = get_num(z, e + 12, 8);
+
+		if (!size || cpu_data_sound(z, get_num(z, e + 4, 8), size,
+					    b.page_size, c->lsize))
+			continue;
+		if (!at || c->damaged == MAX_CHECKED_CPUS)
+			c->unpatchable = true;
+		else
+			c->zero[c->damaged] = at + (e - v) + 12;
+		c->damaged++;
+	}
+	return 0;
+}
+
+/* An unlinked copy of the file with the given 8-byte fields zeroed. */
+static int copy_zeroed(int fd, const uint64_t *zero, int n)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096], buf[65536];
+	static const char zeros[8];
+	off_t off = 0;
+	ssize_t r;
+	int out, i;
+
+	snprintf(path, sizeof(path), "%s/netfs-trace-meta.XXXXXX",
+		 dir && *dir ? dir : "/tmp");
+	out = mkstemp(path);
+	if (out < 0)
+		return -1;
+	unlink(path);
+	while ((r = pread(fd, buf, sizeof(buf), off)) > 0) {
+		if (write(out, buf, r) != r)
+			goto fail;
+		off += r;
+	}
+	for (i = 0; r == 0 && i < n; i++)
+		if (pwrite(out, zeros, 8, zero[i]) != 8)
+			goto fail;
+	if (r == 0 && lseek(out, 0, SEEK_SET) == 0)
+		return out;
+fail:
+	close(out);
+	return -1;
+}
+
+int nft_zcpu_check(int fd, int *copy_fd)
+{
+	struct check_state c = { 0 };
+	struct nft_zcpu z = { .fd = fd };
+	unsigned char h[14];
+	uint64_t options;
+	struct stat st;
+	int ret;
+
+	*copy_fd = -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || pread(fd, h, 14, 0) != 14)
+		return -1;
+	z.file_size = st.st_size;
+	c.lsize = h[13] == 4 ? 4 : 8;
+	ret = read_header(&z, &options);
+	if (ret > 0)
+		return 0;
+	if (ret < 0 || !(z.dctx = ZSTD_createDCtx()))
+		return -1;
+	ret = walk_options(&z, options, check_option, &c);
+	ZSTD_freeDCtx(z.dctx);
+	if (ret || c.unpatchable)
+		return -1;
+	if (c.damaged && (*copy_fd = copy_zeroed(fd, c.zero, c.damaged)) < 0)
+		return -1;
+	return c.damaged;
+}
+
 /* ---- cutting chunks into records ---- */
 
 static void stream_error(struct nft_zcpu *z, struct zstream *s,
@@ -309,7 +491,8 @@ static void stream_error(struct nft_zcpu *z, struct zstream *s,
 
 	snprintf(where, sizeof(where), "offset %" PRIu64, off);
 	nft_diag_report(z->diag, NFT_DIAG_ERROR, z->fname, where,
-			"cpu %d: chunk %u: %s", s->cpu, s->chunk_no, why);
+			"cpu %d: chunk %u of %u: %s", s->cpu, s->chunk_no, s->chunks,
+			why);
 }
 
 /* Decompress the next good chunk into s->buf; false at the end. */
@@ -460,7 +643,7 @@ static int add_streams(struct nft_zcpu *z, const struct buffer_opt *b)
 		s->cpu = get_num(z, e, 4);
 		s->pos = off + 4;
 		s->end = off + 4 + size;
-		s->chunks_left = count;
+		s->chunks = s->chunks_left = count;
 		s->kb = kbuffer_alloc(z->lsize == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
 				      z->big_endian ? KBUFFER_ENDIAN_BIG :
 				      KBUFFER_ENDIAN_LITTLE);
@@ -482,13 +665,15 @@ static int add_streams(struct nft_zcpu *z, const struct buffer_opt *b)
 static int layout(struct nft_zcpu *z, const char *instance,
 		  struct tep_handle *tep)
 {
-	struct buffer_opt b = { 0 };
+	struct want_buffer w = { instance, { 0 } };
+	struct buffer_opt b;
 	uint64_t options, flags;
 	int ret = read_header(z, &options);
 
 	if (ret)
 		return ret < 0 ? -EINVAL : -ENOTSUP;
-	ret = walk_options(z, options, instance, &b);
+	ret = walk_options(z, options, open_option, &w);
+	b = w.b;
 	if (ret) {
 		free(b.cpu);
 		return ret < 0 ? -EINVAL : -ENOTSUP;

@@ -47,6 +47,19 @@ int nft_zcpu_cpu(const struct nft_zcpu *z, int i);
 int nft_zcpu_first_ts(const struct nft_zcpu *z, int i,
 		      unsigned long long *ts);
 
+/*
+ * Before libtracecmd opens @fd: would its open survive the compressed cpu
+ * data of every buffer (chunk headers in bounds, first chunk decompresses,
+ * first page sane)?  libtracecmd 3.1 fails on such damage, or crashes in its
+ * error path.  Returns 0 when it would (or the file is no v7 file with
+ * compressed cpu data), -1 when that cannot be told (a compressed options
+ * section, not a regular file), else the number of damaged cpus: then
+ * *copy_fd is an unlinked temporary copy in which their data sizes are 0,
+ * for libtracecmd to read the metadata from (the caller closes it), while
+ * nft_zcpu_open() on @fd still reads what it can of their data.
+ */
+int nft_zcpu_check(int fd, int *copy_fd);
+
 /* Uncompressed bytes of CPU @cpu's chunks read so far; ~0ULL if unknown. */
 unsigned long long nft_zcpu_cpu_bytes(const struct nft_zcpu *z, int cpu);
 

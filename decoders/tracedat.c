@@ -115,17 +115,24 @@ static bool same_first_records(struct nft_zcpu *z, struct tracecmd_input *h)
 	return true;
 }
 
-/* @fd < 0: libtracecmd only. */
+/*
+ * @fd < 0: libtracecmd only.  @blind: libtracecmd was given a copy without
+ * some cpus' data, so there is nothing to compare with.
+ */
 static void source_open(struct dat_source *src, struct tracecmd_input *h,
-			int fd, const char *instance, struct nft_diag *diag,
-			const char *fname)
+			int fd, bool blind, const char *instance,
+			struct nft_diag *diag, const char *fname)
 {
 	src->h = h;
 	src->z = NULL;
 	if (fd < 0)
 		return;
 	src->z = nft_zcpu_open(fd, instance, tracecmd_get_tep(h), diag, fname);
-	if (src->z && !same_first_records(src->z, h)) {
+	if (!src->z && blind)
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
+				"cannot read the damaged compressed cpu data: %s",
+				strerror(errno));
+	if (src->z && !blind && !same_first_records(src->z, h)) {
 		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
 				"compressed cpu data read through libtracecmd: its first records differ from ours");
 		nft_zcpu_close(src->z);
@@ -873,18 +880,45 @@ static bool opens_safely(int fd, int *sig)
 }
 
 /*
+ * Compressed cpu data that libtracecmd's open would fail or crash on goes
+ * to dat_zcpu.c only: libtracecmd gets a copy without it (when @own_reader).
+ * Returns the descriptor for libtracecmd's open (@fd or the copy, which
+ * *meta_fd then holds), or -1 when libtracecmd must be tried in a child.
+ */
+static int cpu_data_check(int fd, bool own_reader, struct nft_diag *diag,
+			  const char *fname, int *meta_fd)
+{
+	int copy, bad = nft_zcpu_check(fd, &copy);
+
+	*meta_fd = -1;
+	if (bad > 0 && !own_reader)
+		close(copy);
+	if (bad < 0 || (bad > 0 && !own_reader))
+		return -1;
+	if (!bad)
+		return fd;
+	nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
+			"the compressed data of %d cpu(s) is damaged where libtracecmd cannot open it: libtracecmd reads the metadata from a copy without that data",
+			bad);
+	*meta_fd = copy;
+	return copy;
+}
+
+/*
  * On success *data_fd is our descriptor of the file (the spool when there
- * is one), for dat_zcpu.c; the caller closes it.
+ * is one), for dat_zcpu.c; the caller closes it.  *lib_blind says that
+ * libtracecmd was given a copy without some cpus' data.
  */
 static struct tracecmd_input *open_input(struct nft_input *in,
 					 struct nft_diag *diag,
-					 const char *fname, int *spool_fd,
-					 int *data_fd)
+					 const char *fname, bool own_reader,
+					 int *spool_fd, int *data_fd,
+					 bool *lib_blind)
 {
 	const char *path = nft_input_path(in);
 	const char *comp = nft_input_compression(in);
 	struct tracecmd_input *h;
-	int fd, lfd, e, sig;
+	int fd, lfd, e, sig, meta_fd = -1, lib_fd;
 
 	*spool_fd = -1;
 	*data_fd = -1;
@@ -907,7 +941,10 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 		errno = EINVAL;
 		return NULL;
 	}
-	if (needs_isolation(fd) && !opens_safely(fd, &sig)) {
+	lib_fd = needs_isolation(fd) ? -1 :
+		cpu_data_check(fd, own_reader, diag, fname, &meta_fd);
+	*lib_blind = meta_fd >= 0;
+	if (lib_fd < 0 && !opens_safely(fd, &sig)) {
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
 				"trace.dat metadata crashes libtracecmd/libtraceevent (%s); no records can be read",
 				sig ? strsignal(sig) : "sanitizer abort");
@@ -920,7 +957,9 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 	 * Hand libtracecmd its own descriptor: tracecmd_close() closes it,
 	 * but a failed tracecmd_open_fd() leaves it open on some paths.
 	 */
-	lfd = dup(fd);
+	lfd = dup(lib_fd < 0 ? fd : lib_fd);
+	if (meta_fd >= 0)
+		close(meta_fd);
 	h = lfd < 0 ? NULL : tracecmd_open_fd(lfd, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!h) {
 		if (lfd >= 0 && fcntl(lfd, F_GETFD) != -1)
@@ -961,7 +1000,7 @@ static void quiet_report(void *ctx, enum nft_diag_level level,
  * Does buffer @name, behind @h, hold any netfs/fscache/cachefiles record?
  * Damage is reported when the chosen buffer is read, not here.
  */
-static bool has_netfs_records(struct tracecmd_input *h, int fd,
+static bool has_netfs_records(struct tracecmd_input *h, int fd, bool blind,
 			      const char *name)
 {
 	struct probe p = { tracecmd_get_tep(h), false };
@@ -970,7 +1009,7 @@ static bool has_netfs_records(struct tracecmd_input *h, int fd,
 
 	if (!p.tep)
 		return false;
-	source_open(&src, h, fd, name, &quiet, "");
+	source_open(&src, h, fd, blind, name, &quiet, "");
 	for_each_record(&src, probe_record, &p);
 	nft_zcpu_close(src.z);
 	return p.found;
@@ -1000,8 +1039,9 @@ static struct tracecmd_input *pick_instance(struct tracecmd_input *top,
 					    const struct nft_dat_opts *opts,
 					    struct nft_diag *diag,
 					    const char *fname, int reopen_fd,
-					    int data_fd, const char *path,
-					    char *used, size_t used_size)
+					    int data_fd, bool blind,
+					    const char *path, char *used,
+					    size_t used_size)
 {
 	int i, n = tracecmd_buffer_instances(top);
 	const char *want = opts ? opts->instance : NULL;
@@ -1043,7 +1083,7 @@ static struct tracecmd_input *pick_instance(struct tracecmd_input *top,
 			path = procpath;
 		}
 		again = path ? tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS) : NULL;
-		top_has = !again || has_netfs_records(again, data_fd, "");
+		top_has = !again || has_netfs_records(again, data_fd, blind, "");
 		if (again)
 			tracecmd_close(again);
 		if (top_has)
@@ -1054,7 +1094,7 @@ static struct tracecmd_input *pick_instance(struct tracecmd_input *top,
 
 		if (!ih)
 			continue;
-		if (has_netfs_records(ih, data_fd,
+		if (has_netfs_records(ih, data_fd, blind,
 				      tracecmd_buffer_instance_name(top, i))) {
 			only = i;
 			with++;
@@ -1078,11 +1118,11 @@ static void fill_kernel(struct tracecmd_input *h, struct nft_dat_stats *st)
 }
 
 static int run(struct dat_ctx *c, struct tracecmd_input *h, int fd,
-	       const char *instance)
+	       bool blind, const char *instance)
 {
 	struct tep_event *any;
 
-	source_open(&c->src, h, fd, instance, c->diag, c->fname);
+	source_open(&c->src, h, fd, blind, instance, c->diag, c->fname);
 	c->tep = tracecmd_get_tep(h);
 	if (!c->tep)
 		return -1;
@@ -1158,6 +1198,7 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 	struct dat_ctx c;
 	struct tracecmd_input *top, *h;
 	int spool_fd, data_fd, fd, ret;
+	bool own_reader = !(opts && opts->libtracecmd_only), blind;
 
 	memset(&local, 0, sizeof(local));
 	if (!stats)
@@ -1172,7 +1213,8 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 	silence_libs();
 
 	skip_kallsyms = !c.want_raw;
-	top = open_input(in, diag, c.fname, &spool_fd, &data_fd);
+	top = open_input(in, diag, c.fname, own_reader, &spool_fd, &data_fd,
+			 &blind);
 	if (!top) {
 		int e = errno;
 
@@ -1183,8 +1225,8 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 		return -1;
 	}
 	fill_kernel(top, stats);
-	fd = opts && opts->libtracecmd_only ? -1 : data_fd;
-	h = pick_instance(top, opts, diag, c.fname, spool_fd, fd,
+	fd = own_reader ? data_fd : -1;
+	h = pick_instance(top, opts, diag, c.fname, spool_fd, fd, blind,
 			  nft_input_path(in), stats->instance,
 			  sizeof(stats->instance));
 	skip_kallsyms = false;
@@ -1197,7 +1239,7 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 			"buffer instance: %s",
 			*stats->instance ? stats->instance : "top level");
 	trace_seq_init(&c.seq);
-	ret = run(&c, h, fd, stats->instance);
+	ret = run(&c, h, fd, blind, stats->instance);
 	trace_seq_destroy(&c.seq);
 	if (!ret) {
 		check_unread_pages(&c);

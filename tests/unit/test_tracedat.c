@@ -159,7 +159,7 @@ static void test_corpus_file(const char *kdir, const char *wl)
 	struct collect c;
 	struct diag_log dl;
 	struct nft_dat_stats st;
-	struct nft_dat_opts opts = { NULL, 0 };
+	struct nft_dat_opts opts = { NULL, 0, 0 };
 	long want = manifest_count(kdir, wl);
 	int ret;
 
@@ -294,7 +294,7 @@ static int decode_into(const char *path, int text, struct evlist *l)
 
 		ret = decode_ftrace_text(in, &o, &sink, &diag, NULL);
 	} else {
-		struct nft_dat_opts o = { NULL, 0 };
+		struct nft_dat_opts o = { NULL, 0, 0 };
 
 		ret = decode_trace_dat(in, &o, &sink, &diag, NULL);
 	}
@@ -467,7 +467,7 @@ static int decode_keep(const char *kernel, const char *wl, const uint64_t *pos,
 	char path[4096];
 	struct diag_log dl;
 	struct nft_dat_stats st;
-	struct nft_dat_opts opts = { NULL, want_raw };
+	struct nft_dat_opts opts = { NULL, want_raw, 0 };
 	int i;
 
 	memset(c, 0, sizeof(*c));
@@ -631,6 +631,12 @@ static int fix_event(void *ctx, const struct nft_event *ev)
 	return 0;
 }
 
+/*
+ * "dat": the v6 fixtures, read by libtracecmd; "dat/v7": the same converted
+ * by trace-cmd convert to v7 with zstd, read by dat_zcpu.c.
+ */
+static const char *fixture_dir = "dat";
+
 static int decode_fixture(const char *name, const char *instance, int raw,
 			  struct fix *f, struct nft_dat_stats *st,
 			  struct diag_log *dl)
@@ -638,13 +644,13 @@ static int decode_fixture(const char *name, const char *instance, int raw,
 	char path[512];
 	struct nft_sink sink = { fix_event, f };
 	struct nft_diag diag = { diag_keep, dl, 0, 0, 0, 0 };
-	struct nft_dat_opts opts = { instance, raw };
+	struct nft_dat_opts opts = { instance, raw, 0 };
 	struct nft_input *in;
 	int ret;
 
 	memset(f, 0, sizeof(*f));
 	memset(dl, 0, sizeof(*dl));
-	snprintf(path, sizeof(path), "tests/fixtures/dat/%s", name);
+	snprintf(path, sizeof(path), "tests/fixtures/%s/%s", fixture_dir, name);
 	in = nft_input_open(path);
 	if (!in)
 		return -2;
@@ -842,7 +848,7 @@ static void bad_case(const char *label, const char *path, int expect_fail)
 	struct collect c;
 	struct diag_log dl;
 	struct nft_dat_stats st;
-	struct nft_dat_opts opts = { NULL, 1 };
+	struct nft_dat_opts opts = { NULL, 1, 0 };
 	int ret, fd0, e;
 
 	memset(&c, 0, sizeof(c));
@@ -999,7 +1005,7 @@ static void test_bad_inputs(void)
 		struct collect c;
 		struct diag_log dl;
 		struct nft_dat_stats st;
-		struct nft_dat_opts opts = { NULL, 0 };
+		struct nft_dat_opts opts = { NULL, 0, 0 };
 
 		snprintf(cmd, sizeof(cmd), "xz -0 -c '%s' > '%s'", src, p2);
 		if (system(cmd) == 0) {
@@ -1015,7 +1021,7 @@ static void test_bad_inputs(void)
 		struct collect c;
 		struct diag_log dl;
 		struct nft_dat_stats st;
-		struct nft_dat_opts opts = { "nosuch", 0 };
+		struct nft_dat_opts opts = { "nosuch", 0, 0 };
 		int ret;
 
 		memset(&c, 0, sizeof(c));
@@ -1045,9 +1051,13 @@ int main(void)
 		ok(test_corpus() > 0, "decoded the corpus captures");
 	}
 	fds = count_fds();
-	test_instances();
-	test_lost();
-	test_corrupt_page();
+	for (fixture_dir = "dat"; fixture_dir;
+	     fixture_dir = strcmp(fixture_dir, "dat") ? NULL : "dat/v7") {
+		printf("# fixtures in tests/fixtures/%s\n", fixture_dir);
+		test_instances();
+		test_lost();
+		test_corrupt_page();
+	}
 	test_sink_stop();
 	test_bad_inputs();
 	is(count_fds(), fds, "no descriptor leaked");
