@@ -7,7 +7,9 @@
 #
 #  1. a >= 10 M line text capture (bench/mkbig.sh) and its first half:
 #     wc -l, grep -c netfs_, netfs-replay -- wall and CPU time, peak RSS;
-#  2. every trace.dat of the corpus: netfs-replay vs trace-cmd report.
+#  2. every trace.dat of the corpus: netfs-replay vs trace-cmd report;
+#  3. with BIG_DAT and HALF_DAT (two recordings of bench/record-big-dat.sh):
+#     bench/big-dat.sh, into bench/BIG-DAT.md.
 #
 # Each timing is the best of $RUNS runs (default 3).  BIN= picks the
 # binaries (default bin/), LINES= the size of the big capture.
@@ -20,6 +22,10 @@ REPLAY=$BIN/netfs-replay
 WORK=bench/work
 OUT=bench/RESULTS.md
 corpus=${NFT_CORPUS:-}
+# bench/record-big-dat.sh's default places: /tmp/bigrig (BIG_PASSES=22) and
+# /tmp/bigrig-half (BIG_PASSES=11)
+BIG_DAT=${BIG_DAT:-$(ls /tmp/bigrig/corpus/*/bigloop.dat 2>/dev/null | head -1 || true)}
+HALF_DAT=${HALF_DAT:-$(ls /tmp/bigrig-half/corpus/*/bigloop.dat 2>/dev/null | head -1 || true)}
 for d in ../shared/corpus /work/shared/corpus; do
 	[ -z "$corpus" ] && [ -d "$d" ] && corpus=$d
 done
@@ -38,37 +44,7 @@ if [ ! -s "$half" ] || [ "$big" -nt "$half" ]; then
 	head -n $((LINES / 2 + 4)) "$big" > "$half"
 fi
 
-# measure CMD...: prints "wall_s cpu_s maxrss_kb" of the best (lowest CPU
-# time) of $RUNS runs; the command's stdout goes to $SINK (/dev/null, but
-# GNU grep stops at the first match when its output is /dev/null).
-SINK=/dev/null
-if [ -x /usr/bin/time ] && /usr/bin/time -f '%e' true 2>/dev/null; then
-	measure1() {
-		local f
-		f=$(mktemp)
-		/usr/bin/time -o "$f" -f '%e %U %S %M' "$@" > "$SINK" 2>/dev/null || true
-		tail -n 1 "$f" | awk '{ printf "%.3f %.3f %d\n", $1, $2 + $3, $4 }'
-		rm -f "$f"
-	}
-else
-	measure1() {
-		python3 - "$SINK" "$@" <<'EOF'
-import resource, subprocess, sys, time
-t = time.monotonic()
-with open(sys.argv[1], 'wb') as sink:
-    subprocess.run(sys.argv[2:], stdout=sink, stderr=subprocess.DEVNULL)
-w = time.monotonic() - t
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-print("%.3f %.3f %d" % (w, r.ru_utime + r.ru_stime, r.ru_maxrss))
-EOF
-	}
-fi
-measure() {
-	local i
-	for ((i = 0; i < RUNS; i++)); do
-		measure1 "$@"
-	done | sort -k2,2n | head -1
-}
+. bench/measure.sh
 
 fmt_rate() {	# count seconds -> "1.23 M/s"
 	awk -v n="$1" -v s="$2" 'BEGIN {
@@ -160,7 +136,12 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 		echo "(no corpus or no trace-cmd: trace.dat comparison skipped)"
 	fi
 	echo
-	echo "The large real trace.dat benchmark (recorded with the rig: bench/record-big-dat.sh) is kept in [BIG-DAT.md](BIG-DAT.md); make bench does not redo it."
+	if [ -r "$BIG_DAT" ] && [ -r "$HALF_DAT" ]; then
+		BIN="$BIN" bench/big-dat.sh "$BIG_DAT" "$HALF_DAT" >&2
+		echo "The large real trace.dat benchmark (two recordings made with the rig by bench/record-big-dat.sh, \`$BIG_DAT\` and \`$HALF_DAT\`) was measured again: [BIG-DAT.md](BIG-DAT.md)."
+	else
+		echo "The large real trace.dat benchmark needs two recordings made with the rig by bench/record-big-dat.sh (BIG_DAT=, HALF_DAT=; not found here), so [BIG-DAT.md](BIG-DAT.md) keeps its last measurement."
+	fi
 	echo
 	echo "## netfs-top live path"
 	echo

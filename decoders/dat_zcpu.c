@@ -177,7 +177,7 @@ static char *read_section(struct nft_zcpu *z, uint64_t off, int want_id,
 }
 
 struct buffer_opt {
-	bool found, compressed;
+	bool found;
 	uint64_t section;
 	unsigned int page_size;
 	uint32_t cpus;

@@ -18,7 +18,7 @@ secs=${FUZZ_SECONDS:-60}
 out=build-fuzz
 work=tests/fuzz/corpus-work
 CC=${FUZZ_CC:-clang}
-PKGS="libtracecmd libtracefs libtraceevent liblzma zlib libzstd libelf"
+PKGS="libtracecmd libtracefs libtraceevent liblzma zlib libzstd libelf libdw"
 
 if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; (void)n; return 0; }' |
 	$CC -x c -fsanitize=fuzzer - -o /dev/null 2>/dev/null; then
@@ -51,6 +51,7 @@ for t in $targets; do
 	maxlen=4096
 	[ "$t" = tracedat ] && maxlen=65536
 	echo "  FUZZ     $t for ${secs}s"
+	LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS} \
 	"$bin" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
 		-max_total_time="$secs" -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$work/crashes/$t/" "$work/$t" "tests/fuzz/seeds/$t" \
@@ -61,14 +62,17 @@ for t in $targets; do
 	touch "$sigs"
 	# One input per crash site: the sanitizer's verdict and the first
 	# frames of ours and of the library it died in.
-	for c in "$work/crashes/$t"/crash-* "$work/crashes/$t"/timeout-* "$work/crashes/$t"/oom-*; do
+	for c in "$work/crashes/$t"/crash-* "$work/crashes/$t"/timeout-* \
+		 "$work/crashes/$t"/oom-* "$work/crashes/$t"/leak-*; do
 		[ -e "$c" ] || continue
-		sig=$(timeout 60 "$bin" "$c" 2>&1 | awk '
+		sig=$(LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp \
+			timeout 60 "$bin" "$c" 2>&1 | awk '
 			/SUMMARY:/ && !s { s = $2 " " $3 }
 			/ in [a-z_0-9]+ \/.*\/(decoders|libnetfs-trace)\// && !o { o = $4 }
 			/#1 0x[0-9a-f]+ in [a-z_0-9]+ \(\/lib/ && !l { l = $4 }
 			END { print s, o, l }')
-		if grep -qxF "$sig" "$sigs"; then
+		# a timeout or leak that does not come back on its own: not a site
+		if [ -z "${sig// /}" ] || grep -qxF "$sig" "$sigs"; then
 			rm -f "$c"
 			continue
 		fi
