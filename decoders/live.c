@@ -847,8 +847,20 @@ struct nft_live *nft_live_open(const struct nft_live_opts *opts,
 		 (int)getpid());
 	snprintf(l->inst, sizeof(l->inst), "%s/instances/%s", dir,
 		 l->st.instance);
+	/*
+	 * Armed before mkdir: a fatal signal right after it must still find
+	 * the instance to remove (rmdir of one not made yet is harmless).
+	 */
+	snprintf(emerg.inst, sizeof(emerg.inst), "%s", l->inst);
+	instance_paths(l->inst, emerg.set_event, emerg.tracing_on,
+		       emerg.buffer_kb, sizeof(emerg.set_event));
+	emerg.fake = l->st.fake;
+	emerg.nfds = 0;
+	emerg.armed = 1;
 	if (mkdir(l->inst, 0755)) {
 		int e = errno;
+
+		emerg.armed = 0;
 
 		*why = e == EACCES || e == EPERM ? NFT_LIVE_NO_ACCESS :
 		       NFT_LIVE_FAILED;
@@ -858,12 +870,6 @@ struct nft_live *nft_live_open(const struct nft_live_opts *opts,
 		goto fail;
 	}
 	/* From here on every exit path must remove the instance. */
-	snprintf(emerg.inst, sizeof(emerg.inst), "%s", l->inst);
-	instance_paths(l->inst, emerg.set_event, emerg.tracing_on,
-		       emerg.buffer_kb, sizeof(emerg.set_event));
-	emerg.fake = l->st.fake;
-	emerg.nfds = 0;
-	emerg.armed = 1;
 	if (opts->buffer_kb) {
 		char kb[32];
 
