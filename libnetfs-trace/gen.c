@@ -32,6 +32,9 @@ enum nft_gen nft_gen_from_version(const char *version)
 		return NFT_GEN_AUTO;
 	if (*end == '.')
 		minor = strtol(end + 1, NULL, 10);
+	/* the netfs library and its tracepoints came with 5.13 */
+	if (major < 5 || (major == 5 && minor < 13))
+		return NFT_GEN_AUTO;
 	if (major < 6 || (major == 6 && minor <= 9))
 		return NFT_GEN_6_1;
 	if (major == 6 && minor <= 13)

@@ -31,7 +31,7 @@ enum nft_gen {
 };
 
 const char *nft_gen_name(enum nft_gen gen);
-/* "6.1", "6.12", "7.2", "6.16" ... -> generation; AUTO if unparsable. */
+/* "6.1", "6.12", "7.2", "6.16" ... -> generation; AUTO if unparsable or older than 5.13 (no netfs tracepoints). */
 enum nft_gen nft_gen_from_version(const char *version);
 
 /*

@@ -63,7 +63,14 @@ counts() {
 	[ "$status" -eq 2 ]
 	run "$REPLAY" --kernel abc "$F612_SEQ"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"unknown kernel version 'abc'"* ]]
+	[[ "$output" == *"5.13 or later), not 'abc'"* ]]
+	run "$REPLAY" --kernel 4.19 "$F612_SEQ"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not '4.19'"* ]]
+	run "$REPLAY" --kernel 5.12 "$F612_SEQ"
+	[ "$status" -eq 2 ]
+	run "$REPLAY" --kernel 5.15 --fail-on none "$F612_SEQ"
+	[ "$status" -eq 0 ]
 }
 
 # ---- clean captures: the summary ----
