@@ -458,9 +458,35 @@ static void sreq_free(struct nft_model *m, struct nft_request *req,
 		req->nr_alive--;
 }
 
+static void cycle_begin(struct nft_model *m, struct nft_subreq *s)
+{
+	if (s->nr_cycles < NFT_SREQ_CYCLES) {
+		struct nft_sreq_cycle *c = &s->cycle[s->nr_cycles];
+
+		c->t_issue = m->now;
+		c->pos_issue = m->pos;
+		c->t_term = c->pos_term = 0;
+	}
+	s->nr_cycles++;
+}
+
+static void cycle_end(struct nft_model *m, struct nft_subreq *s)
+{
+	struct nft_sreq_cycle *c;
+
+	if (!s->nr_cycles)	/* terminated with no submission line */
+		cycle_begin(m, s);
+	if (s->nr_cycles > NFT_SREQ_CYCLES)
+		return;
+	c = &s->cycle[s->nr_cycles - 1];
+	c->t_term = m->now;
+	c->pos_term = m->pos;
+}
+
 static void sreq_terminated(struct nft_model *m, struct nft_request *req,
 			    struct nft_subreq *s)
 {
+	cycle_end(m, s);
 	s->state = NFT_SS_TERMINATED;
 	s->t_term = m->now;
 	s->pos_term = m->pos;
@@ -485,6 +511,7 @@ static void sreq_reissued(struct nft_model *m, struct nft_request *req,
 	s->progress_mark = mark;
 	s->need_retry = false;
 	s->state = NFT_SS_IN_FLIGHT;
+	cycle_begin(m, s);
 	req->retries++;
 	m->sum.retries++;
 }
@@ -507,6 +534,8 @@ static void apply_sreq_line(struct nft_model *m, const struct nft_event *ev,
 			s->state = NFT_SS_IN_FLIGHT;
 			s->t_submit = m->now;
 			s->pos_submit = m->pos;
+			if (!s->nr_cycles)
+				cycle_begin(m, s);
 		}
 		break;
 	case NFT_SREQ_RETRY:

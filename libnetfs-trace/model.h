@@ -73,6 +73,8 @@ enum nft_sreq_state {
 	NFT_SS_FREED,
 };
 
+#define NFT_SREQ_CYCLES 8
+
 struct nft_subreq {
 	int32_t index;
 	int8_t stream;
@@ -91,6 +93,15 @@ struct nft_subreq {
 	uint64_t done_lo, done_hi;	/* bytes done at the last termination */
 	uint64_t t_first, t_submit, t_term, t_free, t_last;
 	uint64_t pos_first, pos_submit, pos_term, pos_free, pos_last;
+	/*
+	 * Issue cycles: the first submission, then one per reissue, each up
+	 * to its termination (0 while in flight).  The first NFT_SREQ_CYCLES
+	 * are kept, for the -R time line; nr_cycles counts them all.
+	 */
+	struct nft_sreq_cycle {
+		uint64_t t_issue, t_term, pos_issue, pos_term;
+	} cycle[NFT_SREQ_CYCLES];
+	uint32_t nr_cycles;
 	struct nft_ledger refs;
 };
 

@@ -145,6 +145,35 @@ static void byte_map(FILE *out, const struct nft_request *r)
 	}
 }
 
+/* What subrequest @s was doing in [t, tn): see time_line()'s legend. */
+static char cycle_char(const struct nft_subreq *s, uint64_t t, uint64_t tn)
+{
+	uint32_t i, kept = s->nr_cycles < NFT_SREQ_CYCLES ? s->nr_cycles :
+			   NFT_SREQ_CYCLES;
+	uint64_t end = sreq_end_ts(s), last_term = 0;
+	char c = '-';
+
+	if (tn <= s->t_first || t > end)
+		return ' ';
+	for (i = 0; i < kept; i++) {
+		const struct nft_sreq_cycle *cy = &s->cycle[i];
+		uint64_t term = cy->t_term ? cy->t_term : end;
+
+		if (i && cy->t_issue >= t && cy->t_issue < tn)
+			return 'R';
+		if (t < term && tn > cy->t_issue)
+			c = '=';
+		last_term = term;
+	}
+	/* cycles past the ones kept: in flight until the last termination */
+	if (s->nr_cycles > kept && t >= last_term &&
+	    t < (s->t_term > last_term ? s->t_term : end))
+		c = '=';
+	if (!kept)
+		c = t < (s->t_term ? s->t_term : end) ? '=' : '-';
+	return c;
+}
+
 /* Time line: one row per subrequest across the request's life. */
 static void time_line(FILE *out, const struct nft_request *r)
 {
@@ -153,30 +182,57 @@ static void time_line(FILE *out, const struct nft_request *r)
 
 	if (t1 <= t0)
 		t1 = t0 + 1;
-	fprintf(out, "\ntime line 0 .. %.3f ms ('=' in flight, '-' terminated, awaiting collection/free):\n",
+	fprintf(out, "\ntime line 0 .. %.3f ms ('=' in flight, 'R' reissued, '-' terminated, awaiting retry/collection/free):\n",
 		(double)(t1 - t0) / 1e6);
 	for (i = 0; i < r->nr_sreq_slots; i++) {
 		const struct nft_subreq *s = r->sreqs[i];
 		char row[DRAW_WIDTH + 1];
-		uint64_t term, end, c;
+		uint64_t c;
 
 		if (!s)
 			continue;
-		memset(row, ' ', DRAW_WIDTH);
+		for (c = 0; c < DRAW_WIDTH; c++)
+			row[c] = cycle_char(s, t0 + (t1 - t0) * c / DRAW_WIDTH,
+					    t0 + (t1 - t0) * (c + 1) / DRAW_WIDTH);
 		row[DRAW_WIDTH] = 0;
-		term = s->t_term ? s->t_term : sreq_end_ts(s);
-		end = sreq_end_ts(s);
-		for (c = 0; c < DRAW_WIDTH; c++) {
-			uint64_t t = t0 + (t1 - t0) * c / DRAW_WIDTH;
-			uint64_t tn = t0 + (t1 - t0) * (c + 1) / DRAW_WIDTH;
-
-			if (tn <= s->t_first || t > end)
-				continue;
-			row[c] = t < term ? '=' : '-';
-		}
 		fprintf(out, "  [%x] %-4s %-11s |%s|\n", (unsigned int)s->index,
 			nft_sym_name(NFT_SYMC_SOURCE, s->source),
 			stream_name(s->stream, r->is_write), row);
+	}
+}
+
+/* Each issue cycle of the subrequests that were reissued. */
+static void reissues(FILE *out, const struct nft_request *r)
+{
+	bool any = false;
+	uint32_t i, k;
+
+	for (i = 0; i < r->nr_sreq_slots; i++) {
+		const struct nft_subreq *s = r->sreqs[i];
+
+		if (!s || s->nr_cycles < 2)
+			continue;
+		if (!any)
+			fputs("\nreissued subrequests (issue -> termination, ms from the request's start, lines):\n", out);
+		any = true;
+		fprintf(out, "  [%x] issued %u times\n", (unsigned int)s->index,
+			s->nr_cycles);
+		for (k = 0; k < s->nr_cycles && k < NFT_SREQ_CYCLES; k++) {
+			const struct nft_sreq_cycle *c = &s->cycle[k];
+
+			fprintf(out, "      #%u  %.3f -> ", k + 1,
+				(double)(c->t_issue - r->t_new) / 1e6);
+			if (c->t_term)
+				fprintf(out, "%.3f  lines %" PRIu64 "-%" PRIu64 "\n",
+					(double)(c->t_term - r->t_new) / 1e6,
+					c->pos_issue, c->pos_term);
+			else
+				fprintf(out, "(not terminated)  line %" PRIu64 "\n",
+					c->pos_issue);
+		}
+		if (s->nr_cycles > NFT_SREQ_CYCLES)
+			fprintf(out, "      ... %u more\n",
+				s->nr_cycles - NFT_SREQ_CYCLES);
 	}
 }
 
@@ -305,6 +361,7 @@ int nft_report_request(FILE *out, const struct nft_model *m, bool brief,
 	subreq_table(out, r);
 	byte_map(out, r);
 	time_line(out, r);
+	reissues(out, r);
 	ref_history(out, r);
 	raw_lines(out, m, false);
 	return 0;

@@ -252,6 +252,11 @@ EOF
 	grep -qx 'state: freed' "$T/out"
 	grep -qx 'subrequests: 1, retries: 1, failures: 1' "$T/out"
 	grep -Eq '^ +1 0 +DOWN +0x100000 +0x10000 +0x0 +-11 +1 freed$' "$T/out"
+	# the time line and the list show both issue cycles of the retried read
+	grep -Eq '^  \[1\] DOWN read +\|=+-+R=+\|$' "$T/out"
+	grep -qx '  \[1\] issued 2 times' "$T/out"
+	grep -qx '      #1  0.037 -> 4.721  lines 496-503' "$T/out"
+	grep -qx '      #2  8.118 -> 28.526  lines 514-519' "$T/out"
 	grep -qx 'ref history:' "$T/out"
 	grep -Eq '^    line 515 +18\.346574 GET RESUBMT +r=2$' "$T/out"
 	grep -Eq '^    line 527 +18\.366986 PUT ABANDON +r=0$' "$T/out"
