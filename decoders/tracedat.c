@@ -53,6 +53,7 @@ unsigned long long tracecmd_get_cpu_file_size(struct tracecmd_input *handle,
 struct tep_record *tracecmd_read_next_data(struct tracecmd_input *handle,
 					   int *rec_cpu);
 struct tep_record *tracecmd_peek_data(struct tracecmd_input *handle, int cpu);
+bool tracecmd_compress_is_supported(const char *name, const char *version);
 
 #define NFT_DAT_POS_BASE 12
 
@@ -848,6 +849,28 @@ static bool needs_isolation(int fd)
 	return !*comp || !strcmp(comp, "none");
 }
 
+/*
+ * A v7 file compressed with an algorithm this libtracecmd was built
+ * without (Debian 12's has zstd, not zlib) cannot be opened at all; say so
+ * rather than "corrupt".  Fills @name.
+ */
+static bool compression_unsupported(int fd, char *name, size_t size)
+{
+	char head[128];
+	ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
+	const char *comp, *ver;
+
+	if (n < 20 || memcmp(head, "\027\010\104tracing7", 12))
+		return false;
+	head[n] = 0;
+	comp = head + 18;
+	ver = comp + strlen(comp) + 1;
+	if (ver >= head + n || !*comp || !strcmp(comp, "none"))
+		return false;
+	snprintf(name, size, "%.40s %.40s", comp, ver);
+	return !tracecmd_compress_is_supported(comp, ver);
+}
+
 static bool opens_safely(int fd, int *sig)
 {
 	char procpath[64];
@@ -919,6 +942,7 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 	const char *comp = nft_input_compression(in);
 	struct tracecmd_input *h;
 	int fd, lfd, e, sig, meta_fd = -1, lib_fd;
+	char comp_name[96];
 
 	*spool_fd = -1;
 	*data_fd = -1;
@@ -939,6 +963,15 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 		if (*spool_fd < 0)
 			close(fd);
 		errno = EINVAL;
+		return NULL;
+	}
+	if (compression_unsupported(fd, comp_name, sizeof(comp_name))) {
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 18",
+				"trace.dat compressed with %s, which this libtracecmd cannot decompress; convert it where trace-cmd can: trace-cmd convert --compression none -i IN -o OUT",
+				comp_name);
+		if (*spool_fd < 0)
+			close(fd);
+		errno = ENOTSUP;
 		return NULL;
 	}
 	lib_fd = needs_isolation(fd) ? -1 :

@@ -117,3 +117,16 @@ same_both_ways() {
 	events=$(echo "$output" | grep -o '"events": [0-9]*' | head -1 | grep -o '[0-9]*$')
 	[ "$events" -gt 70000 ]
 }
+
+@test "a compression this libtracecmd lacks is named, not called corrupt" {
+	if command -v trace-cmd > /dev/null && trace-cmd list -c 2>/dev/null | grep -q zlib; then
+		skip "this libtracecmd reads zlib"
+	fi
+	# the v7 fixture's header relabelled: "zstd" -> "zlib" (same length)
+	cp "$FIX/lost.dat" "$TMP/zlib.dat"
+	printf 'zlib' | dd of="$TMP/zlib.dat" bs=1 seek=18 conv=notrunc status=none
+	run "$BIN/netfs-replay" "$TMP/zlib.dat"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"offset 18: error: trace.dat compressed with zlib 1.5.4, which this libtracecmd cannot decompress"* ]]
+	[[ "$output" != *corrupt* ]]
+}
