@@ -441,8 +441,10 @@ static void run_batch(struct source *s)
 				nap(due - mono() < 0.1 ? due - mono() : 0.1);
 				live_read(s);
 			}
-			if (stop)
-				break;
+			/*
+			 * A stop signal cuts the interval short: still report
+			 * what it saw, or its events and findings would be lost.
+			 */
 			live_read(s);
 			nft_top_tick(s->top, live_now(s), mono() - s->last_tick);
 			s->last_tick = mono();

@@ -132,6 +132,23 @@ signal_leaves_nothing() {
 	[ ! -e "$T/instances/netfs-top-$pid" ]
 }
 
+@test "SIGTERM reports the interval it cut short" {
+	fake_tracefs
+	NETFS_TOP_TRACEFS=$T "$TOP" -b --json -d 30 > "$BATS_TEST_TMPDIR/out" 2>/dev/null &
+	pid=$!
+	for i in $(seq 50); do [ -d "$T/instances/netfs-top-$pid" ] && break; sleep 0.1; done
+	sleep 0.3
+	kill -TERM "$pid"
+	wait "$pid"
+	python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 1, lines
+d = json.loads(lines[0])
+assert d["interval"]["n"] == 1 and 0 < d["interval"]["secs"] < 30, d["interval"]
+' "$BATS_TEST_TMPDIR/out"
+}
+
 @test "SIGTERM leaves no instance behind" {
 	signal_leaves_nothing TERM
 }
