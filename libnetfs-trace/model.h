@@ -165,6 +165,7 @@ struct nft_fsobj {
 	uint64_t t_first, t_last, pos_first, pos_last;
 	struct nft_ledger refs;
 	bool uncertain;
+	uint32_t fail_idx;	/* its failure finding + 1, 0 = none */
 };
 
 struct nft_summary {

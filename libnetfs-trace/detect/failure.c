@@ -43,20 +43,27 @@ static void cachefiles_failed(struct nft_model *m, const struct nft_event *ev)
 	char object[NFT_OBJECT_LEN];
 	size_t i;
 
-	snprintf(object, sizeof(object), "o=%08x", ev->object);
-	for (i = 0; i < m->n_findings; i++) {
-		struct nft_finding *f = &m->findings[i];
+	struct nft_fsobj *o = nft_idmap_get(&m->fsobjs,
+		NFT_KEY_FSOBJ(NFT_FSOBJ_CF_OBJECT, ev->object));
+	struct nft_finding *f = o ? existing(m, &o->fail_idx) : NULL;
 
-		if (f->kind == NFT_FIND_FAILURE && !strcmp(f->object, object)) {
-			nft_finding_add_evidence(f, ev->pos, ev->ts_ns);
-			return;
-		}
+	snprintf(object, sizeof(object), "o=%08x", ev->object);
+	/* an object the model does not hold (any more): look it up */
+	for (i = 0; !o && !f && i < m->n_findings; i++)
+		if (m->findings[i].kind == NFT_FIND_FAILURE &&
+		    !strcmp(m->findings[i].object, object))
+			f = &m->findings[i];
+	if (f) {
+		nft_finding_add_evidence(f, ev->pos, ev->ts_ns);
+		return;
 	}
-	nft_report(m, NFT_FIND_FAILURE, NULL, NULL, object, m->lost_seen, &line, 1,
-		   "%s: cachefiles %s error in %s: %d (%s)", object,
-		   ev->kind == NFT_EV_CACHEFILES_IO_ERROR ? "I/O" : "VFS",
-		   nft_sym_name(NFT_SYMC_CF_ERROR, ev->what), ev->error,
-		   nft_errno_name(ev->error));
+	f = nft_report(m, NFT_FIND_FAILURE, NULL, NULL, object, m->lost_seen,
+		       &line, 1, "%s: cachefiles %s error in %s: %d (%s)", object,
+		       ev->kind == NFT_EV_CACHEFILES_IO_ERROR ? "I/O" : "VFS",
+		       nft_sym_name(NFT_SYMC_CF_ERROR, ev->what), ev->error,
+		       nft_errno_name(ev->error));
+	if (f && o)
+		o->fail_idx = (uint32_t)(f - m->findings) + 1;
 }
 
 static void failure_event(struct nft_model *m, const struct nft_event *ev,

@@ -411,6 +411,34 @@ static void test_failure(void)
 	nft_model_free(r.m);
 }
 
+/* One finding per cache object, held or not, every error line in it. */
+static void test_cachefiles_errors(void)
+{
+	static const char *const errs[] = {
+		K("53.154785", "cachefiles_ref: c=0000004d o=0000004c u=1 NEW obj"),
+		K("53.200000", "cachefiles_io_error: o=0000004c B=80a1 write e=-5"),
+		K("53.200100", "cachefiles_vfs_error: o=00000009 B=80a1 write e=-28"),
+		K("53.200200", "cachefiles_io_error: o=0000004c B=80a1 write e=-5"),
+		K("53.200300", "cachefiles_vfs_error: o=00000009 B=80a1 write e=-28"),
+		K("53.200400", "cachefiles_io_error: o=0000004c B=80a1 write e=-5"),
+		K("53.300000", "cachefiles_ref: c=0000004d o=0000004c u=1 PUT detach"),
+	};
+	struct result r = RUN(errs);
+	size_t i, held = 0, other = 0;
+
+	is(r.parse_errors, 0, "cachefiles error trace parses");
+	is((int64_t)r.n, 2, "two objects, two failure findings");
+	for (i = 0; i < r.n; i++) {
+		if (!strcmp(r.f[i].object, "o=0000004c"))
+			held = r.f[i].n_evidence;
+		if (!strcmp(r.f[i].object, "o=00000009"))
+			other = r.f[i].n_evidence;
+	}
+	is((int64_t)held, 3, "the object the model holds: its 3 error lines");
+	is((int64_t)other, 2, "an object never seen otherwise: its 2 lines");
+	nft_model_free(r.m);
+}
+
 static void test_bad_context(void)
 {
 	static const char *const irq[] = {
@@ -476,6 +504,7 @@ int main(void)
 	test_bad_rewind();
 	test_retry_storm();
 	test_failure();
+	test_cachefiles_errors();
 	test_bad_context();
 	test_lost_events();
 	test_cachefiles_refs();
