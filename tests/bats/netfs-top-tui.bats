@@ -64,19 +64,35 @@ keys() {
 	wait_for "^inode +REQ/s"
 }
 
-@test "sort: > moves to RD/s, r reverses" {
+# The SUBREQ column (5th) of the first three table rows, one per line.
+subreq_column() {
+	screen | grep -A3 '^inode' | tail -3 | awk '{ print $5 }'
+}
+
+@test "sort: > moves the sort column right, r reverses the order" {
 	wait_for "end of capture"
-	keys g
-	wait_for "^origin"
-	keys '>' '>' '>' '>'
-	# SUBREQ sort: the origin with most subrequests first
-	first=$(screen | grep -A1 '^origin' | tail -1 | awk '{print $1}')
+	wait_for "^inode +REQ/s"
+	keys '>' '>' '>'
+	# the sort column is drawn bold and underlined
+	for i in $(seq 100); do
+		tmux -S "$SOCK" capture-pane -e -p -t t | grep -Eq $'\e\\[1;4m +SUBREQ' && break
+		sleep 0.1
+	done
+	tmux -S "$SOCK" capture-pane -e -p -t t | grep -Eq $'\e\\[1;4m +SUBREQ'
+	wait_for "^5382988 "
+	[ "$(screen | grep -A1 '^inode' | tail -1 | awk '{ print $1 }')" = 5382988 ]
+	subreq_column | sort -c -n -r	# most subrequests first
 	keys r
-	wait_for "^origin"
-	sleep 0.3
-	last_first=$(screen | grep -A1 '^origin' | tail -1 | awk '{print $1}')
-	[ -n "$first" ]
-	[ "$first" != "$last_first" ] || [ "$(screen | grep -cE '^(RA|RP|RG|R1|RW|UR|DR|WB|W1|WT|UW|DW|2C|LW) ')" -eq 1 ]
+	# the selection (5382988, now last) stays on screen: the view scrolls
+	wait_for "^5382988 +[0-9.]+ +[0-9.K]+ +[0-9]+ +135 "
+	[ "$(screen | grep -A1 '^inode' | tail -1 | awk '{ print $1 }')" != 5382988 ]
+	keys PPage PPage PPage
+	for i in $(seq 100); do
+		[ "$(subreq_column | head -1)" = 1 ] && break
+		sleep 0.1
+	done
+	subreq_column | sort -c -n	# fewest first
+	[ "$(subreq_column | head -1)" -eq 1 ]
 }
 
 @test "/ filters rows by name" {
