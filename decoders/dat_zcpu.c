@@ -80,7 +80,7 @@ struct zstream {
 	struct kbuffer *kb;
 	void *data;		/* current record, NULL at the end */
 	unsigned long long ts;
-	long long missed;	/* for the current record */
+	long long missed;	/* for the current record, -1: count unknown */
 	bool consumed;		/* handed out: advance on the next call */
 	bool have_first;
 	unsigned long long first_ts;
@@ -571,6 +571,17 @@ static bool record_fits(struct nft_zcpu *z, struct zstream *s)
 	return size >= 0 && at <= z->page_size && size <= (int)(z->page_size - at);
 }
 
+/*
+ * Drops said by pages without a record go to the next record: -1 (a count
+ * not stored) wins.
+ */
+static long long add_missed(long long pending, long long page)
+{
+	if (pending < 0 || page < 0)
+		return -1;
+	return pending + page;
+}
+
 /* Position @s on the first record of its next page that has one. */
 static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
 {
@@ -590,7 +601,7 @@ static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
 			continue;
 		}
 		kbuffer_load_subbuffer(s->kb, s->buf + s->page);
-		s->missed = kbuffer_missed_events(s->kb);
+		s->missed = add_missed(s->missed, kbuffer_missed_events(s->kb));
 		s->data = kbuffer_read_event(s->kb, &s->ts);
 		if (!s->data)
 			continue;
