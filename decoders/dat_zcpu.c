@@ -426,32 +426,15 @@ static int check_option(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
 /* An unlinked copy of the file with the given 8-byte fields zeroed. */
 static int copy_zeroed(int fd, const uint64_t *zero, int n)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[4096], buf[65536];
 	static const char zeros[8];
-	off_t off = 0;
-	ssize_t r;
-	int out, i;
+	int out = nft_tmpcopy(fd), i;
 
-	snprintf(path, sizeof(path), "%s/netfs-trace-meta.XXXXXX",
-		 dir && *dir ? dir : "/tmp");
-	out = mkstemp(path);
-	if (out < 0)
-		return -1;
-	unlink(path);
-	while ((r = pread(fd, buf, sizeof(buf), off)) > 0) {
-		if (write(out, buf, r) != r)
-			goto fail;
-		off += r;
-	}
-	for (i = 0; r == 0 && i < n; i++)
-		if (pwrite(out, zeros, 8, zero[i]) != 8)
-			goto fail;
-	if (r == 0 && lseek(out, 0, SEEK_SET) == 0)
-		return out;
-fail:
-	close(out);
-	return -1;
+	for (i = 0; out >= 0 && i < n; i++)
+		if (pwrite(out, zeros, 8, zero[i]) != 8) {
+			close(out);
+			return -1;
+		}
+	return out;
 }
 
 int nft_zcpu_check(int fd, int *copy_fd)

@@ -84,6 +84,18 @@ int nft_input_kind(struct nft_input *in);
 /* Read up to @n decompressed bytes; 0 at end, -1 with errno on error. */
 long nft_input_read(struct nft_input *in, void *buf, unsigned long n);
 
+/*
+ * An unlinked temporary file in $TMPDIR (default /tmp), read-write; the
+ * caller closes it.  -1 with errno on failure.
+ */
+int nft_tmpfile(void);
+
+/*
+ * An unlinked temporary copy of the whole file @fd (read with pread, so
+ * @fd's offset stays put), positioned at its start.  -1 with errno.
+ */
+int nft_tmpcopy(int fd);
+
 /* ---- text decoder (decoders/ftrace_text.c) ---- */
 
 /* How to read the few fields whose printing changed between kernels. */

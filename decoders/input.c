@@ -423,3 +423,43 @@ int nft_input_kind(struct nft_input *in)
 		return NFT_INPUT_BINARY;
 	return NFT_INPUT_TEXT;
 }
+
+/* ---- temporary files ---- */
+
+int nft_tmpfile(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/netfs-trace.XXXXXX",
+		 dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+int nft_tmpcopy(int fd)
+{
+	char buf[65536];
+	off_t at = 0;
+	ssize_t n;
+	int out = nft_tmpfile();
+
+	if (out < 0)
+		return -1;
+	while ((n = pread(fd, buf, sizeof(buf), at)) > 0) {
+		if (write(out, buf, n) != n)
+			break;
+		at += n;
+	}
+	if (n != 0 || lseek(out, 0, SEEK_SET) < 0) {
+		int e = n < 0 ? errno : EIO;
+
+		close(out);
+		errno = e;
+		return -1;
+	}
+	return out;
+}

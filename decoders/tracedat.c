@@ -441,20 +441,14 @@ static void silence_libs(void)
 /* libtracecmd needs to seek: copy a pipe or a decompressed stream to a file. */
 static int spool(struct nft_input *in, struct nft_diag *diag, const char *fname)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
 	char buf[65536];
 	unsigned long long total = 0;
 	const char *comp;
 	long n;
-	int fd;
+	int fd = nft_tmpfile();
 
-	snprintf(path, sizeof(path), "%s/netfs-trace-dat.XXXXXX",
-		 dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
 	if (fd < 0)
 		return -1;
-	unlink(path);
 	while ((n = nft_input_read(in, buf, sizeof(buf))) > 0) {
 		char *p = buf;
 
@@ -720,34 +714,6 @@ static void explain_open_failure(struct nft_diag *diag, const char *fname,
 }
 
 /* A private copy of @fd's file to mend, unlinked; -1 on failure. */
-static int copy_to_temp(int fd)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096], buf[65536];
-	off_t at = 0;
-	ssize_t n;
-	int out;
-
-	snprintf(path, sizeof(path), "%s/netfs-trace-dat.XXXXXX",
-		 dir && *dir ? dir : "/tmp");
-	out = mkstemp(path);
-	if (out < 0)
-		return -1;
-	unlink(path);
-	while ((n = pread(fd, buf, sizeof(buf), at)) > 0) {
-		if (write(out, buf, n) != n) {
-			close(out);
-			return -1;
-		}
-		at += n;
-	}
-	/* libtracecmd reads from the current position */
-	if (n < 0 || lseek(out, 0, SEEK_SET) < 0) {
-		close(out);
-		return -1;
-	}
-	return out;
-}
 
 /*
  * v6 files are read with no checks in libtracecmd/kbuffer: refuse lengths
@@ -783,7 +749,7 @@ static bool check_v6(struct nft_diag *diag, const char *fname, int *fd,
 	if (!n)
 		return true;
 	if (*spool_fd < 0) {
-		int copy = copy_to_temp(*fd);
+		int copy = nft_tmpcopy(*fd);
 
 		if (copy < 0)
 			return false;
