@@ -136,12 +136,17 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 		echo "(no corpus or no trace-cmd: trace.dat comparison skipped)"
 	fi
 	echo
+	echo "## Large real trace.dat files"
+	echo
 	if [ -r "$BIG_DAT" ] && [ -r "$HALF_DAT" ]; then
 		BIN="$BIN" bench/big-dat.sh "$BIG_DAT" "$HALF_DAT" >&2
-		echo "The large real trace.dat benchmark (two recordings made with the rig by bench/record-big-dat.sh, \`$BIG_DAT\` and \`$HALF_DAT\`) was measured again: [BIG-DAT.md](BIG-DAT.md)."
+		echo "Measured now by bench/big-dat.sh on \`$BIG_DAT\` and \`$HALF_DAT\` (also in [BIG-DAT.md](BIG-DAT.md)):"
 	else
-		echo "The large real trace.dat benchmark needs two recordings made with the rig by bench/record-big-dat.sh (BIG_DAT=, HALF_DAT=; not found here), so [BIG-DAT.md](BIG-DAT.md) keeps its last measurement."
+		echo "The two recordings bench/record-big-dat.sh makes (BIG_DAT=, HALF_DAT=) are not here, so this is the last measurement, kept in [BIG-DAT.md](BIG-DAT.md):"
 	fi
+	echo
+	# its body, without the SPDX line and the title
+	sed '1,2d' bench/BIG-DAT.md
 	echo
 	echo "## netfs-top live path"
 	echo
