@@ -145,12 +145,12 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 		echo "The two recordings bench/record-big-dat.sh makes (BIG_DAT=, HALF_DAT=) are not here, so this is the last measurement, kept in [BIG-DAT.md](BIG-DAT.md):"
 	fi
 	echo
-	# its body, without the SPDX line and the title
-	sed '1,2d' bench/BIG-DAT.md
+	# its body, without the SPDX line, the title and the blank line after it
+	sed '1,3d' bench/BIG-DAT.md
 	echo
 	echo "## netfs-top live path"
 	echo
-	echo "Decode + model + aggregation cost per event on the live path: the records of corpus trace.dat files cut back into ring-buffer pages and fed through kbuffer, decoders/tep_event.c, the model and the netfs-top aggregator (\\`netfs-top --bench-pages\\`, pinned to one core, 5 rounds including per-round setup)."
+	echo "Decode + model + aggregation cost per event on the live path: the records of corpus trace.dat files cut back into ring-buffer pages and fed through kbuffer, decoders/tep_event.c, the model and the netfs-top aggregator (\`netfs-top --bench-pages\`, pinned to one core, 5 rounds including per-round setup)."
 	echo
 	if [ -d "$corpus" ]; then
 		NFT_BIN="$BIN" CORPUS="$corpus" bench/top-overhead.sh
