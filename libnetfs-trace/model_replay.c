@@ -55,6 +55,7 @@ struct rec {
 	bool have_io;		/* a netfs_read / netfs_write line */
 	bool io_write;
 	bool have_isize;
+	bool cookie;		/* a read of an inode with an fscache cookie */
 	uint64_t start, len, i_size, ino;
 };
 
@@ -159,6 +160,8 @@ int nft_replay_event(void *ctx, const struct nft_event *ev)
 			r->ino = ev->ino;
 			r->i_size = ev->i_size;
 			r->have_isize = ev->have & NFT_HAVE_ISIZE;
+			r->cookie = ev->kind == NFT_EV_NETFS_READ &&
+				    (ev->have & NFT_HAVE_COOKIE) && ev->cookie;
 		}
 		if (r && !io) {
 			if (seq_push(&r->s, ev))
@@ -349,7 +352,7 @@ static int derive(struct nft_replay *rp, const struct rec *r,
 	uint64_t lo = UINT64_MAX, hi = 0, start, size, slice = 0;
 	uint64_t zero_at = UINT64_MAX, i_size;
 	int faulted = 0, fault_idx = 0, cache_reads = 0, server_reads = 0;
-	bool cifs = r->cifsd, cache_writes = false;
+	bool cifs = r->cifsd, cache_writes = false, cache;
 	int n;
 
 	if (!op) {
@@ -495,6 +498,12 @@ static int derive(struct nft_replay *rp, const struct rec *r,
 		i_size = zero_at;
 		*ignored |= 1u << NFT_REPLAY_IGN_ZERO_POINT;
 	}
+	/*
+	 * A read whose netfs_read names a cookie (c= not 0) runs with the
+	 * cache's prepare_read and copy-to-cache even when every slice came
+	 * from the server.
+	 */
+	cache = cache_writes || cache_reads || r->cookie;
 	n = snprintf(rp->scn, sizeof(rp->scn),
 		     "server %s\nfirst_id 0x%x\nino 0x%llx\ni_size 0x%llx\n"
 		     "%s 0x%llx\n%s%s[op]\ntype %s\noffset 0x%llx\nsize 0x%llx\n",
@@ -502,8 +511,8 @@ static int derive(struct nft_replay *rp, const struct rec *r,
 		     (unsigned long long)i_size,
 		     r->io_write || req->is_write ? "wsize" : "rsize",
 		     (unsigned long long)(slice ? slice : 0x100000),
-		     cache_writes ? "cache 1\n" : "",
-		     cache_reads ? "cache 1\ncache_hit 1\n" : "",
+		     cache ? "cache 1\n" : "",
+		     cache_reads ? "cache_hit 1\n" : "",
 		     op, (unsigned long long)start, (unsigned long long)size);
 	if (faulted && n > 0 && (size_t)n < sizeof(rp->scn)) {
 		struct sub *s = &subs[fault_idx];

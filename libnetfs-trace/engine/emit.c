@@ -583,7 +583,8 @@ static void rw_common(struct nft_engine *e, struct req *r, int what)
 {
 	e->ev.rreq = r->id;
 	e->ev.what = what;
-	e->ev.cookie = 0;
+	/* The inode's fscache cookie (debug id 1) when it has a cache. */
+	e->ev.cookie = e->sc->cache ? 1 : 0;
 	e->ev.ino = e->sc->ino;
 	e->ev.start = r->start;
 	e->ev.len = r->len;
@@ -603,7 +604,9 @@ void em_read(struct nft_engine *e, struct req *r, int what)
 		ob_rid(b, r->id);
 		ob_mem(b, " ", 1);
 		ob_str(b, sym(e->prof->rd, what, NFT_SYMC_READ_TRACE));
-		ob_mem(b, " c=00000000 ni=", 15);
+		ob_mem(b, " c=", 3);
+		ob_hex(b, e->ev.cookie, 8);
+		ob_mem(b, " ni=", 4);
 		ob_hex(b, e->sc->ino, 0);
 		ob_mem(b, " s=", 3);
 		ob_hex(b, r->start, 0);
@@ -626,7 +629,9 @@ void em_write(struct nft_engine *e, struct req *r, int what)
 		ob_rid(b, r->id);
 		ob_mem(b, " ", 1);
 		ob_str(b, sym(e->prof->wr, what, NFT_SYMC_WRITE_TRACE));
-		ob_mem(b, " c=00000000 i=", 14);
+		ob_mem(b, " c=", 3);
+		ob_hex(b, e->ev.cookie, 8);
+		ob_mem(b, " i=", 3);
 		ob_hex(b, e->sc->ino, 0);
 		ob_mem(b, " by=", 4);
 		ob_hex(b, r->start, 0);

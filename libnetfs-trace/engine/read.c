@@ -393,6 +393,23 @@ static void issue_done(struct nft_engine *e, struct req *r)
 	app_wake(e, r, 2, 10);
 }
 
+/*
+ * 6.14+ netfs_cache_prepare_read(): with a cache attached, the cache picks
+ * the source of each slice and the subrequest is traced PREP right after,
+ * still unsourced and covering the whole rest (before the zero point and
+ * rsize trim it).  6.12 traces nothing there.
+ */
+static void cache_prepare_read(struct nft_engine *e, struct sreq *s,
+			       uint64_t rest)
+{
+	uint64_t len = s->len;
+
+	s->source = NFT_SRC_UNKNOWN_SOURCE;
+	s->len = rest;
+	em_sreq(e, s, NFT_SREQ_PREPARE);
+	s->len = len;
+}
+
 /* One slice of netfs_read_to_pagecache(). */
 static void issue_next(struct nft_engine *e, struct qev *q)
 {
@@ -417,6 +434,8 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 		       NFT_SRC_UNKNOWN_SOURCE, pos, len);
 	if (!e->v72)
 		em_sreq(e, s, NFT_SREQ_ADDED);
+	else if (e->sc->cache && buffered(r))
+		cache_prepare_read(e, s, end - pos);
 	s->source = source;
 	if (e->v72)
 		s->flags |= SF_IN_PROGRESS;

@@ -71,3 +71,19 @@ model_summary() {
 	run "$REPLAY" --model /dev/null
 	[ "$status" -eq 2 ]
 }
+
+# The real captures of ../shared/corpus (not shipped with the tree): the
+# engine gaps closed against them must stay closed.
+CORPUS=$BATS_TEST_DIRNAME/../../../shared/corpus
+
+corpus_summary() {
+	local f="$CORPUS/$1/$2.txt.xz"
+
+	[ -f "$f" ] || skip "no corpus capture $1/$2"
+	model_summary "$f"
+}
+
+@test "--model corpus 7.2 fc_read: the cache's PREP before the server read" {
+	run corpus_summary 7.2.13+deb14-amd64 fc_read
+	[ "$output" = "model: 137 requests, 135 match, 1 depart, 1 not modelled" ]
+}

@@ -172,6 +172,11 @@ int main(void)
 	      NFT_ENGINE_7_2, false);
 	clean("short 6.12", "[op]\ntype dio_read\nsize 0x20000\nfault short\n"
 	      "[op]\ntype readahead\noffset 0x3ff0000\nsize 0x20000\n", NFT_ENGINE_6_12, true);
+	/* The cookie (c=) on netfs_read is what gives the replay "cache 1". */
+	clean("cache 7.2", "cache 1\n[op]\ntype readahead\ncount 2\nsize 0x20000\n",
+	      NFT_ENGINE_7_2, true);
+	clean("cache 6.12", "cache 1\n[op]\ntype readahead\ncount 2\nsize 0x20000\n",
+	      NFT_ENGINE_6_12, true);
 	edited(NFT_ENGINE_7_2);
 	edited(NFT_ENGINE_6_12);
 	return tap_done();
