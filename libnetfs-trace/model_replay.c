@@ -284,6 +284,7 @@ struct sub {
 	int fault;		/* engine fault name index of the first, 0 none */
 	int32_t error;
 	bool terminated;
+	bool donated;		/* 6.12: its extent moved with a donation */
 };
 
 static const char *const fault_names[] = {
@@ -394,9 +395,15 @@ static int derive(struct nft_replay *rp, const struct rec *r,
 			s->source = t->source;
 			s->stream = stream_of(t->source);
 		}
+		/* 6.12 donations move bytes between neighbours' extents. */
+		if (t->what == NFT_SREQ_DONATE_TO_NEXT ||
+		    t->what == NFT_SREQ_DONATE_TO_PREV ||
+		    t->what == NFT_SREQ_ADD_DONATIONS)
+			s->donated = true;
 		if (t->what == NFT_SREQ_RETRY && t->len)
 			s->retry_len = t->len;
-		else if (!s->retry_len && t->len && !s->terminated)
+		else if (!s->retry_len && t->len && !s->terminated &&
+			 !s->donated)
 			/* The last length before it ends: cifs's PREP still
 			 * shows the whole rest before rsize clamps it. */
 			s->len = t->len;

@@ -73,6 +73,8 @@ static const char *const rreq_72[NFT_RREQ__NR] = {
 
 static const char *const sreq_612[NFT_SREQ__NR] = {
 	[NFT_SREQ_ADDED] = "ADD  ", [NFT_SREQ_CLEAR] = "CLEAR",
+	[NFT_SREQ_ADD_DONATIONS] = "+DON ",
+	[NFT_SREQ_DONATE_TO_PREV] = "DON-P", [NFT_SREQ_DONATE_TO_NEXT] = "DON-N",
 	[NFT_SREQ_DISCARD] = "DSCRD", [NFT_SREQ_FAIL] = "FAIL ",
 	[NFT_SREQ_FREE] = "FREE ", [NFT_SREQ_HIT_EOF] = "EOF  ",
 	[NFT_SREQ_IO_PROGRESS] = "IO   ", [NFT_SREQ_LIMITED] = "LIMIT",

@@ -87,6 +87,8 @@ struct sreq {
 	unsigned int flags;
 	int ref;
 	uint64_t start, len, transferred;
+	/* 6.12 folio consumption: bytes of folios done, donations held */
+	uint64_t consumed, prev_donated, next_donated;
 	int error, retry_count, slot, tries;
 	bool freed, failure_reported;
 };
@@ -108,6 +110,7 @@ struct req {
 	int ref;
 	uint64_t start, len, i_size, submitted, collected_to, cleaned_to;
 	uint64_t transferred;
+	uint64_t prev_donated;	/* 6.12: for the next subrequest added */
 	int error, subreq_counter, app;
 	struct stream streams[2];
 	const struct sc_op *sop;
@@ -244,6 +247,7 @@ void sreq_get(struct nft_engine *e, struct sreq *s, int what);
 void sreq_put(struct nft_engine *e, struct sreq *s, int what);
 void stream_append(struct req *r, struct sreq *s);
 void stream_remove_head(struct req *r, int stream);
+void stream_remove(struct req *r, struct sreq *s);
 bool is_worker(const struct nft_engine *e);
 void req_retire(struct nft_engine *e, struct req *r);
 void req_free_all(struct nft_engine *e);

@@ -242,27 +242,138 @@ static void terminated_status(struct nft_engine *e, struct sreq *s)
 	}
 }
 
+/*
+ * 6.12 netfs_consume_read_data(), donations first: what the previous
+ * subrequest could not finish of a folio it shares with this one.
+ */
+static void take_donations_612(struct nft_engine *e, struct sreq *s)
+{
+	if (!s->prev_donated && !s->next_donated)
+		return;
+	s->start -= s->prev_donated;
+	s->len += s->prev_donated;
+	s->transferred += s->prev_donated;
+	s->prev_donated = 0;
+	if (s->transferred == s->len) {
+		s->len += s->next_donated;
+		s->transferred += s->next_donated;
+		s->next_donated = 0;
+	}
+	em_sreq(e, s, NFT_SREQ_ADD_DONATIONS);
+}
+
+/* The subrequest before @s on its stream, NULL for the head. */
+static struct sreq *stream_prev(struct req *r, struct sreq *s)
+{
+	struct sreq *p;
+
+	for (p = r->streams[s->stream].head; p && p->next != s; p = p->next)
+		;
+	return p;
+}
+
+/* Give the part of a shared folio @s cannot finish to the one before it. */
+static void donate_to_prev_612(struct nft_engine *e, struct sreq *s,
+			       struct sreq *prev, uint64_t excess)
+{
+	prev->next_donated += excess;
+	s->start += excess;
+	s->len -= excess;
+	s->transferred -= excess;
+	em_sreq(e, s, NFT_SREQ_DONATE_TO_PREV);
+}
+
+/*
+ * 6.12 netfs_consume_read_data(), order-0 folios: unlock each folio the
+ * subrequest completes; a head that ends inside a folio donates the tail to
+ * the next subrequest, or to the next one to be added when it is the last
+ * so far (DON-N); one that starts inside a folio gives that part to the
+ * previous one (DON-P).  Returns true when it left the stream (PUT
+ * CONSUME).  A later slice that would unlock folios ahead of the head is
+ * left to the assessment: the engine unlocks folios in order.
+ */
+static bool consume_612(struct nft_engine *e, struct sreq *s)
+{
+	struct req *r = s->req;
+	struct sreq *prev = stream_prev(r, s);
+	uint64_t fend, pos, avail, excess;
+
+	for (;;) {
+		take_donations_612(e, s);
+		pos = s->start + s->consumed;
+		fend = (pos & ~(PAGE_SIZE_ - 1)) + PAGE_SIZE_;
+		avail = s->transferred - s->consumed;
+		if (s->transferred == s->len)
+			avail += s->next_donated;
+		if (pos + avail < fend)
+			break;
+		if (pos & (PAGE_SIZE_ - 1)) {
+			if (!prev)
+				return false;	/* the kernel BUGs here */
+			donate_to_prev_612(e, s, prev, fend - s->start);
+		} else {
+			if (prev)
+				return false;
+			s->consumed = fend - s->start;
+			r->collected_to = r->streams[0].collected_to = fend;
+			unlock_folios(e, r, false);
+		}
+		if (s->consumed >= s->len)
+			goto remove;
+	}
+	if (s->transferred < s->len)
+		return false;
+	if (!s->consumed && prev) {
+		/* Inside one folio and done first: all to the previous one. */
+		donate_to_prev_612(e, s, prev, s->len);
+		goto remove;
+	}
+	excess = s->len - s->consumed + s->next_donated;
+	s->next_donated = 0;
+	if (s->next)
+		s->next->prev_donated = excess;
+	else
+		r->prev_donated = excess;
+	em_sreq(e, s, NFT_SREQ_DONATE_TO_NEXT);
+	s->len = s->transferred = s->consumed;
+remove:
+	s->consumed = s->len;
+	stream_remove(r, s);
+	sreq_put(e, s, NFT_SREF_PUT_CONSUMED);
+	return true;
+}
+
+/*
+ * 6.12: a buffered read that ended validly short with CLEAR_TAIL (ZERO
+ * slices, 9p) has its tail zeroed and counts as whole.  7.2 clears later,
+ * in the collector, or has the slice filled before it terminates.
+ */
+static void clear_tail_612(struct nft_engine *e, struct sreq *s)
+{
+	if (e->v72 || !buffered(s->req) || s->error ||
+	    s->transferred >= s->len || !(s->flags & SF_CLEAR_TAIL))
+		return;
+	s->transferred = s->len;
+	em_sreq(e, s, NFT_SREQ_CLEAR);
+}
+
 /* netfs_read_subreq_terminated() */
 static void read_terminated(struct nft_engine *e, struct sreq *s)
 {
 	struct req *r = s->req;
-	/*
-	 * Only the head is consumed in place: a later slice that finishes
-	 * while an earlier one waits for its retry stays on the list for
-	 * the assessment (unlinking the head for it corrupted the list).
-	 */
-	bool consume = !e->v72 && buffered(r) && s->error == 0 &&
-		       s->transferred >= s->len && s == r->streams[0].head;
+	bool consume;
 
+	clear_tail_612(e, s);
+	consume = !e->v72 && buffered(r) && s->error == 0 &&
+		  s->transferred >= s->len;
 	terminated_status(e, s);
 	if (s->flags & (SF_FAILED | SF_NEED_RETRY)) {
 		r->flags |= RF_PAUSE;
 		em_rreq(e, r, NFT_RREQ_SET_PAUSE);
 	}
-	if (consume) {
-		/* 6.12 consumes the data into the folios before TERM. */
-		sreq_put(e, s, NFT_SREF_PUT_CONSUMED);
-	}
+	/* 6.12 consumes the data into the folios before TERM. */
+	if (consume)
+		consume = consume_612(e, s);
 	em_sreq(e, s, NFT_SREQ_TERMINATED);
 	s->flags &= ~SF_IN_PROGRESS;
 	if (!e->v72) {
@@ -271,9 +382,6 @@ static void read_terminated(struct nft_engine *e, struct sreq *s)
 			 * The request is assessed before the subrequest's
 			 * last put: that put may free the request.
 			 */
-			r->collected_to = s->start + s->transferred;
-			unlock_folios(e, r, false);
-			stream_remove_head(r, 0);
 			assess_612(e, r);
 			sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
 			return;
@@ -320,6 +428,12 @@ static void io_done(struct nft_engine *e, struct qev *q)
 	else
 		act_app(e, r);
 	backend_outcome(e, s, &oc);
+	if (!e->v72 && s->source == NFT_SRC_ZERO)
+		oc.transferred = 0;	/* 6.12 zeroes it in the CLEAR step */
+	/* 6.12 v9fs_issue_read(): whatever a buffered read missed is zeroes. */
+	if (!e->v72 && !e->sc->cifs && s->source == NFT_SRC_DOWNLOAD &&
+	    buffered(r))
+		s->flags |= SF_CLEAR_TAIL;
 	if (inj_target(e, r, INJ_RETRY_NO_PROGRESS) && s->index == 1 &&
 	    s->retry_count < 6)
 		oc.transferred = 0;
@@ -432,6 +546,9 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 	}
 	s = sreq_alloc(e, r, 0, e->v72 || !buffered(r) ? source :
 		       NFT_SRC_UNKNOWN_SOURCE, pos, len);
+	/* 6.12: added with the donation the last one deferred to it. */
+	s->prev_donated = r->prev_donated;
+	r->prev_donated = 0;
 	if (!e->v72)
 		em_sreq(e, s, NFT_SREQ_ADDED);
 	else if (e->sc->cache && buffered(r))

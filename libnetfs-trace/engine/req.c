@@ -191,6 +191,23 @@ void stream_remove_head(struct req *r, int stream)
 		st->tail = NULL;
 }
 
+/* Unlink @s wherever it is on its stream (6.12 consumes out of order). */
+void stream_remove(struct req *r, struct sreq *s)
+{
+	struct stream *st = &r->streams[s->stream];
+	struct sreq **pp, *prev = NULL;
+
+	for (pp = &st->head; *pp; prev = *pp, pp = &(*pp)->next) {
+		if (*pp != s)
+			continue;
+		*pp = s->next;
+		if (st->tail == s)
+			st->tail = prev;
+		s->next = NULL;
+		return;
+	}
+}
+
 /* Drop the model object; leaked or stuck ones wait for the end of the run. */
 void req_retire(struct nft_engine *e, struct req *r)
 {

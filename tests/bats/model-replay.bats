@@ -87,3 +87,18 @@ corpus_summary() {
 	run corpus_summary 7.2.13+deb14-amd64 fc_read
 	[ "$output" = "model: 137 requests, 135 match, 1 depart, 1 not modelled" ]
 }
+
+@test "--model corpus 6.12 donations and ZERO CLEAR: every read matches" {
+	local w
+
+	for w in smallreads truncate mmapwrite smb_smallreads; do
+		run corpus_summary 6.12.107+deb13-amd64 $w
+		[[ "$output" =~ ^model:\ ([0-9]+)\ requests,\ ([0-9]+)\ match ]]
+		[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] || {
+			echo "$w: $output"
+			return 1
+		}
+	done
+	run corpus_summary 6.12.107+deb13-amd64 smb_mmap_trunc_append
+	[ "$output" = "model: 27 requests, 26 match, 1 depart, 0 not modelled" ]
+}

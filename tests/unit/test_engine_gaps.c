@@ -126,8 +126,56 @@ static void cache_prepare_read(void)
 	       "PUT DONE r=0, READ FREE", "7.2 cache hit: ---- PREP, READ SUBMT");
 }
 
+#define SMALL_9P "server 9p\ni_size 0x1400\nrsize 0x1400\n[op]\n" \
+		 "type readahead\nsize 0x2000\n"
+
+/*
+ * 6.12 smallreads R=00000715: a 0x1400-byte file read by one 0x2000
+ * readahead.  [1] ends inside folio 1 and donates its 0x400 to the slice
+ * added after it (DON-N), which takes it (+DON) once its ZERO tail was
+ * cleared (ZERO CLEAR, 6.12 only) and consumes the folio.
+ */
+static void donations_612(void)
+{
+	struct seq q;
+
+	is_str(run(&q, SMALL_9P, NFT_ENGINE_6_12, 1),
+	       "---- ADD, DOWN DON-N, PUT CONSUME r=1, DOWN TERM, PUT TERM r=0, "
+	       "DOWN FREE", "6.12 [1]: DON-N, then PUT CONSUME");
+	is_str(run(&q, SMALL_9P, NFT_ENGINE_6_12, 2),
+	       "---- ADD, ZERO SUBMT, ZERO CLEAR, ZERO +DON, PUT CONSUME r=1, "
+	       "ZERO TERM, PUT TERM r=0, ZERO FREE",
+	       "6.12 [2]: ZERO CLEAR, +DON, PUT CONSUME");
+	is_str(run(&q, SMALL_9P, NFT_ENGINE_7_2, 2),
+	       "ZERO SUBMT, ZERO TERM, PUT TERM r=1, ZERO CONSM, PUT DONE r=0, "
+	       "ZERO FREE", "7.2 [2]: no CLEAR, no donation");
+}
+
+#define TAIL_CIFS "server cifs\ni_size 0x1480\nrsize 0x10000\n[op]\n" \
+		  "type readahead\nsize 0x2000\n"
+
+/*
+ * 6.12 smb_mmap_trunc_append R=00001173: the ZERO tail terminates while
+ * the cifs read before it is in flight; it gives its part of the shared
+ * folio to that one (DON-P), which takes it (+DON) when it completes.
+ */
+static void donate_to_prev_612(void)
+{
+	struct seq q;
+
+	is_str(run(&q, TAIL_CIFS, NFT_ENGINE_6_12, 2),
+	       "---- ADD, ZERO SUBMT, ZERO CLEAR, ZERO DON-P, PUT CONSUME r=1, "
+	       "ZERO TERM, PUT TERM r=0, ZERO FREE", "6.12 [2]: DON-P");
+	is_str(run(&q, TAIL_CIFS, NFT_ENGINE_6_12, 1),
+	       "---- ADD, DOWN PREP, DOWN SUBMT, DOWN I-OK, DOWN +DON, "
+	       "PUT CONSUME r=1, DOWN TERM, PUT TERM r=0, DOWN FREE",
+	       "6.12 [1]: +DON, PUT CONSUME");
+}
+
 int main(void)
 {
+	donate_to_prev_612();
 	cache_prepare_read();
+	donations_612();
 	return tap_done();
 }
