@@ -413,6 +413,14 @@ static int derive(struct nft_replay *rp, const struct rec *r,
 				     req->origin == NFT_ORIGIN_RP ||
 				     req->origin == NFT_ORIGIN_RW))
 			cifs = true;
+		/*
+		 * A server read that prints CLEAR came back short: the fs
+		 * had its tail zeroed (CLEAR_TAIL), so the TERM after it
+		 * shows the whole length.
+		 */
+		if (t->what == NFT_SREQ_CLEAR && t->source == NFT_SRC_DOWNLOAD &&
+		    !s->faults++)
+			s->fault = 6;
 		if (t->what == NFT_SREQ_TERMINATED) {
 			int f = fault_of(t, t->len);
 

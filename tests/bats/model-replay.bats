@@ -102,3 +102,8 @@ corpus_summary() {
 	run corpus_summary 6.12.107+deb13-amd64 smb_mmap_trunc_append
 	[ "$output" = "model: 27 requests, 26 match, 1 depart, 0 not modelled" ]
 }
+
+@test "--model corpus 6.12 fault_shrink: 9p short reads are cleared, not retried" {
+	run corpus_summary 6.12.107+deb13-amd64 fault_shrink
+	[ "$output" = "model: 64 requests, 64 match, 0 depart, 0 not modelled" ]
+}

@@ -172,8 +172,28 @@ static void donate_to_prev_612(void)
 	       "6.12 [1]: +DON, PUT CONSUME");
 }
 
+#define SHORT_9P "server 9p\nrsize 0x20000\n[op]\ntype readahead\n" \
+		 "size 0x20000\nfault short\nfault_subreq 1\n"
+
+/*
+ * 6.12 fault_shrink R=00000c56: the file shrank on the server, 9p's read
+ * came back short; 9p sets CLEAR_TAIL on buffered reads, so 6.12 zeroes
+ * the rest (CLEAR) instead of retrying.
+ */
+static void short_9p_612(void)
+{
+	struct seq q;
+
+	is_str(run(&q, SHORT_9P, NFT_ENGINE_6_12, 1),
+	       "---- ADD, DOWN CLEAR, PUT CONSUME r=1, DOWN TERM, PUT TERM r=0, "
+	       "DOWN FREE", "6.12 short 9p read: CLEAR, no retry");
+	ok(run(&q, SHORT_9P, NFT_ENGINE_7_2, 1) && strstr(q.buf, "DOWN RETRY"),
+	   "7.2 short 9p read still retried: %s", q.buf);
+}
+
 int main(void)
 {
+	short_9p_612();
 	donate_to_prev_612();
 	cache_prepare_read();
 	donations_612();
