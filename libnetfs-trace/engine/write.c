@@ -80,6 +80,24 @@ static void io_done(struct nft_engine *e, struct qev *q)
 		       r, NULL, 0);
 }
 
+/*
+ * netfs_wait_for_in_progress_stream(), 6.18+ sequential writer: the app
+ * thread waits right after issue_write() returns.  A 9p write completed
+ * inside it (nothing to wait for: only DONE-QUIESCE follows); a cifs one
+ * is still on the wire (WAIT-QUIESCE, then _WAIT before it sleeps).
+ */
+static void seq_wait(struct nft_engine *e, struct qev *q)
+{
+	struct req *r = q->req;
+	struct sreq *s = r->streams[0].head;
+
+	act_app(e, r);
+	if (r->dead || !s || !(s->flags & SF_IN_PROGRESS))
+		return;
+	em_rreq(e, r, NFT_RREQ_WAIT_QUIESCE);
+	em_sreq(e, s, NFT_SREQ_WAIT_FOR);
+}
+
 /* netfs_do_issue_write(): SUBMT, then the fs or the cache does the I/O. */
 void write_issue(struct nft_engine *e, struct sreq *s, bool resubmit)
 {
@@ -89,6 +107,8 @@ void write_issue(struct nft_engine *e, struct sreq *s, bool resubmit)
 	s->flags |= SF_IN_PROGRESS;
 	em_sreq(e, s, NFT_SREQ_SUBMIT);
 	sim_at(e, e->now + backend_latency(e), io_done, r, s, sync && !resubmit);
+	if (sequential(e, r) && !sync)
+		sim_at(e, e->now + NS_PER_US, seq_wait, r, NULL, 0);
 	if (!sync && !resubmit && !sequential(e, r) && s->stream == 0)
 		sim_at(e, e->now + rng_range(e, 3, 15) * NS_PER_US, issue_next, r,
 		       NULL, 0);

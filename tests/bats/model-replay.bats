@@ -107,3 +107,8 @@ corpus_summary() {
 	run corpus_summary 6.12.107+deb13-amd64 fault_shrink
 	[ "$output" = "model: 64 requests, 64 match, 0 depart, 0 not modelled" ]
 }
+
+@test "--model corpus 7.2 smb_dio: WAIT-QUIESCE while the cifs write is on the wire" {
+	run corpus_summary 7.2.13+deb14-amd64 smb_dio
+	[ "$output" = "model: 24 requests, 24 match, 0 depart, 0 not modelled" ]
+}

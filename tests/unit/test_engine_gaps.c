@@ -191,8 +191,32 @@ static void short_9p_612(void)
 	   "7.2 short 9p read still retried: %s", q.buf);
 }
 
+#define DW "rsize 0x100000\nwsize 0x100000\n[op]\ntype dio_write\n" \
+	   "size 0x100000\n"
+
+/*
+ * 7.2 smb_dio R=000012d5: the sequential DIO writer waits for the cifs
+ * write on the wire (WAIT-QUIESCE, _WAIT) before DONE-QUIESCE; a 9p write
+ * finished inside issue_write() (7.2 diowrite): DONE-QUIESCE only.
+ */
+static void dio_write_quiesce_72(void)
+{
+	struct seq q;
+
+	ok(run(&q, "server cifs\n" DW, NFT_ENGINE_7_2, -1) &&
+	   strstr(q.buf, "GET SUBREQ r=3, WAIT-QUIESCE, WAKE-Q, DONE-QUIESCE"),
+	   "7.2 cifs DW request: %s", q.buf);
+	is_str(run(&q, "server cifs\n" DW, NFT_ENGINE_7_2, 1),
+	       "UPLD PREP, UPLD SUBMT, UPLD _WAIT, UPLD I-OK, UPLD TERM, "
+	       "PUT TERM r=1, PUT DONE r=0, UPLD FREE", "7.2 cifs DW [1]: _WAIT");
+	ok(run(&q, "server 9p\n" DW, NFT_ENGINE_7_2, -1) &&
+	   !strstr(q.buf, "WAIT-QUIESCE") && strstr(q.buf, "DONE-QUIESCE"),
+	   "7.2 9p DW request: no WAIT-QUIESCE: %s", q.buf);
+}
+
 int main(void)
 {
+	dio_write_quiesce_72();
 	short_9p_612();
 	donate_to_prev_612();
 	cache_prepare_read();
