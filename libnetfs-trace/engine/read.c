@@ -219,10 +219,17 @@ static void terminated_status(struct nft_engine *e, struct sreq *s)
 	struct req *r = s->req;
 
 	if (s->error < 0) {
-		if (s->flags & SF_NEED_RETRY)
+		/*
+		 * 7.2 retries an error the fs marked NEED_RETRY; 6.12 fails
+		 * any error (its retry only follows short reads), and prints
+		 * the failure after TERM (read_terminated()).
+		 */
+		if (e->v72 && (s->flags & SF_NEED_RETRY))
 			return;
+		s->flags &= ~SF_NEED_RETRY;
 		s->flags |= SF_FAILED;
-		em_failure(e, r, s, NFT_FAIL_READ);
+		if (e->v72)
+			em_failure(e, r, s, NFT_FAIL_READ);
 		return;
 	}
 	if (s->transferred >= s->len)
@@ -367,7 +374,8 @@ static void read_terminated(struct nft_engine *e, struct sreq *s)
 	consume = !e->v72 && buffered(r) && s->error == 0 &&
 		  s->transferred >= s->len;
 	terminated_status(e, s);
-	if (s->flags & (SF_FAILED | SF_NEED_RETRY)) {
+	/* 6.12's read side has no PAUSE (only its writes do). */
+	if (e->v72 && (s->flags & (SF_FAILED | SF_NEED_RETRY))) {
 		r->flags |= RF_PAUSE;
 		em_rreq(e, r, NFT_RREQ_SET_PAUSE);
 	}
@@ -376,18 +384,23 @@ static void read_terminated(struct nft_engine *e, struct sreq *s)
 		consume = consume_612(e, s);
 	em_sreq(e, s, NFT_SREQ_TERMINATED);
 	s->flags &= ~SF_IN_PROGRESS;
+	if (!e->v72 && s->error < 0)
+		em_failure(e, r, s, NFT_FAIL_READ);
 	if (!e->v72) {
-		if (consume) {
-			/*
-			 * The request is assessed before the subrequest's
-			 * last put: that put may free the request.
-			 */
+		/*
+		 * 6.12: the termination that drops nr_outstanding to zero
+		 * assesses in its own context before its put (PUT CLEAR of
+		 * what is left, then PUT TERM, which may free the request).
+		 * While the issuer still holds its count (a 9p read completes
+		 * inside issue_read) the put comes first and the issuer
+		 * assesses.
+		 */
+		if (consume || !r->issuing) {
 			assess_612(e, r);
 			sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
 			return;
-		} else {
-			sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
 		}
+		sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
 		assess_612(e, r);
 		return;
 	}

@@ -214,8 +214,39 @@ static void dio_write_quiesce_72(void)
 	   "7.2 9p DW request: no WAIT-QUIESCE: %s", q.buf);
 }
 
+#define DR "rsize 0x10000\n[op]\ntype dio_read\nsize 0x10000\n"
+
+/*
+ * 6.12 smb_dio / retry1_smb_fault_killloop: the cifs completion drops the
+ * last outstanding count and assesses before its own put (PUT CLEAR r=1,
+ * then PUT TERM r=0); 9p's read completes while the issuer still holds
+ * its count (PUT TERM first).  smb_fault_killloop R=000012b4: 6.12 fails
+ * an -EAGAIN read (no retry, no PAUSE) and prints the failure after TERM.
+ */
+static void dio_read_put_order_612(void)
+{
+	struct seq q;
+
+	is_str(run(&q, "server cifs\n" DR, NFT_ENGINE_6_12, 1),
+	       "DOWN ADD, DOWN PREP, DOWN SUBMT, DOWN I-OK, DOWN TERM, "
+	       "PUT CLEAR r=1, PUT TERM r=0, DOWN FREE",
+	       "6.12 cifs DR: PUT CLEAR, PUT TERM");
+	is_str(run(&q, "server 9p\n" DR, NFT_ENGINE_6_12, 1),
+	       "DOWN ADD, DOWN PREP, DOWN TERM, PUT TERM r=1, PUT CLEAR r=0, "
+	       "DOWN FREE", "6.12 9p DR: PUT TERM, PUT CLEAR");
+	is_str(run(&q, "server cifs\n" DR "fault eagain\nfault_subreq 1\n",
+		   NFT_ENGINE_6_12, 1),
+	       "DOWN ADD, DOWN PREP, DOWN SUBMT, DOWN I-OK, DOWN TERM, "
+	       "failure read, PUT CLEAR r=1, PUT TERM r=0, DOWN FREE",
+	       "6.12 cifs DR -EAGAIN: failure after TERM, no retry");
+	ok(run(&q, "server cifs\n" DR "fault eagain\nfault_subreq 1\n",
+	       NFT_ENGINE_6_12, -1) && !strstr(q.buf, "PAUSE"),
+	   "6.12 read request: no PAUSE: %s", q.buf);
+}
+
 int main(void)
 {
+	dio_read_put_order_612();
 	dio_write_quiesce_72();
 	short_9p_612();
 	donate_to_prev_612();
