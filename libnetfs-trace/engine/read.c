@@ -364,6 +364,55 @@ static void clear_tail_612(struct nft_engine *e, struct sreq *s)
 	em_sreq(e, s, NFT_SREQ_CLEAR);
 }
 
+/* 6.12 netfs_read_termination_worker() */
+static void assess_worker_612(struct nft_engine *e, struct qev *q)
+{
+	struct req *r = q->req;
+
+	act_worker(e, r);
+	r->work_pending = false;
+	em_rref(e, r, NFT_RREF_SEE_WORK);
+	assess_612(e, r);
+	req_put(e, r, NFT_RREF_PUT_WORK_COMPLETE);
+}
+
+/* Does this termination drop 6.12's nr_outstanding to zero? */
+static bool last_outstanding_612(struct req *r)
+{
+	struct sreq *s;
+
+	if (r->issuing || r->done)
+		return false;
+	for (s = r->streams[0].head; s; s = s->next)
+		if (s->flags & SF_IN_PROGRESS)
+			return false;
+	return true;
+}
+
+/*
+ * 6.12 netfs_rreq_terminated(): a termination in an async context (the
+ * cache's read completion, was_async) queues the assessment on a work item
+ * that holds a request ref (GET WORK, PUT WORK NQ if already queued); the
+ * others assess inline.
+ */
+static void rreq_terminated_612(struct nft_engine *e, struct sreq *s)
+{
+	struct req *r = s->req;
+
+	if (s->source != NFT_SRC_CACHE_READ || !last_outstanding_612(r)) {
+		assess_612(e, r);
+		return;
+	}
+	req_get(e, r, NFT_RREF_GET_WORK);
+	if (r->work_pending) {
+		req_put(e, r, NFT_RREF_PUT_WORK_NQ);
+		return;
+	}
+	r->work_pending = true;
+	sim_at(e, e->now + rng_range(e, 20, 120) * NS_PER_US, assess_worker_612,
+	       r, NULL, 0);
+}
+
 /* netfs_read_subreq_terminated() */
 static void read_terminated(struct nft_engine *e, struct sreq *s)
 {
@@ -396,7 +445,7 @@ static void read_terminated(struct nft_engine *e, struct sreq *s)
 		 * assesses.
 		 */
 		if (consume || !r->issuing) {
-			assess_612(e, r);
+			rreq_terminated_612(e, s);
 			sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
 			return;
 		}

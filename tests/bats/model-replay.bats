@@ -121,3 +121,12 @@ corpus_summary() {
 	run corpus_summary 6.12.107+deb13-amd64 smb_fault_killloop
 	[ "$output" = "model: 5 requests, 5 match, 0 depart, 0 not modelled" ]
 }
+
+@test "--model corpus 6.12 cache reads: the assessment runs on a work item" {
+	run corpus_summary 6.12.107+deb13-amd64 fc_read
+	[ "$output" = "model: 137 requests, 136 match, 0 depart, 1 not modelled" ]
+	run corpus_summary 6.12.107+deb13-amd64 smb_fsc
+	[ "$output" = "model: 17 requests, 14 match, 0 depart, 3 not modelled" ]
+	run corpus_summary 6.12.107+deb13-amd64 fc_write
+	[ "$output" = "model: 21 requests, 20 match, 1 depart, 0 not modelled" ]
+}

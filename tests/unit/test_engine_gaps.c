@@ -244,8 +244,30 @@ static void dio_read_put_order_612(void)
 	   "6.12 read request: no PAUSE: %s", q.buf);
 }
 
+/*
+ * 6.12 fc_read R=00000daa: a read from the cache completes in an async
+ * context; its termination queues the assessment on a work item (GET WORK
+ * ... SEE WORK, ASSESS, WAKE-IP, DONE, PUT WORK CP).  A 9p server read
+ * assesses inline.
+ */
+static void cache_read_work_612(void)
+{
+	struct seq q;
+
+	is_str(run(&q, "cache 1\ncache_hit 1\n" RA_9P, NFT_ENGINE_6_12, -1),
+	       "NEW r=1, GET SUBREQ r=2, PUT RETURN r=1, GET WORK r=2, "
+	       "PUT SUBREQ r=1, SEE WORK r=1, ASSESS, WAKE-IP, DONE, "
+	       "PUT WORK CP r=0, FREE", "6.12 cache read: assessed by the work item");
+	is_str(run(&q, "cache 1\ncache_hit 1\n" RA_9P, NFT_ENGINE_6_12, 1),
+	       "---- ADD, READ SUBMT, PUT CONSUME r=1, READ TERM, PUT TERM r=0, "
+	       "READ FREE", "6.12 cache read [1]");
+	ok(run(&q, "cache 1\n" RA_9P, NFT_ENGINE_6_12, -1) &&
+	   !strstr(q.buf, "WORK"), "6.12 server read: no work item: %s", q.buf);
+}
+
 int main(void)
 {
+	cache_read_work_612();
 	dio_read_put_order_612();
 	dio_write_quiesce_72();
 	short_9p_612();
