@@ -321,6 +321,8 @@ static int read_header(struct nft_zcpu *z, uint64_t *options)
 	z->big_endian = h[12];
 	name = (const char *)h + 18;
 	ver = name + strlen(name) + 1;
+	if (ver >= (const char *)h + n)
+		return -1;
 	p = (const unsigned char *)ver + strlen(ver) + 1 - h;
 	if (p + 8 > (size_t)n)
 		return -1;

@@ -72,7 +72,7 @@ for t in $targets; do
 			/#1 0x[0-9a-f]+ in [a-z_0-9]+ \(\/lib/ && !l { l = $4 }
 			END { print s, o, l }')
 		# a timeout or leak that does not come back on its own: not a site
-		if [ -z "${sig// /}" ] || grep -qxF "$sig" "$sigs"; then
+		if [ -z "$(echo "$sig" | tr -d " ")" ] || grep -qxF "$sig" "$sigs"; then
 			rm -f "$c"
 			continue
 		fi
