@@ -117,6 +117,9 @@ static const struct {
 	/* 6.1: the short read that gets resubmitted */
 	{ NFT_SYMC_SREQ_TRACE, "netfs_sreq_trace_resubmit_short", "SHORT" },
 	{ NFT_SYMC_RREQ_TRACE, "netfs_rreq_trace_ra_put_ref", "RA-PUT" },
+	/* 7.2 */
+	{ NFT_SYMC_RREQ_TRACE, "netfs_rreq_trace_wait_put_ra_refs", "WAIT-P-RA" },
+	{ NFT_SYMC_RREQ_TRACE, "netfs_rreq_trace_waited_put_ra_refs", "DONE-P-RA" },
 	/* ~6.14/6.15, before the *_quiesce rename */
 	{ NFT_SYMC_RREQ_TRACE, "netfs_rreq_trace_wait_queue", "WAIT-Q" },
 	{ NFT_SYMC_RREQ_REF, "netfs_rreq_trace_get_for_outstanding", "GET OUTSTND" },
@@ -138,6 +141,8 @@ static const struct {
 	{ NFT_SYMC_FOLIO, "netfs_folio_trace_invalidate_front", "inval-front" },
 	{ NFT_SYMC_FOLIO, "netfs_folio_trace_invalidate_middle", "inval-mid" },
 	{ NFT_SYMC_FOLIO, "netfs_folio_trace_invalidate_tail", "inval-tail" },
+	/* 7.2's name for what older kernels call netfs_folio_trace_copy_to_cache */
+	{ NFT_SYMC_FOLIO, "netfs_folio_trace_mark_copy", "mark-copy" },
 	/* 6.8 printed "copy" for what became "mark-copy" */
 	{ NFT_SYMC_FOLIO, "netfs_folio_trace_copy", "copy" },
 
