@@ -226,6 +226,8 @@ static int decode(struct run *r, const struct replay_args *a)
 		nft_model_summary_mut(r->model)->lines = st.lines;
 		snprintf(r->detail, sizeof(r->detail), "%llu lines",
 			 (unsigned long long)st.lines);
+		if (!st.events && !st.other_events && st.malformed)
+			return refuse(r, "no netfs event line could be decoded (see the errors above)");
 		if (!st.events && !st.other_events)
 			return refuse(r, "no trace events found: not an ftrace text capture");
 		return no_netfs_events(r);

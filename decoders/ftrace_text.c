@@ -1670,6 +1670,25 @@ static void other_rreq(struct cur *c, struct nft_event *ev)
 }
 
 /*
+ * trace-cmd report --ts-diff puts "(+DELTA)" between the timestamp and the
+ * event name: step over it and the blanks after it.
+ */
+static const char *skip_ts_diff(const char *q, const char *e)
+{
+	const char *p = q;
+
+	if (e - p < 4 || p[0] != '(' || p[1] != '+')
+		return q;
+	for (p += 2; p < e && (is_digit(*p) || *p == '.'); p++)
+		;
+	if (p >= e || *p != ')' || p == q + 2)
+		return q;
+	for (p++; p < e && *p == ' '; p++)
+		;
+	return p;
+}
+
+/*
  * The common case, "COMM-PID [CPU] FLAGS SECS.FRAC: name:", without
  * tokenizing: the first " [" is the CPU column.  Anything unusual returns
  * false and the general path takes the line.
@@ -1717,6 +1736,7 @@ static bool fast_layout(struct line_ctx *lc, struct cur *c,
 	ts = secs * 1000000000ull + frac;
 	for (q++; q < e && *q == ' '; q++)
 		;
+	q = skip_ts_diff(q, e);
 	for (t = q; q < e && is_name_char(*q); q++)
 		;
 	if (q == t || q >= e || *q != ':')
@@ -1739,6 +1759,20 @@ static bool fast_layout(struct line_ctx *lc, struct cur *c,
 }
 
 /*
+ * Does a payload the event's parser refused start like "rreq=00001018 ref=1",
+ * a format field name (3+ lower-case characters) and '='?  No printed
+ * netfs format starts a line that way and then fails to parse.
+ */
+static bool raw_fields(const char *p, const char *e)
+{
+	const char *q;
+
+	for (q = p; q < e && ((*q >= 'a' && *q <= 'z') || *q == '_'); q++)
+		;
+	return q - p >= 3 && q < e && *q == '=';
+}
+
+/*
  * Find the event: the first "known_name:" token wins, else the token after a
  * timestamp, else the pasted "comm: name:" / "name:" forms (an unknown name
  * there must contain '_' so prose like "note: ..." is not an event).
@@ -1748,7 +1782,7 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 		      const char **err)
 {
 	const char *s, *t, *ht[3] = { NULL, NULL, NULL };
-	const char *name = NULL, *hdr_end = NULL;
+	const char *name = NULL, *hdr_end = NULL, *payload;
 	size_t tl, namel = 0, htl[3] = { 0, 0, 0 };
 	struct cur c = { line, line + len };
 	enum nft_event_kind kind = NFT_EV_OTHER;
@@ -1795,6 +1829,7 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 			ev->ts_ns = ts;
 			ev->have |= NFT_HAVE_TS;
 			hdr_end = t;
+			c.p = skip_ts_diff(skip_blanks(c.p, c.e), c.e);
 			if (!token(&c, &t, &tl) || !name_token(t, tl))
 				return R_NONE;
 			name = t;
@@ -1852,7 +1887,10 @@ found:
 		*err = "no fields";
 		return R_WRAPPED;
 	}
+	payload = c.p;
 	*err = parsers[kind](&c, ev, d);
+	if (*err && raw_fields(payload, c.e))
+		*err = "field=number pairs, as trace-cmd report -R prints them: symbolic fields are bare numbers only the capture's own formats can name; give netfs-replay the trace.dat, or trace-cmd report without -R";
 	return *err ? R_BAD : R_EVENT;
 }
 

@@ -491,6 +491,29 @@ to_forms() {
 	[[ "$output" == *"kernel: 6.12 (6.10 - 6.13)"* ]]
 }
 
+@test "trace-cmd report -l, -t, --ts-diff, -N output: the same counts as the trace.dat" {
+	command -v trace-cmd > /dev/null || skip "trace-cmd not installed"
+	want=$(counts "$FIX/6.12/append.dat")
+	for o in -l -t --ts-diff "-l --ts-diff" -N; do
+		# shellcheck disable=SC2086
+		trace-cmd report $o -i "$FIX/6.12/append.dat" > "$T/report.txt" 2> /dev/null
+		run --separate-stderr "$REPLAY" "$T/report.txt"
+		[ "$status" -eq 0 ] || { echo "$o: exit $status: $stderr"; false; }
+		[ -z "$stderr" ] || { echo "$o: $stderr"; false; }
+		[ "$(counts "$T/report.txt")" = "$want" ] || { echo "$o differs"; false; }
+	done
+	grep -q '(+[0-9]*) *netfs_' <(trace-cmd report --ts-diff -i "$FIX/6.12/append.dat" 2> /dev/null)
+}
+
+@test "trace-cmd report -R (raw numbers): says so and what to give instead, exit 2" {
+	command -v trace-cmd > /dev/null || skip "trace-cmd not installed"
+	trace-cmd report -R -i "$FIX/6.12/append.dat" > "$T/raw.txt" 2> /dev/null
+	run --separate-stderr "$REPLAY" "$T/raw.txt"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"raw.txt:line 2: error: malformed netfs_"*"as trace-cmd report -R prints them"*"give netfs-replay the trace.dat"* ]]
+	[[ "$stderr" == *"no netfs event line could be decoded"* ]]
+}
+
 # ---- lost events ----
 
 @test "a LOST marker makes a later stuck request 'may be caused by lost events'" {
