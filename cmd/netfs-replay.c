@@ -260,6 +260,14 @@ static int decode(struct run *r, const struct replay_args *a)
 	}
 }
 
+/* A decoder that failed without saying why leaves it in errno. */
+static void decode_failed(struct run *r)
+{
+	if (!r->diag.errors)
+		fprintf(stderr, PROG ": %s: %s\n", nft_input_name(r->in),
+			strerror(errno));
+}
+
 /* --model: one line (or JSON object) per request, as each is released. */
 struct model_out {
 	bool json;
@@ -360,8 +368,7 @@ static int run_model(const struct replay_args *a)
 	r.sink = (struct nft_sink){ nft_replay_event, rp };
 	rc = decode(&r, a);
 	if (rc < 0)
-		fprintf(stderr, PROG ": %s: %s\n", nft_input_name(r.in),
-			strerror(errno));
+		decode_failed(&r);
 	if (rc) {
 		status = 2;
 		goto out;
@@ -430,8 +437,7 @@ static int run_replay(const struct replay_args *a)
 	}
 	rc = decode(&r, a);
 	if (rc < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", nft_input_name(r.in),
-			strerror(errno));
+		decode_failed(&r);
 		status = 2;
 		goto out;
 	}

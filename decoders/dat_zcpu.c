@@ -467,6 +467,169 @@ int nft_zcpu_check(int fd, int *copy_fd)
 	return c.damaged;
 }
 
+/* ---- an uncompressed copy of the metadata ---- */
+
+/*
+ * Options HEADER_INFO (16) ... CMDLINES (21) hold the offset of a section of
+ * their own id, and so does BUFFER_TEXT (22, a latency buffer) in its first
+ * 8 bytes; BUFFER (3) points at its cpu data's section.
+ */
+#define OPT_HEADER_INFO 16
+#define OPT_BUFFER_TEXT 22
+
+struct unpack {
+	int out;
+	uint64_t end;		/* where the next section goes */
+	unsigned char *opts;	/* the options, as they will be written */
+	size_t len, cap;
+};
+
+static void put_num(const struct nft_zcpu *z, unsigned char *b, int n,
+		    uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		b[z->big_endian ? n - 1 - i : i] = v >> (8 * i);
+}
+
+/* A section of @id with @len bytes of uncompressed data at u->end. */
+static int write_section(struct nft_zcpu *z, struct unpack *u, uint64_t id,
+			 uint64_t desc, const void *data, uint64_t len,
+			 uint64_t *at)
+{
+	unsigned char h[SEC_HDR];
+
+	put_num(z, h, 2, id);
+	put_num(z, h + 2, 2, 0);
+	put_num(z, h + 4, 4, desc);
+	put_num(z, h + 8, 8, len);
+	if (pwrite(u->out, h, SEC_HDR, u->end) != SEC_HDR ||
+	    (len && pwrite(u->out, data, len, u->end + SEC_HDR) != (ssize_t)len))
+		return -1;
+	*at = u->end;
+	u->end += SEC_HDR + len;
+	return 0;
+}
+
+static int add_unpacked(struct unpack *u, const struct nft_zcpu *z,
+			uint64_t id, const unsigned char *v, uint64_t sz)
+{
+	if (u->len + 6 + sz > u->cap) {
+		size_t cap = (u->len + 6 + sz) * 2;
+		unsigned char *n = realloc(u->opts, cap);
+
+		if (!n)
+			return -1;
+		u->opts = n;
+		u->cap = cap;
+	}
+	put_num(z, u->opts + u->len, 2, id);
+	put_num(z, u->opts + u->len + 2, 4, sz);
+	memcpy(u->opts + u->len + 6, v, sz);
+	u->len += 6 + sz;
+	return 0;
+}
+
+/* The option, its section copied uncompressed, cpu data left out. */
+static int unpack_option(struct nft_zcpu *z, uint64_t id,
+			 const unsigned char *v, uint64_t sz, uint64_t at,
+			 void *arg)
+{
+	struct unpack *u = arg;
+	unsigned char *val = malloc(sz ? sz : 1);
+	struct buffer_opt b = { 0 };
+	uint64_t off, desc, len = 0, new_at;
+	const char *name;
+	char *data = NULL;
+	int ret = -1;
+	uint32_t i;
+
+	(void)at;
+	if (!val)
+		return -1;
+	memcpy(val, v, sz);
+	if ((id >= OPT_HEADER_INFO && id <= OPT_BUFFER_TEXT) ||
+	    id == OPT_BUFFER) {
+		if (sz < 8)
+			goto out;
+		off = get_num(z, v, 8);
+		if (read_num(z, off + 4, 4, &desc))
+			goto out;
+		if (id != OPT_BUFFER &&
+		    !(data = read_section(z, off, id, &len)))
+			goto out;
+		if (write_section(z, u, id, desc, data, len, &new_at))
+			goto out;
+		put_num(z, val, 8, new_at);
+	}
+	if (id == OPT_BUFFER) {
+		if (buffer_option(z, val, sz, &name, &b))
+			goto out;
+		for (i = 0; i < b.cpus; i++) {
+			put_num(z, b.cpu + i * 20 + 4, 8, new_at + SEC_HDR);
+			put_num(z, b.cpu + i * 20 + 12, 8, 0);
+		}
+	}
+	ret = add_unpacked(u, z, id, val, sz);
+out:
+	free(data);
+	free(val);
+	return ret;
+}
+
+/*
+ * The header as libtracecmd expects it of an uncompressed v7 file: the
+ * first 18 bytes as they are, compression "none" version "", and where the
+ * options are.
+ */
+static int write_header(struct nft_zcpu *z, struct unpack *u, uint64_t options)
+{
+	unsigned char h[18 + 6 + 8];
+
+	if (pread(z->fd, h, 18, 0) != 18)
+		return -1;
+	memcpy(h + 18, "none\0", 6);
+	put_num(z, h + 24, 8, options);
+	return pwrite(u->out, h, sizeof(h), 0) == sizeof(h) ? 0 : -1;
+}
+
+int nft_zcpu_unpack(int fd, int *copy_fd)
+{
+	struct nft_zcpu z = { .fd = fd };
+	struct unpack u = { .out = -1, .end = 18 + 6 + 8 };
+	static const unsigned char done[8];
+	uint64_t options, at;
+	struct stat st;
+	int ret = -1;
+
+	*copy_fd = -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	z.file_size = st.st_size;
+	ret = read_header(&z, &options);
+	if (ret)
+		return ret;
+	ret = -1;
+	if (!(z.dctx = ZSTD_createDCtx()))
+		return -1;
+	u.out = nft_tmpfile();
+	if (u.out < 0 || walk_options(&z, options, unpack_option, &u) ||
+	    add_unpacked(&u, &z, OPT_DONE, done, 8) ||
+	    write_section(&z, &u, OPT_DONE, 0, u.opts, u.len, &at) ||
+	    write_header(&z, &u, at))
+		goto out;
+	*copy_fd = u.out;
+	u.out = -1;
+	ret = 0;
+out:
+	if (u.out >= 0)
+		close(u.out);
+	free(u.opts);
+	ZSTD_freeDCtx(z.dctx);
+	return ret;
+}
+
 /* ---- cutting chunks into records ---- */
 
 static void stream_error(struct nft_zcpu *z, struct zstream *s,

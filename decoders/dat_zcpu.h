@@ -60,6 +60,17 @@ int nft_zcpu_first_ts(const struct nft_zcpu *z, int i,
  */
 int nft_zcpu_check(int fd, int *copy_fd);
 
+/*
+ * For a compressed v7 file whose compression libtracecmd was built without
+ * (Debian 12's has zstd only): *copy_fd becomes an unlinked temporary
+ * uncompressed v7 file with the same metadata and options but no cpu data
+ * (every cpu's size 0), for libtracecmd to open; nft_zcpu_open() on @fd
+ * reads the records.  The caller closes *copy_fd.  Returns 0; 1 when the
+ * compression is neither zstd nor zlib; -1 when the layout does not parse,
+ * a section does not decompress or the copy cannot be written.
+ */
+int nft_zcpu_unpack(int fd, int *copy_fd);
+
 /* Uncompressed bytes of CPU @cpu's chunks read so far; ~0ULL if unknown. */
 unsigned long long nft_zcpu_cpu_bytes(const struct nft_zcpu *z, int cpu);
 

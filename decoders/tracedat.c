@@ -891,6 +891,32 @@ static int cpu_data_check(int fd, bool own_reader, struct nft_diag *diag,
 }
 
 /*
+ * A file compressed with what this libtracecmd lacks (zlib on Debian 12):
+ * libtracecmd opens an uncompressed copy of the metadata, dat_zcpu.c reads
+ * the cpu data.  Returns the copy (also in *meta_fd), or -1 after saying
+ * why the file cannot be read.
+ */
+static int unpacked_metadata(int fd, bool own_reader, const char *comp_name,
+			     struct nft_diag *diag, const char *fname,
+			     int *meta_fd)
+{
+	int ret = own_reader ? nft_zcpu_unpack(fd, meta_fd) : 1;
+
+	if (!ret)
+		return *meta_fd;
+	if (ret < 0)
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 18",
+				"trace.dat compressed with %s, which this libtracecmd cannot decompress, and its metadata does not decompress with it either: the file is corrupt or truncated; no records can be read",
+				comp_name);
+	else
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 18",
+				"trace.dat compressed with %s, which this libtracecmd cannot decompress%s; convert it where trace-cmd can: trace-cmd convert --compression none -i IN -o OUT",
+				comp_name, own_reader ? "" :
+				" (NETFS_REPLAY_DAT_READER=libtracecmd turns off netfs-replay's own zstd/zlib reader)");
+	return -1;
+}
+
+/*
  * On success *data_fd is our descriptor of the file (the spool when there
  * is one), for dat_zcpu.c; the caller closes it.  *lib_blind says that
  * libtracecmd was given a copy without some cpus' data.
@@ -929,18 +955,20 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 		return NULL;
 	}
 	if (compression_unsupported(fd, comp_name, sizeof(comp_name))) {
-		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 18",
-				"trace.dat compressed with %s, which this libtracecmd cannot decompress; convert it where trace-cmd can: trace-cmd convert --compression none -i IN -o OUT",
-				comp_name);
-		if (*spool_fd < 0)
-			close(fd);
-		errno = ENOTSUP;
-		return NULL;
+		lib_fd = unpacked_metadata(fd, own_reader, comp_name, diag,
+					   fname, &meta_fd);
+		if (lib_fd < 0) {
+			if (*spool_fd < 0)
+				close(fd);
+			errno = ENOTSUP;
+			return NULL;
+		}
+	} else {
+		lib_fd = compressed_v7(fd) ?
+			cpu_data_check(fd, own_reader, diag, fname, &meta_fd) : fd;
+		if (lib_fd < 0)
+			lib_fd = fd;
 	}
-	lib_fd = compressed_v7(fd) ?
-		cpu_data_check(fd, own_reader, diag, fname, &meta_fd) : fd;
-	if (lib_fd < 0)
-		lib_fd = fd;
 	*lib_blind = meta_fd >= 0;
 	/*
 	 * Every file is opened in a child first, the compressed ones too:

@@ -6,6 +6,7 @@
 # use libtracecmd's: both must give the same analysis and the same messages.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 setup() {
 	BIN=${NFT_BIN:-$BATS_TEST_DIRNAME/../../bin}
@@ -118,15 +119,45 @@ same_both_ways() {
 	[ "$events" -gt 70000 ]
 }
 
-@test "a compression this libtracecmd lacks is named, not called corrupt" {
+@test "a zlib trace.dat (Debian 12's libtracecmd has zstd only): the same analysis as its zstd twin" {
+	command -v trace-cmd > /dev/null || skip "trace-cmd not installed"
+	local src=$BATS_TEST_DIRNAME/../fixtures/6.12/append.dat
+	trace-cmd convert --compression none -i "$src" -o "$TMP/none.dat" > /dev/null 2>&1
+	python3 "$BATS_TEST_DIRNAME/../fixtures/dat/zlib.py" "$TMP/none.dat" "$TMP/z.dat"
+	[ "$(dd if="$TMP/z.dat" bs=1 skip=18 count=4 status=none)" = zlib ]
+	"$BIN/netfs-replay" --json "$src" | json_get 'd["summary"]' > "$TMP/zstd.sum"
+	run --separate-stderr "$BIN/netfs-replay" --json "$TMP/z.dat"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | json_get 'd["summary"]')" = "$(cat "$TMP/zstd.sum")" ]
+	[ "$(echo "$output" | json_get 'd["summary"]["requests"]')" -eq 40 ]
+	[[ "$stderr" != *error* ]]
+	# two instances, zlib: --instance picks as in the zstd file
+	trace-cmd convert --compression none -i "$FIX/two-instances.dat" -o "$TMP/none2.dat" > /dev/null 2>&1
+	python3 "$BATS_TEST_DIRNAME/../fixtures/dat/zlib.py" "$TMP/none2.dat" "$TMP/z2.dat" 1
+	for i in a b; do
+		diff <("$BIN/netfs-replay" --json --instance $i "$FIX/two-instances.dat" 2>&1 | grep -v '"file"') \
+		     <("$BIN/netfs-replay" --json --instance $i "$TMP/z2.dat" 2>&1 | grep -v '"file"' | sed "s|$TMP/z2.dat|$FIX/two-instances.dat|")
+	done
+}
+
+@test "zlib without netfs-replay's own reader, or zlib that does not decompress: named, exit 2" {
 	if command -v trace-cmd > /dev/null && trace-cmd list -c 2>/dev/null | grep -q zlib; then
 		skip "this libtracecmd reads zlib"
 	fi
 	# the v7 fixture's header relabelled: "zstd" -> "zlib" (same length)
 	cp "$FIX/lost.dat" "$TMP/zlib.dat"
 	printf 'zlib' | dd of="$TMP/zlib.dat" bs=1 seek=18 conv=notrunc status=none
+	NETFS_REPLAY_DAT_READER=libtracecmd run "$BIN/netfs-replay" "$TMP/zlib.dat"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"offset 18: error: trace.dat compressed with zlib 1.5.4, which this libtracecmd cannot decompress (NETFS_REPLAY_DAT_READER=libtracecmd"* ]]
+	[[ "$output" != *corrupt* ]]
 	run "$BIN/netfs-replay" "$TMP/zlib.dat"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"offset 18: error: trace.dat compressed with zlib 1.5.4, which this libtracecmd cannot decompress"* ]]
-	[[ "$output" != *corrupt* ]]
+	[[ "$output" == *"offset 18: error: trace.dat compressed with zlib 1.5.4, which this libtracecmd cannot decompress, and its metadata does not decompress with it either"* ]]
+	[ "$(echo "$output" | wc -l)" -eq 1 ]
+	# a compression nobody here knows
+	printf 'lz4\0' | dd of="$TMP/zlib.dat" bs=1 seek=18 conv=notrunc status=none
+	run "$BIN/netfs-replay" "$TMP/zlib.dat"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"compressed with lz4"*"trace-cmd convert --compression none"* ]]
 }
