@@ -630,6 +630,303 @@ out:
 	return ret;
 }
 
+/* ---- a file cut short ---- */
+
+#define OPT_CPUSTAT 2
+#define OPT_TRACECLOCK 4
+#define OPT_CPUCOUNT 8
+
+/* What the intact part of a cut file's options chain says. */
+struct cut_walk {
+	uint64_t end;		/* end of the last intact options section */
+	uint64_t done_at;	/* its DONE value's offset; 0: compressed */
+	bool cut;		/* the chain leads past the end of the file */
+	bool top_seen;		/* the top-level BUFFER option is intact */
+	uint32_t cpus;
+	char clock[32];
+	uint8_t *empty;		/* CPUSTAT of cpu i: nothing recorded */
+	uint32_t nempty;
+};
+
+/* "CPU: 1\nentries: 0\n...read events: 0\n": did that cpu record nothing? */
+static void cpustat_option(struct cut_walk *w, const unsigned char *v,
+			   uint64_t sz)
+{
+	char text[512], *p;
+	unsigned long cpu;
+
+	if (sz >= sizeof(text))
+		sz = sizeof(text) - 1;
+	memcpy(text, v, sz);
+	text[sz] = 0;
+	p = strstr(text, "CPU: ");
+	if (!p || (cpu = strtoul(p + 5, NULL, 10)) >= MAX_CHECKED_CPUS ||
+	    !strstr(text, "\nentries: 0\n") || !strstr(text, "read events: 0"))
+		return;
+	if (cpu >= w->nempty) {
+		uint8_t *n = realloc(w->empty, cpu + 1);
+
+		if (!n)
+			return;
+		memset(n + w->nempty, 0, cpu + 1 - w->nempty);
+		w->empty = n;
+		w->nempty = cpu + 1;
+	}
+	w->empty[cpu] = 1;
+}
+
+/* "... [local] global ...": the clock in brackets */
+static void clock_option(struct cut_walk *w, const unsigned char *v,
+			 uint64_t sz)
+{
+	const unsigned char *a = memchr(v, '[', sz), *b;
+
+	if (!a || !(b = memchr(a, ']', sz - (a - v))) ||
+	    (size_t)(b - a - 1) >= sizeof(w->clock))
+		return;
+	memcpy(w->clock, a + 1, b - a - 1);
+	w->clock[b - a - 1] = 0;
+}
+
+static void cut_option(struct cut_walk *w, const struct nft_zcpu *z,
+		       uint64_t id, const unsigned char *v, uint64_t sz)
+{
+	if (id == OPT_BUFFER && sz > 8 && !v[8])
+		w->top_seen = true;
+	else if (id == OPT_CPUCOUNT && sz >= 4)
+		w->cpus = get_num(z, v, 4);
+	else if (id == OPT_CPUSTAT)
+		cpustat_option(w, v, sz);
+	else if (id == OPT_TRACECLOCK)
+		clock_option(w, v, sz);
+}
+
+/* Follow the options chain as far as the file holds it. */
+static int walk_cut(struct nft_zcpu *z, uint64_t off, struct cut_walk *w)
+{
+	int sections = 0;
+
+	while (off) {
+		uint64_t len, p = 0, next = 0, flags = 0, size;
+		unsigned char *d;
+
+		if (read_num(z, off + 8, 8, &size) ||
+		    size > z->file_size - off - SEC_HDR) {
+			w->cut = true;
+			return 0;
+		}
+		if (++sections > MAX_OPTION_SECTIONS ||
+		    !(d = (unsigned char *)read_section(z, off, OPT_DONE, &len)) ||
+		    read_num(z, off + 2, 2, &flags))
+			return -1;
+		w->done_at = 0;
+		while (len - p >= 6) {
+			uint64_t id = get_num(z, d + p, 2);
+			uint64_t sz = get_num(z, d + p + 2, 4);
+
+			p += 6;
+			if (sz > len - p)
+				break;
+			if (id == OPT_DONE) {
+				next = sz >= 8 ? get_num(z, d + p, 8) : 0;
+				if (!(flags & SEC_FL_COMPRESS))
+					w->done_at = off + SEC_HDR + p;
+				break;
+			}
+			cut_option(w, z, id, d + p, sz);
+			p += sz;
+		}
+		free(d);
+		w->end = off + SEC_HDR + size;
+		off = next;
+	}
+	return 0;
+}
+
+static uint64_t page_align(uint64_t off, unsigned int page)
+{
+	return (off + page - 1) / page * page;
+}
+
+/*
+ * One cpu's compressed data at @at: how many chunks, and how many bytes of
+ * them, lie wholly inside the file.  false when the first one cannot be a
+ * chunk.
+ */
+static bool whole_chunks(struct nft_zcpu *z, uint64_t at, uint64_t *count,
+			 uint64_t *kept, uint64_t *declared)
+{
+	uint64_t p = at + 4, zlen, ulen, i;
+
+	*count = *kept = 0;
+	if (read_num(z, at, 4, declared))
+		return false;
+	for (i = 0; i < *declared; i++) {
+		if (read_num(z, p, 4, &zlen) || read_num(z, p + 4, 4, &ulen) ||
+		    zlen > z->file_size - p - 8)
+			break;
+		if (ulen > MAX_CHUNK || zlen > MAX_CHUNK)
+			return i > 0;
+		p += 8 + zlen;
+		(*count)++;
+	}
+	*kept = p - at - 4;
+	return *count > 0 || !*declared;
+}
+
+/*
+ * The top-level buffer's cpu data at @sec, whose BUFFER option the cut took
+ * away: cpu i's data starts on the page after cpu i-1's (none for a cpu
+ * that recorded nothing), as trace-cmd writes it.  Writes the BUFFER option
+ * into @opt; marks the cpus that lost data in @cut; patches the chunk
+ * counts and the section size in the copy @out.
+ */
+static int rebuild_buffer(struct nft_zcpu *z, const struct cut_walk *w,
+			  uint64_t sec, int out, unsigned char *opt,
+			  size_t *optlen, struct nft_dat_cut *cut)
+{
+	uint64_t pos = page_align(sec + SEC_HDR, z->page_size), end = pos;
+	size_t clen = strlen(w->clock[0] ? w->clock : "local") + 1;
+	unsigned char b[8];
+	bool ended = false;
+	uint32_t i;
+
+	memcpy(opt + 9, w->clock[0] ? w->clock : "local", clen);
+	put_num(z, opt, 8, sec);
+	opt[8] = 0;
+	put_num(z, opt + 9 + clen, 4, z->page_size);
+	put_num(z, opt + 13 + clen, 4, w->cpus);
+	*optlen = 17 + clen + (size_t)w->cpus * 20;
+	for (i = 0; i < w->cpus; i++) {
+		/* the data of the cpus after a cut one was after the cut */
+		if (ended && !(i < w->nempty && w->empty[i]))
+			cut->cpu[i] = NFT_CUT_ALL;
+		unsigned char *e = opt + 17 + clen + i * 20;
+		uint64_t count = 0, kept = 0, declared = 0;
+		bool empty = i < w->nempty && w->empty[i];
+
+		if (!empty && !cut->cpu[i] &&
+		    !whole_chunks(z, pos, &count, &kept, &declared))
+			cut->cpu[i] = NFT_CUT_ALL;
+		if (!empty && !cut->cpu[i] && count < declared) {
+			cut->cpu[i] = count ? NFT_CUT_SHORT : NFT_CUT_ALL;
+			put_num(z, b, 4, count);
+			if (pwrite(out, b, 4, pos) != 4)
+				return -1;
+		}
+		put_num(z, e, 4, i);
+		put_num(z, e + 4, 8, pos);
+		put_num(z, e + 12, 8, cut->cpu[i] == NFT_CUT_ALL ? 0 : kept);
+		if (cut->cpu[i]) {
+			ended = true;
+			continue;
+		}
+		if (kept)
+			end = pos + 4 + kept;
+		pos = page_align(pos + (kept ? 4 + kept : 0), z->page_size);
+	}
+	put_num(z, b, 8, end - sec - SEC_HDR);
+	return pwrite(out, b, 8, sec + 8) == 8 ? 0 : -1;
+}
+
+/* Append the options section, point the last intact DONE at it. */
+static int append_options(struct nft_zcpu *z, int out, uint64_t done_at,
+			  const unsigned char *opt, size_t optlen)
+{
+	unsigned char h[SEC_HDR + 6], tail[6 + 8] = { 0 }, b[8];
+	uint64_t at = page_align(z->file_size, 8);
+	size_t hlen = optlen ? sizeof(h) : SEC_HDR;
+
+	put_num(z, h, 2, OPT_DONE);
+	put_num(z, h + 2, 2, 0);
+	put_num(z, h + 4, 4, 0);
+	put_num(z, h + 8, 8, (optlen ? 6 + optlen : 0) + sizeof(tail));
+	put_num(z, h + SEC_HDR, 2, OPT_BUFFER);
+	put_num(z, h + SEC_HDR + 2, 4, optlen);
+	put_num(z, tail + 2, 4, 8);
+	put_num(z, b, 8, at);
+	if (pwrite(out, h, hlen, at) != (ssize_t)hlen ||
+	    (optlen && pwrite(out, opt, optlen, at + sizeof(h)) != (ssize_t)optlen) ||
+	    pwrite(out, tail, sizeof(tail), at + SEC_HDR + (optlen ? 6 + optlen : 0)) !=
+		    sizeof(tail) ||
+	    pwrite(out, b, 8, done_at) != 8)
+		return -1;
+	return 0;
+}
+
+static int mend(struct nft_zcpu *z, struct cut_walk *w, int *copy_fd,
+		struct nft_dat_cut *cut)
+{
+	uint64_t sec = w->end, id = 0, flags = 0;
+	unsigned char *opt = NULL;
+	size_t optlen = 0;
+	int out;
+
+	cut->what = NFT_CUT_WHERE_NONE;
+	if (!w->done_at)
+		return -1;
+	if (!read_num(z, sec, 2, &id) && id == OPT_BUFFER &&
+	    !read_num(z, sec + 2, 2, &flags))
+		cut->what = w->top_seen ? NFT_CUT_WHERE_INSTANCE :
+			    NFT_CUT_WHERE_TOP;
+	if (!w->top_seen && (cut->what != NFT_CUT_WHERE_TOP ||
+			     !(flags & SEC_FL_COMPRESS) || !w->cpus ||
+			     w->cpus > MAX_CHECKED_CPUS))
+		return -1;
+	out = nft_tmpcopy(z->fd);
+	if (out < 0)
+		return -1;
+	if (!w->top_seen) {
+		cut->ncpus = w->cpus;
+		cut->cpu = calloc(w->cpus, 1);
+		opt = malloc(17 + sizeof(w->clock) + (size_t)w->cpus * 20);
+		if (!cut->cpu || !opt ||
+		    rebuild_buffer(z, w, sec, out, opt, &optlen, cut))
+			goto fail;
+	}
+	if (append_options(z, out, w->done_at, opt, optlen))
+		goto fail;
+	free(opt);
+	*copy_fd = out;
+	return 1;
+fail:
+	free(opt);
+	close(out);
+	return -1;
+}
+
+int nft_zcpu_mend(int fd, int *copy_fd, struct nft_dat_cut *cut)
+{
+	struct nft_zcpu z = { .fd = fd };
+	struct cut_walk w = { 0 };
+	uint64_t options;
+	unsigned char h[18];
+	struct stat st;
+	int ret;
+
+	*copy_fd = -1;
+	memset(cut, 0, sizeof(*cut));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || pread(fd, h, 18, 0) != 18)
+		return 0;
+	z.file_size = cut->size = st.st_size;
+	z.page_size = get_num(&z, h + 14, 4);
+	if (read_header(&z, &options) || z.page_size < 64 ||
+	    z.page_size > MAX_CHUNK || !(z.dctx = ZSTD_createDCtx()))
+		return 0;
+	ret = walk_cut(&z, options, &w);
+	cut->found = w.cut;
+	if (!ret && w.cut)
+		ret = mend(&z, &w, copy_fd, cut);
+	ZSTD_freeDCtx(z.dctx);
+	free(w.empty);
+	if (ret < 0) {
+		free(cut->cpu);
+		cut->cpu = NULL;
+		cut->ncpus = 0;
+	}
+	return ret < 0 ? -1 : w.cut;
+}
+
 /* ---- cutting chunks into records ---- */
 
 static void stream_error(struct nft_zcpu *z, struct zstream *s,
@@ -955,4 +1252,21 @@ unsigned long long nft_zcpu_cpu_bytes(const struct nft_zcpu *z, int cpu)
 		if (z->s[i].cpu == cpu)
 			return z->s[i].bytes;
 	return ~0ULL;
+}
+
+bool nft_zcpu_cpu_done(struct nft_zcpu *z, int cpu)
+{
+	int i;
+
+	for (i = 0; i < z->n; i++) {
+		struct zstream *s = &z->s[i];
+
+		if (s->cpu != cpu)
+			continue;
+		/* step to its next record now; nft_zcpu_next() will not again */
+		if (s->consumed)
+			advance(z, s);
+		return !s->data;
+	}
+	return true;
 }

@@ -6,6 +6,7 @@
 #ifndef NFT_DAT_ZCPU_H
 #define NFT_DAT_ZCPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "decoder.h"
@@ -70,6 +71,39 @@ int nft_zcpu_check(int fd, int *copy_fd);
  * a section does not decompress or the copy cannot be written.
  */
 int nft_zcpu_unpack(int fd, int *copy_fd);
+
+/* What a trace.dat cut short lost, per cpu of the buffer it read. */
+enum { NFT_CUT_NONE, NFT_CUT_SHORT, NFT_CUT_ALL };
+enum nft_cut_where {
+	NFT_CUT_WHERE_NONE,	/* not inside any buffer's cpu data */
+	NFT_CUT_WHERE_TOP,	/* inside the top-level buffer's */
+	NFT_CUT_WHERE_INSTANCE,	/* inside an instance's (its name is lost) */
+};
+
+struct nft_dat_cut {
+	bool found;			/* the file is cut short */
+	uint64_t size;			/* bytes in the file */
+	enum nft_cut_where what;
+	int ncpus;
+	uint8_t *cpu;			/* NFT_CUT_* per cpu; malloc'd */
+};
+
+/*
+ * A compressed v7 file cut short (an upload limit, a full disk): trace-cmd
+ * writes the option that locates a buffer's cpu data after that data, so a
+ * cut loses it and libtracecmd cannot open the file.  Rebuild it from the
+ * layout trace-cmd writes (cpu i's chunks start on the page after cpu
+ * i-1's; CPUSTAT says which cpus recorded nothing) into *copy_fd, an
+ * unlinked copy that ends at the last whole chunk of every cpu, with the
+ * option appended.  An instance cut short is dropped (its name was in the
+ * lost part).  Returns 0 when the file is not cut (or is no compressed v7
+ * file), 1 when *copy_fd is the mended copy (the caller closes it and frees
+ * cut->cpu), -1 when it is cut where nothing can be mended.
+ */
+int nft_zcpu_mend(int fd, int *copy_fd, struct nft_dat_cut *cut);
+
+/* Has CPU @cpu no record left to hand out? */
+bool nft_zcpu_cpu_done(struct nft_zcpu *z, int cpu);
 
 /* Uncompressed bytes of CPU @cpu's chunks read so far; ~0ULL if unknown. */
 unsigned long long nft_zcpu_cpu_bytes(const struct nft_zcpu *z, int cpu);

@@ -141,6 +141,13 @@ static void source_open(struct dat_source *src, struct tracecmd_input *h,
 	}
 }
 
+static bool source_cpu_done(struct dat_source *src, int cpu)
+{
+	if (src->z)
+		return nft_zcpu_cpu_done(src->z, cpu);
+	return !tracecmd_peek_data(src->h, cpu);
+}
+
 static unsigned long long source_cpu_bytes(struct dat_source *src, int cpu)
 {
 	if (src->z)
@@ -166,6 +173,7 @@ struct dat_ctx {
 	struct cpu_seen *seen;		/* per cpu, to find unread pages */
 	int nr_seen;
 	int page_size;
+	struct nft_dat_cut cut;		/* what a cut short file lost */
 };
 
 /* Which ring-buffer pages of a cpu gave us records. */
@@ -333,12 +341,14 @@ static void render_raw(struct dat_ctx *c, struct tep_record *rec,
 	ev->raw_len = (size_t)n < c->line_cap ? (size_t)n : c->line_cap - 1;
 }
 
-static int emit_lost(struct dat_ctx *c, int cpu, long long missed)
+static int emit_lost(struct dat_ctx *c, int cpu, long long missed,
+		     unsigned int flags)
 {
 	struct nft_event ev;
 
 	nft_event_init(&ev);
 	ev.kind = NFT_EV_LOST;
+	ev.flags = flags;
 	ev.cpu = cpu;
 	ev.have = NFT_HAVE_CPU;
 	ev.lost = missed > 0 ? (uint64_t)missed : 0;
@@ -378,6 +388,30 @@ static void note_page(struct dat_ctx *c, const struct tep_record *rec, int cpu)
 	s->last_offset = rec->offset;
 }
 
+/*
+ * The last record a cut cpu still has: what it recorded after that is
+ * lost, so the objects alive now may miss events.
+ */
+static int cut_cpu_ends(struct dat_ctx *c, int cpu)
+{
+	if (cpu < 0 || cpu >= c->cut.ncpus || c->cut.cpu[cpu] != NFT_CUT_SHORT ||
+	    !source_cpu_done(&c->src, cpu))
+		return 0;
+	c->cut.cpu[cpu] = NFT_CUT_NONE;
+	return emit_lost(c, cpu, 0, NFT_LOST_TO_END);
+}
+
+/* Cpus whose whole data a cut took: nothing of them is certain. */
+static int cut_cpus_lost(struct dat_ctx *c)
+{
+	int cpu, stop = 0;
+
+	for (cpu = 0; cpu < c->cut.ncpus && !stop; cpu++)
+		if (c->cut.cpu[cpu] == NFT_CUT_ALL)
+			stop = emit_lost(c, cpu, 0, NFT_LOST_TO_END);
+	return stop;
+}
+
 static int on_record(struct tep_record *rec, int cpu, void *data)
 {
 	struct dat_ctx *c = data;
@@ -385,7 +419,7 @@ static int on_record(struct tep_record *rec, int cpu, void *data)
 	int r;
 
 	if (rec->missed_events) {
-		c->stop = emit_lost(c, cpu, rec->missed_events);
+		c->stop = emit_lost(c, cpu, rec->missed_events, 0);
 		if (c->stop)
 			return ITER_STOP;
 	}
@@ -406,6 +440,8 @@ static int on_record(struct tep_record *rec, int cpu, void *data)
 	if (c->want_raw)
 		render_raw(c, rec, &ev);
 	c->stop = c->sink->event(c->sink->ctx, &ev);
+	if (!c->stop)
+		c->stop = cut_cpu_ends(c, cpu);
 	return c->stop ? ITER_STOP : 0;
 }
 
@@ -504,6 +540,13 @@ struct cursor {
 	struct { unsigned long long off, len; } range[MAX_RANGES];
 	int nbuffers;
 	unsigned long long buffer[MAX_RANGES];
+	int flyrecords;			/* tables read; the first is the top level */
+	int nclips;			/* cpu data past the end of the file */
+	struct {
+		unsigned long long field, keep;
+		int cpu;
+		bool top;
+	} clip[MAX_RANGES];
 };
 
 static unsigned long long get_num(struct cursor *c, int n)
@@ -595,20 +638,35 @@ static int v6_options(struct cursor *c)
 	return 0;
 }
 
-/* Each cpu's data must lie inside the file. */
+/*
+ * Each cpu's data must lie inside the file; data that runs past its end was
+ * cut off (whole pages of it are kept, see check_v6()).
+ */
 static void v6_flyrecord(struct cursor *c, unsigned long long cpus)
 {
-	unsigned long long i, off, len;
+	unsigned long long i, off, len, field;
+	bool top = !c->flyrecords++;
 
 	if (!is_tag(c, "flyrecord"))
 		return;
 	skip(c, 10);
 	for (i = 0; i < cpus && !c->bad; i++) {
 		off = get_num(c, 8);
+		field = c->pos;
 		len = get_num(c, 8);
-		if (off > c->size || len > c->size - off)
-			c->bad = true;
-		else if (len && c->nranges < MAX_RANGES) {
+		if (!c->bad && len > c->size - (off < c->size ? off : c->size)) {
+			if (c->nclips == MAX_RANGES) {
+				c->bad = true;
+				break;
+			}
+			len = off < c->size ?
+			      (c->size - off) / c->page_size * c->page_size : 0;
+			c->clip[c->nclips].field = field;
+			c->clip[c->nclips].keep = len;
+			c->clip[c->nclips].cpu = i;
+			c->clip[c->nclips++].top = top;
+		}
+		if (len && c->nranges < MAX_RANGES) {
 			c->range[c->nranges].off = off;
 			c->range[c->nranges++].len = len;
 		}
@@ -715,13 +773,63 @@ static void explain_open_failure(struct nft_diag *diag, const char *fname,
 
 /* A private copy of @fd's file to mend, unlinked; -1 on failure. */
 
+/* Make *fd a private copy we may change (the spool already is one). */
+static bool own_copy(int *fd, int *spool_fd)
+{
+	int copy;
+
+	if (*spool_fd >= 0)
+		return true;
+	copy = nft_tmpcopy(*fd);
+	if (copy < 0)
+		return false;
+	close(*fd);
+	*fd = *spool_fd = copy;
+	return true;
+}
+
+/*
+ * v6 cpu data cut off by the end of the file: in a private copy, each such
+ * cpu's size becomes the whole pages the file still holds.
+ */
+static bool v6_clip(struct cursor *c, int *fd, int *spool_fd,
+		    struct nft_dat_cut *cut)
+{
+	unsigned char b[8];
+	int i, j;
+
+	if (!own_copy(fd, spool_fd))
+		return false;
+	cut->found = true;
+	cut->what = NFT_CUT_WHERE_INSTANCE;
+	cut->ncpus = 0;
+	for (i = 0; i < c->nclips; i++)
+		if (c->clip[i].top && c->clip[i].cpu >= cut->ncpus)
+			cut->ncpus = c->clip[i].cpu + 1;
+	cut->cpu = calloc(cut->ncpus ? cut->ncpus : 1, 1);
+	if (!cut->cpu)
+		return false;
+	for (i = 0; i < c->nclips; i++) {
+		for (j = 0; j < 8; j++)
+			b[c->big_endian ? 7 - j : j] = c->clip[i].keep >> (8 * j);
+		if (pwrite(*fd, b, 8, c->clip[i].field) != 8)
+			return false;
+		if (!c->clip[i].top)
+			continue;
+		cut->what = NFT_CUT_WHERE_TOP;
+		cut->cpu[c->clip[i].cpu] = c->clip[i].keep ? NFT_CUT_SHORT :
+					   NFT_CUT_ALL;
+	}
+	return true;
+}
+
 /*
  * v6 files are read with no checks in libtracecmd/kbuffer: refuse lengths
  * past the end, and empty the pages whose header cannot be right (in a
  * private copy) so that the rest is still read.  Returns false to refuse.
  */
 static bool check_v6(struct nft_diag *diag, const char *fname, int *fd,
-		     int *spool_fd)
+		     int *spool_fd, struct nft_dat_cut *cut)
 {
 	static const char magic6[12] = "\027\010\104tracing6";
 	char head[sizeof(magic6)], where[64];
@@ -736,7 +844,7 @@ static bool check_v6(struct nft_diag *diag, const char *fname, int *fd,
 	memset(&c, 0, sizeof(c));
 	c.fd = *fd;
 	c.pos = 10;
-	c.size = sb.st_size;
+	c.size = cut->size = sb.st_size;
 	bad = v6_bad_length(&c);
 	if (bad) {
 		snprintf(where, sizeof(where), "offset %llu", bad);
@@ -745,17 +853,14 @@ static bool check_v6(struct nft_diag *diag, const char *fname, int *fd,
 				(long long)sb.st_size);
 		return false;
 	}
+	if (c.nclips && !v6_clip(&c, fd, spool_fd, cut))
+		return false;
+	c.fd = *fd;
 	n = v6_bad_pages(&c, pages, 10);
 	if (!n)
 		return true;
-	if (*spool_fd < 0) {
-		int copy = nft_tmpcopy(*fd);
-
-		if (copy < 0)
-			return false;
-		close(*fd);
-		*fd = *spool_fd = copy;
-	}
+	if (!own_copy(fd, spool_fd))
+		return false;
 	for (i = 0; i < n && i < 10; i++) {
 		static const char zero[8];
 
@@ -891,6 +996,68 @@ static int cpu_data_check(int fd, bool own_reader, struct nft_diag *diag,
 }
 
 /*
+ * A compressed v7 file cut short: read the copy dat_zcpu.c mends.  false
+ * when it is cut before anything can be read.
+ */
+static bool mend_v7(struct nft_diag *diag, const char *fname, int *fd,
+		    int *spool_fd, struct nft_dat_cut *cut)
+{
+	int copy, r;
+	char where[64];
+
+	if (cut->size)
+		return true;	/* a v6 file */
+	r = nft_zcpu_mend(*fd, &copy, cut);
+	if (!r)
+		return true;
+	if (r < 0) {
+		struct stat sb;
+
+		snprintf(where, sizeof(where), "offset %lld",
+			 fstat(*fd, &sb) ? 0LL : (long long)sb.st_size);
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
+				"trace.dat cut short before its cpu data (or where it cannot be located): no records can be read");
+		return false;
+	}
+	if (*spool_fd >= 0)
+		close(*spool_fd);
+	else
+		close(*fd);
+	*fd = *spool_fd = copy;
+	return true;
+}
+
+/* Say what a cut took; the records before it are read. */
+static void report_cut(struct nft_diag *diag, const char *fname,
+		       const struct nft_dat_cut *cut)
+{
+	char where[64], cpus[256] = "";
+	size_t len = 0;
+	int i;
+
+	if (!cut->found)
+		return;
+	snprintf(where, sizeof(where), "offset %llu",
+		 (unsigned long long)cut->size);
+	for (i = 0; i < cut->ncpus && len < sizeof(cpus) - 32; i++)
+		if (cut->cpu[i])
+			len += snprintf(cpus + len, sizeof(cpus) - len,
+					"%scpu %d %s", len ? ", " : "", i,
+					cut->cpu[i] == NFT_CUT_ALL ? "all of its data" :
+					"the rest of its data");
+	if (cut->what == NFT_CUT_WHERE_TOP && len)
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
+				"trace.dat cut short (truncated) inside the cpu data: the records before the cut are read; lost: %s (treated as lost events)",
+				cpus);
+	else
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
+				"trace.dat cut short (truncated) after the top-level buffer: %s",
+				cut->what == NFT_CUT_WHERE_INSTANCE ?
+				"a buffer instance's data is cut off (and, in a v7 file, its name); the top level is complete" :
+				"the end of the file is lost; every cpu's data is complete");
+}
+
+/*
  * A file compressed with what this libtracecmd lacks (zlib on Debian 12):
  * libtracecmd opens an uncompressed copy of the metadata, dat_zcpu.c reads
  * the cpu data.  Returns the copy (also in *meta_fd), or -1 after saying
@@ -925,7 +1092,8 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 					 struct nft_diag *diag,
 					 const char *fname, bool own_reader,
 					 int *spool_fd, int *data_fd,
-					 bool *lib_blind)
+					 bool *lib_blind,
+					 struct nft_dat_cut *cut)
 {
 	const char *path = nft_input_path(in);
 	const char *comp = nft_input_compression(in);
@@ -948,12 +1116,14 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 		errno = e;
 		return NULL;
 	}
-	if (!check_v6(diag, fname, &fd, spool_fd)) {
+	if (!check_v6(diag, fname, &fd, spool_fd, cut) ||
+	    !mend_v7(diag, fname, &fd, spool_fd, cut)) {
 		if (*spool_fd < 0)
 			close(fd);
 		errno = EINVAL;
 		return NULL;
 	}
+	report_cut(diag, fname, cut);
 	if (compression_unsupported(fd, comp_name, sizeof(comp_name))) {
 		lib_fd = unpacked_metadata(fd, own_reader, comp_name, diag,
 					   fname, &meta_fd);
@@ -1174,7 +1344,9 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h, int fd,
 	c->seen = calloc(c->nr_seen > 0 ? c->nr_seen : 1, sizeof(*c->seen));
 	if (!c->seen)
 		return -1;
-	for_each_record(&c->src, on_record, c);
+	c->stop = cut_cpus_lost(c);
+	if (!c->stop)
+		for_each_record(&c->src, on_record, c);
 	return 0;
 }
 
@@ -1247,13 +1419,14 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 
 	skip_kallsyms = !c.want_raw;
 	top = open_input(in, diag, c.fname, own_reader, &spool_fd, &data_fd,
-			 &blind);
+			 &blind, &c.cut);
 	if (!top) {
 		int e = errno;
 
 		skip_kallsyms = false;
 		if (spool_fd >= 0)
 			close(spool_fd);
+		free(c.cut.cpu);
 		errno = e;
 		return -1;
 	}
@@ -1286,6 +1459,7 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 	if (h != top)
 		tracecmd_close(h);
 out:
+	free(c.cut.cpu);
 	{
 		int e = errno;
 

@@ -163,8 +163,12 @@ struct nft_unknown_sym {
  *  cachefiles_trunc object id2(backer) what(CF_TRUNC) start(from) end(to)
  *  other cachefiles events: object (when printed) and ino (B=)
  *  NFT_EV_OTHER     name, and rreq/index when the line carries R=x[n]
- *  NFT_EV_LOST      lost (0 = an unknown number), cpu
+ *  NFT_EV_LOST      lost (0 = an unknown number), cpu, flags
+ *                   (NFT_LOST_TO_END: the cpu's events from here on are
+ *                   all lost, as in a trace.dat cut short)
  */
+#define NFT_LOST_TO_END 1u
+
 struct nft_event {
 	enum nft_event_kind kind;
 	uint32_t have;		/* enum nft_have */

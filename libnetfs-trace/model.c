@@ -351,6 +351,7 @@ static struct nft_req_node *new_request(struct nft_model *m, uint32_t id,
 		return NULL;
 	n->req.id = id;
 	n->req.reuse = reuse;
+	n->req.uncertain = m->lost_to_end;
 	n->req.t_new = n->req.t_last = m->now;
 	n->req.pos_new = n->req.pos_last = m->pos;
 	nft_ledger_init(&n->req.refs);
@@ -810,6 +811,7 @@ static void lost_events(struct nft_model *m, const struct nft_event *ev)
 	m->sum.lost_markers++;
 	m->sum.lost_events += ev->lost;
 	m->lost_seen = true;
+	m->lost_to_end |= !!(ev->flags & NFT_LOST_TO_END);
 	m->lost_pos = ev->pos;
 	for (n = m->lru_head; n; n = n->next)
 		n->req.uncertain = true;

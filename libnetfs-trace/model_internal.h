@@ -51,6 +51,7 @@ struct nft_model {
 	uint64_t pos;			/* position of the current event */
 	uint64_t next_tick;
 	bool lost_seen;			/* a lost-events marker went by */
+	bool lost_to_end;		/* ... one that lost all that follows */
 	uint64_t lost_pos;
 	bool finished;
 	bool gen_forced;

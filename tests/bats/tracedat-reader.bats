@@ -161,3 +161,55 @@ same_both_ways() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"compressed with lz4"*"trace-cmd convert --compression none"* ]]
 }
+
+# events and lost_markers of a --json run, "E L"
+events_lost() {
+	"$BIN/netfs-replay" --json --fail-on none "$1" > "$TMP/out" 2> "$TMP/err" || true
+	if [ -s "$TMP/out" ]; then
+		json_get '"%d %d" % (d["summary"]["events"], d["summary"]["lost_markers"])' < "$TMP/out"
+	else
+		echo "0 0"	# nothing readable before the cut
+	fi
+}
+
+@test "a trace.dat cut short (v7 zstd): the records before the cut, the rest lost events, exit 2" {
+	local src=$BATS_TEST_DIRNAME/../fixtures/6.12/append.dat
+	# cpu 0's data is whole, cpu 1's single chunk is cut
+	head -c 1570000 "$src" > "$TMP/cut.dat"
+	run --separate-stderr "$BIN/netfs-replay" --json "$TMP/cut.dat"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"cut.dat:offset 1570000: error: trace.dat cut short (truncated) inside the cpu data: the records before the cut are read; lost: cpu 1 all of its data"* ]]
+	read -r ev lost < <(echo "$output" | json_get '"%d %d" % (d["summary"]["events"], d["summary"]["lost_markers"])')
+	[ "$ev" -gt 100 ] && [ "$ev" -lt 1200 ]
+	[ "$lost" -eq 1 ]
+	# every finding on a capture that lost the rest of a cpu is uncertain
+	[ "$(echo "$output" | json_get 'sum(1 for f in d["findings"] if not f["uncertain"])')" -eq 0 ]
+	# cut before any cpu data: nothing to read, said so
+	head -c 1000000 "$src" > "$TMP/early.dat"
+	run --separate-stderr "$BIN/netfs-replay" "$TMP/early.dat"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"early.dat:offset 1000000: error: trace.dat cut short before its cpu data"* ]]
+	[ "$(echo "$stderr" | grep -c error)" -eq 1 ]
+}
+
+@test "cut short, many chunks (zlib, one page a chunk) and v6: more of the file, more records" {
+	command -v trace-cmd > /dev/null || skip "trace-cmd not installed"
+	local src=$BATS_TEST_DIRNAME/../fixtures/6.12/append.dat size prev=0 ev lost cut
+	trace-cmd convert --compression none -i "$src" -o "$TMP/none.dat" > /dev/null 2>&1
+	python3 "$BATS_TEST_DIRNAME/../fixtures/dat/zlib.py" "$TMP/none.dat" "$TMP/z.dat" 1
+	trace-cmd convert --file-version 6 --compression none -i "$src" -o "$TMP/v6.dat" > /dev/null 2>&1
+	for f in z.dat v6.dat; do
+		size=$(stat -c %s "$TMP/$f")
+		prev=0
+		# the cpu data (and v7's closing options) are at the end
+		for cut in 14000 9000 5000 2000 500; do
+			head -c $((size - cut)) "$TMP/$f" > "$TMP/c.dat"
+			read -r ev lost < <(events_lost "$TMP/c.dat")
+			grep -q 'cut short (truncated)' "$TMP/err" || { echo "$f -$cut: $(cat "$TMP/err")"; false; }
+			[ "$ev" -ge "$prev" ] || { echo "$f -$cut: $ev < $prev"; false; }
+			[ "$lost" -ge 1 ] || [ "$ev" -eq 0 ]
+			prev=$ev
+		done
+		[ "$prev" -gt 600 ] && [ "$prev" -lt 1200 ]
+	done
+}

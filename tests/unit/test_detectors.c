@@ -42,6 +42,9 @@
 	T("27.000020", "netfs_rreq_ref: R=000000f0 PUT WORK IP  r=0"),         \
 	T("27.000030", "netfs_rreq: R=000000f0 RA FREE    f=102")
 
+/* Not a line: run() makes it a lost-everything-after marker. */
+#define LOST_TO_END "<lost to the end>"
+
 struct result {
 	struct nft_model *m;
 	size_t n;
@@ -61,8 +64,12 @@ static struct result run(const char *const *lines, size_t n_lines)
 		const char *err = NULL;
 
 		nft_event_init(&ev);
-		if (nft_parse_ftrace_line(lines[i], strlen(lines[i]), &dialect,
-					  &ev, &err) < 1) {
+		if (!strcmp(lines[i], LOST_TO_END)) {
+			/* what a trace.dat cut short inside a cpu's data gives */
+			ev.kind = NFT_EV_LOST;
+			ev.flags = NFT_LOST_TO_END;
+		} else if (nft_parse_ftrace_line(lines[i], strlen(lines[i]),
+						 &dialect, &ev, &err) < 1) {
 			printf("# unparsed line %zu: %s (%s)\n", i + 1, lines[i],
 			       err ? err : "");
 			r.parse_errors++;
@@ -471,6 +478,31 @@ static void test_lost_events(void)
 	nft_model_free(r.m);
 }
 
+/*
+ * A cpu whose data a cut took from some point on: requests born after
+ * that point may miss events too.  A ring-buffer marker only covers what
+ * was alive when it went by.
+ */
+static void test_lost_to_end(void)
+{
+	static const char *const before[] = {
+		"CPU:1 [LOST 10 EVENTS]", CLEAN_HEAD, CLEAN_TERM, CLEAN_TAIL,
+		LATER,
+	};
+	static const char *const cut[] = {
+		LOST_TO_END, CLEAN_HEAD, CLEAN_TERM, CLEAN_TAIL, LATER,
+	};
+	struct result r = RUN(before);
+	const struct nft_finding *f = first_kind(&r, NFT_FIND_REF_LEAK);
+
+	ok(f && !f->uncertain, "born after a ring-buffer marker: certain");
+	nft_model_free(r.m);
+	r = RUN(cut);
+	f = first_kind(&r, NFT_FIND_REF_LEAK);
+	ok(f && f->uncertain, "born after the cut of a cpu: uncertain");
+	nft_model_free(r.m);
+}
+
 static void test_cachefiles_refs(void)
 {
 	/* cachefiles_ref prints the count before the operation. */
@@ -494,6 +526,7 @@ static void test_cachefiles_refs(void)
 
 int main(void)
 {
+	test_lost_to_end();
 	test_clean_read();
 	test_ref_leak();
 	test_subreq_leak();
