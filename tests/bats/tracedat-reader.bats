@@ -123,7 +123,7 @@ same_both_ways() {
 	command -v trace-cmd > /dev/null || skip "trace-cmd not installed"
 	local src=$BATS_TEST_DIRNAME/../fixtures/6.12/append.dat
 	trace-cmd convert --compression none -i "$src" -o "$TMP/none.dat" > /dev/null 2>&1
-	python3 "$BATS_TEST_DIRNAME/../fixtures/dat/zlib.py" "$TMP/none.dat" "$TMP/z.dat"
+	python3 "$BATS_TEST_DIRNAME/../fixtures/dat/recompress.py" "$TMP/none.dat" "$TMP/z.dat"
 	[ "$(dd if="$TMP/z.dat" bs=1 skip=18 count=4 status=none)" = zlib ]
 	"$BIN/netfs-replay" --json "$src" | json_get 'd["summary"]' > "$TMP/zstd.sum"
 	run --separate-stderr "$BIN/netfs-replay" --json "$TMP/z.dat"
@@ -133,7 +133,7 @@ same_both_ways() {
 	[[ "$stderr" != *error* ]]
 	# two instances, zlib: --instance picks as in the zstd file
 	trace-cmd convert --compression none -i "$FIX/two-instances.dat" -o "$TMP/none2.dat" > /dev/null 2>&1
-	python3 "$BATS_TEST_DIRNAME/../fixtures/dat/zlib.py" "$TMP/none2.dat" "$TMP/z2.dat" 1
+	python3 "$BATS_TEST_DIRNAME/../fixtures/dat/recompress.py" --chunk-pages 1 "$TMP/none2.dat" "$TMP/z2.dat"
 	for i in a b; do
 		diff <("$BIN/netfs-replay" --json --instance $i "$FIX/two-instances.dat" 2>&1 | grep -v '"file"') \
 		     <("$BIN/netfs-replay" --json --instance $i "$TMP/z2.dat" 2>&1 | grep -v '"file"' | sed "s|$TMP/z2.dat|$FIX/two-instances.dat|")
@@ -196,7 +196,7 @@ events_lost() {
 	command -v trace-cmd > /dev/null || skip "trace-cmd not installed"
 	local src=$BATS_TEST_DIRNAME/../fixtures/6.12/append.dat size prev=0 ev lost cut
 	trace-cmd convert --compression none -i "$src" -o "$TMP/none.dat" > /dev/null 2>&1
-	python3 "$BATS_TEST_DIRNAME/../fixtures/dat/zlib.py" "$TMP/none.dat" "$TMP/z.dat" 1
+	python3 "$BATS_TEST_DIRNAME/../fixtures/dat/recompress.py" --chunk-pages 1 "$TMP/none.dat" "$TMP/z.dat"
 	trace-cmd convert --file-version 6 --compression none -i "$src" -o "$TMP/v6.dat" > /dev/null 2>&1
 	for f in z.dat v6.dat; do
 		size=$(stat -c %s "$TMP/$f")
