@@ -775,56 +775,65 @@ static bool whole_chunks(struct nft_zcpu *z, uint64_t at, uint64_t *count,
 }
 
 /*
+ * Cpu @i's entry @e of the rebuilt BUFFER option: its data starts at *pos
+ * (on the page after the previous cpu's), none for a cpu that recorded
+ * nothing; whatever comes after a cpu the cut went through is lost.  Its
+ * chunk count is cut to the whole chunks in the copy @out.
+ */
+static int place_cpu(struct nft_zcpu *z, const struct cut_walk *w, uint32_t i,
+		     int out, unsigned char *e, struct nft_dat_cut *cut,
+		     uint64_t *pos, uint64_t *end, bool *ended)
+{
+	bool empty = i < w->nempty && w->empty[i];
+	uint64_t count = 0, kept = 0, declared = 0;
+	unsigned char b[4];
+
+	if (!empty && (*ended ||
+		       !whole_chunks(z, *pos, &count, &kept, &declared))) {
+		cut->cpu[i] = NFT_CUT_ALL;
+	} else if (!empty && count < declared) {
+		cut->cpu[i] = count ? NFT_CUT_SHORT : NFT_CUT_ALL;
+		put_num(z, b, 4, count);
+		if (pwrite(out, b, 4, *pos) != 4)
+			return -1;
+	}
+	put_num(z, e, 4, i);
+	put_num(z, e + 4, 8, *pos);
+	put_num(z, e + 12, 8, cut->cpu[i] == NFT_CUT_ALL ? 0 : kept);
+	if (kept)
+		*end = *pos + 4 + kept;
+	if (!empty)
+		*pos = page_align(*pos + 4 + kept, z->page_size);
+	*ended = *ended || cut->cpu[i];
+	return 0;
+}
+
+/*
  * The top-level buffer's cpu data at @sec, whose BUFFER option the cut took
- * away: cpu i's data starts on the page after cpu i-1's (none for a cpu
- * that recorded nothing), as trace-cmd writes it.  Writes the BUFFER option
- * into @opt; marks the cpus that lost data in @cut; patches the chunk
- * counts and the section size in the copy @out.
+ * away: writes that option into @opt (@optlen bytes), marks the cpus that
+ * lost data in @cut, and fixes the section's size in the copy @out.
  */
 static int rebuild_buffer(struct nft_zcpu *z, const struct cut_walk *w,
 			  uint64_t sec, int out, unsigned char *opt,
 			  size_t *optlen, struct nft_dat_cut *cut)
 {
 	uint64_t pos = page_align(sec + SEC_HDR, z->page_size), end = pos;
-	size_t clen = strlen(w->clock[0] ? w->clock : "local") + 1;
+	const char *clock = w->clock[0] ? w->clock : "local";
+	size_t clen = strlen(clock) + 1;
 	unsigned char b[8];
 	bool ended = false;
 	uint32_t i;
 
-	memcpy(opt + 9, w->clock[0] ? w->clock : "local", clen);
 	put_num(z, opt, 8, sec);
-	opt[8] = 0;
+	opt[8] = 0;			/* the top level's name: "" */
+	memcpy(opt + 9, clock, clen);
 	put_num(z, opt + 9 + clen, 4, z->page_size);
 	put_num(z, opt + 13 + clen, 4, w->cpus);
 	*optlen = 17 + clen + (size_t)w->cpus * 20;
-	for (i = 0; i < w->cpus; i++) {
-		/* the data of the cpus after a cut one was after the cut */
-		if (ended && !(i < w->nempty && w->empty[i]))
-			cut->cpu[i] = NFT_CUT_ALL;
-		unsigned char *e = opt + 17 + clen + i * 20;
-		uint64_t count = 0, kept = 0, declared = 0;
-		bool empty = i < w->nempty && w->empty[i];
-
-		if (!empty && !cut->cpu[i] &&
-		    !whole_chunks(z, pos, &count, &kept, &declared))
-			cut->cpu[i] = NFT_CUT_ALL;
-		if (!empty && !cut->cpu[i] && count < declared) {
-			cut->cpu[i] = count ? NFT_CUT_SHORT : NFT_CUT_ALL;
-			put_num(z, b, 4, count);
-			if (pwrite(out, b, 4, pos) != 4)
-				return -1;
-		}
-		put_num(z, e, 4, i);
-		put_num(z, e + 4, 8, pos);
-		put_num(z, e + 12, 8, cut->cpu[i] == NFT_CUT_ALL ? 0 : kept);
-		if (cut->cpu[i]) {
-			ended = true;
-			continue;
-		}
-		if (kept)
-			end = pos + 4 + kept;
-		pos = page_align(pos + (kept ? 4 + kept : 0), z->page_size);
-	}
+	for (i = 0; i < w->cpus; i++)
+		if (place_cpu(z, w, i, out, opt + 17 + clen + i * 20, cut,
+			      &pos, &end, &ended))
+			return -1;
 	put_num(z, b, 8, end - sec - SEC_HDR);
 	return pwrite(out, b, 8, sec + 8) == 8 ? 0 : -1;
 }
