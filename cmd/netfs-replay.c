@@ -193,6 +193,7 @@ struct run {
 	struct nft_sink sink;
 	struct nft_report_input rin;
 	char detail[96];
+	char instance[64], release[64];	/* rin's, for a trace.dat */
 };
 
 static int refuse(struct run *r, const char *what)
@@ -247,6 +248,13 @@ static int decode(struct run *r, const struct replay_args *a)
 		snprintf(r->detail, sizeof(r->detail), "%llu records, %d cpus%s%s",
 			 (unsigned long long)st.records, st.cpus,
 			 st.instance[0] ? ", instance " : "", st.instance);
+		snprintf(r->instance, sizeof(r->instance), "%s", st.instance);
+		snprintf(r->release, sizeof(r->release), "%s", st.kernel);
+		r->rin.dat = true;
+		r->rin.records = st.records;
+		r->rin.cpus = st.cpus;
+		r->rin.instance = r->instance;
+		r->rin.release = r->release;
 		return no_netfs_events(r);
 	}
 	case NFT_INPUT_EMPTY:

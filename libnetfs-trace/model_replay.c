@@ -59,12 +59,36 @@ struct rec {
 	uint64_t start, len, i_size, ino;
 };
 
+/*
+ * Behaviours of the 7.x generation that changed between 6.18 and 7.2 with
+ * no new vocabulary (engine.h NFT_ENGINE_F_*), each decided by markers in
+ * the capture (docs/model-replay.md, "Behaviour variants").
+ */
+enum variant { VAR_RA_REFS, VAR_SEQ_DIO_WRITE, VAR_DIO_READ_ADD, VAR__NR };
+
+static const unsigned int variant_bit[VAR__NR] = {
+	[VAR_RA_REFS] = NFT_ENGINE_F_RA_REFS,
+	[VAR_SEQ_DIO_WRITE] = NFT_ENGINE_F_SEQ_DIO_WRITE,
+	[VAR_DIO_READ_ADD] = NFT_ENGINE_F_DIO_READ_ADD,
+};
+
+/* Whether 7.2 has the behaviour (the side a "newer" marker points to). */
+static const bool variant_in_72[VAR__NR] = {
+	[VAR_RA_REFS] = true, [VAR_SEQ_DIO_WRITE] = true,
+};
+
 struct nft_replay {
 	struct nft_replay_opts o;
 	struct nft_model_hooks user;
 	struct nft_model *m;
 	struct nft_idmap recs;
 	struct nft_replay_stats st;
+	/*
+	 * Per variant: 0 no evidence yet, 1 the 7.2 side, -1 the 6.16 side;
+	 * the first marker decides.  @era is the side of the first marker of
+	 * any variant, for variants not seen yet.
+	 */
+	int8_t var[VAR__NR], era;
 	/* The engine run in progress. */
 	uint32_t want_id;
 	struct seq eng;
@@ -790,6 +814,77 @@ static void deliver(struct nft_replay *rp, struct nft_replay_result *res)
 		rp->o.result(rp->o.ctx, res);
 }
 
+/* ---- behaviour variants ---- */
+
+static void mark(struct nft_replay *rp, enum variant v, bool newer)
+{
+	if (!rp->var[v])
+		rp->var[v] = newer ? 1 : -1;
+	if (!rp->era)
+		rp->era = newer ? 1 : -1;
+}
+
+/*
+ * Learn from one released request of a 7.x capture, before it is compared
+ * (its own markers count).  Markers, in the kernels seen so far (6.16,
+ * 6.18 the old side, 7.2, 7.3 the new one):
+ *  - RA-PUT, WAIT-P-RA or DONE-P-RA anywhere: readahead drops its refs in
+ *    bulk; a readahead that issued a slice and returned (PUT RETURN)
+ *    without RA-PUT: it does not;
+ *  - a DIO/unbuffered write that prints DONE-QUIESCE: the sequential
+ *    writer; one whose app thread runs the collector (COLLECT): not;
+ *  - the first line of a DIO/unbuffered read's first slice: ADD on the
+ *    old side, PREP (or anything else) on the new one.
+ */
+static void learn(struct nft_replay *rp, const struct rec *r, int origin)
+{
+	bool ra = origin == NFT_ORIGIN_RA, dio_w = false, dio_r = false;
+	bool ra_put = false, issued = false, first_slice = true;
+	uint32_t i;
+
+	dio_w = origin == NFT_ORIGIN_DW || origin == NFT_ORIGIN_UW;
+	dio_r = origin == NFT_ORIGIN_DR || origin == NFT_ORIGIN_UR;
+	for (i = 0; i < r->s.n; i++) {
+		const struct step *t = &r->s.v[i];
+
+		if (t->kind == NFT_EV_NETFS_RREQ) {
+			if (t->what == NFT_RREQ_RA_PUT ||
+			    t->what == NFT_RREQ_WAIT_PREV_RA ||
+			    t->what == NFT_RREQ_WAITED_PREV_RA) {
+				mark(rp, VAR_RA_REFS, true);
+				ra_put = true;
+			}
+			if (dio_w && t->what == NFT_RREQ_WAITED_QUIESCE)
+				mark(rp, VAR_SEQ_DIO_WRITE, true);
+			if (dio_w && t->what == NFT_RREQ_COLLECT)
+				mark(rp, VAR_SEQ_DIO_WRITE, false);
+		} else if (t->kind == NFT_EV_NETFS_RREQ_REF) {
+			if (t->what == NFT_RREF_GET_SUBREQ)
+				issued = true;
+			if (ra && issued && !ra_put && t->what == NFT_RREF_PUT_RETURN)
+				mark(rp, VAR_RA_REFS, false);
+		} else if (dio_r && first_slice && t->kind == NFT_EV_NETFS_SREQ) {
+			/* The first line of the first slice. */
+			first_slice = false;
+			mark(rp, VAR_DIO_READ_ADD, t->what != NFT_SREQ_ADDED);
+		}
+	}
+}
+
+/* The engine features for a 7.x request: markers, else the era, else 7.2. */
+static unsigned int features(const struct nft_replay *rp)
+{
+	unsigned int f = NFT_ENGINE_F_EXPLICIT;
+	int v, side;
+
+	for (v = 0; v < VAR__NR; v++) {
+		side = rp->var[v] ? rp->var[v] : rp->era ? rp->era : 1;
+		if ((side > 0) == variant_in_72[v])
+			f |= variant_bit[v];
+	}
+	return f;
+}
+
 static enum nft_gen gen_of(struct nft_replay *rp, const struct rec *r)
 {
 	enum nft_gen g = nft_model_summary(rp->m)->gen;
@@ -819,6 +914,8 @@ static void replay_one(struct nft_replay *rp, struct rec *r,
 		goto out;
 	}
 	g = gen_of(rp, r);
+	if (g == NFT_GEN_7)
+		learn(rp, r, req->origin);
 	if (g == NFT_GEN_6_1) {
 		snprintf(res.why, sizeof(res.why), "6.1");
 		goto out;
@@ -849,6 +946,8 @@ static void replay_one(struct nft_replay *rp, struct rec *r,
 	}
 	eo.seed = rp->o.seed ? rp->o.seed : 1;
 	eo.dialect = g == NFT_GEN_7 ? NFT_ENGINE_7_2 : NFT_ENGINE_6_12;
+	if (g == NFT_GEN_7)
+		eo.features = res.features = features(rp);
 	eo.inject = -1;
 	rp->want_id = req->id;
 	if (run_engine(rp, sc, &eo, res.why, sizeof(res.why))) {

@@ -67,6 +67,7 @@ struct nft_replay_result {
 	/* NOT_MODELLED: why; MATCH/DEPART: the derived scenario's summary. */
 	char why[96];
 	unsigned int ignored;		/* ignores that changed the comparison */
+	unsigned int features;		/* the engine's NFT_ENGINE_F_* it ran with */
 	const char *scenario;		/* the scenario text run, or NULL */
 };
 

@@ -20,6 +20,12 @@ int nft_engine_dialect_lookup(const char *name)
 	return -1;
 }
 
+unsigned int nft_engine_default_features(enum nft_engine_dialect d)
+{
+	return d == NFT_ENGINE_7_2 ? NFT_ENGINE_F_RA_REFS | NFT_ENGINE_F_SEQ_DIO_WRITE :
+	       0;
+}
+
 static uint64_t splitmix(uint64_t *x)
 {
 	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
@@ -42,6 +48,9 @@ struct nft_engine *nft_engine_new(const struct nft_scenario *sc,
 	e->o = *opts;
 	e->v72 = opts->dialect == NFT_ENGINE_7_2;
 	e->prof = profile_get(opts->dialect);
+	if (e->v72)
+		e->feat = opts->features ? opts->features & ~NFT_ENGINE_F_EXPLICIT :
+			  nft_engine_default_features(opts->dialect);
 	x = opts->seed;
 	for (i = 0; i < 4; i++)
 		e->rng[i] = splitmix(&x);

@@ -22,6 +22,24 @@ enum nft_engine_dialect {
 	NFT_ENGINE_7_2,		/* NEW r=2, IN_PROGRESS owns a ref, PUT WORK IP */
 };
 
+/*
+ * Behaviours that changed inside the 7.2 dialect's generation (6.16 on)
+ * without a new trace vocabulary.  The 7.2 dialect does what 7.2 does
+ * unless a run names its own set (NFT_ENGINE_F_EXPLICIT); the model replay
+ * picks them from markers in the capture (docs/model-replay.md).  The 6.12
+ * dialect ignores them.
+ */
+#define NFT_ENGINE_F_RA_REFS	 (1u << 0) /* readahead drops its folio refs in
+					    * bulk after the first slice (RA-PUT) */
+#define NFT_ENGINE_F_SEQ_DIO_WRITE (1u << 1) /* DIO/unbuffered writes go out one
+					      * subrequest at a time (WAIT-QUIESCE) */
+#define NFT_ENGINE_F_DIO_READ_ADD (1u << 2) /* DIO/unbuffered read slices are
+					     * traced ADD when queued */
+#define NFT_ENGINE_F_EXPLICIT	 (1u << 31) /* the bits given are the set */
+
+/* What @d does when a run names no features. */
+unsigned int nft_engine_default_features(enum nft_engine_dialect d);
+
 struct nft_scenario;
 
 /*
@@ -62,6 +80,7 @@ struct nft_engine_opts {
 	uint64_t seed;
 	enum nft_engine_dialect dialect;
 	int inject;		/* -1 = none */
+	unsigned int features;	/* NFT_ENGINE_F_*, 0 = the dialect's default */
 	uint64_t max_events;	/* 0 = the scenario's "events" (0 = one pass) */
 	FILE *text;		/* tracefs text output, may be NULL */
 	const struct nft_sink *sink;	/* events, may be NULL */

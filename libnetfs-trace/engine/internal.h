@@ -179,6 +179,7 @@ struct nft_engine {
 	struct nft_engine_opts o;
 	const struct profile *prof;
 	bool v72;
+	unsigned int feat;	/* NFT_ENGINE_F_*, resolved (7.2 dialect only) */
 	uint64_t now, seq, rng[4];
 	struct qev *heap;
 	size_t nheap, heapcap;
@@ -201,6 +202,12 @@ struct nft_engine {
 	struct req *live_head;	/* leaked or stuck ones stay until the end */
 	char wq_comm[2][16];
 };
+
+/* A 6.16+ behaviour switch (engine.h); never set on the 6.12 dialect. */
+static inline bool feat(const struct nft_engine *e, unsigned int f)
+{
+	return e->feat & f;
+}
 
 /* sim.c */
 uint64_t rng_next(struct nft_engine *e);

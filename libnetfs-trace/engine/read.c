@@ -468,10 +468,10 @@ static void read_terminated(struct nft_engine *e, struct sreq *s)
 	sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
 }
 
-/* 7.2 readahead drops its readahead refs once the first slice is issued. */
+/* 7.x readahead drops its readahead refs once the first slice is issued. */
 static void ra_put(struct nft_engine *e, struct req *r)
 {
-	if (e->v72 && (r->flags & RF_RA_REFS)) {
+	if (r->flags & RF_RA_REFS) {
 		em_rreq(e, r, NFT_RREQ_RA_PUT);
 		r->flags &= ~RF_RA_REFS;
 	}
@@ -611,7 +611,7 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 	/* 6.12: added with the donation the last one deferred to it. */
 	s->prev_donated = r->prev_donated;
 	r->prev_donated = 0;
-	if (!e->v72)
+	if (!e->v72 || (!buffered(r) && feat(e, NFT_ENGINE_F_DIO_READ_ADD)))
 		em_sreq(e, s, NFT_SREQ_ADDED);
 	else if (e->sc->cache && buffered(r))
 		cache_prepare_read(e, s, end - pos);
@@ -653,7 +653,9 @@ void read_start(struct nft_engine *e, struct req *r)
 	uint64_t ix;
 
 	if (r->origin == NFT_ORIGIN_RA && e->v72)
-		r->flags |= RF_OFFLOAD | RF_RA_REFS;
+		r->flags |= RF_OFFLOAD;
+	if (r->origin == NFT_ORIGIN_RA && feat(e, NFT_ENGINE_F_RA_REFS))
+		r->flags |= RF_RA_REFS;
 	if (r->origin == NFT_ORIGIN_RW)
 		r->flags |= RF_NO_UNLOCK;
 	sim_tick(e, 5000, 40000);
@@ -685,10 +687,13 @@ void app_wait(struct nft_engine *e, struct qev *q)
 	if (!r->done && e->v72 && !(r->flags & RF_OFFLOAD)) {
 		struct sreq *h = r->streams[0].head;
 
-		if (r->write)
-			write_collect(e, r);
-		else if (!h || !(h->flags & SF_IN_PROGRESS))
-			read_collect(e, r);
+		/* Only when the head has something to collect. */
+		if (!h || !(h->flags & SF_IN_PROGRESS)) {
+			if (r->write)
+				write_collect(e, r);
+			else
+				read_collect(e, r);
+		}
 	}
 	if (r->dead)
 		return;
@@ -701,7 +706,7 @@ void app_wait(struct nft_engine *e, struct qev *q)
 	}
 	r->waiting = false;
 	if (e->v72) {
-		if (!(r->flags & RF_OFFLOAD) && !r->write)
+		if (!(r->flags & RF_OFFLOAD))
 			req_put(e, r, NFT_RREF_PUT_WORK_IP);
 		em_rreq(e, r, NFT_RREQ_WAITED_IP);
 	} else if (!r->write && !r->wait_traced) {

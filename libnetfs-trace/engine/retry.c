@@ -217,7 +217,8 @@ void retry_writes(struct nft_engine *e, struct req *r)
 	int nr;
 
 	e->st.retries++;
-	if (e->v72 && (r->origin == NFT_ORIGIN_DW || r->origin == NFT_ORIGIN_UW)) {
+	if (feat(e, NFT_ENGINE_F_SEQ_DIO_WRITE) &&
+	    (r->origin == NFT_ORIGIN_DW || r->origin == NFT_ORIGIN_UW)) {
 		retry_unbuffered(e, r);
 		return;
 	}

@@ -13,9 +13,14 @@
 static void issue_next(struct nft_engine *e, struct qev *q);
 static void seq_after(struct nft_engine *e, struct qev *q);
 
+static bool unbuffered(const struct req *r)
+{
+	return r->origin == NFT_ORIGIN_DW || r->origin == NFT_ORIGIN_UW;
+}
+
 static bool sequential(struct nft_engine *e, const struct req *r)
 {
-	return e->v72 && (r->origin == NFT_ORIGIN_DW || r->origin == NFT_ORIGIN_UW);
+	return feat(e, NFT_ENGINE_F_SEQ_DIO_WRITE) && unbuffered(r);
 }
 
 static bool pagecache(const struct req *r)
@@ -47,10 +52,21 @@ static void write_terminated(struct nft_engine *e, struct sreq *s,
 	s->slot = e->v72 ? (int)(rng_next(e) % 256) : 0;
 	em_sreq(e, s, NFT_SREQ_TERMINATED);
 	s->flags &= ~SF_IN_PROGRESS;
-	if (sequential(e, r))
+	if (sequential(e, r)) {
 		em_rreq(e, r, NFT_RREQ_WAKE_QUEUE);
-	else
+	} else if (e->v72 && !(r->flags & RF_OFFLOAD)) {
+		/*
+		 * 6.16 netfs_subreq_clear_in_progress(): the app thread
+		 * collects, and only the head of the stream wakes it.
+		 */
+		if (r->streams[s->stream].head == s) {
+			em_rreq(e, r, NFT_RREQ_WAKE_QUEUE);
+			if (r->waiting)
+				app_wake(e, r, 5, 40);
+		}
+	} else {
 		queue_collector(e, r);
+	}
 	sreq_put(e, s, NFT_SREF_PUT_TERMINATED);
 }
 
@@ -132,11 +148,7 @@ static void finish_issue(struct nft_engine *e, struct req *r)
 {
 	r->issuing = false;
 	r->flags |= RF_ALL_QUEUED;
-	if (pagecache(r) || r->origin == NFT_ORIGIN_UW) {
-		if (r->origin == NFT_ORIGIN_UW && !e->v72) {
-			app_wake(e, r, 2, 10);
-			return;
-		}
+	if (pagecache(r)) {
 		op_finished(e, r);
 		req_put(e, r, NFT_RREF_PUT_RETURN);
 		return;
@@ -349,7 +361,7 @@ static int write_trace_of(const struct req *r)
 /* netfs_create_write_req() + the start of the issuing loop. */
 void write_start(struct nft_engine *e, struct req *r)
 {
-	bool dio = r->origin == NFT_ORIGIN_DW || r->origin == NFT_ORIGIN_UW;
+	bool dio = unbuffered(r);
 
 	if (r->origin != NFT_ORIGIN_C2C) {
 		r->flags |= RF_UPLOAD;
@@ -357,7 +369,8 @@ void write_start(struct nft_engine *e, struct req *r)
 	}
 	if (dio)
 		r->flags |= RF_IO_ITER;
-	if (e->v72 && !sequential(e, r))
+	/* A synchronous DIO write collects in the app thread. */
+	if (e->v72 && !dio)
 		r->flags |= RF_OFFLOAD;
 	/* Copy-to-cache exists only with a cache: it always has stream 1. */
 	r->streams[1].avail = (e->sc->cache || r->origin == NFT_ORIGIN_C2C ||

@@ -133,8 +133,16 @@ void nft_report_json(FILE *out, const struct nft_model *m,
 	nft_json_str(out, in->format);
 	fputs(", \"compression\": ", out);
 	nft_json_str(out, in->compression ? in->compression : "none");
-	fprintf(out, ", \"errors\": %lu, \"warnings\": %lu},\n", in->errors,
+	fprintf(out, ", \"errors\": %lu, \"warnings\": %lu", in->errors,
 		in->warnings);
+	if (in->dat) {
+		fprintf(out, ", \"records\": %llu, \"cpus\": %d, \"instance\": ",
+			in->records, in->cpus);
+		nft_json_str(out, in->instance ? in->instance : "");
+		fputs(", \"release\": ", out);
+		nft_json_str(out, in->release ? in->release : "");
+	}
+	fputs("},\n", out);
 	fputs("  \"summary\": ", out);
 	nft_json_summary(out, nft_model_summary(m), true);
 	fputs(",\n  \"findings\": [", out);

@@ -6,6 +6,7 @@
 #ifndef NFT_REPORT_H
 #define NFT_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "../model.h"
@@ -18,6 +19,12 @@ struct nft_report_input {
 	const char *detail;	/* "dialect 6.12+", "instance foo", or NULL */
 	unsigned long errors;	/* input errors reported (result untrusted) */
 	unsigned long warnings;
+	/* trace.dat only (dat == true): what the file says of itself */
+	bool dat;
+	unsigned long long records;
+	int cpus;
+	const char *instance;	/* "" = the top-level buffer */
+	const char *release;	/* uname -r of the traced kernel, "" unknown */
 };
 
 struct nft_report_opts {

@@ -77,7 +77,10 @@ static void print_summary(FILE *out, const struct nft_model *m,
 		in->compression && strcmp(in->compression, "none") ?
 			in->compression : "",
 		in->detail ? ", " : "", in->detail ? in->detail : "");
-	fprintf(out, "kernel: %s\n", nft_gen_name(s->gen));
+	fprintf(out, "kernel: %s", nft_gen_name(s->gen));
+	if (in->dat && in->release && *in->release)
+		fprintf(out, ", recorded on %s", in->release);
+	fputc('\n', out);
 	nft_fmt_ts(a, sizeof(a), s->ts_first);
 	nft_fmt_ts(b, sizeof(b), s->ts_last);
 	fprintf(out, "time: %s - %s\n", a, b);

@@ -74,3 +74,13 @@ print(json.dumps(strip(d), indent=1, sort_keys=True))'
 	[[ "$output" == *"UPLD write failed: -11 (EAGAIN)"* ]]
 	[ "$(echo "$output" | json_get 'd["summary"]["retries"]')" -eq 4 ]
 }
+
+@test "a trace.dat says which kernel it was recorded on (text and JSON)" {
+	run -0 --separate-stderr "$REPLAY" "$FIX/6.18/smb_dio.dat"
+	[[ "$output" == *"kernel: 7.x (>= 6.16), recorded on 6.18.15+deb13-amd64"* ]]
+	run -0 --separate-stderr "$REPLAY" --json "$FIX/7.3/fault_shrink.dat"
+	[ "$(echo "$output" | json_get '"%(records)d %(cpus)d [%(instance)s] %(release)s" % d["input"]')" = \
+		"10286 2 [] 7.3.4+deb13-amd64" ]
+	run -0 --separate-stderr "$REPLAY" --json "$FIX/7.3/fault_shrink.txt.xz"
+	[ "$(echo "$output" | json_get '"release" in d["input"]')" = False ]
+}
