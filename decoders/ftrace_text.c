@@ -1549,14 +1549,16 @@ static void comm_pid(struct line_ctx *lc, const char *s, const char *e,
 
 	for (q = e; q > s && is_digit(q[-1]) && n < 10; q--, n++)
 		;
-	if (n && q - 1 > s && q[-1] == '-') {
+	/* "COMM-PID" (ftrace), or "COMM  PID" (perf script) */
+	if (n && q - 1 > s && (q[-1] == '-' || is_blank(q[-1]))) {
 		for (; q < e; q++)
 			pid = pid * 10 + (*q - '0');
 		if (pid <= INT32_MAX) {
 			ev->pid = pid;
 			ev->have |= NFT_HAVE_PID;
 			lc->hdr_pid = pid;
-			e -= n + 1;
+			for (e -= n + 1; e > s && is_blank(e[-1]); e--)
+				;
 		}
 	}
 	copy_str(lc->comm, sizeof(lc->comm), s, e - s);
@@ -1670,6 +1672,29 @@ static void other_rreq(struct cur *c, struct nft_event *ev)
 }
 
 /*
+ * perf script names a tracepoint "system:event:": the event is the part
+ * after the system.  @t/@tl is a token ending in ':'; both parts must be
+ * plain names, so a comm like "kworker/u8:1:" stays as it is.
+ */
+static void strip_system(const char **t, size_t *tl)
+{
+	const char *c = memchr(*t, ':', *tl - 1), *p;
+
+	if (!c || c == *t)
+		return;
+	for (p = *t; p < c; p++)
+		if (!is_name_char(*p))
+			return;
+	for (p = c + 1; p < *t + *tl - 1; p++)
+		if (!is_name_char(*p))
+			return;
+	if (p == c + 1)
+		return;
+	*tl -= c + 1 - *t;
+	*t = c + 1;
+}
+
+/*
  * trace-cmd report --ts-diff puts "(+DELTA)" between the timestamp and the
  * event name: step over it and the blanks after it.
  */
@@ -1737,10 +1762,18 @@ static bool fast_layout(struct line_ctx *lc, struct cur *c,
 	for (q++; q < e && *q == ' '; q++)
 		;
 	q = skip_ts_diff(q, e);
-	for (t = q; q < e && is_name_char(*q); q++)
+	for (t = q; q < e && (is_name_char(*q) || *q == ':'); q++)
 		;
-	if (q == t || q >= e || *q != ':')
+	if (q == t || q[-1] != ':')
 		return false;
+	q--;
+	{
+		size_t tl = q + 1 - t;
+
+		strip_system(&t, &tl);
+		if (memchr(t, ':', tl - 1))
+			return false;
+	}
 	*name = t;
 	*namel = q - t;
 	c->p = q + 1;
@@ -1830,13 +1863,18 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 			ev->have |= NFT_HAVE_TS;
 			hdr_end = t;
 			c.p = skip_ts_diff(skip_blanks(c.p, c.e), c.e);
-			if (!token(&c, &t, &tl) || !name_token(t, tl))
+			if (!token(&c, &t, &tl))
+				return R_NONE;
+			strip_system(&t, &tl);
+			if (!name_token(t, tl))
 				return R_NONE;
 			name = t;
 			namel = tl - 1;
 			kind = kind_lookup(name, namel);
 			break;
 		}
+		if (tl > 2 && t[tl - 1] == ':')
+			strip_system(&t, &tl);
 		if (tl > 7 && t[tl - 1] == ':' &&
 		    (kind = kind_lookup(t, tl - 1)) != NFT_EV_OTHER) {
 			hdr_end = t;

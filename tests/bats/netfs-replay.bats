@@ -457,16 +457,20 @@ to_forms() {
 	sed -E 's/^[^:]*: //' "$T/paste.txt" > "$T/bare.txt"
 	grep -v '^#' "$T/tracefs.txt" |
 		sed -E 's/^ *(.*-[0-9]+) +\[[0-9]{3}\] [^ ]+ +([0-9]+\.[0-9]+): /[ \2] /' > "$T/console.txt"
+	# perf script: "comm pid [cpu] ts: system:event: ..."
+	grep -v '^#' "$T/tracefs.txt" |
+		sed -E 's/^ *(.*)-([0-9]+) +\[([0-9]{3})\] [^ ]+ +([0-9]+\.[0-9]+): ((netfs|fscache|cachefiles)_[a-z_0-9]+):/ \1 \2 [\3] \4: \6:\5:/' > "$T/perf.txt"
 }
 
-@test "pasted 'comm-pid: event:', bare 'event:', console '[ ts] event:' forms agree" {
+@test "pasted 'comm-pid: event:', bare 'event:', console '[ ts] event:', perf script forms agree" {
 	for src in "$F72_FAIL" "$F612_SEQ"; do
 		to_forms "$src"
 		head -1 "$T/paste.txt" | grep -Eq '^dd-[0-9]+: netfs_rreq_ref: R='
 		head -1 "$T/bare.txt" | grep -Eq '^netfs_rreq_ref: R='
 		head -1 "$T/console.txt" | grep -Eq '^\[ [0-9]+\.[0-9]{6}\] netfs_rreq_ref: R='
+		head -1 "$T/perf.txt" | grep -Eq '^ dd [0-9]+ \[00[0-9]\] [0-9.]+: netfs:netfs_rreq_ref: R='
 		want=$(counts "$T/tracefs.txt")
-		for form in paste bare console; do
+		for form in paste bare console perf; do
 			got=$(counts "$T/$form.txt")
 			[ "$got" = "$want" ] || { echo "$src $form: $got != $want"; false; }
 		done

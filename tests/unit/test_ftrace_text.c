@@ -436,6 +436,21 @@ static void test_layouts(void)
 	   1, "comm with dashes");
 	is_str(ev.comm, "a-b-c", "comm");
 	is(ev.pid, 9, "pid after the last dash");
+	is(parse("              dd   440 [001]    18.338339: netfs:netfs_rreq_ref: R=000000ff NEW r=2"),
+	   1, "perf script: comm pid, system:event:");
+	is(ev.kind, NFT_EV_NETFS_RREQ_REF, "perf: kind");
+	is_str(ev.comm, "dd", "perf: comm");
+	is(ev.pid, 440, "perf: pid");
+	is(ev.cpu, 1, "perf: cpu");
+	is(ev.ts_ns, 18338339000ull, "perf: ts");
+	is(ev.ref, 2, "perf: ref");
+	is(parse(" kworker/u8:0 12 [000] 28.088446: fscache:fscache_cookie: c=00000046 -   work  r=2"),
+	   1, "perf script: a kworker, fscache system");
+	is(ev.kind, NFT_EV_FSCACHE_COOKIE, "perf: fscache kind");
+	is_str(ev.comm, "kworker/u8:0", "perf: kworker comm");
+	is(parse("kworker/u8:1: netfs_rreq_ref: R=000000e3 NEW r=1"), 1,
+	   "comm with a colon before the event stays the comm");
+	is(ev.kind, NFT_EV_NETFS_RREQ_REF, "its kind");
 	is(parse("dd-462: netfs_rreq_ref: R=000000e3 NEW r=1"), 1, "comm-pid:");
 	is_str(ev.comm, "dd", "comm");
 	is(ev.pid, 462, "pid");
