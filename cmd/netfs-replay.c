@@ -260,7 +260,7 @@ static int decode(struct run *r, const struct replay_args *a)
 	case NFT_INPUT_EMPTY:
 		return refuse(r, "empty input");
 	case NFT_INPUT_PERF_DATA:
-		return refuse(r, "this is a perf.data file; netfs-replay reads ftrace text or trace-cmd trace.dat (trace-cmd record -e netfs -e fscache -e cachefiles)");
+		return refuse(r, "this is a perf.data file; give netfs-replay its text: perf script -i FILE | netfs-replay - (or record with trace-cmd record -e netfs -e fscache -e cachefiles)");
 	case NFT_INPUT_BINARY:
 		return refuse(r, "binary data that is neither ftrace text nor a trace.dat");
 	default:

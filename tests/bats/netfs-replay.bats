@@ -378,7 +378,7 @@ bad_input() {
 @test "a perf.data file is named as such" {
 	{ printf 'PERFILE2'; head -c 4088 /dev/zero; } > "$T/perf.data"
 	bad_input "$T/perf.data"
-	[[ "$stderr" == *"perf.data file"* ]]
+	[[ "$stderr" == *"perf.data file; give netfs-replay its text: perf script -i FILE | netfs-replay -"* ]]
 }
 
 @test "text with no trace events" {
