@@ -1249,6 +1249,9 @@ static struct tracecmd_input *pick_instance(struct tracecmd_input *top,
 	int i, n = tracecmd_buffer_instances(top);
 	const char *want = opts ? opts->instance : NULL;
 	int only = -1, with = 0;
+	bool top_has = true;
+	char others[256] = "";
+	size_t len = 0;
 
 	used[0] = 0;
 	if (want && !*want)
@@ -1278,7 +1281,6 @@ static struct tracecmd_input *pick_instance(struct tracecmd_input *top,
 	{
 		char procpath[64];
 		struct tracecmd_input *again;
-		bool top_has;
 
 		if (reopen_fd >= 0) {
 			snprintf(procpath, sizeof(procpath), "/proc/self/fd/%d",
@@ -1289,22 +1291,29 @@ static struct tracecmd_input *pick_instance(struct tracecmd_input *top,
 		top_has = !again || has_netfs_records(again, data_fd, blind, "");
 		if (again)
 			tracecmd_close(again);
-		if (top_has)
-			return top;
 	}
 	for (i = 0; i < n; i++) {
 		struct tracecmd_input *ih = tracecmd_buffer_instance_handle(top, i);
+		const char *name = tracecmd_buffer_instance_name(top, i);
 
 		if (!ih)
 			continue;
-		if (has_netfs_records(ih, data_fd, blind,
-				      tracecmd_buffer_instance_name(top, i))) {
+		if (has_netfs_records(ih, data_fd, blind, name)) {
 			only = i;
 			with++;
+			len += snprintf(others + len, sizeof(others) - len,
+					"%s\"%s\"", len ? ", " : "",
+					name ? name : "");
+			if (len >= sizeof(others))
+				len = sizeof(others) - 1;
 		}
 		tracecmd_close(ih);
 	}
-	if (with != 1)
+	if (with && (top_has || with > 1))
+		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
+				"netfs events are %sin buffer instance(s) %s: --instance NAME reads one",
+				top_has ? "also " : "", others);
+	if (top_has || with != 1)
 		return top;
 	snprintf(used, used_size, "%s", tracecmd_buffer_instance_name(top, only));
 	return tracecmd_buffer_instance_handle(top, only);

@@ -213,3 +213,18 @@ events_lost() {
 		[ "$prev" -gt 600 ] && [ "$prev" -lt 1200 ]
 	done
 }
+
+@test "buffer instances: the one used is named, the others with netfs events are pointed at" {
+	local two=$FIX/two-instances.dat
+	run --separate-stderr "$BIN/netfs-replay" "$two"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *'note: netfs events are in buffer instance(s) "a", "b": --instance NAME reads one'* ]]
+	[[ "$stderr" == *"note: buffer instance: top level"* ]]
+	run --separate-stderr "$BIN/netfs-replay" --instance b "$two"
+	[[ "$stderr" == *"note: buffer instance: b"* ]]
+	[[ "$output" == *"instance b)"* ]]
+	# one instance with netfs events and an empty top level: that one, said so
+	run --separate-stderr "$BIN/netfs-replay" "$FIX/instance.dat"
+	[[ "$stderr" == *"note: buffer instance: netfs"* ]]
+	[[ "$stderr" != *"also in"* ]]
+}
