@@ -4,6 +4,8 @@
 # text and trace.dat of one run agree, and the summary agrees with the
 # /proc/fs/netfs/stats deltas.  Skipped when the corpus is not beside the repo.
 
+load helper
+
 setup() {
 	BIN=${NFT_BIN:-$BATS_TEST_DIRNAME/../../bin}
 	CORPUS=${NFT_CORPUS:-$BATS_TEST_DIRNAME/../../../shared/corpus}
@@ -52,24 +54,6 @@ expected_for() {
 			{ echo "$f: unknown symbols or input errors"; bad=1; }
 	done < <(captures)
 	[ "$bad" -eq 0 ]
-}
-
-# The rig recorded each run into two ring buffers at once (trace-cmd's and a
-# tracefs instance for the text), so the same event carries a timestamp a few
-# microseconds apart in the two files (6.1: 41 ms, another clock base).
-# Everything else -- counts, findings, objects, evidence lines -- must match.
-normalized() {
-	"$BIN/netfs-replay" --json --fail-on none "$1" 2>/dev/null | python3 -c '
-import json, sys
-def strip(o):
-    if isinstance(o, dict):
-        return {k: strip(v) for k, v in o.items() if k not in ("ts", "first_ts", "last_ts")}
-    if isinstance(o, list):
-        return [strip(v) for v in o]
-    return o
-d = json.load(sys.stdin)
-d.pop("input")
-print(json.dumps(strip(d), indent=1, sort_keys=True))'
 }
 
 @test "trace.dat and text of the same run give the same analysis" {

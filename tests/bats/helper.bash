@@ -25,3 +25,23 @@ print(json.dumps(v, sort_keys=True) if isinstance(v, (list, dict)) else v)
 summary_line() {
 	sed -n "s/^$2: //p" "$1"
 }
+
+# normalized FILE: netfs-replay's JSON without "input" and timestamps.  The
+# rig records each run into two ring buffers at once (trace-cmd's and a
+# tracefs instance for the text), so the same event carries timestamps a few
+# microseconds apart in the .dat and the text of one run (6.1: 41 ms, another
+# clock base); everything else -- counts, findings, objects, evidence lines --
+# must match.
+normalized() {
+	"$REPLAY" --json --fail-on none "$1" 2> /dev/null | python3 -c '
+import json, sys
+def strip(o):
+    if isinstance(o, dict):
+        return {k: strip(v) for k, v in o.items() if k not in ("ts", "first_ts", "last_ts")}
+    if isinstance(o, list):
+        return [strip(v) for v in o]
+    return o
+d = json.load(sys.stdin)
+d.pop("input")
+print(json.dumps(strip(d), indent=1, sort_keys=True))'
+}

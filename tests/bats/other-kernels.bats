@@ -12,21 +12,6 @@ bats_require_minimum_version 1.5.0
 CAPTURES="6.16/fc_write 6.16/smb_fault_killloop 6.18/truncate 6.18/smb_dio
 	7.3/fault_shrink 7.3/smb_mmap_trunc_append"
 
-# The JSON without what differs between the two ring buffers of one run.
-normalized() {
-	"$REPLAY" --json --fail-on none "$1" 2> /dev/null | python3 -c '
-import json, sys
-def strip(o):
-    if isinstance(o, dict):
-        return {k: strip(v) for k, v in o.items() if k not in ("ts", "first_ts", "last_ts")}
-    if isinstance(o, list):
-        return [strip(v) for v in o]
-    return o
-d = json.load(sys.stdin)
-d.pop("input")
-print(json.dumps(strip(d), indent=1, sort_keys=True))'
-}
-
 @test "6.16, 6.18, 7.3: trace.dat and text of one run give the same analysis" {
 	local c
 	for c in $CAPTURES; do
