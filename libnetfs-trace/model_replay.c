@@ -64,17 +64,22 @@ struct rec {
  * no new vocabulary (engine.h NFT_ENGINE_F_*), each decided by markers in
  * the capture (docs/model-replay.md, "Behaviour variants").
  */
-enum variant { VAR_RA_REFS, VAR_SEQ_DIO_WRITE, VAR_DIO_READ_ADD, VAR__NR };
+enum variant {
+	VAR_RA_REFS, VAR_SEQ_DIO_WRITE, VAR_DIO_READ_ADD, VAR_READ_ERR_RETRY,
+	VAR__NR
+};
 
 static const unsigned int variant_bit[VAR__NR] = {
 	[VAR_RA_REFS] = NFT_ENGINE_F_RA_REFS,
 	[VAR_SEQ_DIO_WRITE] = NFT_ENGINE_F_SEQ_DIO_WRITE,
 	[VAR_DIO_READ_ADD] = NFT_ENGINE_F_DIO_READ_ADD,
+	[VAR_READ_ERR_RETRY] = NFT_ENGINE_F_READ_ERR_RETRY,
 };
 
 /* Whether 7.2 has the behaviour (the side a "newer" marker points to). */
 static const bool variant_in_72[VAR__NR] = {
 	[VAR_RA_REFS] = true, [VAR_SEQ_DIO_WRITE] = true,
+	[VAR_READ_ERR_RETRY] = true,
 };
 
 struct nft_replay {
@@ -439,11 +444,12 @@ static int derive(struct nft_replay *rp, const struct rec *r,
 			cifs = true;
 		/*
 		 * A server read that prints CLEAR came back short: the fs
-		 * had its tail zeroed (CLEAR_TAIL), so the TERM after it
-		 * shows the whole length.
+		 * had its tail zeroed (CLEAR_TAIL).  6.12 clears before its
+		 * TERM, which then shows the whole length; 6.16+ clears in
+		 * the collector, after the short TERM that already counted.
 		 */
 		if (t->what == NFT_SREQ_CLEAR && t->source == NFT_SRC_DOWNLOAD &&
-		    !s->faults++)
+		    !s->terminated && !s->faults++)
 			s->fault = 6;
 		if (t->what == NFT_SREQ_TERMINATED) {
 			int f = fault_of(t, t->len);
@@ -643,9 +649,11 @@ static struct ord *order(const struct seq *q, uint32_t *n)
 	return o;
 }
 
-static int u16_cmp(const void *a, const void *b)
+static int u32_cmp(const void *a, const void *b)
 {
-	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 /*
@@ -661,6 +669,12 @@ static int u16_cmp(const void *a, const void *b)
  * SEE WORK CP, and 6.12's GET WORK / PUT WORK / PUT WORK NQ pairs) are left
  * out when @runs.
  */
+/* How far request_relaxed_eq() relaxes the request's own sequence. */
+enum relax {
+	RELAX_RUNS = 1 << 0,	/* collector-runs */
+	RELAX_RA_WAIT = 1 << 1,	/* ra-refs-wait */
+};
+
 static bool run_marker(const struct step *t)
 {
 	if (t->kind == NFT_EV_NETFS_RREQ)
@@ -671,12 +685,41 @@ static bool run_marker(const struct step *t)
 		t->what == NFT_RREF_PUT_WORK_NQ);
 }
 
+/*
+ * ra-refs-wait: a readahead's collector that runs before the issuing
+ * thread dropped the readahead refs waits for it (WAIT-P-RA, DONE-P-RA).
+ * How often it traced WAIT-P-RA, and where the issuer's RA-PUT and PUT
+ * RETURN fall among the collector's lines, is which CPU got there first:
+ * the waits are dropped and RA-PUT joins the unordered refs.
+ */
+static bool ra_wait_step(const struct step *t)
+{
+	return t->kind == NFT_EV_NETFS_RREQ &&
+	       (t->what == NFT_RREQ_WAIT_PREV_RA ||
+		t->what == NFT_RREQ_WAITED_PREV_RA);
+}
+
+/* Is @t one of the request's steps compared as a multiset? */
+static bool unordered(const struct step *t, unsigned int relax)
+{
+	return t->kind == NFT_EV_NETFS_RREQ_REF ||
+	       ((relax & RELAX_RA_WAIT) && t->kind == NFT_EV_NETFS_RREQ &&
+		t->what == NFT_RREQ_RA_PUT);
+}
+
+static bool dropped_by(const struct step *t, unsigned int relax)
+{
+	return ((relax & RELAX_RUNS) && run_marker(t)) ||
+	       ((relax & RELAX_RA_WAIT) && ra_wait_step(t));
+}
+
 static bool request_relaxed_eq(const struct seq *k, const struct ord *ok,
 			       uint32_t na, const struct seq *e,
-			       const struct ord *oe, uint32_t nb, bool runs)
+			       const struct ord *oe, uint32_t nb,
+			       unsigned int relax)
 {
-	uint16_t *rk = malloc((na + 1) * sizeof(*rk));
-	uint16_t *re = malloc((nb + 1) * sizeof(*re));
+	uint32_t *rk = malloc((na + 1) * sizeof(*rk));
+	uint32_t *re = malloc((nb + 1) * sizeof(*re));
 	uint32_t i, j, nrk = 0, nre = 0;
 	bool eq = rk && re;
 
@@ -684,20 +727,20 @@ static bool request_relaxed_eq(const struct seq *k, const struct ord *ok,
 		for (; i < na; i++) {
 			const struct step *t = &k->v[ok[i].i];
 
-			if (runs && run_marker(t))
+			if (dropped_by(t, relax))
 				continue;
-			if (t->kind != NFT_EV_NETFS_RREQ_REF)
+			if (!unordered(t, relax))
 				break;
-			rk[nrk++] = t->what;
+			rk[nrk++] = (uint32_t)t->kind << 16 | t->what;
 		}
 		for (; j < nb; j++) {
 			const struct step *t = &e->v[oe[j].i];
 
-			if (runs && run_marker(t))
+			if (dropped_by(t, relax))
 				continue;
-			if (t->kind != NFT_EV_NETFS_RREQ_REF)
+			if (!unordered(t, relax))
 				break;
-			re[nre++] = t->what;
+			re[nre++] = (uint32_t)t->kind << 16 | t->what;
 		}
 		if (i >= na || j >= nb) {
 			eq = i >= na && j >= nb;
@@ -706,8 +749,8 @@ static bool request_relaxed_eq(const struct seq *k, const struct ord *ok,
 		eq = step_eq(&k->v[ok[i].i], &e->v[oe[j].i]);
 	}
 	if (eq && nrk == nre) {
-		qsort(rk, nrk, sizeof(*rk), u16_cmp);
-		qsort(re, nre, sizeof(*re), u16_cmp);
+		qsort(rk, nrk, sizeof(*rk), u32_cmp);
+		qsort(re, nre, sizeof(*re), u32_cmp);
 		eq = !memcmp(rk, re, nrk * sizeof(*rk));
 	} else {
 		eq = false;
@@ -715,6 +758,111 @@ static bool request_relaxed_eq(const struct seq *k, const struct ord *ok,
 	free(rk);
 	free(re);
 	return eq;
+}
+
+/* The request-level exceptions, mildest first; the ones needed, or 0. */
+static unsigned int request_exceptions(const struct seq *k, const struct ord *ok,
+				       uint32_t na, const struct seq *e,
+				       const struct ord *oe, uint32_t nb)
+{
+	unsigned int relax, ra_wait = 0, base = 1u << NFT_REPLAY_IGN_REQ_REF_ORDER;
+	uint32_t i;
+
+	/* Only a request whose collector did wait for the refs. */
+	for (i = 0; i < na; i++)
+		if (ra_wait_step(&k->v[ok[i].i]))
+			ra_wait = RELAX_RA_WAIT;
+	for (relax = 0; relax <= (RELAX_RUNS | ra_wait); relax++) {
+		if ((relax & RELAX_RA_WAIT) != (relax & ra_wait) ||
+		    !request_relaxed_eq(k, ok, na, e, oe, nb, relax))
+			continue;
+		return base | (relax & RELAX_RUNS ? 1u << NFT_REPLAY_IGN_COLLECTOR_RUNS : 0) |
+		       (relax & RELAX_RA_WAIT ? 1u << NFT_REPLAY_IGN_RA_REFS_WAIT : 0);
+	}
+	return 0;
+}
+
+static bool is_free(const struct step *t)
+{
+	return t->kind == NFT_EV_NETFS_SREQ && t->what == NFT_SREQ_FREE;
+}
+
+static bool is_term(const struct step *t)
+{
+	return t->kind == NFT_EV_NETFS_SREQ && t->what == NFT_SREQ_TERMINATED;
+}
+
+static bool is_put_term(const struct step *t)
+{
+	return t->kind == NFT_EV_NETFS_SREQ_REF &&
+	       t->what == NFT_SREF_PUT_TERMINATED;
+}
+
+static bool is_other_ref(const struct step *t)
+{
+	return t->kind == NFT_EV_NETFS_SREQ_REF && !is_put_term(t);
+}
+
+/* Position of the last step @match accepts, or @n. */
+static uint32_t last_of(const struct seq *q, const struct ord *o, uint32_t n,
+			bool (*match)(const struct step *))
+{
+	uint32_t i;
+
+	for (i = n; i-- > 0;)
+		if (match(&q->v[o[i].i]))
+			return i;
+	return n;
+}
+
+/*
+ * term-put-race: a subrequest's termination clears IN_PROGRESS and wakes
+ * the collector before it drops its own ref (PUT TERM).  The collector on
+ * another CPU may consume the subrequest and drop the list's ref first,
+ * and the two CPUs' lines reach the buffer in either order.  So the last
+ * PUT TERM may come anywhere after the last TERM, it and the last other
+ * put print 1 and 0 either way round, and FREE follows the one that
+ * printed 0; every other step is compared in order, as usual.
+ */
+static bool term_put_race_eq(const struct seq *k, const struct ord *ok,
+			     uint32_t na, const struct seq *e,
+			     const struct ord *oe, uint32_t nb)
+{
+	uint32_t kt = last_of(k, ok, na, is_put_term);
+	uint32_t et = last_of(e, oe, nb, is_put_term);
+	uint32_t kp = last_of(k, ok, na, is_other_ref);
+	uint32_t ep = last_of(e, oe, nb, is_other_ref);
+	uint32_t kf = last_of(k, ok, na, is_free), i, j;
+	const struct step *ks, *es;
+
+	if (kt == na || et == nb || kp == na || ep == nb || kf == na ||
+	    kp < last_of(k, ok, na, is_term) || ep < et)
+		return false;
+	/* Everything but the PUT TERMs and FREEs, in order. */
+	for (i = 0, j = 0;; i++, j++) {
+		while (i < na && (i == kt || is_free(&k->v[ok[i].i])))
+			i++;
+		while (j < nb && (j == et || is_free(&e->v[oe[j].i])))
+			j++;
+		if (i >= na || j >= nb)
+			break;
+		ks = &k->v[ok[i].i];
+		es = &e->v[oe[j].i];
+		if (ks->kind != es->kind || ks->what != es->what ||
+		    ks->source != es->source || (ks->ref != es->ref && i != kp) ||
+		    (i == kp) != (j == ep))
+			return false;
+	}
+	if (i < na || j < nb)
+		return false;
+	ks = &k->v[ok[kt].i];
+	es = &e->v[oe[et].i];
+	/* The two last puts share 1 and 0; FREE comes after the 0. */
+	if (e->v[oe[ep].i].ref + es->ref != 1 || k->v[ok[kp].i].ref + ks->ref != 1 ||
+	    (ks->ref != 0 && ks->ref != 1))
+		return false;
+	return kt > last_of(k, ok, na, is_term) &&
+	       kf > (ks->ref == 0 ? kt : kp);
 }
 
 /*
@@ -753,15 +901,17 @@ static int compare(const struct seq *k, const struct seq *e, bool strict,
 				break;
 			last = ks;
 		}
-		if ((ks || es) && obj < 0 && !strict) {
-			if (request_relaxed_eq(k, ok + a, a_end - a, e, oe + b,
-					       b_end - b, false)) {
-				res->ignored |= 1u << NFT_REPLAY_IGN_REQ_REF_ORDER;
-				ks = es = NULL;
-			} else if (request_relaxed_eq(k, ok + a, a_end - a, e,
-						      oe + b, b_end - b, true)) {
-				res->ignored |= 1u << NFT_REPLAY_IGN_REQ_REF_ORDER |
-						1u << NFT_REPLAY_IGN_COLLECTOR_RUNS;
+		if ((ks || es) && !strict) {
+			unsigned int ign = 0;
+
+			if (obj < 0)
+				ign = request_exceptions(k, ok + a, a_end - a, e,
+							 oe + b, b_end - b);
+			else if (term_put_race_eq(k, ok + a, a_end - a, e,
+						  oe + b, b_end - b))
+				ign = 1u << NFT_REPLAY_IGN_TERM_PUT_RACE;
+			if (ign) {
+				res->ignored |= ign;
 				ks = es = NULL;
 			}
 		}
@@ -834,12 +984,17 @@ static void mark(struct nft_replay *rp, enum variant v, bool newer)
  *  - a DIO/unbuffered write that prints DONE-QUIESCE: the sequential
  *    writer; one whose app thread runs the collector (COLLECT): not;
  *  - the first line of a DIO/unbuffered read's first slice: ADD on the
- *    old side, PREP (or anything else) on the new one.
+ *    old side, PREP (or anything else) on the new one;
+ *  - a server read slice cifs marked for retry (I-RTR) that the kernel
+ *    then reissues (RETRY): errors the fs wants retried are; one that
+ *    fails instead (netfs_failure read): they are not.  Only a fault
+ *    shows this one: the other markers decide it until then.
  */
 static void learn(struct nft_replay *rp, const struct rec *r, int origin)
 {
 	bool ra = origin == NFT_ORIGIN_RA, dio_w = false, dio_r = false;
 	bool ra_put = false, issued = false, first_slice = true;
+	int32_t rtr = -1;	/* the read slice cifs last marked I-RTR */
 	uint32_t i;
 
 	dio_w = origin == NFT_ORIGIN_DW || origin == NFT_ORIGIN_UW;
@@ -863,10 +1018,21 @@ static void learn(struct nft_replay *rp, const struct rec *r, int origin)
 				issued = true;
 			if (ra && issued && !ra_put && t->what == NFT_RREF_PUT_RETURN)
 				mark(rp, VAR_RA_REFS, false);
-		} else if (dio_r && first_slice && t->kind == NFT_EV_NETFS_SREQ) {
-			/* The first line of the first slice. */
-			first_slice = false;
-			mark(rp, VAR_DIO_READ_ADD, t->what != NFT_SREQ_ADDED);
+		} else if (t->kind == NFT_EV_NETFS_FAILURE) {
+			if (t->index == rtr && t->what == NFT_FAIL_READ)
+				mark(rp, VAR_READ_ERR_RETRY, false);
+			rtr = -1;
+		} else if (t->kind == NFT_EV_NETFS_SREQ) {
+			if (t->what == NFT_SREQ_IO_RETRY_NEEDED &&
+			    t->source == NFT_SRC_DOWNLOAD && !r->io_write)
+				rtr = t->index;
+			else if (t->what == NFT_SREQ_RETRY && t->index == rtr)
+				mark(rp, VAR_READ_ERR_RETRY, true);
+			if (dio_r && first_slice) {
+				/* The first line of the first slice. */
+				first_slice = false;
+				mark(rp, VAR_DIO_READ_ADD, t->what != NFT_SREQ_ADDED);
+			}
 		}
 	}
 }

@@ -40,7 +40,9 @@ enum nft_replay_verdict {
 #define NFT_REPLAY_IGNORES(X)                                                 \
 	X(REQ_REF_ORDER, "request-ref-order")                                 \
 	X(COLLECTOR_RUNS, "collector-runs")                                   \
-	X(ZERO_POINT, "zero-point")
+	X(ZERO_POINT, "zero-point")                                           \
+	X(TERM_PUT_RACE, "term-put-race")                                     \
+	X(RA_REFS_WAIT, "ra-refs-wait")
 
 enum nft_replay_ignore {
 #define NFT_X(e, s) NFT_REPLAY_IGN_##e,

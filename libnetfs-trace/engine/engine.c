@@ -22,8 +22,8 @@ int nft_engine_dialect_lookup(const char *name)
 
 unsigned int nft_engine_default_features(enum nft_engine_dialect d)
 {
-	return d == NFT_ENGINE_7_2 ? NFT_ENGINE_F_RA_REFS | NFT_ENGINE_F_SEQ_DIO_WRITE :
-	       0;
+	return d == NFT_ENGINE_7_2 ? NFT_ENGINE_F_RA_REFS | NFT_ENGINE_F_SEQ_DIO_WRITE |
+				    NFT_ENGINE_F_READ_ERR_RETRY : 0;
 }
 
 static uint64_t splitmix(uint64_t *x)

@@ -35,6 +35,8 @@ enum nft_engine_dialect {
 					      * subrequest at a time (WAIT-QUIESCE) */
 #define NFT_ENGINE_F_DIO_READ_ADD (1u << 2) /* DIO/unbuffered read slices are
 					     * traced ADD when queued */
+#define NFT_ENGINE_F_READ_ERR_RETRY (1u << 3) /* a server read error the fs
+					       * marked NEED_RETRY is retried */
 #define NFT_ENGINE_F_EXPLICIT	 (1u << 31) /* the bits given are the set */
 
 /* What @d does when a run names no features. */

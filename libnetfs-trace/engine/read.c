@@ -122,6 +122,14 @@ static void collect_one(struct nft_engine *e, struct req *r, struct sreq *s)
 		}
 		return;
 	}
+	/*
+	 * 6.16+: a slice that ended short with CLEAR_TAIL (N-CLR) has its
+	 * tail zeroed here and counts as whole.
+	 */
+	if (e->v72 && (s->flags & SF_CLEAR_TAIL) && s->transferred < s->len) {
+		s->transferred = s->len;
+		em_sreq(e, s, NFT_SREQ_CLEAR);
+	}
 	/* An over-long read moves collected_to into the next slice. */
 	r->collected_to = s->start + s->transferred;
 	r->streams[0].collected_to = r->collected_to;
@@ -220,11 +228,12 @@ static void terminated_status(struct nft_engine *e, struct sreq *s)
 
 	if (s->error < 0) {
 		/*
-		 * 7.2 retries an error the fs marked NEED_RETRY; 6.12 fails
-		 * any error (its retry only follows short reads), and prints
-		 * the failure after TERM (read_terminated()).
+		 * 7.2 retries an error the fs marked NEED_RETRY; 6.12 to
+		 * 6.18 fail any error of a server read (the retry only
+		 * follows short reads), 6.12 printing the failure after TERM
+		 * (read_terminated()).
 		 */
-		if (e->v72 && (s->flags & SF_NEED_RETRY))
+		if (feat(e, NFT_ENGINE_F_READ_ERR_RETRY) && (s->flags & SF_NEED_RETRY))
 			return;
 		s->flags &= ~SF_NEED_RETRY;
 		s->flags |= SF_FAILED;
@@ -492,9 +501,8 @@ static void io_done(struct nft_engine *e, struct qev *q)
 	backend_outcome(e, s, &oc);
 	if (!e->v72 && s->source == NFT_SRC_ZERO)
 		oc.transferred = 0;	/* 6.12 zeroes it in the CLEAR step */
-	/* 6.12 v9fs_issue_read(): whatever a buffered read missed is zeroes. */
-	if (!e->v72 && !e->sc->cifs && s->source == NFT_SRC_DOWNLOAD &&
-	    buffered(r))
+	/* v9fs_issue_read(): whatever a buffered read missed is zeroes. */
+	if (!e->sc->cifs && s->source == NFT_SRC_DOWNLOAD && buffered(r))
 		s->flags |= SF_CLEAR_TAIL;
 	if (inj_target(e, r, INJ_RETRY_NO_PROGRESS) && s->index == 1 &&
 	    s->retry_count < 6)
