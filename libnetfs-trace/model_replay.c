@@ -26,6 +26,8 @@
 /* Beyond this many subrequests a request is not replayed (the engine's
  * scenario could not express its boundaries anyway). */
 #define MAX_SUBREQS 4096
+/* The engine's cache_wsize when the scenario gives none. */
+#define DEFAULT_CACHE_WSIZE 0x100000ull
 
 /* One compared event of one request, kernel or engine. */
 struct step {
@@ -380,8 +382,10 @@ static int derive(struct nft_replay *rp, const struct rec *r,
 	struct sub *subs = NULL;
 	uint32_t nsub = 0, i;
 	uint64_t lo = UINT64_MAX, hi = 0, start, size, slice = 0;
+	uint64_t lo1 = UINT64_MAX, hi1 = 0, cache_slice = 0;
 	uint64_t zero_at = UINT64_MAX, i_size;
 	int faulted = 0, fault_idx = 0, cache_reads = 0, server_reads = 0;
+	int cache_subs = 0;
 	bool cifs = r->cifsd, cache_writes = false, cache;
 	int n;
 
@@ -486,6 +490,10 @@ static int derive(struct nft_replay *rp, const struct rec *r,
 			continue;
 		if (s->stream == 1) {
 			cache_writes = true;
+			if (!cache_subs++)
+				cache_slice = s->len;
+			lo1 = s->start < lo1 ? s->start : lo1;
+			hi1 = s->start + s->len > hi1 ? s->start + s->len : hi1;
 			continue;
 		}
 		if (s->source == NFT_SRC_ZERO && s->start < zero_at)
@@ -513,6 +521,16 @@ static int derive(struct nft_replay *rp, const struct rec *r,
 	if (cache_reads && server_reads) {
 		snprintf(why, whylen, "mixed cache and server reads");
 		goto fail;
+	}
+	/*
+	 * Writeback of folios that only go to the cache (read data copied
+	 * there) has no upload stream: the engine's copy_to_cache op is that
+	 * request (origins are not compared).
+	 */
+	if (lo >= hi && cache_subs && req->origin == NFT_ORIGIN_WB) {
+		op = op_of(NFT_ORIGIN_C2C);
+		lo = lo1;
+		hi = hi1;
 	}
 	start = r->start;
 	size = r->len;
@@ -549,15 +567,24 @@ static int derive(struct nft_replay *rp, const struct rec *r,
 	 * from the server.
 	 */
 	cache = cache_writes || cache_reads || r->cookie;
+	/*
+	 * A cache write covers BIO_MAX_VECS folios, 1 MiB of order-0 ones
+	 * (the engine's default); large folios make it longer.  The first
+	 * of several shows it, a single one only if it is longer.
+	 */
+	if (cache_subs < 2 && cache_slice < DEFAULT_CACHE_WSIZE)
+		cache_slice = DEFAULT_CACHE_WSIZE;
 	n = snprintf(rp->scn, sizeof(rp->scn),
 		     "server %s\nfirst_id 0x%x\nino 0x%llx\ni_size 0x%llx\n"
-		     "%s 0x%llx\n%s%s[op]\ntype %s\noffset 0x%llx\nsize 0x%llx\n",
+		     "%s 0x%llx\n%s%scache_wsize 0x%llx\n"
+		     "[op]\ntype %s\noffset 0x%llx\nsize 0x%llx\n",
 		     cifs ? "cifs" : "9p", r->id, (unsigned long long)r->ino,
 		     (unsigned long long)i_size,
 		     r->io_write || req->is_write ? "wsize" : "rsize",
 		     (unsigned long long)(slice ? slice : 0x100000),
 		     cache ? "cache 1\n" : "",
 		     cache_reads ? "cache_hit 1\n" : "",
+		     (unsigned long long)cache_slice,
 		     op, (unsigned long long)start, (unsigned long long)size);
 	if (faulted && n > 0 && (size_t)n < sizeof(rp->scn)) {
 		struct sub *s = &subs[fault_idx];

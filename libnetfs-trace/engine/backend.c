@@ -40,7 +40,7 @@ uint64_t backend_max_len(struct nft_engine *e, struct req *r, int stream)
 	const struct sc_op *op = r->sop;
 
 	if (stream == 1)
-		return e->sc->wsize;
+		return e->sc->cache_wsize;
 	if (r->retried_once && op && op->retry_max_len)
 		return op->retry_max_len;
 	return r->write ? e->sc->wsize : e->sc->rsize;

@@ -86,6 +86,7 @@ static const char *const sreq_612[NFT_SREQ__NR] = {
 
 static const char *const sreq_72[NFT_SREQ__NR] = {
 	[NFT_SREQ_ABANDONED] = "ABNDN", [NFT_SREQ_ADDED] = "ADD  ",
+	[NFT_SREQ_CACHE_PREPARE] = "CA-PR", [NFT_SREQ_CACHE_WRITE] = "CA-WR",
 	[NFT_SREQ_CANCEL] = "CANCL", [NFT_SREQ_CLEAR] = "CLEAR",
 	[NFT_SREQ_CONSUMED] = "CONSM", [NFT_SREQ_DISCARD] = "DSCRD",
 	[NFT_SREQ_FAIL] = "FAIL ", [NFT_SREQ_FREE] = "FREE ",

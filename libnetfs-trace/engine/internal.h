@@ -45,6 +45,7 @@ struct nft_scenario {
 	bool cifs;		/* async server with credits, else 9p (sync) */
 	bool cache;		/* fscache cookie with a cache stream */
 	uint64_t rsize, wsize, i_size, ra_window;
+	uint64_t cache_wsize;	/* most a cache write subrequest covers */
 	uint64_t lat_us, jitter_us;
 	uint64_t think_us;
 	uint64_t thread_stride;	/* app thread i works at offset + i * this */
@@ -95,6 +96,7 @@ struct sreq {
 
 struct stream {
 	struct sreq *head, *tail;
+	struct sreq *construct;	/* write: being filled, not issued yet */
 	uint64_t collected_to, issued_to, max_len;
 	bool avail, active, need_retry, failed;
 	int source;

@@ -31,6 +31,8 @@ static void sc_defaults(struct nft_scenario *sc)
 {
 	sc->rsize = 0x100000;
 	sc->wsize = 0x20000;
+	/* cachefiles: BIO_MAX_VECS segments of order-0 folios */
+	sc->cache_wsize = 256 * PAGE_SIZE_;
 	sc->i_size = 0x4000000;
 	sc->lat_us = 300;
 	sc->jitter_us = 100;
@@ -130,6 +132,8 @@ static int set_global(struct nft_scenario *sc, const char *k, const char *v)
 		sc->rsize = n;
 	else if (!strcmp(k, "wsize") && n)
 		sc->wsize = n;
+	else if (!strcmp(k, "cache_wsize") && n)
+		sc->cache_wsize = n;
 	else if (!strcmp(k, "i_size"))
 		sc->i_size = n;
 	else if (!strcmp(k, "latency_us") && n)

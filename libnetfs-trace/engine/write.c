@@ -122,6 +122,11 @@ void write_issue(struct nft_engine *e, struct sreq *s, bool resubmit)
 
 	s->flags |= SF_IN_PROGRESS;
 	em_sreq(e, s, NFT_SREQ_SUBMIT);
+	if (s->stream == 1 && e->v72) {
+		/* 6.16+ cachefiles traces its own prepare and write. */
+		em_sreq(e, s, NFT_SREQ_CACHE_PREPARE);
+		em_sreq(e, s, NFT_SREQ_CACHE_WRITE);
+	}
 	sim_at(e, e->now + backend_latency(e), io_done, r, s, sync && !resubmit);
 	if (sequential(e, r) && !sync)
 		sim_at(e, e->now + NS_PER_US, seq_wait, r, NULL, 0);
@@ -130,7 +135,10 @@ void write_issue(struct nft_engine *e, struct sreq *s, bool resubmit)
 		       NULL, 0);
 }
 
-/* netfs_prepare_write(): a new subrequest at @pos on stream @nr. */
+/*
+ * netfs_prepare_write(): a new subrequest at @pos on stream @nr.  It is on
+ * the stream at once, so the collector stops at it until it is issued.
+ */
 static struct sreq *prepare_write(struct nft_engine *e, struct req *r, int nr,
 				  uint64_t pos, uint64_t len)
 {
@@ -138,10 +146,23 @@ static struct sreq *prepare_write(struct nft_engine *e, struct req *r, int nr,
 
 	s = sreq_alloc(e, r, nr, nr ? NFT_SRC_CACHE_WRITE : NFT_SRC_UPLOAD, pos, 0);
 	em_sreq(e, s, NFT_SREQ_PREPARE);
+	s->flags |= SF_IN_PROGRESS;
 	s->len = len;
 	stream_append(r, s);
 	r->streams[nr].issued_to = pos + len;
 	return s;
+}
+
+/* netfs_issue_write(): send what stream @nr has gathered.  Was it 0's? */
+static bool issue_construct(struct nft_engine *e, struct req *r, int nr)
+{
+	struct sreq *s = r->streams[nr].construct;
+
+	if (!s)
+		return false;
+	r->streams[nr].construct = NULL;
+	write_issue(e, s, false);
+	return nr == 0;
 }
 
 static void finish_issue(struct nft_engine *e, struct req *r)
@@ -156,11 +177,20 @@ static void finish_issue(struct nft_engine *e, struct req *r)
 	app_wake(e, r, 2, 10);
 }
 
+/*
+ * netfs_write_folio() / netfs_advance_write(), a run of folios at a time:
+ * each stream opens a subrequest where it has none (PREP), takes the run,
+ * and is issued once full (wsize for the upload, cache_wsize for the
+ * cache), stream 0 first; the end of the range issues what is left.  A
+ * run ends where the first of the streams' subrequests fills up.
+ */
 static void issue_next(struct nft_engine *e, struct qev *q)
 {
 	struct req *r = q->req;
 	uint64_t pos = r->issue_pos, end = r->start + r->len, len, ix;
-	struct sreq *up = NULL;
+	bool cont = false;
+	struct stream *st;
+	int nr;
 
 	act_app(e, r);
 	if (r->dead)
@@ -170,10 +200,15 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 		return;
 	}
 	len = end - pos;
-	if (len > backend_max_len(e, r, 0))
-		len = backend_max_len(e, r, 0);
-	if (r->streams[0].avail)
-		up = prepare_write(e, r, 0, pos, len);
+	for (nr = 0; nr < 2; nr++) {
+		st = &r->streams[nr];
+		if (!st->avail)
+			continue;
+		if (!st->construct)
+			st->construct = prepare_write(e, r, nr, pos, 0);
+		if (len > backend_max_len(e, r, nr) - st->construct->len)
+			len = backend_max_len(e, r, nr) - st->construct->len;
+	}
 	if (pagecache(r))
 		for (ix = pos / PAGE_SIZE_; ix * PAGE_SIZE_ < pos + len; ix++)
 			em_folio(e, ix, ix * PAGE_SIZE_ == r->start ?
@@ -181,11 +216,18 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 	r->issue_pos = pos + len;
 	if (r->issue_pos >= end && !sequential(e, r))
 		r->flags |= RF_ALL_QUEUED;
-	if (r->streams[1].avail)
-		write_issue(e, prepare_write(e, r, 1, pos, len), false);
-	if (up)
-		write_issue(e, up, false);
-	else
+	for (nr = 0; nr < 2; nr++) {
+		st = &r->streams[nr];
+		if (!st->construct)
+			continue;
+		st->construct->len += len;
+		st->issued_to = r->issue_pos;
+		if (st->construct->len >= backend_max_len(e, r, nr) ||
+		    r->issue_pos >= end)
+			cont |= issue_construct(e, r, nr);
+	}
+	/* An issued upload resumes the loop when it is sent (write_issue()). */
+	if (!cont)
 		sim_at(e, e->now + rng_range(e, 3, 15) * NS_PER_US, issue_next, r,
 		       NULL, 0);
 }
