@@ -102,6 +102,9 @@ void nft_model_free(struct nft_model *m)
 	nft_idmap_release(&m->fsobjs);
 	nft_idmap_release(&m->dead);
 	free(m->dead_ring);
+	for (i = 0; i < m->n_parked; i++)
+		nft_ledger_release(&m->parked[i].refs);
+	free(m->parked);
 	for (i = 0; i < m->n_findings; i++)
 		nft_finding_release(&m->findings[i]);
 	free(m->findings);
@@ -383,8 +386,14 @@ static struct nft_req_node *lookup_request(struct nft_model *m,
 		return n;
 	dead = nft_idmap_get(&m->dead, NFT_KEY_REQ(ev->rreq));
 	if (dead) {
-		if (late_put_trace(ev))
+		if (late_put_trace(ev)) {
+			const struct nft_detector *d;
+
+			for_each_detector(d)
+				if (d->late_put)
+					d->late_put(m, ev);
 			return NULL;
+		}
 		if (!is_birth(ev)) {
 			snprintf(object, NFT_OBJECT_LEN, "R=%08x", ev->rreq);
 			dead_event(m, ev, dead, object);
@@ -821,10 +830,17 @@ static void lost_events(struct nft_model *m, const struct nft_event *ev)
 int nft_model_event(void *model, const struct nft_event *ev)
 {
 	struct nft_model *m = model;
+	const struct nft_detector *d;
+	bool tick_due;
 
 	m->pos = ev->pos;
 	if ((ev->have & NFT_HAVE_TS) && ev->ts_ns > m->now)
 		m->now = ev->ts_ns;
+	tick_due = m->now >= m->next_tick;
+	/* before the event: what waited for it may have waited too long */
+	for_each_detector(d)
+		if (tick_due && d->tick)
+			d->tick(m, false);
 	if (ev->have & NFT_HAVE_TS) {
 		if (!m->sum.ts_first)
 			m->sum.ts_first = ev->ts_ns;
@@ -854,14 +870,12 @@ int nft_model_event(void *model, const struct nft_event *ev)
 	if (ev->have & NFT_HAVE_RREQ) {
 		request_event(m, ev);
 	} else {
-		const struct nft_detector *d;
-
 		nft_model_fs_event(m, ev);
 		for_each_detector(d)
 			if (d->event)
 				d->event(m, ev, NULL, NULL);
 	}
-	if (m->now >= m->next_tick) {
+	if (tick_due) {
 		check_quiet(m, false);
 		m->next_tick = m->now + TICK_NS;
 	}
@@ -884,6 +898,9 @@ void nft_model_finish(struct nft_model *m)
 		release_request(m, n, true);
 	}
 	nft_model_fs_finish(m);
+	for_each_detector(d)
+		if (d->tick)
+			d->tick(m, true);
 	for_each_detector(d)
 		if (d->finish)
 			d->finish(m);

@@ -64,6 +64,21 @@ struct nft_model {
 	} *kept;
 	size_t n_kept, cap_kept;
 
+	/*
+	 * ref-mismatch: ledgers of freed objects whose last entries no order
+	 * explained yet, waiting for a put line that comes late (a CPU held
+	 * up between the atomic and its trace line).
+	 */
+	struct nft_parked_ledger {
+		uint32_t rreq;
+		int32_t index;		/* subrequest, -1 for the request */
+		uint64_t ts_free;
+		bool uncertain;
+		char object[NFT_OBJECT_LEN];
+		struct nft_ledger refs;
+	} *parked;
+	size_t n_parked, cap_parked;
+
 	/* Per-detector state that lives for the whole trace. */
 	struct {
 		uint64_t events, requests;
@@ -124,6 +139,16 @@ struct nft_detector {
 	/* An event arrived for an object that is already dead. */
 	void (*dead)(struct nft_model *m, const struct nft_event *ev,
 		     struct nft_dead *dead, const char *object);
+	/*
+	 * A put line (r >= 1) of a request or subrequest already freed: the
+	 * line is late, the put was not.
+	 */
+	void (*late_put)(struct nft_model *m, const struct nft_event *ev);
+	/*
+	 * Periodic (every TICK_NS of trace time, before the event that made
+	 * it due), and at the end.
+	 */
+	void (*tick)(struct nft_model *m, bool at_end);
 	/* A request is about to be dropped; @at_end: the input ended. */
 	void (*release)(struct nft_model *m, struct nft_request *req,
 			bool at_end);

@@ -203,6 +203,11 @@ struct nft_ref_entry nft_ref_entry_of(const struct nft_event *ev,
 	return e;
 }
 
+bool nft_ledger_explained(struct nft_ledger *l)
+{
+	return !l->n_held || resolve(l);
+}
+
 int nft_ledger_flush(struct nft_ledger *l, uint32_t *bad)
 {
 	if (!l->n_held || resolve(l))

@@ -32,6 +32,9 @@ enum nft_ledger_verdict nft_ledger_add(struct nft_ledger *l,
 struct nft_ref_entry nft_ref_entry_of(const struct nft_event *ev,
 				      enum nft_sym_class cls);
 
+/* Does some order explain the held entries (none held: true)?  Accepts them if so. */
+bool nft_ledger_explained(struct nft_ledger *l);
+
 /* A held entry that no later entry explained: 1 and its index, else 0. */
 int nft_ledger_flush(struct nft_ledger *l, uint32_t *bad);
 

@@ -1,11 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ref-mismatch: a count the kernel printed that our ledger of gets and puts
- * cannot explain, even allowing two neighbouring entries to have reached the
- * buffer in the opposite order.  Also a count printed as negative/huge, i.e.
+ * cannot explain, in any order of the few entries that two CPUs may have
+ * traced out of order (refs.c).  Also a count printed as negative/huge, i.e.
  * an underflow.
+ *
+ * A CPU held up between its atomic put and the trace line can print that
+ * line after the object's final put and FREE (hundreds of microseconds
+ * later under qemu).  So a freed object whose last entries no order
+ * explains is parked for LATE_GRACE_NS of trace time: a late put line may
+ * still explain them; if none does, the mismatch is reported then.
  */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "../model_internal.h"
+#include "../util.h"
+
+#define LATE_GRACE_NS (100ULL * 1000000ULL)
 
 static void mismatch(struct nft_model *m, const char *object,
 		     struct nft_ledger *l, uint32_t bad, bool uncertain,
@@ -64,21 +76,115 @@ static void flush(struct nft_model *m, const char *object,
 		mismatch(m, object, l, bad, uncertain, req, sreq);
 }
 
-static void release(struct nft_model *m, struct nft_request *req, bool at_end)
+/* ---- ledgers of freed objects waiting for a late put ---- */
+
+/* Move @l into the parking list; it is left empty.  false: no memory. */
+static bool park(struct nft_model *m, struct nft_ledger *l,
+		 const struct nft_request *req, const struct nft_subreq *sreq,
+		 const char *object)
+{
+	struct nft_parked_ledger *p;
+
+	if (nft_grow(&m->parked, &m->cap_parked, m->n_parked + 1, sizeof(*p)))
+		return false;
+	p = &m->parked[m->n_parked++];
+	p->rreq = req->id;
+	p->index = sreq ? sreq->index : -1;
+	p->ts_free = m->now;
+	p->uncertain = req->uncertain;
+	snprintf(p->object, sizeof(p->object), "%s", object);
+	p->refs = *l;
+	nft_ledger_init(l);
+	return true;
+}
+
+static void unpark(struct nft_model *m, size_t i)
+{
+	nft_ledger_release(&m->parked[i].refs);
+	m->parked[i] = m->parked[--m->n_parked];
+}
+
+/* No late put came: judge the parked ledger as it stands. */
+static void expire(struct nft_model *m, size_t i)
+{
+	struct nft_parked_ledger *p = &m->parked[i];
+	struct nft_request req = { .id = p->rreq, .uncertain = p->uncertain };
+	struct nft_subreq sreq = { .index = p->index };
+
+	flush(m, p->object, &p->refs, p->uncertain, &req,
+	      p->index >= 0 ? &sreq : NULL);
+	unpark(m, i);
+}
+
+/* Flush @l now, or park it when only a late put line could explain it. */
+static void settle(struct nft_model *m, struct nft_ledger *l,
+		   struct nft_request *req, struct nft_subreq *sreq,
+		   bool at_end)
 {
 	char object[NFT_OBJECT_LEN];
+	uint32_t bad;
+
+	nft_req_object(req, sreq, object);
+	if (!at_end && l->n_held && !nft_ledger_explained(l) &&
+	    park(m, l, req, sreq, object))
+		return;
+	if (nft_ledger_flush(l, &bad) && bad < l->n)
+		mismatch(m, object, l, bad, req->uncertain, req, sreq);
+}
+
+static void release(struct nft_model *m, struct nft_request *req, bool at_end)
+{
 	uint32_t i;
 
-	(void)at_end;
-	nft_req_object(req, NULL, object);
-	flush(m, object, &req->refs, req->uncertain, req, NULL);
-	for (i = 0; i < req->nr_sreq_slots; i++) {
-		struct nft_subreq *s = req->sreqs[i];
+	settle(m, &req->refs, req, NULL, at_end);
+	for (i = 0; i < req->nr_sreq_slots; i++)
+		if (req->sreqs[i])
+			settle(m, &req->sreqs[i]->refs, req, req->sreqs[i],
+			       at_end);
+}
 
-		if (!s)
+static void late_put(struct nft_model *m, const struct nft_event *ev)
+{
+	int32_t index = ev->kind == NFT_EV_NETFS_SREQ_REF ? (int32_t)ev->index : -1;
+	enum nft_sym_class cls = index >= 0 ? NFT_SYMC_SREQ_REF :
+					      NFT_SYMC_RREQ_REF;
+	size_t i;
+
+	for (i = 0; i < m->n_parked; i++) {
+		struct nft_parked_ledger *p = &m->parked[i];
+		struct nft_ref_entry e;
+		uint32_t bad = 0;
+
+		if (p->rreq != ev->rreq || p->index != index)
 			continue;
-		nft_req_object(req, s, object);
-		flush(m, object, &s->refs, req->uncertain, req, s);
+		e = nft_ref_entry_of(ev, cls);
+		if (nft_ledger_add(&p->refs, &e, &bad) == NFT_LEDGER_MISMATCH &&
+		    bad < p->refs.n) {
+			struct nft_request req = { .id = p->rreq,
+						   .uncertain = p->uncertain };
+			struct nft_subreq sreq = { .index = p->index };
+
+			mismatch(m, p->object, &p->refs, bad, p->uncertain,
+				 &req, index >= 0 ? &sreq : NULL);
+			unpark(m, i);
+		} else if (!p->refs.n_held) {
+			unpark(m, i);	/* the late line explained it all */
+		}
+		return;
+	}
+}
+
+static void tick(struct nft_model *m, bool at_end)
+{
+	size_t i = m->n_parked;
+
+	while (i--)
+		if (at_end || m->now - m->parked[i].ts_free >= LATE_GRACE_NS)
+			expire(m, i);
+	if (at_end) {
+		free(m->parked);
+		m->parked = NULL;
+		m->cap_parked = 0;
 	}
 }
 
@@ -97,5 +203,7 @@ const struct nft_detector nft_detect_ref_mismatch = {
 	.name = "ref-mismatch",
 	.ref = ref_entry,
 	.release = release,
+	.late_put = late_put,
+	.tick = tick,
 	.fsobj_end = fsobj_end,
 };

@@ -29,6 +29,7 @@ Prints a PASS/FAIL line per check, "check-kernel: PASS" or
 end; exit 1 on any failure.
 """
 import json
+import subprocess
 import os
 import re
 import sys
@@ -161,6 +162,8 @@ def main():
     check(not findings, "no findings (%d)" % len(findings))
     for f in findings[:10]:
         print("      %s" % json.dumps(f))
+    if findings:
+        witness(d, findings)
 
     pid_inst = [x for x in read(d, "instances-running").split() if x.startswith("netfs-top-")]
     check(len(pid_inst) == 1, "one netfs-top instance while running: %s" % pid_inst)
@@ -188,6 +191,35 @@ def main():
 
 
 PASSED = [0]
+
+
+def witness(d, findings):
+    """What netfs-replay makes of the witness text of the same events, and
+    the witness's lines of each request netfs-top blamed: a finding the
+    replay does not repeat points at the live path, one it repeats at the
+    model or the kernel."""
+    path = os.path.join(d, "witness.txt")
+    if not os.path.exists(path):
+        print("    witness: none recorded")
+        return
+    replay = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "..", "..", "bin", "netfs-replay")
+    out = subprocess.run([replay, "--json", "--fail-on", "none", path],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         universal_newlines=True).stdout
+    try:
+        got = json.loads(out).get("findings", [])
+    except ValueError:
+        got = None
+    print("    witness %s: netfs-replay finds %s" % (
+        path, "?" if got is None else [(f["kind"], f["object"]) for f in got]))
+    for rreq in sorted({f.get("request") for f in findings if f.get("request")})[:3]:
+        lines = subprocess.run([replay, "-R", rreq, "--brief", path],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               universal_newlines=True).stdout.splitlines()
+        print("    witness lines of R=%s (%d):" % (rreq, len(lines)))
+        for l in lines[:80]:
+            print("      " + l)
 
 
 def finish(fails):

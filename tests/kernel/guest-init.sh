@@ -8,6 +8,7 @@
 # written only after tracing is over, so the copy is not counted).
 #
 # What it does:
+#   0. a "witness" instance records the same events as text;
 #   1. snapshot /proc/fs/netfs/stats, start netfs-top -b --json -d 1 -n N
 #      (output to guest /tmp), wait until its instance exists;
 #   2. snapshot the stats, run the workload (dd reads of known files, dd
@@ -67,6 +68,14 @@ wait_started() {
 	done
 }
 
+# ---- 0. a witness: the same events as text, in an instance of its own -----------
+# If netfs-top reports a finding, netfs-replay on this text tells a live-path
+# problem (the witness is clean) from one of the model (it is not).
+W=$T/instances/witness
+mkdir $W && echo 65536 > $W/buffer_size_kb &&
+	for s in netfs fscache cachefiles; do echo 1 > $W/events/$s/enable; done ||
+	log "no witness instance"
+
 # ---- 1. netfs-top in the background ------------------------------------------
 cat /proc/fs/netfs/stats > $R/stats-start
 log "starting netfs-top"
@@ -105,6 +114,11 @@ echo $? > $R/top.rc
 log "netfs-top exited rc=$(cat $R/top.rc)"
 ls $T/instances > $R/instances-after
 cp /tmp/top.json $R/top.json
+if [ -d $W ]; then
+	echo 0 > $W/tracing_on
+	cp $W/trace $R/witness.txt
+	rmdir $W
+fi
 
 # ---- 4. SIGTERM on a running netfs-top ---------------------------------------------
 netfs-top -b --json -d 1 > /tmp/top-term.json 2> $R/top-term.err &

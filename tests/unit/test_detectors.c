@@ -289,6 +289,59 @@ static void test_ref_mismatch(void)
 	CLEAN("three ref lines reordered across CPUs", three);
 }
 
+/*
+ * The issuing thread's PUT RETURN (3 -> 2) traced after the collector's
+ * final put and the FREE (a live sid 7.2 run under qemu: 270 us late).
+ */
+#define LATE_HEAD                                                              \
+	CLEAN_HEAD, CLEAN_TERM,                                                \
+	K("17.352557", "netfs_rreq_ref: R=000000e7 SEE WORK    r=2"),          \
+	K("17.354044", "netfs_sreq: R=000000e7[1] DOWN CONSM f=012 s=0 20000/20000 s=0 e=0"), \
+	K("17.354084", "netfs_sreq_ref: R=000000e7[1] PUT DONE    r=0"),       \
+	K("17.354110", "netfs_sreq: R=000000e7[1] DOWN FREE  f=012 s=0 20000/20000 s=0 e=0"), \
+	K("17.354125", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=1"),          \
+	K("17.354433", "netfs_rreq: R=000000e7 RA WAKE-IP f=102"),             \
+	K("17.354461", "netfs_rreq: R=000000e7 RA DONE    f=102"),             \
+	CLEAN_FREE
+
+static void test_late_put_line(void)
+{
+	static const char *const late[] = {
+		LATE_HEAD,
+		T("17.354830", "netfs_rreq_ref: R=000000e7 PUT RETURN  r=2"),
+		LATER,
+	};
+	/* the same, the line 0.5 s late: past the grace, so it is blamed */
+	static const char *const too_late[] = {
+		LATE_HEAD,
+		T("17.900000", "netfs_rreq_ref: R=000000e7 PUT RETURN  r=2"),
+		LATER,
+	};
+	/* the put never shows: blamed at the end of the capture */
+	static const char *const never[] = { LATE_HEAD, LATER };
+	/* a late line that still does not fit: blamed when it comes */
+	static const char *const wrong[] = {
+		LATE_HEAD,
+		T("17.354830", "netfs_rreq_ref: R=000000e7 PUT RETURN  r=3"),
+		LATER,
+	};
+	struct result r;
+	const struct nft_finding *f;
+
+	CLEAN("a put line after the FREE explains the counts before it", late);
+	ONLY("a put line far too late", too_late, NFT_FIND_REF_MISMATCH,
+	     "R=000000e7");
+	ONLY("a put that never shows", never, NFT_FIND_REF_MISMATCH,
+	     "R=000000e7");
+	r = RUN(never);
+	f = first_kind(&r, NFT_FIND_REF_MISMATCH);
+	ok(f && f->rreq == 0xe7 && f->subreq == -1,
+	   "the parked ledger's finding names its request");
+	nft_model_free(r.m);
+	ONLY("a late line that does not fit either", wrong,
+	     NFT_FIND_REF_MISMATCH, "R=000000e7");
+}
+
 static void test_stuck(void)
 {
 	/* Submitted, never terminated, the trace goes on 10 s. */
@@ -527,6 +580,7 @@ static void test_cachefiles_refs(void)
 int main(void)
 {
 	test_lost_to_end();
+	test_late_put_line();
 	test_clean_read();
 	test_ref_leak();
 	test_subreq_leak();
