@@ -77,13 +77,17 @@ static int on_event(void *ctx, const struct nft_event *ev)
 	return 0;
 }
 
-/* Object @index of the first request of @scn; NULL if the run failed. */
-static const char *run(struct seq *q, const char *scn,
-		       enum nft_engine_dialect d, int index)
+/*
+ * Object @index of the first request of @scn, run with engine @features
+ * (0 = the dialect's); NULL if the run failed.
+ */
+static const char *run_f(struct seq *q, const char *scn,
+			 enum nft_engine_dialect d, unsigned int features,
+			 int index)
 {
 	struct nft_sink sink = { on_event, q };
 	struct nft_engine_opts o = { .seed = 7, .dialect = d, .inject = -1,
-				     .sink = &sink };
+				     .features = features, .sink = &sink };
 	struct nft_scenario *sc;
 	struct nft_engine *e;
 	char err[128];
@@ -103,6 +107,15 @@ static const char *run(struct seq *q, const char *scn,
 	nft_scenario_free(sc);
 	return rc ? NULL : q->buf;
 }
+
+static const char *run(struct seq *q, const char *scn,
+		       enum nft_engine_dialect d, int index)
+{
+	return run_f(q, scn, d, 0, index);
+}
+
+/* What 6.16 and 6.18 do (docs/model-replay.md, "Behaviour variants"). */
+#define F_616 (NFT_ENGINE_F_EXPLICIT | NFT_ENGINE_F_DIO_READ_ADD)
 
 #define RA_9P "server 9p\nrsize 0x20000\n[op]\ntype readahead\nsize 0x20000\n"
 
@@ -178,17 +191,25 @@ static void donate_to_prev_612(void)
 /*
  * 6.12 fault_shrink R=00000c56: the file shrank on the server, 9p's read
  * came back short; 9p sets CLEAR_TAIL on buffered reads, so 6.12 zeroes
- * the rest (CLEAR) instead of retrying.
+ * the rest (CLEAR) instead of retrying.  7.3 fault_shrink R=00000d3c (and
+ * 6.16, 6.18, 7.2 alike): the termination says N-CLR, no PAUSE, and the
+ * collector clears the tail before it consumes the slice.
  */
-static void short_9p_612(void)
+static void short_9p(void)
 {
 	struct seq q;
 
 	is_str(run(&q, SHORT_9P, NFT_ENGINE_6_12, 1),
 	       "---- ADD, DOWN CLEAR, PUT CONSUME r=1, DOWN TERM, PUT TERM r=0, "
 	       "DOWN FREE", "6.12 short 9p read: CLEAR, no retry");
-	ok(run(&q, SHORT_9P, NFT_ENGINE_7_2, 1) && strstr(q.buf, "DOWN RETRY"),
-	   "7.2 short 9p read still retried: %s", q.buf);
+	is_str(run(&q, SHORT_9P, NFT_ENGINE_7_2, 1),
+	       "DOWN N-CLR, DOWN TERM, PUT TERM r=1, DOWN CLEAR, DOWN CONSM, "
+	       "PUT DONE r=0, DOWN FREE", "7.2 short 9p read: N-CLR, CLEAR");
+	is_str(run(&q, "server 9p\nrsize 0x20000\n[op]\ntype readahead\n"
+		   "size 0x20000\nfault zero\nfault_subreq 1\n", NFT_ENGINE_7_2, -1),
+	       "NEW r=2, GET SUBREQ r=3, RA-PUT, PUT RETURN r=2, SEE WORK r=2, "
+	       "COLLECT, PUT SUBREQ r=1, COMPLET, WAKE-IP, DONE, PUT WORK IP r=0, "
+	       "FREE", "7.2 9p read of nothing: no PAUSE");
 }
 
 #define DW "rsize 0x100000\nwsize 0x100000\n[op]\ntype dio_write\n" \
@@ -244,6 +265,122 @@ static void dio_read_put_order_612(void)
 	   "6.12 read request: no PAUSE: %s", q.buf);
 }
 
+#define RA_CIFS "server cifs\ni_size 0x2648\nrsize 0x2648\n[op]\n" \
+		"type readahead\nsize 0x3000\n"
+
+/*
+ * 6.16 seqread R=000000e3, smb_smallreads: readahead has no RA-PUT (the
+ * bulk drop of its folio refs came after 6.18); 7.3 smb_smallreads
+ * R=000011df: RA-PUT once the first slice is out.
+ */
+static void ra_refs(void)
+{
+	struct seq q;
+
+	is_str(run_f(&q, RA_9P, NFT_ENGINE_7_2, F_616, -1),
+	       "NEW r=2, GET SUBREQ r=3, PUT RETURN r=2, SEE WORK r=2, COLLECT, "
+	       "PUT SUBREQ r=1, COMPLET, WAKE-IP, DONE, PUT WORK IP r=0, FREE",
+	       "6.16 9p readahead: no RA-PUT");
+	ok(run_f(&q, RA_CIFS, NFT_ENGINE_7_2, F_616, -1) &&
+	   !strstr(q.buf, "RA-PUT") &&
+	   !strncmp(q.buf, "NEW r=2, GET SUBREQ r=3, GET SUBREQ r=4, PUT RETURN r=3", 55),
+	   "6.16 cifs readahead: %s", q.buf);
+	ok(run(&q, RA_CIFS, NFT_ENGINE_7_2, -1) &&
+	   !strncmp(q.buf, "NEW r=2, GET SUBREQ r=3, RA-PUT, GET SUBREQ r=4, "
+		    "PUT RETURN r=3", 63),
+	   "7.2 cifs readahead: RA-PUT after the first slice: %s", q.buf);
+}
+
+/*
+ * 6.16 dioread R=00000979, 6.18 smb_dio: a DIO read slice is traced ADD
+ * as it is queued, before PREP; 7.2 has no ADD there.
+ */
+static void dio_read_add(void)
+{
+	struct seq q;
+
+	is_str(run_f(&q, "server 9p\nrsize 0x100000\n[op]\ntype dio_read\n"
+		     "size 0x100000\n", NFT_ENGINE_7_2, F_616, 1),
+	       "DOWN ADD, DOWN PREP, DOWN TERM, PUT TERM r=1, DOWN CONSM, "
+	       "PUT DONE r=0, DOWN FREE", "6.16 9p DR [1]: ADD, PREP");
+	is_str(run(&q, "server 9p\nrsize 0x100000\n[op]\ntype dio_read\n"
+		   "size 0x100000\n", NFT_ENGINE_7_2, 1),
+	       "DOWN PREP, DOWN TERM, PUT TERM r=1, DOWN CONSM, PUT DONE r=0, "
+	       "DOWN FREE", "7.2 9p DR [1]: no ADD");
+}
+
+#define DW_8 "server 9p\nwsize 0x20000\n[op]\ntype dio_write\nsize 0x100000\n"
+
+/*
+ * 6.16/6.18 DIO writes are not yet issued one at a time: the app thread
+ * issues every slice, only the head's termination wakes it (WAKE-Q), and
+ * it collects them itself (COLLECT ... PUT WORK IP, DONE-IP).  6.16
+ * diowrite R=000009cf (9p, eight slices), smb_dio R=0000120d (cifs).
+ */
+static void dio_write_616(void)
+{
+	struct seq q;
+
+	is_str(run_f(&q, DW_8, NFT_ENGINE_7_2, F_616, -1),
+	       "NEW r=2, GET SUBREQ r=3, WAKE-Q, GET SUBREQ r=4, GET SUBREQ r=5, "
+	       "GET SUBREQ r=6, GET SUBREQ r=7, GET SUBREQ r=8, GET SUBREQ r=9, "
+	       "GET SUBREQ r=10, COLLECT, PUT SUBREQ r=9, PUT SUBREQ r=8, "
+	       "PUT SUBREQ r=7, PUT SUBREQ r=6, PUT SUBREQ r=5, PUT SUBREQ r=4, "
+	       "PUT SUBREQ r=3, PUT SUBREQ r=2, WR-DONE, WAKE-IP, PUT WORK IP r=1, "
+	       "DONE-IP, PUT RETURN r=0, FREE", "6.16 9p DW: the app thread collects");
+	is_str(run_f(&q, "server cifs\n" DW, NFT_ENGINE_7_2, F_616, -1),
+	       "NEW r=2, GET SUBREQ r=3, WAIT-IP, WAKE-Q, COLLECT, PUT SUBREQ r=2, "
+	       "WR-DONE, WAKE-IP, PUT WORK IP r=1, DONE-IP, PUT RETURN r=0, FREE",
+	       "6.16 cifs DW: WAIT-IP, then collects");
+	is_str(run_f(&q, "server cifs\n" DW, NFT_ENGINE_7_2, F_616, 1),
+	       "UPLD PREP, UPLD SUBMT, UPLD I-OK, UPLD TERM, PUT TERM r=1, "
+	       "PUT DONE r=0, UPLD FREE", "6.16 cifs DW [1]: no _WAIT");
+}
+
+/*
+ * 6.18 smb_fault_killloop R=00001616: cifs marks the read for retry
+ * (I-RTR) but 6.18 fails any server read error (failure, ABNDN); 7.2
+ * reissues it (retry1_smb_fault_killloop R=000000ff).
+ */
+static void read_err_retry(void)
+{
+	struct seq q;
+
+	is_str(run_f(&q, "server cifs\n" DR "fault eagain\nfault_subreq 1\n",
+		     NFT_ENGINE_7_2, F_616, 1),
+	       "DOWN ADD, DOWN PREP, DOWN SUBMT, DOWN I-RTR, DOWN I-OK, "
+	       "failure read, DOWN TERM, PUT TERM r=1, DOWN ABNDN, "
+	       "PUT ABANDON r=0, DOWN FREE", "6.18 cifs DR -EAGAIN: failed");
+	ok(run(&q, "server cifs\n" DR "fault eagain\nfault_subreq 1\n",
+	       NFT_ENGINE_7_2, 1) && strstr(q.buf, "DOWN TERM, PUT TERM r=1, DOWN RETRY"),
+	   "7.2 cifs DR -EAGAIN: retried: %s", q.buf);
+}
+
+#define WB_CACHE "server 9p\ncache 1\nwsize 0x20000\n[op]\ntype writeback\n" \
+		 "size 0x200000\n"
+
+/*
+ * 7.2 fc_write R=000010e3 (6.16, 6.18, 7.3 alike): the cache stream's
+ * subrequests cover 1 MiB (BIO_MAX_VECS order-0 folios) while 9p's cover
+ * wsize, so [2] and [b] are the cache writes; 6.16+ cachefiles traces
+ * CA-PR and CA-WR after SUBMT.
+ */
+static void cache_write_streams(void)
+{
+	struct seq q;
+
+	is_str(run(&q, WB_CACHE, NFT_ENGINE_7_2, 2),
+	       "WRIT PREP, WRIT SUBMT, WRIT CA-PR, WRIT CA-WR, WRIT TERM, "
+	       "PUT TERM r=1, PUT DONE r=0, WRIT FREE", "7.2 WB [2]: the first cache write");
+	ok(run(&q, WB_CACHE, NFT_ENGINE_7_2, 0xb) && !strncmp(q.buf, "WRIT PREP", 9),
+	   "7.2 WB [b]: the second cache write: %s", q.buf);
+	ok(run(&q, WB_CACHE, NFT_ENGINE_7_2, 0x13) && !q.len,
+	   "7.2 WB: 18 subrequests: %s", q.buf);
+	is_str(run(&q, WB_CACHE, NFT_ENGINE_6_12, 2),
+	       "WRIT PREP, WRIT SUBMT, WRIT TERM, PUT TERM r=1, PUT DONE r=0, "
+	       "WRIT FREE", "6.12 WB [2]: no CA-PR");
+}
+
 /*
  * 6.12 fc_read R=00000daa: a read from the cache completes in an async
  * context; its termination queues the assessment on a work item (GET WORK
@@ -270,7 +407,12 @@ int main(void)
 	cache_read_work_612();
 	dio_read_put_order_612();
 	dio_write_quiesce_72();
-	short_9p_612();
+	short_9p();
+	ra_refs();
+	dio_read_add();
+	dio_write_616();
+	read_err_retry();
+	cache_write_streams();
 	donate_to_prev_612();
 	cache_prepare_read();
 	donations_612();
