@@ -683,29 +683,22 @@ static int u32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * request-ref-order: the request's own state events (netfs_rreq, and
- * netfs_failure without a subrequest) in order, its ref gets and puts as a
- * multiset of reasons.  Which of the issuing thread, the collector work
- * and a subrequest's free takes or drops its ref first is decided by the
- * scheduler, and every printed count after the first swap differs with it.
- */
-/*
- * collector-runs: how many times the collector work ran is how the
- * completions happened to batch, so its run markers (rreq COLLECT, SEE WORK,
- * SEE WORK CP, and 6.12's GET WORK / PUT WORK / PUT WORK NQ pairs) are left
- * out when @runs.
- */
 /* How far request_relaxed_eq() relaxes the request's own sequence. */
 enum relax {
 	RELAX_RUNS = 1 << 0,	/* collector-runs */
 	RELAX_RA_WAIT = 1 << 1,	/* ra-refs-wait */
 };
 
+/*
+ * collector-runs: how many times the collector ran is how the completions
+ * happened to batch, so its run markers (rreq COLLECT, SEE WORK, SEE WORK
+ * CP, 6.12's GET WORK / PUT WORK / PUT WORK NQ pairs, and the WAKE-Q that
+ * calls an app thread that collects itself) are left out.
+ */
 static bool run_marker(const struct step *t)
 {
 	if (t->kind == NFT_EV_NETFS_RREQ)
-		return t->what == NFT_RREQ_COLLECT;
+		return t->what == NFT_RREQ_COLLECT || t->what == NFT_RREQ_WAKE_QUEUE;
 	return t->kind == NFT_EV_NETFS_RREQ_REF &&
 	       (t->what == NFT_RREF_SEE_WORK || t->what == NFT_RREF_SEE_WORK_COMPLETE ||
 		t->what == NFT_RREF_GET_WORK || t->what == NFT_RREF_PUT_WORK ||
@@ -740,6 +733,13 @@ static bool dropped_by(const struct step *t, unsigned int relax)
 	       ((relax & RELAX_RA_WAIT) && ra_wait_step(t));
 }
 
+/*
+ * request-ref-order: the request's own state events (netfs_rreq, and
+ * netfs_failure without a subrequest) in order, its ref gets and puts as a
+ * multiset of reasons.  Which of the issuing thread, the collector work
+ * and a subrequest's free takes or drops its ref first is decided by the
+ * scheduler, and every printed count after the first swap differs with it.
+ */
 static bool request_relaxed_eq(const struct seq *k, const struct ord *ok,
 			       uint32_t na, const struct seq *e,
 			       const struct ord *oe, uint32_t nb,

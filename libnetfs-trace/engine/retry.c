@@ -222,8 +222,11 @@ void retry_writes(struct nft_engine *e, struct req *r)
 		retry_unbuffered(e, r);
 		return;
 	}
-	if (!quiesced(r, 0) || !quiesced(r, 1))
+	if (!quiesced(r, 0) || !quiesced(r, 1)) {
+		/* Until then every termination comes back here. */
+		r->flags |= RF_RETRYING;
 		return;
+	}
 	quiesce(e, r);
 	for (nr = 0; nr < 2; nr++) {
 		if (!r->streams[nr].need_retry)

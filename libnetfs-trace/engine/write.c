@@ -57,9 +57,10 @@ static void write_terminated(struct nft_engine *e, struct sreq *s,
 	} else if (e->v72 && !(r->flags & RF_OFFLOAD)) {
 		/*
 		 * 6.16 netfs_subreq_clear_in_progress(): the app thread
-		 * collects, and only the head of the stream wakes it.
+		 * collects, and only the head of the stream wakes it, or
+		 * any termination while a retry waits for the stream.
 		 */
-		if (r->streams[s->stream].head == s) {
+		if (r->streams[s->stream].head == s || (r->flags & RF_RETRYING)) {
 			em_rreq(e, r, NFT_RREQ_WAKE_QUEUE);
 			if (r->waiting)
 				app_wake(e, r, 5, 40);
