@@ -1762,16 +1762,14 @@ static bool fast_layout(struct line_ctx *lc, struct cur *c,
 	for (q++; q < e && *q == ' '; q++)
 		;
 	q = skip_ts_diff(q, e);
-	for (t = q; q < e && (is_name_char(*q) || *q == ':'); q++)
+	for (t = q; q < e && is_name_char(*q); q++)
 		;
-	if (q == t || q[-1] != ':')
+	if (q == t || q >= e || *q != ':')
 		return false;
-	q--;
-	{
-		size_t tl = q + 1 - t;
-
-		strip_system(&t, &tl);
-		if (memchr(t, ':', tl - 1))
+	if (q + 1 < e && is_name_char(q[1])) {	/* perf's "system:event:" */
+		for (t = ++q; q < e && is_name_char(*q); q++)
+			;
+		if (q >= e || *q != ':')
 			return false;
 	}
 	*name = t;

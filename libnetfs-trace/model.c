@@ -838,9 +838,10 @@ int nft_model_event(void *model, const struct nft_event *ev)
 		m->now = ev->ts_ns;
 	tick_due = m->now >= m->next_tick;
 	/* before the event: what waited for it may have waited too long */
-	for_each_detector(d)
-		if (tick_due && d->tick)
-			d->tick(m, false);
+	if (tick_due)
+		for_each_detector(d)
+			if (d->tick)
+				d->tick(m, false);
 	if (ev->have & NFT_HAVE_TS) {
 		if (!m->sum.ts_first)
 			m->sum.ts_first = ev->ts_ns;
