@@ -914,14 +914,17 @@ int nft_zcpu_mend(int fd, int *copy_fd, struct nft_dat_cut *cut)
 	int ret;
 
 	*copy_fd = -1;
-	memset(cut, 0, sizeof(*cut));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || pread(fd, h, 18, 0) != 18)
 		return 0;
-	z.file_size = cut->size = st.st_size;
-	z.page_size = get_num(&z, h + 14, 4);
-	if (read_header(&z, &options) || z.page_size < 64 ||
-	    z.page_size > MAX_CHUNK || !(z.dctx = ZSTD_createDCtx()))
+	z.file_size = st.st_size;
+	if (read_header(&z, &options))
+		return 0;	/* not a compressed v7 file: @cut untouched */
+	z.page_size = get_num(&z, h + 14, 4);	/* read_header() set the endianness */
+	if (z.page_size < 64 || z.page_size > MAX_CHUNK ||
+	    !(z.dctx = ZSTD_createDCtx()))
 		return 0;
+	memset(cut, 0, sizeof(*cut));
+	cut->size = st.st_size;
 	ret = walk_cut(&z, options, &w);
 	cut->found = w.cut;
 	if (!ret && w.cut)

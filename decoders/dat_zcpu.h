@@ -96,9 +96,10 @@ struct nft_dat_cut {
  * i-1's; CPUSTAT says which cpus recorded nothing) into *copy_fd, an
  * unlinked copy that ends at the last whole chunk of every cpu, with the
  * option appended.  An instance cut short is dropped (its name was in the
- * lost part).  Returns 0 when the file is not cut (or is no compressed v7
- * file), 1 when *copy_fd is the mended copy (the caller closes it and frees
- * cut->cpu), -1 when it is cut where nothing can be mended.
+ * lost part).  Returns 0 when the file is not cut (@cut untouched when it
+ * is no compressed v7 file), 1 when *copy_fd is the mended copy (the caller
+ * closes it and frees cut->cpu), -1 when it is cut where nothing can be
+ * mended.
  */
 int nft_zcpu_mend(int fd, int *copy_fd, struct nft_dat_cut *cut);
 

@@ -1002,19 +1002,14 @@ static int cpu_data_check(int fd, bool own_reader, struct nft_diag *diag,
 static bool mend_v7(struct nft_diag *diag, const char *fname, int *fd,
 		    int *spool_fd, struct nft_dat_cut *cut)
 {
-	int copy, r;
+	int copy, r = nft_zcpu_mend(*fd, &copy, cut);
 	char where[64];
 
-	if (cut->size)
-		return true;	/* a v6 file */
-	r = nft_zcpu_mend(*fd, &copy, cut);
 	if (!r)
 		return true;
 	if (r < 0) {
-		struct stat sb;
-
-		snprintf(where, sizeof(where), "offset %lld",
-			 fstat(*fd, &sb) ? 0LL : (long long)sb.st_size);
+		snprintf(where, sizeof(where), "offset %llu",
+			 (unsigned long long)cut->size);
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
 				"trace.dat cut short before its cpu data (or where it cannot be located): no records can be read");
 		return false;
@@ -1033,18 +1028,26 @@ static void report_cut(struct nft_diag *diag, const char *fname,
 {
 	char where[64], cpus[256] = "";
 	size_t len = 0;
-	int i;
+	int i, more = 0;
 
 	if (!cut->found)
 		return;
 	snprintf(where, sizeof(where), "offset %llu",
 		 (unsigned long long)cut->size);
-	for (i = 0; i < cut->ncpus && len < sizeof(cpus) - 32; i++)
-		if (cut->cpu[i])
-			len += snprintf(cpus + len, sizeof(cpus) - len,
-					"%scpu %d %s", len ? ", " : "", i,
-					cut->cpu[i] == NFT_CUT_ALL ? "all of its data" :
-					"the rest of its data");
+	for (i = 0; i < cut->ncpus; i++) {
+		if (!cut->cpu[i])
+			continue;
+		if (len > sizeof(cpus) - 64) {
+			more++;
+			continue;
+		}
+		len += snprintf(cpus + len, sizeof(cpus) - len, "%scpu %d %s",
+				len ? ", " : "", i,
+				cut->cpu[i] == NFT_CUT_ALL ? "all of its data" :
+				"the rest of its data");
+	}
+	if (more)
+		snprintf(cpus + len, sizeof(cpus) - len, " and %d more cpus", more);
 	if (cut->what == NFT_CUT_WHERE_TOP && len)
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
 				"trace.dat cut short (truncated) inside the cpu data: the records before the cut are read; lost: %s (treated as lost events)",

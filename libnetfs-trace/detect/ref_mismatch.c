@@ -104,15 +104,21 @@ static void unpark(struct nft_model *m, size_t i)
 	m->parked[i] = m->parked[--m->n_parked];
 }
 
-/* No late put came: judge the parked ledger as it stands. */
-static void expire(struct nft_model *m, size_t i)
+/*
+ * Judge parked ledger @i: flush it (@bad < 0) or report entry @bad; the
+ * request and subrequest are gone, a finding only needs their ids.
+ */
+static void judge_parked(struct nft_model *m, size_t i, int64_t bad)
 {
 	struct nft_parked_ledger *p = &m->parked[i];
 	struct nft_request req = { .id = p->rreq, .uncertain = p->uncertain };
 	struct nft_subreq sreq = { .index = p->index };
+	struct nft_subreq *s = p->index >= 0 ? &sreq : NULL;
 
-	flush(m, p->object, &p->refs, p->uncertain, &req,
-	      p->index >= 0 ? &sreq : NULL);
+	if (bad < 0)
+		flush(m, p->object, &p->refs, p->uncertain, &req, s);
+	else if (bad < p->refs.n)
+		mismatch(m, p->object, &p->refs, bad, p->uncertain, &req, s);
 	unpark(m, i);
 }
 
@@ -158,18 +164,10 @@ static void late_put(struct nft_model *m, const struct nft_event *ev)
 		if (p->rreq != ev->rreq || p->index != index)
 			continue;
 		e = nft_ref_entry_of(ev, cls);
-		if (nft_ledger_add(&p->refs, &e, &bad) == NFT_LEDGER_MISMATCH &&
-		    bad < p->refs.n) {
-			struct nft_request req = { .id = p->rreq,
-						   .uncertain = p->uncertain };
-			struct nft_subreq sreq = { .index = p->index };
-
-			mismatch(m, p->object, &p->refs, bad, p->uncertain,
-				 &req, index >= 0 ? &sreq : NULL);
-			unpark(m, i);
-		} else if (!p->refs.n_held) {
+		if (nft_ledger_add(&p->refs, &e, &bad) == NFT_LEDGER_MISMATCH)
+			judge_parked(m, i, bad);
+		else if (!p->refs.n_held)
 			unpark(m, i);	/* the late line explained it all */
-		}
 		return;
 	}
 }
@@ -180,7 +178,7 @@ static void tick(struct nft_model *m, bool at_end)
 
 	while (i--)
 		if (at_end || m->now - m->parked[i].ts_free >= LATE_GRACE_NS)
-			expire(m, i);
+			judge_parked(m, i, -1);
 	if (at_end) {
 		free(m->parked);
 		m->parked = NULL;
