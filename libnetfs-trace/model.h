@@ -36,10 +36,14 @@ enum nft_gen nft_gen_from_version(const char *version);
 
 /*
  * Ref traces of one object from different CPUs can reach the buffer in
- * another order than their atomic operations: up to this many disagreeing
- * entries are held while an order that explains them all is looked for.
+ * another order than their atomic operations: up to NFT_LEDGER_HOLD
+ * disagreeing entries are held while an order that explains them all is
+ * looked for, an order that may also move them before up to
+ * NFT_LEDGER_LOOKBACK entries already accepted (a CPU held up between its
+ * atomic and its trace line prints a count others have since moved on).
  */
 #define NFT_LEDGER_HOLD 5
+#define NFT_LEDGER_LOOKBACK 6
 
 /* One get/put/see of an object's ref count, as the kernel printed it. */
 struct nft_ref_entry {
@@ -57,12 +61,13 @@ struct nft_ledger {
 	uint32_t n, cap;
 	uint32_t dropped;	/* entries not kept (ledger cap reached) */
 	int64_t count;		/* current count, valid when @known */
-	int64_t prev_count;	/* count before the last accepted entry */
 	bool known;		/* we have a base (a NEW, or a printed count) */
 	bool born;		/* we saw the object's NEW */
-	int32_t last_ok;	/* index of the last accepted entry, -1 */
 	uint8_t n_held;		/* entries awaiting an order that explains them */
+	uint8_t n_recent;	/* accepted entries an order may still move */
 	uint32_t held[NFT_LEDGER_HOLD];
+	uint32_t recent[NFT_LEDGER_LOOKBACK];	/* oldest first */
+	int32_t recent_before[NFT_LEDGER_LOOKBACK];	/* count before each */
 };
 
 enum nft_sreq_state {

@@ -16,7 +16,6 @@
 void nft_ledger_init(struct nft_ledger *l)
 {
 	memset(l, 0, sizeof(*l));
-	l->last_ok = -1;
 }
 
 void nft_ledger_release(struct nft_ledger *l)
@@ -58,70 +57,139 @@ static struct nft_ref_entry *append(struct nft_ledger *l,
 	return &l->v[l->n++];
 }
 
-/* Accept @e: the count moves to what it printed. */
+/* Accept entry @idx: the count moves to what it printed. */
 static void accept(struct nft_ledger *l, uint32_t idx)
 {
-	l->v[idx].expected = l->v[idx].printed;
-	l->prev_count = l->count;
-	l->count = l->v[idx].printed;
-	l->last_ok = (int32_t)idx;
+	const struct nft_ref_entry *e = &l->v[idx];
+
+	l->v[idx].expected = e->printed;
+	if (e->op == NFT_REF_NEW) {
+		/* nothing traced before a birth can belong after it */
+		l->n_recent = 0;
+	} else {
+		if (l->n_recent == NFT_LEDGER_LOOKBACK) {
+			memmove(l->recent, l->recent + 1,
+				(NFT_LEDGER_LOOKBACK - 1) * sizeof(l->recent[0]));
+			memmove(l->recent_before, l->recent_before + 1,
+				(NFT_LEDGER_LOOKBACK - 1) *
+					sizeof(l->recent_before[0]));
+			l->n_recent--;
+		}
+		l->recent[l->n_recent] = idx;
+		l->recent_before[l->n_recent++] = (int32_t)l->count;
+	}
+	l->count = e->printed;
+}
+
+/* The entries one search may order: the last @back accepted, then the held. */
+struct ledger_try {
+	uint32_t idx[NFT_LEDGER_LOOKBACK + NFT_LEDGER_HOLD];
+	uint8_t order[NFT_LEDGER_LOOKBACK + NFT_LEDGER_HOLD];
+	unsigned int n;
+	/* masks known to lead nowhere; only when the count follows the mask */
+	uint32_t dead[(1u << (NFT_LEDGER_LOOKBACK + NFT_LEDGER_HOLD)) / 32];
+	bool memo;
+};
+
+static bool same_entry(const struct nft_ref_entry *a,
+		       const struct nft_ref_entry *b)
+{
+	return a->op == b->op && a->printed == b->printed;
 }
 
 /*
- * Is there an order of the held entries, starting from count @c, in which
- * every one prints what the one before it left?  At most NFT_LEDGER_HOLD!
- * tries, and in practice a handful.
+ * Is there an order of @t's entries, starting from count @c, in which every
+ * one prints what the one before it left?  Equal entries are tried once
+ * per place and dead ends remembered, so a search stays small.
  */
-static bool find_order(const struct nft_ledger *l, int64_t c, unsigned int used,
-		       uint8_t *order, unsigned int depth)
+static bool find_order(const struct nft_ledger *l, struct ledger_try *t,
+		       int64_t c, uint32_t used, unsigned int depth)
 {
-	unsigned int i;
+	unsigned int i, k;
 
-	if (depth == l->n_held)
+	if (depth == t->n)
 		return true;
-	for (i = 0; i < l->n_held; i++) {
-		const struct nft_ref_entry *e = &l->v[l->held[i]];
+	if (t->memo && (t->dead[used / 32] & (1u << (used % 32))))
+		return false;
+	for (i = 0; i < t->n; i++) {
+		const struct nft_ref_entry *e = &l->v[t->idx[i]];
 
 		if ((used & (1u << i)) || apply(c, e) != e->printed)
 			continue;
-		order[depth] = (uint8_t)i;
-		if (find_order(l, e->printed, used | 1u << i, order, depth + 1))
+		for (k = 0; k < i; k++)
+			if (!(used & (1u << k)) &&
+			    same_entry(&l->v[t->idx[k]], e))
+				break;
+		if (k < i)
+			continue;
+		t->order[depth] = (uint8_t)i;
+		if (find_order(l, t, e->printed, used | 1u << i, depth + 1))
 			return true;
 	}
+	if (t->memo)
+		t->dead[used / 32] |= 1u << (used % 32);
 	return false;
 }
 
-static bool holds_first(const struct nft_ledger *l)
+/* Search from @c; on success accept @t's entries in the order found. */
+static bool try_from(struct nft_ledger *l, struct ledger_try *t, int64_t c)
 {
 	unsigned int i;
 
+	memset(t->dead, 0, sizeof(t->dead));
+	if (!find_order(l, t, c, 0, 0))
+		return false;
+	l->count = c;
+	for (i = 0; i < t->n; i++)
+		accept(l, t->idx[t->order[i]]);
+	l->n_held = 0;
+	return true;
+}
+
+/*
+ * Move the held entries before the last @back accepted ones and look for
+ * an order.  Without a NEW, the base was read off the first entry seen,
+ * which may itself have arrived out of order: let any entry be the first.
+ */
+static bool resolve_back(struct nft_ledger *l, unsigned int back)
+{
+	unsigned int first = l->n_recent - back, i;
+	struct ledger_try t;
+	bool has_first = false;
+	int64_t c = back ? l->recent_before[first] : l->count;
+
+	t.n = 0;
+	t.memo = true;
+	for (i = first; i < l->n_recent; i++)
+		t.idx[t.n++] = l->recent[i];
 	for (i = 0; i < l->n_held; i++)
-		if (l->held[i] == 0)
+		t.idx[t.n++] = l->held[i];
+	for (i = 0; i < t.n; i++) {
+		has_first |= t.idx[i] == 0;
+		t.memo &= l->v[t.idx[i]].op != NFT_REF_NEW;
+	}
+	/* try_from() accepts again from the start of the window */
+	l->n_recent = first;
+	if (try_from(l, &t, c))
+		return true;
+	for (i = 0; !l->born && has_first && i < t.n; i++) {
+		const struct nft_ref_entry *e = &l->v[t.idx[i]];
+
+		if (try_from(l, &t, e->printed - delta_of(e->op)))
 			return true;
+	}
+	l->n_recent = first + back;
 	return false;
 }
 
 static bool resolve(struct nft_ledger *l)
 {
-	uint8_t order[NFT_LEDGER_HOLD];
-	unsigned int i;
-	bool found = find_order(l, l->count, 0, order, 0);
+	unsigned int back;
 
-	/*
-	 * Without a NEW the base was read off the first entry seen, which may
-	 * itself have arrived out of order: let any held entry be the first.
-	 */
-	for (i = 0; !found && !l->born && holds_first(l) && i < l->n_held; i++) {
-		const struct nft_ref_entry *e = &l->v[l->held[i]];
-
-		found = find_order(l, e->printed - delta_of(e->op), 0, order, 0);
-	}
-	if (!found)
-		return false;
-	for (i = 0; i < l->n_held; i++)
-		accept(l, l->held[order[i]]);
-	l->n_held = 0;
-	return true;
+	for (back = 0; back <= l->n_recent; back++)
+		if (resolve_back(l, back))
+			return true;
+	return false;
 }
 
 /*
@@ -164,7 +232,7 @@ enum nft_ledger_verdict nft_ledger_add(struct nft_ledger *l,
 	idx = (uint32_t)(e - l->v);
 	if (!l->known) {
 		l->known = true;
-		l->count = e->printed;
+		l->count = e->printed - delta_of(e->op);
 		accept(l, idx);
 		e->expected = INT32_MIN;
 		return NFT_LEDGER_FIRST;
@@ -172,12 +240,6 @@ enum nft_ledger_verdict nft_ledger_add(struct nft_ledger *l,
 	if (!l->n_held && apply(l->count, e) == e->printed) {
 		accept(l, idx);
 		return NFT_LEDGER_OK;
-	}
-	/* The last accepted entry may belong after this one: hold it too. */
-	if (!l->n_held && l->last_ok >= 0 &&
-	    l->v[l->last_ok].op != NFT_REF_NEW) {
-		l->held[l->n_held++] = (uint32_t)l->last_ok;
-		l->count = l->prev_count;
 	}
 	l->held[l->n_held++] = idx;
 	e->expected = (int32_t)apply(l->count, e);

@@ -19,10 +19,11 @@ void nft_ledger_init(struct nft_ledger *l);
 void nft_ledger_release(struct nft_ledger *l);
 
 /*
- * Record one ref trace.  Trace lines of two CPUs can reach the buffer in the
- * opposite order of their atomic operations, so a disagreement is held back
- * until the next entry: if the two entries agree when swapped, both are
- * accepted.  On MISMATCH, *@bad is the index of the entry that disagreed.
+ * Record one ref trace.  Trace lines of two CPUs can reach the buffer in
+ * another order than their atomic operations, so a disagreement is held
+ * back (HELD) until some order of the held entries and the last few
+ * accepted ones explains every count (see NFT_LEDGER_HOLD).  On MISMATCH,
+ * *@bad is the index of the entry that disagreed.
  */
 enum nft_ledger_verdict nft_ledger_add(struct nft_ledger *l,
 				       const struct nft_ref_entry *e,

@@ -284,9 +284,68 @@ static void test_ref_mismatch(void)
 		CLEAN_FREE, LATER,
 	};
 
+	/*
+	 * A SEE traced after two gets that followed its read (a live 6.12
+	 * writeback under qemu: the kworker's SEE WORK r=6 reached netfs-top's
+	 * buffer after the issuer's GET SUBREQ r=7 and r=8), and the count
+	 * does not come back to what it printed while entries are held.
+	 */
+	static const char *const late_see[] = {
+		CLEAN_HEAD,
+		T("17.350600", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=4"),
+		T("17.350700", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=5"),
+		K("17.350800", "netfs_rreq_ref: R=000000e7 SEE WORK    r=3"),
+		T("17.350850", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=6"),
+		K("17.350900", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=5"),
+		K("17.351000", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=4"),
+		K("17.351100", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=3"),
+		CLEAN_TERM, CLEAN_TAIL, CLEAN_FREE, LATER,
+	};
+	/* the same SEE printing a count the object never had */
+	static const char *const wrong_see[] = {
+		CLEAN_HEAD,
+		T("17.350600", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=4"),
+		T("17.350700", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=5"),
+		K("17.350800", "netfs_rreq_ref: R=000000e7 SEE WORK    r=1"),
+		T("17.350850", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=6"),
+		K("17.350900", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=5"),
+		K("17.351000", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=4"),
+		K("17.351100", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=3"),
+		CLEAN_TERM, CLEAN_TAIL, CLEAN_FREE, LATER,
+	};
+	/* a put traced after three later entries */
+	static const char *const late_put[] = {
+		CLEAN_HEAD,
+		T("17.350600", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=4"),
+		T("17.350700", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=5"),
+		T("17.350710", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=6"),
+		K("17.350900", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=4"),
+		K("17.350950", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=5"),
+		K("17.351000", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=4"),
+		K("17.351100", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=5"),
+		K("17.351200", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=3"),
+		CLEAN_TERM, CLEAN_TAIL, CLEAN_FREE, LATER,
+	};
+	/* gets and puts that no order adds up: one put too many */
+	static const char *const extra_put[] = {
+		CLEAN_HEAD,
+		T("17.350600", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=4"),
+		T("17.350700", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=5"),
+		K("17.350900", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=4"),
+		K("17.351000", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=4"),
+		K("17.351100", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=3"),
+		CLEAN_TERM, CLEAN_TAIL, CLEAN_FREE, LATER,
+	};
+
 	ONLY("ref mismatch", bad, NFT_FIND_REF_MISMATCH, "R=000000e7");
 	CLEAN("reordered ref lines", swapped);
 	CLEAN("three ref lines reordered across CPUs", three);
+	CLEAN("a SEE traced after two later gets", late_see);
+	ONLY("a late SEE of a count never held", wrong_see,
+	     NFT_FIND_REF_MISMATCH, "R=000000e7");
+	CLEAN("a put traced after three later entries", late_put);
+	ONLY("a put no order explains", extra_put, NFT_FIND_REF_MISMATCH,
+	     "R=000000e7");
 }
 
 /*
