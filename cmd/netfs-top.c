@@ -609,6 +609,10 @@ static int run_top(const struct top_args *a)
 			strerror(s.error));
 		status = 2;
 	}
+	if (s.live && nft_pages_stats(s.pages)->late_records)
+		fprintf(stderr, PROG ": %" PRIu64 " records came after newer ones had been analysed (a CPU still writing them when read; waiting %" PRIu64 " ms for commits now): a finding about their objects may be wrong\n",
+			nft_pages_stats(s.pages)->late_records,
+			nft_live_stats(s.live)->slack_ns / 1000000);
 	f = nft_model_findings(s.model, &n);
 	for (i = 0; i < n && !status; i++)
 		if (a->an.fail_mask & (1u << f[i].kind))

@@ -68,6 +68,7 @@ struct nft_pages {
 	int ncpus;
 	struct cpu_queue *q;
 	uint64_t limit;		/* flush emits records up to this timestamp */
+	uint64_t emitted_ts;	/* the newest record delivered */
 	uint64_t ordinal;
 	struct nft_pages_stats st;
 };
@@ -196,6 +197,10 @@ static int emit_record(struct nft_pages *p, int cpu, struct cpu_queue *q,
 	rec.data = q->data;
 	rec.size = kbuffer_event_size(q->kb);
 	p->st.records++;
+	if (rec.ts < p->emitted_ts)
+		p->st.late_records++;
+	else
+		p->emitted_ts = rec.ts;
 	r = nft_tep_decode(p->dec, &rec, cpu, &ev);
 	if (r == NFT_TEP_UNKNOWN || r == NFT_TEP_SHORT)
 		p->st.bad_records++;
@@ -456,6 +461,8 @@ struct nft_live {
 	size_t subbuf;
 	char *buf;
 	bool mono;		/* trace_clock is mono: comparable with ours */
+	uint64_t slack_ns;	/* see COMMIT_SLACK_NS */
+	uint64_t late_seen;	/* late records when the slack was last set */
 	struct nft_live_stats st;
 };
 
@@ -937,9 +944,24 @@ const struct nft_live_stats *nft_live_stats(const struct nft_live *l)
 /*
  * A record still being written when its CPU was read can be stamped before
  * the read began; how long before, at most, with some margin (a vCPU can be
- * descheduled between reserve and commit).
+ * descheduled between reserve and commit).  Each time records still came
+ * late, the slack doubles, up to MAX_SLACK_NS.
  */
 #define COMMIT_SLACK_NS 50000000ULL
+#define MAX_SLACK_NS 1000000000ULL
+
+/* Records came late since the last read: wait longer for commits. */
+static void adapt_slack(struct nft_live *l, const struct nft_pages *pages)
+{
+	uint64_t late = nft_pages_stats(pages)->late_records;
+
+	if (!l->slack_ns)
+		l->slack_ns = COMMIT_SLACK_NS;
+	if (late > l->late_seen && l->slack_ns < MAX_SLACK_NS)
+		l->slack_ns *= 2;
+	l->late_seen = late;
+	l->st.slack_ns = l->slack_ns;
+}
 
 int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 {
@@ -947,9 +969,10 @@ int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 	uint64_t limit = UINT64_MAX, start;
 	struct timespec ts;
 
+	adapt_slack(l, pages);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	start = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	start = start > COMMIT_SLACK_NS ? start - COMMIT_SLACK_NS : 0;
+	start = start > l->slack_ns ? start - l->slack_ns : 0;
 	for (cpu = 0; cpu < l->ncpus; cpu++) {
 		uint64_t upto = start;	/* complete up to, once drained */
 		int n;

@@ -34,6 +34,11 @@ struct nft_pages_stats {
 	uint64_t lost_markers;	/* pages that said events were dropped */
 	uint64_t lost_events;	/* dropped events the kernel counted */
 	uint64_t bad_records;	/* unknown event id, or short */
+	/*
+	 * Records older than one already delivered: their CPU was read while
+	 * they were still being written, longer ago than the read's slack.
+	 */
+	uint64_t late_records;
 };
 
 /* @tep must know the header page and the events' formats. */
@@ -102,6 +107,7 @@ struct nft_live_stats {
 	unsigned int enabled;	/* events enabled */
 	int cpus;		/* per-CPU buffers opened */
 	bool fake;		/* the tree is not a tracefs (tests) */
+	uint64_t slack_ns;	/* how long before a read records count as done */
 	char tracefs[256];
 	char instance[64];
 };

@@ -99,6 +99,53 @@ static void test_pages(const char *dat)
 	nft_dat_pages_free(&dp);
 }
 
+/*
+ * One CPU's pages read (and flushed) before another's that hold older
+ * records, as when a CPU was still writing them at the read: each such
+ * record is counted late, none is dropped.
+ */
+static void test_late_pages(const char *dat)
+{
+	struct sum a = { 0 }, b = { 0 };
+	struct nft_sink sa = { summing, &a }, sb = { summing, &b };
+	struct nft_dat_pages dp;
+	struct nft_pages *p, *q;
+	int cpus[2] = { -1, -1 };
+	size_t i;
+
+	if (nft_dat_pages_load(dat, &dp)) {
+		ok(0, "%s: cut into pages", dat);
+		return;
+	}
+	for (i = 0; i < dp.n && cpus[1] < 0; i++)
+		if (cpus[0] < 0)
+			cpus[0] = dp.cpu[i];
+		else if (dp.cpu[i] != cpus[0])
+			cpus[1] = dp.cpu[i];
+	ok(cpus[1] >= 0, "%s: two CPUs with records", dat);
+	p = nft_pages_new(dp.tep, dp.ncpus, dp.subbuf);
+	q = nft_pages_new(dp.tep, dp.ncpus, dp.subbuf);
+	for (i = 0; i < dp.n; i++)
+		nft_pages_add(q, dp.cpu[i], dp.pages + i * dp.subbuf);
+	ok(!nft_pages_flush(q, &sa), "all CPUs at once");
+	is(nft_pages_stats(q)->late_records, 0, "all at once: nothing late");
+	for (i = 0; i < dp.n; i++)
+		if (dp.cpu[i] != cpus[1])
+			nft_pages_add(p, dp.cpu[i], dp.pages + i * dp.subbuf);
+	nft_pages_flush(p, &sb);
+	for (i = 0; i < dp.n; i++)
+		if (dp.cpu[i] == cpus[1])
+			nft_pages_add(p, dp.cpu[i], dp.pages + i * dp.subbuf);
+	nft_pages_flush(p, &sb);
+	ok(nft_pages_stats(p)->late_records > 0,
+	   "CPU %d read last: %llu records late", cpus[1],
+	   (unsigned long long)nft_pages_stats(p)->late_records);
+	is(b.n, a.n, "none dropped");
+	nft_pages_free(p);
+	nft_pages_free(q);
+	nft_dat_pages_free(&dp);
+}
+
 static void test_page_lost(void)
 {
 	char page[4096];
@@ -173,6 +220,7 @@ int main(void)
 
 	test_hist();
 	test_page_lost();
+	test_late_pages("tests/fixtures/6.18/smb_dio.dat");
 	test_aggregator("tests/fixtures/top/smallreads-6.12.txt.xz");
 	/* The corpus .dat files are too big for the repository. */
 	if (!glob("/work/shared/corpus/*/smb_dio.dat", 0, NULL, &g)) {
