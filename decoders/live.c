@@ -43,6 +43,14 @@
 #define MAX_CPUS 1024
 /* Pages read per CPU per nft_live_read(): bounds the time of one tick. */
 #define MAX_PAGES_PER_READ 1024
+/*
+ * A record still being written when its CPU was read can be stamped before
+ * the read began; how long before, at most, with some margin (a vCPU can be
+ * descheduled between reserve and commit).  After each read that
+ * still let records come late, the slack doubles, up to MAX_SLACK_NS.
+ */
+#define COMMIT_SLACK_NS 50000000ULL
+#define MAX_SLACK_NS 1000000000ULL
 
 static const char *const systems[] = { "netfs", "fscache", "cachefiles", NULL };
 
@@ -461,7 +469,6 @@ struct nft_live {
 	size_t subbuf;
 	char *buf;
 	bool mono;		/* trace_clock is mono: comparable with ours */
-	uint64_t slack_ns;	/* see COMMIT_SLACK_NS */
 	uint64_t late_seen;	/* late records when the slack was last set */
 	struct nft_live_stats st;
 };
@@ -831,6 +838,7 @@ struct nft_live *nft_live_open(const struct nft_live_opts *opts,
 		say(msg, msgsz, "out of memory");
 		return NULL;
 	}
+	l->st.slack_ns = COMMIT_SLACK_NS;
 	if (!opts)
 		opts = &none;
 	tracefs_set_loglevel(TEP_LOG_NONE);
@@ -941,26 +949,14 @@ const struct nft_live_stats *nft_live_stats(const struct nft_live *l)
 	return &l->st;
 }
 
-/*
- * A record still being written when its CPU was read can be stamped before
- * the read began; how long before, at most, with some margin (a vCPU can be
- * descheduled between reserve and commit).  Each time records still came
- * late, the slack doubles, up to MAX_SLACK_NS.
- */
-#define COMMIT_SLACK_NS 50000000ULL
-#define MAX_SLACK_NS 1000000000ULL
-
 /* Records came late since the last read: wait longer for commits. */
 static void adapt_slack(struct nft_live *l, const struct nft_pages *pages)
 {
 	uint64_t late = nft_pages_stats(pages)->late_records;
 
-	if (!l->slack_ns)
-		l->slack_ns = COMMIT_SLACK_NS;
-	if (late > l->late_seen && l->slack_ns < MAX_SLACK_NS)
-		l->slack_ns *= 2;
+	if (late > l->late_seen && l->st.slack_ns < MAX_SLACK_NS)
+		l->st.slack_ns *= 2;
 	l->late_seen = late;
-	l->st.slack_ns = l->slack_ns;
 }
 
 int nft_live_read(struct nft_live *l, struct nft_pages *pages)
@@ -972,7 +968,7 @@ int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 	adapt_slack(l, pages);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	start = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	start = start > l->slack_ns ? start - l->slack_ns : 0;
+	start = start > l->st.slack_ns ? start - l->st.slack_ns : 0;
 	for (cpu = 0; cpu < l->ncpus; cpu++) {
 		uint64_t upto = start;	/* complete up to, once drained */
 		int n;

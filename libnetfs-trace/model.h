@@ -66,8 +66,10 @@ struct nft_ledger {
 	uint8_t n_held;		/* entries awaiting an order that explains them */
 	uint8_t n_recent;	/* accepted entries an order may still move */
 	uint32_t held[NFT_LEDGER_HOLD];
-	uint32_t recent[NFT_LEDGER_LOOKBACK];	/* oldest first */
-	int32_t recent_before[NFT_LEDGER_LOOKBACK];	/* count before each */
+	struct {
+		uint32_t idx;
+		int32_t before;	/* the count before it */
+	} recent[NFT_LEDGER_LOOKBACK];	/* oldest first */
 };
 
 enum nft_sreq_state {

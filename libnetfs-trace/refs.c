@@ -67,16 +67,11 @@ static void accept(struct nft_ledger *l, uint32_t idx)
 		/* nothing traced before a birth can belong after it */
 		l->n_recent = 0;
 	} else {
-		if (l->n_recent == NFT_LEDGER_LOOKBACK) {
+		if (l->n_recent == NFT_LEDGER_LOOKBACK)
 			memmove(l->recent, l->recent + 1,
-				(NFT_LEDGER_LOOKBACK - 1) * sizeof(l->recent[0]));
-			memmove(l->recent_before, l->recent_before + 1,
-				(NFT_LEDGER_LOOKBACK - 1) *
-					sizeof(l->recent_before[0]));
-			l->n_recent--;
-		}
-		l->recent[l->n_recent] = idx;
-		l->recent_before[l->n_recent++] = (int32_t)l->count;
+				--l->n_recent * sizeof(l->recent[0]));
+		l->recent[l->n_recent].idx = idx;
+		l->recent[l->n_recent++].before = (int32_t)l->count;
 	}
 	l->count = e->printed;
 }
@@ -156,12 +151,12 @@ static bool resolve_back(struct nft_ledger *l, unsigned int back)
 	unsigned int first = l->n_recent - back, i;
 	struct ledger_try t;
 	bool has_first = false;
-	int64_t c = back ? l->recent_before[first] : l->count;
+	int64_t c = back ? l->recent[first].before : l->count;
 
 	t.n = 0;
 	t.memo = true;
 	for (i = first; i < l->n_recent; i++)
-		t.idx[t.n++] = l->recent[i];
+		t.idx[t.n++] = l->recent[i].idx;
 	for (i = 0; i < l->n_held; i++)
 		t.idx[t.n++] = l->held[i];
 	for (i = 0; i < t.n; i++) {

@@ -236,6 +236,18 @@ static void test_use_after_free(void)
 	nft_model_free(r.m);
 }
 
+/* A SEE of count @r traced after two gets, then a get and three puts. */
+#define SEE_AFTER_TWO_GETS(r)                                                  \
+	CLEAN_HEAD,                                                            \
+	T("17.350600", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=4"),          \
+	T("17.350700", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=5"),          \
+	K("17.350800", "netfs_rreq_ref: R=000000e7 SEE WORK    r=" r),         \
+	T("17.350850", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=6"),          \
+	K("17.350900", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=5"),          \
+	K("17.351000", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=4"),          \
+	K("17.351100", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=3"),          \
+	CLEAN_TERM, CLEAN_TAIL, CLEAN_FREE, LATER
+
 static void test_ref_mismatch(void)
 {
 	static const char *const bad[] = {
@@ -291,27 +303,11 @@ static void test_ref_mismatch(void)
 	 * does not come back to what it printed while entries are held.
 	 */
 	static const char *const late_see[] = {
-		CLEAN_HEAD,
-		T("17.350600", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=4"),
-		T("17.350700", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=5"),
-		K("17.350800", "netfs_rreq_ref: R=000000e7 SEE WORK    r=3"),
-		T("17.350850", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=6"),
-		K("17.350900", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=5"),
-		K("17.351000", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=4"),
-		K("17.351100", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=3"),
-		CLEAN_TERM, CLEAN_TAIL, CLEAN_FREE, LATER,
+		SEE_AFTER_TWO_GETS("3"),
 	};
 	/* the same SEE printing a count the object never had */
 	static const char *const wrong_see[] = {
-		CLEAN_HEAD,
-		T("17.350600", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=4"),
-		T("17.350700", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=5"),
-		K("17.350800", "netfs_rreq_ref: R=000000e7 SEE WORK    r=1"),
-		T("17.350850", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=6"),
-		K("17.350900", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=5"),
-		K("17.351000", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=4"),
-		K("17.351100", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=3"),
-		CLEAN_TERM, CLEAN_TAIL, CLEAN_FREE, LATER,
+		SEE_AFTER_TWO_GETS("1"),
 	};
 	/* a put traced after three later entries */
 	static const char *const late_put[] = {
