@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for netfs-replay(1)
 
-_netfs_replay_kinds="use-after-free over-read bad-rewind double-unlock ref-leak ref-mismatch stuck bad-context retry-storm failure"
+_netfs_replay_kinds="use-after-free over-read bad-rewind double-unlock early-unlock bad-donation ref-leak ref-mismatch stuck bad-context retry-storm failure"
 
 _netfs_replay()
 {

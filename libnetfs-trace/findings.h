@@ -15,6 +15,8 @@
 	X(OVER_READ, "over-read", NFT_SEV_CRITICAL)                           \
 	X(BAD_REWIND, "bad-rewind", NFT_SEV_CRITICAL)                         \
 	X(DOUBLE_UNLOCK, "double-unlock", NFT_SEV_CRITICAL)                   \
+	X(EARLY_UNLOCK, "early-unlock", NFT_SEV_CRITICAL)                     \
+	X(BAD_DONATION, "bad-donation", NFT_SEV_CRITICAL)                     \
 	X(REF_LEAK, "ref-leak", NFT_SEV_ERROR)                                \
 	X(REF_MISMATCH, "ref-mismatch", NFT_SEV_ERROR)                        \
 	X(STUCK, "stuck", NFT_SEV_ERROR)                                      \

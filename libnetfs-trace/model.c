@@ -22,7 +22,21 @@ static const struct nft_detector *const detectors[] = {
 	&nft_detect_over_read,	    &nft_detect_bad_rewind,
 	&nft_detect_retry_storm,    &nft_detect_failure,
 	&nft_detect_bad_context,    &nft_detect_double_unlock,
+	&nft_detect_early_unlock,   &nft_detect_bad_donation,
+	&nft_detect_fscache_lifecycle,
 };
+
+#define NR_DETECTORS (sizeof(detectors) / sizeof(detectors[0]))
+
+void *nft_detector_state(struct nft_model *m, const struct nft_detector *d)
+{
+	size_t i;
+
+	for (i = 0; i < NR_DETECTORS; i++)
+		if (detectors[i] == d)
+			return m->dstate ? m->dstate[i] : NULL;
+	return NULL;
+}
 
 #define for_each_detector(d)                                                  \
 	for (const struct nft_detector *const *d##_p = detectors;             \
@@ -56,6 +70,16 @@ struct nft_model *nft_model_new(const struct nft_model_opts *opts)
 	    nft_idmap_init(&m->fsobjs, 256) ||
 	    nft_idmap_init(&m->dead, NFT_DEAD_MAX))
 		goto nomem;
+	m->dstate = calloc(NR_DETECTORS, sizeof(*m->dstate));
+	if (!m->dstate)
+		goto nomem;
+	for (size_t i = 0; i < NR_DETECTORS; i++) {
+		if (!detectors[i]->state_size)
+			continue;
+		m->dstate[i] = calloc(1, detectors[i]->state_size);
+		if (!m->dstate[i])
+			goto nomem;
+	}
 	return m;
 nomem:
 	nft_model_free(m);
@@ -98,6 +122,12 @@ void nft_model_free(struct nft_model *m)
 		node_free(n);
 	}
 	nft_model_fs_release_all(m);
+	for (i = 0; m->dstate && i < NR_DETECTORS; i++) {
+		if (m->dstate[i] && detectors[i]->state_free)
+			detectors[i]->state_free(m->dstate[i]);
+		free(m->dstate[i]);
+	}
+	free(m->dstate);
 	nft_idmap_release(&m->reqs);
 	nft_idmap_release(&m->fsobjs);
 	nft_idmap_release(&m->dead);

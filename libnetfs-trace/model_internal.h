@@ -79,6 +79,9 @@ struct nft_model {
 	} *parked;
 	size_t n_parked, cap_parked;
 
+	/* Detector state blocks (nft_detector.state_size), by detector. */
+	void **dstate;
+
 	/* Per-detector state that lives for the whole trace. */
 	struct {
 		uint64_t events, requests;
@@ -125,6 +128,13 @@ enum nft_gen nft_model_gen(const struct nft_model *m);
 /* Called for every event, after the model applied it. */
 struct nft_detector {
 	const char *name;
+	/*
+	 * State the detector keeps for the whole trace: @state_size zeroed
+	 * bytes allocated with the model (nft_detector_state()), and
+	 * @state_free to release what the detector hung off it.
+	 */
+	size_t state_size;
+	void (*state_free)(void *state);
 	void (*event)(struct nft_model *m, const struct nft_event *ev,
 		      struct nft_request *req, struct nft_subreq *sreq);
 	/*
@@ -170,5 +180,11 @@ extern const struct nft_detector nft_detect_retry_storm;
 extern const struct nft_detector nft_detect_failure;
 extern const struct nft_detector nft_detect_bad_context;
 extern const struct nft_detector nft_detect_double_unlock;
+extern const struct nft_detector nft_detect_early_unlock;
+extern const struct nft_detector nft_detect_bad_donation;
+extern const struct nft_detector nft_detect_fscache_lifecycle;
+
+/* The state block of detector @d (state_size bytes), NULL if it has none. */
+void *nft_detector_state(struct nft_model *m, const struct nft_detector *d);
 
 #endif /* NFT_MODEL_INTERNAL_H */
