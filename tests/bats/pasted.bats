@@ -88,3 +88,10 @@ expect() {
 	# 9424710955us of the trace clock, not [29690.046137] of printk
 	[ "$first" = 9424.710955 ]
 }
+
+@test "pasted: pre-5.17 fscache (9p duplicate cookie, hashed pointers): the collision, and refs said not analysed" {
+	expect 9p-fscache-dup-cookie-5.12 "failure c=0000000046a8b5b3"
+	run "$REPLAY" --fail-on none "$P/9p-fscache-dup-cookie-5.12.txt"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fscache before 5.17: cookie refs not analysed"* ]]
+}
