@@ -46,6 +46,10 @@ expect() {
 	expect allqueued-6.14 "ref-leak R=00002152[2]" "ref-leak R=00002152"
 }
 
+@test "pasted: ALL_QUEUED race, the first report: lines quoted again under the prose are not new events" {
+	expect allqueued-requote-6.14 "ref-leak R=00000a98[2]" "ref-leak R=00000a98"
+}
+
 @test "pasted: 9p mmap corruption (6.18): folio unlocked before the ZERO tail was cleared" {
 	expect 9p-mmap-early-unlock-6.18 "early-unlock R=00001b55"
 }
