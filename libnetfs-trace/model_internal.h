@@ -33,6 +33,7 @@ struct nft_model {
 	struct nft_idmap reqs;		/* id -> struct nft_req_node */
 	struct nft_req_node *lru_head, *lru_tail;
 	struct nft_idmap fsobjs;	/* (type << 32 | id) -> nft_fsobj */
+	struct nft_idmap old_cookies;	/* printed c= -> nft_old_cookie */
 	struct nft_idmap dead;		/* key -> struct nft_dead */
 	struct nft_dead *dead_ring;	/* FIFO of tombstones */
 	size_t dead_next;
