@@ -56,7 +56,6 @@ static void fsobj_drop(struct nft_model *m, struct nft_fsobj *o, bool at_end)
 	const struct nft_detector *const dets[] = {
 		&nft_detect_ref_mismatch,
 		&nft_detect_ref_leak,
-		&nft_detect_fscache_lifecycle,
 	};
 	size_t i;
 
@@ -432,6 +431,12 @@ static void drop_all(struct nft_model *m, bool detect)
 
 void nft_model_fs_finish(struct nft_model *m)
 {
+	size_t i;
+
+	/* each object judged while the others are still there to ask */
+	for (i = 0; i < m->fsobjs.cap; i++)
+		if (m->fsobjs.vals[i])
+			nft_fscache_lifecycle_end(m, m->fsobjs.vals[i]);
 	drop_all(m, true);
 }
 

@@ -185,6 +185,10 @@ extern const struct nft_detector nft_detect_early_unlock;
 extern const struct nft_detector nft_detect_bad_donation;
 extern const struct nft_detector nft_detect_fscache_lifecycle;
 
+/* fscache-lifecycle: the end-of-trace verdict on one fscache object, run
+ * on every object while all are still in the model. */
+void nft_fscache_lifecycle_end(struct nft_model *m, struct nft_fsobj *o);
+
 /* The state block of detector @d (state_size bytes), NULL if it has none. */
 void *nft_detector_state(struct nft_model *m, const struct nft_detector *d);
 
