@@ -84,42 +84,105 @@ static void cachefiles_failed(struct nft_model *m, const struct nft_event *ev)
  * A coherency BAD ... is the normal verdict that the cached data is stale
  * (the object is then invalidated), not an error.
  */
-static void kernel_error(struct nft_model *m, const struct nft_event *ev,
-			 const char *object, const char *what)
+struct failure_state {
+	size_t collision;	/* the last cookie collision finding + 1 */
+	uint64_t collisions;	/* cookie collision findings */
+};
+
+static struct nft_finding *failure_of(struct nft_model *m, const char *object)
 {
-	struct nft_evidence line = { ev->pos, ev->ts_ns };
 	size_t i;
 
 	for (i = m->n_findings; i-- > 0;)
 		if (m->findings[i].kind == NFT_FIND_FAILURE &&
-		    !strcmp(m->findings[i].object, object)) {
-			nft_finding_add_evidence(&m->findings[i], ev->pos,
-						 ev->ts_ns);
-			return;
+		    !strcmp(m->findings[i].object, object))
+			return &m->findings[i];
+	return NULL;
+}
+
+static struct nft_finding *kernel_error(struct nft_model *m,
+					const struct nft_event *ev,
+					const char *object, const char *what)
+{
+	struct nft_evidence line = { ev->pos, ev->ts_ns };
+	struct nft_finding *f = failure_of(m, object);
+
+	if (f) {
+		nft_finding_add_evidence(f, ev->pos, ev->ts_ns);
+		return f;
+	}
+	return nft_report(m, NFT_FIND_FAILURE, NULL, NULL, object,
+			  m->lost_seen, &line, 1, "%s: the kernel traced %s",
+			  object, what);
+}
+
+static void cookie_name(const struct nft_event *ev, char *object)
+{
+	if (ev->have & NFT_HAVE_OLD_COOKIE)
+		snprintf(object, NFT_OBJECT_LEN, "c=%016llx",
+			 (unsigned long long)ev->cookie64);
+	else if (ev->have & NFT_HAVE_COOKIE)
+		snprintf(object, NFT_OBJECT_LEN, "c=%08x", ev->cookie);
+	else
+		object[0] = 0;
+}
+
+/*
+ * After a cookie collision, what tells how it came about joins its
+ * finding: the candidate discarded (DISCARD, __fscache_acquire_cookie()),
+ * and the relinquishment of the cookie collided with -- soon after, it
+ * means the new acquire raced the eviction of the inode that held it (the
+ * 9p duplicate cookie hunt of 2021).
+ */
+static void collision_aftermath(struct nft_model *m,
+				const struct nft_event *ev)
+{
+	struct failure_state *st = nft_detector_state(m, &nft_detect_failure);
+	char object[NFT_OBJECT_LEN];
+	struct nft_finding *f;
+
+	if (!st || !st->collisions)
+		return;
+	if (ev->kind == NFT_EV_FSCACHE_COOKIE && ev->what == NFT_FSCK_DISCARD) {
+		if (st->collision && st->collision <= m->n_findings) {
+			f = &m->findings[st->collision - 1];
+			nft_finding_add_evidence(f, ev->pos, ev->ts_ns);
 		}
-	nft_report(m, NFT_FIND_FAILURE, NULL, NULL, object, m->lost_seen,
-		   &line, 1, "%s: the kernel traced %s", object, what);
+		st->collision = 0;
+		return;
+	}
+	if (ev->kind != NFT_EV_FSCACHE_RELINQUISH)
+		return;
+	cookie_name(ev, object);
+	if (object[0] && (f = failure_of(m, object)) &&
+	    strstr(f->message, "collision"))
+		nft_finding_add_evidence(f, ev->pos, ev->ts_ns);
 }
 
 static void fscache_error(struct nft_model *m, const struct nft_event *ev)
 {
 	char object[NFT_OBJECT_LEN];
 
+	struct failure_state *st;
+	struct nft_finding *f;
+
+	collision_aftermath(m, ev);
 	switch (ev->kind) {
 	case NFT_EV_FSCACHE_COOKIE:
 		if (ev->what != NFT_FSCK_COLLISION &&
 		    ev->what != NFT_FSCK_FAILED)
 			return;
-		if (ev->have & NFT_HAVE_OLD_COOKIE)
-			snprintf(object, sizeof(object), "c=%016llx",
-				 (unsigned long long)ev->cookie64);
-		else if (ev->have & NFT_HAVE_COOKIE)
-			snprintf(object, sizeof(object), "c=%08x", ev->cookie);
-		else
+		cookie_name(ev, object);
+		if (!object[0])
 			return;
-		kernel_error(m, ev, object, ev->what == NFT_FSCK_FAILED ?
+		f = kernel_error(m, ev, object, ev->what == NFT_FSCK_FAILED ?
 			     "FAILED: the cache object could not be looked up or created, caching is off for this cookie" :
-			     "a cookie collision: an acquire found this cookie still live with the same key (\"Duplicate cookie detected\"); the new cookie gets no cache");
+			     "a cookie collision: an acquire found this cookie still live with the same key (\"Duplicate cookie detected\"), the new cookie is discarded and gets no cache; a relinquishment of this one soon after means the acquire raced the eviction of its inode");
+		st = nft_detector_state(m, &nft_detect_failure);
+		if (f && st && ev->what == NFT_FSCK_COLLISION) {
+			st->collision = (size_t)(f - m->findings) + 1;
+			st->collisions++;
+		}
 		return;
 	case NFT_EV_FSCACHE_VOLUME:
 		if (ev->what != NFT_FSCV_COLLISION ||
@@ -189,5 +252,6 @@ static void failure_event(struct nft_model *m, const struct nft_event *ev,
 
 const struct nft_detector nft_detect_failure = {
 	.name = "failure",
+	.state_size = sizeof(struct failure_state),
 	.event = failure_event,
 };

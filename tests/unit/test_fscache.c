@@ -460,6 +460,9 @@ static void test_old_fscache(void)
 		   form_name[f]);
 		ok(x != NULL, "%s: the collision is a failure on the old cookie",
 		   form_name[f]);
+		ok(x && x->n_evidence == 3 && x->evidence[0].pos == 7 &&
+		   x->evidence[1].pos == 8 && x->evidence[2].pos == 10,
+		   "evidence: the collision, its relinquishment, the discard");
 		is((int64_t)r.n, 1, "and nothing else");
 		ok(c && c->events == 4 && c->n_pos == 4 && c->pos[0] == 1 &&
 		   c->pos[3] == 9 && c->pos_first == 1 && c->pos_last == 9,
