@@ -20,7 +20,7 @@
  * ref-leak, at the end of the trace, when no holder is left that will put:
  *  - a volume that a new acquisition collided with (fscache_volume
  *    *COLLIDE*, fscache_hash_volume()) and that was never relinquished,
- *    with no live cookie in it: its owner lost it (cifs reacquired the
+ *    whose cookies left after the collision: its owner lost it (cifs reacquired the
  *    volume cookie of a still-live tcon and reset tcon->fscache, so the
  *    first volume was never relinquished; commit dad80c6bff77);
  *  - a volume or cookie seen from its birth (NEW acq), relinquished by its
@@ -197,10 +197,18 @@ void nft_fscache_lifecycle_end(struct nft_model *m, struct nft_fsobj *o)
 	if (count <= 0)
 		return;
 	nft_fsobj_name(o, object);
+	/*
+	 * Its cookies left after the collision (its last ref entry is a put
+	 * past it) and none remains, yet no relinquishment came: the owner no
+	 * longer knows it.  A volume that merely sits idle under a live owner
+	 * (nfs nosharecache mounts collide too) shows no such puts.
+	 */
 	if (o->type == NFT_FSOBJ_VOLUME && o->pos_collide &&
-	    !o->relinquished && !volume_cookies(m, o->id)) {
+	    !o->relinquished && !volume_cookies(m, o->id) &&
+	    o->refs.v[o->refs.n - 1].op == NFT_REF_PUT &&
+	    o->refs.v[o->refs.n - 1].pos > o->pos_collide) {
 		leak(m, o, o->pos_collide,
-		     "%s: a new acquisition collided with it at line %llu (*COLLIDE*) and it was never relinquished, no cookie left in it: its owner lost it, u=%lld at the end (volume cookie reacquired on a live cifs tcon, commit dad80c6bff77)",
+		     "%s: a new acquisition collided with it at line %llu (*COLLIDE*); its cookies then left but it was never relinquished: its owner lost it, u=%lld at the end (volume cookie reacquired on a live cifs tcon, commit dad80c6bff77)",
 		     object, count);
 		return;
 	}

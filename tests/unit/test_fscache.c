@@ -312,28 +312,33 @@ static void test_withdraw_under_request(void)
 static void test_volume_collision_leak(void)
 {
 	/* a second mount of the share reacquires the tcon's volume */
+#define COLLIDE                                                                \
+	VOLUME_LIFE,                                                           \
+	"fscache_volume: V=00000001 GET cook  u=2",                            \
+	"fscache_volume: V=00000002 NEW acq   u=1",                            \
+	"fscache_volume: V=00000001 *COLLIDE* u=2",                            \
+	"fscache_volume: V=00000002 PUT hcoll u=0",                            \
+	"fscache_volume: V=00000002 FREE      u=0"
 	static const char *const leak[] = {
-		VOLUME_LIFE,
-		"fscache_volume: V=00000002 NEW acq   u=1",
-		"fscache_volume: V=00000001 *COLLIDE* u=1",
-		"fscache_volume: V=00000002 PUT hcoll u=0",
-		"fscache_volume: V=00000002 FREE      u=0",
+		COLLIDE,
+		"fscache_volume: V=00000001 PUT cook  u=1",
 	};
 	static const char *const twin[] = {
-		VOLUME_LIFE,
-		"fscache_volume: V=00000002 NEW acq   u=1",
-		"fscache_volume: V=00000001 *COLLIDE* u=1",
-		"fscache_volume: V=00000002 PUT hcoll u=0",
-		"fscache_volume: V=00000002 FREE      u=0",
+		COLLIDE,
+		"fscache_volume: V=00000001 PUT cook  u=1",
 		"fscache_volume: V=00000001 PUT relnq u=0",
 		"fscache_volume: V=00000001 FREE      u=0",
 	};
+	/* an nfs-like twin: the first owner still there, its volume idle */
+	static const char *const idle[] = { COLLIDE };
 
 	EXPECT("volume lost at a collision", leak, NFT_FIND_REF_LEAK,
 	       "V=00000001", 2);
 	EXPECT("volume lost at a collision: the kernel's error", leak,
 	       NFT_FIND_FAILURE, "V=00000001", 2);
 	EXPECT("collision, then relinquished: only the kernel's error", twin,
+	       NFT_FIND_FAILURE, "V=00000001", 1);
+	EXPECT("collision, volume in use: only the kernel's error", idle,
 	       NFT_FIND_FAILURE, "V=00000001", 1);
 }
 
