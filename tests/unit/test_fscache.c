@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fscache and cachefiles lifecycles: each rule against a trigger trace and
- * a clean twin, each in the three forms people paste (full ftrace lines,
- * "comm: event:" without timestamps, bare "event:" lines), and the fscache
+ * a clean twin, each in the forms people paste (full ftrace lines,
+ * "comm-pid: event:" and "comm: event:" without timestamps, bare "event:"
+ * lines), and the fscache
  * of before 5.17.  The 6.12 lines are the corpus' fc_write capture (cookie
  * c=00000007, object o=00000005), cut and edited by hand; the old fscache
  * lines are quoted from Luis Henriques' "9p: fscache duplicate cookie"
@@ -16,9 +17,10 @@
 #include "libnetfs-trace/model.h"
 #include "tap.h"
 
-enum form { FULL, COMM, BARE, NR_FORMS };
+enum form { FULL, COMM_PID, COMM, BARE, NR_FORMS };
 
-static const char *const form_name[NR_FORMS] = { "full", "comm:", "bare" };
+static const char *const form_name[NR_FORMS] = { "full", "comm-pid:",
+						 "comm:", "bare" };
 
 struct result {
 	struct nft_model *m;
@@ -45,6 +47,9 @@ static struct result run(const char *const *lines, size_t n_lines,
 			snprintf(buf, sizeof(buf),
 				 "kworker/u8:3-104 [000] ..... 102.%06zu: %s",
 				 200000 + i * 10, lines[i]);
+		else if (form == COMM_PID)
+			snprintf(buf, sizeof(buf), "kworker/u8:3-104: %s",
+				 lines[i]);
 		else if (form == COMM)
 			snprintf(buf, sizeof(buf), "kworker/u8:3: %s", lines[i]);
 		else
@@ -448,6 +453,8 @@ static void test_old_fscache(void)
 		/* cachefiles of that era printed %p too */
 		"cachefiles_ref: c=0000000046a8b5b3 o=00000000deadbeef u=1 GET attch",
 		"cachefiles_mark_active: o=00000000deadbeef d=00000000c0ffee00",
+		/* debug ids in the old layout (fscache-iter trees) */
+		"fscache_cookie: c=0000002a GET paren u=3 p=00000001 Nc=1 Na=0 f=02",
 	};
 	int f;
 
@@ -480,14 +487,17 @@ static void test_old_fscache(void)
 		nft_model_free(r.m);
 	}
 	for (f = 0; f < NR_FORMS; f++) {
-		struct result r = run(others, 14, f);
+		struct result r = run(others, 15, f);
 		const struct nft_summary *s = nft_model_summary(r.m);
 
 		is(r.parse_errors, 0, "old-only events parse");
-		is((int64_t)s->events, 14, "counted as events");
-		is((int64_t)s->old_fscache_events, 14, "as old fscache events");
+		is((int64_t)s->events, 15, "counted as events");
+		is((int64_t)s->old_fscache_events, 15, "as old fscache events");
 		ok(nft_model_old_cookie(r.m, 0xffff8881046a8b5bULL) != NULL,
 		   "a raw 64-bit pointer kept whole");
+		ok(nft_model_old_cookie(r.m, 0x2a) &&
+		   nft_model_old_cookie(r.m, 0x2a)->usage == 3,
+		   "a debug id in the old layout");
 		is((int64_t)r.n, 0, "no findings");
 		nft_model_free(r.m);
 	}
