@@ -175,6 +175,23 @@ static bool is_fs_teardown(const struct nft_event *ev)
 }
 
 /*
+ * A put that left the count at 1 or more cannot follow the put that took
+ * it to 0: its line is late (the thread was held up between the atomic and
+ * the trace), the put was not.  cachefiles_ref prints the count before
+ * the put.
+ */
+static bool is_late_put(const struct nft_event *ev, int cls)
+{
+	int64_t after;
+
+	if (cls < 0 || !ev->what || !(ev->have & NFT_HAVE_REF) ||
+	    nft_ref_op(cls, ev->what) != NFT_REF_PUT)
+		return false;
+	after = cls == NFT_SYMC_CF_REF ? ev->ref - 1 : ev->ref;
+	return after >= 1;
+}
+
+/*
  * Open I/O accesses of a cookie: fscache_begin_operation() begins one
  * (BEGIN io_read/io_writ/io_resz), fscache_end_operation() ends it (END io,
  * or END io_notl when the cache was not live).  a= is n_accesses after the
@@ -314,6 +331,11 @@ void nft_model_fs_event(struct nft_model *m, const struct nft_event *ev)
 	if (!classify(ev, &type, &id, &cls))
 		return;
 	o = fsobj_get(m, type, id, false);
+	if (o && o->freed && is_late_put(ev, cls)) {
+		/* the ledger gets it: an order with it before the last put */
+		fs_ref(m, ev, o, cls);
+		return;
+	}
 	if (o && o->freed && is_fs_teardown(ev)) {
 		o->t_last = m->now;
 		o->pos_last = m->pos;

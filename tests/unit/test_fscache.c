@@ -163,7 +163,17 @@ static void test_volume_teardown(void)
 		"fscache_volume: V=00000001 GET cook  u=1",
 	};
 
+	/* a cookie's put of its volume traced after the FREE it preceded */
+	static const char *const late[] = {
+		VOLUME_LIFE,
+		"fscache_volume: V=00000001 GET cook  u=2",
+		"fscache_volume: V=00000001 PUT relnq u=0",
+		"fscache_volume: V=00000001 FREE      u=0",
+		"fscache_volume: V=00000001 PUT cook  u=1",
+	};
+
 	CLEAN("volume put to 0 then FREE", life);
+	CLEAN("a put printed u=1 after the FREE: a late line", late);
 	EXPECT("volume used after its FREE", used, NFT_FIND_USE_AFTER_FREE,
 	       "V=00000001", 1);
 }
