@@ -180,7 +180,7 @@ struct nft_fsobj {
 	 */
 	int32_t io_open;
 	int32_t accesses;
-	uint64_t pos_io_begin;
+	uint64_t pos_io_begin, t_io_begin;
 	uint64_t pos_relinquish;	/* relinquish line, 0 = none */
 	uint64_t pos_collide;	/* a *COLLIDE* naming it, 0 = none */
 	bool reported;		/* fscache-lifecycle said its piece */

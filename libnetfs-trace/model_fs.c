@@ -205,6 +205,7 @@ static void fs_access(struct nft_fsobj *o, const struct nft_event *ev)
 	case NFT_FSCA_IO_RESIZE:
 		o->io_open++;
 		o->pos_io_begin = ev->pos;
+		o->t_io_begin = ev->ts_ns;
 		break;
 	case NFT_FSCA_IO_END:
 	case NFT_FSCA_IO_NOT_LIVE:

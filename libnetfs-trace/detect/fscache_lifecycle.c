@@ -92,7 +92,8 @@ static void withdrawn(struct nft_model *m, const struct nft_event *ev)
 		snprintf(obj, sizeof(obj), " o=%08x", c->object);
 	lines[1] = (struct nft_evidence){ ev->pos, ev->ts_ns };
 	if (c->io_open > 0) {
-		lines[0] = (struct nft_evidence){ c->pos_io_begin, 0 };
+		lines[0] = (struct nft_evidence){ c->pos_io_begin,
+						  c->t_io_begin };
 		nft_report(m, NFT_FIND_USE_AFTER_FREE, NULL, NULL, object,
 			   c->uncertain || m->lost_seen, lines, 2,
 			   "%s: its cache object%s withdrawn at line %llu (%s %s) while the I/O access begun at line %llu was still open (a=%d, no END io): the cache I/O runs on a freed object (cookie LRU discard vs use race, commit b5b52de3214a)",
@@ -165,6 +166,17 @@ static int64_t volume_cookies(struct nft_model *m, uint32_t volume)
 	return n;
 }
 
+/* The time of the line at @pos, if the object's ledger holds it. */
+static uint64_t ts_at(const struct nft_fsobj *o, uint64_t pos)
+{
+	uint32_t i;
+
+	for (i = 0; i < o->refs.n; i++)
+		if (o->refs.v[i].pos == pos)
+			return o->refs.v[i].ts_ns;
+	return 0;
+}
+
 static void leak(struct nft_model *m, struct nft_fsobj *o, uint64_t pos,
 		 const char *fmt, const char *object, int64_t count)
 {
@@ -173,7 +185,7 @@ static void leak(struct nft_model *m, struct nft_fsobj *o, uint64_t pos,
 
 	lines[n++] = (struct nft_evidence){ o->pos_first, o->t_first };
 	if (pos)
-		lines[n++] = (struct nft_evidence){ pos, 0 };
+		lines[n++] = (struct nft_evidence){ pos, ts_at(o, pos) };
 	if (o->refs.n)
 		lines[n++] = (struct nft_evidence){
 			o->refs.v[o->refs.n - 1].pos,

@@ -357,6 +357,57 @@ static void test_volume_collision_leak(void)
 	       NFT_FIND_FAILURE, "V=00000001", 1);
 }
 
+/*
+ * Quoted from David Howells' mail to linux-cifs (April 2024) that led to
+ * commit dad80c6bff77: a second mount of //carina/test reused the live tcon
+ * and acquired its volume cookie again.  The fixed kernel's twin: no second
+ * acquisition, the volume relinquished at umount.
+ */
+static void test_cifs_volume_quoted(void)
+{
+	static const char *const mail[] = {
+		"smb3_tcon_ref: TC=00000001 NEW       r=1",
+		"smb3_tcon_ref: TC=00000002 NEW       r=1",
+		"fscache_volume: V=00000001 NEW acq   u=1",
+		"smb3_tcon_ref: TC=00000002 SEE_F_Ok  r=1",
+		"fscache_volume: V=00000001 GET cook  u=2",
+		"smb3_tcon_ref: TC=00000002 GET_Find  r=2",
+		"fscache_volume: V=00000002 NEW acq   u=1",
+		"fscache_volume: V=00000001 *COLLIDE* u=2",
+		"fscache_volume: V=00000002 PUT hcoll u=0",
+		"fscache_volume: V=00000002 FREE      u=0",
+		"smb3_tcon_ref: TC=00000002 SEE_F_CO! r=2",
+		"smb3_tcon_ref: TC=00000002 PUT_Tlink r=1",
+		"fscache_volume: V=00000001 PUT cook  u=1",
+		"smb3_tcon_ref: TC=00000002 PUT_Tlink r=0",
+		"smb3_tcon_ref: TC=00000002 SEE_F_Rlq r=0",
+		"smb3_tcon_ref: TC=00000002 FREE      r=0",
+		"smb3_tcon_ref: TC=00000001 FREE      r=1",
+	};
+	static const char *const fixed[] = {
+		"smb3_tcon_ref: TC=00000001 NEW       r=1",
+		"smb3_tcon_ref: TC=00000002 NEW       r=1",
+		"fscache_volume: V=00000001 NEW acq   u=1",
+		"smb3_tcon_ref: TC=00000002 SEE_F_Ok  r=1",
+		"fscache_volume: V=00000001 GET cook  u=2",
+		"smb3_tcon_ref: TC=00000002 GET_Find  r=2",
+		"smb3_tcon_ref: TC=00000002 PUT_Tlink r=1",
+		"fscache_volume: V=00000001 PUT cook  u=1",
+		"smb3_tcon_ref: TC=00000002 PUT_Tlink r=0",
+		"fscache_volume: V=00000001 PUT relnq u=0",
+		"fscache_volume: V=00000001 FREE      u=0",
+		"smb3_tcon_ref: TC=00000002 SEE_F_Rlq r=0",
+		"smb3_tcon_ref: TC=00000002 FREE      r=0",
+		"smb3_tcon_ref: TC=00000001 FREE      r=1",
+	};
+
+	EXPECT("cifs: the tcon's first volume lost", mail, NFT_FIND_REF_LEAK,
+	       "V=00000001", 2);
+	EXPECT("cifs: the volume collision", mail, NFT_FIND_FAILURE,
+	       "V=00000001", 2);
+	CLEAN("cifs after the fix", fixed);
+}
+
 static void test_relinquished_volume_leak(void)
 {
 	/* its cookie went away without the PUT cook it owed */
@@ -531,6 +582,7 @@ int main(void)
 	test_withdraw_under_access();
 	test_withdraw_under_request();
 	test_volume_collision_leak();
+	test_cifs_volume_quoted();
 	test_relinquished_volume_leak();
 	test_kernel_errors();
 	test_old_fscache();
