@@ -343,13 +343,16 @@ void nft_model_fs_event(struct nft_model *m, const struct nft_event *ev)
 		return;
 	}
 	if (o && o->freed && !is_fs_birth(ev, cls)) {
+		/* one use-after-free finding per object is enough */
 		struct nft_dead dead = { .pos_free = o->pos_last,
-					 .ts_free = o->t_last };
+					 .ts_free = o->t_last,
+					 .reported = o->reported };
 		char name[NFT_OBJECT_LEN];
 
 		nft_fsobj_name(o, name);
 		if (nft_detect_use_after_free.dead)
 			nft_detect_use_after_free.dead(m, ev, &dead, name);
+		o->reported = true;
 		return;
 	}
 	if (o && o->freed) {

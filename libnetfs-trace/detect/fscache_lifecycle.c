@@ -15,7 +15,7 @@
  *   then ran on a freed cachefiles object (fixed by commit b5b52de3214a).
  *   The withdrawal lines: fscache_cookie "- x-lru", "- x-wth", "- x-rlq",
  *   "PUT wthdn"; cachefiles_ref "SEE withdraw_cookie", "SEE withdrawal",
- *   "PUT detach".
+ *   "PUT detach"; and the cookie's own last put (r=0).
  *
  * ref-leak, at the end of the trace, when no holder is left that will put:
  *  - a volume that a new acquisition collided with (fscache_volume
@@ -43,6 +43,10 @@ static bool is_withdrawal(const struct nft_event *ev)
 {
 	switch (ev->kind) {
 	case NFT_EV_FSCACHE_COOKIE:
+		/* ... or the cookie itself freed: its last put */
+		if (ev->what && (ev->have & NFT_HAVE_REF) && !ev->ref &&
+		    nft_ref_op(NFT_SYMC_FSC_COOKIE, ev->what) == NFT_REF_PUT)
+			return true;
 		return ev->what == NFT_FSCK_SEE_LRU_DISCARD ||
 		       ev->what == NFT_FSCK_SEE_WITHDRAW ||
 		       ev->what == NFT_FSCK_SEE_RELINQUISH ||
@@ -96,7 +100,7 @@ static void withdrawn(struct nft_model *m, const struct nft_event *ev)
 						  c->t_io_begin };
 		nft_report(m, NFT_FIND_USE_AFTER_FREE, NULL, NULL, object,
 			   c->uncertain || m->lost_seen, lines, 2,
-			   "%s: its cache object%s withdrawn at line %llu (%s %s) while the I/O access begun at line %llu was still open (a=%d, no END io): the cache I/O runs on a freed object (cookie LRU discard vs use race, commit b5b52de3214a)",
+			   "%s: its cache object%s withdrawn or freed at line %llu (%s %s) while the I/O access begun at line %llu was still open (a=%d, no END io): the cache I/O runs on a freed object (cookie LRU discard vs use race, commit b5b52de3214a)",
 			   object, obj, (unsigned long long)ev->pos,
 			   ev->name[0] ? ev->name : nft_event_kind_name(ev->kind),
 			   ev->kind == NFT_EV_CACHEFILES_REF ?

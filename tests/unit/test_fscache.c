@@ -172,7 +172,18 @@ static void test_volume_teardown(void)
 		"fscache_volume: V=00000001 PUT cook  u=1",
 	};
 
+	/* one finding however many lines follow */
+	static const char *const used2[] = {
+		VOLUME_LIFE,
+		"fscache_volume: V=00000001 PUT relnq u=0",
+		"fscache_volume: V=00000001 FREE      u=0",
+		"fscache_volume: V=00000001 GET cook  u=1",
+		"fscache_volume: V=00000001 GET cook  u=2",
+	};
+
 	CLEAN("volume put to 0 then FREE", life);
+	EXPECT("volume used twice after its FREE", used2,
+	       NFT_FIND_USE_AFTER_FREE, "V=00000001", 1);
 	CLEAN("a put printed u=1 after the FREE: a late line", late);
 	EXPECT("volume used after its FREE", used, NFT_FIND_USE_AFTER_FREE,
 	       "V=00000001", 1);
@@ -287,6 +298,16 @@ static void test_withdraw_under_access(void)
 	EXPECT("object withdrawn by the LRU under a read", lru,
 	       NFT_FIND_USE_AFTER_FREE, "c=00000007", 1);
 	CLEAN("read ended, then the LRU discard", lru_twin);
+	/* the cookie's last put with a read still going */
+	static const char *const freed[] = {
+		"fscache_access: c=00000007 BEGIN io_read r=1 a=1",
+		"fscache_cookie: c=00000007 PQ  work  r=0",
+		"fscache_access: c=00000007 END   io      r=0 a=0",
+		"fscache_active: c=00000007 UNUSE         r=0 a=0 c=0",
+	};
+
+	EXPECT("cookie freed under an open read", freed,
+	       NFT_FIND_USE_AFTER_FREE, "c=00000007", 1);
 	EXPECT("excerpt: withdrawn under an open write", cut,
 	       NFT_FIND_USE_AFTER_FREE, "c=00000007", 1);
 	CLEAN("excerpt: accesses balanced", cut_twin);
