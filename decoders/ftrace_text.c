@@ -1381,15 +1381,22 @@ static const char *p_cachefiles_ondemand(struct cur *c, struct nft_event *ev,
  * the model needs are kept; the rest of the line is the kernel's business.
  */
 
-/* A pointer as %p/%px print it: hex, or "(null)" (then 0). */
+/*
+ * A pointer as %p/%px print it: hex, or "(null)", "(____ptrval____)"
+ * (before the hash key is ready) and the like (then 0).
+ */
 static bool old_ptr(struct cur *c, const char *k, size_t klen, uint64_t *v)
 {
 	struct cur t = *c;
 
 	if (!lit(&t, k, klen))
 		return false;
-	if (t.e - t.p >= 6 && !memcmp(t.p, "(null)", 6)) {
-		t.p += 6;
+	if (t.p < t.e && *t.p == '(') {
+		const char *q = memchr(t.p, ')', t.e - t.p);
+
+		if (!q)
+			return false;
+		t.p = q + 1;
 		*v = 0;
 	} else if (!parse_hex(&t, v)) {
 		return false;

@@ -535,6 +535,7 @@ static void test_old_fscache(void)
 		/* cachefiles of that era printed %p too */
 		"cachefiles_ref: c=0000000046a8b5b3 o=00000000deadbeef u=1 GET attch",
 		"cachefiles_mark_active: o=00000000deadbeef d=00000000c0ffee00",
+		"fscache_acquire: c=(____ptrval____) p=(____ptrval____) pu=2 pc=1 pf=22 n=NFS.ser",
 		/* debug ids in the old layout (fscache-iter trees) */
 		"fscache_cookie: c=0000002a GET paren u=3 p=00000001 Nc=1 Na=0 f=02",
 	};
@@ -569,12 +570,12 @@ static void test_old_fscache(void)
 		nft_model_free(r.m);
 	}
 	for (f = 0; f < NR_FORMS; f++) {
-		struct result r = run(others, 15, f);
+		struct result r = run(others, 16, f);
 		const struct nft_summary *s = nft_model_summary(r.m);
 
 		is(r.parse_errors, 0, "old-only events parse");
-		is((int64_t)s->events, 15, "counted as events");
-		is((int64_t)s->old_fscache_events, 15, "as old fscache events");
+		is((int64_t)s->events, 16, "counted as events");
+		is((int64_t)s->old_fscache_events, 16, "as old fscache events");
 		ok(nft_model_old_cookie(r.m, 0xffff8881046a8b5bULL) != NULL,
 		   "a raw 64-bit pointer kept whole");
 		ok(nft_model_old_cookie(r.m, 0x2a) &&
