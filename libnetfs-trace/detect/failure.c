@@ -75,8 +75,9 @@ static void cachefiles_failed(struct nft_model *m, const struct nft_event *ev)
  *    (fscache_hash_cookie() of fs/fscache/cookie.c, "Duplicate cookie
  *    detected"): an acquire found a live object with the same key; the
  *    line names the object already there;
- *  - fscache_cookie FAILED (fscache_cookie_failed: the lookup or creation
- *    of the cache object failed, the cookie is disabled);
+ *  - fscache_cookie FAILED (fscache_cookie_failed) and fscache_access END
+ *    lookupf (fscache_access_lookup_cookie_end_failed): the lookup or
+ *    creation of the cache object failed, the cookie gets no cache;
  *  - cachefiles_mark_failed (cachefiles_mark_object_inactive() never ran:
  *    the object could not be brought into use);
  *  - cachefiles_coherency SET fail / VOL SET fail (the coherency xattr
@@ -183,6 +184,13 @@ static void fscache_error(struct nft_model *m, const struct nft_event *ev)
 			st->collision = (size_t)(f - m->findings) + 1;
 			st->collisions++;
 		}
+		return;
+	case NFT_EV_FSCACHE_ACCESS:
+		if (ev->what != NFT_FSCA_LOOKUP_END_FAILED)
+			return;
+		cookie_name(ev, object);
+		if (object[0])
+			kernel_error(m, ev, object, "END lookupf: the lookup or creation of its cache object failed, caching is off for this cookie");
 		return;
 	case NFT_EV_FSCACHE_VOLUME:
 		if (ev->what != NFT_FSCV_COLLISION ||

@@ -476,6 +476,7 @@ static void test_kernel_errors(void)
 		"fscache_cookie: c=0000000a FAILED    r=1",
 		"cachefiles_mark_failed: o=00000005 B=236",
 		"fscache_cookie: c=00000009 *COLLIDE* r=2",
+		"fscache_access: c=0000000b END   lookupf r=2 a=0",
 	};
 	static const char *const coherency[] = {
 		"cachefiles_coherency: o=00000006 BAD aux  B=237 c=0",
@@ -484,17 +485,18 @@ static void test_kernel_errors(void)
 	int f;
 
 	for (f = 0; f < NR_FORMS; f++) {
-		struct result r = run(errs, 4, f);
+		struct result r = run(errs, 5, f);
 		const struct nft_finding *c = find(&r, NFT_FIND_FAILURE,
 						   "c=00000009");
 
 		is(r.parse_errors, 0, "error lines parse");
-		is((int64_t)r.n, 3, "three objects, three failures");
+		is((int64_t)r.n, 4, "four objects, four failures");
 		ok(c && c->n_evidence == 2, "%s: both collisions as evidence",
 		   form_name[f]);
 		ok(find(&r, NFT_FIND_FAILURE, "c=0000000a") &&
-		   find(&r, NFT_FIND_FAILURE, "o=00000005"),
-		   "FAILED cookie and failed object reported");
+		   find(&r, NFT_FIND_FAILURE, "o=00000005") &&
+		   find(&r, NFT_FIND_FAILURE, "c=0000000b"),
+		   "FAILED cookie, failed lookup and failed object reported");
 		nft_model_free(r.m);
 	}
 	CLEAN("coherency BAD: stale data, invalidated, no error", coherency);
