@@ -1407,11 +1407,17 @@ static bool old_ptr(struct cur *c, const char *k, size_t klen, uint64_t *v)
 
 #define OLD_PTR(c, k, v) old_ptr((c), (k), sizeof(k) - 1, (v))
 
-/* A key=value with more than 8 hex digits: only %p prints that. */
+/*
+ * A key=value with more than 8 hex digits among the first fields: only %p
+ * prints that (the ids come first in every layout; the rest of the line
+ * is not scanned).
+ */
 static bool wide_id(const char *p, const char *e, char key)
 {
 	const char *s = p, *q;
 
+	if (e - p > 48)
+		e = p + 48;
 	for (; p + 2 < e; p++) {
 		if (p[0] != key || p[1] != '=' || (p > s && !is_blank(p[-1])))
 			continue;
