@@ -313,6 +313,60 @@ static void test_withdraw_under_access(void)
 	CLEAN("excerpt: accesses balanced", cut_twin);
 }
 
+/*
+ * Quoted from Dave Wysochanski's analysis of Daire Byrne's oops (linux-nfs,
+ * November 2022, "Fix oops in cachefiles_prepare_write due to cookie_lru
+ * and use_cookie race"), the lines of c=00000b95 and R=00278174 (his debug
+ * tracepoint that printed "object == NULL" left out).  The twin is what the
+ * fix (b5b52de3214a) does instead: the use clears the discard ("- lrudc"),
+ * the state machine runs without withdrawing, the read ends its access.
+ */
+#define LRU_RACE_HEAD                                                          \
+	"fscache_cookie: c=00000b95 -   lrudo r=3",                            \
+	"fscache_access: c=00000b95 UNPIN cache   r=3 a=0",                    \
+	"fscache_cookie: c=00000b95 GQ  endac r=4",                            \
+	"fscache_cookie: c=00000b95 PUT lru   r=3",                            \
+	"fscache_active: c=00000b95 USE           r=3 a=0 c=1"
+
+static void test_lru_race_quoted(void)
+{
+	static const char *const mail[] = {
+		LRU_RACE_HEAD,
+		"fscache_access: c=00000b95 BEGIN io_read r=3 a=1",
+		"fscache_cookie: c=00000b95 -   work  r=3",
+		"netfs_read: R=00278174 READAHEAD c=00000b95 ni=8bb0005 s=0 10000",
+		"cachefiles_ref: c=00000b95 o=0009b320 u=1 SEE withdraw_cookie",
+		"cachefiles_ref: c=00000b95 o=0009b320 u=1 SEE withdrawal",
+		"cachefiles_ref: c=00000b95 o=0009b320 u=1 SEE clean_commit",
+		"netfs_rreq_ref: R=00278174 GET SUBREQ  r=2",
+		"cachefiles_prep_read: R=00278174[0] DOWN no-data    f=01 s=0 10000 ni=8bb0005 B=5a601b9",
+		"netfs_sreq: R=00278174[0] DOWN PREP  f=01 s=0 0/10000 e=0",
+		"netfs_sreq: R=00278174[0] DOWN SUBMT f=01 s=0 0/10000 e=0",
+		"cachefiles_ref: c=00000b95 o=0009b320 u=1 PUT detach",
+		"fscache_cookie: c=00000b95 PUT obj   r=2",
+		"fscache_cookie: c=00000b95 -   x-lru r=2",
+		"fscache_cookie: c=00000b95 PQ  work  r=1",
+		"netfs_sreq: R=00278174[0] DOWN TERM  f=01 s=0 10000/10000 e=0",
+		"netfs_rreq: R=00278174 RA ASSESS  f=22",
+		"netfs_rreq: R=00278174 RA UNLOCK  f=22",
+		"netfs_sreq_ref: R=00278174[0] PUT TERM    r=1",
+		"netfs_rreq: R=00278174 RA COPY    f=02",
+	};
+	static const char *const fixed[] = {
+		LRU_RACE_HEAD,
+		"fscache_cookie: c=00000b95 -   lrudc r=3",
+		"fscache_access: c=00000b95 BEGIN io_read r=3 a=1",
+		"fscache_cookie: c=00000b95 -   work  r=3",
+		"netfs_read: R=00278174 READAHEAD c=00000b95 ni=8bb0005 s=0 10000",
+		"fscache_cookie: c=00000b95 PQ  work  r=3",
+		"fscache_access: c=00000b95 END   io      r=3 a=0",
+	};
+
+	EXPECT("the LRU discard withdrew the object under a read", mail,
+	       NFT_FIND_USE_AFTER_FREE, "c=00000b95", 1);
+	CLEAN("the fix: the use cancels the discard", fixed);
+}
+
 static void test_withdraw_under_request(void)
 {
 	static const char *const req[] = {
@@ -604,6 +658,7 @@ int main(void)
 	test_volume_teardown();
 	test_cookie_teardown();
 	test_withdraw_under_access();
+	test_lru_race_quoted();
 	test_withdraw_under_request();
 	test_volume_collision_leak();
 	test_cifs_volume_quoted();
