@@ -154,6 +154,20 @@ static int64_t holders(const struct nft_fsobj *o, const char *get,
 	return n > 0 ? n : 0;
 }
 
+/* Did the ledger record @sym after line @pos? */
+static bool seen_after(const struct nft_fsobj *o, const char *sym,
+		       uint64_t pos)
+{
+	uint32_t i;
+
+	for (i = 0; i < o->refs.n; i++)
+		if (o->refs.v[i].pos > pos &&
+		    !strcmp(nft_sym_name(o->refs.v[i].cls, o->refs.v[i].what),
+			    sym))
+			return true;
+	return false;
+}
+
 /* Live cookies of @volume: each holds a ref on it (GET cook). */
 static int64_t volume_cookies(struct nft_model *m, uint32_t volume)
 {
@@ -235,7 +249,16 @@ void nft_fscache_lifecycle_end(struct nft_model *m, struct nft_fsobj *o)
 				     holders(o, "GET cook", "PUT cook"))
 			return;
 	} else {
-		const struct nft_fsobj *obj = o->object ?
+		const struct nft_fsobj *obj;
+
+		/*
+		 * The relinquishment ran its course (the state machine
+		 * withdrew the cookie: "- x-rlq"), not an excerpt cut in the
+		 * middle of it.
+		 */
+		if (!seen_after(o, "- x-rlq", o->pos_relinquish))
+			return;
+		obj = o->object ?
 			nft_idmap_get(&m->fsobjs, NFT_KEY_FSOBJ(
 				NFT_FSOBJ_CF_OBJECT, o->object)) : NULL;
 

@@ -521,6 +521,37 @@ static void test_relinquished_volume_leak(void)
 	CLEAN("relinquished volume, a live cookie holds it", live);
 }
 
+static void test_relinquished_cookie_leak(void)
+{
+	/* the owner's put (PUT relnq) never came, the withdrawal did */
+	static const char *const leak[] = {
+		COOKIE_HEAD, COOKIE_IO_BEGIN, COOKIE_IO_END, COOKIE_UNUSE,
+		"fscache_relinquish: c=00000007 V=00000001 r=3 U=0 f=25 rt=0",
+		"fscache_cookie: c=00000007 PUT lru   r=2",
+		"fscache_access: c=00000007 UNPIN cache   r=2 a=0",
+		"fscache_cookie: c=00000007 GQ  endac r=3",
+		"fscache_cookie: c=00000007 -   work  r=3",
+		"cachefiles_ref: c=00000007 o=00000005 u=1 SEE withdraw_cookie",
+		"cachefiles_ref: c=00000007 o=00000005 u=1 SEE withdrawal",
+		"cachefiles_ref: c=00000007 o=00000005 u=1 PUT detach",
+		"fscache_cookie: c=00000007 PUT obj   r=2",
+		"fscache_cookie: c=00000007 -   x-rlq r=2",
+		"fscache_cookie: c=00000007 PQ  work  r=1",
+	};
+	/* an excerpt that stops in the middle of the relinquishment */
+	static const char *const cut[] = {
+		COOKIE_HEAD, COOKIE_IO_BEGIN, COOKIE_IO_END, COOKIE_UNUSE,
+		"fscache_relinquish: c=00000007 V=00000001 r=3 U=0 f=25 rt=0",
+		"fscache_cookie: c=00000007 PUT lru   r=2",
+		"fscache_access: c=00000007 UNPIN cache   r=2 a=0",
+		"fscache_cookie: c=00000007 GQ  endac r=3",
+	};
+
+	EXPECT("relinquished cookie, the owner's ref never put", leak,
+	       NFT_FIND_REF_LEAK, "c=00000007", 1);
+	CLEAN("an excerpt cut inside the relinquishment", cut);
+}
+
 /* ---- kernel-traced errors ---- */
 
 static void test_kernel_errors(void)
@@ -663,6 +694,7 @@ int main(void)
 	test_volume_collision_leak();
 	test_cifs_volume_quoted();
 	test_relinquished_volume_leak();
+	test_relinquished_cookie_leak();
 	test_kernel_errors();
 	test_old_fscache();
 	test_no_note_on_modern();
