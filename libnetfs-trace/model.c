@@ -68,6 +68,7 @@ struct nft_model *nft_model_new(const struct nft_model_opts *opts)
 	m->dead_ring = calloc(NFT_DEAD_MAX, sizeof(*m->dead_ring));
 	if (!m->dead_ring || nft_idmap_init(&m->reqs, 1024) ||
 	    nft_idmap_init(&m->fsobjs, 256) ||
+	    nft_idmap_init(&m->old_cookies, 64) ||
 	    nft_idmap_init(&m->dead, NFT_DEAD_MAX))
 		goto nomem;
 	m->dstate = calloc(NR_DETECTORS, sizeof(*m->dstate));
@@ -130,6 +131,7 @@ void nft_model_free(struct nft_model *m)
 	free(m->dstate);
 	nft_idmap_release(&m->reqs);
 	nft_idmap_release(&m->fsobjs);
+	nft_idmap_release(&m->old_cookies);
 	nft_idmap_release(&m->dead);
 	free(m->dead_ring);
 	for (i = 0; i < m->n_parked; i++)

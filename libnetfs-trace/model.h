@@ -173,7 +173,45 @@ struct nft_fsobj {
 	struct nft_ledger refs;
 	bool uncertain;
 	uint32_t fail_idx;	/* its failure finding + 1, 0 = none */
+	/*
+	 * Cookie: fscache I/O accesses begun (BEGIN io_*) and not ended
+	 * (END io, END io_notl), never more than the last printed a=
+	 * (n_accesses, -1 unknown), and the line of the last BEGIN io_*.
+	 */
+	int32_t io_open;
+	int32_t accesses;
+	uint64_t pos_io_begin, t_io_begin;
+	uint64_t pos_relinquish;	/* relinquish line, 0 = none */
+	uint64_t pos_collide;	/* a *COLLIDE* naming it, 0 = none */
+	bool reported;		/* fscache-lifecycle said its piece */
 };
+
+/*
+ * A cookie of the fscache before 5.17 (fs/fscache/cookie.c of 4.17-5.16),
+ * whose traces print a pointer (hashed by %p) instead of a debug id.  Its
+ * refs are not analysed: the events are counted and its lines kept.
+ */
+#define NFT_OLD_COOKIE_LINES 256
+
+struct nft_old_cookie {
+	uint64_t id;		/* c= as printed */
+	uint64_t parent;	/* p=, 0 unknown */
+	uint64_t events;
+	uint64_t pos_first, pos_last, t_first, t_last;
+	int32_t usage;		/* last u= printed, -1 unknown */
+	bool acquired, relinquished;
+	uint64_t pos_collision;	/* *COLLISION* naming it, 0 = none */
+	uint32_t n_pos;		/* first NFT_OLD_COOKIE_LINES line positions */
+	uint64_t *pos;
+};
+
+/* Notes the report prints once (nft_summary.notes): not findings. */
+enum nft_note {
+	NFT_NOTE_OLD_FSCACHE = 1u << 0,
+};
+
+/* The text of one NFT_NOTE_* bit, "" if unknown. */
+const char *nft_note_text(unsigned int note);
 
 struct nft_summary {
 	uint64_t lines;		/* filled by the caller (decoder stats) */
@@ -201,6 +239,8 @@ struct nft_summary {
 	uint64_t reused_ids;
 	uint64_t unknown_symbols;	/* distinct */
 	enum nft_gen gen;
+	uint32_t notes;		/* enum nft_note bits */
+	uint64_t old_fscache_events;	/* pre-5.17 fscache lines */
 };
 
 struct nft_unknown {
@@ -265,6 +305,15 @@ const struct nft_request *nft_model_request(const struct nft_model *m,
 /* A live fscache/cachefiles object, or NULL. */
 const struct nft_fsobj *nft_model_fsobj(const struct nft_model *m,
 					enum nft_fsobj_type type, uint32_t id);
+
+/* A pre-5.17 fscache cookie by its printed id, or NULL. */
+const struct nft_old_cookie *nft_model_old_cookie(const struct nft_model *m,
+						  uint64_t id);
+/* Visit the pre-5.17 cookies seen. Stop when @fn returns non-zero. */
+int nft_model_for_each_old_cookie(const struct nft_model *m,
+				  int (*fn)(void *ctx,
+					    const struct nft_old_cookie *c),
+				  void *ctx);
 
 /*
  * The focused request (opts.focus_rreq): its last incarnation, kept after

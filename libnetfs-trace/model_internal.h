@@ -33,6 +33,7 @@ struct nft_model {
 	struct nft_idmap reqs;		/* id -> struct nft_req_node */
 	struct nft_req_node *lru_head, *lru_tail;
 	struct nft_idmap fsobjs;	/* (type << 32 | id) -> nft_fsobj */
+	struct nft_idmap old_cookies;	/* printed c= -> nft_old_cookie */
 	struct nft_idmap dead;		/* key -> struct nft_dead */
 	struct nft_dead *dead_ring;	/* FIFO of tombstones */
 	size_t dead_next;
@@ -183,6 +184,10 @@ extern const struct nft_detector nft_detect_double_unlock;
 extern const struct nft_detector nft_detect_early_unlock;
 extern const struct nft_detector nft_detect_bad_donation;
 extern const struct nft_detector nft_detect_fscache_lifecycle;
+
+/* fscache-lifecycle: the end-of-trace verdict on one fscache object, run
+ * on every object while all are still in the model. */
+void nft_fscache_lifecycle_end(struct nft_model *m, struct nft_fsobj *o);
 
 /* The state block of detector @d (state_size bytes), NULL if it has none. */
 void *nft_detector_state(struct nft_model *m, const struct nft_detector *d);
