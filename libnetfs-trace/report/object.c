@@ -41,9 +41,13 @@ static void text_life(FILE *out, const struct nft_focus_fs *fs)
 	nft_fmt_ts(a, sizeof(a), fs->ts_first);
 	nft_fmt_ts(b, sizeof(b), fs->ts_last);
 	fprintf(out, "state: %s\n", nft_fsobj_state_name(fs->obj));
-	fprintf(out, "life: %s - %s (%.3f ms), lines %" PRIu64 "-%" PRIu64 "\n",
-		a, b, (double)(fs->ts_last - fs->ts_first) / 1e6,
-		fs->pos_first, fs->pos_last);
+	if (!fs->ts_first && !fs->ts_last)
+		fprintf(out, "life: lines %" PRIu64 "-%" PRIu64 " (no timestamps)\n",
+			fs->pos_first, fs->pos_last);
+	else
+		fprintf(out, "life: %s - %s (%.3f ms), lines %" PRIu64 "-%" PRIu64 "\n",
+			a, b, (double)(fs->ts_last - fs->ts_first) / 1e6,
+			fs->pos_first, fs->pos_last);
 }
 
 static void text_accesses(FILE *out, const struct nft_focus_fs *fs)
@@ -62,7 +66,7 @@ static void text_accesses(FILE *out, const struct nft_focus_fs *fs)
 				access_name(a->begin), a->pos_begin,
 				a->a_begin);
 		else
-			fprintf(out, "  %-13s %-17s -> ",
+			fprintf(out, "  %-13s %-19s -> ",
 				a->end == NFT_FSCA_UNLIVE ? "(live)" :
 							    "(no BEGIN)", "");
 		if (a->end)
@@ -82,17 +86,18 @@ static void text_links(FILE *out, const char *title, const char *prefix,
 		return;
 	fprintf(out, "\n%s (%zu):\n", title, n);
 	for (i = 0; i < n; i++) {
-		fprintf(out, "  %s=%08x  line %-8" PRIu64, prefix, v[i].id,
-			v[i].pos);
-		if (v[i].copy)
-			fputs(" copy to cache (netfs_copy2cache)", out);
-		else if (v[i].what)
-			fprintf(out, " %s",
-				nft_sym_name(v[i].is_write ?
-						     NFT_SYMC_WRITE_TRACE :
-						     NFT_SYMC_READ_TRACE,
-					     v[i].what));
-		fputc('\n', out);
+		const char *what = v[i].copy ? "COPY2CACHE" :
+				   !v[i].what ? NULL :
+				   nft_sym_name(v[i].is_write ?
+						NFT_SYMC_WRITE_TRACE :
+						NFT_SYMC_READ_TRACE, v[i].what);
+
+		if (what)
+			fprintf(out, "  %s=%08x  line %-8" PRIu64 " %s\n",
+				prefix, v[i].id, v[i].pos, what);
+		else
+			fprintf(out, "  %s=%08x  line %" PRIu64 "\n", prefix,
+				v[i].id, v[i].pos);
 	}
 }
 
@@ -148,12 +153,13 @@ static void fsobj_text(FILE *out, const struct nft_model *m,
 				fs->backer);
 		else
 			fputs("backing inode: unknown\n", out);
-		text_object_io(out, fs);
 		break;
 	default:
 		break;
 	}
 	text_life(out, fs);
+	if (f->type == NFT_FOCUS_CF_OBJECT)
+		text_object_io(out, fs);
 	if (fs->dropped)
 		fprintf(out, "(%" PRIu64 " accesses, links or truncations past the caps not kept)\n",
 			fs->dropped);
@@ -167,6 +173,8 @@ static void fsobj_text(FILE *out, const struct nft_model *m,
 	}
 	text_accesses(out, fs);
 	fputs("\nref history:\n", out);
+	if (f->type == NFT_FOCUS_CF_OBJECT)
+		fputs("  (cachefiles_ref prints the count before a get or put: r= here is the count after it, as for the others)\n", out);
 	if (fs->obj && fs->obj->refs.n)
 		nft_view_ledger(out, name, &fs->obj->refs);
 	else
