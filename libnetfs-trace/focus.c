@@ -35,6 +35,9 @@ struct nft_focus_state {
 
 	/* request / subrequest: its last released incarnation */
 	struct nft_request *req;
+	/* subrequest: its collection */
+	bool collected;
+	uint64_t pos_collected, ts_collected;
 	/* request: its inode and range while alive, to join netfs_folio */
 	bool joined, ranged;
 	uint64_t ino, page_lo, page_hi;
@@ -596,7 +599,24 @@ static bool request_event(struct nft_focus_state *fs,
 	return true;
 }
 
-static bool subreq_event(const struct nft_focus_state *fs,
+/* The netfs_sreq traces that mark a subrequest collected (model.c). */
+static bool is_collection(const struct nft_event *ev)
+{
+	if (ev->kind != NFT_EV_NETFS_SREQ)
+		return false;
+	switch (ev->what) {
+	case NFT_SREQ_CONSUMED:
+	case NFT_SREQ_ABANDONED:
+	case NFT_SREQ_DISCARD:
+	case NFT_SREQ_CANCEL:
+	case NFT_SREQ_SUPERFLUOUS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool subreq_event(struct nft_focus_state *fs,
 			 const struct nft_event *ev)
 {
 	if (!((ev->have & NFT_HAVE_RREQ) && ev->rreq == fs->f.id))
@@ -604,7 +624,14 @@ static bool subreq_event(const struct nft_focus_state *fs,
 	if (ev->kind == NFT_EV_NETFS_DONATE &&
 	    ev->id2 == (uint32_t)fs->f.index)
 		return true;
-	return (ev->have & NFT_HAVE_INDEX) && ev->index == fs->f.index;
+	if (!((ev->have & NFT_HAVE_INDEX) && ev->index == fs->f.index))
+		return false;
+	if (!fs->collected && is_collection(ev)) {
+		fs->collected = true;
+		fs->pos_collected = ev->pos;
+		fs->ts_collected = ev->ts_ns;
+	}
+	return true;
 }
 
 void nft_focus_event(struct nft_model *m, const struct nft_event *ev)
@@ -658,6 +685,17 @@ struct nft_focus nft_model_focus_of(const struct nft_model *m)
 	struct nft_focus none = { NFT_FOCUS_NONE, 0, -1 };
 
 	return m->fst ? m->fst->f : none;
+}
+
+bool nft_model_focus_collected(const struct nft_model *m, uint64_t *pos,
+			       uint64_t *ts)
+{
+	if (!m->fst || m->fst->f.type != NFT_FOCUS_SUBREQ ||
+	    !m->fst->collected)
+		return false;
+	*pos = m->fst->pos_collected;
+	*ts = m->fst->ts_collected;
+	return true;
 }
 
 const struct nft_history_line *nft_model_focus_lines(const struct nft_model *m,

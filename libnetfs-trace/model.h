@@ -300,6 +300,12 @@ const struct nft_fsobj *nft_model_fsobj(const struct nft_model *m,
 const struct nft_request *nft_model_focus(const struct nft_model *m);
 /* What is focused (type NONE: nothing). */
 struct nft_focus nft_model_focus_of(const struct nft_model *m);
+/*
+ * The focused subrequest's collection (its first CONSM/ABNDN/DISCD/CANCL/
+ * SUPFL line): true and its line and time, false if none was seen.
+ */
+bool nft_model_focus_collected(const struct nft_model *m, uint64_t *pos,
+			       uint64_t *ts);
 
 /*
  * Every raw line that mentioned the focused object, in input order: for a

@@ -492,9 +492,10 @@ static const struct nft_subreq *focus_sreq(const struct nft_request *r,
 }
 
 /* The states it went through, where the model noted them. */
-static int sreq_states(const struct nft_subreq *s, const char **name,
-		       uint64_t *pos, uint64_t *ts)
+static int sreq_states(const struct nft_model *m, const struct nft_subreq *s,
+		       const char **name, uint64_t *pos, uint64_t *ts)
 {
+	uint64_t pos_coll, ts_coll;
 	int n = 0;
 
 #define STATE(st, p, t)                                   \
@@ -509,6 +510,8 @@ static int sreq_states(const struct nft_subreq *s, const char **name,
 		STATE(NFT_SS_IN_FLIGHT, s->pos_submit, s->t_submit);
 	if (s->pos_term)
 		STATE(NFT_SS_TERMINATED, s->pos_term, s->t_term);
+	if (nft_model_focus_collected(m, &pos_coll, &ts_coll))
+		STATE(NFT_SS_COLLECTED, pos_coll, ts_coll);
 	if (s->pos_free)
 		STATE(NFT_SS_FREED, s->pos_free, s->t_free);
 #undef STATE
@@ -519,8 +522,8 @@ static void subreq_text(FILE *out, const struct nft_model *m,
 			const struct nft_request *r,
 			const struct nft_subreq *s)
 {
-	uint64_t pos[4], ts[4], end = sreq_end_ts(s);
-	const char *name[4];
+	uint64_t pos[5], ts[5], end = sreq_end_ts(s);
+	const char *name[5];
 	char a[32], b[32], title[48];
 	int n, k;
 
@@ -544,7 +547,7 @@ static void subreq_text(FILE *out, const struct nft_model *m,
 		a, b, (double)(end - s->t_first) / 1e6, s->pos_first,
 		s->pos_free ? s->pos_free : s->pos_last);
 	fputs("\nstates:\n", out);
-	n = sreq_states(s, name, pos, ts);
+	n = sreq_states(m, s, name, pos, ts);
 	for (k = 0; k < n; k++) {
 		nft_fmt_ts(a, sizeof(a), ts[k]);
 		fprintf(out, "  %-10s line %-8" PRIu64 " %s\n", name[k], pos[k],
@@ -578,15 +581,15 @@ static void subreq_json(FILE *out, const struct nft_model *m,
 			const struct nft_request *r,
 			const struct nft_subreq *s)
 {
-	uint64_t pos[4], ts[4];
-	const char *name[4];
+	uint64_t pos[5], ts[5];
+	const char *name[5];
 	int n, k;
 
 	fprintf(out, "{\"object\": \"R=%08x[%x]\", \"kind\": \"subrequest\", \"request\": \"%08x\", ",
 		r->id, (unsigned int)s->index, r->id);
 	json_sreq_fields(out, s);
 	fputs(", \"states\": [", out);
-	n = sreq_states(s, name, pos, ts);
+	n = sreq_states(m, s, name, pos, ts);
 	for (k = 0; k < n; k++) {
 		fprintf(out, "%s{\"state\": \"%s\", \"line\": %" PRIu64 ", \"ts\": ",
 			k ? ", " : "", name[k], pos[k]);

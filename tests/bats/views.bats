@@ -100,6 +100,7 @@ EOF
 	grep -qx 'state: freed' "$T/out"
 	grep -Eqx '  seen +line 495 +18\.338371' "$T/out"
 	grep -Eqx '  terminated +line 519 +18\.366865' "$T/out"
+	grep -Eqx '  collected +line 526 +18\.366976' "$T/out"
 	grep -Eqx '  freed +line 528 +18\.366988' "$T/out"
 	grep -qx '  #1  0.037 -> 4.721  lines 496-503' "$T/out"
 	grep -qx '  #2  8.118 -> 28.526  lines 514-519' "$T/out"
@@ -117,7 +118,7 @@ EOF
 	[ "$(json_get '(d["object"], d["kind"], d["request"], d["index"], d["source"], d["state"], d["error"], d["issued"])' < "$T/j")" = \
 		"('R=000000ff[1]', 'subrequest', '000000ff', 1, 'DOWN', 'freed', -11, 2)" ]
 	[ "$(json_get '[(s["state"], s["line"]) for s in d["states"]]' < "$T/j")" = \
-		'[["seen", 495], ["in-flight", 496], ["terminated", 519], ["freed", 528]]' ]
+		'[["seen", 495], ["in-flight", 496], ["terminated", 519], ["collected", 526], ["freed", 528]]' ]
 	[ "$(json_get '(len(d["refs"]), len(d["lines"]))' < "$T/j")" = "(4, 17)" ]
 }
 

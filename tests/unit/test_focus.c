@@ -160,6 +160,12 @@ static void test_request_folios(void)
 	f.id = 0xe8;
 	m = RUN(&f, readahead);
 	is_str(kept(m), "", "another request keeps nothing");
+	{
+		uint64_t pos, ts;
+
+		ok(!nft_model_focus_collected(m, &pos, &ts),
+		   "a request focus has no subrequest collection");
+	}
 	ok(nft_model_focus(m) == NULL, "and is not seen");
 	nft_model_free(m);
 
@@ -170,6 +176,12 @@ static void test_request_folios(void)
 	ok(nft_model_focus(m) && nft_model_focus(m)->nr_sreq_slots > 1 &&
 		   nft_model_focus(m)->sreqs[1],
 	   "its request is kept with it");
+	{
+		uint64_t pos = 0, ts = 0;
+
+		ok(nft_model_focus_collected(m, &pos, &ts) && pos == 13,
+		   "collected at its CONSM line");
+	}
 	nft_model_free(m);
 }
 
