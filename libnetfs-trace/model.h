@@ -262,12 +262,38 @@ struct nft_model_hooks {
 	void *ctx;
 };
 
+/* The one object whose whole history is kept (-R). */
+enum nft_focus_type {
+	NFT_FOCUS_NONE = 0,
+	NFT_FOCUS_REQUEST,	/* R=ID, or a bare ID */
+	NFT_FOCUS_SUBREQ,	/* R=ID[n] */
+	NFT_FOCUS_COOKIE,	/* c=ID */
+	NFT_FOCUS_VOLUME,	/* V=ID */
+	NFT_FOCUS_CF_OBJECT,	/* o=ID */
+	NFT_FOCUS_CACHE,	/* C=ID */
+};
+
+struct nft_focus {
+	enum nft_focus_type type;
+	uint32_t id;
+	int32_t index;		/* NFT_FOCUS_SUBREQ: the subrequest */
+};
+
+/*
+ * "R=3f1", "3f1", "R=3f1[2]", "c=2a", "V=1", "o=5", "C=1" (hex, as the
+ * kernel prints them) -> @f.  Returns 0, or -1 if @s is none of these.
+ */
+int nft_focus_parse(const char *s, struct nft_focus *f);
+/* "R=000003f1[2]", "c=0000002a" ... into @buf (NFT_OBJECT_LEN). */
+void nft_focus_name(const struct nft_focus *f, char *buf);
+/* "request", "subrequest", "cookie", "volume", "object", "cache". */
+const char *nft_focus_kind(enum nft_focus_type type);
+
 struct nft_model_opts {
 	uint64_t stuck_after_ns;	/* 0 = default (5 s) */
 	uint32_t retry_limit;		/* 0 = default (4) */
 	enum nft_gen gen;		/* AUTO = decide from the capture */
-	uint32_t focus_rreq;		/* keep the full history of this id */
-	bool focus;
+	struct nft_focus focus;		/* keep the full history of this object */
 	struct nft_model_hooks hooks;
 };
 
@@ -316,17 +342,91 @@ int nft_model_for_each_old_cookie(const struct nft_model *m,
 				  void *ctx);
 
 /*
- * The focused request (opts.focus_rreq): its last incarnation, kept after
- * release, with every raw line that mentioned it.  NULL if never seen.
+ * The focused request (opts.focus of type REQUEST or SUBREQ): its last
+ * incarnation, kept after release.  NULL if never seen (or another kind of
+ * object is focused).
+ */
+const struct nft_request *nft_model_focus(const struct nft_model *m);
+/* What is focused (type NONE: nothing). */
+struct nft_focus nft_model_focus_of(const struct nft_model *m);
+/*
+ * The focused subrequest's collection (its first CONSM/ABNDN/DISCD/CANCL/
+ * SUPFL line): true and its line and time, false if none was seen.
+ */
+bool nft_model_focus_collected(const struct nft_model *m, uint64_t *pos,
+			       uint64_t *ts);
+
+/*
+ * Every raw line that mentioned the focused object, in input order: for a
+ * request also the netfs_folio lines of its inode and range while it was
+ * alive; for a subrequest only its own lines; for a cookie also the lines
+ * of its cachefiles objects.  @dropped: lines past the cap, not kept.
  */
 struct nft_history_line {
 	uint64_t pos;
 	uint64_t ts_ns;
 	char *text;
 };
-const struct nft_request *nft_model_focus(const struct nft_model *m);
 const struct nft_history_line *nft_model_focus_lines(const struct nft_model *m,
 						     size_t *n);
+uint64_t nft_model_focus_lines_dropped(const struct nft_model *m);
+
+/*
+ * A focused fscache/cachefiles object's history.  Accesses are the
+ * fscache_access (cookie) or fscache_access_volume (volume) BEGIN/END
+ * pairs; they carry no identity, so an END closes the oldest open BEGIN
+ * of its kind (lookup, io, inval, acq_vol, rlq_vol; END unlive closes the
+ * access a cookie holds while live, which has no BEGIN line).
+ */
+struct nft_focus_access {
+	uint16_t begin;		/* FSC_ACCESS symbol; 0: no BEGIN seen */
+	uint16_t end;		/* 0 while open */
+	int32_t a_begin, a_end;	/* the a= (n_accesses) printed */
+	uint64_t pos_begin, ts_begin, pos_end, ts_end;
+};
+
+/* An object that used the focused one (or that it used), and where first. */
+struct nft_focus_link {
+	uint32_t id;
+	uint16_t what;		/* netfs_read/netfs_write trace symbol */
+	bool is_write;		/* ... of a netfs_write line */
+	bool copy;		/* a netfs_copy2cache line (CR=) */
+	uint64_t pos, ts;
+};
+
+struct nft_focus_trunc {
+	uint16_t what;		/* CF_TRUNC symbol */
+	uint64_t from, to, pos, ts;
+};
+
+struct nft_focus_fs {
+	/* the object's last incarnation; NULL if it was never seen */
+	const struct nft_fsobj *obj;
+	bool seen;		/* some line named it */
+	uint64_t pos_first, pos_last, ts_first, ts_last;
+	/* cookie: its volume (from acquire / access_volume / relinquish) */
+	uint32_t volume;
+	/* object: its cookie (cachefiles_ref c=) */
+	uint32_t cookie;
+	/* cookie: the requests that used it; volume: its cookies */
+	const struct nft_focus_link *users;
+	size_t n_users;
+	/* cookie: its cachefiles objects */
+	const struct nft_focus_link *objects;
+	size_t n_objects;
+	const struct nft_focus_access *accesses;
+	size_t n_accesses;
+	/* object: backing inode (B=), reads, writes, truncations */
+	uint64_t backer;
+	bool backer_known;
+	uint64_t reads, read_bytes, writes, write_bytes;
+	const struct nft_focus_trunc *truncs;
+	size_t n_truncs;
+	uint64_t dropped;	/* users/accesses/truncs past the caps */
+};
+
+/* NULL unless an fscache/cachefiles object is focused. */
+const struct nft_focus_fs *nft_model_focus_fs(const struct nft_model *m);
 
 /* Decode request flags @f for generation @gen into "IN_PROGRESS|...". */
 size_t nft_rreq_flags_str(enum nft_gen gen, uint32_t f, char *buf, size_t sz);

@@ -62,6 +62,8 @@ static void fsobj_drop(struct nft_model *m, struct nft_fsobj *o, bool at_end)
 	for (i = 0; i < sizeof(dets) / sizeof(dets[0]); i++)
 		if (dets[i]->fsobj_end)
 			dets[i]->fsobj_end(m, o, at_end);
+	if (m->fst)
+		nft_focus_fsobj_end(m, o);
 	nft_idmap_del(&m->fsobjs, NFT_KEY_FSOBJ(o->type, o->id));
 	nft_ledger_release(&o->refs);
 	free(o);

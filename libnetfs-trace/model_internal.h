@@ -43,10 +43,8 @@ struct nft_model {
 	struct nft_unknown *unknowns;
 	size_t n_unknowns, cap_unknowns;
 
-	/* Focused request (-R): its last incarnation and its lines. */
-	struct nft_request *focus_req;
-	struct nft_history_line *focus_lines;
-	size_t n_focus_lines, cap_focus_lines;
+	/* The focused object (-R): focus.c. */
+	struct nft_focus_state *fst;
 
 	uint64_t now;			/* latest timestamp seen */
 	uint64_t pos;			/* position of the current event */
@@ -123,6 +121,19 @@ const char *nft_errno_name(int err);
 
 /* Generation in force (forced, or guessed so far from the capture). */
 enum nft_gen nft_model_gen(const struct nft_model *m);
+
+/* ---- focus (-R), focus.c ---- */
+
+int nft_focus_init(struct nft_model *m);
+void nft_focus_release(struct nft_model *m);
+/* Every event, before the model applies it. */
+void nft_focus_event(struct nft_model *m, const struct nft_event *ev);
+/* Is @id the focused request (or the request of the focused subrequest)? */
+bool nft_focus_is_request(const struct nft_model *m, uint32_t id);
+/* A focused request is released: keep it.  True if @req was taken over. */
+bool nft_focus_request_end(struct nft_model *m, struct nft_request *req);
+/* An fscache/cachefiles object is dropped: keep it if focused. */
+void nft_focus_fsobj_end(struct nft_model *m, struct nft_fsobj *o);
 
 /* ---- detectors, one per file in detect/ ---- */
 
