@@ -279,7 +279,10 @@ const struct nft_request *nft_model_focus(const struct nft_model *m);
 const struct nft_history_line *nft_model_focus_lines(const struct nft_model *m,
 						     size_t *n);
 
-/* Decode request flags @f for generation @gen into "IN_PROGRESS|...". */
+/*
+ * Decode request flags @f for generation @gen into "IN_PROGRESS|..." (the
+ * generation's table in gen.c; bits it does not define print as 0x...).
+ */
 size_t nft_rreq_flags_str(enum nft_gen gen, uint32_t f, char *buf, size_t sz);
 size_t nft_sreq_flags_str(enum nft_gen gen, uint32_t f, char *buf, size_t sz);
 
