@@ -261,8 +261,8 @@ static const struct nft_gen_profile profiles[NFT_GEN__NR] = {
 			[NFT_SF_CLEAR_TAIL] = 1,
 			[NFT_SF_SHORT_IO] = 2,		/* <= 6.11 */
 			[NFT_SF_SEEK_DATA_READ] = 3,
-			[NFT_SF_NO_PROGRESS] = 4,	/* <= 6.12 */
-			[NFT_SF_MADE_PROGRESS] = 4,	/* 6.13 */
+			/* 6.13 calls bit 4 MADE_PROGRESS (names say both) */
+			[NFT_SF_NO_PROGRESS] = 4,
 			[NFT_SF_ONDEMAND] = 5,
 			[NFT_SF_BOUNDARY] = 6,
 			[NFT_SF_HIT_EOF] = 7,
