@@ -135,17 +135,22 @@ static const struct nft_gen_bit_name snames_6_1[] = {
 	{ -1, NULL },
 };
 
+/*
+ * 6.10-6.13.  Bits 0 and 7 only exist up to 6.11 (ee4cdf7ba857 dropped
+ * INCOMPLETE_IO, the PG_private_2 rework WRITE_TO_CACHE): a 6.12 or 6.13
+ * kernel never sets them, 6.14's OFFLOAD_COLLECTION is bit 0.
+ */
 static const struct nft_gen_bit_name rnames_6_12[] = {
-	{ 0, "INCOMPLETE_IO" }, { 1, "COPY_TO_CACHE" },
+	{ 0, "INCOMPLETE_IO(<=6.11)" }, { 1, "COPY_TO_CACHE" },
 	{ 2, "NO_UNLOCK_FOLIO" }, { 3, "DONT_UNLOCK_FOLIOS" },
-	{ 4, "FAILED" }, { 5, "IN_PROGRESS" }, { 7, "WRITE_TO_CACHE" },
+	{ 4, "FAILED" }, { 5, "IN_PROGRESS" }, { 7, "WRITE_TO_CACHE(<=6.11)" },
 	{ 8, "UPLOAD_TO_SERVER" }, { 9, "NONBLOCK" }, { 10, "BLOCKED" },
 	{ 11, "PAUSE" }, { 12, "USE_IO_ITER" }, { 13, "ALL_QUEUED" },
 	{ 14, "NEED_RETRY" }, { 31, "USE_PGPRIV2" }, { -1, NULL },
 };
 
 static const struct nft_gen_bit_name snames_6_12[] = {
-	{ 0, "COPY_TO_CACHE" }, { 1, "CLEAR_TAIL" }, { 2, "SHORT_IO" },
+	{ 0, "COPY_TO_CACHE" }, { 1, "CLEAR_TAIL" }, { 2, "SHORT_IO(<=6.11)" },
 	{ 3, "SEEK_DATA_READ" }, { 4, "NO_PROGRESS(6.13:MADE_PROGRESS)" },
 	{ 5, "ONDEMAND" }, { 6, "BOUNDARY" }, { 7, "HIT_EOF" },
 	{ 8, "IN_PROGRESS" }, { 9, "NEED_RETRY" },
