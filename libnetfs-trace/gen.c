@@ -427,6 +427,11 @@ enum nft_gen nft_model_gen(const struct nft_model *m)
 	return m->sum.gen;
 }
 
+const struct nft_gen_profile *nft_model_profile(const struct nft_model *m)
+{
+	return nft_gen_profile(m->sum.gen);
+}
+
 #define G(g) (1u << NFT_GEN_##g)
 
 /*

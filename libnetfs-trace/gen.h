@@ -137,6 +137,14 @@ struct nft_gen_profile {
 /* The table of @gen; AUTO gets the newest one's layouts and no flags. */
 const struct nft_gen_profile *nft_gen_profile(enum nft_gen gen);
 
+/*
+ * The table of the generation the model has settled on so far (forced by
+ * --kernel or guessed): what a detector tests a flag word against, e.g.
+ * nft_gen_rtest(nft_model_profile(m), ev->flags, NFT_RF_IN_PROGRESS).
+ */
+struct nft_model;
+const struct nft_gen_profile *nft_model_profile(const struct nft_model *m);
+
 /* The kernel bit mask of @flag in @gen, 0 if the generation has none. */
 static inline uint32_t nft_gen_rbit(const struct nft_gen_profile *p,
 				    enum nft_rflag flag)

@@ -583,7 +583,7 @@ static void apply_sreq_line(struct nft_model *m, const struct nft_event *ev,
 	case NFT_SREQ_SHORT:
 		/* 6.1's SHORT is "resubmit the short part". */
 		if (ev->what == NFT_SREQ_RETRY ||
-		    nft_gen_profile(nft_model_gen(m))->short_resubmits)
+		    nft_model_profile(m)->short_resubmits)
 			sreq_reissued(m, req, s);
 		break;
 	case NFT_SREQ_TERMINATED:
