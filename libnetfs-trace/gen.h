@@ -115,7 +115,8 @@ struct nft_gen_profile {
 	bool donations;		/* 6.12-6.13: netfs_progress, netfs_donate,
 				 * DON-P/DON-N/+DON, data consumed before TERM */
 	bool app_collects;	/* a request without OFFLOAD_COLLECTION is
-				 * collected by its waiting app thread */
+				 * collected by its waiting app thread
+				 * (reads 6.14+, writes 6.16+) */
 	bool wake_after_clear;	/* WAKE-IP traced after IN_PROGRESS clears
 				 * (netfs_wake_rreq_flag(), 6.16) */
 	bool waited_ip;		/* DONE-IP after a WAIT-IP */
