@@ -51,7 +51,7 @@ static const char *const rreq_612[NFT_RREQ__NR] = {
 	[NFT_RREQ_ASSESS] = "ASSESS ", [NFT_RREQ_COLLECT] = "COLLECT",
 	[NFT_RREQ_DONE] = "DONE   ", [NFT_RREQ_FREE] = "FREE   ",
 	[NFT_RREQ_RESUBMIT] = "RESUBMT", [NFT_RREQ_SET_PAUSE] = "PAUSE  ",
-	[NFT_RREQ_WAIT_IP] = "WAIT-IP", [NFT_RREQ_WAIT_PAUSE] = "WT-PAUS",
+	[NFT_RREQ_WAIT_IP] = "WAIT-IP",
 	[NFT_RREQ_WAKE_IP] = "WAKE-IP", [NFT_RREQ_UNPAUSE] = "UNPAUSE",
 	[NFT_RREQ_WRITE_DONE] = "WR-DONE",
 };
@@ -63,8 +63,7 @@ static const char *const rreq_72[NFT_RREQ__NR] = {
 	[NFT_RREQ_KI_COMPLETE] = "KI-CMPL", [NFT_RREQ_RA_PUT] = "RA-PUT ",
 	[NFT_RREQ_RESUBMIT] = "RESUBMT", [NFT_RREQ_SET_ABANDON] = "S-ABNDN",
 	[NFT_RREQ_SET_PAUSE] = "PAUSE  ", [NFT_RREQ_UNPAUSE] = "UNPAUSE",
-	[NFT_RREQ_WAIT_IP] = "WAIT-IP", [NFT_RREQ_WAIT_QUIESCE] = "WAIT-QUIESCE",
-	[NFT_RREQ_WAITED_IP] = "DONE-IP",
+	[NFT_RREQ_WAIT_IP] = "WAIT-IP", [NFT_RREQ_WAITED_IP] = "DONE-IP",
 	[NFT_RREQ_WAITED_QUIESCE] = "DONE-QUIESCE",
 	[NFT_RREQ_WAKE_IP] = "WAKE-IP", [NFT_RREQ_WAKE_QUEUE] = "WAKE-Q ",
 	[NFT_RREQ_WRITE_DONE] = "WR-DONE",
@@ -76,7 +75,7 @@ static const char *const sreq_612[NFT_SREQ__NR] = {
 	[NFT_SREQ_DONATE_TO_PREV] = "DON-P", [NFT_SREQ_DONATE_TO_NEXT] = "DON-N",
 	[NFT_SREQ_DISCARD] = "DSCRD", [NFT_SREQ_FAIL] = "FAIL ",
 	[NFT_SREQ_FREE] = "FREE ", [NFT_SREQ_HIT_EOF] = "EOF  ",
-	[NFT_SREQ_IO_PROGRESS] = "IO   ", [NFT_SREQ_LIMITED] = "LIMIT",
+	[NFT_SREQ_LIMITED] = "LIMIT",
 	[NFT_SREQ_PREPARE] = "PREP ", [NFT_SREQ_PREP_FAILED] = "PRPFL",
 	[NFT_SREQ_REPREP_FAILED] = "REPFL", [NFT_SREQ_RETRY] = "RETRY",
 	[NFT_SREQ_SHORT] = "SHORT", [NFT_SREQ_SPLIT] = "SPLIT",
@@ -89,7 +88,7 @@ static const char *const sreq_72[NFT_SREQ__NR] = {
 	[NFT_SREQ_CANCEL] = "CANCL", [NFT_SREQ_CLEAR] = "CLEAR",
 	[NFT_SREQ_CONSUMED] = "CONSM", [NFT_SREQ_DISCARD] = "DSCRD",
 	[NFT_SREQ_FAIL] = "FAIL ", [NFT_SREQ_FREE] = "FREE ",
-	[NFT_SREQ_HIT_EOF] = "EOF  ", [NFT_SREQ_IO_PROGRESS] = "I-OK ",
+	[NFT_SREQ_HIT_EOF] = "EOF  ",
 	[NFT_SREQ_IO_RETRY_NEEDED] = "I-RTR", [NFT_SREQ_LIMITED] = "LIMIT",
 	[NFT_SREQ_NEED_CLEAR] = "N-CLR", [NFT_SREQ_PARTIAL_READ] = "PARTR",
 	[NFT_SREQ_NEED_RETRY] = "ND-RT", [NFT_SREQ_PREPARE] = "PREP ",
@@ -124,7 +123,7 @@ static const char *const rref_72[NFT_RREF__NR] = {
 };
 
 static const char *const sref_612[NFT_SREF__NR] = {
-	[NFT_SREF_GET_RESUBMIT] = "GET RESUBMIT", [NFT_SREF_NEW] = "NEW        ",
+	[NFT_SREF_NEW] = "NEW        ",
 	[NFT_SREF_PUT_CANCEL] = "PUT CANCEL ", [NFT_SREF_PUT_CLEAR] = "PUT CLEAR  ",
 	[NFT_SREF_PUT_CONSUMED] = "PUT CONSUME", [NFT_SREF_PUT_DONE] = "PUT DONE   ",
 	[NFT_SREF_PUT_FAILED] = "PUT FAILED ",
@@ -132,7 +131,7 @@ static const char *const sref_612[NFT_SREF__NR] = {
 };
 
 static const char *const sref_72[NFT_SREF__NR] = {
-	[NFT_SREF_GET_RESUBMIT] = "GET RESUBMT", [NFT_SREF_NEW] = "NEW        ",
+	[NFT_SREF_NEW] = "NEW        ",
 	[NFT_SREF_PUT_ABANDON] = "PUT ABANDON",
 	[NFT_SREF_PUT_CANCEL] = "PUT CANCEL ", [NFT_SREF_PUT_CLEAR] = "PUT CLEAR  ",
 	[NFT_SREF_PUT_CONSUMED] = "PUT CONSUME", [NFT_SREF_PUT_DONE] = "PUT DONE   ",
@@ -447,6 +446,25 @@ static const char *sym(const char *const *tab, int v, int cls)
 	return tab[v] ? tab[v] : nft_sym_name(cls, v);
 }
 
+/* The symbols whose spelling the generation's table holds (gen.h). */
+static const char *spelled(const struct nft_engine *e, const char *const *tab,
+			   int v, int cls)
+{
+	int sp = -1;
+
+	if (cls == NFT_SYMC_SREQ_REF && v == NFT_SREF_GET_RESUBMIT)
+		sp = NFT_SPELL_GET_RESUBMIT;
+	else if (cls == NFT_SYMC_SREQ_TRACE && v == NFT_SREQ_IO_PROGRESS)
+		sp = NFT_SPELL_IO_PROGRESS;
+	else if (cls == NFT_SYMC_RREQ_TRACE && v == NFT_RREQ_WAIT_QUIESCE)
+		sp = NFT_SPELL_WAIT_QUIESCE;
+	else if (cls == NFT_SYMC_RREQ_TRACE && v == NFT_RREQ_WAIT_PAUSE)
+		sp = NFT_SPELL_WAIT_PAUSE;
+	if (sp >= 0 && e->prof->spell[sp])
+		return e->prof->spell[sp];
+	return sym(tab, v, cls);
+}
+
 void em_rref(struct nft_engine *e, struct req *r, int what)
 {
 	BEGIN(e, NFT_EV_NETFS_RREQ_REF);
@@ -477,7 +495,7 @@ void em_sref(struct nft_engine *e, struct sreq *s, int what)
 		ob_mem(&e->out, "[", 1);
 		ob_hex(&e->out, s->index, 0);
 		ob_mem(&e->out, "] ", 2);
-		ob_str(&e->out, sym(e->sym->sref, what, NFT_SYMC_SREQ_REF));
+		ob_str(&e->out, spelled(e, e->sym->sref, what, NFT_SYMC_SREQ_REF));
 		ob_mem(&e->out, " r=", 3);
 		ob_dec(&e->out, (uint32_t)s->ref, 0, ' ');
 	}
@@ -497,7 +515,7 @@ void em_rreq(struct nft_engine *e, struct req *r, int what)
 		ob_mem(&e->out, " ", 1);
 		ob_str(&e->out, sym(e->sym->origin, r->origin, NFT_SYMC_ORIGIN));
 		ob_mem(&e->out, " ", 1);
-		ob_str(&e->out, sym(e->sym->rreq, what, NFT_SYMC_RREQ_TRACE));
+		ob_str(&e->out, spelled(e, e->sym->rreq, what, NFT_SYMC_RREQ_TRACE));
 		ob_mem(&e->out, " f=", 3);
 		ob_hex(&e->out, e->ev.flags, 2);
 	}
@@ -542,7 +560,7 @@ void em_sreq(struct nft_engine *e, struct sreq *s, int what)
 		ob_mem(&e->out, "] ", 2);
 		ob_str(&e->out, nft_sym_name(NFT_SYMC_SOURCE, s->source));
 		ob_mem(&e->out, " ", 1);
-		ob_str(&e->out, sym(e->sym->sreq, what, NFT_SYMC_SREQ_TRACE));
+		ob_str(&e->out, spelled(e, e->sym->sreq, what, NFT_SYMC_SREQ_TRACE));
 		ob_mem(&e->out, " f=", 3);
 		ob_hex(&e->out, e->ev.flags, e->prof->sreq_flags_width);
 		sreq_body(e, s);
