@@ -339,7 +339,7 @@ static const struct nft_gen_profile profiles[NFT_GEN__NR] = {
 		.read_collector = true, .app_collects = true,
 		.read_single = true,
 		.sreq_index_hex = true, .sreq_flags_width = 2,
-		.sreq_slot = true, .read_isize = true, .stream_ito = true,
+		.sreq_slot = true, .read_isize = true, .stream_ito = false,
 	},
 	[NFT_GEN_7] = {
 		.name = "7.x (>= 6.16)",
@@ -386,6 +386,11 @@ static const struct nft_gen_profile profiles[NFT_GEN__NR] = {
 		.wake_after_clear = true, .waited_ip = true, .traces_616 = true,
 		.read_single = true, .unbuffered_read_origin = true,
 		.sreq_index_hex = true, .sreq_flags_width = 3,
+		/*
+		 * ito= since "netfs: Fix the handling of stream->front by
+		 * removing it" (0e764b9d4607, 2026; in 6.18.y stable): 6.16
+		 * and 6.18 captures print frn=, 7.2 and 7.3 ito=.
+		 */
 		.sreq_slot = true, .read_isize = true, .stream_ito = true,
 	},
 };

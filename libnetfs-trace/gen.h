@@ -132,7 +132,8 @@ struct nft_gen_profile {
 	uint8_t sreq_flags_width; /* netfs_sreq f=%02x or f=%03x */
 	bool sreq_slot;		/* netfs_sreq prints a second s= (slot) */
 	bool read_isize;	/* netfs_read has l= and sz= */
-	bool stream_ito;	/* netfs_collect_stream ito= (else frn=) */
+	bool stream_ito;	/* netfs_collect_stream ito= (else frn=): the
+				 * newest 7.x; 6.16-6.18 still print frn= */
 };
 
 /* The table of @gen; AUTO gets the newest one's layouts and no flags. */
