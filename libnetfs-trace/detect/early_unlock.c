@@ -574,8 +574,12 @@ static void sreq_event(struct nft_model *m, struct eu_req *r,
 	default:
 		break;
 	}
-	/* a subrequest's line says how far it is; +DON includes donations */
-	if (ev->transferred && ev->transferred <= ev->len)
+	/*
+	 * A subrequest's line says how far it is; +DON includes donations.
+	 * Bytes past its length were written all the same (over-read says
+	 * what is wrong with them).
+	 */
+	if (ev->transferred)
 		add_done(r, ev->start, ev->start + ev->transferred);
 	if (r->reported) {
 		if (ev->what == NFT_SREQ_TERMINATED ||
@@ -664,8 +668,7 @@ static void eu_event(struct nft_model *m, const struct nft_event *ev,
 			sreq_event(m, r, ev);
 		break;
 	case NFT_EV_NETFS_COLLECT_SREQ:
-		if (ev->transferred <= ev->len)
-			add_done(r, ev->start, ev->start + ev->transferred);
+		add_done(r, ev->start, ev->start + ev->transferred);
 		break;
 	case NFT_EV_NETFS_PROGRESS:
 		/* 6.12 netfs_consume_read_data(): [s, s + avail) is at hand */
