@@ -466,6 +466,9 @@ static void bd_event(struct nft_model *m, const struct nft_event *ev,
 	default:
 		return;
 	}
+	/* lost events may have taken the lines that moved a range */
+	if (req->uncertain)
+		return;
 	st = bd_state(m);
 	if (!st)
 		return;

@@ -103,7 +103,7 @@ struct eu_state {
 	/* The last netfs_collect_folio: names the request of the next unlock. */
 	bool cf_valid;
 	uint32_t cf_rreq;
-	uint64_t cf_index;
+	uint64_t cf_index, cf_collected_to;
 	/* The last "abandon" folio line: its read-unlock is no early one. */
 	bool ab_valid;
 	uint64_t ab_ino, ab_first;
@@ -363,7 +363,8 @@ static void judge_unlock(struct nft_model *m, struct eu_req *r,
 	uint32_t i;
 	int n;
 
-	if (r->reported || r->failed || r->done_overflow)
+	/* lost events may have taken the lines that showed the data */
+	if (r->reported || r->failed || r->done_overflow || req->uncertain)
 		return;
 	if (req->range_known && req->len) {
 		if (lo < req->start)
@@ -442,10 +443,18 @@ static struct eu_req *join_folio(struct nft_model *m, struct eu_state *st,
 
 	if (st->cf_valid && st->cf_index == ev->first) {
 		const struct nft_request *req = nft_model_request(m, st->cf_rreq);
+		struct eu_req *r;
 
 		if (req && is_buffered_read(req)) {
 			*preq = req;
-			return get_req(st, req, true);
+			r = get_req(st, req, true);
+			/*
+			 * The collector had the data up to collected_to (an
+			 * excerpt may lack the lines that showed it).
+			 */
+			if (r && st->cf_collected_to > lo)
+				add_done(r, lo, st->cf_collected_to);
+			return r;
 		}
 	}
 	for (n = m->lru_head; n; n = n->next) {
@@ -598,7 +607,7 @@ static void unlock_all(struct nft_model *m, struct eu_req *r,
 	struct eu_pending p = { .whole_request = true };
 	uint32_t i;
 
-	if (r->reported || r->failed)
+	if (r->reported || r->failed || req->uncertain)
 		return;
 	p.pos = ev->pos;
 	p.ts = ev->ts_ns;
@@ -655,6 +664,7 @@ static void eu_event(struct nft_model *m, const struct nft_event *ev,
 		st->cf_valid = true;
 		st->cf_rreq = req->id;
 		st->cf_index = ev->first;
+		st->cf_collected_to = ev->collected_to;
 		return;
 	}
 	r = get_req(st, req, ev->kind == NFT_EV_NETFS_SREQ ||

@@ -212,6 +212,97 @@ static const char *const u7_excerpt[] = {
 	"netfs_sreq: R=00001b55[2] ZERO TERM  f=102 s=5fb2 4e/4e s=5 e=0",
 };
 
+/*
+ * The whole trace Dominique Martinet posted for the 9p mmap corruption
+ * ("9p read corruption of mmaped content", 19 Dec 2025), its netfs_read line
+ * rejoined where the mail wrapped it and the 9p hex dumps left out.
+ */
+static const char *const u7_mail[] = {
+	"clang-318     [002] .....  3031.183402: netfs_rreq_ref: R=00001b55 NEW         r=2",
+	"           clang-318     [002] .....  3031.183402: netfs_read: R=00001b55 READAHEAD c=00000000 ni=157f3 s=0 l=6000 sz=5fb2",
+	"clang-318     [002] .....  3031.183403: netfs_folioq: R=00001b55 fq=1edf roll-init",
+	"clang-318     [002] .....  3031.183403: netfs_rreq_ref: R=00001b55 GET SUBREQ  r=3",
+	"clang-318     [002] .....  3031.183404: netfs_folio: i=157f3 ix=00000-00000 read",
+	"clang-318     [002] .....  3031.183404: netfs_folio: i=157f3 ix=00001-00001 read",
+	"clang-318     [002] .....  3031.183404: netfs_folio: i=157f3 ix=00002-00002 read",
+	"clang-318     [002] .....  3031.183404: netfs_folio: i=157f3 ix=00003-00003 read",
+	"clang-318     [002] .....  3031.183404: netfs_folio: i=157f3 ix=00004-00004 read",
+	"clang-318     [002] .....  3031.183404: netfs_folio: i=157f3 ix=00005-00005 read",
+	"clang-318     [002] .....  3031.183408: 9p_protocol_dump: clnt 18446612686390831168 P9_TREAD(tag = 0)",
+	"clang-318     [002] .....  3031.183408: 9p_client_req: client 18446612686390831168 request P9_TREAD tag  0",
+	"clang-318     [002] .....  3031.183445: 9p_protocol_dump: clnt 18446612686390831168 P9_RREAD(tag = 0)",
+	"clang-318     [002] .....  3031.183450: 9p_client_res: client 18446612686390831168 response P9_TREAD tag  0 err 0",
+	"clang-318     [002] .....  3031.183452: netfs_sreq: R=00001b55[1] DOWN TERM  f=192 s=0 5fb2/5fb2 s=5 e=0",
+	"clang-318     [002] .N...  3031.183454: netfs_sreq_ref: R=00001b55[1] PUT TERM    r=1",
+	"kworker/u16:2-233     [002] .....  3031.183455: netfs_rreq_ref: R=00001b55 SEE WORK    r=3",
+	"kworker/u16:2-233     [002] .....  3031.183455: netfs_rreq: R=00001b55 RA COLLECT f=101",
+	"kworker/u16:2-233     [002] .....  3031.183455: netfs_collect: R=00001b55 s=0-6000",
+	"kworker/u16:2-233     [002] .....  3031.183455: netfs_collect_sreq: R=00001b55[0:01] s=0 t=5fb2/5fb2",
+	"kworker/u16:2-233     [002] .....  3031.183455: netfs_collect_folio: R=00001b55 ix=00000 r=0-1000 t=0/5fb2",
+	"kworker/u16:2-233     [002] .....  3031.183456: netfs_folio: i=157f3 ix=00000-00000 read-done",
+	"kworker/u16:2-233     [002] .....  3031.183456: netfs_folio: i=157f3 ix=00000-00000 read-unlock",
+	"kworker/u16:2-233     [002] .....  3031.183456: netfs_collect_folio: R=00001b55 ix=00001 r=1000-2000 t=1000/5fb2",
+	"kworker/u16:2-233     [002] .....  3031.183456: netfs_folio: i=157f3 ix=00001-00001 read-done",
+	"kworker/u16:2-233     [002] .....  3031.183457: netfs_folio: i=157f3 ix=00001-00001 read-unlock",
+	"kworker/u16:2-233     [002] .....  3031.183457: netfs_collect_folio: R=00001b55 ix=00002 r=2000-3000 t=2000/5fb2",
+	"kworker/u16:2-233     [002] .....  3031.183457: netfs_folio: i=157f3 ix=00002-00002 read-done",
+	"kworker/u16:2-233     [002] .....  3031.183457: netfs_folio: i=157f3 ix=00002-00002 read-unlock",
+	"kworker/u16:2-233     [002] .....  3031.183457: netfs_collect_folio: R=00001b55 ix=00003 r=3000-4000 t=3000/5fb2",
+	"kworker/u16:2-233     [002] .....  3031.183458: netfs_folio: i=157f3 ix=00003-00003 read-done",
+	"kworker/u16:2-233     [002] .....  3031.183458: netfs_folio: i=157f3 ix=00003-00003 read-unlock",
+	"kworker/u16:2-233     [002] .....  3031.183458: netfs_collect_folio: R=00001b55 ix=00004 r=4000-5000 t=4000/5fb2",
+	"kworker/u16:2-233     [002] .....  3031.183458: netfs_folio: i=157f3 ix=00004-00004 read-done",
+	"kworker/u16:2-233     [002] .....  3031.183458: netfs_folio: i=157f3 ix=00004-00004 read-unlock",
+	"kworker/u16:2-233     [002] .....  3031.183459: netfs_collect_folio: R=00001b55 ix=00005 r=5000-5fb2 t=5000/5fb2",
+	"kworker/u16:2-233     [002] .....  3031.183459: netfs_folio: i=157f3 ix=00005-00005 read-done",
+	"kworker/u16:2-233     [002] .....  3031.183459: netfs_folio: i=157f3 ix=00005-00005 read-unlock",
+	"kworker/u16:2-233     [002] .....  3031.183459: netfs_sreq: R=00001b55[1] DOWN CONSM f=092 s=0 5fb2/5fb2 s=5 e=0",
+	"kworker/u16:2-233     [002] .....  3031.183460: netfs_sreq_ref: R=00001b55[1] PUT DONE    r=0",
+	"kworker/u16:2-233     [002] .....  3031.183460: netfs_sreq: R=00001b55[1] DOWN FREE  f=092 s=0 5fb2/5fb2 s=5 e=0",
+	"kworker/u16:2-233     [002] .....  3031.183460: netfs_rreq_ref: R=00001b55 PUT SUBREQ  r=2",
+	"kworker/u16:2-233     [002] .....  3031.183460: netfs_collect_stream: R=00001b55[0:] cto=5fb2 frn=ffffffff",
+	"kworker/u16:2-233     [002] .....  3031.183460: netfs_collect_state: R=00001b55 col=5fb2 cln=6000 n=c",
+	"kworker/u16:2-233     [002] .....  3031.183460: netfs_collect_stream: R=00001b55[0:] cto=5fb2 frn=ffffffff",
+	"kworker/u16:2-233     [002] .....  3031.183460: netfs_collect_state: R=00001b55 col=5fb2 cln=6000 n=8",
+	"kworker/u16:2-233     [002] .....  3031.183460: netfs_rreq_ref: R=00001b55 SEE WORK CP r=2",
+	"clang-318     [002] .....  3031.183462: netfs_rreq_ref: R=00001b55 GET SUBREQ  r=3",
+	"clang-318     [002] .....  3031.183462: netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=5fb2 0/4e s=0 e=0",
+	"clang-318     [002] .....  3031.183462: netfs_sreq: R=00001b55[2] ZERO TERM  f=102 s=5fb2 4e/4e s=5 e=0",
+	"clang-318     [002] .....  3031.183463: netfs_sreq_ref: R=00001b55[2] PUT TERM    r=1",
+	"clang-318     [002] .....  3031.183463: netfs_rreq_ref: R=00001b55 PUT RETURN  r=2",
+	"kworker/u16:2-233     [002] .....  3031.183476: netfs_rreq_ref: R=00001b55 SEE WORK    r=2",
+	"kworker/u16:2-233     [002] .....  3031.183476: netfs_rreq: R=00001b55 RA COLLECT f=103",
+	"kworker/u16:2-233     [002] .....  3031.183476: netfs_collect: R=00001b55 s=0-6000",
+	"kworker/u16:2-233     [002] .....  3031.183476: netfs_collect_sreq: R=00001b55[0:02] s=5fb2 t=4e/4e",
+	"kworker/u16:2-233     [002] .....  3031.183476: netfs_sreq: R=00001b55[2] ZERO CONSM f=002 s=5fb2 4e/4e s=5 e=0",
+	"kworker/u16:2-233     [002] .....  3031.183477: netfs_sreq_ref: R=00001b55[2] PUT DONE    r=0",
+	"kworker/u16:2-233     [002] .....  3031.183477: netfs_sreq: R=00001b55[2] ZERO FREE  f=002 s=5fb2 4e/4e s=5 e=0",
+	"kworker/u16:2-233     [002] .....  3031.183478: netfs_rreq_ref: R=00001b55 PUT SUBREQ  r=1",
+	"kworker/u16:2-233     [002] .....  3031.183478: netfs_collect_stream: R=00001b55[0:] cto=6000 frn=ffffffff",
+	"kworker/u16:2-233     [002] .....  3031.183478: netfs_collect_state: R=00001b55 col=6000 cln=6000 n=c",
+	"kworker/u16:2-233     [002] .....  3031.183478: netfs_collect_stream: R=00001b55[0:] cto=6000 frn=ffffffff",
+	"kworker/u16:2-233     [002] .....  3031.183479: netfs_collect_state: R=00001b55 col=6000 cln=6000 n=8",
+	"kworker/u16:2-233     [002] .....  3031.183479: netfs_rreq: R=00001b55 RA COMPLET f=103",
+	"kworker/u16:2-233     [002] .....  3031.183479: netfs_rreq: R=00001b55 RA WAKE-IP f=102",
+	"kworker/u16:2-233     [002] .....  3031.183479: netfs_rreq: R=00001b55 RA DONE    f=102",
+	"kworker/u16:2-233     [002] .....  3031.183479: netfs_rreq_ref: R=00001b55 PUT WORK IP  r=0",
+	"kworker/u16:2-233     [002] .....  3031.183482: netfs_rreq: R=00001b55 RA FREE    f=102",
+	"kworker/u16:2-233     [002] .....  3031.183482: 9p_fid_ref: put     fid 20, refcount 2",
+};
+
+/*
+ * An excerpt that elides the ZERO's TERM and the collect_sreq lines: the
+ * collector's own collected_to (t=cleaned/collected) says the folio was
+ * whole, so no verdict rests on the missing lines.
+ */
+static const char *const u7_elided[] = {
+	"netfs_sreq: R=00001b55[1] DOWN TERM  f=192 s=0 5fb2/5fb2 s=5 e=0",
+	"netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=5fb2 0/4e s=0 e=0",
+	"netfs_collect_folio: R=00001b55 ix=00005 r=5000-6000 t=5000/6000",
+	"netfs_folio: i=157f3 ix=00005-00005 read-done",
+	"netfs_folio: i=157f3 ix=00005-00005 read-unlock",
+};
+
 /* Submitted before the unlock, terminated after it: in flight. */
 static const char *const u7_inflight[] = {
 	U7_HEAD, U7_ZERO_SUBMT, U7_COLLECT, U7_FOLIOS, U7_ZERO_TERM,
@@ -287,6 +378,27 @@ static void test_early_unlock_7(void)
 	EXPECT("7.x unlock past the progress", u7_progress_early,
 	       NFT_FIND_EARLY_UNLOCK, 1, "R=000011e2", 7, "1000-1fff");
 	CLEAN("7.x writeback folio", u7_write, NFT_FIND_EARLY_UNLOCK);
+	CLEAN("7.x excerpt without the ZERO's TERM", u7_elided,
+	      NFT_FIND_EARLY_UNLOCK);
+}
+
+static void test_early_unlock_mail(void)
+{
+	struct result r = run(u7_mail, sizeof(u7_mail) / sizeof(u7_mail[0]),
+			      BARE);
+	const struct nft_finding *f = nth_kind(&r, NFT_FIND_EARLY_UNLOCK, 0);
+
+	is(r.parse_errors, 0, "mail trace parses");
+	is((int64_t)count_kind(&r, NFT_FIND_EARLY_UNLOCK), 1,
+	   "mail trace: one early-unlock");
+	ok(f && !strcmp(f->object, "R=00001b55"), "on R=00001b55");
+	ok(f && has_evidence(f, 37) && has_evidence(f, 49),
+	   "the read-done of ix=5 and the ZERO SUBMT are its evidence");
+	ok(f && f->message && strstr(f->message, "ix=5") &&
+	   strstr(f->message, "[2] ZERO"), "names the folio and the subrequest");
+	if (!f)
+		show(&r);
+	nft_model_free(r.m);
 }
 
 /* ---- early-unlock, 6.12: corpus smallreads (9p), R=00000714 ---- */
@@ -531,6 +643,7 @@ static void test_second_donor(void)
 int main(void)
 {
 	test_early_unlock_7();
+	test_early_unlock_mail();
 	test_early_unlock_612();
 	test_early_unlock_61();
 	test_bad_donation();
