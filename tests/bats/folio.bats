@@ -39,3 +39,10 @@ bad-donation R=0000290e[8]" ]
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"to-prev to [4], which ends at 86200000, not at the donor's start 86400000"* ]]
 }
+
+@test "9p mmap corruption, the reply's excerpt (no download lines): early-unlock on R=00001b55" {
+	run findings "$FIX/mail/9p-mmap-reply-excerpt.txt"
+	[ "$output" = "early-unlock R=00001b55" ]
+	run "$REPLAY" -q "$FIX/mail/9p-mmap-reply-excerpt.txt"
+	[[ "$output" == *"evidence: line 10"*"line 18"* ]]
+}
