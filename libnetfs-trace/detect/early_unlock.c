@@ -294,13 +294,13 @@ static bool write_trace(uint16_t what)
 static void folio_name(char *buf, size_t sz, const struct eu_pending *p)
 {
 	if (p->whole_request)
-		snprintf(buf, sz, "its folios");
+		snprintf(buf, sz, "its folios were");
 	else if (p->first == p->last)
-		snprintf(buf, sz, "folio ix=%llx of inode %llx",
+		snprintf(buf, sz, "folio ix=%llx of inode %llx was",
 			 (unsigned long long)p->first,
 			 (unsigned long long)p->ino);
 	else
-		snprintf(buf, sz, "folio ix=%llx-%llx of inode %llx",
+		snprintf(buf, sz, "folio ix=%llx-%llx of inode %llx was",
 			 (unsigned long long)p->first,
 			 (unsigned long long)p->last,
 			 (unsigned long long)p->ino);
@@ -339,14 +339,17 @@ static void report(struct nft_model *m, struct eu_req *r,
 	folio_name(folio, sizeof(folio), p);
 	f = nft_report(m, NFT_FIND_EARLY_UNLOCK, req, NULL, NULL, false, ev, n,
 		       late ?
-		       "R=%08x: %s was made visible (%s) with %llx-%llx not yet read: [%x] %s s=%llx len %llx, which covers it, came only after (commit 570ad253a345)" :
-		       "R=%08x: %s was made visible (%s) with %llx-%llx not yet read: [%x] %s s=%llx len %llx, which covers it, was still in flight (commit 570ad253a345)",
+		       "R=%08x: %s made visible (%s) with %llx-%llx not yet read: [%x] %s s=%llx len %llx, which covers it, came only after (%s)" :
+		       "R=%08x: %s made visible (%s) with %llx-%llx not yet read: [%x] %s s=%llx len %llx, which covers it, was still in flight (%s)",
 		       r->id, folio, unlock_word(p),
 		       (unsigned long long)miss.lo,
 		       (unsigned long long)miss.hi - 1, index,
 		       nft_sym_name(NFT_SYMC_SOURCE, source),
 		       (unsigned long long)s->start,
-		       (unsigned long long)s->len);
+		       (unsigned long long)s->len,
+		       p->whole_request ?
+		       "netfs_rreq_unlock_folios() is for after the last termination" :
+		       "commit 570ad253a345");
 	r->reported = true;
 	r->n_pending = 0;
 	if (f) {
