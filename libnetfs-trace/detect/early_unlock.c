@@ -57,6 +57,12 @@
 #define EU_MAX_GAPS 4		/* missing spans kept per unlocked folio */
 #define EU_MAX_PENDING 8	/* unlocked folios with missing bytes */
 #define EU_MAX_EXTRA 3		/* later lines of the late subrequest */
+#define EU_MAX_INFLIGHT 8	/* <= 6.9: in flight at the UNLOCK */
+/*
+ * Two CPUs' trace clocks may disagree by a little: a line of another CPU
+ * stamped within this of the unlock may have happened before it.
+ */
+#define EU_SKEW_NS 100000ULL
 
 struct eu_span {
 	uint64_t lo, hi;
@@ -79,6 +85,11 @@ struct eu_pending {
 	uint64_t pos2, ts2;	/* read-unlock after read-done */
 	uint16_t what;
 	bool whole_request;	/* <= 6.9 netfs_rreq UNLOCK */
+	bool have_ts;
+	int32_t cpu;		/* -1: not printed */
+	/* <= 6.9: subrequests in flight at the UNLOCK, judged at their TERM */
+	uint8_t n_inflight;
+	uint16_t inflight[EU_MAX_INFLIGHT];
 };
 
 struct eu_req {
@@ -326,6 +337,8 @@ static void report(struct nft_model *m, struct eu_req *r,
 
 	if (!req)
 		return;
+	if (!p->n_gap)		/* the whole request: what the subrequest had to read */
+		miss = (struct eu_span){ s->start, s->start + s->len };
 	for (i = 0; i < p->n_gap; i++)
 		if (s->start < p->gap[i].hi && p->gap[i].lo < s->start + s->len) {
 			miss = p->gap[i];
@@ -410,6 +423,26 @@ static void judge_unlock(struct nft_model *m, struct eu_req *r,
 }
 
 /* A subrequest line after unlocks that left bytes missing. */
+/* Could @ev have happened before the unlock @p, another CPU's clock aside? */
+static bool within_skew(const struct eu_pending *p, const struct nft_event *ev)
+{
+	if (!p->have_ts || !(ev->have & NFT_HAVE_TS) || ev->ts_ns < p->ts)
+		return false;
+	if (p->cpu >= 0 && (ev->have & NFT_HAVE_CPU) && ev->cpu == p->cpu)
+		return false;
+	return ev->ts_ns - p->ts < EU_SKEW_NS;
+}
+
+static bool was_inflight(const struct eu_pending *p, uint32_t index)
+{
+	int i;
+
+	for (i = 0; i < p->n_inflight; i++)
+		if (p->inflight[i] == index)
+			return true;
+	return false;
+}
+
 static void judge_late(struct nft_model *m, struct eu_req *r,
 		       const struct nft_event *ev, const struct eu_sreq *s,
 		       uint32_t index)
@@ -418,10 +451,12 @@ static void judge_late(struct nft_model *m, struct eu_req *r,
 
 	for (i = 0; i < r->n_pending && !r->reported; i++) {
 		const struct eu_pending *p = &r->pending[i];
+		bool late = s->pos_first > p->pos;
 
-		if (s->pos_first <= p->pos)
+		if (!late && !(p->whole_request && was_inflight(p, index) &&
+			       s->terminated))
 			continue;	/* known at the unlock: judged there */
-		if (!s->len)
+		if (!s->len || within_skew(p, ev))
 			continue;
 		if (!p->whole_request &&
 		    !overlaps(s->start, s->start + s->len, p->gap, p->n_gap))
@@ -429,8 +464,8 @@ static void judge_late(struct nft_model *m, struct eu_req *r,
 		{
 			struct eu_pending copy = *p;
 
-			report(m, r, &copy, index, s, ev->source, true, ev->pos,
-			       ev->ts_ns);
+			report(m, r, &copy, index, s, ev->source, late,
+			       ev->pos, ev->ts_ns);
 		}
 	}
 }
@@ -603,17 +638,27 @@ static void sreq_event(struct nft_model *m, struct eu_req *r,
 		judge_late(m, r, ev, s, (uint32_t)ev->index);
 }
 
-/* <= 6.9: netfs_rreq_unlock_folios() unlocks the whole request at once. */
+/*
+ * <= 6.9: netfs_rreq_unlock_folios() unlocks the whole request at once,
+ * from netfs_rreq_assess() after the last termination.  A subrequest in
+ * flight at the UNLOCK is judged when its TERM comes (a TERM of another CPU
+ * stamped a hair later may have been first); one first seen after it, at
+ * once.
+ */
 static void unlock_all(struct nft_model *m, struct eu_req *r,
 		       const struct nft_request *req, const struct nft_event *ev)
 {
-	struct eu_pending p = { .whole_request = true };
+	struct eu_pending p = { .whole_request = true, .cpu = -1 };
 	uint32_t i;
 
+	(void)m;
 	if (r->reported || r->failed || req->uncertain)
 		return;
 	p.pos = ev->pos;
 	p.ts = ev->ts_ns;
+	p.have_ts = ev->have & NFT_HAVE_TS;
+	if (ev->have & NFT_HAVE_CPU)
+		p.cpu = ev->cpu;
 	p.ino = req->ino;
 	for (i = 0; i < r->nr_sreqs && i < req->nr_sreq_slots; i++) {
 		const struct eu_sreq *s = &r->sreqs[i];
@@ -622,11 +667,8 @@ static void unlock_all(struct nft_model *m, struct eu_req *r,
 		if (!s->seen || s->terminated || !ms ||
 		    !read_source(ms->source) || !s->len)
 			continue;
-		p.gap[0] = (struct eu_span){ s->start, s->start + s->len };
-		p.n_gap = 1;
-		report(m, r, &p, i, s, ms->source, false, s->pos_last,
-		       s->ts_last);
-		return;
+		if (p.n_inflight < EU_MAX_INFLIGHT)
+			p.inflight[p.n_inflight++] = (uint16_t)i;
 	}
 	for (i = 0; i < (uint32_t)r->n_pending; i++)
 		if (r->pending[i].whole_request)

@@ -489,6 +489,38 @@ static const char *const u61_clean[] = { U61_HEAD, U61_TERM1, U61_UNLOCK,
 static const char *const u61_early[] = { U61_HEAD, U61_UNLOCK, U61_TERM1,
 					 U61_TAIL };
 
+/* The same with timestamps: the UNLOCK on cpu 1, [1]'s TERM on cpu 0. */
+#define K61(cpu, ts, line) "kworker/u8:1-29 [00" cpu "] ..... " ts ": " line
+#define U61_STAMPED(term_ts)                                                    \
+	K61("1", "5.000000", "netfs_rreq_ref: R=00000002 NEW         r=1"),     \
+	K61("1", "5.000001", "netfs_read: R=00000002 READAHEAD c=00000000 ni=2d8b s=0 20000"), \
+	K61("1", "5.000002", "netfs_sreq: R=00000002[0] DOWN SUBMT f=01 s=0 0/10000 e=0"), \
+	K61("1", "5.000003", "netfs_sreq: R=00000002[1] DOWN SUBMT f=01 s=10000 0/10000 e=0"), \
+	K61("1", "5.000100", "netfs_sreq: R=00000002[0] DOWN TERM  f=01 s=0 10000/10000 e=0"), \
+	K61("1", "5.000110", "netfs_rreq: R=00000002 RA ASSESS  f=03"),         \
+	K61("1", "5.000111", "netfs_rreq: R=00000002 RA UNLOCK  f=03"),         \
+	K61("0", term_ts, "netfs_sreq: R=00000002[1] DOWN TERM  f=01 s=10000 10000/10000 e=0")
+
+/* A hair later by the other CPU's clock: it may well have been first. */
+static const char *const u61_skew[] = { U61_STAMPED("5.000140") };
+/* 5 ms later: no clock is that far off. */
+static const char *const u61_late[] = { U61_STAMPED("5.005111") };
+
+static void test_early_unlock_61_clocks(void)
+{
+	struct result r = run(u61_skew, sizeof(u61_skew) / sizeof(u61_skew[0]),
+			      BARE);
+
+	is(r.parse_errors, 0, "stamped 6.1 trace parses");
+	is((int64_t)count_kind(&r, NFT_FIND_EARLY_UNLOCK), 0,
+	   "6.1: another CPU's TERM 29 us after the UNLOCK is no early unlock");
+	nft_model_free(r.m);
+	r = run(u61_late, sizeof(u61_late) / sizeof(u61_late[0]), BARE);
+	is((int64_t)count_kind(&r, NFT_FIND_EARLY_UNLOCK), 1,
+	   "6.1: another CPU's TERM 5 ms after the UNLOCK is");
+	nft_model_free(r.m);
+}
+
 static void test_early_unlock_61(void)
 {
 	CLEAN("6.1 UNLOCK after every TERM", u61_clean, NFT_FIND_EARLY_UNLOCK);
@@ -646,6 +678,7 @@ int main(void)
 	test_early_unlock_mail();
 	test_early_unlock_612();
 	test_early_unlock_61();
+	test_early_unlock_61_clocks();
 	test_bad_donation();
 	test_second_donor();
 	return tap_done();
