@@ -102,6 +102,7 @@ struct eu_req {
 	bool reported;
 	size_t finding;		/* index + 1 */
 	int32_t late_index;	/* subrequest whose lines extend the evidence */
+	uint64_t rep_first;	/* the folio reported (its read-unlock too) */
 	int n_extra;
 	struct eu_pending pending[EU_MAX_PENDING];
 	int n_pending;
@@ -171,8 +172,8 @@ static bool is_buffered_read(const struct nft_request *req)
 	}
 }
 
-static struct eu_req *get_req(struct eu_state *st, const struct nft_request *req,
-			      bool create)
+static struct eu_req *get_req(struct eu_state *st,
+			      const struct nft_request *req, bool create)
 {
 	struct eu_req *r = nft_idmap_get(&st->reqs, req->id);
 
@@ -364,6 +365,7 @@ static void report(struct nft_model *m, struct eu_req *r,
 		       "netfs_rreq_unlock_folios() is for after the last termination" :
 		       "commit 570ad253a345");
 	r->reported = true;
+	r->rep_first = p->first;
 	r->n_pending = 0;
 	if (f) {
 		r->finding = (size_t)(f - m->findings) + 1;
@@ -379,6 +381,14 @@ static void judge_unlock(struct nft_model *m, struct eu_req *r,
 	uint32_t i;
 	int n;
 
+	if (r->reported && r->finding && r->finding <= m->n_findings &&
+	    !p->whole_request && p->first == r->rep_first &&
+	    p->what == NFT_FOLIO_READ_UNLOCK) {
+		/* read-done said it first; the unlock itself is evidence too */
+		nft_finding_add_evidence(&m->findings[r->finding - 1], p->pos,
+					 p->ts);
+		return;
+	}
 	/* lost events may have taken the lines that showed the data */
 	if (r->reported || r->failed || r->done_overflow || req->uncertain)
 		return;

@@ -171,30 +171,30 @@ static void expect(const char *name, const char *const *lines, size_t n,
 
 /* ---- early-unlock, 7.x: commit 570ad253a345 ---- */
 
-#define U7_HEAD                                                                 \
-	"netfs_rreq_ref: R=00001b55 NEW         r=2",                           \
+#define U7_HEAD                                                                \
+	"netfs_rreq_ref: R=00001b55 NEW         r=2",                          \
 	"netfs_read: R=00001b55 READAHEAD c=00000000 ni=157f3 s=0 l=6000 sz=5fb2", \
-	"netfs_rreq_ref: R=00001b55 GET SUBREQ  r=3",                           \
-	"netfs_sreq: R=00001b55[1] DOWN SUBMT f=102 s=0 0/5fb2 s=0 e=0",         \
+	"netfs_rreq_ref: R=00001b55 GET SUBREQ  r=3",                          \
+	"netfs_sreq: R=00001b55[1] DOWN SUBMT f=102 s=0 0/5fb2 s=0 e=0",       \
 	"netfs_sreq: R=00001b55[1] DOWN TERM  f=192 s=0 5fb2/5fb2 s=5 e=0"
-#define U7_COLLECT                                                              \
-	"netfs_rreq: R=00001b55 RA COLLECT f=103",                              \
-	"netfs_collect: R=00001b55 s=0-6000",                                   \
+#define U7_COLLECT                                                             \
+	"netfs_rreq: R=00001b55 RA COLLECT f=103",                             \
+	"netfs_collect: R=00001b55 s=0-6000",                                  \
 	"netfs_collect_sreq: R=00001b55[0:01] s=0 t=5fb2/5fb2"
-#define U7_FOLIOS                                                               \
-	"netfs_collect_folio: R=00001b55 ix=00004 r=4000-5000 t=4000/5fb2",     \
-	"netfs_folio: i=157f3 ix=00004-00004 read-done",                        \
-	"netfs_folio: i=157f3 ix=00004-00004 read-unlock",                      \
-	"netfs_collect_folio: R=00001b55 ix=00005 r=5000-5fb2 t=5000/5fb2",     \
-	"netfs_folio: i=157f3 ix=00005-00005 read-done",                        \
-	"netfs_folio: i=157f3 ix=00005-00005 read-unlock",                      \
-	"netfs_collect_stream: R=00001b55[0:] cto=5fb2 frn=ffffffff",           \
+#define U7_FOLIOS                                                              \
+	"netfs_collect_folio: R=00001b55 ix=00004 r=4000-5000 t=4000/5fb2",    \
+	"netfs_folio: i=157f3 ix=00004-00004 read-done",                       \
+	"netfs_folio: i=157f3 ix=00004-00004 read-unlock",                     \
+	"netfs_collect_folio: R=00001b55 ix=00005 r=5000-5fb2 t=5000/5fb2",    \
+	"netfs_folio: i=157f3 ix=00005-00005 read-done",                       \
+	"netfs_folio: i=157f3 ix=00005-00005 read-unlock",                     \
+	"netfs_collect_stream: R=00001b55[0:] cto=5fb2 frn=ffffffff",          \
 	"netfs_collect_state: R=00001b55 col=5fb2 cln=6000 n=c"
-#define U7_ZERO_SUBMT                                                           \
-	"netfs_rreq_ref: R=00001b55 GET SUBREQ  r=4",                           \
+#define U7_ZERO_SUBMT                                                          \
+	"netfs_rreq_ref: R=00001b55 GET SUBREQ  r=4",                          \
 	"netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=5fb2 0/4e s=0 e=0"
 #define U7_ZERO_TERM "netfs_sreq: R=00001b55[2] ZERO TERM  f=102 s=5fb2 4e/4e s=5 e=0"
-#define U7_COLLECT_ZERO                                                         \
+#define U7_COLLECT_ZERO                                                        \
 	"netfs_collect_sreq: R=00001b55[0:02] s=5fb2 t=4e/4e"
 
 /* As the commit shows it: the ZERO subrequest only after the unlock. */
@@ -403,40 +403,40 @@ static void test_early_unlock_mail(void)
 
 /* ---- early-unlock, 6.12: corpus smallreads (9p), R=00000714 ---- */
 
-#define U12_HEAD                                                                \
-	"netfs_rreq_ref: R=00000714 NEW         r=1",                           \
+#define U12_HEAD                                                               \
+	"netfs_rreq_ref: R=00000714 NEW         r=1",                          \
 	"netfs_read: R=00000714 READAHEAD c=00000000 ni=52234d s=0 l=1000 sz=200", \
-	"netfs_folio: i=52234d ix=00000-00000 read",                            \
-	"netfs_rreq_ref: R=00000714 GET SUBREQ  r=2",                           \
-	"netfs_sreq: R=00000714[1] ---- ADD   f=00 s=0 0/1000 e=0",              \
-	"netfs_progress: R=00000714[01] s=0 ct=0/200 pa=200/200 sl=0",           \
-	"netfs_donate: R=00000714[01] -> [ffffffff] defer-next am=200",          \
-	"netfs_sreq: R=00000714[1] DOWN DON-N f=82 s=0 200/200 e=0",             \
-	"netfs_sreq_ref: R=00000714[1] PUT CONSUME r=1",                        \
-	"netfs_sreq: R=00000714[1] DOWN TERM  f=82 s=0 0/0 e=0",                 \
-	"netfs_sreq_ref: R=00000714[1] PUT TERM    r=0",                        \
-	"netfs_sreq: R=00000714[1] DOWN FREE  f=82 s=0 0/0 e=0",                 \
-	"netfs_rreq_ref: R=00000714 PUT SUBREQ  r=1",                           \
+	"netfs_folio: i=52234d ix=00000-00000 read",                           \
+	"netfs_rreq_ref: R=00000714 GET SUBREQ  r=2",                          \
+	"netfs_sreq: R=00000714[1] ---- ADD   f=00 s=0 0/1000 e=0",            \
+	"netfs_progress: R=00000714[01] s=0 ct=0/200 pa=200/200 sl=0",         \
+	"netfs_donate: R=00000714[01] -> [ffffffff] defer-next am=200",        \
+	"netfs_sreq: R=00000714[1] DOWN DON-N f=82 s=0 200/200 e=0",           \
+	"netfs_sreq_ref: R=00000714[1] PUT CONSUME r=1",                       \
+	"netfs_sreq: R=00000714[1] DOWN TERM  f=82 s=0 0/0 e=0",               \
+	"netfs_sreq_ref: R=00000714[1] PUT TERM    r=0",                       \
+	"netfs_sreq: R=00000714[1] DOWN FREE  f=82 s=0 0/0 e=0",               \
+	"netfs_rreq_ref: R=00000714 PUT SUBREQ  r=1",                          \
 	"netfs_rreq_ref: R=00000714 GET SUBREQ  r=2"
-#define U12_ZERO                                                                \
-	"netfs_sreq: R=00000714[2] ---- ADD   f=00 s=200 0/e00 e=0",             \
-	"netfs_sreq: R=00000714[2] ZERO SUBMT f=00 s=200 0/e00 e=0",             \
-	"netfs_sreq: R=00000714[2] ZERO CLEAR f=82 s=200 e00/e00 e=0",           \
-	"netfs_sreq: R=00000714[2] ZERO +DON  f=82 s=0 1000/1000 e=0",           \
+#define U12_ZERO                                                               \
+	"netfs_sreq: R=00000714[2] ---- ADD   f=00 s=200 0/e00 e=0",           \
+	"netfs_sreq: R=00000714[2] ZERO SUBMT f=00 s=200 0/e00 e=0",           \
+	"netfs_sreq: R=00000714[2] ZERO CLEAR f=82 s=200 e00/e00 e=0",         \
+	"netfs_sreq: R=00000714[2] ZERO +DON  f=82 s=0 1000/1000 e=0",         \
 	"netfs_progress: R=00000714[02] s=0 ct=0/1000 pa=1000/1000 sl=0"
-#define U12_UNLOCK                                                              \
-	"netfs_folio: i=52234d ix=00000-00000 read-done",                       \
+#define U12_UNLOCK                                                             \
+	"netfs_folio: i=52234d ix=00000-00000 read-done",                      \
 	"netfs_folio: i=52234d ix=00000-00000 read-unlock"
-#define U12_TAIL                                                                \
-	"netfs_sreq_ref: R=00000714[2] PUT CONSUME r=1",                        \
-	"netfs_sreq: R=00000714[2] ZERO TERM  f=82 s=0 1000/1000 e=0",           \
-	"netfs_sreq_ref: R=00000714[2] PUT TERM    r=0",                        \
-	"netfs_sreq: R=00000714[2] ZERO FREE  f=82 s=0 1000/1000 e=0",           \
-	"netfs_rreq_ref: R=00000714 PUT SUBREQ  r=1",                           \
-	"netfs_rreq: R=00000714 RA ASSESS  f=20",                               \
-	"netfs_rreq: R=00000714 RA WAKE-IP f=20",                               \
-	"netfs_rreq: R=00000714 RA DONE    f=00",                               \
-	"netfs_rreq_ref: R=00000714 PUT RETURN  r=0",                           \
+#define U12_TAIL                                                               \
+	"netfs_sreq_ref: R=00000714[2] PUT CONSUME r=1",                       \
+	"netfs_sreq: R=00000714[2] ZERO TERM  f=82 s=0 1000/1000 e=0",         \
+	"netfs_sreq_ref: R=00000714[2] PUT TERM    r=0",                       \
+	"netfs_sreq: R=00000714[2] ZERO FREE  f=82 s=0 1000/1000 e=0",         \
+	"netfs_rreq_ref: R=00000714 PUT SUBREQ  r=1",                          \
+	"netfs_rreq: R=00000714 RA ASSESS  f=20",                              \
+	"netfs_rreq: R=00000714 RA WAKE-IP f=20",                              \
+	"netfs_rreq: R=00000714 RA DONE    f=00",                              \
+	"netfs_rreq_ref: R=00000714 PUT RETURN  r=0",                          \
 	"netfs_rreq: R=00000714 RA FREE    f=00"
 
 static const char *const u12_clean[] = { U12_HEAD, U12_ZERO, U12_UNLOCK,
@@ -463,25 +463,25 @@ static void test_early_unlock_612(void)
 
 /* ---- early-unlock, 6.1: netfs_rreq UNLOCK for the whole request ---- */
 
-#define U61_HEAD                                                                \
-	"netfs_rreq_ref: R=00000002 NEW         r=1",                           \
-	"netfs_read: R=00000002 READAHEAD c=00000000 ni=2d8b s=0 20000",         \
-	"netfs_rreq_ref: R=00000002 GET SUBREQ  r=2",                           \
-	"netfs_sreq: R=00000002[0] DOWN SUBMT f=01 s=0 0/10000 e=0",             \
-	"netfs_rreq_ref: R=00000002 GET SUBREQ  r=3",                           \
-	"netfs_sreq: R=00000002[1] DOWN SUBMT f=01 s=10000 0/10000 e=0",         \
+#define U61_HEAD                                                               \
+	"netfs_rreq_ref: R=00000002 NEW         r=1",                          \
+	"netfs_read: R=00000002 READAHEAD c=00000000 ni=2d8b s=0 20000",       \
+	"netfs_rreq_ref: R=00000002 GET SUBREQ  r=2",                          \
+	"netfs_sreq: R=00000002[0] DOWN SUBMT f=01 s=0 0/10000 e=0",           \
+	"netfs_rreq_ref: R=00000002 GET SUBREQ  r=3",                          \
+	"netfs_sreq: R=00000002[1] DOWN SUBMT f=01 s=10000 0/10000 e=0",       \
 	"netfs_sreq: R=00000002[0] DOWN TERM  f=01 s=0 10000/10000 e=0"
 #define U61_TERM1 "netfs_sreq: R=00000002[1] DOWN TERM  f=01 s=10000 10000/10000 e=0"
-#define U61_UNLOCK                                                              \
-	"netfs_rreq: R=00000002 RA ASSESS  f=03",                               \
+#define U61_UNLOCK                                                             \
+	"netfs_rreq: R=00000002 RA ASSESS  f=03",                              \
 	"netfs_rreq: R=00000002 RA UNLOCK  f=03"
-#define U61_TAIL                                                                \
-	"netfs_sreq: R=00000002[0] DOWN FREE  f=01 s=0 10000/10000 e=0",         \
-	"netfs_rreq_ref: R=00000002 PUT SUBREQ  r=2",                           \
-	"netfs_sreq: R=00000002[1] DOWN FREE  f=01 s=10000 10000/10000 e=0",     \
-	"netfs_rreq_ref: R=00000002 PUT SUBREQ  r=1",                           \
-	"netfs_rreq: R=00000002 RA DONE    f=02",                               \
-	"netfs_rreq_ref: R=00000002 PUT COMPLT r=0",                            \
+#define U61_TAIL                                                               \
+	"netfs_sreq: R=00000002[0] DOWN FREE  f=01 s=0 10000/10000 e=0",       \
+	"netfs_rreq_ref: R=00000002 PUT SUBREQ  r=2",                          \
+	"netfs_sreq: R=00000002[1] DOWN FREE  f=01 s=10000 10000/10000 e=0",   \
+	"netfs_rreq_ref: R=00000002 PUT SUBREQ  r=1",                          \
+	"netfs_rreq: R=00000002 RA DONE    f=02",                              \
+	"netfs_rreq_ref: R=00000002 PUT COMPLT r=0",                           \
 	"netfs_rreq: R=00000002 RA FREE    f=02"
 
 static const char *const u61_clean[] = { U61_HEAD, U61_TERM1, U61_UNLOCK,
@@ -491,14 +491,14 @@ static const char *const u61_early[] = { U61_HEAD, U61_UNLOCK, U61_TERM1,
 
 /* The same with timestamps: the UNLOCK on cpu 1, [1]'s TERM on cpu 0. */
 #define K61(cpu, ts, line) "kworker/u8:1-29 [00" cpu "] ..... " ts ": " line
-#define U61_STAMPED(term_ts)                                                    \
-	K61("1", "5.000000", "netfs_rreq_ref: R=00000002 NEW         r=1"),     \
+#define U61_STAMPED(term_ts)                                                   \
+	K61("1", "5.000000", "netfs_rreq_ref: R=00000002 NEW         r=1"),    \
 	K61("1", "5.000001", "netfs_read: R=00000002 READAHEAD c=00000000 ni=2d8b s=0 20000"), \
 	K61("1", "5.000002", "netfs_sreq: R=00000002[0] DOWN SUBMT f=01 s=0 0/10000 e=0"), \
 	K61("1", "5.000003", "netfs_sreq: R=00000002[1] DOWN SUBMT f=01 s=10000 0/10000 e=0"), \
 	K61("1", "5.000100", "netfs_sreq: R=00000002[0] DOWN TERM  f=01 s=0 10000/10000 e=0"), \
-	K61("1", "5.000110", "netfs_rreq: R=00000002 RA ASSESS  f=03"),         \
-	K61("1", "5.000111", "netfs_rreq: R=00000002 RA UNLOCK  f=03"),         \
+	K61("1", "5.000110", "netfs_rreq: R=00000002 RA ASSESS  f=03"),        \
+	K61("1", "5.000111", "netfs_rreq: R=00000002 RA UNLOCK  f=03"),        \
 	K61("0", term_ts, "netfs_sreq: R=00000002[1] DOWN TERM  f=01 s=10000 10000/10000 e=0")
 
 /* A hair later by the other CPU's clock: it may well have been first. */
@@ -530,38 +530,38 @@ static void test_early_unlock_61(void)
 
 /* ---- bad-donation, 6.12: the cifs readahead of December 2024 ---- */
 
-#define D_HEAD                                                                  \
-	"netfs_rreq_ref: R=0000290e NEW         r=1",                           \
+#define D_HEAD                                                                 \
+	"netfs_rreq_ref: R=0000290e NEW         r=1",                          \
 	"netfs_read: R=0000290e READAHEAD c=00000000 ni=0 s=85e00000 l=800000 sz=280000000", \
-	"netfs_folio: i=f1c2900000000000 ix=85e00-85fff read",                  \
-	"netfs_folio: i=f1c2900000000000 ix=86000-861ff read",                  \
-	"netfs_folio: i=f1c2900000000000 ix=86200-863ff read",                  \
-	"netfs_folio: i=f1c2900000000000 ix=86400-865ff read",                  \
-	"netfs_sreq: R=0000290e[1] DOWN SUBMT f=02 s=85e00000 0/100000 e=0",     \
-	"netfs_sreq: R=0000290e[2] DOWN SUBMT f=02 s=85f00000 0/100000 e=0",     \
-	"netfs_sreq: R=0000290e[3] DOWN SUBMT f=02 s=86000000 0/100000 e=0",     \
-	"netfs_sreq: R=0000290e[4] DOWN SUBMT f=02 s=86100000 0/100000 e=0",     \
-	"netfs_sreq: R=0000290e[5] DOWN SUBMT f=02 s=86200000 0/100000 e=0",     \
-	"netfs_sreq: R=0000290e[6] DOWN SUBMT f=02 s=86300000 0/100000 e=0",     \
-	"netfs_sreq: R=0000290e[7] DOWN SUBMT f=02 s=86400000 0/100000 e=0",     \
-	"netfs_sreq: R=0000290e[8] DOWN SUBMT f=02 s=86500000 0/100000 e=0",     \
+	"netfs_folio: i=f1c2900000000000 ix=85e00-85fff read",                 \
+	"netfs_folio: i=f1c2900000000000 ix=86000-861ff read",                 \
+	"netfs_folio: i=f1c2900000000000 ix=86200-863ff read",                 \
+	"netfs_folio: i=f1c2900000000000 ix=86400-865ff read",                 \
+	"netfs_sreq: R=0000290e[1] DOWN SUBMT f=02 s=85e00000 0/100000 e=0",   \
+	"netfs_sreq: R=0000290e[2] DOWN SUBMT f=02 s=85f00000 0/100000 e=0",   \
+	"netfs_sreq: R=0000290e[3] DOWN SUBMT f=02 s=86000000 0/100000 e=0",   \
+	"netfs_sreq: R=0000290e[4] DOWN SUBMT f=02 s=86100000 0/100000 e=0",   \
+	"netfs_sreq: R=0000290e[5] DOWN SUBMT f=02 s=86200000 0/100000 e=0",   \
+	"netfs_sreq: R=0000290e[6] DOWN SUBMT f=02 s=86300000 0/100000 e=0",   \
+	"netfs_sreq: R=0000290e[7] DOWN SUBMT f=02 s=86400000 0/100000 e=0",   \
+	"netfs_sreq: R=0000290e[8] DOWN SUBMT f=02 s=86500000 0/100000 e=0",   \
 	"netfs_sreq: R=0000290e[1] DOWN IO    f=02 s=85e00000 100000/100000 e=0", \
 	"netfs_progress: R=0000290e[01] s=85e00000 ct=0/100000 pa=100000/100000 sl=0", \
-	"netfs_donate: R=0000290e[01] -> [02] to-next am=100000",               \
+	"netfs_donate: R=0000290e[01] -> [02] to-next am=100000",              \
 	"netfs_sreq: R=0000290e[6] DOWN IO    f=02 s=86300000 100000/100000 e=0", \
 	"netfs_progress: R=0000290e[06] s=86300000 ct=0/100000 pa=100000/100000 sl=2", \
-	"netfs_donate: R=0000290e[06] -> [05] tail-to-prev am=100000",          \
+	"netfs_donate: R=0000290e[06] -> [05] tail-to-prev am=100000",         \
 	"netfs_sreq: R=0000290e[2] DOWN IO    f=02 s=85f00000 100000/100000 e=0", \
 	"netfs_progress: R=0000290e[02] s=85e00000 ct=0/200000 pa=200000/200000 sl=0", \
-	"netfs_folio: i=f1c2900000000000 ix=85e00-85fff read-done",             \
-	"netfs_folio: i=f1c2900000000000 ix=85e00-85fff read-unlock",           \
+	"netfs_folio: i=f1c2900000000000 ix=85e00-85fff read-done",            \
+	"netfs_folio: i=f1c2900000000000 ix=85e00-85fff read-unlock",          \
 	"netfs_sreq: R=0000290e[5] DOWN IO    f=02 s=86200000 100000/100000 e=0", \
 	"netfs_progress: R=0000290e[05] s=86200000 ct=0/200000 pa=200000/200000 sl=2", \
-	"netfs_folio: i=f1c2900000000000 ix=86200-863ff read-done",             \
-	"netfs_folio: i=f1c2900000000000 ix=86200-863ff read-unlock",           \
+	"netfs_folio: i=f1c2900000000000 ix=86200-863ff read-done",            \
+	"netfs_folio: i=f1c2900000000000 ix=86200-863ff read-unlock",          \
 	"netfs_sreq: R=0000290e[3] DOWN IO    f=02 s=86000000 100000/100000 e=0", \
 	"netfs_progress: R=0000290e[03] s=86000000 ct=0/100000 pa=100000/100000 sl=1", \
-	"netfs_donate: R=0000290e[03] -> [04] to-next am=100000",               \
+	"netfs_donate: R=0000290e[03] -> [04] to-next am=100000",              \
 	"netfs_sreq: R=0000290e[7] DOWN IO    f=02 s=86400000 100000/100000 e=0", \
 	"netfs_progress: R=0000290e[07] s=86400000 ct=0/100000 pa=100000/100000 sl=3"
 
