@@ -342,9 +342,12 @@ static void check_deferred(struct nft_model *m, struct bd_req *r,
 
 	if (index <= r->defer_max)
 		return;		/* known before: not the one added next */
+	/* only an issue-time line shows where it was added */
+	if (ev->what != NFT_SREQ_ADDED && ev->what != NFT_SREQ_PREPARE &&
+	    ev->what != NFT_SREQ_SUBMIT)
+		return;
 	r->defer_valid = false;
-	if (!r->defer_end_known || ev->what == NFT_SREQ_ADD_DONATIONS ||
-	    ev->start == r->defer_end)
+	if (!r->defer_end_known || ev->start == r->defer_end)
 		return;
 	report(m, r, r->defer_donor, evid, 2,
 	       "deferred %llx to the next subrequest, but the next one, [%x], starts at %llx, not at the donor's end %llx: %s (netfs_consume_read_data())",
