@@ -26,7 +26,7 @@
  *    netfs_read_unlock_folios() unlocks; progress collection
  *    (netfs_read_subreq_progress(), PRGRS) unlocks only what the
  *    transferred prefix of the head subrequest covers;
- *  - <= 6.9 netfs_rreq_unlock_folios() (netfs_rreq ... UNLOCK) runs from
+ *  - <= 6.11 netfs_rreq_unlock_folios() (netfs_rreq ... UNLOCK) runs from
  *    netfs_rreq_assess() once every subrequest has terminated (TERM is
  *    traced in netfs_subreq_terminated() before nr_outstanding drops).
  * So the bytes a read subrequest has shown as transferred (or cleared:
@@ -57,7 +57,7 @@
 #define EU_MAX_GAPS 4		/* missing spans kept per unlocked folio */
 #define EU_MAX_PENDING 8	/* unlocked folios with missing bytes */
 #define EU_MAX_EXTRA 3		/* later lines of the late subrequest */
-#define EU_MAX_INFLIGHT 8	/* <= 6.9: in flight at the UNLOCK */
+#define EU_MAX_INFLIGHT 8	/* <= 6.11: in flight at the UNLOCK */
 /*
  * Two CPUs' trace clocks may disagree by a little: a line of another CPU
  * stamped within this of the unlock may have happened before it.
@@ -84,10 +84,10 @@ struct eu_pending {
 	uint64_t pos, ts;
 	uint64_t pos2, ts2;	/* read-unlock after read-done */
 	uint16_t what;
-	bool whole_request;	/* <= 6.9 netfs_rreq UNLOCK */
+	bool whole_request;	/* <= 6.11 netfs_rreq UNLOCK */
 	bool have_ts;
 	int32_t cpu;		/* -1: not printed */
-	/* <= 6.9: subrequests in flight at the UNLOCK, judged at their TERM */
+	/* <= 6.11: subrequests in flight at the UNLOCK, judged at their TERM */
 	uint8_t n_inflight;
 	uint16_t inflight[EU_MAX_INFLIGHT];
 };
@@ -373,7 +373,7 @@ static void report(struct nft_model *m, struct eu_req *r,
 	}
 }
 
-/* A folio (or, <= 6.9, the whole request) was just made visible. */
+/* A folio (or, <= 6.11, the whole request) was just made visible. */
 static void judge_unlock(struct nft_model *m, struct eu_req *r,
 			 const struct nft_request *req, struct eu_pending *p,
 			 uint64_t lo, uint64_t hi)
@@ -649,7 +649,7 @@ static void sreq_event(struct nft_model *m, struct eu_req *r,
 }
 
 /*
- * <= 6.9: netfs_rreq_unlock_folios() unlocks the whole request at once,
+ * <= 6.11: netfs_rreq_unlock_folios() unlocks the whole request at once,
  * from netfs_rreq_assess() after the last termination.  A subrequest in
  * flight at the UNLOCK is judged when its TERM comes (a TERM of another CPU
  * stamped a hair later may have been first); one first seen after it, at
@@ -748,7 +748,9 @@ static void eu_event(struct nft_model *m, const struct nft_event *ev,
 			r->failed = true;
 			r->n_pending = 0;
 		} else if (ev->what == NFT_RREQ_UNLOCK &&
-			   nft_model_gen(m) == NFT_GEN_6_1) {
+			   nft_model_gen(m) != NFT_GEN_6_14 &&
+			   nft_model_gen(m) != NFT_GEN_7) {
+			/* up to 6.11: 6.10/6.11 still read the old way */
 			unlock_all(m, r, req, ev);
 		}
 		break;
