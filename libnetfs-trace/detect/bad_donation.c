@@ -148,6 +148,7 @@ static void report(struct nft_model *m, struct bd_req *r, int32_t donor,
 	const struct nft_subreq *ms = NULL;
 	struct bd_sreq *b = get_sreq(r, donor);
 	char object[NFT_OBJECT_LEN];
+	struct nft_finding *f;
 	char *msg = NULL;
 	va_list ap;
 
@@ -162,8 +163,10 @@ static void report(struct nft_model *m, struct bd_req *r, int32_t donor,
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	nft_report(m, NFT_FIND_BAD_DONATION, req, ms, object, false, ev, n,
-		   "%s: %s", object, msg ? msg : "bad donation");
+	f = nft_report(m, NFT_FIND_BAD_DONATION, req, ms, object, false, ev, n,
+		       "%s: %s", object, msg ? msg : "bad donation");
+	if (f)
+		f->subreq = donor;	/* also when only netfs_donate named it */
 	free(msg);
 }
 
