@@ -15,7 +15,7 @@ _netfs_top()
 	-e|--event)
 		COMPREPLY=($(compgen -W "netfs fscache cachefiles netfs:* fscache:* cachefiles:*" -- "$cur")); return ;;
 	--fail-on)
-		COMPREPLY=($(compgen -W "all none use-after-free over-read bad-rewind double-unlock ref-leak ref-mismatch stuck bad-context retry-storm failure leak overread" -- "$cur")); return ;;
+		COMPREPLY=($(compgen -W "all none use-after-free over-read bad-rewind double-unlock early-unlock bad-donation ref-leak ref-mismatch stuck bad-context retry-storm failure leak overread" -- "$cur")); return ;;
 	-d|--delay|-n|--iterations|-B|--buffer-size|--speed|--rows|--stuck-after|--retry-limit|--kernel)
 		return ;;
 	esac

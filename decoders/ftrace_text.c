@@ -954,6 +954,7 @@ static const char *p_netfs_progress(struct cur *c, struct nft_event *ev,
 	NEED(LIT(c, "pa=") && hex_pair(c, '/', &a, &b), "no pa=");
 	NEED(KHEX(c, "sl=", &v), "no sl=");
 	ev->slot = v;
+	ev->end = b;	/* f_avail: the data at hand from s= on */
 	ev->have |= NFT_HAVE_START | NFT_HAVE_LEN | NFT_HAVE_TRANSFERRED |
 		    NFT_HAVE_SLOT;
 	return NULL;

@@ -162,6 +162,7 @@ struct nft_unknown_sym {
  *  netfs_collect_gap    rreq stream start(from) end(to) gap_type
  *  netfs_collect_stream rreq stream collected_to front (frn= or ito=)
  *  netfs_progress   rreq index start(f_start) transferred len(consumed) slot
+ *                   end(f_avail: bytes at hand from f_start on)
  *  netfs_donate     rreq index(from) id2(to) what(DONATE) len(amount)
  *  netfs_read_progress_at rreq cleaned_to collected_to(progress_at)
  *  netfs_copy2cache rreq creq cookie ino

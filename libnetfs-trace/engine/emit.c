@@ -874,3 +874,45 @@ void em_collect_folio(struct nft_engine *e, struct req *r, uint64_t index)
 	}
 	end(e, line_start);
 }
+
+/*
+ * 6.10-6.13 netfs_consume_read_data(): the bytes at hand from @from on,
+ * printed before it unlocks the folios they complete.
+ */
+void em_progress(struct nft_engine *e, struct sreq *s, uint64_t from,
+		 uint64_t avail)
+{
+	uint64_t consumed = from > s->start ? from - s->start : 0;
+	uint64_t part = avail < PAGE_SIZE_ ? avail : PAGE_SIZE_;
+
+	BEGIN(e, NFT_EV_NETFS_PROGRESS);
+	e->ev.rreq = s->req->id;
+	e->ev.index = s->index;
+	e->ev.start = from;
+	e->ev.len = consumed;
+	e->ev.transferred = s->transferred;
+	e->ev.end = avail;
+	e->ev.slot = s->slot;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_INDEX | NFT_HAVE_START |
+		      NFT_HAVE_LEN | NFT_HAVE_TRANSFERRED | NFT_HAVE_SLOT;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_rid(b, s->req->id);
+		ob_mem(b, "[", 1);
+		ob_hex(b, s->index, 2);
+		ob_mem(b, "] s=", 4);
+		ob_hex(b, from, 0);
+		ob_mem(b, " ct=", 4);
+		ob_hex(b, consumed, 0);
+		ob_mem(b, "/", 1);
+		ob_hex(b, s->transferred, 0);
+		ob_mem(b, " pa=", 4);
+		ob_hex(b, part, 0);
+		ob_mem(b, "/", 1);
+		ob_hex(b, avail, 0);
+		ob_mem(b, " sl=", 4);
+		ob_hex(b, (uint64_t)(s->slot > 0 ? s->slot : 0), 0);
+	}
+	end(e, line_start);
+}

@@ -242,6 +242,8 @@ void em_failure(struct nft_engine *e, struct req *r, struct sreq *s, int what);
 void em_folio(struct nft_engine *e, uint64_t index, int what);
 void em_collect(struct nft_engine *e, struct req *r);
 void em_collect_sreq(struct nft_engine *e, struct sreq *s);
+void em_progress(struct nft_engine *e, struct sreq *s, uint64_t from,
+		 uint64_t avail);
 void em_collect_stream(struct nft_engine *e, struct req *r, int stream);
 void em_collect_state(struct nft_engine *e, struct req *r, unsigned int notes);
 void em_collect_gap(struct nft_engine *e, struct req *r, int stream,

@@ -206,6 +206,10 @@ static void assess_612(struct nft_engine *e, struct req *r)
 			break;
 		}
 		r->collected_to = s->start + s->transferred;
+		/* what the engine unlocks here, 6.12 consumed with progress */
+		if (buffered(r) && s->transferred > s->consumed)
+			em_progress(e, s, s->start + s->consumed,
+				    s->transferred - s->consumed);
 	}
 	if (!(r->flags & RF_FAILED))
 		unlock_folios(e, r, false);
@@ -324,6 +328,7 @@ static bool consume_612(struct nft_engine *e, struct sreq *s)
 		avail = s->transferred - s->consumed;
 		if (s->transferred == s->len)
 			avail += s->next_donated;
+		em_progress(e, s, pos, avail);
 		if (pos + avail < fend)
 			break;
 		if (pos & (PAGE_SIZE_ - 1)) {
