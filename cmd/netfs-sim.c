@@ -15,7 +15,7 @@
 
 struct sim_args {
 	const char *scenario, *inject, *dialect, *out, *truth;
-	const char *seed, *events, *scenario_out;
+	const char *seed, *events, *scenario_out, *form;
 	int list, help, random;
 };
 
@@ -31,6 +31,7 @@ static const struct opt_desc {
 	{ "seed", 1, ARG(seed), "N", "random seed (default 1); same seed, same bytes" },
 	{ "dialect", 1, ARG(dialect), "K", "kernel text format: 6.12 or 7.2 (default 7.2)" },
 	{ "output", 'o', ARG(out), "FILE", "trace text output (default or - : stdout)" },
+	{ "form", 1, ARG(form), "FORM", "text layout: trace (default), comm, task, bare, wrapped, comm-wrapped, ..." },
 	{ "truth", 1, ARG(truth), "FILE", "write the ground truth (JSON lines) here" },
 	{ "events", 1, ARG(events), "N", "repeat the workload until N events were written" },
 	{ "random", 0, ARG(random), NULL, "a random scenario drawn from --seed (instead of SCENARIO)" },
@@ -162,6 +163,11 @@ int main(int argc, char **argv)
 		return 2;
 	} else if (a.dialect) {
 		eo.dialect = rc;
+	}
+	if (a.form && nft_engine_form_lookup(a.form, &eo.form, &eo.wrap)) {
+		fprintf(stderr, "netfs-sim: unknown form '%s' (trace, comm, task, bare, wrapped, FORM-wrapped)\n",
+			a.form);
+		return 2;
 	}
 	if (a.inject && (eo.inject = nft_inject_lookup(a.inject)) < 0) {
 		fprintf(stderr, "netfs-sim: unknown injection '%s' (see --list-injections)\n",

@@ -305,7 +305,7 @@ void out_header(struct nft_engine *e)
 		"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
 		"#              | |         |   |||||     |         |\n";
 
-	if (!e->o.text)
+	if (!e->o.text || e->o.form != NFT_FORM_TRACE)
 		return;
 	/* The real counts are unknown until the end: a run is not a ring. */
 	fputs("# tracer: nop\n#\n# entries-in-buffer/entries-written: 0/0   #P:2\n#\n",
@@ -387,9 +387,67 @@ static size_t begin(struct nft_engine *e, enum nft_event_kind kind)
 	ob_reserve(b, LINE_MAX_);
 	start = b->len;
 	prefix(e);
+	e->name_off = b->len;
 	ob_str(b, ev->name);
 	ob_mem(b, ": ", 2);
 	return start;
+}
+
+/*
+ * Mail-client wrapping of the line at @from: every row longer than @cols is
+ * broken, alternately (by line number) at its last space before the column,
+ * the space dropped (a mail client), or hard at the column, inside a value
+ * when one is there (a terminal copy).  Rows are rejoined by the decoder.
+ */
+static void wrap_line(struct nft_engine *e, size_t from, unsigned int cols)
+{
+	struct out_buf *b = &e->out;
+	bool hard = e->st.events & 1;
+	size_t pos = from, k;
+
+	while (b->len - pos > cols) {
+		if (!hard) {
+			for (k = pos + cols; k > pos + cols / 2; k--)
+				if (b->p[k] == ' ')
+					break;
+			if (k > pos + cols / 2) {
+				b->p[k] = '\n';
+				pos = k + 1;
+				continue;
+			}
+		}
+		ob_reserve(b, 1);
+		k = pos + cols;
+		memmove(b->p + k + 1, b->p + k, b->len - k);
+		b->p[k] = '\n';
+		b->len++;
+		pos = k + 1;
+	}
+}
+
+/*
+ * The pasted layouts (--form): replace the tracefs prefix of the line
+ * being ended by "comm-pid: ", "comm: " or nothing, then wrap it.  The
+ * trace layout itself stays on the fast path (prefix()).
+ */
+static void reform(struct nft_engine *e, size_t line_start)
+{
+	struct out_buf *b = &e->out;
+	char head[40];
+	size_t n = 0, old = e->name_off - line_start;
+
+	if (e->o.form == NFT_FORM_COMM)
+		n = snprintf(head, sizeof(head), "%s-%d: ", e->cur.comm, e->cur.pid);
+	else if (e->o.form == NFT_FORM_TASK)
+		n = snprintf(head, sizeof(head), "%s: ", e->cur.comm);
+	if (e->o.form != NFT_FORM_TRACE && n < sizeof(head)) {
+		memmove(b->p + line_start + n, b->p + e->name_off,
+			b->len - e->name_off);
+		memcpy(b->p + line_start, head, n);
+		b->len = b->len - old + n;
+	}
+	if (e->o.wrap)
+		wrap_line(e, line_start, e->o.wrap);
 }
 
 static void end(struct nft_engine *e, size_t line_start)
@@ -398,6 +456,8 @@ static void end(struct nft_engine *e, size_t line_start)
 
 	e->st.events++;
 	if (e->o.text) {
+		if (e->o.form != NFT_FORM_TRACE || e->o.wrap)
+			reform(e, line_start);
 		ob_mem(&e->out, "\n", 1);
 		ev->raw = e->out.p + line_start;
 		ev->raw_len = e->out.len - line_start - 1;

@@ -20,6 +20,34 @@ int nft_engine_dialect_lookup(const char *name)
 	return -1;
 }
 
+int nft_engine_form_lookup(const char *name, int *form, unsigned int *wrap)
+{
+	static const char *const names[] = {
+		[NFT_FORM_TRACE] = "trace", [NFT_FORM_COMM] = "comm",
+		[NFT_FORM_TASK] = "task", [NFT_FORM_BARE] = "bare",
+	};
+	size_t n = strlen(name);
+	int i;
+
+	*wrap = 0;
+	if (!strcmp(name, "wrapped")) {
+		*form = NFT_FORM_TRACE;
+		*wrap = 72;
+		return 0;
+	}
+	if (n > 8 && !strcmp(name + n - 8, "-wrapped")) {
+		*wrap = 72;
+		n -= 8;
+	}
+	for (i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (strlen(names[i]) == n && !strncmp(name, names[i], n)) {
+			*form = i;
+			return 0;
+		}
+	errno = EINVAL;
+	return -1;
+}
+
 unsigned int nft_engine_default_features(enum nft_engine_dialect d)
 {
 	return d == NFT_ENGINE_7_2 ? NFT_ENGINE_F_RA_REFS | NFT_ENGINE_F_SEQ_DIO_WRITE |

@@ -169,6 +169,7 @@ struct line_prefix {
 };
 
 struct profile;
+struct fc_state;
 
 struct actor {
 	const char *comm;
@@ -203,6 +204,8 @@ struct nft_engine {
 	uint64_t bg_until, bg_k;
 	struct req *live_head;	/* leaked or stuck ones stay until the end */
 	char wq_comm[2][16];
+	size_t name_off;	/* where the current text line's event name starts */
+	struct fc_state *fc;	/* fscache/cachefiles objects (fscache.c), or NULL */
 };
 
 /* A 6.16+ behaviour switch (engine.h); never set on the 6.12 dialect. */
