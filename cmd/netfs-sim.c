@@ -59,7 +59,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %-26s %s\n", left + (opts[i].has_arg > 1 ? 0 : 1),
 			opts[i].help);
 	}
-	fprintf(f, "\nExit status: 0 ok, 2 usage error or bad scenario.\n");
+	fprintf(f, "\nExit status: 0 ok, 2 usage error or bad scenario, 3 the injection does\n"
+		"not apply to the dialect (its bug is of another kernel generation).\n");
 }
 
 static int parse_args(int argc, char **argv, struct sim_args *a)
@@ -209,6 +210,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "netfs-sim: %s\n", strerror(errno));
 		nft_scenario_free(sc);
 		return 2;
+	}
+	if (eo.inject >= 0) {
+		const char *why = "";
+
+		if (!nft_inject_applies(eo.inject, eo.dialect, &why)) {
+			fprintf(stderr, "netfs-sim: %s does not apply to dialect %s: %s\n",
+				a.inject, eo.dialect == NFT_ENGINE_6_12 ? "6.12" : "7.2", why);
+			nft_scenario_free(sc);
+			return 3;
+		}
 	}
 	e = nft_engine_new(sc, &eo);
 	rc = e ? nft_engine_run(e) : -1;

@@ -871,10 +871,17 @@ void em_collect_gap(struct nft_engine *e, struct req *r, int stream,
 
 void em_collect_folio(struct nft_engine *e, struct req *r, uint64_t index)
 {
+	em_collect_folio_to(e, r, index, (index + 1) * PAGE_SIZE_);
+}
+
+/* netfs_collect_folio with the folio's end as the collector saw it. */
+void em_collect_folio_to(struct nft_engine *e, struct req *r, uint64_t index,
+			 uint64_t fend)
+{
 	BEGIN(e, NFT_EV_NETFS_COLLECT_FOLIO);
 	e->ev.rreq = r->id;
 	e->ev.first = index;
-	e->ev.end = (index + 1) * PAGE_SIZE_;
+	e->ev.end = fend;
 	e->ev.cleaned_to = r->cleaned_to;
 	e->ev.collected_to = r->collected_to;
 	e->ev.have |= NFT_HAVE_RREQ;
@@ -892,6 +899,36 @@ void em_collect_folio(struct nft_engine *e, struct req *r, uint64_t index)
 		ob_hex(b, r->cleaned_to, 0);
 		ob_mem(b, "/", 1);
 		ob_hex(b, r->collected_to, 0);
+	}
+	end(e, line_start);
+}
+
+/*
+ * 6.10-6.13 netfs_donate: "R=%08x[%02x] -> [%02x] %s am=%x", the receiver
+ * -1 (ffffffff) when deferred to the next subrequest to be added.
+ */
+void em_donate(struct nft_engine *e, struct sreq *s, int to, uint64_t amount,
+	       int what)
+{
+	BEGIN(e, NFT_EV_NETFS_DONATE);
+	e->ev.rreq = s->req->id;
+	e->ev.index = s->index;
+	e->ev.id2 = (uint32_t)to;
+	e->ev.what = what;
+	e->ev.len = amount;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_INDEX | NFT_HAVE_LEN;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_rid(b, s->req->id);
+		ob_mem(b, "[", 1);
+		ob_hex(b, s->index, 2);
+		ob_mem(b, "] -> [", 6);
+		ob_hex(b, (uint32_t)to, 2);
+		ob_mem(b, "] ", 2);
+		ob_str(b, nft_sym_name(NFT_SYMC_DONATE, what));
+		ob_mem(b, " am=", 4);
+		ob_hex(b, amount, 0);
 	}
 	end(e, line_start);
 }

@@ -11,6 +11,7 @@
 #ifndef NFT_ENGINE_H
 #define NFT_ENGINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -75,6 +76,11 @@ void nft_scenario_free(struct nft_scenario *sc);
 int nft_inject_count(void);
 const char *nft_inject_name(int i);
 const char *nft_inject_desc(int i);
+/*
+ * Does injection @i reproduce a bug of dialect @d's generation?  If not,
+ * *@why (when given) says why not.
+ */
+bool nft_inject_applies(int i, enum nft_engine_dialect d, const char **why);
 /* Index of @name, -1 with errno = ENOENT if unknown. */
 int nft_inject_lookup(const char *name);
 

@@ -119,6 +119,8 @@ struct req {
 	bool write, waiting, work_pending, done, freed, dead, woke;
 	bool failure_reported, retried_once, leak_injected, issuing, wait_traced;
 	bool wait_pending;	/* an app_wait step is queued */
+	bool twin_crashed;	/* bad-donation: the kernel oopsed on it */
+	int twin_waits;		/* early-unlock-eof: ZERO issue deferrals */
 	uint64_t issue_pos;
 	int fault_left;
 	struct req *lprev, *lnext;
@@ -247,6 +249,10 @@ void em_collect_state(struct nft_engine *e, struct req *r, unsigned int notes);
 void em_collect_gap(struct nft_engine *e, struct req *r, int stream,
 		    uint64_t from, uint64_t to, char type);
 void em_collect_folio(struct nft_engine *e, struct req *r, uint64_t index);
+void em_collect_folio_to(struct nft_engine *e, struct req *r, uint64_t index,
+			 uint64_t fend);
+void em_donate(struct nft_engine *e, struct sreq *s, int to, uint64_t amount,
+	       int what);
 
 /* objects (req.c) */
 struct req *req_alloc(struct nft_engine *e, enum op_type op, uint64_t start,
@@ -300,12 +306,30 @@ enum inject_id {
 	INJ_WRITE_RETRY_EXTRA_REF, INJ_ITER_RESET_LEN, INJ_LOST_WAKEUP,
 	INJ_RETRY_NO_PROGRESS, INJ_OVER_READ, INJ_CACHE_WRITE_NO_INVALIDATE,
 	INJ_UW_NULL_PREPARE, INJ_ABANDON_DOUBLE_UNLOCK,
-	INJ_FREE_WITH_WORK_QUEUED, INJ__NR
+	INJ_FREE_WITH_WORK_QUEUED, INJ_ALL_QUEUED_RACE, INJ_EARLY_UNLOCK_EOF,
+	INJ_BAD_DONATION, INJ_CACHE_WITHDRAW_UNDER_ACCESS, INJ_VOLUME_USE_LEAK,
+	INJ__NR
 };
 bool inj(const struct nft_engine *e, enum inject_id id);
 /* Is @r the request the armed injection targets? */
 bool inj_target(const struct nft_engine *e, const struct req *r, enum inject_id id);
 void inject_setup(struct nft_engine *e);
 void truth(struct nft_engine *e, const char *kind, const struct req *r, int subreq);
+void truth_obj(struct nft_engine *e, const char *kind, const char *object);
+
+/* twins.c: hooks of the issue-10 injections (no-ops unless targeted) */
+bool twin_all_queued_race(struct nft_engine *e, struct req *r, struct sreq *s);
+void twin_late_work(struct nft_engine *e, struct req *r);
+void twin_read_start(struct nft_engine *e, struct req *r);
+bool twin_defer_zero(struct nft_engine *e, struct req *r);
+uint64_t twin_folio_end(struct nft_engine *e, struct req *r, uint64_t pos,
+			uint64_t fend);
+void twin_unlock_eof(struct nft_engine *e, struct req *r);
+uint64_t twin_slice_len(struct nft_engine *e, struct req *r, int source,
+			uint64_t pos, uint64_t len);
+bool twin_async_read(struct nft_engine *e, struct req *r);
+uint64_t twin_zero_delay(struct nft_engine *e, struct req *r);
+struct sreq *twin_donation_target(struct nft_engine *e, struct sreq *s);
+bool twin_crashed(const struct req *r);
 
 #endif /* NFT_ENGINE_INTERNAL_H */

@@ -59,6 +59,7 @@ static void unlock_folios(struct nft_engine *e, struct req *r, bool abandon)
 		unlock_folio(e, r, r->cleaned_to / PAGE_SIZE_, abandon);
 		r->cleaned_to += PAGE_SIZE_;
 	}
+	twin_unlock_eof(e, r);
 }
 
 /*
@@ -292,6 +293,8 @@ static struct sreq *stream_prev(struct req *r, struct sreq *s)
 static void donate_to_prev_612(struct nft_engine *e, struct sreq *s,
 			       struct sreq *prev, uint64_t excess)
 {
+	em_donate(e, s, prev->index, excess, excess == s->len ?
+		  NFT_DONATE_TAIL_TO_PREV : NFT_DONATE_TO_PREV);
 	prev->next_donated += excess;
 	s->start += excess;
 	s->len -= excess;
@@ -311,13 +314,14 @@ static void donate_to_prev_612(struct nft_engine *e, struct sreq *s,
 static bool consume_612(struct nft_engine *e, struct sreq *s)
 {
 	struct req *r = s->req;
-	struct sreq *prev = stream_prev(r, s);
+	struct sreq *prev = stream_prev(r, s), *to;
 	uint64_t fend, pos, avail, excess;
 
 	for (;;) {
 		take_donations_612(e, s);
 		pos = s->start + s->consumed;
 		fend = (pos & ~(PAGE_SIZE_ - 1)) + PAGE_SIZE_;
+		fend = twin_folio_end(e, r, pos, fend);
 		avail = s->transferred - s->consumed;
 		if (s->transferred == s->len)
 			avail += s->next_donated;
@@ -346,8 +350,11 @@ static bool consume_612(struct nft_engine *e, struct sreq *s)
 	}
 	excess = s->len - s->consumed + s->next_donated;
 	s->next_donated = 0;
-	if (s->next)
-		s->next->prev_donated = excess;
+	to = twin_donation_target(e, s);
+	em_donate(e, s, to ? to->index : -1, excess,
+		  to ? NFT_DONATE_TO_NEXT : NFT_DONATE_TO_DEFERRED_NEXT);
+	if (to)
+		to->prev_donated = excess;
 	else
 		r->prev_donated = excess;
 	em_sreq(e, s, NFT_SREQ_DONATE_TO_NEXT);
@@ -492,6 +499,8 @@ static void io_done(struct nft_engine *e, struct qev *q)
 	struct req *r = s->req;
 	struct outcome oc;
 
+	if (twin_crashed(r))
+		return;
 	if (e->sc->cifs && s->source == NFT_SRC_DOWNLOAD)
 		act_server(e);
 	else if (inj_target(e, r, INJ_LOST_WAKEUP))
@@ -542,11 +551,17 @@ void read_issue(struct nft_engine *e, struct sreq *s, bool resubmit)
 	 * asynchronously, after the app thread went into WAIT-IP.
 	 */
 	bool sync = !e->sc->cifs && s->source == NFT_SRC_DOWNLOAD &&
-		    !inj_target(e, r, INJ_LOST_WAKEUP);
+		    !inj_target(e, r, INJ_LOST_WAKEUP) && !twin_async_read(e, r);
 
 	s->flags |= SF_IN_PROGRESS;
 	if (s->source == NFT_SRC_ZERO) {
 		s->flags |= SF_CLEAR_TAIL;
+		if (twin_async_read(e, r) && !resubmit) {
+			sim_at(e, e->now + twin_zero_delay(e, r), io_done, r, s, 0);
+			sim_at(e, e->now + rng_range(e, 3, 15) * NS_PER_US,
+			       issue_next, r, NULL, 0);
+			return;
+		}
 		sim_at(e, e->now + 2 * NS_PER_US, io_done, r, s, !resubmit);
 		return;
 	}
@@ -602,7 +617,13 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 	int source = pick_source(e, r, pos);
 	struct sreq *s;
 
+	if (twin_crashed(r))
+		return;
 	act_app(e, r);
+	if (twin_defer_zero(e, r)) {
+		sim_at(e, e->now + 100 * NS_PER_US, issue_next, r, NULL, 0);
+		return;
+	}
 	if (pos >= end || r->dead) {
 		issue_done(e, r);
 		return;
@@ -614,6 +635,7 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 		if (len > backend_max_len(e, r, 0))
 			len = backend_max_len(e, r, 0);
 	}
+	len = twin_slice_len(e, r, source, pos, len);
 	s = sreq_alloc(e, r, 0, e->v72 || !buffered(r) ? source :
 		       NFT_SRC_UNKNOWN_SOURCE, pos, len);
 	/* 6.12: added with the donation the last one deferred to it. */
@@ -633,6 +655,8 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 	r->issue_pos = pos + len;
 	if (r->issue_pos >= end)
 		r->flags |= RF_ALL_QUEUED;
+	if (r->issue_pos >= end && twin_all_queued_race(e, r, s))
+		return;
 	stream_append(r, s);
 	read_issue(e, s, false);
 	if (e->sc->cifs || source != NFT_SRC_DOWNLOAD)
@@ -660,6 +684,7 @@ void read_start(struct nft_engine *e, struct req *r)
 {
 	uint64_t ix;
 
+	twin_read_start(e, r);
 	if (r->origin == NFT_ORIGIN_RA && e->v72)
 		r->flags |= RF_OFFLOAD;
 	if (r->origin == NFT_ORIGIN_RA && feat(e, NFT_ENGINE_F_RA_REFS))

@@ -286,8 +286,10 @@ void run_worker(struct nft_engine *e, struct qev *q)
 		return;
 	}
 	r->work_pending = false;
-	if (r->done || r->dead)
+	if (r->done || r->dead) {
+		twin_late_work(e, r);
 		return;
+	}
 	em_rref(e, r, NFT_RREF_SEE_WORK);
 	if (r->write)
 		write_collect(e, r);
