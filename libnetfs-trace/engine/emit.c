@@ -647,7 +647,7 @@ static void rw_common(struct nft_engine *e, struct req *r, int what)
 	e->ev.rreq = r->id;
 	e->ev.what = what;
 	/* The inode's fscache cookie (debug id 1) when it has a cache. */
-	e->ev.cookie = e->sc->cache ? 1 : 0;
+	e->ev.cookie = fc_cookie_id(e);
 	e->ev.ino = e->sc->ino;
 	e->ev.start = r->start;
 	e->ev.len = r->len;
@@ -929,6 +929,35 @@ void em_donate(struct nft_engine *e, struct sreq *s, int to, uint64_t amount,
 		ob_str(b, nft_sym_name(NFT_SYMC_DONATE, what));
 		ob_mem(b, " am=", 4);
 		ob_hex(b, amount, 0);
+	}
+	end(e, line_start);
+}
+
+/*
+ * An fscache/cachefiles line (fscache.c): the ids, counts and symbol of
+ * @f, and @body as its text after "event: ".  Not a hot path.
+ */
+void em_other(struct nft_engine *e, enum nft_event_kind kind,
+	      const struct nft_event *f, const char *body)
+{
+	BEGIN(e, kind);
+	e->ev.cookie = f->cookie;
+	e->ev.volume = f->volume;
+	e->ev.object = f->object;
+	e->ev.cache = f->cache;
+	e->ev.ref = f->ref;
+	e->ev.n_accesses = f->n_accesses;
+	e->ev.n_active = f->n_active;
+	e->ev.what = f->what;
+	e->ev.flags = f->flags;
+	e->ev.ino = f->ino;
+	e->ev.have |= f->have;
+	if (e->o.text) {
+		size_t n = strlen(body);
+
+		if (n > LINE_MAX_ - 128)
+			n = LINE_MAX_ - 128;
+		ob_mem(&e->out, body, n);
 	}
 	end(e, line_start);
 }

@@ -96,6 +96,7 @@ struct nft_engine *nft_engine_new(const struct nft_scenario *sc,
 	if (!e->o.max_events)
 		e->o.max_events = sc->events;
 	inject_setup(e);
+	fc_setup(e);
 	e->now = 10ull * 1000000000ull + rng_range(e, 0, 999999) * 1000;
 	return e;
 }
@@ -132,11 +133,15 @@ static void start_op(struct nft_engine *e, int app, const struct sc_op *op,
 		em_write_iter(e, &tmp);
 		sim_tick(e, 2000, 20000);
 	}
+	if (op == &e->inject_op)
+		fc_inject_before(e);
 	r = req_alloc(e, op->type, start, op->size, op, app);
 	if (r->write)
 		write_start(e, r);
 	else
 		read_start(e, r);
+	if (op == &e->inject_op)
+		fc_inject_started(e, r);
 }
 
 /*
@@ -210,6 +215,7 @@ int nft_engine_run(struct nft_engine *e)
 	int i;
 
 	out_header(e);
+	fc_start(e);
 	for (i = 0; i < e->nr_app; i++) {
 		e->app[i].op = -1;
 		e->app[i].left = 0;
@@ -217,6 +223,8 @@ int nft_engine_run(struct nft_engine *e)
 	}
 	while (!e->stop && sim_pop(e, &q))
 		q.fn(e, &q);
+	if (!e->stop)
+		fc_teardown(e);
 	e->st.virtual_ns = e->now - t0;
 	if (out_flush(e) < 0 || (e->o.text && fflush(e->o.text))) {
 		errno = e->error ? e->error : EIO;
@@ -238,6 +246,7 @@ void nft_engine_free(struct nft_engine *e)
 	if (!e)
 		return;
 	req_free_all(e);
+	fc_free(e);
 	free(e->heap);
 	free(e->out.p);
 	free(e);

@@ -44,6 +44,7 @@ struct sc_op {
 struct nft_scenario {
 	bool cifs;		/* async server with credits, else 9p (sync) */
 	bool cache;		/* fscache cookie with a cache stream */
+	bool umount;		/* the run ends with the volume relinquished */
 	uint64_t rsize, wsize, i_size, ra_window;
 	uint64_t cache_wsize;	/* most a cache write subrequest covers */
 	uint64_t lat_us, jitter_us;
@@ -316,6 +317,19 @@ bool inj_target(const struct nft_engine *e, const struct req *r, enum inject_id 
 void inject_setup(struct nft_engine *e);
 void truth(struct nft_engine *e, const char *kind, const struct req *r, int subreq);
 void truth_obj(struct nft_engine *e, const char *kind, const char *object);
+
+/* fscache.c: the cookie, its volume and cache object (when cached) */
+void fc_setup(struct nft_engine *e);
+uint32_t fc_cookie_id(const struct nft_engine *e);
+void fc_start(struct nft_engine *e);
+void fc_begin_io(struct nft_engine *e, struct req *r);
+void fc_end_io(struct nft_engine *e, struct req *r);
+void fc_teardown(struct nft_engine *e);
+void fc_inject_before(struct nft_engine *e);
+void fc_inject_started(struct nft_engine *e, struct req *r);
+void fc_free(struct nft_engine *e);
+void em_other(struct nft_engine *e, enum nft_event_kind kind,
+	      const struct nft_event *f, const char *body);
 
 /* twins.c: hooks of the issue-10 injections (no-ops unless targeted) */
 bool twin_all_queued_race(struct nft_engine *e, struct req *r, struct sreq *s);

@@ -692,6 +692,7 @@ void read_start(struct nft_engine *e, struct req *r)
 	if (r->origin == NFT_ORIGIN_RW)
 		r->flags |= RF_NO_UNLOCK;
 	sim_tick(e, 5000, 40000);
+	fc_begin_io(e, r);
 	em_read(e, r, read_trace_of(r));
 	if (buffered(r))
 		for (ix = r->start / PAGE_SIZE_;
