@@ -961,3 +961,42 @@ void em_other(struct nft_engine *e, enum nft_event_kind kind,
 	}
 	end(e, line_start);
 }
+
+/*
+ * 6.10-6.13 netfs_progress, one per folio step of netfs_consume_read_data():
+ * "R=%08x[%02x] s=%llx ct=%zx/%zx pa=%zx/%zx sl=%x" (the folio position,
+ * consumed/transferred, part/avail, the folioq slot).
+ */
+void em_progress(struct nft_engine *e, struct sreq *s, uint64_t pos,
+		 uint64_t part, uint64_t avail, int slot)
+{
+	BEGIN(e, NFT_EV_NETFS_PROGRESS);
+	e->ev.rreq = s->req->id;
+	e->ev.index = s->index;
+	e->ev.start = pos;
+	e->ev.len = s->consumed;
+	e->ev.transferred = s->transferred;
+	e->ev.slot = slot;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_INDEX | NFT_HAVE_START |
+		      NFT_HAVE_LEN | NFT_HAVE_TRANSFERRED | NFT_HAVE_SLOT;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
+
+		ob_rid(b, s->req->id);
+		ob_mem(b, "[", 1);
+		ob_hex(b, s->index, 2);
+		ob_mem(b, "] s=", 4);
+		ob_hex(b, pos, 0);
+		ob_mem(b, " ct=", 4);
+		ob_hex(b, s->consumed, 0);
+		ob_mem(b, "/", 1);
+		ob_hex(b, s->transferred, 0);
+		ob_mem(b, " pa=", 4);
+		ob_hex(b, part, 0);
+		ob_mem(b, "/", 1);
+		ob_hex(b, avail, 0);
+		ob_mem(b, " sl=", 4);
+		ob_hex(b, slot, 0);
+	}
+	end(e, line_start);
+}

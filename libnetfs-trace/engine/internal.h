@@ -254,6 +254,8 @@ void em_collect_folio_to(struct nft_engine *e, struct req *r, uint64_t index,
 			 uint64_t fend);
 void em_donate(struct nft_engine *e, struct sreq *s, int to, uint64_t amount,
 	       int what);
+void em_progress(struct nft_engine *e, struct sreq *s, uint64_t pos,
+		 uint64_t part, uint64_t avail, int slot);
 
 /* objects (req.c) */
 struct req *req_alloc(struct nft_engine *e, enum op_type op, uint64_t start,
@@ -336,8 +338,6 @@ bool twin_all_queued_race(struct nft_engine *e, struct req *r, struct sreq *s);
 void twin_late_work(struct nft_engine *e, struct req *r);
 void twin_read_start(struct nft_engine *e, struct req *r);
 bool twin_defer_zero(struct nft_engine *e, struct req *r);
-uint64_t twin_folio_end(struct nft_engine *e, struct req *r, uint64_t pos,
-			uint64_t fend);
 void twin_unlock_eof(struct nft_engine *e, struct req *r);
 uint64_t twin_slice_len(struct nft_engine *e, struct req *r, int source,
 			uint64_t pos, uint64_t len);

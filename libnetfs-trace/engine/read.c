@@ -321,10 +321,12 @@ static bool consume_612(struct nft_engine *e, struct sreq *s)
 		take_donations_612(e, s);
 		pos = s->start + s->consumed;
 		fend = (pos & ~(PAGE_SIZE_ - 1)) + PAGE_SIZE_;
-		fend = twin_folio_end(e, r, pos, fend);
 		avail = s->transferred - s->consumed;
 		if (s->transferred == s->len)
 			avail += s->next_donated;
+		/* The kernel traces each folio's step (netfs_progress). */
+		em_progress(e, s, pos, avail < fend - pos ? avail : fend - pos,
+			    avail, (pos - r->start) / PAGE_SIZE_ % 32);
 		if (pos + avail < fend)
 			break;
 		if (pos & (PAGE_SIZE_ - 1)) {

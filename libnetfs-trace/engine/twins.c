@@ -15,6 +15,12 @@
  */
 #include "internal.h"
 
+/* The 6.14+ collector (COMPLET, netfs_collect_folio...), not 6.10-6.13's. */
+static bool collector_614(const struct nft_engine *e)
+{
+	return e->o.dialect != NFT_ENGINE_6_12;
+}
+
 /* ---- all-queued-race ---- */
 
 /*
@@ -45,7 +51,7 @@ static void race_queue_last(struct nft_engine *e, struct qev *q)
  */
 bool twin_all_queued_race(struct nft_engine *e, struct req *r, struct sreq *s)
 {
-	if (!e->v72 || !inj_target(e, r, INJ_ALL_QUEUED_RACE) || s->index < 2)
+	if (!collector_614(e) || !inj_target(e, r, INJ_ALL_QUEUED_RACE) || s->index < 2)
 		return false;
 	/* Long enough for the earlier slices to end and be collected. */
 	sim_at(e, e->now + 3000 * NS_PER_US, race_queue_last, r, s, 0);
@@ -84,31 +90,20 @@ bool twin_defer_zero(struct nft_engine *e, struct req *r)
 }
 
 /*
- * The fault itself: the folio end used to decide whether a folio is done
- * was clamped to i_size, so the folio with EOF inside counts as done when
- * the data reaches EOF, before the ZERO slice that clears its tail.
- * 6.12 netfs_consume_read_data() has the same clamp.
+ * The fault itself, in netfs_read_unlock_folios(): the folio end used to
+ * decide whether a folio is done was clamped to i_size, so the folio with
+ * EOF inside counts as done when the data reaches EOF, before the ZERO
+ * slice that clears its tail: unlock it now.
  */
-uint64_t twin_folio_end(struct nft_engine *e, struct req *r, uint64_t pos,
-			uint64_t fend)
-{
-	if (inj_target(e, r, INJ_EARLY_UNLOCK_EOF) && pos < r->i_size &&
-	    fend > r->i_size)
-		return r->i_size;
-	return fend;
-}
-
-/* netfs_read_unlock_folios() with the clamp: unlock the EOF folio now. */
 void twin_unlock_eof(struct nft_engine *e, struct req *r)
 {
 	uint64_t ix = r->cleaned_to / PAGE_SIZE_;
 
-	if (!inj_target(e, r, INJ_EARLY_UNLOCK_EOF) ||
+	if (!collector_614(e) || !inj_target(e, r, INJ_EARLY_UNLOCK_EOF) ||
 	    r->collected_to < r->i_size || r->cleaned_to >= r->i_size ||
 	    r->cleaned_to + PAGE_SIZE_ <= r->i_size)
 		return;
-	if (e->v72)
-		em_collect_folio_to(e, r, ix, r->i_size);
+	em_collect_folio_to(e, r, ix, r->i_size);
 	em_folio(e, ix, NFT_FOLIO_READ_DONE);
 	em_folio(e, ix, NFT_FOLIO_READ_UNLOCK);
 	r->cleaned_to += PAGE_SIZE_;
