@@ -652,13 +652,13 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 		s->flags |= SF_IN_PROGRESS;
 	if (source == NFT_SRC_DOWNLOAD && (e->sc->cifs || !buffered(r)))
 		em_sreq(e, s, NFT_SREQ_PREPARE);
+	if (pos + len >= end && twin_all_queued_race(e, r, s))
+		return;
 	if (source != NFT_SRC_DOWNLOAD || e->sc->cifs)
 		em_sreq(e, s, NFT_SREQ_SUBMIT);
 	r->issue_pos = pos + len;
 	if (r->issue_pos >= end)
 		r->flags |= RF_ALL_QUEUED;
-	if (r->issue_pos >= end && twin_all_queued_race(e, r, s))
-		return;
 	stream_append(r, s);
 	read_issue(e, s, false);
 	if (e->sc->cifs || source != NFT_SRC_DOWNLOAD)

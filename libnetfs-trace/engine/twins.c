@@ -40,19 +40,25 @@ static void race_queue_last(struct nft_engine *e, struct qev *q)
 	act_app(e, r);
 	truth(e, "ref-leak", r, s->index);
 	truth(e, "ref-leak", r, -1);
+	/* netfs_issue_read(): on the list, then submitted. */
 	stream_append(r, s);
+	if (s->source != NFT_SRC_DOWNLOAD || e->sc->cifs)
+		em_sreq(e, s, NFT_SREQ_SUBMIT);
 	read_issue(e, s, false);
 }
 
 /*
- * Called by the issuer with the last slice of @r, ALL_QUEUED already set:
- * true when the injection took it over (queued later, after the
- * collector ran on the earlier slices).
+ * Called by the issuer with the last slice of @r, prepared but not yet
+ * submitted: true when the injection took it over: ALL_QUEUED is set now,
+ * the slice is queued and submitted later, after the collector ran on the
+ * earlier slices.
  */
 bool twin_all_queued_race(struct nft_engine *e, struct req *r, struct sreq *s)
 {
 	if (!collector_614(e) || !inj_target(e, r, INJ_ALL_QUEUED_RACE) || s->index < 2)
 		return false;
+	r->issue_pos = r->start + r->len;
+	r->flags |= RF_ALL_QUEUED;
 	/* Long enough for the earlier slices to end and be collected. */
 	sim_at(e, e->now + 3000 * NS_PER_US, race_queue_last, r, s, 0);
 	return true;

@@ -154,6 +154,17 @@ setup() {
 	! grep -q 'R=000000ef RA FREE' "$T/r"
 }
 
+@test "all-queued-race over cifs: [2] prepared before COMPLET, submitted after" {
+	"$SIM" "$BATS_TEST_DIRNAME/../engine/scenarios/cifs.scn" --inject all-queued-race \
+		-o "$T/t" --truth "$T/truth"
+	[ "$(wc -l < "$T/truth")" -eq 2 ]
+	grep -v folio "$T/t" | grep 'R=000000ef' > "$T/r"
+	p=$(grep -n 'R=000000ef\[2\] DOWN PREP' "$T/r" | cut -d: -f1)
+	c=$(grep -n 'RA COMPLET' "$T/r" | cut -d: -f1)
+	s=$(grep -n 'R=000000ef\[2\] DOWN SUBMT' "$T/r" | cut -d: -f1)
+	[ "$p" -lt "$c" ] && [ "$c" -lt "$s" ]
+}
+
 @test "early-unlock-eof: the EOF folio is unlocked before the ZERO slice is submitted (570ad253a345 log)" {
 	"$SIM" --inject early-unlock-eof --dialect 7.2 -o "$T/t" --truth "$T/truth"
 	grep -q '"early-unlock","object":"R=000000ef"' "$T/truth"

@@ -8,6 +8,9 @@
 #   clean-cache   part of it with an fscache cookie (scenarios/cache.scn):
 #                 the clean twin of the fscache injections
 #   clean-umount  the same ending with the volume relinquished and freed
+#   X@cifs        X (clean, or an injection whose shape depends on the
+#                 server) on the built-in workload over cifs (scenarios/
+#                 cifs.scn): asynchronous reads, PREP and SUBMT traced
 #
 # An injection that does not apply to a dialect (netfs-sim exit 3) is
 # listed as "n/a" with netfs-sim's reason.  A form netfs-replay cannot read
@@ -60,12 +63,17 @@ for form in $FORMS; do
 	readable=yes
 	ok=0 bad=0 na=0
 	for d in 6.12 7.2; do
-		for twin in clean clean-cache clean-umount $INJ; do
+		for twin in clean clean-cache clean-umount $INJ clean@cifs \
+			    all-queued-race@cifs early-unlock-eof@cifs bad-donation@cifs; do
 			case $twin in
-			clean) args= ;;
+			*@*) args="$SCN/${twin#*@}.scn" ;;
+			*) args= ;;
+			esac
+			case ${twin%@*} in
+			clean) ;;
 			clean-cache) args="$SCN/cache.scn" ;;
 			clean-umount) args="$SCN/cache-umount.scn" ;;
-			*) args="--inject $twin" ;;
+			*) args="$args --inject ${twin%@*}" ;;
 			esac
 			label="$form $d $twin"
 			"$BIN/netfs-sim" $args --dialect $d --form $form -o "$T/trace" \
