@@ -41,9 +41,9 @@ static const struct nft_cli_option options[] = {
 	{ { "json", no_argument, NULL, OPT_JSON }, 0, NULL,
 	  "print one JSON document (docs/json.md)" },
 	{ { "request", required_argument, NULL, 'R' }, 'R', "ID",
-	  "show one request's life: subrequests, timeline, refs, lines" },
+	  "show one object's life: a request (ID or R=ID: subrequests, timeline, refs, folio and other lines), a subrequest (R=ID[n]), an fscache cookie (c=ID), volume (V=ID) or cache (C=ID), a cachefiles object (o=ID)" },
 	{ { "brief", no_argument, NULL, OPT_BRIEF }, 0, NULL,
-	  "with -R: only the request's lines, in the compact pasted form" },
+	  "with -R: only the object's lines, in the compact pasted form" },
 	NFT_CLI_ANALYSIS_OPTIONS,
 	{ { "instance", required_argument, NULL, OPT_INSTANCE }, 0, "NAME",
 	  "trace.dat: the buffer instance to read" },
@@ -66,7 +66,7 @@ struct replay_args {
 	const char *input;
 	bool json, brief, quiet, model;
 	bool have_request;
-	uint32_t request;
+	struct nft_focus focus;	/* -R */
 	struct nft_cli_analysis an;
 	const char *instance;
 	const char **vocab;	/* --vocab files, argv's strings */
@@ -90,21 +90,6 @@ static void usage(FILE *out)
 	fprintf(out, "\n\nexit status: 0 clean, 1 findings of a --fail-on kind, 2 usage or input error\n");
 }
 
-static int parse_request_id(const char *s, uint32_t *id)
-{
-	char *end;
-	unsigned long v;
-
-	if (!strncmp(s, "R=", 2))
-		s += 2;
-	errno = 0;
-	v = strtoul(s, &end, 16);
-	if (errno || end == s || *end || v > UINT32_MAX)
-		return -1;
-	*id = (uint32_t)v;
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct replay_args *a)
 {
 	struct option longopts[N_OPTIONS + 1];
@@ -121,8 +106,8 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			a->json = true;
 			break;
 		case 'R':
-			if (parse_request_id(optarg, &a->request))
-				return nft_cli_usage_error(PROG, "bad request id '%s' (hex, like 00000a98 or R=00000a98)", optarg);
+			if (nft_focus_parse(optarg, &a->focus))
+				return nft_cli_usage_error(PROG, "bad id '%s' for -R (hex as printed: 00000a98, R=00000a98, R=a98[1], c=2a, V=1, o=5, C=1)", optarg);
 			a->have_request = true;
 			break;
 		case OPT_BRIEF:
@@ -434,8 +419,8 @@ static int run_replay(const struct replay_args *a)
 		return 2;
 	}
 	nft_cli_model_opts(&a->an, &mopts);
-	mopts.focus = a->have_request;
-	mopts.focus_rreq = a->request;
+	if (a->have_request)
+		mopts.focus = a->focus;
 	r.model = nft_model_new(&mopts);
 	r.sink = (struct nft_sink){ nft_model_event, r.model };
 	if (!r.model) {
@@ -460,9 +445,12 @@ static int run_replay(const struct replay_args *a)
 	r.rin.errors = r.diag.errors;
 	r.rin.warnings = r.diag.warnings;
 	if (a->have_request) {
-		if (nft_report_request(stdout, r.model, a->brief, a->json)) {
-			fprintf(stderr, PROG ": %s: no request R=%08x in this capture\n",
-				r.rin.name, a->request);
+		if (nft_report_focus(stdout, r.model, a->brief, a->json)) {
+			char name[NFT_OBJECT_LEN];
+
+			nft_focus_name(&a->focus, name);
+			fprintf(stderr, PROG ": %s: no %s %s in this capture\n",
+				r.rin.name, nft_focus_kind(a->focus.type), name);
 			status = 2;
 			goto out;
 		}

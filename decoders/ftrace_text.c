@@ -1365,6 +1365,153 @@ static const char *p_cachefiles_ondemand(struct cur *c, struct nft_event *ev,
 	return NULL;
 }
 
+/* ---- fscache before 5.17 ----
+ *
+ * The fscache of 4.17-5.16 (include/trace/events/fscache.h before the 5.17
+ * rewrite) printed cookies and objects with %p: a hashed pointer,
+ * "c=0000000046a8b5b3" (16 digits on 64-bit), or a raw one with %px or
+ * no_hash_pointers.  Its layouts:
+ *   fscache_cookie      %s c=%p u=%d p=%p Nc=%d Na=%d f=%02x
+ *   fscache_acquire     c=%p p=%p pu=%d pc=%d pf=%02x n=%s
+ *   fscache_relinquish  c=%p u=%d p=%p Nc=%d Na=%d f=%02x r=%u
+ *   fscache_enable/disable  c=%p u=%d Nc=%d Na=%d f=%02x
+ *   fscache_netfs c=%p n=%s; fscache_osm c=%p o=%p ...; fscache_page
+ *   c=%p %s pg=%lx; fscache_op c=%p op=%p %s; fscache_wake_cookie c=%p; ...
+ * and cachefiles of the same era c=%p o=%p ... .  Only the cookie and what
+ * the model needs are kept; the rest of the line is the kernel's business.
+ */
+
+/*
+ * A pointer as %p/%px print it: hex, or "(null)", "(____ptrval____)"
+ * (before the hash key is ready) and the like (then 0).
+ */
+static bool old_ptr(struct cur *c, const char *k, size_t klen, uint64_t *v)
+{
+	struct cur t = *c;
+
+	if (!lit(&t, k, klen))
+		return false;
+	if (t.p < t.e && *t.p == '(') {
+		const char *q = memchr(t.p, ')', t.e - t.p);
+
+		if (!q)
+			return false;
+		t.p = q + 1;
+		*v = 0;
+	} else if (!parse_hex(&t, v)) {
+		return false;
+	}
+	*c = t;
+	return true;
+}
+
+#define OLD_PTR(c, k, v) old_ptr((c), (k), sizeof(k) - 1, (v))
+
+/*
+ * A key=value with more than 8 hex digits among the first fields: only %p
+ * prints that (the ids come first in every layout; the rest of the line
+ * is not scanned).
+ */
+static bool wide_id(const char *p, const char *e, char key)
+{
+	const char *s = p, *q;
+
+	if (e - p > 48)
+		e = p + 48;
+	for (; p + 2 < e; p++) {
+		if (p[0] != key || p[1] != '=' || (p > s && !is_blank(p[-1])))
+			continue;
+		q = p + 2;
+		while (q < e && hex_digit(*q) >= 0)
+			q++;
+		if (q - (p + 2) > 8)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Is this fscache/cachefiles line in a layout of before 5.17?  Modern
+ * fscache_cookie starts with c=%08x; the old one with its symbol (or, in
+ * some trees, c= then the symbol, then u= ... Nc=).  Modern acquire and
+ * relinquish print V= after c=.
+ */
+static bool old_fscache_layout(const struct cur *c, enum nft_event_kind kind)
+{
+	const char *p = skip_blanks(c->p, c->e);
+
+	if (kind >= NFT_EV_FSCACHE_NETFS && kind <= NFT_EV_FSCACHE_GANG_LOOKUP)
+		return true;
+	if (wide_id(p, c->e, 'c') || wide_id(p, c->e, 'o'))
+		return true;
+	switch (kind) {
+	case NFT_EV_FSCACHE_COOKIE:
+		if (c->e - p < 2 || memcmp(p, "c=", 2))
+			return true;
+		return memmem(p, c->e - p, " Nc=", 4) != NULL;
+	case NFT_EV_FSCACHE_ACQUIRE:
+	case NFT_EV_FSCACHE_RELINQUISH:
+		return !memmem(p, c->e - p, " V=", 3);
+	default:
+		return false;
+	}
+}
+
+static const char *p_old_fscache(struct cur *c, struct nft_event *ev,
+				 enum nft_dialect *d)
+{
+	const char *t = NULL;
+	size_t tl = 0;
+	int64_t v;
+	uint64_t x;
+
+	(void)d;
+	skip_ws(c);
+	if (ev->kind == NFT_EV_FSCACHE_COOKIE &&
+	    (c->e - c->p < 2 || memcmp(c->p, "c=", 2)))
+		NEED(SYM_UNTIL(c, "c=", &t, &tl), "no cookie trace");
+	if (ev->kind >= NFT_EV_CACHEFILES_REF &&
+	    ev->kind <= NFT_EV_CACHEFILES_ONDEMAND_FD_RELEASE) {
+		/* cachefiles of the same era: c= first when it has one */
+		OLD_PTR(c, "c=", &ev->cookie64);	/* some print o= only */
+		ev->have |= NFT_HAVE_OLD_COOKIE;
+		return NULL;
+	}
+	NEED(OLD_PTR(c, "c=", &ev->cookie64), "no c=");
+	ev->have |= NFT_HAVE_OLD_COOKIE;
+	switch (ev->kind) {
+	case NFT_EV_FSCACHE_COOKIE:
+		if (!t)
+			NEED(SYM_UNTIL(c, "u=", &t, &tl), "no cookie trace");
+		ev->what = sym(ev, NFT_SYMC_FSC_COOKIE, t, tl);
+		NEED(KDEC(c, "u=", &ev->ref), "no u=");
+		ev->have |= NFT_HAVE_REF;
+		if (OLD_PTR(c, "p=", &x))
+			ev->parent64 = x;
+		KDEC(c, "Nc=", &v);
+		if (KDEC(c, "Na=", &v))
+			ev->n_active = v;
+		break;
+	case NFT_EV_FSCACHE_ACQUIRE:
+		if (OLD_PTR(c, "p=", &x))
+			ev->parent64 = x;
+		if (KDEC(c, "pu=", &ev->ref))
+			ev->have |= NFT_HAVE_REF;	/* the parent's usage */
+		break;
+	case NFT_EV_FSCACHE_RELINQUISH:
+	case NFT_EV_FSCACHE_ENABLE:
+	case NFT_EV_FSCACHE_DISABLE:
+		if (KDEC(c, "u=", &ev->ref))
+			ev->have |= NFT_HAVE_REF;
+		if (OLD_PTR(c, "p=", &x))
+			ev->parent64 = x;
+		break;
+	default:
+		break;
+	}
+	return NULL;
+}
+
 typedef const char *(*field_parser)(struct cur *c, struct nft_event *ev,
 				    enum nft_dialect *d);
 
@@ -1426,6 +1573,9 @@ static const field_parser parsers[NFT_EV__NR] = {
 	[NFT_EV_CACHEFILES_ONDEMAND_CREAD] = p_cachefiles_ondemand,
 	[NFT_EV_CACHEFILES_ONDEMAND_FD_WRITE] = p_cachefiles_ondemand,
 	[NFT_EV_CACHEFILES_ONDEMAND_FD_RELEASE] = p_cachefiles_ondemand,
+#define NFT_X(e, n) [NFT_EV_##e] = p_old_fscache,
+	NFT_OLD_FSCACHE_KINDS(NFT_X)
+#undef NFT_X
 };
 
 /* ---- line layout ---- */
@@ -1924,7 +2074,11 @@ found:
 		return R_WRAPPED;
 	}
 	payload = c.p;
-	*err = parsers[kind](&c, ev, d);
+	if (kind >= NFT_EV_FSCACHE_CACHE && kind <= NFT_EV_FSCACHE_GANG_LOOKUP &&
+	    old_fscache_layout(&c, kind))
+		*err = p_old_fscache(&c, ev, d);
+	else
+		*err = parsers[kind](&c, ev, d);
 	if (*err && raw_fields(payload, c.e))
 		*err = "field=number pairs, as trace-cmd report -R prints them: symbolic fields are bare numbers only the capture's own formats can name; give netfs-replay the trace.dat, or trace-cmd report without -R";
 	return *err ? R_BAD : R_EVENT;

@@ -72,7 +72,24 @@
 	X(CACHEFILES_ONDEMAND_READ, "cachefiles_ondemand_read")               \
 	X(CACHEFILES_ONDEMAND_CREAD, "cachefiles_ondemand_cread")             \
 	X(CACHEFILES_ONDEMAND_FD_WRITE, "cachefiles_ondemand_fd_write")       \
-	X(CACHEFILES_ONDEMAND_FD_RELEASE, "cachefiles_ondemand_fd_release")
+	X(CACHEFILES_ONDEMAND_FD_RELEASE, "cachefiles_ondemand_fd_release") \
+	NFT_OLD_FSCACHE_KINDS(X)
+
+/* Events only the fscache before 5.17 had (include/trace/events/fscache.h
+ * of 4.17-5.16); its fscache_cookie/acquire/relinquish share the names
+ * above with other layouts. */
+#define NFT_OLD_FSCACHE_KINDS(X)                                              \
+	X(FSCACHE_NETFS, "fscache_netfs")                                     \
+	X(FSCACHE_ENABLE, "fscache_enable")                                   \
+	X(FSCACHE_DISABLE, "fscache_disable")                                 \
+	X(FSCACHE_OSM, "fscache_osm")                                         \
+	X(FSCACHE_PAGE, "fscache_page")                                       \
+	X(FSCACHE_CHECK_PAGE, "fscache_check_page")                           \
+	X(FSCACHE_WAKE_COOKIE, "fscache_wake_cookie")                         \
+	X(FSCACHE_OP, "fscache_op")                                           \
+	X(FSCACHE_PAGE_OP, "fscache_page_op")                                 \
+	X(FSCACHE_WROTE_PAGE, "fscache_wrote_page")                           \
+	X(FSCACHE_GANG_LOOKUP, "fscache_gang_lookup")
 
 enum nft_event_kind {
 	NFT_EV_NONE = 0,
@@ -108,6 +125,8 @@ enum nft_have {
 	NFT_HAVE_CREQ = 1u << 17,	/* CR= of netfs_copy2cache */
 	NFT_HAVE_CPU = 1u << 18,
 	NFT_HAVE_PID = 1u << 19,
+	/* fscache before 5.17: c= is a pointer, in cookie64 (and p= in id64) */
+	NFT_HAVE_OLD_COOKIE = 1u << 30,
 };
 
 #define NFT_MAX_UNKNOWN 3
@@ -162,6 +181,11 @@ struct nft_unknown_sym {
  *  cachefiles_vfs_error/io_error object id2(backer) what(CF_ERROR) error
  *  cachefiles_trunc object id2(backer) what(CF_TRUNC) start(from) end(to)
  *  other cachefiles events: object (when printed) and ino (B=)
+ *  fscache before 5.17 (NFT_HAVE_OLD_COOKIE): cookie64 parent64, and
+ *                   fscache_cookie what(FSC_COOKIE) ref(u=) n_active(Na=)
+ *                   flags; fscache_acquire n_active(pc=) ref(pu=) of the
+ *                   parent; fscache_relinquish ref(u=) id2(r=, retire);
+ *                   the old-only events (NFT_OLD_FSCACHE_KINDS) cookie64
  *  NFT_EV_OTHER     name, and rreq/index when the line carries R=x[n]
  *  NFT_EV_LOST      lost (0 = an unknown number), cpu, flags
  *                   (NFT_LOST_TO_END: the cpu's events from here on are
@@ -191,6 +215,8 @@ struct nft_event {
 	uint32_t volume;	/* V= */
 	uint32_t cache;		/* C= */
 	uint32_t id2;		/* secondary id, see the table above */
+	uint64_t cookie64;	/* c= of fscache before 5.17 (a pointer) */
+	uint64_t parent64;	/* its p= (the parent cookie), 0 if none */
 
 	uint16_t what;		/* the event's main trace symbol */
 	uint16_t origin;	/* enum nft_origin (netfs_rreq) */

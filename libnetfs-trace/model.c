@@ -68,6 +68,7 @@ struct nft_model *nft_model_new(const struct nft_model_opts *opts)
 	m->dead_ring = calloc(NFT_DEAD_MAX, sizeof(*m->dead_ring));
 	if (!m->dead_ring || nft_idmap_init(&m->reqs, 1024) ||
 	    nft_idmap_init(&m->fsobjs, 256) ||
+	    nft_idmap_init(&m->old_cookies, 64) ||
 	    nft_idmap_init(&m->dead, NFT_DEAD_MAX))
 		goto nomem;
 	m->dstate = calloc(NR_DETECTORS, sizeof(*m->dstate));
@@ -80,6 +81,8 @@ struct nft_model *nft_model_new(const struct nft_model_opts *opts)
 		if (!m->dstate[i])
 			goto nomem;
 	}
+	if (nft_focus_init(m))
+		goto nomem;
 	return m;
 nomem:
 	nft_model_free(m);
@@ -130,6 +133,7 @@ void nft_model_free(struct nft_model *m)
 	free(m->dstate);
 	nft_idmap_release(&m->reqs);
 	nft_idmap_release(&m->fsobjs);
+	nft_idmap_release(&m->old_cookies);
 	nft_idmap_release(&m->dead);
 	free(m->dead_ring);
 	for (i = 0; i < m->n_parked; i++)
@@ -140,13 +144,7 @@ void nft_model_free(struct nft_model *m)
 	free(m->findings);
 	free(m->unknowns);
 	free(m->kept);
-	if (m->focus_req) {
-		subreqs_release(m->focus_req);
-		free(m->focus_req);
-	}
-	for (i = 0; i < m->n_focus_lines; i++)
-		free(m->focus_lines[i].text);
-	free(m->focus_lines);
+	nft_focus_release(m);
 	free(m);
 }
 
@@ -283,34 +281,6 @@ static void account_request(struct nft_model *m, struct nft_request *req)
 	}
 }
 
-/* ---- focus (-R): keep the history of one request id ---- */
-
-static void focus_line(struct nft_model *m, const struct nft_event *ev)
-{
-	struct nft_history_line *h;
-
-	if (nft_grow(&m->focus_lines, &m->cap_focus_lines,
-		     m->n_focus_lines + 1, sizeof(*h)))
-		return;
-	h = &m->focus_lines[m->n_focus_lines];
-	h->pos = ev->pos;
-	h->ts_ns = ev->ts_ns;
-	h->text = ev->raw ? strndup(ev->raw, ev->raw_len) : NULL;
-	if (ev->raw && !h->text)
-		return;
-	m->n_focus_lines++;
-}
-
-static bool is_focus_event(const struct nft_model *m,
-			   const struct nft_event *ev)
-{
-	if (!m->opts.focus)
-		return false;
-	if ((ev->have & NFT_HAVE_RREQ) && ev->rreq == m->opts.focus_rreq)
-		return true;
-	return (ev->have & NFT_HAVE_CREQ) && ev->creq == m->opts.focus_rreq;
-}
-
 /* ---- request lifetime ---- */
 
 static void release_request(struct nft_model *m, struct nft_req_node *n,
@@ -329,17 +299,9 @@ static void release_request(struct nft_model *m, struct nft_req_node *n,
 	nft_idmap_del(&m->reqs, req->id);
 	if (!at_end)
 		dead_add(m, NFT_KEY_REQ(req->id));
-	if (n->focus) {
-		if (m->focus_req) {
-			subreqs_release(m->focus_req);
-			free(m->focus_req);
-		}
-		m->focus_req = malloc(sizeof(*m->focus_req));
-		if (m->focus_req) {
-			*m->focus_req = *req;
-			free(n);
-			return;
-		}
+	if (n->focus && nft_focus_request_end(m, req)) {
+		free(n);
+		return;
 	}
 	node_free(n);
 }
@@ -393,7 +355,7 @@ static struct nft_req_node *new_request(struct nft_model *m, uint32_t id,
 		return NULL;
 	}
 	lru_append(m, n);
-	n->focus = m->opts.focus && id == m->opts.focus_rreq;
+	n->focus = nft_focus_is_request(m, id);
 	m->sum.requests++;
 	if (reuse)
 		m->sum.reused_ids++;
@@ -877,8 +839,8 @@ int nft_model_event(void *model, const struct nft_event *ev)
 			m->sum.ts_first = ev->ts_ns;
 		m->sum.ts_last = m->now;
 	}
-	if (is_focus_event(m, ev))
-		focus_line(m, ev);
+	if (m->fst)
+		nft_focus_event(m, ev);
 	if (ev->n_unknown)
 		note_unknowns(m, ev);
 
@@ -985,21 +947,4 @@ const struct nft_request *nft_model_request(const struct nft_model *m,
 	const struct nft_req_node *n = nft_idmap_get(&m->reqs, id);
 
 	return n ? &n->req : NULL;
-}
-
-const struct nft_request *nft_model_focus(const struct nft_model *m)
-{
-	const struct nft_req_node *n;
-
-	if (!m->opts.focus)
-		return NULL;
-	n = nft_idmap_get(&m->reqs, m->opts.focus_rreq);
-	return n ? &n->req : m->focus_req;
-}
-
-const struct nft_history_line *nft_model_focus_lines(const struct nft_model *m,
-						     size_t *n)
-{
-	*n = m->n_focus_lines;
-	return m->focus_lines;
 }

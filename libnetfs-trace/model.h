@@ -173,7 +173,45 @@ struct nft_fsobj {
 	struct nft_ledger refs;
 	bool uncertain;
 	uint32_t fail_idx;	/* its failure finding + 1, 0 = none */
+	/*
+	 * Cookie: fscache I/O accesses begun (BEGIN io_*) and not ended
+	 * (END io, END io_notl), never more than the last printed a=
+	 * (n_accesses, -1 unknown), and the line of the last BEGIN io_*.
+	 */
+	int32_t io_open;
+	int32_t accesses;
+	uint64_t pos_io_begin, t_io_begin;
+	uint64_t pos_relinquish;	/* relinquish line, 0 = none */
+	uint64_t pos_collide;	/* a *COLLIDE* naming it, 0 = none */
+	bool reported;		/* fscache-lifecycle said its piece */
 };
+
+/*
+ * A cookie of the fscache before 5.17 (fs/fscache/cookie.c of 4.17-5.16),
+ * whose traces print a pointer (hashed by %p) instead of a debug id.  Its
+ * refs are not analysed: the events are counted and its lines kept.
+ */
+#define NFT_OLD_COOKIE_LINES 256
+
+struct nft_old_cookie {
+	uint64_t id;		/* c= as printed */
+	uint64_t parent;	/* p=, 0 unknown */
+	uint64_t events;
+	uint64_t pos_first, pos_last, t_first, t_last;
+	int32_t usage;		/* last u= printed, -1 unknown */
+	bool acquired, relinquished;
+	uint64_t pos_collision;	/* *COLLISION* naming it, 0 = none */
+	uint32_t n_pos;		/* first NFT_OLD_COOKIE_LINES line positions */
+	uint64_t *pos;
+};
+
+/* Notes the report prints once (nft_summary.notes): not findings. */
+enum nft_note {
+	NFT_NOTE_OLD_FSCACHE = 1u << 0,
+};
+
+/* The text of one NFT_NOTE_* bit, "" if unknown. */
+const char *nft_note_text(unsigned int note);
 
 struct nft_summary {
 	uint64_t lines;		/* filled by the caller (decoder stats) */
@@ -201,6 +239,8 @@ struct nft_summary {
 	uint64_t reused_ids;
 	uint64_t unknown_symbols;	/* distinct */
 	enum nft_gen gen;
+	uint32_t notes;		/* enum nft_note bits */
+	uint64_t old_fscache_events;	/* pre-5.17 fscache lines */
 };
 
 struct nft_unknown {
@@ -222,12 +262,38 @@ struct nft_model_hooks {
 	void *ctx;
 };
 
+/* The one object whose whole history is kept (-R). */
+enum nft_focus_type {
+	NFT_FOCUS_NONE = 0,
+	NFT_FOCUS_REQUEST,	/* R=ID, or a bare ID */
+	NFT_FOCUS_SUBREQ,	/* R=ID[n] */
+	NFT_FOCUS_COOKIE,	/* c=ID */
+	NFT_FOCUS_VOLUME,	/* V=ID */
+	NFT_FOCUS_CF_OBJECT,	/* o=ID */
+	NFT_FOCUS_CACHE,	/* C=ID */
+};
+
+struct nft_focus {
+	enum nft_focus_type type;
+	uint32_t id;
+	int32_t index;		/* NFT_FOCUS_SUBREQ: the subrequest */
+};
+
+/*
+ * "R=3f1", "3f1", "R=3f1[2]", "c=2a", "V=1", "o=5", "C=1" (hex, as the
+ * kernel prints them) -> @f.  Returns 0, or -1 if @s is none of these.
+ */
+int nft_focus_parse(const char *s, struct nft_focus *f);
+/* "R=000003f1[2]", "c=0000002a" ... into @buf (NFT_OBJECT_LEN). */
+void nft_focus_name(const struct nft_focus *f, char *buf);
+/* "request", "subrequest", "cookie", "volume", "object", "cache". */
+const char *nft_focus_kind(enum nft_focus_type type);
+
 struct nft_model_opts {
 	uint64_t stuck_after_ns;	/* 0 = default (5 s) */
 	uint32_t retry_limit;		/* 0 = default (4) */
 	enum nft_gen gen;		/* AUTO = decide from the capture */
-	uint32_t focus_rreq;		/* keep the full history of this id */
-	bool focus;
+	struct nft_focus focus;		/* keep the full history of this object */
 	struct nft_model_hooks hooks;
 };
 
@@ -266,18 +332,101 @@ const struct nft_request *nft_model_request(const struct nft_model *m,
 const struct nft_fsobj *nft_model_fsobj(const struct nft_model *m,
 					enum nft_fsobj_type type, uint32_t id);
 
+/* A pre-5.17 fscache cookie by its printed id, or NULL. */
+const struct nft_old_cookie *nft_model_old_cookie(const struct nft_model *m,
+						  uint64_t id);
+/* Visit the pre-5.17 cookies seen. Stop when @fn returns non-zero. */
+int nft_model_for_each_old_cookie(const struct nft_model *m,
+				  int (*fn)(void *ctx,
+					    const struct nft_old_cookie *c),
+				  void *ctx);
+
 /*
- * The focused request (opts.focus_rreq): its last incarnation, kept after
- * release, with every raw line that mentioned it.  NULL if never seen.
+ * The focused request (opts.focus of type REQUEST or SUBREQ): its last
+ * incarnation, kept after release.  NULL if never seen (or another kind of
+ * object is focused).
+ */
+const struct nft_request *nft_model_focus(const struct nft_model *m);
+/* What is focused (type NONE: nothing). */
+struct nft_focus nft_model_focus_of(const struct nft_model *m);
+/*
+ * The focused subrequest's collection (its first CONSM/ABNDN/DISCD/CANCL/
+ * SUPFL line): true and its line and time, false if none was seen.
+ */
+bool nft_model_focus_collected(const struct nft_model *m, uint64_t *pos,
+			       uint64_t *ts);
+
+/*
+ * Every raw line that mentioned the focused object, in input order: for a
+ * request also the netfs_folio lines of its inode and range while it was
+ * alive; for a subrequest only its own lines; for a cookie also the lines
+ * of its cachefiles objects.  @dropped: lines past the cap, not kept.
  */
 struct nft_history_line {
 	uint64_t pos;
 	uint64_t ts_ns;
 	char *text;
 };
-const struct nft_request *nft_model_focus(const struct nft_model *m);
 const struct nft_history_line *nft_model_focus_lines(const struct nft_model *m,
 						     size_t *n);
+uint64_t nft_model_focus_lines_dropped(const struct nft_model *m);
+
+/*
+ * A focused fscache/cachefiles object's history.  Accesses are the
+ * fscache_access (cookie) or fscache_access_volume (volume) BEGIN/END
+ * pairs; they carry no identity, so an END closes the oldest open BEGIN
+ * of its kind (lookup, io, inval, acq_vol, rlq_vol; END unlive closes the
+ * access a cookie holds while live, which has no BEGIN line).
+ */
+struct nft_focus_access {
+	uint16_t begin;		/* FSC_ACCESS symbol; 0: no BEGIN seen */
+	uint16_t end;		/* 0 while open */
+	int32_t a_begin, a_end;	/* the a= (n_accesses) printed */
+	uint64_t pos_begin, ts_begin, pos_end, ts_end;
+};
+
+/* An object that used the focused one (or that it used), and where first. */
+struct nft_focus_link {
+	uint32_t id;
+	uint16_t what;		/* netfs_read/netfs_write trace symbol */
+	bool is_write;		/* ... of a netfs_write line */
+	bool copy;		/* a netfs_copy2cache line (CR=) */
+	uint64_t pos, ts;
+};
+
+struct nft_focus_trunc {
+	uint16_t what;		/* CF_TRUNC symbol */
+	uint64_t from, to, pos, ts;
+};
+
+struct nft_focus_fs {
+	/* the object's last incarnation; NULL if it was never seen */
+	const struct nft_fsobj *obj;
+	bool seen;		/* some line named it */
+	uint64_t pos_first, pos_last, ts_first, ts_last;
+	/* cookie: its volume (from acquire / access_volume / relinquish) */
+	uint32_t volume;
+	/* object: its cookie (cachefiles_ref c=) */
+	uint32_t cookie;
+	/* cookie: the requests that used it; volume: its cookies */
+	const struct nft_focus_link *users;
+	size_t n_users;
+	/* cookie: its cachefiles objects */
+	const struct nft_focus_link *objects;
+	size_t n_objects;
+	const struct nft_focus_access *accesses;
+	size_t n_accesses;
+	/* object: backing inode (B=), reads, writes, truncations */
+	uint64_t backer;
+	bool backer_known;
+	uint64_t reads, read_bytes, writes, write_bytes;
+	const struct nft_focus_trunc *truncs;
+	size_t n_truncs;
+	uint64_t dropped;	/* users/accesses/truncs past the caps */
+};
+
+/* NULL unless an fscache/cachefiles object is focused. */
+const struct nft_focus_fs *nft_model_focus_fs(const struct nft_model *m);
 
 /* Decode request flags @f for generation @gen into "IN_PROGRESS|...". */
 size_t nft_rreq_flags_str(enum nft_gen gen, uint32_t f, char *buf, size_t sz);

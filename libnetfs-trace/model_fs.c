@@ -38,6 +38,7 @@ static struct nft_fsobj *fsobj_get(struct nft_model *m,
 	o->t_first = m->now;
 	o->pos_first = m->pos;
 	o->uncertain = m->lost_seen;
+	o->accesses = -1;
 	nft_ledger_init(&o->refs);
 	if (nft_idmap_put(&m->fsobjs, key, o)) {
 		free(o);
@@ -61,6 +62,8 @@ static void fsobj_drop(struct nft_model *m, struct nft_fsobj *o, bool at_end)
 	for (i = 0; i < sizeof(dets) / sizeof(dets[0]); i++)
 		if (dets[i]->fsobj_end)
 			dets[i]->fsobj_end(m, o, at_end);
+	if (m->fst)
+		nft_focus_fsobj_end(m, o);
 	nft_idmap_del(&m->fsobjs, NFT_KEY_FSOBJ(o->type, o->id));
 	nft_ledger_release(&o->refs);
 	free(o);
@@ -155,6 +158,165 @@ static void fs_ref(struct nft_model *m, const struct nft_event *ev,
 		o->freed = true;
 }
 
+/*
+ * What follows the put that reached 0 as part of the release itself, not
+ * a use: fscache_free_volume() (fs/fscache/volume.c) may begin and end a
+ * relinquish access on the volume, then traces FREE u=0.
+ */
+static bool is_fs_teardown(const struct nft_event *ev)
+{
+	switch (ev->kind) {
+	case NFT_EV_FSCACHE_VOLUME:
+		return ev->what == NFT_FSCV_FREE;
+	case NFT_EV_FSCACHE_ACCESS_VOLUME:
+		return ev->what == NFT_FSCA_RELINQUISH_VOLUME ||
+		       ev->what == NFT_FSCA_RELINQUISH_VOLUME_END;
+	default:
+		return false;
+	}
+}
+
+/*
+ * A put that left the count at 1 or more cannot follow the put that took
+ * it to 0: its line is late (the thread was held up between the atomic and
+ * the trace), the put was not.  cachefiles_ref prints the count before
+ * the put.
+ */
+static bool is_late_put(const struct nft_event *ev, int cls)
+{
+	int64_t after;
+
+	if (cls < 0 || !ev->what || !(ev->have & NFT_HAVE_REF) ||
+	    nft_ref_op(cls, ev->what) != NFT_REF_PUT)
+		return false;
+	after = cls == NFT_SYMC_CF_REF ? ev->ref - 1 : ev->ref;
+	return after >= 1;
+}
+
+/*
+ * Open I/O accesses of a cookie: fscache_begin_operation() begins one
+ * (BEGIN io_read/io_writ/io_resz), fscache_end_operation() ends it (END io,
+ * or END io_notl when the cache was not live).  a= is n_accesses after the
+ * operation, every kind of access counted: an upper bound.
+ */
+static void fs_access(struct nft_fsobj *o, const struct nft_event *ev)
+{
+	switch (ev->what) {
+	case NFT_FSCA_IO_READ:
+	case NFT_FSCA_IO_WRITE:
+	case NFT_FSCA_IO_RESIZE:
+		o->io_open++;
+		o->pos_io_begin = ev->pos;
+		o->t_io_begin = ev->ts_ns;
+		break;
+	case NFT_FSCA_IO_END:
+	case NFT_FSCA_IO_NOT_LIVE:
+		if (o->io_open > 0)
+			o->io_open--;
+		break;
+	default:
+		break;
+	}
+	o->accesses = ev->n_accesses;
+	if (o->io_open > o->accesses)
+		o->io_open = o->accesses > 0 ? o->accesses : 0;
+}
+
+/* ---- fscache before 5.17: recognised, counted, refs not analysed ---- */
+
+static void old_cookie_line(struct nft_model *m, uint64_t id,
+			    const struct nft_event *ev)
+{
+	struct nft_old_cookie *c = nft_idmap_get(&m->old_cookies, id);
+
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return;
+		c->id = id;
+		c->usage = -1;
+		c->pos_first = ev->pos;
+		c->t_first = m->now;
+		if (nft_idmap_put(&m->old_cookies, id, c)) {
+			free(c);
+			return;
+		}
+		m->sum.cookies++;
+	}
+	c->events++;
+	c->pos_last = ev->pos;
+	c->t_last = m->now;
+	if (c->n_pos < NFT_OLD_COOKIE_LINES) {
+		/* grown in steps of 16 positions, at most 16 times a cookie */
+		if (!(c->n_pos % 16)) {
+			uint64_t *p = realloc(c->pos, (c->n_pos + 16) *
+							      sizeof(*p));
+
+			if (!p)
+				return;
+			c->pos = p;
+		}
+		c->pos[c->n_pos++] = ev->pos;
+	}
+	if (ev->kind == NFT_EV_FSCACHE_COOKIE && (ev->have & NFT_HAVE_REF))
+		c->usage = ev->ref;
+	if (ev->parent64)
+		c->parent = ev->parent64;
+	if (ev->kind == NFT_EV_FSCACHE_ACQUIRE)
+		c->acquired = true;
+	if (ev->kind == NFT_EV_FSCACHE_RELINQUISH ||
+	    (ev->kind == NFT_EV_FSCACHE_COOKIE &&
+	     ev->what == NFT_FSCK_PUT_RELINQUISH))
+		c->relinquished = true;
+	if (ev->kind == NFT_EV_FSCACHE_COOKIE &&
+	    ev->what == NFT_FSCK_COLLISION && !c->pos_collision)
+		c->pos_collision = ev->pos;
+}
+
+static void old_fscache_event(struct nft_model *m, const struct nft_event *ev)
+{
+	m->sum.notes |= NFT_NOTE_OLD_FSCACHE;
+	m->sum.old_fscache_events++;
+	if (!(ev->have & NFT_HAVE_OLD_COOKIE))
+		return;
+	if (ev->cookie64 || ev->kind == NFT_EV_FSCACHE_COOKIE ||
+	    ev->kind == NFT_EV_FSCACHE_ACQUIRE)
+		old_cookie_line(m, ev->cookie64, ev);
+}
+
+const struct nft_old_cookie *nft_model_old_cookie(const struct nft_model *m,
+						  uint64_t id)
+{
+	return nft_idmap_get(&m->old_cookies, id);
+}
+
+int nft_model_for_each_old_cookie(const struct nft_model *m,
+				  int (*fn)(void *ctx,
+					    const struct nft_old_cookie *c),
+				  void *ctx)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < m->old_cookies.cap; i++) {
+		const struct nft_old_cookie *c = m->old_cookies.vals[i];
+
+		if (c && (r = fn(ctx, c)))
+			return r;
+	}
+	return 0;
+}
+
+const char *nft_note_text(unsigned int note)
+{
+	switch (note) {
+	case NFT_NOTE_OLD_FSCACHE:
+		return "fscache before 5.17: cookie refs not analysed";
+	default:
+		return "";
+	}
+}
+
 void nft_model_fs_event(struct nft_model *m, const struct nft_event *ev)
 {
 	enum nft_fsobj_type type;
@@ -165,17 +327,34 @@ void nft_model_fs_event(struct nft_model *m, const struct nft_event *ev)
 	if (ev->kind == NFT_EV_CACHEFILES_IO_ERROR ||
 	    ev->kind == NFT_EV_CACHEFILES_VFS_ERROR)
 		m->sum.failures++;
+	if (ev->have & NFT_HAVE_OLD_COOKIE) {
+		old_fscache_event(m, ev);
+		return;
+	}
 	if (!classify(ev, &type, &id, &cls))
 		return;
 	o = fsobj_get(m, type, id, false);
+	if (o && o->freed && is_late_put(ev, cls)) {
+		/* the ledger gets it: an order with it before the last put */
+		fs_ref(m, ev, o, cls);
+		return;
+	}
+	if (o && o->freed && is_fs_teardown(ev)) {
+		o->t_last = m->now;
+		o->pos_last = m->pos;
+		return;
+	}
 	if (o && o->freed && !is_fs_birth(ev, cls)) {
+		/* one use-after-free finding per object is enough */
 		struct nft_dead dead = { .pos_free = o->pos_last,
-					 .ts_free = o->t_last };
+					 .ts_free = o->t_last,
+					 .reported = o->reported };
 		char name[NFT_OBJECT_LEN];
 
 		nft_fsobj_name(o, name);
 		if (nft_detect_use_after_free.dead)
 			nft_detect_use_after_free.dead(m, ev, &dead, name);
+		o->reported = true;
 		return;
 	}
 	if (o && o->freed) {
@@ -187,8 +366,29 @@ void nft_model_fs_event(struct nft_model *m, const struct nft_event *ev)
 		return;
 	o->t_last = m->now;
 	o->pos_last = m->pos;
-	if (ev->kind == NFT_EV_FSCACHE_RELINQUISH)
+	if (ev->kind == NFT_EV_FSCACHE_RELINQUISH ||
+	    (ev->kind == NFT_EV_FSCACHE_VOLUME &&
+	     ev->what == NFT_FSCV_PUT_RELINQUISH) ||
+	    (ev->kind == NFT_EV_FSCACHE_COOKIE &&
+	     ev->what == NFT_FSCK_PUT_RELINQUISH)) {
 		o->relinquished = true;
+		if (!o->pos_relinquish)
+			o->pos_relinquish = ev->pos;
+	}
+	if (((ev->kind == NFT_EV_FSCACHE_COOKIE &&
+	      ev->what == NFT_FSCK_COLLISION) ||
+	     (ev->kind == NFT_EV_FSCACHE_VOLUME &&
+	      ev->what == NFT_FSCV_COLLISION) ||
+	     (ev->kind == NFT_EV_FSCACHE_CACHE &&
+	      ev->what == NFT_FSCC_COLLISION)) && !o->pos_collide)
+		o->pos_collide = ev->pos;
+	if (ev->kind == NFT_EV_FSCACHE_ACCESS ||
+	    ev->kind == NFT_EV_FSCACHE_ACTIVE) {
+		if (ev->kind == NFT_EV_FSCACHE_ACCESS)
+			fs_access(o, ev);
+		else
+			o->accesses = ev->n_accesses;
+	}
 	if (ev->kind == NFT_EV_FSCACHE_ACQUIRE && (ev->have & NFT_HAVE_VOLUME))
 		o->link = ev->volume;
 	if (ev->kind == NFT_EV_CACHEFILES_REF && (ev->have & NFT_HAVE_COOKIE)) {
@@ -201,6 +401,14 @@ void nft_model_fs_event(struct nft_model *m, const struct nft_event *ev)
 	}
 	if (cls >= 0 && (ev->have & NFT_HAVE_REF))
 		fs_ref(m, ev, o, cls);
+	/*
+	 * __fscache_acquire_cookie() frees a candidate that lost the hash
+	 * race (fscache_free_cookie()) after tracing DISCARD, without a put:
+	 * it is gone, and the FREE line of a volume ends its life too.
+	 */
+	if ((ev->kind == NFT_EV_FSCACHE_COOKIE && ev->what == NFT_FSCK_DISCARD) ||
+	    (ev->kind == NFT_EV_FSCACHE_VOLUME && ev->what == NFT_FSCV_FREE))
+		o->freed = true;
 }
 
 void nft_model_fs_mark_uncertain(struct nft_model *m)
@@ -251,11 +459,28 @@ static void drop_all(struct nft_model *m, bool detect)
 
 void nft_model_fs_finish(struct nft_model *m)
 {
+	size_t i;
+
+	/* each object judged while the others are still there to ask */
+	for (i = 0; i < m->fsobjs.cap; i++)
+		if (m->fsobjs.vals[i])
+			nft_fscache_lifecycle_end(m, m->fsobjs.vals[i]);
 	drop_all(m, true);
 }
 
 void nft_model_fs_release_all(struct nft_model *m)
 {
+	size_t i;
+
 	if (m->fsobjs.vals)
 		drop_all(m, false);
+	for (i = 0; m->old_cookies.vals && i < m->old_cookies.cap; i++) {
+		struct nft_old_cookie *c = m->old_cookies.vals[i];
+
+		if (!c)
+			continue;
+		free(c->pos);
+		free(c);
+		m->old_cookies.vals[i] = NULL;
+	}
 }

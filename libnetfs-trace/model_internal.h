@@ -33,6 +33,7 @@ struct nft_model {
 	struct nft_idmap reqs;		/* id -> struct nft_req_node */
 	struct nft_req_node *lru_head, *lru_tail;
 	struct nft_idmap fsobjs;	/* (type << 32 | id) -> nft_fsobj */
+	struct nft_idmap old_cookies;	/* printed c= -> nft_old_cookie */
 	struct nft_idmap dead;		/* key -> struct nft_dead */
 	struct nft_dead *dead_ring;	/* FIFO of tombstones */
 	size_t dead_next;
@@ -42,10 +43,8 @@ struct nft_model {
 	struct nft_unknown *unknowns;
 	size_t n_unknowns, cap_unknowns;
 
-	/* Focused request (-R): its last incarnation and its lines. */
-	struct nft_request *focus_req;
-	struct nft_history_line *focus_lines;
-	size_t n_focus_lines, cap_focus_lines;
+	/* The focused object (-R): focus.c. */
+	struct nft_focus_state *fst;
 
 	uint64_t now;			/* latest timestamp seen */
 	uint64_t pos;			/* position of the current event */
@@ -123,6 +122,19 @@ const char *nft_errno_name(int err);
 /* Generation in force (forced, or guessed so far from the capture). */
 enum nft_gen nft_model_gen(const struct nft_model *m);
 
+/* ---- focus (-R), focus.c ---- */
+
+int nft_focus_init(struct nft_model *m);
+void nft_focus_release(struct nft_model *m);
+/* Every event, before the model applies it. */
+void nft_focus_event(struct nft_model *m, const struct nft_event *ev);
+/* Is @id the focused request (or the request of the focused subrequest)? */
+bool nft_focus_is_request(const struct nft_model *m, uint32_t id);
+/* A focused request is released: keep it.  True if @req was taken over. */
+bool nft_focus_request_end(struct nft_model *m, struct nft_request *req);
+/* An fscache/cachefiles object is dropped: keep it if focused. */
+void nft_focus_fsobj_end(struct nft_model *m, struct nft_fsobj *o);
+
 /* ---- detectors, one per file in detect/ ---- */
 
 /* Called for every event, after the model applied it. */
@@ -183,6 +195,10 @@ extern const struct nft_detector nft_detect_double_unlock;
 extern const struct nft_detector nft_detect_early_unlock;
 extern const struct nft_detector nft_detect_bad_donation;
 extern const struct nft_detector nft_detect_fscache_lifecycle;
+
+/* fscache-lifecycle: the end-of-trace verdict on one fscache object, run
+ * on every object while all are still in the model. */
+void nft_fscache_lifecycle_end(struct nft_model *m, struct nft_fsobj *o);
 
 /* The state block of detector @d (state_size bytes), NULL if it has none. */
 void *nft_detector_state(struct nft_model *m, const struct nft_detector *d);

@@ -185,7 +185,11 @@ enum nft_sym_class {
 	X(SEE_ACTIVE, "- activ") X(SEE_LRU_DISCARD, "- x-lru")                \
 	X(SEE_LRU_DISCARD_CLEAR, "- lrudc") X(SEE_LRU_DO_ONE, "- lrudo")      \
 	X(SEE_RELINQUISH, "- x-rlq") X(SEE_WITHDRAW, "- x-wth")               \
-	X(SEE_WORK, "- work")
+	X(SEE_WORK, "- work")                                                 \
+	/* fscache before 5.17 only (4.17-5.16) */                            \
+	X(GET_PARENT, "GET prn") X(PUT_PARENT, "PUT prn")                     \
+	X(GET_REACQUIRE, "GET raq") X(GET_REGISTER_NETFS, "GET net")          \
+	X(PUT_ACQUIRE_NOBUFS, "PUT nbf") X(PUT_DUP_NETFS, "PUT dnt")
 
 #define NFT_FSC_VOLUME_TRACES(X)                                              \
 	X(COLLISION, "*COLLIDE*") X(GET_COOKIE, "GET cook")                   \

@@ -84,8 +84,16 @@ void nft_json_summary(FILE *out, const struct nft_summary *s, bool pretty)
 		nl, s->lost_events, s->lost_markers);
 	fprintf(out, ",%s\"cookies\": %" PRIu64 ", \"cache_objects\": %" PRIu64,
 		nl, s->cookies, s->cache_objects);
-	fprintf(out, ",%s\"in_flight_at_end\": %" PRIu64 ", \"reused_ids\": %" PRIu64 "%s}",
-		nl, s->in_flight_at_end, s->reused_ids, pretty ? "\n  " : "");
+	fprintf(out, ",%s\"in_flight_at_end\": %" PRIu64 ", \"reused_ids\": %" PRIu64,
+		nl, s->in_flight_at_end, s->reused_ids);
+	fprintf(out, ",%s\"notes\": [", nl);
+	for (unsigned int bit = 1, n = 0; bit; bit <<= 1) {
+		if (!(s->notes & bit))
+			continue;
+		fputs(n++ ? ", " : "", out);
+		nft_json_str(out, nft_note_text(bit));
+	}
+	fprintf(out, "]%s}", pretty ? "\n  " : "");
 }
 
 void nft_json_finding(FILE *out, const struct nft_finding *f)

@@ -55,6 +55,24 @@ void nft_report_json(FILE *out, const struct nft_model *m,
 int nft_report_request(FILE *out, const struct nft_model *m, bool brief,
 		       bool json);
 
+/*
+ * The focused object's view (-R, opts.focus): a request as above, a
+ * subrequest, an fscache cookie, volume or cache, or a cachefiles object.
+ * Returns 0, or -1 if the capture never named it.
+ */
+int nft_report_focus(FILE *out, const struct nft_model *m, bool brief,
+		     bool json);
+
+/*
+ * State words, the same in the text and the JSON: a request "in-progress",
+ * "completed" (not freed), "freed"; a subrequest "seen", "in-flight",
+ * "terminated", "collected", "freed"; an fscache/cachefiles object "live",
+ * "relinquished", "freed" (NULL: "unknown", no line traced its count).
+ */
+const char *nft_req_state_name(enum nft_req_state s);
+const char *nft_sreq_state_name(enum nft_sreq_state s);
+const char *nft_fsobj_state_name(const struct nft_fsobj *o);
+
 /* "12.345678" from a timestamp in ns (microseconds, truncated like ftrace). */
 void nft_fmt_ts(char *buf, size_t sz, uint64_t ts_ns);
 

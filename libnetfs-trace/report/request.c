@@ -10,9 +10,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "view.h"
 
 #define DRAW_WIDTH 64
+
+/* ---- state words: one table for the text and the JSON ---- */
+
+const char *nft_req_state_name(enum nft_req_state s)
+{
+	static const char *const names[] = {
+		[NFT_REQ_ACTIVE] = "in-progress",
+		[NFT_REQ_COMPLETED] = "completed",
+		[NFT_REQ_FREED] = "freed",
+	};
+
+	return (unsigned int)s < sizeof(names) / sizeof(names[0]) ?
+		       names[s] : "unknown";
+}
+
+const char *nft_sreq_state_name(enum nft_sreq_state s)
+{
+	static const char *const names[] = {
+		[NFT_SS_SEEN] = "seen",
+		[NFT_SS_IN_FLIGHT] = "in-flight",
+		[NFT_SS_TERMINATED] = "terminated",
+		[NFT_SS_COLLECTED] = "collected",
+		[NFT_SS_FREED] = "freed",
+	};
+
+	return (unsigned int)s < sizeof(names) / sizeof(names[0]) ?
+		       names[s] : "unknown";
+}
+
+const char *nft_fsobj_state_name(const struct nft_fsobj *o)
+{
+	if (!o)
+		return "unknown";
+	return o->freed ? "freed" : o->relinquished ? "relinquished" : "live";
+}
 
 static const char *stream_name(int stream, bool is_write)
 {
@@ -68,9 +103,7 @@ static void header(FILE *out, const struct nft_model *m,
 		fprintf(out, "cache: cookie c=%08x\n", r->cookie);
 	nft_rreq_flags_str(sum->gen, r->flags, flags, sizeof(flags));
 	fprintf(out, "flags: %x %s\n", r->flags, flags);
-	fprintf(out, "state: %s\n", r->state == NFT_REQ_FREED ? "freed" :
-		r->state == NFT_REQ_COMPLETED ? "completed, not freed" :
-		"in progress");
+	fprintf(out, "state: %s\n", nft_req_state_name(r->state));
 	fprintf(out, "life: %s - %s (%.3f ms), lines %" PRIu64 "-%" PRIu64 "\n",
 		a, b, (double)(end - r->t_new) / 1e6, r->pos_new,
 		r->pos_free ? r->pos_free : r->pos_last);
@@ -86,9 +119,6 @@ static void subreq_table(FILE *out, const struct nft_request *r)
 	fputs("  idx stream source start        len        transferred error retries state\n", out);
 	for (i = 0; i < r->nr_sreq_slots; i++) {
 		const struct nft_subreq *s = r->sreqs[i];
-		static const char *const states[] = {
-			"seen", "in-flight", "terminated", "collected", "freed"
-		};
 
 		if (!s)
 			continue;
@@ -96,7 +126,7 @@ static void subreq_table(FILE *out, const struct nft_request *r)
 			(unsigned int)s->index, s->stream,
 			nft_sym_name(NFT_SYMC_SOURCE, s->source), s->start,
 			s->len, s->transferred, s->error, s->reissues,
-			states[s->state]);
+			nft_sreq_state_name(s->state));
 	}
 }
 
@@ -236,7 +266,7 @@ static void reissues(FILE *out, const struct nft_request *r)
 	}
 }
 
-static void ledger(FILE *out, const char *title, const struct nft_ledger *l)
+void nft_view_ledger(FILE *out, const char *title, const struct nft_ledger *l)
 {
 	uint32_t i;
 	char ts[32];
@@ -265,12 +295,12 @@ static void ref_history(FILE *out, const struct nft_request *r)
 
 	fputs("\nref history:\n", out);
 	snprintf(title, sizeof(title), "R=%08x", r->id);
-	ledger(out, title, &r->refs);
+	nft_view_ledger(out, title, &r->refs);
 	for (i = 0; i < r->nr_sreq_slots; i++) {
 		if (!r->sreqs[i])
 			continue;
 		snprintf(title, sizeof(title), "R=%08x[%x]", r->id, i);
-		ledger(out, title, &r->sreqs[i]->refs);
+		nft_view_ledger(out, title, &r->sreqs[i]->refs);
 	}
 }
 
@@ -294,8 +324,9 @@ static void compact(FILE *out, const char *s)
 	fputc('\n', out);
 }
 
-static void raw_lines(FILE *out, const struct nft_model *m, bool brief)
+void nft_view_lines(FILE *out, const struct nft_model *m, bool brief)
 {
+	uint64_t dropped = nft_model_focus_lines_dropped(m);
 	const struct nft_history_line *h;
 	size_t n, i;
 
@@ -311,9 +342,115 @@ static void raw_lines(FILE *out, const struct nft_model *m, bool brief)
 		}
 		fprintf(out, "%8" PRIu64 ": %s\n", h[i].pos, h[i].text);
 	}
+	if (dropped && !brief)
+		fprintf(out, "  ... %" PRIu64 " more not kept\n", dropped);
 }
 
-static void json_request(FILE *out, const struct nft_request *r)
+/* ---- JSON ---- */
+
+void nft_view_ts_json(FILE *out, uint64_t ts_ns)
+{
+	char ts[32];
+
+	nft_fmt_ts(ts, sizeof(ts), ts_ns);
+	fprintf(out, "\"%s\"", ts);
+}
+
+static const char *ref_op_name(int op)
+{
+	static const char *const names[] = {
+		[NFT_REF_SEE] = "see",
+		[NFT_REF_GET] = "get",
+		[NFT_REF_PUT] = "put",
+		[NFT_REF_NEW] = "new",
+	};
+
+	return op >= 0 && op < (int)(sizeof(names) / sizeof(names[0])) ?
+		       names[op] : "";
+}
+
+void nft_view_ledger_json(FILE *out, const struct nft_ledger *l)
+{
+	uint32_t i;
+
+	fputc('[', out);
+	for (i = 0; i < l->n; i++) {
+		const struct nft_ref_entry *e = &l->v[i];
+
+		fprintf(out, "%s{\"line\": %" PRIu64 ", \"ts\": ", i ? ", " : "",
+			e->pos);
+		nft_view_ts_json(out, e->ts_ns);
+		fputs(", \"what\": ", out);
+		nft_json_str(out, nft_sym_name(e->cls, e->what));
+		fprintf(out, ", \"op\": \"%s\", \"printed\": %d, \"expected\": ",
+			ref_op_name(e->op), e->printed);
+		if (e->expected == INT32_MIN)
+			fputs("null}", out);
+		else
+			fprintf(out, "%d}", e->expected);
+	}
+	fprintf(out, "], \"refs_not_kept\": %u", l->dropped);
+}
+
+void nft_view_lines_json(FILE *out, const struct nft_model *m)
+{
+	const struct nft_history_line *h;
+	const char *sep = "";
+	size_t n, i;
+
+	h = nft_model_focus_lines(m, &n);
+	fputs(", \"lines\": [", out);
+	for (i = 0; i < n; i++) {
+		if (!h[i].text)
+			continue;
+		fprintf(out, "%s{\"line\": %" PRIu64 ", \"ts\": ", sep, h[i].pos);
+		nft_view_ts_json(out, h[i].ts_ns);
+		fputs(", \"text\": ", out);
+		nft_json_str(out, h[i].text);
+		fputc('}', out);
+		sep = ", ";
+	}
+	fprintf(out, "], \"lines_not_kept\": %" PRIu64,
+		nft_model_focus_lines_dropped(m));
+}
+
+static void json_cycles(FILE *out, const struct nft_subreq *s)
+{
+	uint32_t k;
+
+	fprintf(out, ", \"issued\": %u, \"cycles\": [", s->nr_cycles);
+	for (k = 0; k < s->nr_cycles && k < NFT_SREQ_CYCLES; k++) {
+		const struct nft_sreq_cycle *c = &s->cycle[k];
+
+		fprintf(out, "%s{\"issue_line\": %" PRIu64 ", \"issue_ts\": ",
+			k ? ", " : "", c->pos_issue);
+		nft_view_ts_json(out, c->t_issue);
+		if (c->t_term || c->pos_term) {
+			fprintf(out, ", \"term_line\": %" PRIu64 ", \"term_ts\": ",
+				c->pos_term);
+			nft_view_ts_json(out, c->t_term);
+		} else {
+			fputs(", \"term_line\": null, \"term_ts\": null", out);
+		}
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+/* The fields of one subrequest, without braces. */
+static void json_sreq_fields(FILE *out, const struct nft_subreq *s)
+{
+	fprintf(out, "\"index\": %d, \"stream\": %d, \"source\": \"%s\", \"start\": %" PRIu64 ", \"len\": %" PRIu64 ", \"transferred\": %" PRIu64 ", \"error\": %d, \"retries\": %u",
+		s->index, s->stream, nft_sym_name(NFT_SYMC_SOURCE, s->source),
+		s->start, s->len, s->transferred, s->error, s->reissues);
+	fprintf(out, ", \"state\": \"%s\"", nft_sreq_state_name(s->state));
+	json_cycles(out, s);
+	fputs(", \"refs\": ", out);
+	nft_view_ledger_json(out, &s->refs);
+}
+
+static void json_request(FILE *out, const struct nft_model *m,
+			 const struct nft_request *r)
 {
 	const char *sep = "";
 	uint32_t i;
@@ -324,8 +461,7 @@ static void json_request(FILE *out, const struct nft_request *r)
 	fprintf(out, ", \"ino\": \"%" PRIx64 "\", \"start\": %" PRIu64 ", \"len\": %" PRIu64,
 		r->ino, r->start, r->len);
 	fprintf(out, ", \"cookie\": \"%08x\", \"state\": \"%s\", \"first_line\": %" PRIu64 ", \"last_line\": %" PRIu64,
-		r->cookie, r->state == NFT_REQ_FREED ? "freed" :
-		r->state == NFT_REQ_COMPLETED ? "completed" : "in-progress",
+		r->cookie, nft_req_state_name(r->state),
 		r->pos_new, r->pos_free ? r->pos_free : r->pos_last);
 	fputs(", \"subrequests\": [", out);
 	for (i = 0; i < r->nr_sreq_slots; i++) {
@@ -333,13 +469,154 @@ static void json_request(FILE *out, const struct nft_request *r)
 
 		if (!s)
 			continue;
-		fprintf(out, "%s{\"index\": %d, \"stream\": %d, \"source\": \"%s\", \"start\": %" PRIu64 ", \"len\": %" PRIu64 ", \"transferred\": %" PRIu64 ", \"error\": %d, \"retries\": %u}",
-			sep, s->index, s->stream,
-			nft_sym_name(NFT_SYMC_SOURCE, s->source), s->start,
-			s->len, s->transferred, s->error, s->reissues);
+		fprintf(out, "%s{", sep);
+		json_sreq_fields(out, s);
+		fputc('}', out);
 		sep = ", ";
 	}
-	fputs("]}\n", out);
+	fprintf(out, "], \"object\": \"R=%08x\", \"kind\": \"request\", \"refs\": ",
+		r->id);
+	nft_view_ledger_json(out, &r->refs);
+	nft_view_lines_json(out, m);
+	fputs("}\n", out);
+}
+
+/* ---- one subrequest (-R R=ID[n]) ---- */
+
+static const struct nft_subreq *focus_sreq(const struct nft_request *r,
+					   int32_t index)
+{
+	if (!r || index < 0 || (uint32_t)index >= r->nr_sreq_slots)
+		return NULL;
+	return r->sreqs[index];
+}
+
+/* The states it went through, where the model noted them. */
+static int sreq_states(const struct nft_model *m, const struct nft_subreq *s,
+		       const char **name, uint64_t *pos, uint64_t *ts)
+{
+	uint64_t pos_coll, ts_coll;
+	int n = 0;
+
+#define STATE(st, p, t)                                   \
+	do {                                              \
+		name[n] = nft_sreq_state_name(st);        \
+		pos[n] = (p);                             \
+		ts[n] = (t);                              \
+		n++;                                      \
+	} while (0)
+	STATE(NFT_SS_SEEN, s->pos_first, s->t_first);
+	if (s->pos_submit)
+		STATE(NFT_SS_IN_FLIGHT, s->pos_submit, s->t_submit);
+	if (s->pos_term)
+		STATE(NFT_SS_TERMINATED, s->pos_term, s->t_term);
+	if (nft_model_focus_collected(m, &pos_coll, &ts_coll))
+		STATE(NFT_SS_COLLECTED, pos_coll, ts_coll);
+	if (s->pos_free)
+		STATE(NFT_SS_FREED, s->pos_free, s->t_free);
+#undef STATE
+	return n;
+}
+
+static void subreq_text(FILE *out, const struct nft_model *m,
+			const struct nft_request *r,
+			const struct nft_subreq *s)
+{
+	uint64_t pos[5], ts[5], end = sreq_end_ts(s);
+	const char *name[5];
+	char a[32], b[32], title[48];
+	int n, k;
+
+	nft_fmt_ts(a, sizeof(a), s->t_first);
+	nft_fmt_ts(b, sizeof(b), end);
+	fprintf(out, "subrequest: R=%08x[%x]\n", r->id, (unsigned int)s->index);
+	fprintf(out, "request: R=%08x %s %s, %s\n", r->id,
+		r->origin ? nft_sym_name(NFT_SYMC_ORIGIN, r->origin) : "--",
+		nft_sym_name(r->is_write ? NFT_SYMC_WRITE_TRACE :
+					   NFT_SYMC_READ_TRACE, r->op),
+		nft_req_state_name(r->state));
+	fprintf(out, "source: %s\n", nft_sym_name(NFT_SYMC_SOURCE, s->source));
+	fprintf(out, "stream: %d (%s)\n", s->stream,
+		stream_name(s->stream, r->is_write));
+	fprintf(out, "range: 0x%" PRIx64 "-0x%" PRIx64 " (len 0x%" PRIx64 "), transferred 0x%" PRIx64 "\n",
+		s->start, s->start + s->len, s->len, s->transferred);
+	if (s->error)
+		fprintf(out, "error: %d\n", s->error);
+	fprintf(out, "state: %s\n", nft_sreq_state_name(s->state));
+	fprintf(out, "life: %s - %s (%.3f ms), lines %" PRIu64 "-%" PRIu64 "\n",
+		a, b, (double)(end - s->t_first) / 1e6, s->pos_first,
+		s->pos_free ? s->pos_free : s->pos_last);
+	fputs("\nstates:\n", out);
+	n = sreq_states(m, s, name, pos, ts);
+	for (k = 0; k < n; k++) {
+		nft_fmt_ts(a, sizeof(a), ts[k]);
+		fprintf(out, "  %-10s line %-8" PRIu64 " %s\n", name[k], pos[k],
+			a);
+	}
+	fprintf(out, "\nissue cycles (%u; ms from the request's start, lines):\n",
+		s->nr_cycles);
+	for (k = 0; k < (int)s->nr_cycles && k < NFT_SREQ_CYCLES; k++) {
+		const struct nft_sreq_cycle *c = &s->cycle[k];
+
+		fprintf(out, "  #%d  %.3f -> ", k + 1,
+			(double)(c->t_issue - r->t_new) / 1e6);
+		if (c->t_term || c->pos_term)
+			fprintf(out, "%.3f  lines %" PRIu64 "-%" PRIu64 "\n",
+				(double)(c->t_term - r->t_new) / 1e6,
+				c->pos_issue, c->pos_term);
+		else
+			fprintf(out, "(not terminated)  line %" PRIu64 "\n",
+				c->pos_issue);
+	}
+	if (s->nr_cycles > NFT_SREQ_CYCLES)
+		fprintf(out, "  ... %u more\n", s->nr_cycles - NFT_SREQ_CYCLES);
+	fputs("\nref history:\n", out);
+	snprintf(title, sizeof(title), "R=%08x[%x]", r->id,
+		 (unsigned int)s->index);
+	nft_view_ledger(out, title, &s->refs);
+	nft_view_lines(out, m, false);
+}
+
+static void subreq_json(FILE *out, const struct nft_model *m,
+			const struct nft_request *r,
+			const struct nft_subreq *s)
+{
+	uint64_t pos[5], ts[5];
+	const char *name[5];
+	int n, k;
+
+	fprintf(out, "{\"object\": \"R=%08x[%x]\", \"kind\": \"subrequest\", \"request\": \"%08x\", ",
+		r->id, (unsigned int)s->index, r->id);
+	json_sreq_fields(out, s);
+	fputs(", \"states\": [", out);
+	n = sreq_states(m, s, name, pos, ts);
+	for (k = 0; k < n; k++) {
+		fprintf(out, "%s{\"state\": \"%s\", \"line\": %" PRIu64 ", \"ts\": ",
+			k ? ", " : "", name[k], pos[k]);
+		nft_view_ts_json(out, ts[k]);
+		fputc('}', out);
+	}
+	fprintf(out, "], \"first_line\": %" PRIu64 ", \"last_line\": %" PRIu64,
+		s->pos_first, s->pos_free ? s->pos_free : s->pos_last);
+	nft_view_lines_json(out, m);
+	fputs("}\n", out);
+}
+
+static int report_subreq(FILE *out, const struct nft_model *m, int32_t index,
+			 bool brief, bool json)
+{
+	const struct nft_request *r = nft_model_focus(m);
+	const struct nft_subreq *s = focus_sreq(r, index);
+
+	if (!s)
+		return -1;
+	if (json)
+		subreq_json(out, m, r, s);
+	else if (brief)
+		nft_view_lines(out, m, true);
+	else
+		subreq_text(out, m, r, s);
+	return 0;
 }
 
 int nft_report_request(FILE *out, const struct nft_model *m, bool brief,
@@ -350,11 +627,11 @@ int nft_report_request(FILE *out, const struct nft_model *m, bool brief,
 	if (!r)
 		return -1;
 	if (json) {
-		json_request(out, r);
+		json_request(out, m, r);
 		return 0;
 	}
 	if (brief) {
-		raw_lines(out, m, true);
+		nft_view_lines(out, m, true);
 		return 0;
 	}
 	header(out, m, r);
@@ -363,6 +640,18 @@ int nft_report_request(FILE *out, const struct nft_model *m, bool brief,
 	time_line(out, r);
 	reissues(out, r);
 	ref_history(out, r);
-	raw_lines(out, m, false);
+	nft_view_lines(out, m, false);
 	return 0;
+}
+
+int nft_report_focus(FILE *out, const struct nft_model *m, bool brief,
+		     bool json)
+{
+	struct nft_focus f = nft_model_focus_of(m);
+
+	if (nft_model_focus_fs(m))
+		return nft_report_fsobj(out, m, brief, json);
+	if (f.type == NFT_FOCUS_SUBREQ)
+		return report_subreq(out, m, f.index, brief, json);
+	return nft_report_request(out, m, brief, json);
 }

@@ -104,6 +104,9 @@ static void print_summary(FILE *out, const struct nft_model *m,
 	fprintf(out, "in flight at end of capture: %" PRIu64 "\n",
 		s->in_flight_at_end);
 	fprintf(out, "unknown symbols: %" PRIu64 "\n", s->unknown_symbols);
+	for (unsigned int bit = 1; bit; bit <<= 1)
+		if (s->notes & bit)
+			fprintf(out, "note: %s\n", nft_note_text(bit));
 }
 
 static void print_unknowns(FILE *out, const struct nft_model *m)

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the -R views (request.c: requests and subrequests; object.c: fscache
+ * and cachefiles objects) share: one table of state words for the text and
+ * the JSON, ledgers and raw lines in both forms.
+ */
+#ifndef NFT_REPORT_VIEW_H
+#define NFT_REPORT_VIEW_H
+
+#include "report.h"
+
+/* Text: "  @title:" then one line per ledger entry. */
+void nft_view_ledger(FILE *out, const char *title, const struct nft_ledger *l);
+/* JSON: "[{line, ts, what, op, printed, expected}, ...]". */
+void nft_view_ledger_json(FILE *out, const struct nft_ledger *l);
+/* Text: "lines (N):" and each line, or @brief: the compact pasted form. */
+void nft_view_lines(FILE *out, const struct nft_model *m, bool brief);
+/* JSON: ", \"lines\": [{line, ts, text}, ...], \"lines_not_kept\": N". */
+void nft_view_lines_json(FILE *out, const struct nft_model *m);
+/* "18.343060" as a JSON string. */
+void nft_view_ts_json(FILE *out, uint64_t ts_ns);
+
+/* The fscache/cachefiles object views (object.c). */
+int nft_report_fsobj(FILE *out, const struct nft_model *m, bool brief,
+		     bool json);
+
+#endif /* NFT_REPORT_VIEW_H */

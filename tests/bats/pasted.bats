@@ -1,0 +1,101 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# Traces pasted into real bug threads (tests/fixtures/pasted/README.md): the
+# bug the maintainers diagnosed is found, on the right object, with nothing
+# else; the input is read (exit 0 or 1, never 2), both as the archive keeps
+# the mail (quoted-printable) and as a mail reader shows it.
+
+load helper
+
+P=$FIX/pasted
+
+# findings FILE: "kind object" lines of netfs-replay --json, sorted; fails
+# the test on exit status 2 (input refused) or a document that is not JSON.
+findings() {
+	local out st
+	out=$("$REPLAY" --json --fail-on none "$1" 2> /dev/null) && st=0 || st=$?
+	[ "$st" -eq 0 ] || { echo "exit $st on $1"; return 1; }
+	printf '%s\n' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for f in sorted("%s %s" % (x["kind"], x["object"]) for x in d["findings"]):
+    print(f)
+'
+}
+
+# expect NAME "kind object" ... : the findings of NAME.txt and NAME.qp.txt
+# (when there is one) are exactly these; a word "?kind object" may be there
+# or not.
+expect() {
+	local name=$1 f want got opt
+	shift
+	for f in "$P/$name.txt" "$P/$name.qp.txt"; do
+		[ -f "$f" ] || continue
+		got=$(findings "$f") || return 1
+		want=$(for w in "$@"; do case $w in \?*) ;; *) echo "$w" ;; esac; done | sort)
+		opt=$(for w in "$@"; do case $w in \?*) echo "${w#\?}" ;; esac; done)
+		got=$(printf '%s\n' "$got" | grep -vxF -e "${opt:-@none@}" | sed '/^$/d')
+		if [ "$got" != "$want" ]; then
+			echo "$f:"; echo " want: $want"; echo " got:  $got"
+			return 1
+		fi
+	done
+}
+
+@test "pasted: ALL_QUEUED race (6.14, BPF CI 9p hang): subrequest 2 and its request ref leak" {
+	expect allqueued-6.14 "ref-leak R=00002152[2]" "ref-leak R=00002152"
+}
+
+@test "pasted: ALL_QUEUED race, the first report: lines quoted again under the prose are not new events" {
+	expect allqueued-requote-6.14 "ref-leak R=00000a98[2]" "ref-leak R=00000a98"
+}
+
+@test "pasted: 9p mmap corruption (6.18): folio unlocked before the ZERO tail was cleared" {
+	expect 9p-mmap-early-unlock-6.18 "early-unlock R=00001b55"
+}
+
+@test "pasted: 9p mmap corruption, the commit message's excerpt without netfs_read" {
+	expect 9p-mmap-early-unlock-excerpt "early-unlock R=00001b55"
+}
+
+@test "pasted: cifs -EAGAIN read (6.16, columns cut): one failure" {
+	expect cifs-eagain-6.16 "failure R=0000000c[1]"
+}
+
+@test "pasted: cifs fscache volume collision (tcon freed with a ref): V=00000001 leaks" {
+	expect cifs-volume-leak "ref-leak V=00000001" "failure V=00000001"
+}
+
+@test "pasted: nfs cookie LRU vs use_cookie (console dump): object withdrawn under an open access" {
+	expect nfs-cookie-lru-console "use-after-free c=00000b95"
+}
+
+@test "pasted: fscache relinquish event discarded (PQ overq): read without refusal" {
+	expect fscache-overq "?ref-leak c=000071a9"
+}
+
+@test "pasted: cifs readahead donations (6.12): subrequests 7 and 8 donate to a non-adjacent one" {
+	expect cifs-donation-6.12 "bad-donation R=0000290e[7]" "bad-donation R=0000290e[8]"
+}
+
+@test "pasted: 5.17 cifs reads without a cookie, wrapped after the event name: read, nothing found" {
+	expect cifs-5.17-nocookie
+}
+
+@test "pasted: 5.17 cifs with a cache volume whose coherency fails: read, not refused" {
+	expect cifs-5.17-volbad "?failure V=00000003"
+}
+
+@test "pasted: the console dump uses the ftrace clock, not the printk stamp" {
+	first=$("$REPLAY" --json --fail-on none "$P/nfs-cookie-lru-console.txt" 2> /dev/null | json_get 'd["summary"]["first_ts"]')
+	echo "first: $first"
+	# 9424710955us of the trace clock, not [29690.046137] of printk
+	[ "$first" = 9424.710955 ]
+}
+
+@test "pasted: pre-5.17 fscache (9p duplicate cookie, hashed pointers): the collision, and refs said not analysed" {
+	expect 9p-fscache-dup-cookie-5.12 "failure c=0000000046a8b5b3"
+	run "$REPLAY" --fail-on none "$P/9p-fscache-dup-cookie-5.12.txt"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fscache before 5.17: cookie refs not analysed"* ]]
+}
