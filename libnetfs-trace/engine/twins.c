@@ -11,7 +11,9 @@
  *                     with EOF in middle" (9p mmap read corruption)
  *   bad-donation      the 6.10-6.13 read collector's donations
  *                     (netfs_consume_read_data()): a tail donated past the
- *                     neighbour (the cifs readahead crash of December 2024)
+ *                     neighbour (the cifs readahead crash of December 2024,
+ *                     "netfs: Fix non-contiguous donation between completed
+ *                     reads", c8b90d40d5bb)
  */
 #include "internal.h"
 
