@@ -147,18 +147,23 @@ void truth_obj(struct nft_engine *e, const char *kind, const char *object)
 			kind, object);
 }
 
-/* One ground-truth line. */
+/*
+ * One ground-truth line.  A "stuck" verdict rests on elapsed time (the
+ * object stayed quiet for --stuck-after while the trace went on): it is
+ * marked "clock":true, for a text without timestamps cannot show it.
+ */
 void truth(struct nft_engine *e, const char *kind, const struct req *r, int subreq)
 {
+	const char *clock = strcmp(kind, "stuck") ? "" : ",\"clock\":true";
 	FILE *f = e->o.truth;
 
 	e->st.findings++;
 	if (!f)
 		return;
 	if (subreq < 0)
-		fprintf(f, "{\"kind\":\"%s\",\"object\":\"R=%08x\",\"request\":\"%08x\"}\n",
-			kind, r->id, r->id);
+		fprintf(f, "{\"kind\":\"%s\",\"object\":\"R=%08x\",\"request\":\"%08x\"%s}\n",
+			kind, r->id, r->id, clock);
 	else
-		fprintf(f, "{\"kind\":\"%s\",\"object\":\"R=%08x[%x]\",\"request\":\"%08x\",\"subreq\":%d}\n",
-			kind, r->id, subreq, r->id, subreq);
+		fprintf(f, "{\"kind\":\"%s\",\"object\":\"R=%08x[%x]\",\"request\":\"%08x\",\"subreq\":%d%s}\n",
+			kind, r->id, subreq, r->id, subreq, clock);
 }

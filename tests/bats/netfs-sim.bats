@@ -250,3 +250,10 @@ setup() {
 		done
 	done
 }
+
+@test "ground truth: a stuck verdict is marked as resting on the clock" {
+	"$SIM" --inject lost-wakeup --truth "$T/truth" -o /dev/null
+	grep -q '"kind":"stuck".*"clock":true' "$T/truth"
+	"$SIM" --inject over-read --truth "$T/truth" -o /dev/null
+	! grep -q clock "$T/truth"
+}
