@@ -395,24 +395,34 @@ static size_t begin(struct nft_engine *e, enum nft_event_kind kind)
 
 /*
  * Mail-client wrapping of the line at @from: every row longer than @cols is
- * broken, alternately (by line number) at its last space before the column,
- * the space dropped (a mail client), or hard at the column, inside a value
- * when one is there (a terminal copy).  Rows are rejoined by the decoder.
+ * broken, in turn (by event number) at its last blank before the column,
+ * the blank dropped (a mail client), hard at the column, inside a value
+ * when one is there (a terminal copy), or after its last blank, the blank
+ * kept at the end of the row (format=flowed).  Rows are rejoined by the
+ * decoder.
  */
 static void wrap_line(struct nft_engine *e, size_t from, unsigned int cols)
 {
 	struct out_buf *b = &e->out;
-	bool hard = e->st.events & 1;
+	unsigned int mode = e->st.events % 3;	/* 0 drop, 1 hard, 2 flowed */
 	size_t pos = from, k;
 
 	while (b->len - pos > cols) {
-		if (!hard) {
-			for (k = pos + cols; k > pos + cols / 2; k--)
+		if (mode != 1) {
+			for (k = pos + cols - 1; k > pos + cols / 2; k--)
 				if (b->p[k] == ' ')
 					break;
-			if (k > pos + cols / 2) {
+			if (k > pos + cols / 2 && mode == 0) {
 				b->p[k] = '\n';
 				pos = k + 1;
+				continue;
+			}
+			if (k > pos + cols / 2) {
+				ob_reserve(b, 1);
+				memmove(b->p + k + 2, b->p + k + 1, b->len - k - 1);
+				b->p[k + 1] = '\n';
+				b->len++;
+				pos = k + 2;
 				continue;
 			}
 		}
