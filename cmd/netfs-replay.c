@@ -18,6 +18,7 @@
 #include "cmd/lib/cli.h"
 #include "decoders/decoder.h"
 #include "decoders/elf.h"
+#include "libnetfs-trace/gen.h"
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/model_replay.h"
 #include "libnetfs-trace/report/report.h"
@@ -205,8 +206,13 @@ static int decode(struct run *r, const struct replay_args *a)
 	case NFT_INPUT_TEXT: {
 		struct nft_text_opts o = { .want_raw = a->have_request };
 		struct nft_text_stats st = { 0 };
+		enum nft_gen g = nft_model_summary(r->model)->gen;
 
 		r->rin.format = "text";
+		/* --kernel: read indexes as that generation prints them. */
+		if (g != NFT_GEN_AUTO)
+			o.dialect = nft_gen_profile(g)->sreq_index_hex ?
+				    NFT_DIALECT_MODERN : NFT_DIALECT_6_1;
 		if (decode_ftrace_text(r->in, &o, &sink, &r->diag, &st))
 			return -1;
 		nft_model_summary_mut(r->model)->lines = st.lines;

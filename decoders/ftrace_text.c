@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "decoder.h"
+#include "../libnetfs-trace/gen.h"
 #include "../libnetfs-trace/vocab.h"
 
 #define BUF_SIZE (1u << 20)
@@ -449,6 +450,12 @@ static inline void decide(enum nft_dialect *d, enum nft_dialect to)
 		*d = to;
 }
 
+/* How the dialect prints its fields: its generation's table (gen.c). */
+static inline const struct nft_gen_profile *layout(enum nft_dialect d)
+{
+	return nft_gen_profile(d == NFT_DIALECT_6_1 ? NFT_GEN_6_1 : NFT_GEN_AUTO);
+}
+
 /*
  * Subrequest traces 6.1 .. 6.8 know; anything else only exists in kernels
  * that print the index in hex.
@@ -691,7 +698,7 @@ static const char *p_netfs_sreq(struct cur *c, struct nft_event *ev,
 	    ev->source == NFT_SRC_UNKNOWN_SOURCE ||
 	    (what && !sreq_trace_is_old(what)))
 		decide(d, NFT_DIALECT_MODERN);
-	NEED(span_value(idx, idxl, *d != NFT_DIALECT_6_1, &v) &&
+	NEED(span_value(idx, idxl, layout(*d)->sreq_index_hex, &v) &&
 	     v <= INT32_MAX, "bad index");
 	ev->index = v;
 	ev->have |= NFT_HAVE_INDEX;
@@ -713,7 +720,7 @@ static const char *p_netfs_failure(struct cur *c, struct nft_event *ev,
 		decide(d, NFT_DIALECT_6_1);	/* only %d prints a sign */
 	else if (has_hex_letter(idx, idxl))
 		decide(d, NFT_DIALECT_MODERN);
-	NEED(span_value(idx, idxl, neg || *d != NFT_DIALECT_6_1, &v),
+	NEED(span_value(idx, idxl, neg || layout(*d)->sreq_index_hex, &v),
 	     "bad index");
 	if (!neg && v < 0xffff && v <= INT32_MAX) {
 		ev->index = v;

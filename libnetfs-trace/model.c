@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gen.h"
 #include "model_internal.h"
 #include "util.h"
 
@@ -544,7 +545,7 @@ static void apply_sreq_line(struct nft_model *m, const struct nft_event *ev,
 	case NFT_SREQ_SHORT:
 		/* 6.1's SHORT is "resubmit the short part". */
 		if (ev->what == NFT_SREQ_RETRY ||
-		    nft_model_gen(m) == NFT_GEN_6_1)
+		    nft_model_profile(m)->short_resubmits)
 			sreq_reissued(m, req, s);
 		break;
 	case NFT_SREQ_TERMINATED:

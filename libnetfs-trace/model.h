@@ -428,7 +428,10 @@ struct nft_focus_fs {
 /* NULL unless an fscache/cachefiles object is focused. */
 const struct nft_focus_fs *nft_model_focus_fs(const struct nft_model *m);
 
-/* Decode request flags @f for generation @gen into "IN_PROGRESS|...". */
+/*
+ * Decode request flags @f for generation @gen into "IN_PROGRESS|..." (the
+ * generation's table in gen.c; bits it does not define print as 0x...).
+ */
 size_t nft_rreq_flags_str(enum nft_gen gen, uint32_t f, char *buf, size_t sz);
 size_t nft_sreq_flags_str(enum nft_gen gen, uint32_t f, char *buf, size_t sz);
 

@@ -54,6 +54,7 @@ struct nft_model {
 	uint64_t lost_pos;
 	bool finished;
 	bool gen_forced;
+	unsigned int gen_cands;		/* generations the evidence allows (gen.c) */
 
 	/* double-unlock: folios that active RW requests keep locked. */
 	struct nft_kept_folio {

@@ -20,6 +20,7 @@
 
 #include "engine/engine.h"
 #include "idmap.h"
+#include "gen.h"
 #include "model_replay.h"
 
 #define NO_REF INT32_MIN
@@ -1085,7 +1086,8 @@ static enum nft_gen gen_of(struct nft_replay *rp, const struct rec *r)
 	if (g != NFT_GEN_AUTO)
 		return g;
 	/* Not decided yet: 7.x is born with two refs, 6.12 with one. */
-	return r->new_ref == 2 ? NFT_GEN_7 : NFT_GEN_6_12;
+	return r->new_ref == nft_gen_profile(NFT_GEN_7)->rreq_new_ref ?
+	       NFT_GEN_7 : NFT_GEN_6_12;
 }
 
 static void replay_one(struct nft_replay *rp, struct rec *r,
@@ -1111,6 +1113,11 @@ static void replay_one(struct nft_replay *rp, struct rec *r,
 		learn(rp, r, req->origin);
 	if (g == NFT_GEN_6_1) {
 		snprintf(res.why, sizeof(res.why), "6.1");
+		goto out;
+	}
+	/* The engine speaks 6.12 and 7.2 only: not 6.14's read collector. */
+	if (g == NFT_GEN_6_14) {
+		snprintf(res.why, sizeof(res.why), "6.14-6.15");
 		goto out;
 	}
 	if (r->oom) {

@@ -12,8 +12,7 @@
 
 #include "internal.h"
 
-struct profile {
-	unsigned int rbit[10], sbit[6];
+struct symtab {
 	const char *const *origin, *const *rd, *const *wr, *const *rreq;
 	const char *const *sreq, *const *rref, *const *sref;
 };
@@ -52,7 +51,7 @@ static const char *const rreq_612[NFT_RREQ__NR] = {
 	[NFT_RREQ_ASSESS] = "ASSESS ", [NFT_RREQ_COLLECT] = "COLLECT",
 	[NFT_RREQ_DONE] = "DONE   ", [NFT_RREQ_FREE] = "FREE   ",
 	[NFT_RREQ_RESUBMIT] = "RESUBMT", [NFT_RREQ_SET_PAUSE] = "PAUSE  ",
-	[NFT_RREQ_WAIT_IP] = "WAIT-IP", [NFT_RREQ_WAIT_PAUSE] = "WT-PAUS",
+	[NFT_RREQ_WAIT_IP] = "WAIT-IP",
 	[NFT_RREQ_WAKE_IP] = "WAKE-IP", [NFT_RREQ_UNPAUSE] = "UNPAUSE",
 	[NFT_RREQ_WRITE_DONE] = "WR-DONE",
 };
@@ -64,8 +63,7 @@ static const char *const rreq_72[NFT_RREQ__NR] = {
 	[NFT_RREQ_KI_COMPLETE] = "KI-CMPL", [NFT_RREQ_RA_PUT] = "RA-PUT ",
 	[NFT_RREQ_RESUBMIT] = "RESUBMT", [NFT_RREQ_SET_ABANDON] = "S-ABNDN",
 	[NFT_RREQ_SET_PAUSE] = "PAUSE  ", [NFT_RREQ_UNPAUSE] = "UNPAUSE",
-	[NFT_RREQ_WAIT_IP] = "WAIT-IP", [NFT_RREQ_WAIT_QUIESCE] = "WAIT-QUIESCE",
-	[NFT_RREQ_WAITED_IP] = "DONE-IP",
+	[NFT_RREQ_WAIT_IP] = "WAIT-IP", [NFT_RREQ_WAITED_IP] = "DONE-IP",
 	[NFT_RREQ_WAITED_QUIESCE] = "DONE-QUIESCE",
 	[NFT_RREQ_WAKE_IP] = "WAKE-IP", [NFT_RREQ_WAKE_QUEUE] = "WAKE-Q ",
 	[NFT_RREQ_WRITE_DONE] = "WR-DONE",
@@ -77,7 +75,7 @@ static const char *const sreq_612[NFT_SREQ__NR] = {
 	[NFT_SREQ_DONATE_TO_PREV] = "DON-P", [NFT_SREQ_DONATE_TO_NEXT] = "DON-N",
 	[NFT_SREQ_DISCARD] = "DSCRD", [NFT_SREQ_FAIL] = "FAIL ",
 	[NFT_SREQ_FREE] = "FREE ", [NFT_SREQ_HIT_EOF] = "EOF  ",
-	[NFT_SREQ_IO_PROGRESS] = "IO   ", [NFT_SREQ_LIMITED] = "LIMIT",
+	[NFT_SREQ_LIMITED] = "LIMIT",
 	[NFT_SREQ_PREPARE] = "PREP ", [NFT_SREQ_PREP_FAILED] = "PRPFL",
 	[NFT_SREQ_REPREP_FAILED] = "REPFL", [NFT_SREQ_RETRY] = "RETRY",
 	[NFT_SREQ_SHORT] = "SHORT", [NFT_SREQ_SPLIT] = "SPLIT",
@@ -90,7 +88,7 @@ static const char *const sreq_72[NFT_SREQ__NR] = {
 	[NFT_SREQ_CANCEL] = "CANCL", [NFT_SREQ_CLEAR] = "CLEAR",
 	[NFT_SREQ_CONSUMED] = "CONSM", [NFT_SREQ_DISCARD] = "DSCRD",
 	[NFT_SREQ_FAIL] = "FAIL ", [NFT_SREQ_FREE] = "FREE ",
-	[NFT_SREQ_HIT_EOF] = "EOF  ", [NFT_SREQ_IO_PROGRESS] = "I-OK ",
+	[NFT_SREQ_HIT_EOF] = "EOF  ",
 	[NFT_SREQ_IO_RETRY_NEEDED] = "I-RTR", [NFT_SREQ_LIMITED] = "LIMIT",
 	[NFT_SREQ_NEED_CLEAR] = "N-CLR", [NFT_SREQ_PARTIAL_READ] = "PARTR",
 	[NFT_SREQ_NEED_RETRY] = "ND-RT", [NFT_SREQ_PREPARE] = "PREP ",
@@ -125,7 +123,7 @@ static const char *const rref_72[NFT_RREF__NR] = {
 };
 
 static const char *const sref_612[NFT_SREF__NR] = {
-	[NFT_SREF_GET_RESUBMIT] = "GET RESUBMIT", [NFT_SREF_NEW] = "NEW        ",
+	[NFT_SREF_NEW] = "NEW        ",
 	[NFT_SREF_PUT_CANCEL] = "PUT CANCEL ", [NFT_SREF_PUT_CLEAR] = "PUT CLEAR  ",
 	[NFT_SREF_PUT_CONSUMED] = "PUT CONSUME", [NFT_SREF_PUT_DONE] = "PUT DONE   ",
 	[NFT_SREF_PUT_FAILED] = "PUT FAILED ",
@@ -133,7 +131,7 @@ static const char *const sref_612[NFT_SREF__NR] = {
 };
 
 static const char *const sref_72[NFT_SREF__NR] = {
-	[NFT_SREF_GET_RESUBMIT] = "GET RESUBMT", [NFT_SREF_NEW] = "NEW        ",
+	[NFT_SREF_NEW] = "NEW        ",
 	[NFT_SREF_PUT_ABANDON] = "PUT ABANDON",
 	[NFT_SREF_PUT_CANCEL] = "PUT CANCEL ", [NFT_SREF_PUT_CLEAR] = "PUT CLEAR  ",
 	[NFT_SREF_PUT_CONSUMED] = "PUT CONSUME", [NFT_SREF_PUT_DONE] = "PUT DONE   ",
@@ -142,25 +140,47 @@ static const char *const sref_72[NFT_SREF__NR] = {
 	[NFT_SREF_SEE_FAILED] = "SEE FAILED ",
 };
 
-/* Bit numbers: 6.12 from its captures (IN_PROGRESS 5, ALL_QUEUED 13...). */
-static const struct profile prof_612 = {
-	.rbit = { 0x20, 0x2000, 0x800, 0x10, 0x4000, 0, 0x4, 0x100, 0x1000, 0 },
-	.sbit = { 0x2, 0, 0x100, 0x200, 0x800, 0x80 },
+static const struct symtab sym_612 = {
 	.origin = origin_612, .rd = rd_612, .wr = wr_all, .rreq = rreq_612,
 	.sreq = sreq_612, .rref = rref_612, .sref = sref_612,
 };
 
-/* 6.16+ renumbering, as the 7.2 captures print it (f=20103, f=112). */
-static const struct profile prof_72 = {
-	.rbit = { 0x1, 0x2, 0x4, 0x8, 0x10, 0x100, 0x200, 0x800, 0x1000, 0x20000 },
-	.sbit = { 0x2, 0x10, 0x100, 0x200, 0x400, 0x80 },
+static const struct symtab sym_72 = {
 	.origin = origin_72, .rd = rd_72, .wr = wr_all, .rreq = rreq_72,
 	.sreq = sreq_72, .rref = rref_72, .sref = sref_72,
 };
 
-const struct profile *profile_get(enum nft_engine_dialect d)
+const struct symtab *symtab_get(enum nft_engine_dialect d)
 {
-	return d == NFT_ENGINE_6_12 ? &prof_612 : &prof_72;
+	return d == NFT_ENGINE_6_12 ? &sym_612 : &sym_72;
+}
+
+/*
+ * The kernel bit of each RF_* / SF_* flag, from the generation's table
+ * (gen.c): 6.12 prints IN_PROGRESS as 0x20 and ALL_QUEUED as 0x2000, 6.16+
+ * renumbered them to 0x1 and 0x2 (f=20103, f=112 in the 7.2 captures).
+ * RF_RETRYING is NEED_RETRY where there is no RETRYING (6.12-6.13).
+ */
+void profile_bits(struct nft_engine *e)
+{
+	static const enum nft_rflag rf[10] = {
+		NFT_RF_IN_PROGRESS, NFT_RF_ALL_QUEUED, NFT_RF_PAUSE,
+		NFT_RF_FAILED, NFT_RF_RETRYING, NFT_RF_OFFLOAD_COLLECTION,
+		NFT_RF_NO_UNLOCK_FOLIO, NFT_RF_UPLOAD_TO_SERVER,
+		NFT_RF_USE_IO_ITER, NFT_RF_RA_REFS,
+	};
+	static const enum nft_sflag sf[6] = {
+		NFT_SF_CLEAR_TAIL, NFT_SF_MADE_PROGRESS, NFT_SF_IN_PROGRESS,
+		NFT_SF_NEED_RETRY, NFT_SF_FAILED, NFT_SF_HIT_EOF,
+	};
+	int i;
+
+	for (i = 0; i < 10; i++)
+		e->rbit[i] = nft_gen_rbit(e->prof, rf[i]);
+	if (!e->rbit[4])
+		e->rbit[4] = nft_gen_rbit(e->prof, NFT_RF_NEED_RETRY);
+	for (i = 0; i < 6; i++)
+		e->sbit[i] = nft_gen_sbit(e->prof, sf[i]);
 }
 
 static unsigned int map_bits(const unsigned int *bits, int n, unsigned int f)
@@ -179,18 +199,18 @@ static unsigned int rflags(struct nft_engine *e, const struct req *r)
 	unsigned int f = r->flags;
 
 	/* 6.12 reads never show ALL_QUEUED: the read side had no such flag. */
-	if (!e->v72 && !r->write)
+	if (!e->prof->read_collector && !r->write)
 		f &= ~RF_ALL_QUEUED;
-	return map_bits(e->prof->rbit, 10, f);
+	return map_bits(e->rbit, 10, f);
 }
 
 static unsigned int sflags(struct nft_engine *e, const struct sreq *s)
 {
 	unsigned int f = s->flags;
 
-	if (!e->v72 && !s->req->write)
+	if (!e->prof->read_collector && !s->req->write)
 		f &= ~SF_IN_PROGRESS;
-	return map_bits(e->prof->sbit, 6, f);
+	return map_bits(e->sbit, 6, f);
 }
 
 /* ---- the output buffer ---- */
@@ -496,6 +516,25 @@ static const char *sym(const char *const *tab, int v, int cls)
 	return tab[v] ? tab[v] : nft_sym_name(cls, v);
 }
 
+/* The symbols whose spelling the generation's table holds (gen.h). */
+static const char *spelled(const struct nft_engine *e, const char *const *tab,
+			   int v, int cls)
+{
+	int sp = -1;
+
+	if (cls == NFT_SYMC_SREQ_REF && v == NFT_SREF_GET_RESUBMIT)
+		sp = NFT_SPELL_GET_RESUBMIT;
+	else if (cls == NFT_SYMC_SREQ_TRACE && v == NFT_SREQ_IO_PROGRESS)
+		sp = NFT_SPELL_IO_PROGRESS;
+	else if (cls == NFT_SYMC_RREQ_TRACE && v == NFT_RREQ_WAIT_QUIESCE)
+		sp = NFT_SPELL_WAIT_QUIESCE;
+	else if (cls == NFT_SYMC_RREQ_TRACE && v == NFT_RREQ_WAIT_PAUSE)
+		sp = NFT_SPELL_WAIT_PAUSE;
+	if (sp >= 0 && e->prof->spell[sp])
+		return e->prof->spell[sp];
+	return sym(tab, v, cls);
+}
+
 void em_rref(struct nft_engine *e, struct req *r, int what)
 {
 	BEGIN(e, NFT_EV_NETFS_RREQ_REF);
@@ -506,7 +545,7 @@ void em_rref(struct nft_engine *e, struct req *r, int what)
 	if (e->o.text) {
 		ob_rid(&e->out, r->id);
 		ob_mem(&e->out, " ", 1);
-		ob_str(&e->out, sym(e->prof->rref, what, NFT_SYMC_RREQ_REF));
+		ob_str(&e->out, sym(e->sym->rref, what, NFT_SYMC_RREQ_REF));
 		ob_mem(&e->out, " r=", 3);
 		ob_dec(&e->out, (uint32_t)r->ref, 0, ' ');
 	}
@@ -526,7 +565,7 @@ void em_sref(struct nft_engine *e, struct sreq *s, int what)
 		ob_mem(&e->out, "[", 1);
 		ob_hex(&e->out, s->index, 0);
 		ob_mem(&e->out, "] ", 2);
-		ob_str(&e->out, sym(e->prof->sref, what, NFT_SYMC_SREQ_REF));
+		ob_str(&e->out, spelled(e, e->sym->sref, what, NFT_SYMC_SREQ_REF));
 		ob_mem(&e->out, " r=", 3);
 		ob_dec(&e->out, (uint32_t)s->ref, 0, ' ');
 	}
@@ -544,9 +583,9 @@ void em_rreq(struct nft_engine *e, struct req *r, int what)
 	if (e->o.text) {
 		ob_rid(&e->out, r->id);
 		ob_mem(&e->out, " ", 1);
-		ob_str(&e->out, sym(e->prof->origin, r->origin, NFT_SYMC_ORIGIN));
+		ob_str(&e->out, sym(e->sym->origin, r->origin, NFT_SYMC_ORIGIN));
 		ob_mem(&e->out, " ", 1);
-		ob_str(&e->out, sym(e->prof->rreq, what, NFT_SYMC_RREQ_TRACE));
+		ob_str(&e->out, spelled(e, e->sym->rreq, what, NFT_SYMC_RREQ_TRACE));
 		ob_mem(&e->out, " f=", 3);
 		ob_hex(&e->out, e->ev.flags, 2);
 	}
@@ -580,7 +619,7 @@ void em_sreq(struct nft_engine *e, struct sreq *s, int what)
 	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_INDEX | NFT_HAVE_FLAGS |
 		      NFT_HAVE_START | NFT_HAVE_LEN | NFT_HAVE_TRANSFERRED |
 		      NFT_HAVE_ERROR;
-	if (e->v72) {
+	if (e->prof->sreq_slot) {
 		e->ev.slot = s->slot;
 		e->ev.have |= NFT_HAVE_SLOT;
 	}
@@ -591,11 +630,11 @@ void em_sreq(struct nft_engine *e, struct sreq *s, int what)
 		ob_mem(&e->out, "] ", 2);
 		ob_str(&e->out, nft_sym_name(NFT_SYMC_SOURCE, s->source));
 		ob_mem(&e->out, " ", 1);
-		ob_str(&e->out, sym(e->prof->sreq, what, NFT_SYMC_SREQ_TRACE));
+		ob_str(&e->out, spelled(e, e->sym->sreq, what, NFT_SYMC_SREQ_TRACE));
 		ob_mem(&e->out, " f=", 3);
-		ob_hex(&e->out, e->ev.flags, e->v72 ? 3 : 2);
+		ob_hex(&e->out, e->ev.flags, e->prof->sreq_flags_width);
 		sreq_body(e, s);
-		if (e->v72) {
+		if (e->prof->sreq_slot) {
 			ob_mem(&e->out, " s=", 3);
 			ob_dec(&e->out, s->slot, 0, ' ');
 		}
@@ -676,7 +715,7 @@ void em_read(struct nft_engine *e, struct req *r, int what)
 
 		ob_rid(b, r->id);
 		ob_mem(b, " ", 1);
-		ob_str(b, sym(e->prof->rd, what, NFT_SYMC_READ_TRACE));
+		ob_str(b, sym(e->sym->rd, what, NFT_SYMC_READ_TRACE));
 		ob_mem(b, " c=", 3);
 		ob_hex(b, e->ev.cookie, 8);
 		ob_mem(b, " ni=", 4);
@@ -701,7 +740,7 @@ void em_write(struct nft_engine *e, struct req *r, int what)
 
 		ob_rid(b, r->id);
 		ob_mem(b, " ", 1);
-		ob_str(b, sym(e->prof->wr, what, NFT_SYMC_WRITE_TRACE));
+		ob_str(b, sym(e->sym->wr, what, NFT_SYMC_WRITE_TRACE));
 		ob_mem(b, " c=", 3);
 		ob_hex(b, e->ev.cookie, 8);
 		ob_mem(b, " i=", 3);
@@ -815,7 +854,7 @@ void em_collect_stream(struct nft_engine *e, struct req *r, int stream)
 	e->ev.rreq = r->id;
 	e->ev.stream = stream;
 	e->ev.collected_to = st->collected_to;
-	e->ev.front = e->v72 ? st->issued_to : front;
+	e->ev.front = e->prof->stream_ito ? st->issued_to : front;
 	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_STREAM;
 	if (e->o.text) {
 		struct out_buf *b = &e->out;
@@ -825,7 +864,7 @@ void em_collect_stream(struct nft_engine *e, struct req *r, int stream)
 		ob_hex(b, stream, 0);
 		ob_mem(b, ":] cto=", 7);
 		ob_hex(b, st->collected_to, 0);
-		ob_str(b, e->v72 ? " ito=" : " frn=");
+		ob_str(b, e->prof->stream_ito ? " ito=" : " frn=");
 		ob_hex(b, e->ev.front, 0);
 	}
 	end(e, line_start);

@@ -74,9 +74,11 @@ struct nft_engine *nft_engine_new(const struct nft_scenario *sc,
 		return NULL;
 	e->sc = sc;
 	e->o = *opts;
-	e->v72 = opts->dialect == NFT_ENGINE_7_2;
-	e->prof = profile_get(opts->dialect);
-	if (e->v72)
+	e->prof = nft_gen_profile(opts->dialect == NFT_ENGINE_7_2 ? NFT_GEN_7 :
+				  NFT_GEN_6_12);
+	e->sym = symtab_get(opts->dialect);
+	profile_bits(e);
+	if (opts->dialect == NFT_ENGINE_7_2)
 		e->feat = opts->features ? opts->features & ~NFT_ENGINE_F_EXPLICIT :
 			  nft_engine_default_features(opts->dialect);
 	x = opts->seed;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "../event.h"
+#include "../gen.h"
 #include "../vocab.h"
 #include "engine.h"
 
@@ -171,7 +172,7 @@ struct line_prefix {
 	char text[64];
 };
 
-struct profile;
+struct symtab;
 struct fc_state;
 
 struct actor {
@@ -183,8 +184,9 @@ struct actor {
 struct nft_engine {
 	const struct nft_scenario *sc;
 	struct nft_engine_opts o;
-	const struct profile *prof;
-	bool v72;
+	const struct nft_gen_profile *prof;	/* the kernel generation (gen.h) */
+	const struct symtab *sym;	/* its symbol strings (emit.c) */
+	unsigned int rbit[10], sbit[6];	/* RF_* / SF_* -> the kernel's bits */
 	unsigned int feat;	/* NFT_ENGINE_F_*, resolved (7.2 dialect only) */
 	uint64_t now, seq, rng[4];
 	struct qev *heap;
@@ -230,8 +232,9 @@ void act_worker(struct nft_engine *e, struct req *r);
 void act_server(struct nft_engine *e);
 
 /* emit.c */
-struct profile;
-const struct profile *profile_get(enum nft_engine_dialect d);
+struct symtab;
+const struct symtab *symtab_get(enum nft_engine_dialect d);
+void profile_bits(struct nft_engine *e);
 void out_header(struct nft_engine *e);
 int out_flush(struct nft_engine *e);
 void em_rref(struct nft_engine *e, struct req *r, int what);

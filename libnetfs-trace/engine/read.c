@@ -24,7 +24,7 @@ static void unlock_folio(struct nft_engine *e, struct req *r, uint64_t ix,
 {
 	bool keep = (r->flags & RF_NO_UNLOCK) && ix == r->start / PAGE_SIZE_;
 
-	if (e->v72)
+	if (e->prof->read_collector)
 		em_collect_folio(e, r, ix);
 	if (abandon) {
 		/* netfs_unlock_abandoned_read_pages() */
@@ -33,7 +33,7 @@ static void unlock_folio(struct nft_engine *e, struct req *r, uint64_t ix,
 		em_folio(e, ix, NFT_FOLIO_ABANDON);
 		if (keep) {
 			/* ... and then the caller unlocks its folio again. */
-			if (e->v72)
+			if (e->prof->read_collector)
 				em_folio(e, ix, NFT_FOLIO_NOT_LOCKED);
 			truth(e, "double-unlock", r, -1);
 		}
@@ -86,14 +86,15 @@ static void read_done(struct nft_engine *e, struct req *r)
 {
 	bool abandoned = r->flags & RF_FAILED;
 
-	em_rreq(e, r, e->v72 ? NFT_RREQ_COMPLETE : NFT_RREQ_ASSESS);
+	em_rreq(e, r, e->prof->read_collector ? NFT_RREQ_COMPLETE :
+					       NFT_RREQ_ASSESS);
 	if (abandoned)
 		unlock_folios(e, r, true);
 	r->done = true;
-	if (!e->v72)
+	if (!e->prof->wake_after_clear)
 		em_rreq(e, r, NFT_RREQ_WAKE_IP);
 	r->flags &= ~RF_IN_PROGRESS;
-	if (e->v72)
+	if (e->prof->wake_after_clear)
 		em_rreq(e, r, NFT_RREQ_WAKE_IP);
 	em_rreq(e, r, NFT_RREQ_DONE);
 	if (inj_target(e, r, INJ_LOST_WAKEUP)) {
@@ -113,7 +114,7 @@ static void collect_one(struct nft_engine *e, struct req *r, struct sreq *s)
 		if (!r->error)
 			r->error = s->error;
 		r->collected_to = s->start + s->len;
-		if (e->v72) {
+		if (e->prof->traces_616) {
 			em_sreq(e, s, NFT_SREQ_ABANDONED);
 			stream_remove_head(r, 0);
 			sreq_put(e, s, NFT_SREF_PUT_ABANDON);
@@ -127,7 +128,8 @@ static void collect_one(struct nft_engine *e, struct req *r, struct sreq *s)
 	 * 6.16+: a slice that ended short with CLEAR_TAIL (N-CLR) has its
 	 * tail zeroed here and counts as whole.
 	 */
-	if (e->v72 && (s->flags & SF_CLEAR_TAIL) && s->transferred < s->len) {
+	if (e->prof->traces_616 && (s->flags & SF_CLEAR_TAIL) &&
+	    s->transferred < s->len) {
 		s->transferred = s->len;
 		em_sreq(e, s, NFT_SREQ_CLEAR);
 	}
@@ -135,10 +137,11 @@ static void collect_one(struct nft_engine *e, struct req *r, struct sreq *s)
 	r->collected_to = s->start + s->transferred;
 	r->streams[0].collected_to = r->collected_to;
 	unlock_folios(e, r, false);
-	if (e->v72)
+	if (e->prof->traces_616)
 		em_sreq(e, s, NFT_SREQ_CONSUMED);
 	stream_remove_head(r, 0);
-	sreq_put(e, s, e->v72 ? NFT_SREF_PUT_DONE : NFT_SREF_PUT_CLEAR);
+	sreq_put(e, s, e->prof->read_collector ? NFT_SREF_PUT_DONE :
+						 NFT_SREF_PUT_CLEAR);
 }
 
 /* netfs_collect_read_results() + netfs_read_collection() */
@@ -148,12 +151,12 @@ void read_collect(struct nft_engine *e, struct req *r)
 	bool progress = false;
 	struct sreq *s;
 
-	if (e->v72) {
+	if (e->prof->read_collector) {
 		em_rreq(e, r, NFT_RREQ_COLLECT);
 		em_collect(e, r);
 	}
 	while ((s = st->head) && !(s->flags & SF_IN_PROGRESS)) {
-		if (e->v72)
+		if (e->prof->read_collector)
 			em_collect_sreq(e, s);
 		if (s->flags & SF_NEED_RETRY) {
 			st->need_retry = true;
@@ -162,7 +165,7 @@ void read_collect(struct nft_engine *e, struct req *r)
 		collect_one(e, r, s);
 		progress = true;
 	}
-	if (e->v72) {
+	if (e->prof->read_collector) {
 		em_collect_stream(e, r, 0);
 		em_collect_state(e, r, st->need_retry ? 0x14 : 0xc);
 	}
@@ -217,7 +220,7 @@ static void assess_612(struct nft_engine *e, struct req *r)
 /* Nothing was reissued: collect (6.14+) or assess (6.12) again. */
 void read_reassess(struct nft_engine *e, struct req *r)
 {
-	if (e->v72)
+	if (e->prof->read_collector)
 		read_collect(e, r);
 	else
 		assess_612(e, r);
@@ -238,7 +241,7 @@ static void terminated_status(struct nft_engine *e, struct sreq *s)
 			return;
 		s->flags &= ~SF_NEED_RETRY;
 		s->flags |= SF_FAILED;
-		if (e->v72)
+		if (e->prof->read_collector)
 			em_failure(e, r, s, NFT_FAIL_READ);
 		return;
 	}
@@ -250,7 +253,7 @@ static void terminated_status(struct nft_engine *e, struct sreq *s)
 		   inj_target(e, r, INJ_RETRY_NO_PROGRESS)) {
 		/* The injected bug retries even when nothing was read. */
 		s->flags |= SF_NEED_RETRY;
-		if (e->v72)
+		if (e->prof->read_collector)
 			em_sreq(e, s, NFT_SREQ_PARTIAL_READ);
 	} else {
 		s->flags |= SF_FAILED;
@@ -375,7 +378,7 @@ remove:
  */
 static void clear_tail_612(struct nft_engine *e, struct sreq *s)
 {
-	if (e->v72 || !buffered(s->req) || s->error ||
+	if (!e->prof->donations || !buffered(s->req) || s->error ||
 	    s->transferred >= s->len || !(s->flags & SF_CLEAR_TAIL))
 		return;
 	s->transferred = s->len;
@@ -438,11 +441,11 @@ static void read_terminated(struct nft_engine *e, struct sreq *s)
 	bool consume;
 
 	clear_tail_612(e, s);
-	consume = !e->v72 && buffered(r) && s->error == 0 &&
+	consume = e->prof->donations && buffered(r) && s->error == 0 &&
 		  s->transferred >= s->len;
 	terminated_status(e, s);
 	/* 6.12's read side has no PAUSE (only its writes do). */
-	if (e->v72 && (s->flags & (SF_FAILED | SF_NEED_RETRY))) {
+	if (e->prof->read_collector && (s->flags & (SF_FAILED | SF_NEED_RETRY))) {
 		r->flags |= RF_PAUSE;
 		em_rreq(e, r, NFT_RREQ_SET_PAUSE);
 	}
@@ -451,9 +454,9 @@ static void read_terminated(struct nft_engine *e, struct sreq *s)
 		consume = consume_612(e, s);
 	em_sreq(e, s, NFT_SREQ_TERMINATED);
 	s->flags &= ~SF_IN_PROGRESS;
-	if (!e->v72 && s->error < 0)
+	if (!e->prof->read_collector && s->error < 0)
 		em_failure(e, r, s, NFT_FAIL_READ);
-	if (!e->v72) {
+	if (!e->prof->read_collector) {
 		/*
 		 * 6.12: the termination that drops nr_outstanding to zero
 		 * assesses in its own context before its put (PUT CLEAR of
@@ -510,7 +513,7 @@ static void io_done(struct nft_engine *e, struct qev *q)
 	else
 		act_app(e, r);
 	backend_outcome(e, s, &oc);
-	if (!e->v72 && s->source == NFT_SRC_ZERO)
+	if (e->prof->donations && s->source == NFT_SRC_ZERO)
 		oc.transferred = 0;	/* 6.12 zeroes it in the CLEAR step */
 	/* v9fs_issue_read(): whatever a buffered read missed is zeroes. */
 	if (!e->sc->cifs && s->source == NFT_SRC_DOWNLOAD && buffered(r))
@@ -529,13 +532,14 @@ static void io_done(struct nft_engine *e, struct qev *q)
 		s->flags |= SF_MADE_PROGRESS;
 	if (e->sc->cifs && s->source == NFT_SRC_DOWNLOAD) {
 		if (oc.fs_retry) {
-			if (e->v72)
+			if (e->prof->traces_616)
 				em_sreq(e, s, NFT_SREQ_IO_RETRY_NEEDED);
 			s->flags |= SF_NEED_RETRY;
 		}
 		em_sreq(e, s, NFT_SREQ_IO_PROGRESS);
 	}
-	s->slot = e->v72 ? (int)((s->start + s->transferred) / 0x1000 % 32) : 0;
+	s->slot = e->prof->sreq_slot ?
+		  (int)((s->start + s->transferred) / 0x1000 % 32) : 0;
 	read_terminated(e, s);
 	if (q->arg)
 		ra_put(e, r);
@@ -638,17 +642,18 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 			len = backend_max_len(e, r, 0);
 	}
 	len = twin_slice_len(e, r, source, pos, len);
-	s = sreq_alloc(e, r, 0, e->v72 || !buffered(r) ? source :
+	s = sreq_alloc(e, r, 0, e->prof->read_collector || !buffered(r) ? source :
 		       NFT_SRC_UNKNOWN_SOURCE, pos, len);
 	/* 6.12: added with the donation the last one deferred to it. */
 	s->prev_donated = r->prev_donated;
 	r->prev_donated = 0;
-	if (!e->v72 || (!buffered(r) && feat(e, NFT_ENGINE_F_DIO_READ_ADD)))
+	if (!e->prof->read_collector ||
+	    (!buffered(r) && feat(e, NFT_ENGINE_F_DIO_READ_ADD)))
 		em_sreq(e, s, NFT_SREQ_ADDED);
 	else if (e->sc->cache && buffered(r))
 		cache_prepare_read(e, s, end - pos);
 	s->source = source;
-	if (e->v72)
+	if (e->prof->read_collector)
 		s->flags |= SF_IN_PROGRESS;
 	if (source == NFT_SRC_DOWNLOAD && (e->sc->cifs || !buffered(r)))
 		em_sreq(e, s, NFT_SREQ_PREPARE);
@@ -687,7 +692,7 @@ void read_start(struct nft_engine *e, struct req *r)
 	uint64_t ix;
 
 	twin_read_start(e, r);
-	if (r->origin == NFT_ORIGIN_RA && e->v72)
+	if (r->origin == NFT_ORIGIN_RA && e->prof->app_collects)
 		r->flags |= RF_OFFLOAD;
 	if (r->origin == NFT_ORIGIN_RA && feat(e, NFT_ENGINE_F_RA_REFS))
 		r->flags |= RF_RA_REFS;
@@ -720,7 +725,7 @@ void app_wait(struct nft_engine *e, struct qev *q)
 		return;
 	/* Awake: a completion we collect ourselves must not wake us again. */
 	r->waiting = false;
-	if (!r->done && e->v72 && !(r->flags & RF_OFFLOAD)) {
+	if (!r->done && e->prof->app_collects && !(r->flags & RF_OFFLOAD)) {
 		struct sreq *h = r->streams[0].head;
 
 		/* Only when the head has something to collect. */
@@ -741,7 +746,7 @@ void app_wait(struct nft_engine *e, struct qev *q)
 		return;
 	}
 	r->waiting = false;
-	if (e->v72) {
+	if (e->prof->in_progress_owns_ref) {
 		if (!(r->flags & RF_OFFLOAD))
 			req_put(e, r, NFT_RREF_PUT_WORK_IP);
 		em_rreq(e, r, NFT_RREQ_WAITED_IP);

@@ -21,9 +21,9 @@ static int origin_of(struct nft_engine *e, enum op_type op)
 	};
 
 	/* 6.12 had neither UR nor R1: those went through DR and RP. */
-	if (!e->v72 && op == OP_UNBUFFERED_READ)
+	if (!e->prof->unbuffered_read_origin && op == OP_UNBUFFERED_READ)
 		return NFT_ORIGIN_DR;
-	if (!e->v72 && op == OP_READ_SINGLE)
+	if (!e->prof->read_single && op == OP_READ_SINGLE)
 		return NFT_ORIGIN_RP;
 	return o72[op];
 }
@@ -54,7 +54,7 @@ struct req *req_alloc(struct nft_engine *e, enum op_type op, uint64_t start,
 	r->fault_left = sop ? sop->fault_times : 0;
 	r->flags = RF_IN_PROGRESS;
 	/* 6.16+: born with the caller's ref plus the one IN_PROGRESS owns. */
-	r->ref = e->v72 ? 2 : 1;
+	r->ref = e->prof->rreq_new_ref;
 	r->lnext = e->live_head;
 	if (r->lnext)
 		r->lnext->lprev = r;
@@ -105,12 +105,14 @@ void req_put(struct nft_engine *e, struct req *r, int what)
 	em_rref(e, r, what);
 	if (r->ref)
 		return;
-	defer = e->v72 ? !in_worker : r->origin == NFT_ORIGIN_RA && !in_worker;
+	defer = e->prof->in_progress_owns_ref ? !in_worker :
+		r->origin == NFT_ORIGIN_RA && !in_worker;
 	if (defer) {
 		sim_at(e, e->now + rng_range(e, 30, 200) * NS_PER_US,
 		       req_free_now, r, NULL, 1);
 	} else {
-		struct qev q = { .req = r, .arg = e->v72 && r->write && in_worker ? 2 : 0 };
+		struct qev q = { .req = r, .arg = e->prof->in_progress_owns_ref &&
+					       r->write && in_worker ? 2 : 0 };
 
 		sim_tick(e, 1000, 20000);
 		req_free_now(e, &q);
@@ -258,14 +260,14 @@ void note_failure(struct nft_engine *e, struct req *r, struct sreq *s)
 void queue_collector(struct nft_engine *e, struct req *r)
 {
 	if (r->work_pending) {
-		if (!e->v72) {
+		if (e->prof->work_refs == NFT_WORK_REFS_GET_WORK) {
 			req_get(e, r, NFT_RREF_GET_WORK);
 			req_put(e, r, NFT_RREF_PUT_WORK_NQ);
 		}
 		return;
 	}
 	r->work_pending = true;
-	if (!e->v72)
+	if (e->prof->work_refs == NFT_WORK_REFS_GET_WORK)
 		req_get(e, r, NFT_RREF_GET_WORK);
 	sim_at(e, e->now + rng_range(e, 20, 120) * NS_PER_US, run_worker, r,
 	       NULL, 0);
@@ -299,7 +301,7 @@ void run_worker(struct nft_engine *e, struct qev *q)
 	done = r->done;
 	if (r->dead)
 		return;
-	if (!e->v72)
+	if (e->prof->work_refs == NFT_WORK_REFS_GET_WORK)
 		req_put(e, r, done && r->write ? NFT_RREF_PUT_WORK_COMPLETE :
 			NFT_RREF_PUT_WORK);
 	else if (done)

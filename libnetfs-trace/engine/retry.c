@@ -26,7 +26,7 @@ static bool quiesced(struct req *r, int nr)
 static void quiesce(struct nft_engine *e, struct req *r)
 {
 	r->flags |= RF_RETRYING;
-	if (e->v72)
+	if (e->prof->traces_616)
 		em_rreq(e, r, NFT_RREQ_WAITED_QUIESCE);
 	r->flags &= ~RF_RETRYING;
 	em_rreq(e, r, NFT_RREQ_RESUBMIT);
@@ -75,7 +75,7 @@ void retry_reads(struct nft_engine *e, struct req *r)
 		sreq_get(e, s, NFT_SREF_GET_RESUBMIT);
 		if (inj_target(e, r, INJ_RETRY_NO_PROGRESS) && s->retry_count == 3)
 			truth(e, "retry-storm", r, s->index);
-		if (e->sc->cifs || !e->v72)
+		if (e->sc->cifs || !e->prof->traces_616)
 			em_sreq(e, s, NFT_SREQ_SUBMIT);
 		read_issue(e, s, true);
 		any = true;

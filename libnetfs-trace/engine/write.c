@@ -49,12 +49,12 @@ static void write_terminated(struct nft_engine *e, struct sreq *s,
 		if (s->transferred < s->len)
 			s->flags |= SF_NEED_RETRY;
 	}
-	s->slot = e->v72 ? (int)(rng_next(e) % 256) : 0;
+	s->slot = e->prof->sreq_slot ? (int)(rng_next(e) % 256) : 0;
 	em_sreq(e, s, NFT_SREQ_TERMINATED);
 	s->flags &= ~SF_IN_PROGRESS;
 	if (sequential(e, r)) {
 		em_rreq(e, r, NFT_RREQ_WAKE_QUEUE);
-	} else if (e->v72 && !(r->flags & RF_OFFLOAD)) {
+	} else if (e->prof->app_collects && !(r->flags & RF_OFFLOAD)) {
 		/*
 		 * 6.16 netfs_subreq_clear_in_progress(): the app thread
 		 * collects, and only the head of the stream wakes it, or
@@ -123,7 +123,7 @@ void write_issue(struct nft_engine *e, struct sreq *s, bool resubmit)
 
 	s->flags |= SF_IN_PROGRESS;
 	em_sreq(e, s, NFT_SREQ_SUBMIT);
-	if (s->stream == 1 && e->v72) {
+	if (s->stream == 1 && e->prof->traces_616) {
 		/* 6.16+ cachefiles traces its own prepare and write. */
 		em_sreq(e, s, NFT_SREQ_CACHE_PREPARE);
 		em_sreq(e, s, NFT_SREQ_CACHE_WRITE);
@@ -244,10 +244,10 @@ static void write_done(struct nft_engine *e, struct req *r)
 		r->dead = true;
 		return;
 	}
-	if (!e->v72)
+	if (!e->prof->wake_after_clear)
 		em_rreq(e, r, NFT_RREQ_WAKE_IP);
 	r->flags &= ~RF_IN_PROGRESS;
-	if (e->v72)
+	if (e->prof->wake_after_clear)
 		em_rreq(e, r, NFT_RREQ_WAKE_IP);
 	r->done = true;
 	if (r->waiting)
@@ -413,7 +413,7 @@ void write_start(struct nft_engine *e, struct req *r)
 	if (dio)
 		r->flags |= RF_IO_ITER;
 	/* A synchronous DIO write collects in the app thread. */
-	if (e->v72 && !dio)
+	if (e->prof->app_collects && !dio)
 		r->flags |= RF_OFFLOAD;
 	/* Copy-to-cache exists only with a cache: it always has stream 1. */
 	r->streams[1].avail = (e->sc->cache || r->origin == NFT_ORIGIN_C2C ||
