@@ -31,6 +31,8 @@
 struct fc_state {
 	int cookie_ref, n_acc, n_active, vol_ref, vol_cookies;
 	bool attached, crashed, volume_in_trace;
+	bool lru_twin;		/* lru_reuse: the fixed kernel's race */
+	bool unpinned;		/* the LRU dropped the cache pin */
 	struct req *victim;	/* cache-withdraw-under-access: the read */
 };
 
@@ -55,6 +57,18 @@ void fc_setup(struct nft_engine *e)
 	/* The volume was acquired at mount, before the capture started. */
 	e->fc->vol_ref = 1;
 	e->fc->volume_in_trace = inj(e, INJ_VOLUME_USE_LEAK);
+	/*
+	 * lru_reuse: after the workload, the cookie expires from the LRU and
+	 * the file is read again before the cookie worker runs, on a fixed
+	 * kernel: the injected op's slot carries that read.
+	 */
+	if (e->sc->lru_reuse && e->o.inject < 0) {
+		e->fc->lru_twin = true;
+		e->inject_op = (struct sc_op){ .type = OP_READAHEAD, .count = 1,
+					       .offset = 0xe00000, .size = 0x20000,
+					       .stride = 0x20000, .clean = true };
+		e->inject_armed = true;
+	}
 }
 
 uint32_t fc_cookie_id(const struct nft_engine *e)
@@ -312,7 +326,9 @@ void fc_teardown(struct nft_engine *e)
 	fc_line(e, NFT_EV_FSCACHE_RELINQUISH, &f, "c=%08x V=%08x r=%d U=%d f=%02x rt=%u",
 		FC_COOKIE, FC_VOLUME, e->fc->cookie_ref, e->fc->n_active, 0xb5, 0);
 	cookie_ev(e, "PUT lru  ", -1);
-	access_ev(e, "UNPIN cache  ", 0);
+	/* __fscache_withdraw_cookie(): unpin, unless the LRU did already. */
+	if (!e->fc->unpinned)
+		access_ev(e, "UNPIN cache  ", 0);
 	cookie_ev(e, "GQ  endac", 1);
 	cookie_ev(e, "PUT relnq", -1);
 	sim_tick(e, 500000, 500000);
@@ -387,7 +403,7 @@ void fc_inject_before(struct nft_engine *e)
 {
 	if (!e->fc)
 		return;
-	if (inj(e, INJ_CACHE_WITHDRAW_UNDER_ACCESS)) {
+	if (inj(e, INJ_CACHE_WITHDRAW_UNDER_ACCESS) || e->fc->lru_twin) {
 		/* The file was closed: the cookie sits on the LRU... */
 		fc_unuse(e);
 		e->now += 1000000;
@@ -397,7 +413,11 @@ void fc_inject_before(struct nft_engine *e)
 		access_ev(e, "UNPIN cache  ", 0);
 		cookie_ev(e, "GQ  endac", 1);
 		cookie_ev(e, "PUT lru  ", -1);
-		/* Reopened before the worker ran: LRU_DISCARD stays set. */
+		e->fc->unpinned = true;
+		/*
+		 * Reopened before the worker ran: LRU_DISCARD stays set (the
+		 * bug), or use_cookie clears it (the fix).
+		 */
 		actor(e, "dd", e->app[0].pid, e->app[0].cpu);
 		active_ev(e, "USE          ", 1);
 	}
@@ -419,10 +439,26 @@ void fc_inject_before(struct nft_engine *e)
 	}
 }
 
+/*
+ * The fixed kernel's cookie worker after the reuse: LRU_DISCARD was
+ * cleared by fscache_use_cookie(), the cookie stays active.
+ */
+static void fc_lru_kept_work(struct nft_engine *e, struct qev *q)
+{
+	(void)q;
+	act_worker(e, NULL);
+	cookie_ev(e, "-   work ", 0);
+	cookie_ev(e, "PQ  work ", -1);
+}
+
 /* The injected op's request exists and has begun its cache access. */
 void fc_inject_started(struct nft_engine *e, struct req *r)
 {
-	if (!e->fc || !inj(e, INJ_CACHE_WITHDRAW_UNDER_ACCESS))
+	if (!e->fc)
+		return;
+	if (e->fc->lru_twin)
+		sim_at(e, e->now + 60 * NS_PER_US, fc_lru_kept_work, r, NULL, 0);
+	if (!inj(e, INJ_CACHE_WITHDRAW_UNDER_ACCESS))
 		return;
 	e->fc->victim = r;
 	sim_at(e, e->now + 60 * NS_PER_US, fc_lru_discard_work, r, NULL, 0);

@@ -46,6 +46,8 @@ struct nft_scenario {
 	bool cifs;		/* async server with credits, else 9p (sync) */
 	bool cache;		/* fscache cookie with a cache stream */
 	bool umount;		/* the run ends with the volume relinquished */
+	bool lru_reuse;		/* the cookie expires from the LRU and is used
+				 * again at once (the fixed b5b52de3214a race) */
 	uint64_t rsize, wsize, i_size, ra_window;
 	uint64_t cache_wsize;	/* most a cache write subrequest covers */
 	uint64_t lat_us, jitter_us;

@@ -130,6 +130,8 @@ static int set_global(struct nft_scenario *sc, const char *k, const char *v)
 		sc->cache = n;
 	else if (!strcmp(k, "umount"))
 		sc->umount = n;
+	else if (!strcmp(k, "lru_reuse"))
+		sc->lru_reuse = n;
 	else if (!strcmp(k, "rsize") && n)
 		sc->rsize = n;
 	else if (!strcmp(k, "wsize") && n)

@@ -257,3 +257,16 @@ setup() {
 	"$SIM" --inject over-read --truth "$T/truth" -o /dev/null
 	! grep -q clock "$T/truth"
 }
+
+@test "lru_reuse: the fixed kernel's LRU race keeps the cookie (the twin of cache-withdraw-under-access)" {
+	"$SIM" "$BATS_TEST_DIRNAME/../engine/scenarios/cache-lru.scn" -o "$T/t" --truth "$T/truth"
+	[ ! -s "$T/truth" ]
+	l=$(grep -n 'c=00000001 -   lrudo' "$T/t" | cut -d: -f1)
+	u=$(grep -n 'fscache_active: c=00000001 USE ' "$T/t" | tail -1 | cut -d: -f1)
+	[ "$l" -lt "$u" ]
+	! grep -q 'x-lru' "$T/t"
+	[ "$(grep -c 'PUT detach' "$T/t")" -eq 1 ]
+	[ "$(grep -c 'BEGIN io_' "$T/t")" -eq "$(grep -c 'END   io ' "$T/t")" ]
+	run "$NFT_BIN/netfs-replay" "$T/t"
+	[[ "$output" == *"findings: 0"* ]]
+}

@@ -8,6 +8,9 @@
 #   clean-cache   part of it with an fscache cookie (scenarios/cache.scn):
 #                 the clean twin of the fscache injections
 #   clean-umount  the same ending with the volume relinquished and freed
+#   clean-lru     the same, then the cookie expires from the LRU and is
+#                 used again before its worker runs, on a fixed kernel
+#                 (scenarios/cache-lru.scn): cache-withdraw-under-access's twin
 #   clean-eof     EOF inside a folio and a 2-slice readahead, done right
 #                 (scenarios/eof.scn; eof-cifs.scn over cifs): the twins of
 #                 early-unlock-eof, bad-donation and all-queued-race
@@ -76,7 +79,8 @@ for form in $FORMS; do
 	readable=yes
 	ok=0 bad=0 na=0
 	for d in 6.12 7.2; do
-		for twin in clean clean-cache clean-umount clean-eof clean-eof-cifs $INJ clean@cifs \
+		for twin in clean clean-cache clean-umount clean-lru clean-eof clean-eof-cifs \
+			    $INJ clean@cifs \
 			    all-queued-race@cifs early-unlock-eof@cifs bad-donation@cifs; do
 			case $twin in
 			*@*) args="$SCN/${twin#*@}.scn" ;;
@@ -86,6 +90,7 @@ for form in $FORMS; do
 			clean) ;;
 			clean-cache) args="$SCN/cache.scn" ;;
 			clean-umount) args="$SCN/cache-umount.scn" ;;
+			clean-lru) args="$SCN/cache-lru.scn" ;;
 			clean-eof) args="$SCN/eof.scn" ;;
 			clean-eof-cifs) args="$SCN/eof-cifs.scn" ;;
 			*) args="$args --inject ${twin%@*}" ;;
