@@ -15,7 +15,7 @@
 
 struct sim_args {
 	const char *scenario, *inject, *dialect, *out, *truth;
-	const char *seed, *events, *scenario_out;
+	const char *seed, *events, *scenario_out, *form;
 	int list, help, random;
 };
 
@@ -31,6 +31,7 @@ static const struct opt_desc {
 	{ "seed", 1, ARG(seed), "N", "random seed (default 1); same seed, same bytes" },
 	{ "dialect", 1, ARG(dialect), "K", "kernel text format: 6.12 or 7.2 (default 7.2)" },
 	{ "output", 'o', ARG(out), "FILE", "trace text output (default or - : stdout)" },
+	{ "form", 1, ARG(form), "FORM", "text layout: trace (default), comm, task, bare, wrapped, comm-wrapped, ..." },
 	{ "truth", 1, ARG(truth), "FILE", "write the ground truth (JSON lines) here" },
 	{ "events", 1, ARG(events), "N", "repeat the workload until N events were written" },
 	{ "random", 0, ARG(random), NULL, "a random scenario drawn from --seed (instead of SCENARIO)" },
@@ -58,7 +59,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %-26s %s\n", left + (opts[i].has_arg > 1 ? 0 : 1),
 			opts[i].help);
 	}
-	fprintf(f, "\nExit status: 0 ok, 2 usage error or bad scenario.\n");
+	fprintf(f, "\nExit status: 0 ok, 2 usage error or bad scenario, 3 the injection does\n"
+		"not apply to the dialect (its bug is of another kernel generation).\n");
 }
 
 static int parse_args(int argc, char **argv, struct sim_args *a)
@@ -163,6 +165,11 @@ int main(int argc, char **argv)
 	} else if (a.dialect) {
 		eo.dialect = rc;
 	}
+	if (a.form && nft_engine_form_lookup(a.form, &eo.form, &eo.wrap)) {
+		fprintf(stderr, "netfs-sim: unknown form '%s' (trace, comm, task, bare, wrapped, FORM-wrapped)\n",
+			a.form);
+		return 2;
+	}
 	if (a.inject && (eo.inject = nft_inject_lookup(a.inject)) < 0) {
 		fprintf(stderr, "netfs-sim: unknown injection '%s' (see --list-injections)\n",
 			a.inject);
@@ -203,6 +210,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "netfs-sim: %s\n", strerror(errno));
 		nft_scenario_free(sc);
 		return 2;
+	}
+	if (eo.inject >= 0) {
+		const char *why = "";
+
+		if (!nft_inject_applies(eo.inject, eo.dialect, &why)) {
+			fprintf(stderr, "netfs-sim: %s does not apply to dialect %s: %s\n",
+				a.inject, eo.dialect == NFT_ENGINE_6_12 ? "6.12" : "7.2", why);
+			nft_scenario_free(sc);
+			return 3;
+		}
 	}
 	e = nft_engine_new(sc, &eo);
 	rc = e ? nft_engine_run(e) : -1;

@@ -325,7 +325,7 @@ void out_header(struct nft_engine *e)
 		"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
 		"#              | |         |   |||||     |         |\n";
 
-	if (!e->o.text)
+	if (!e->o.text || e->o.form != NFT_FORM_TRACE)
 		return;
 	/* The real counts are unknown until the end: a run is not a ring. */
 	fputs("# tracer: nop\n#\n# entries-in-buffer/entries-written: 0/0   #P:2\n#\n",
@@ -407,9 +407,77 @@ static size_t begin(struct nft_engine *e, enum nft_event_kind kind)
 	ob_reserve(b, LINE_MAX_);
 	start = b->len;
 	prefix(e);
+	e->name_off = b->len;
 	ob_str(b, ev->name);
 	ob_mem(b, ": ", 2);
 	return start;
+}
+
+/*
+ * Mail-client wrapping of the line at @from: every row longer than @cols is
+ * broken, in turn (by event number) at its last blank before the column,
+ * the blank dropped (a mail client), hard at the column, inside a value
+ * when one is there (a terminal copy), or after its last blank, the blank
+ * kept at the end of the row (format=flowed).  Rows are rejoined by the
+ * decoder.
+ */
+static void wrap_line(struct nft_engine *e, size_t from, unsigned int cols)
+{
+	struct out_buf *b = &e->out;
+	unsigned int mode = e->st.events % 3;	/* 0 drop, 1 hard, 2 flowed */
+	size_t pos = from, k;
+
+	while (b->len - pos > cols) {
+		if (mode != 1) {
+			for (k = pos + cols - 1; k > pos + cols / 2; k--)
+				if (b->p[k] == ' ')
+					break;
+			if (k > pos + cols / 2 && mode == 0) {
+				b->p[k] = '\n';
+				pos = k + 1;
+				continue;
+			}
+			if (k > pos + cols / 2) {
+				ob_reserve(b, 1);
+				memmove(b->p + k + 2, b->p + k + 1, b->len - k - 1);
+				b->p[k + 1] = '\n';
+				b->len++;
+				pos = k + 2;
+				continue;
+			}
+		}
+		ob_reserve(b, 1);
+		k = pos + cols;
+		memmove(b->p + k + 1, b->p + k, b->len - k);
+		b->p[k] = '\n';
+		b->len++;
+		pos = k + 1;
+	}
+}
+
+/*
+ * The pasted layouts (--form): replace the tracefs prefix of the line
+ * being ended by "comm-pid: ", "comm: " or nothing, then wrap it.  The
+ * trace layout itself stays on the fast path (prefix()).
+ */
+static void reform(struct nft_engine *e, size_t line_start)
+{
+	struct out_buf *b = &e->out;
+	char head[40];
+	size_t n = 0, old = e->name_off - line_start;
+
+	if (e->o.form == NFT_FORM_COMM)
+		n = snprintf(head, sizeof(head), "%s-%d: ", e->cur.comm, e->cur.pid);
+	else if (e->o.form == NFT_FORM_TASK)
+		n = snprintf(head, sizeof(head), "%s: ", e->cur.comm);
+	if (e->o.form != NFT_FORM_TRACE && n < sizeof(head)) {
+		memmove(b->p + line_start + n, b->p + e->name_off,
+			b->len - e->name_off);
+		memcpy(b->p + line_start, head, n);
+		b->len = b->len - old + n;
+	}
+	if (e->o.wrap)
+		wrap_line(e, line_start, e->o.wrap);
 }
 
 static void end(struct nft_engine *e, size_t line_start)
@@ -418,6 +486,8 @@ static void end(struct nft_engine *e, size_t line_start)
 
 	e->st.events++;
 	if (e->o.text) {
+		if (e->o.form != NFT_FORM_TRACE || e->o.wrap)
+			reform(e, line_start);
 		ob_mem(&e->out, "\n", 1);
 		ev->raw = e->out.p + line_start;
 		ev->raw_len = e->out.len - line_start - 1;
@@ -626,7 +696,7 @@ static void rw_common(struct nft_engine *e, struct req *r, int what)
 	e->ev.rreq = r->id;
 	e->ev.what = what;
 	/* The inode's fscache cookie (debug id 1) when it has a cache. */
-	e->ev.cookie = e->sc->cache ? 1 : 0;
+	e->ev.cookie = fc_cookie_id(e);
 	e->ev.ino = e->sc->ino;
 	e->ev.start = r->start;
 	e->ev.len = r->len;
@@ -850,10 +920,17 @@ void em_collect_gap(struct nft_engine *e, struct req *r, int stream,
 
 void em_collect_folio(struct nft_engine *e, struct req *r, uint64_t index)
 {
+	em_collect_folio_to(e, r, index, (index + 1) * PAGE_SIZE_);
+}
+
+/* netfs_collect_folio with the folio's end as the collector saw it. */
+void em_collect_folio_to(struct nft_engine *e, struct req *r, uint64_t index,
+			 uint64_t fend)
+{
 	BEGIN(e, NFT_EV_NETFS_COLLECT_FOLIO);
 	e->ev.rreq = r->id;
 	e->ev.first = index;
-	e->ev.end = (index + 1) * PAGE_SIZE_;
+	e->ev.end = fend;
 	e->ev.cleaned_to = r->cleaned_to;
 	e->ev.collected_to = r->collected_to;
 	e->ev.have |= NFT_HAVE_RREQ;
@@ -876,23 +953,80 @@ void em_collect_folio(struct nft_engine *e, struct req *r, uint64_t index)
 }
 
 /*
- * 6.10-6.13 netfs_consume_read_data(): the bytes at hand from @from on,
- * printed before it unlocks the folios they complete.
+ * 6.10-6.13 netfs_donate: "R=%08x[%02x] -> [%02x] %s am=%x", the receiver
+ * -1 (ffffffff) when deferred to the next subrequest to be added.
  */
-void em_progress(struct nft_engine *e, struct sreq *s, uint64_t from,
-		 uint64_t avail)
+void em_donate(struct nft_engine *e, struct sreq *s, int to, uint64_t amount,
+	       int what)
 {
-	uint64_t consumed = from > s->start ? from - s->start : 0;
-	uint64_t part = avail < PAGE_SIZE_ ? avail : PAGE_SIZE_;
+	BEGIN(e, NFT_EV_NETFS_DONATE);
+	e->ev.rreq = s->req->id;
+	e->ev.index = s->index;
+	e->ev.id2 = (uint32_t)to;
+	e->ev.what = what;
+	e->ev.len = amount;
+	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_INDEX | NFT_HAVE_LEN;
+	if (e->o.text) {
+		struct out_buf *b = &e->out;
 
+		ob_rid(b, s->req->id);
+		ob_mem(b, "[", 1);
+		ob_hex(b, s->index, 2);
+		ob_mem(b, "] -> [", 6);
+		ob_hex(b, (uint32_t)to, 2);
+		ob_mem(b, "] ", 2);
+		ob_str(b, nft_sym_name(NFT_SYMC_DONATE, what));
+		ob_mem(b, " am=", 4);
+		ob_hex(b, amount, 0);
+	}
+	end(e, line_start);
+}
+
+/*
+ * An fscache/cachefiles line (fscache.c): the ids, counts and symbol of
+ * @f, and @body as its text after "event: ".  Not a hot path.
+ */
+void em_other(struct nft_engine *e, enum nft_event_kind kind,
+	      const struct nft_event *f, const char *body)
+{
+	BEGIN(e, kind);
+	e->ev.cookie = f->cookie;
+	e->ev.volume = f->volume;
+	e->ev.object = f->object;
+	e->ev.cache = f->cache;
+	e->ev.ref = f->ref;
+	e->ev.n_accesses = f->n_accesses;
+	e->ev.n_active = f->n_active;
+	e->ev.what = f->what;
+	e->ev.flags = f->flags;
+	e->ev.ino = f->ino;
+	e->ev.have |= f->have;
+	if (e->o.text) {
+		size_t n = strlen(body);
+
+		if (n > LINE_MAX_ - 128)
+			n = LINE_MAX_ - 128;
+		ob_mem(&e->out, body, n);
+	}
+	end(e, line_start);
+}
+
+/*
+ * 6.10-6.13 netfs_progress, one per folio step of netfs_consume_read_data():
+ * "R=%08x[%02x] s=%llx ct=%zx/%zx pa=%zx/%zx sl=%x" (the folio position,
+ * consumed/transferred, part/avail, the folioq slot).
+ */
+void em_progress(struct nft_engine *e, struct sreq *s, uint64_t pos,
+		 uint64_t part, uint64_t avail, int slot)
+{
 	BEGIN(e, NFT_EV_NETFS_PROGRESS);
 	e->ev.rreq = s->req->id;
 	e->ev.index = s->index;
-	e->ev.start = from;
-	e->ev.len = consumed;
+	e->ev.start = pos;
+	e->ev.len = s->consumed;
 	e->ev.transferred = s->transferred;
-	e->ev.end = avail;
-	e->ev.slot = s->slot;
+	e->ev.end = avail;	/* pa=.../avail, as the decoders keep it */
+	e->ev.slot = slot;
 	e->ev.have |= NFT_HAVE_RREQ | NFT_HAVE_INDEX | NFT_HAVE_START |
 		      NFT_HAVE_LEN | NFT_HAVE_TRANSFERRED | NFT_HAVE_SLOT;
 	if (e->o.text) {
@@ -902,9 +1036,9 @@ void em_progress(struct nft_engine *e, struct sreq *s, uint64_t from,
 		ob_mem(b, "[", 1);
 		ob_hex(b, s->index, 2);
 		ob_mem(b, "] s=", 4);
-		ob_hex(b, from, 0);
+		ob_hex(b, pos, 0);
 		ob_mem(b, " ct=", 4);
-		ob_hex(b, consumed, 0);
+		ob_hex(b, s->consumed, 0);
 		ob_mem(b, "/", 1);
 		ob_hex(b, s->transferred, 0);
 		ob_mem(b, " pa=", 4);
@@ -912,7 +1046,7 @@ void em_progress(struct nft_engine *e, struct sreq *s, uint64_t from,
 		ob_mem(b, "/", 1);
 		ob_hex(b, avail, 0);
 		ob_mem(b, " sl=", 4);
-		ob_hex(b, (uint64_t)(s->slot > 0 ? s->slot : 0), 0);
+		ob_hex(b, slot, 0);
 	}
 	end(e, line_start);
 }

@@ -20,6 +20,34 @@ int nft_engine_dialect_lookup(const char *name)
 	return -1;
 }
 
+int nft_engine_form_lookup(const char *name, int *form, unsigned int *wrap)
+{
+	static const char *const names[] = {
+		[NFT_FORM_TRACE] = "trace", [NFT_FORM_COMM] = "comm",
+		[NFT_FORM_TASK] = "task", [NFT_FORM_BARE] = "bare",
+	};
+	size_t n = strlen(name);
+	int i;
+
+	*wrap = 0;
+	if (!strcmp(name, "wrapped")) {
+		*form = NFT_FORM_TRACE;
+		*wrap = 72;
+		return 0;
+	}
+	if (n > 8 && !strcmp(name + n - 8, "-wrapped")) {
+		*wrap = 72;
+		n -= 8;
+	}
+	for (i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
+		if (strlen(names[i]) == n && !strncmp(name, names[i], n)) {
+			*form = i;
+			return 0;
+		}
+	errno = EINVAL;
+	return -1;
+}
+
 unsigned int nft_engine_default_features(enum nft_engine_dialect d)
 {
 	return d == NFT_ENGINE_7_2 ? NFT_ENGINE_F_RA_REFS | NFT_ENGINE_F_SEQ_DIO_WRITE |
@@ -70,6 +98,7 @@ struct nft_engine *nft_engine_new(const struct nft_scenario *sc,
 	if (!e->o.max_events)
 		e->o.max_events = sc->events;
 	inject_setup(e);
+	fc_setup(e);
 	e->now = 10ull * 1000000000ull + rng_range(e, 0, 999999) * 1000;
 	return e;
 }
@@ -106,11 +135,15 @@ static void start_op(struct nft_engine *e, int app, const struct sc_op *op,
 		em_write_iter(e, &tmp);
 		sim_tick(e, 2000, 20000);
 	}
+	if (op == &e->inject_op)
+		fc_inject_before(e);
 	r = req_alloc(e, op->type, start, op->size, op, app);
 	if (r->write)
 		write_start(e, r);
 	else
 		read_start(e, r);
+	if (op == &e->inject_op)
+		fc_inject_started(e, r);
 }
 
 /*
@@ -184,6 +217,7 @@ int nft_engine_run(struct nft_engine *e)
 	int i;
 
 	out_header(e);
+	fc_start(e);
 	for (i = 0; i < e->nr_app; i++) {
 		e->app[i].op = -1;
 		e->app[i].left = 0;
@@ -191,6 +225,8 @@ int nft_engine_run(struct nft_engine *e)
 	}
 	while (!e->stop && sim_pop(e, &q))
 		q.fn(e, &q);
+	if (!e->stop)
+		fc_teardown(e);
 	e->st.virtual_ns = e->now - t0;
 	if (out_flush(e) < 0 || (e->o.text && fflush(e->o.text))) {
 		errno = e->error ? e->error : EIO;
@@ -212,6 +248,7 @@ void nft_engine_free(struct nft_engine *e)
 	if (!e)
 		return;
 	req_free_all(e);
+	fc_free(e);
 	free(e->heap);
 	free(e->out.p);
 	free(e);

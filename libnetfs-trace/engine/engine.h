@@ -11,6 +11,7 @@
 #ifndef NFT_ENGINE_H
 #define NFT_ENGINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -75,8 +76,33 @@ void nft_scenario_free(struct nft_scenario *sc);
 int nft_inject_count(void);
 const char *nft_inject_name(int i);
 const char *nft_inject_desc(int i);
+/*
+ * Does injection @i reproduce a bug of dialect @d's generation?  If not,
+ * *@why (when given) says why not.
+ */
+bool nft_inject_applies(int i, enum nft_engine_dialect d, const char **why);
 /* Index of @name, -1 with errno = ENOENT if unknown. */
 int nft_inject_lookup(const char *name);
+
+/*
+ * Text layouts (netfs-sim --form): the tracefs "trace" file, or what a bug
+ * report pastes of it: "comm-pid: event: fields", "comm: event: fields",
+ * bare "event: fields".  Any of them may also be wrapped by a mail client
+ * (nft_engine_opts.wrap): see emit.c reform().
+ */
+enum nft_engine_form {
+	NFT_FORM_TRACE,		/* "  comm-pid  [cpu] irqs  secs.usecs: event: ..." */
+	NFT_FORM_COMM,		/* "comm-pid: event: ..." */
+	NFT_FORM_TASK,		/* "comm: event: ..." */
+	NFT_FORM_BARE,		/* "event: ..." */
+};
+
+/*
+ * "trace", "comm", "task", "bare", "wrapped" (= trace, wrapped) and
+ * "comm-wrapped", "task-wrapped", "bare-wrapped" -> @form and @wrap (the
+ * wrap column, 0 = none); -1 with errno = EINVAL otherwise.
+ */
+int nft_engine_form_lookup(const char *name, int *form, unsigned int *wrap);
 
 struct nft_engine_opts {
 	uint64_t seed;
@@ -87,6 +113,8 @@ struct nft_engine_opts {
 	FILE *text;		/* tracefs text output, may be NULL */
 	const struct nft_sink *sink;	/* events, may be NULL */
 	FILE *truth;		/* ground truth JSON lines, may be NULL */
+	int form;		/* enum nft_engine_form of the text */
+	unsigned int wrap;	/* wrap text lines at this column, 0 = never */
 };
 
 struct nft_engine_stats {

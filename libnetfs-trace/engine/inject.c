@@ -13,6 +13,8 @@
 static const struct {
 	const char *name, *desc;
 	struct sc_op op;
+	unsigned int only;	/* 1 << dialect it applies to, 0 = all */
+	const char *why_only;	/* why not the others */
 } injections[INJ__NR] = {
 	[INJ_WRITE_RETRY_EXTRA_REF] = { "write-retry-extra-ref",
 		"write retry inserts an extra subrequest and takes GET RESUBMIT on it: the subrequest and its request leak",
@@ -41,6 +43,27 @@ static const struct {
 	[INJ_FREE_WITH_WORK_QUEUED] = { "free-with-work-queued",
 		"a request is freed while its collector work item is still queued: SEE WORK/COLLECT after FREE",
 		{ OP_WRITEBACK, 1, 0x900000, 0x20000, 0, FAULT_NONE, 0, 0, 0, false } },
+	[INJ_ALL_QUEUED_RACE] = { "all-queued-race",
+		"ALL_QUEUED is set before the last subrequest is queued (5de0219a9bb9): the collector completes the request under it; that subrequest and its request ref leak",
+		{ OP_READAHEAD, 1, 0xb00000, 0x40000, 0, FAULT_NONE, 0, 0, 0, false },
+		1u << NFT_ENGINE_7_2,
+		"6.12 reads have no ALL_QUEUED (nr_outstanding counts them); the race came with the 6.14 collector" },
+	[INJ_EARLY_UNLOCK_EOF] = { "early-unlock-eof",
+		"the folio with EOF inside is unlocked when the data reaches EOF, before the ZERO subrequest clearing its tail is submitted (570ad253a345)",
+		{ OP_READAHEAD, 1, 0xc00000, 0x6000, 0, FAULT_NONE, 0, 0, 0, false },
+		1u << NFT_ENGINE_7_2,
+		"the EOF clamp is in the 6.14+ collector's netfs_read_unlock_folios(); 6.12 donates the EOF folio's tail to the ZERO subrequest (DON-N, +DON)" },
+	[INJ_BAD_DONATION] = { "bad-donation",
+		"a subrequest donates the tail of its last folio to a subrequest that is not its neighbour (6.10-6.13 read collector)",
+		{ OP_READAHEAD, 1, 0xd00000, 0x4000, 0, FAULT_NONE, 0, 0, 0, false },
+		1u << NFT_ENGINE_6_12,
+		"donations (netfs_donate, DON-N/DON-P/+DON) exist only in the 6.10-6.13 read collector" },
+	[INJ_CACHE_WITHDRAW_UNDER_ACCESS] = { "cache-withdraw-under-access",
+		"the cookie's cache object is withdrawn and detached while an io_read access on the cookie is still open (b5b52de3214a)",
+		{ OP_READAHEAD, 1, 0xe00000, 0x20000, 0, FAULT_NONE, 0, 0, 0, false } },
+	[INJ_VOLUME_USE_LEAK] = { "volume-use-leak",
+		"a second mount on a live tcon reacquires the volume cookie, collides, and resets the owner's pointer: the first volume is never relinquished (dad80c6bff77)",
+		{ OP_READAHEAD, 1, 0xf00000, 0x20000, 0, FAULT_NONE, 0, 0, 0, false } },
 };
 
 int nft_inject_count(void)
@@ -56,6 +79,16 @@ const char *nft_inject_name(int i)
 const char *nft_inject_desc(int i)
 {
 	return i >= 0 && i < INJ__NR ? injections[i].desc : NULL;
+}
+
+bool nft_inject_applies(int i, enum nft_engine_dialect d, const char **why)
+{
+	if (i < 0 || i >= INJ__NR || !injections[i].only ||
+	    (injections[i].only & (1u << d)))
+		return true;
+	if (why)
+		*why = injections[i].why_only;
+	return false;
 }
 
 int nft_inject_lookup(const char *name)
@@ -95,24 +128,42 @@ void inject_setup(struct nft_engine *e)
 	}
 	e->inject_armed = true;
 	/* Their findings need the trace to go on after the bug (see engine.c). */
+	if (e->o.inject == INJ_ALL_QUEUED_RACE)
+		e->inject_op.size = 2 * e->sc->rsize;
 	e->inject_quiet = e->o.inject == INJ_WRITE_RETRY_EXTRA_REF ||
+			  e->o.inject == INJ_ALL_QUEUED_RACE ||
+			  e->o.inject == INJ_VOLUME_USE_LEAK ||
 			  e->o.inject == INJ_LOST_WAKEUP ||
 			  e->o.inject == INJ_CACHE_WRITE_NO_INVALIDATE ||
 			  e->o.inject == INJ_UW_NULL_PREPARE;
 }
 
-/* One ground-truth line. */
+/* A ground-truth line on a non-netfs object ("c=0000002a", "V=00000001"). */
+void truth_obj(struct nft_engine *e, const char *kind, const char *object)
+{
+	e->st.findings++;
+	if (e->o.truth)
+		fprintf(e->o.truth, "{\"kind\":\"%s\",\"object\":\"%s\"}\n",
+			kind, object);
+}
+
+/*
+ * One ground-truth line.  A "stuck" verdict rests on elapsed time (the
+ * object stayed quiet for --stuck-after while the trace went on): it is
+ * marked "clock":true, for a text without timestamps cannot show it.
+ */
 void truth(struct nft_engine *e, const char *kind, const struct req *r, int subreq)
 {
+	const char *clock = strcmp(kind, "stuck") ? "" : ",\"clock\":true";
 	FILE *f = e->o.truth;
 
 	e->st.findings++;
 	if (!f)
 		return;
 	if (subreq < 0)
-		fprintf(f, "{\"kind\":\"%s\",\"object\":\"R=%08x\",\"request\":\"%08x\"}\n",
-			kind, r->id, r->id);
+		fprintf(f, "{\"kind\":\"%s\",\"object\":\"R=%08x\",\"request\":\"%08x\"%s}\n",
+			kind, r->id, r->id, clock);
 	else
-		fprintf(f, "{\"kind\":\"%s\",\"object\":\"R=%08x[%x]\",\"request\":\"%08x\",\"subreq\":%d}\n",
-			kind, r->id, subreq, r->id, subreq);
+		fprintf(f, "{\"kind\":\"%s\",\"object\":\"R=%08x[%x]\",\"request\":\"%08x\",\"subreq\":%d%s}\n",
+			kind, r->id, subreq, r->id, subreq, clock);
 }

@@ -45,6 +45,9 @@ struct sc_op {
 struct nft_scenario {
 	bool cifs;		/* async server with credits, else 9p (sync) */
 	bool cache;		/* fscache cookie with a cache stream */
+	bool umount;		/* the run ends with the volume relinquished */
+	bool lru_reuse;		/* the cookie expires from the LRU and is used
+				 * again at once (the fixed b5b52de3214a race) */
 	uint64_t rsize, wsize, i_size, ra_window;
 	uint64_t cache_wsize;	/* most a cache write subrequest covers */
 	uint64_t lat_us, jitter_us;
@@ -120,6 +123,8 @@ struct req {
 	bool write, waiting, work_pending, done, freed, dead, woke;
 	bool failure_reported, retried_once, leak_injected, issuing, wait_traced;
 	bool wait_pending;	/* an app_wait step is queued */
+	bool twin_crashed;	/* bad-donation: the kernel oopsed on it */
+	int twin_waits;		/* early-unlock-eof: ZERO issue deferrals */
 	uint64_t issue_pos;
 	int fault_left;
 	struct req *lprev, *lnext;
@@ -170,6 +175,7 @@ struct line_prefix {
 };
 
 struct symtab;
+struct fc_state;
 
 struct actor {
 	const char *comm;
@@ -205,6 +211,8 @@ struct nft_engine {
 	uint64_t bg_until, bg_k;
 	struct req *live_head;	/* leaked or stuck ones stay until the end */
 	char wq_comm[2][16];
+	size_t name_off;	/* where the current text line's event name starts */
+	struct fc_state *fc;	/* fscache/cachefiles objects (fscache.c), or NULL */
 };
 
 /* A 6.16+ behaviour switch (engine.h); never set on the 6.12 dialect. */
@@ -242,13 +250,17 @@ void em_failure(struct nft_engine *e, struct req *r, struct sreq *s, int what);
 void em_folio(struct nft_engine *e, uint64_t index, int what);
 void em_collect(struct nft_engine *e, struct req *r);
 void em_collect_sreq(struct nft_engine *e, struct sreq *s);
-void em_progress(struct nft_engine *e, struct sreq *s, uint64_t from,
-		 uint64_t avail);
 void em_collect_stream(struct nft_engine *e, struct req *r, int stream);
 void em_collect_state(struct nft_engine *e, struct req *r, unsigned int notes);
 void em_collect_gap(struct nft_engine *e, struct req *r, int stream,
 		    uint64_t from, uint64_t to, char type);
 void em_collect_folio(struct nft_engine *e, struct req *r, uint64_t index);
+void em_collect_folio_to(struct nft_engine *e, struct req *r, uint64_t index,
+			 uint64_t fend);
+void em_donate(struct nft_engine *e, struct sreq *s, int to, uint64_t amount,
+	       int what);
+void em_progress(struct nft_engine *e, struct sreq *s, uint64_t pos,
+		 uint64_t part, uint64_t avail, int slot);
 
 /* objects (req.c) */
 struct req *req_alloc(struct nft_engine *e, enum op_type op, uint64_t start,
@@ -302,12 +314,41 @@ enum inject_id {
 	INJ_WRITE_RETRY_EXTRA_REF, INJ_ITER_RESET_LEN, INJ_LOST_WAKEUP,
 	INJ_RETRY_NO_PROGRESS, INJ_OVER_READ, INJ_CACHE_WRITE_NO_INVALIDATE,
 	INJ_UW_NULL_PREPARE, INJ_ABANDON_DOUBLE_UNLOCK,
-	INJ_FREE_WITH_WORK_QUEUED, INJ__NR
+	INJ_FREE_WITH_WORK_QUEUED, INJ_ALL_QUEUED_RACE, INJ_EARLY_UNLOCK_EOF,
+	INJ_BAD_DONATION, INJ_CACHE_WITHDRAW_UNDER_ACCESS, INJ_VOLUME_USE_LEAK,
+	INJ__NR
 };
 bool inj(const struct nft_engine *e, enum inject_id id);
 /* Is @r the request the armed injection targets? */
 bool inj_target(const struct nft_engine *e, const struct req *r, enum inject_id id);
 void inject_setup(struct nft_engine *e);
 void truth(struct nft_engine *e, const char *kind, const struct req *r, int subreq);
+void truth_obj(struct nft_engine *e, const char *kind, const char *object);
+
+/* fscache.c: the cookie, its volume and cache object (when cached) */
+void fc_setup(struct nft_engine *e);
+uint32_t fc_cookie_id(const struct nft_engine *e);
+void fc_start(struct nft_engine *e);
+void fc_begin_io(struct nft_engine *e, struct req *r);
+void fc_end_io(struct nft_engine *e, struct req *r);
+void fc_teardown(struct nft_engine *e);
+void fc_inject_before(struct nft_engine *e);
+void fc_inject_started(struct nft_engine *e, struct req *r);
+void fc_free(struct nft_engine *e);
+void em_other(struct nft_engine *e, enum nft_event_kind kind,
+	      const struct nft_event *f, const char *body);
+
+/* twins.c: hooks of the issue-10 injections (no-ops unless targeted) */
+bool twin_all_queued_race(struct nft_engine *e, struct req *r, struct sreq *s);
+void twin_late_work(struct nft_engine *e, struct req *r);
+void twin_read_start(struct nft_engine *e, struct req *r);
+bool twin_defer_zero(struct nft_engine *e, struct req *r);
+void twin_unlock_eof(struct nft_engine *e, struct req *r);
+uint64_t twin_slice_len(struct nft_engine *e, struct req *r, int source,
+			uint64_t pos, uint64_t len);
+bool twin_async_read(struct nft_engine *e, struct req *r);
+uint64_t twin_zero_delay(struct nft_engine *e, struct req *r);
+struct sreq *twin_donation_target(struct nft_engine *e, struct sreq *s);
+bool twin_crashed(const struct req *r);
 
 #endif /* NFT_ENGINE_INTERNAL_H */

@@ -59,6 +59,7 @@ static void unlock_folios(struct nft_engine *e, struct req *r, bool abandon)
 		unlock_folio(e, r, r->cleaned_to / PAGE_SIZE_, abandon);
 		r->cleaned_to += PAGE_SIZE_;
 	}
+	twin_unlock_eof(e, r);
 }
 
 /*
@@ -209,7 +210,10 @@ static void assess_612(struct nft_engine *e, struct req *r)
 		/* what the engine unlocks here, 6.12 consumed with progress */
 		if (buffered(r) && s->transferred > s->consumed)
 			em_progress(e, s, s->start + s->consumed,
-				    s->transferred - s->consumed);
+				    s->transferred - s->consumed,
+				    s->transferred - s->consumed,
+				    (s->start + s->consumed - r->start) /
+					    PAGE_SIZE_ % 32);
 	}
 	if (!(r->flags & RF_FAILED))
 		unlock_folios(e, r, false);
@@ -299,6 +303,8 @@ static struct sreq *stream_prev(struct req *r, struct sreq *s)
 static void donate_to_prev_612(struct nft_engine *e, struct sreq *s,
 			       struct sreq *prev, uint64_t excess)
 {
+	em_donate(e, s, prev->index, excess, excess == s->len ?
+		  NFT_DONATE_TAIL_TO_PREV : NFT_DONATE_TO_PREV);
 	prev->next_donated += excess;
 	s->start += excess;
 	s->len -= excess;
@@ -318,7 +324,7 @@ static void donate_to_prev_612(struct nft_engine *e, struct sreq *s,
 static bool consume_612(struct nft_engine *e, struct sreq *s)
 {
 	struct req *r = s->req;
-	struct sreq *prev = stream_prev(r, s);
+	struct sreq *prev = stream_prev(r, s), *to;
 	uint64_t fend, pos, avail, excess;
 
 	for (;;) {
@@ -328,7 +334,9 @@ static bool consume_612(struct nft_engine *e, struct sreq *s)
 		avail = s->transferred - s->consumed;
 		if (s->transferred == s->len)
 			avail += s->next_donated;
-		em_progress(e, s, pos, avail);
+		/* The kernel traces each folio's step (netfs_progress). */
+		em_progress(e, s, pos, avail < fend - pos ? avail : fend - pos,
+			    avail, (pos - r->start) / PAGE_SIZE_ % 32);
 		if (pos + avail < fend)
 			break;
 		if (pos & (PAGE_SIZE_ - 1)) {
@@ -354,8 +362,11 @@ static bool consume_612(struct nft_engine *e, struct sreq *s)
 	}
 	excess = s->len - s->consumed + s->next_donated;
 	s->next_donated = 0;
-	if (s->next)
-		s->next->prev_donated = excess;
+	to = twin_donation_target(e, s);
+	em_donate(e, s, to ? to->index : -1, excess,
+		  to ? NFT_DONATE_TO_NEXT : NFT_DONATE_TO_DEFERRED_NEXT);
+	if (to)
+		to->prev_donated = excess;
 	else
 		r->prev_donated = excess;
 	em_sreq(e, s, NFT_SREQ_DONATE_TO_NEXT);
@@ -500,6 +511,8 @@ static void io_done(struct nft_engine *e, struct qev *q)
 	struct req *r = s->req;
 	struct outcome oc;
 
+	if (twin_crashed(r))
+		return;
 	if (e->sc->cifs && s->source == NFT_SRC_DOWNLOAD)
 		act_server(e);
 	else if (inj_target(e, r, INJ_LOST_WAKEUP))
@@ -551,11 +564,17 @@ void read_issue(struct nft_engine *e, struct sreq *s, bool resubmit)
 	 * asynchronously, after the app thread went into WAIT-IP.
 	 */
 	bool sync = !e->sc->cifs && s->source == NFT_SRC_DOWNLOAD &&
-		    !inj_target(e, r, INJ_LOST_WAKEUP);
+		    !inj_target(e, r, INJ_LOST_WAKEUP) && !twin_async_read(e, r);
 
 	s->flags |= SF_IN_PROGRESS;
 	if (s->source == NFT_SRC_ZERO) {
 		s->flags |= SF_CLEAR_TAIL;
+		if (twin_async_read(e, r) && !resubmit) {
+			sim_at(e, e->now + twin_zero_delay(e, r), io_done, r, s, 0);
+			sim_at(e, e->now + rng_range(e, 3, 15) * NS_PER_US,
+			       issue_next, r, NULL, 0);
+			return;
+		}
 		sim_at(e, e->now + 2 * NS_PER_US, io_done, r, s, !resubmit);
 		return;
 	}
@@ -611,7 +630,13 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 	int source = pick_source(e, r, pos);
 	struct sreq *s;
 
+	if (twin_crashed(r))
+		return;
 	act_app(e, r);
+	if (twin_defer_zero(e, r)) {
+		sim_at(e, e->now + 100 * NS_PER_US, issue_next, r, NULL, 0);
+		return;
+	}
 	if (pos >= end || r->dead) {
 		issue_done(e, r);
 		return;
@@ -623,6 +648,7 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 		if (len > backend_max_len(e, r, 0))
 			len = backend_max_len(e, r, 0);
 	}
+	len = twin_slice_len(e, r, source, pos, len);
 	s = sreq_alloc(e, r, 0, e->prof->read_collector || !buffered(r) ? source :
 		       NFT_SRC_UNKNOWN_SOURCE, pos, len);
 	/* 6.12: added with the donation the last one deferred to it. */
@@ -638,6 +664,8 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 		s->flags |= SF_IN_PROGRESS;
 	if (source == NFT_SRC_DOWNLOAD && (e->sc->cifs || !buffered(r)))
 		em_sreq(e, s, NFT_SREQ_PREPARE);
+	if (pos + len >= end && twin_all_queued_race(e, r, s))
+		return;
 	if (source != NFT_SRC_DOWNLOAD || e->sc->cifs)
 		em_sreq(e, s, NFT_SREQ_SUBMIT);
 	r->issue_pos = pos + len;
@@ -670,6 +698,7 @@ void read_start(struct nft_engine *e, struct req *r)
 {
 	uint64_t ix;
 
+	twin_read_start(e, r);
 	if (r->origin == NFT_ORIGIN_RA && e->prof->app_collects)
 		r->flags |= RF_OFFLOAD;
 	if (r->origin == NFT_ORIGIN_RA && feat(e, NFT_ENGINE_F_RA_REFS))
@@ -677,6 +706,7 @@ void read_start(struct nft_engine *e, struct req *r)
 	if (r->origin == NFT_ORIGIN_RW)
 		r->flags |= RF_NO_UNLOCK;
 	sim_tick(e, 5000, 40000);
+	fc_begin_io(e, r);
 	em_read(e, r, read_trace_of(r));
 	if (buffered(r))
 		for (ix = r->start / PAGE_SIZE_;

@@ -83,6 +83,7 @@ static void req_free_now(struct nft_engine *e, struct qev *q)
 		em_rref(e, r, NFT_RREF_SEE_WORK);
 	r->freed = true;
 	em_rreq(e, r, NFT_RREQ_FREE);
+	fc_end_io(e, r);
 	if (inj_target(e, r, INJ_FREE_WITH_WORK_QUEUED)) {
 		/* The work item queued before the free still runs. */
 		sim_at(e, e->now + 20 * NS_PER_US, run_worker, r, NULL, 1);
@@ -288,8 +289,10 @@ void run_worker(struct nft_engine *e, struct qev *q)
 		return;
 	}
 	r->work_pending = false;
-	if (r->done || r->dead)
+	if (r->done || r->dead) {
+		twin_late_work(e, r);
 		return;
+	}
 	em_rref(e, r, NFT_RREF_SEE_WORK);
 	if (r->write)
 		write_collect(e, r);

@@ -128,6 +128,10 @@ static int set_global(struct nft_scenario *sc, const char *k, const char *v)
 		return -1;
 	if (!strcmp(k, "cache"))
 		sc->cache = n;
+	else if (!strcmp(k, "umount"))
+		sc->umount = n;
+	else if (!strcmp(k, "lru_reuse"))
+		sc->lru_reuse = n;
 	else if (!strcmp(k, "rsize") && n)
 		sc->rsize = n;
 	else if (!strcmp(k, "wsize") && n)

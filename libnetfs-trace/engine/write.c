@@ -420,6 +420,7 @@ void write_start(struct nft_engine *e, struct req *r)
 			       (r->sop && r->sop->cache_fail)) && !dio;
 	r->streams[0].collected_to = r->streams[1].collected_to = r->start;
 	sim_tick(e, 5000, 25000);
+	fc_begin_io(e, r);
 	em_write(e, r, write_trace_of(r));
 	r->issue_pos = r->start;
 	r->issuing = true;

@@ -48,7 +48,11 @@ setup() {
 @test "every injection writes a non-empty ground truth" {
 	for i in $("$SIM" --list-injections | awk '{print $1}'); do
 		for d in 6.12 7.2; do
-			"$SIM" --dialect $d --inject "$i" --truth "$T/t" -o /dev/null
+			rc=0
+			"$SIM" --dialect $d --inject "$i" --truth "$T/t" -o /dev/null || rc=$?
+			# 3: the bug belongs to the other dialect's generation.
+			[ $rc -eq 3 ] && continue
+			[ $rc -eq 0 ]
 			[ -s "$T/t" ] || { echo "empty truth: $i $d"; false; }
 		done
 	done
@@ -76,4 +80,193 @@ setup() {
 @test "--events runs until N events" {
 	"$SIM" --events 20000 -o "$T/o"
 	[ "$(grep -vc '^#' "$T/o")" -ge 20000 ]
+}
+
+# ---- pasted forms (--form) ----
+
+@test "--form trace is the default layout, byte for byte" {
+	"$SIM" --seed 3 -o "$T/a"
+	"$SIM" --seed 3 --form trace -o "$T/b"
+	cmp "$T/a" "$T/b"
+}
+
+@test "--form comm, task, bare: the pasted prefixes, no tracefs header" {
+	"$SIM" --seed 3 -o "$T/trace"
+	"$SIM" --seed 3 --form comm -o "$T/comm"
+	"$SIM" --seed 3 --form task -o "$T/task"
+	"$SIM" --seed 3 --form bare -o "$T/bare"
+	! grep -q '^#' "$T/comm"
+	head -1 "$T/comm" | grep -Eq '^dd-[0-9]+: netfs_rreq_ref: R=[0-9a-f]{8} NEW'
+	head -1 "$T/task" | grep -Eq '^dd: netfs_rreq_ref: R=[0-9a-f]{8} NEW'
+	head -1 "$T/bare" | grep -Eq '^netfs_rreq_ref: R=[0-9a-f]{8} NEW'
+	grep -q '^kworker/u8:[01]-[0-9]*: netfs_' "$T/comm"
+	# Same events, same fields: only the prefix differs.
+	grep -v '^#' "$T/trace" | sed 's/^.*[0-9]: \([a-z_]*: \)/\1/' > "$T/t2b"
+	cmp "$T/t2b" "$T/bare"
+	[ "$(wc -l < "$T/comm")" -eq "$(wc -l < "$T/bare")" ]
+}
+
+@test "--form wrapped: no row over 72 columns, nothing lost, some cuts inside a value" {
+	"$SIM" --seed 3 -o "$T/trace"
+	"$SIM" --seed 3 --form wrapped -o "$T/wrapped"
+	[ "$(awk 'length > 72' "$T/wrapped" | wc -l)" -eq 0 ]
+	[ "$(wc -l < "$T/wrapped")" -gt "$(wc -l < "$T/trace")" ]
+	# Rejoined without blanks, the text is the same.
+	tr -d ' \n' < "$T/trace" > "$T/a"
+	tr -d ' \n' < "$T/wrapped" > "$T/b"
+	cmp "$T/a" "$T/b"
+	# A mail client's break (at a blank) and a terminal's (inside a value).
+	grep -Eq '^[0-9a-f]+ [A-Z]' "$T/wrapped"
+	grep -Eq '^(R=|ix=)' "$T/wrapped"
+	"$SIM" --seed 3 --form bare-wrapped -o "$T/bw"
+	[ "$(awk 'length > 72' "$T/bw" | wc -l)" -eq 0 ]
+}
+
+@test "--form: an unknown form is a usage error" {
+	run "$SIM" --form html
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown form"* ]]
+}
+
+# ---- issue-10 injections: the historical shapes ----
+
+@test "an injection of another kernel generation: exit 3 with the reason" {
+	run "$SIM" --inject bad-donation --dialect 7.2 -o "$T/t"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"6.10-6.13"* ]]
+	run "$SIM" --inject all-queued-race --dialect 6.12 -o "$T/t"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"6.14"* ]]
+	run "$SIM" --inject early-unlock-eof --dialect 6.12 -o "$T/t"
+	[ "$status" -eq 3 ]
+}
+
+@test "all-queued-race: COMPLET before the last subrequest ends, nothing after it" {
+	"$SIM" --inject all-queued-race --dialect 7.2 -o "$T/t" --truth "$T/truth"
+	grep -q '"ref-leak","object":"R=000000ef\[2\]"' "$T/truth"
+	grep -q '"ref-leak","object":"R=000000ef"' "$T/truth"
+	grep -v folio "$T/t" | grep 'R=000000ef' > "$T/r"
+	c=$(grep -n 'RA COMPLET' "$T/r" | cut -d: -f1)
+	t=$(grep -n 'R=000000ef\[2\] DOWN TERM' "$T/r" | cut -d: -f1)
+	[ "$c" -lt "$t" ]
+	tail -1 "$T/r" | grep -q 'SEE WORK    r=1'
+	! grep -q 'R=000000ef\[2\] DOWN FREE' "$T/r"
+	! grep -q 'R=000000ef RA FREE' "$T/r"
+}
+
+@test "all-queued-race over cifs: [2] prepared before COMPLET, submitted after" {
+	"$SIM" "$BATS_TEST_DIRNAME/../engine/scenarios/cifs.scn" --inject all-queued-race \
+		-o "$T/t" --truth "$T/truth"
+	[ "$(wc -l < "$T/truth")" -eq 2 ]
+	grep -v folio "$T/t" | grep 'R=000000ef' > "$T/r"
+	p=$(grep -n 'R=000000ef\[2\] DOWN PREP' "$T/r" | cut -d: -f1)
+	c=$(grep -n 'RA COMPLET' "$T/r" | cut -d: -f1)
+	s=$(grep -n 'R=000000ef\[2\] DOWN SUBMT' "$T/r" | cut -d: -f1)
+	[ "$p" -lt "$c" ] && [ "$c" -lt "$s" ]
+}
+
+@test "early-unlock-eof: the EOF folio is unlocked before the ZERO slice is submitted (570ad253a345 log)" {
+	"$SIM" --inject early-unlock-eof --dialect 7.2 -o "$T/t" --truth "$T/truth"
+	grep -q '"early-unlock","object":"R=000000ef"' "$T/truth"
+	grep -q 'sz=c05fb2' "$T/t"
+	u=$(grep -n 'ix=00c05-00c05 read-unlock' "$T/t" | cut -d: -f1)
+	z=$(grep -n 'R=000000ef\[2\] ZERO SUBMT' "$T/t" | cut -d: -f1)
+	[ "$u" -lt "$z" ]
+	grep -q 'netfs_collect_folio: R=000000ef ix=00c05 r=c05000-c05fb2 t=c05000/c05fb2' "$T/t"
+	grep -q 'R=000000ef\[2\] ZERO SUBMT f=[0-9a-f]* s=c05fb2 0/4e' "$T/t"
+}
+
+@test "bad-donation: [1] donates past its neighbour [2] to [3] (6.12)" {
+	"$SIM" --inject bad-donation --dialect 6.12 -o "$T/t" --truth "$T/truth"
+	grep -q '"bad-donation","object":"R=000000ef\[1\]"' "$T/truth"
+	grep -q 'netfs_donate: R=000000ef\[01\] -> \[03\] to-next am=800' "$T/t"
+	a=$(grep -n 'R=000000ef\[2\] ---- ADD' "$T/t" | cut -d: -f1)
+	d=$(grep -n 'netfs_donate: R=000000ef' "$T/t" | cut -d: -f1)
+	[ "$a" -lt "$d" ]
+	! grep -q 'R=000000ef\[2\] ZERO TERM' "$T/t"
+}
+
+@test "a clean 6.12 donation: netfs_progress per folio, netfs_donate before DON-N, as the kernel" {
+	# The shape of 6.12.107 smallreads R=00000715 (a 0x1400-byte file).
+	printf 'i_size 0x1400\n[op]\ntype readahead\nsize 0x2000\n' > "$T/s"
+	"$SIM" "$T/s" --dialect 6.12 --form bare -o "$T/t"
+	grep -A5 'R=000000e3\[1\] ---- ADD' "$T/t" > "$T/a"
+	sed -n 2p "$T/a" | grep -qx 'netfs_progress: R=000000e3\[01\] s=0 ct=0/1400 pa=1000/1400 sl=0'
+	sed -n 5p "$T/a" | grep -qx 'netfs_progress: R=000000e3\[01\] s=1000 ct=1000/1400 pa=400/400 sl=1'
+	sed -n 6p "$T/a" | grep -qx 'netfs_donate: R=000000e3\[01\] -> \[ffffffff\] defer-next am=400'
+	grep -A1 'netfs_donate' "$T/t" | grep -q 'R=000000e3\[1\] DOWN DON-N f=02 s=0 1400/1400'
+	"$SIM" "$T/s" --dialect 7.2 -o "$T/t72"
+	! grep -q 'netfs_progress\|netfs_donate' "$T/t72"
+}
+
+@test "cache lifecycle: acquire, lookup, one io access per request, relinquish to r=0" {
+	for d in 6.12 7.2; do
+		"$SIM" "$BATS_TEST_DIRNAME/../engine/scenarios/cache.scn" --dialect $d -o "$T/t"
+		head -20 "$T/t" | grep -q 'fscache_cookie: c=00000001 NEW acq   r=1'
+		grep -q 'fscache_acquire: c=00000001 V=00000001 vr=2 vc=1' "$T/t"
+		b=$(grep -c 'fscache_access: c=00000001 BEGIN io_' "$T/t")
+		n=$(grep -c 'netfs_rreq_ref: R=[0-9a-f]* NEW' "$T/t")
+		[ "$b" -eq "$n" ]
+		[ "$b" -eq "$(grep -c 'fscache_access: c=00000001 END   io ' "$T/t")" ]
+		grep -q 'cachefiles_ref: c=00000001 o=00000001 u=1 PUT detach' "$T/t"
+		grep -q 'fscache_cookie: c=00000001 PQ  work  r=0' "$T/t"
+		tail -1 "$T/t" | grep -q 'fscache_volume: V=00000001 PUT cook  u=1'
+		grep -q 'netfs_read: R=[0-9a-f]* READAHEAD c=00000001' "$T/t"
+	done
+	"$SIM" "$BATS_TEST_DIRNAME/../engine/scenarios/cache-umount.scn" -o "$T/u"
+	grep -A3 'V=00000001 PUT relnq u=0' "$T/u" | grep -q 'V=00000001 FREE      u=0'
+}
+
+@test "cache-withdraw-under-access: the object is detached while io_read is open" {
+	"$SIM" --inject cache-withdraw-under-access -o "$T/t" --truth "$T/truth"
+	grep -q '"use-after-free","object":"c=00000001"' "$T/truth"
+	grep -q 'fscache_cookie: c=00000001 -   lrudo' "$T/t"
+	b=$(grep -n 'BEGIN io_read' "$T/t" | tail -1 | cut -d: -f1)
+	x=$(grep -n 'c=00000001 -   x-lru' "$T/t" | cut -d: -f1)
+	p=$(grep -n 'PUT detach' "$T/t" | cut -d: -f1)
+	[ "$b" -lt "$x" ] && [ "$x" -lt "$p" ]
+	[ "$(tail -n +"$b" "$T/t" | grep -c 'END   io ')" -eq 0 ]
+	[ "$(grep -c 'fscache_relinquish' "$T/t")" -eq 0 ]
+}
+
+@test "volume-use-leak: a second acquisition collides and the first volume keeps its use" {
+	"$SIM" --inject volume-use-leak -o "$T/t" --truth "$T/truth"
+	grep -q '"ref-leak","object":"V=00000001"' "$T/truth"
+	grep -q 'fscache_volume: V=00000001 NEW acq   u=1' "$T/t"
+	grep -q 'fscache_volume: V=00000001 \*COLLIDE\* u=2' "$T/t"
+	grep -q 'fscache_volume: V=00000002 FREE      u=0' "$T/t"
+	grep -q 'fscache_volume: V=00000001 PUT cook  u=1' "$T/t"
+	! grep -q 'V=00000001 PUT relnq' "$T/t"
+}
+
+@test "clean twins with a cache stay silent in every readable form" {
+	for d in 6.12 7.2; do
+		for f in trace comm task bare; do
+			"$SIM" "$BATS_TEST_DIRNAME/../engine/scenarios/cache.scn" --dialect $d \
+				--form $f -o "$T/t"
+			run "$NFT_BIN/netfs-replay" "$T/t"
+			[ "$status" -eq 0 ]
+			[[ "$output" == *"findings: 0"* ]]
+		done
+	done
+}
+
+@test "ground truth: a stuck verdict is marked as resting on the clock" {
+	"$SIM" --inject lost-wakeup --truth "$T/truth" -o /dev/null
+	grep -q '"kind":"stuck".*"clock":true' "$T/truth"
+	"$SIM" --inject over-read --truth "$T/truth" -o /dev/null
+	! grep -q clock "$T/truth"
+}
+
+@test "lru_reuse: the fixed kernel's LRU race keeps the cookie (the twin of cache-withdraw-under-access)" {
+	"$SIM" "$BATS_TEST_DIRNAME/../engine/scenarios/cache-lru.scn" -o "$T/t" --truth "$T/truth"
+	[ ! -s "$T/truth" ]
+	l=$(grep -n 'c=00000001 -   lrudo' "$T/t" | cut -d: -f1)
+	u=$(grep -n 'fscache_active: c=00000001 USE ' "$T/t" | tail -1 | cut -d: -f1)
+	[ "$l" -lt "$u" ]
+	! grep -q 'x-lru' "$T/t"
+	[ "$(grep -c 'PUT detach' "$T/t")" -eq 1 ]
+	[ "$(grep -c 'BEGIN io_' "$T/t")" -eq "$(grep -c 'END   io ' "$T/t")" ]
+	run "$NFT_BIN/netfs-replay" "$T/t"
+	[[ "$output" == *"findings: 0"* ]]
 }

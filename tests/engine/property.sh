@@ -45,7 +45,11 @@ FIRST=${2:-1}
 JOBS=${JOBS:-2}
 [ -x "$BIN/netfs-replay" ] || { echo "skip: no $BIN/netfs-replay"; exit 0; }
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-"$BIN/netfs-sim" --list-injections | awk '{print $1}' > "$T/injections"
+# The issue-10 injections (twins.c, fscache.c) are shaped for the built-in
+# workload and some apply to one dialect only: check-truth.sh runs them.
+"$BIN/netfs-sim" --list-injections | awk '{print $1}' |
+	grep -vxE 'all-queued-race|early-unlock-eof|bad-donation|cache-withdraw-under-access|volume-use-leak' \
+	> "$T/injections"
 export BIN T
 
 seq "$FIRST" $((FIRST + COUNT - 1)) | xargs -P "$JOBS" -n 25 sh "$0" --seeds
