@@ -34,17 +34,6 @@ const char *nft_gen_name(enum nft_gen gen);
 /* "6.1", "6.12", "7.2", "6.16" ... -> generation; AUTO if unparsable or older than 5.13 (no netfs tracepoints). */
 enum nft_gen nft_gen_from_version(const char *version);
 
-/*
- * Ref traces of one object from different CPUs can reach the buffer in
- * another order than their atomic operations: up to NFT_LEDGER_HOLD
- * disagreeing entries are held while an order that explains them all is
- * looked for, an order that may also move them before up to
- * NFT_LEDGER_LOOKBACK entries already accepted (a CPU held up between its
- * atomic and its trace line prints a count others have since moved on).
- */
-#define NFT_LEDGER_HOLD 5
-#define NFT_LEDGER_LOOKBACK 6
-
 /* One get/put/see of an object's ref count, as the kernel printed it. */
 struct nft_ref_entry {
 	uint64_t pos;
@@ -56,6 +45,24 @@ struct nft_ref_entry {
 	int32_t expected;	/* what our ledger expected, INT32_MIN if no base */
 };
 
+/*
+ * A ref ledger (refs.c).  Ref traces of one object from different CPUs can
+ * reach the buffer in another order than their atomic operations, however
+ * far apart (a CPU held up between its atomic and its trace line), so the
+ * ledger judges the multiset of printed counts, not their order: a get
+ * that printed v moved the count v-1 -> v, a put v+1 -> v, and the entries
+ * are explained when some order chains them all from the birth count.
+ * What that needs is kept per count value (@cut), so the judgement stays
+ * exact after the history (@v, for the -R view) reached its cap.
+ */
+/* Higher counts are no count at all (garbage, or an underflow printed %u). */
+#define NFT_LEDGER_VMAX 65536
+
+struct nft_ledger_cut {
+	int32_t net;		/* gets printing k+1 minus puts printing k */
+	uint32_t cross;		/* gets printing k+1 plus puts printing k */
+};
+
 struct nft_ledger {
 	struct nft_ref_entry *v;
 	uint32_t n, cap;
@@ -63,13 +70,15 @@ struct nft_ledger {
 	int64_t count;		/* current count, valid when @known */
 	bool known;		/* we have a base (a NEW, or a printed count) */
 	bool born;		/* we saw the object's NEW */
-	uint8_t n_held;		/* entries awaiting an order that explains them */
-	uint8_t n_recent;	/* accepted entries an order may still move */
-	uint32_t held[NFT_LEDGER_HOLD];
-	struct {
-		uint32_t idx;
-		int32_t before;	/* the count before it */
-	} recent[NFT_LEDGER_LOOKBACK];	/* oldest first */
+	bool explained;		/* some order chains every entry */
+	bool judged;		/* a mismatch was reported: no second one */
+	bool wild;		/* a count no chain can hold (> NFT_LEDGER_VMAX) */
+	int32_t base;		/* the NEW's count, when @born */
+	int32_t last;		/* the last count printed, in trace order */
+	int32_t lo, hi;		/* counts touched by an entry */
+	uint32_t n_entries;	/* entries seen, kept or not */
+	struct nft_ledger_cut *cut;	/* by count value, [0, ncut) */
+	uint32_t ncut;
 };
 
 enum nft_sreq_state {

@@ -65,14 +65,14 @@ struct nft_model {
 	size_t n_kept, cap_kept;
 
 	/*
-	 * ref-mismatch: ledgers of freed objects whose last entries no order
-	 * explained yet, waiting for a put line that comes late (a CPU held
-	 * up between the atomic and its trace line).
+	 * ref-mismatch: ledgers of freed objects whose entries no order
+	 * explained yet, waiting for a line that comes late (a CPU held up
+	 * between the atomic and its trace line); at most NFT_PARKED_MAX.
 	 */
 	struct nft_parked_ledger {
 		uint32_t rreq;
 		int32_t index;		/* subrequest, -1 for the request */
-		uint64_t ts_free;
+		uint64_t ts_free, pos_free;
 		bool uncertain;
 		char object[NFT_OBJECT_LEN];
 		struct nft_ledger refs;
