@@ -103,6 +103,11 @@ struct nft_subreq {
 	uint32_t stalled_reissues;	/* reissues in a row with no progress */
 	uint64_t progress_mark;	/* start+transferred at the last reissue */
 	bool need_retry;	/* terminated short/with error, retry pending */
+	/*
+	 * Not yet terminated when its request's IN_PROGRESS cleared: no
+	 * collector will run for it again (fs/netfs/read_collect.c).
+	 */
+	bool orphan;
 	bool over_read;		/* already reported */
 	bool reported_uaf;
 	uint32_t fail_idx;	/* its failure finding + 1, 0 = none */
@@ -141,6 +146,13 @@ struct nft_request {
 	bool range_known;
 	uint32_t flags;		/* last printed f= */
 	uint64_t collected_to;
+	/*
+	 * IN_PROGRESS: seen set in an f=, and when it cleared (COMPLET, DONE,
+	 * WAKE-IP, or an f= without it after one with it).
+	 */
+	bool ip_seen, ip_cleared;
+	uint16_t ip_clear_what;		/* RREQ_TRACE symbol of that line */
+	uint64_t t_ip_clear, pos_ip_clear;
 	uint64_t t_new, t_done, t_free, t_last;
 	uint64_t pos_new, pos_done, pos_free, pos_last;
 	struct nft_ledger refs;
@@ -212,6 +224,14 @@ struct nft_summary {
 	enum nft_gen gen;
 };
 
+/* A request alive at the end of the input, and what it waits for. */
+#define NFT_IN_FLIGHT_MAX 1000
+struct nft_in_flight {
+	uint32_t rreq;
+	char object[NFT_OBJECT_LEN];
+	char waiting[200];	/* "[2] TERM, collection of [3], PUT RETURN" */
+};
+
 struct nft_unknown {
 	uint8_t cls;
 	char text[48];
@@ -256,6 +276,14 @@ struct nft_summary *nft_model_summary_mut(struct nft_model *m);
 /* Findings so far, in the order found. The array is owned by the model. */
 const struct nft_finding *nft_model_findings(const struct nft_model *m,
 					     size_t *n);
+
+/*
+ * Requests alive at the end that no finding covers (the first
+ * NFT_IN_FLIGHT_MAX; summary.in_flight_at_end counts them all), after
+ * nft_model_finish().  Owned by the model.
+ */
+const struct nft_in_flight *nft_model_in_flight(const struct nft_model *m,
+						size_t *n);
 
 /* Unknown symbols so far. Owned by the model. */
 const struct nft_unknown *nft_model_unknowns(const struct nft_model *m,

@@ -41,6 +41,8 @@ struct nft_model {
 	size_t n_findings, cap_findings;
 	struct nft_unknown *unknowns;
 	size_t n_unknowns, cap_unknowns;
+	struct nft_in_flight *in_flight;
+	size_t n_in_flight, cap_in_flight;
 
 	/* Focused request (-R): its last incarnation and its lines. */
 	struct nft_request *focus_req;
@@ -119,6 +121,13 @@ void nft_req_object(const struct nft_request *req,
 
 /* Printable errno name for a negative kernel error ("ENODATA"). */
 const char *nft_errno_name(int err);
+
+/*
+ * What @req still waits for, as "[2] TERM, collection of [3], PUT RETURN"
+ * (request and subrequest states and the ref holders of its ledger).
+ */
+void nft_request_waits(const struct nft_model *m, const struct nft_request *req,
+		       char *buf, size_t sz);
 
 /* Generation in force (forced, or guessed so far from the capture). */
 enum nft_gen nft_model_gen(const struct nft_model *m);

@@ -394,3 +394,78 @@ int64_t nft_ledger_last_printed(const struct nft_ledger *l)
 {
 	return l->known ? l->count : -1;
 }
+
+/* ---- who holds a request's refs ---- */
+
+static enum nft_rreq_holder holder_of(uint16_t what)
+{
+	switch (what) {
+	case NFT_RREF_NEW:
+	case NFT_RREF_PUT_RETURN:
+	case NFT_RREF_PUT_COMPLETE:
+	case NFT_RREF_PUT_DISCARD:
+	case NFT_RREF_PUT_FAILED:
+	case NFT_RREF_PUT_NO_SUBMIT:
+	case NFT_RREF_PUT_ZERO_LEN:
+	case NFT_RREF_PUT_WORK_IP:
+		return NFT_HOLD_CALLER;
+	case NFT_RREF_GET_SUBREQ:
+	case NFT_RREF_PUT_SUBREQ:
+		return NFT_HOLD_SUBREQ;
+	case NFT_RREF_GET_WORK:
+	case NFT_RREF_PUT_WORK:
+	case NFT_RREF_PUT_WORK_COMPLETE:
+	case NFT_RREF_PUT_WORK_NQ:
+		return NFT_HOLD_WORK;
+	case NFT_RREF_GET_HOLD:
+	case NFT_RREF_PUT_HOLD:
+		return NFT_HOLD_ISSUE;
+	default:
+		return NFT_HOLD_OTHER;
+	}
+}
+
+void nft_rreq_holds(const struct nft_ledger *l, struct nft_rreq_holds *h)
+{
+	uint32_t i;
+
+	memset(h, 0, sizeof(*h));
+	for (i = 0; i < NFT_HOLD__NR; i++)
+		h->last_get[i] = UINT32_MAX;
+	h->complete = !l->dropped;
+	for (i = 0; i < l->n; i++) {
+		const struct nft_ref_entry *e = &l->v[i];
+		enum nft_rreq_holder k;
+
+		if (e->cls != NFT_SYMC_RREQ_REF)
+			continue;
+		k = holder_of(e->what);
+		switch (e->op) {
+		case NFT_REF_NEW:
+			h->n[k] += e->printed > 0 ? e->printed : 0;
+			h->last_get[k] = i;
+			break;
+		case NFT_REF_GET:
+			h->n[k]++;
+			h->last_get[k] = i;
+			break;
+		case NFT_REF_PUT:
+			h->n[k]--;
+			h->put_return |= e->what == NFT_RREF_PUT_RETURN;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+uint32_t nft_ledger_last_before(const struct nft_ledger *l, uint16_t what,
+				uint64_t pos)
+{
+	uint32_t i = l->n;
+
+	while (i--)
+		if (l->v[i].what == what && l->v[i].pos < pos)
+			return i;
+	return UINT32_MAX;
+}

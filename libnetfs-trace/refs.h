@@ -47,4 +47,33 @@ int nft_ledger_flush(struct nft_ledger *l, uint32_t *bad, char *why,
 /* The count now (printed value), -1 if nothing seen. */
 int64_t nft_ledger_last_printed(const struct nft_ledger *l);
 
+/*
+ * Who holds a request's refs, from the reasons of its ledger's entries
+ * (fs/netfs/objects.c, buffered_read.c, read_collect.c): the caller (the
+ * NEW's count, put by PUT RETURN/COMPLT/..., and on 6.16+ by PUT WORK IP
+ * for the IN_PROGRESS ref), each subrequest (GET/PUT SUBREQ), the work item
+ * (GET WORK / PUT WORK*), 6.1's issuing hold (GET/PUT HOLD), the rest.
+ */
+enum nft_rreq_holder {
+	NFT_HOLD_CALLER,
+	NFT_HOLD_SUBREQ,
+	NFT_HOLD_WORK,
+	NFT_HOLD_ISSUE,
+	NFT_HOLD_OTHER,
+	NFT_HOLD__NR
+};
+
+struct nft_rreq_holds {
+	int32_t n[NFT_HOLD__NR];	/* refs held: gets (or NEW) - puts */
+	uint32_t last_get[NFT_HOLD__NR];	/* ledger index, UINT32_MAX none */
+	bool put_return;		/* the caller's PUT RETURN was seen */
+	bool complete;			/* every entry was kept */
+};
+
+void nft_rreq_holds(const struct nft_ledger *l, struct nft_rreq_holds *h);
+
+/* The last kept entry of symbol @what before line @pos; UINT32_MAX none. */
+uint32_t nft_ledger_last_before(const struct nft_ledger *l, uint16_t what,
+				uint64_t pos);
+
 #endif /* NFT_REFS_H */

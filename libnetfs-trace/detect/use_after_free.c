@@ -1,9 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * use-after-free: any event on an object after its FREE, or after its count
- * reached zero (other than the FREE that follows).
+ * reached zero (other than the FREE that follows).  A ref line that printed
+ * a count the object had while alive (a put r >= 1, a get r >= 2) is a late
+ * line, not a use: the model hands those to the ledger (model.c
+ * late_put_trace()).
  */
+#include <stdio.h>
+
 #include "../model_internal.h"
+
+/*
+ * What proves it: a count printed by the line itself (a get printing 1 or
+ * a put printing 0 after the object's count reached 0), or only the order
+ * of the lines -- then a line held up between its operation and its trace
+ * could also explain it, which the finding says.
+ */
+static const char *proof(const struct nft_event *ev, char *buf, size_t sz)
+{
+	int32_t r = (int32_t)ev->ref;
+
+	if ((ev->kind == NFT_EV_NETFS_RREQ_REF ||
+	     ev->kind == NFT_EV_NETFS_SREQ_REF) && (ev->have & NFT_HAVE_REF) &&
+	    r >= 0 && r <= 1)
+		snprintf(buf, sz, " (it printed r=%d: the count was %d before it)",
+			 r, r == 1 ? 0 : 1);
+	else
+		snprintf(buf, sz, " (rests on the order of the lines alone)");
+	return buf;
+}
 
 static void uaf_dead(struct nft_model *m, const struct nft_event *ev,
 		     struct nft_dead *dead, const char *object)
@@ -12,16 +37,18 @@ static void uaf_dead(struct nft_model *m, const struct nft_event *ev,
 		{ dead->pos_free, dead->ts_free },
 		{ ev->pos, ev->ts_ns },
 	};
+	char why[64];
 
 	if (dead->reported)
 		return;
 	dead->reported = true;
 	nft_report(m, NFT_FIND_USE_AFTER_FREE, NULL, NULL, object,
 		   m->lost_seen, ev_lines, 2,
-		   "%s: %s at line %llu after the object was released at line %llu",
+		   "%s: %s at line %llu after the object was released at line %llu%s",
 		   object, ev->name[0] ? ev->name : nft_event_kind_name(ev->kind),
 		   (unsigned long long)ev->pos,
-		   (unsigned long long)dead->pos_free);
+		   (unsigned long long)dead->pos_free,
+		   proof(ev, why, sizeof(why)));
 	if (ev->have & NFT_HAVE_RREQ) {
 		struct nft_finding *f = &m->findings[m->n_findings - 1];
 

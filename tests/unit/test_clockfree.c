@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verdicts that follow from the protocol, not the clock (issue 10 #1), and
+ * late trace lines that are not bugs (#8), on traces in the forms pasted
+ * into mail: `comm: event:` lines and bare `event:` lines, no timestamps.
+ * Each trigger has a clean twin.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "decoders/decoder.h"
+#include "libnetfs-trace/model.h"
+#include "tap.h"
+
+struct result {
+	struct nft_model *m;
+	size_t n;
+	const struct nft_finding *f;
+	int parse_errors;
+};
+
+static struct result run(const char *const *lines, size_t n_lines)
+{
+	enum nft_dialect dialect = NFT_DIALECT_AUTO;
+	struct result r = { 0 };
+	size_t i;
+
+	r.m = nft_model_new(NULL);
+	for (i = 0; i < n_lines; i++) {
+		struct nft_event ev;
+		const char *err = NULL;
+
+		nft_event_init(&ev);
+		if (nft_parse_ftrace_line(lines[i], strlen(lines[i]), &dialect,
+					  &ev, &err) < 1) {
+			printf("# unparsed line %zu: %s (%s)\n", i + 1, lines[i],
+			       err ? err : "");
+			r.parse_errors++;
+			continue;
+		}
+		ev.pos = i + 1;
+		nft_model_event(r.m, &ev);
+	}
+	nft_model_finish(r.m);
+	r.f = nft_model_findings(r.m, &r.n);
+	return r;
+}
+
+#define RUN(arr) run(arr, sizeof(arr) / sizeof(arr[0]))
+
+static const struct nft_finding *on(const struct result *r,
+				    enum nft_finding_kind k, const char *object)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->f[i].kind == k && !strcmp(r->f[i].object, object))
+			return &r->f[i];
+	return NULL;
+}
+
+static void show(const struct result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		printf("#   %s %s: %s\n", nft_finding_kind_name(r->f[i].kind),
+		       r->f[i].object, r->f[i].message);
+}
+
+static bool has_line(const struct nft_finding *f, uint64_t line)
+{
+	size_t i;
+
+	for (i = 0; f && i < f->n_evidence; i++)
+		if (f->evidence[i].pos == line)
+			return true;
+	return false;
+}
+
+static void clean(const char *name, const struct result *r)
+{
+	ok(r->parse_errors == 0, "%s: parses", name);
+	ok(r->n == 0, "%s: no findings", name);
+	show(r);
+}
+
+static const char *waits_of(const struct nft_model *m, uint32_t id)
+{
+	const struct nft_in_flight *f;
+	size_t n, i;
+
+	f = nft_model_in_flight(m, &n);
+	for (i = 0; i < n; i++)
+		if (f[i].rreq == id)
+			return f[i].waiting;
+	return NULL;
+}
+
+/*
+ * The NETFS_RREQ_ALL_QUEUED race (6.14-rc, BPF CI hang on 9p, Feb 2025),
+ * the lines of R=00002152 that David Howells quoted from Ihor Solodrai's
+ * log in "[PATCH] netfs: Fix setting NETFS_RREQ_ALL_QUEUED to be after all
+ * subreqs queued" (commit 5de0219a9bb9), quoted-printable decoded and the
+ * mail's wrapped lines rejoined.  Subrequest 2 (the ZERO one clearing the
+ * end of the page) is submitted but not queued when the collector runs; the
+ * collector does not see it (n=c, n=8: no HIT_PENDING), completes the
+ * request and clears IN_PROGRESS (f=2021 -> 2001), and when [2] terminates
+ * the work item runs but does nothing.
+ */
+#define AQ_HEAD                                                                \
+	"          ip: netfs_rreq_ref: R=00002152 NEW         r=1",             \
+	"          ip: netfs_read: R=00002152 READAHEAD c=00000000 ni=1034fe3 s=4000 l=3000 sz=6898", \
+	"          ip: netfs_rreq_ref: R=00002152 GET SUBREQ  r=2",             \
+	"          ip: netfs_sreq: R=00002152[1] DOWN TERM  f=192 s=4000 2898/2898 s=2 e=0", \
+	"          ip: netfs_rreq_ref: R=00002152 GET WORK    r=3",             \
+	"kworker/u8:3: netfs_rreq_ref: R=00002152 SEE WORK    r=3",             \
+	"          ip: netfs_sreq_ref: R=00002152[1] PUT TERM    r=1",          \
+	"          ip: netfs_rreq_ref: R=00002152 GET SUBREQ  r=4",             \
+	"          ip: netfs_sreq: R=00002152[2] ZERO SUBMT f=00 s=6898 0/768 s=0 e=0"
+#define AQ_COLLECT_1                                                           \
+	"kworker/u8:3: netfs_rreq: R=00002152 RA COLLECT f=2021",               \
+	"kworker/u8:3: netfs_collect: R=00002152 s=4000-7000",                  \
+	"kworker/u8:3: netfs_collect_sreq: R=00002152[0:01] s=4000 t=2898/2898", \
+	"kworker/u8:3: netfs_sreq: R=00002152[1] DOWN DSCRD f=92 s=4000 2898/2898 s=2 e=0", \
+	"kworker/u8:3: netfs_sreq_ref: R=00002152[1] PUT DONE    r=0",          \
+	"kworker/u8:3: netfs_sreq: R=00002152[1] DOWN FREE  f=92 s=4000 2898/2898 s=2 e=0", \
+	"kworker/u8:3: netfs_rreq_ref: R=00002152 PUT SUBREQ  r=3"
+
+static const char *const all_queued[] = {
+	AQ_HEAD,
+	AQ_COLLECT_1,
+	"kworker/u8:3: netfs_collect_state: R=00002152 col=6898 cln=7000 n=c",
+	"kworker/u8:3: netfs_collect_state: R=00002152 col=6898 cln=7000 n=8",
+	"kworker/u8:3: netfs_rreq: R=00002152 RA COMPLET f=2021",	/* 19 */
+	"kworker/u8:3: netfs_rreq: R=00002152 RA WAKE-IP f=2021",
+	"kworker/u8:3: netfs_rreq: R=00002152 RA DONE    f=2001",
+	"kworker/u8:3: netfs_rreq_ref: R=00002152 PUT WORK    r=2",
+	"          ip: netfs_sreq: R=00002152[2] ZERO TERM  f=102 s=6898 768/768 s=2 e=0", /* 23 */
+	"          ip: netfs_rreq_ref: R=00002152 GET WORK    r=3",
+	"kworker/u8:3: netfs_rreq_ref: R=00002152 SEE WORK    r=3",
+	"kworker/u8:3: netfs_rreq_ref: R=00002152 PUT WORK    r=2",
+};
+
+/* The fixed kernel: [2] is queued before ALL_QUEUED, collected, then done. */
+#define AQ_FIXED_COLLECT                                                       \
+	"          ip: netfs_sreq: R=00002152[2] ZERO TERM  f=102 s=6898 768/768 s=2 e=0", \
+	"          ip: netfs_sreq_ref: R=00002152[2] PUT TERM    r=1",          \
+	AQ_COLLECT_1,                                                          \
+	"kworker/u8:3: netfs_collect_sreq: R=00002152[0:02] s=6898 t=768/768",  \
+	"kworker/u8:3: netfs_sreq: R=00002152[2] ZERO DSCRD f=102 s=6898 768/768 s=2 e=0", \
+	"kworker/u8:3: netfs_sreq_ref: R=00002152[2] PUT DONE    r=0",          \
+	"kworker/u8:3: netfs_sreq: R=00002152[2] ZERO FREE  f=102 s=6898 768/768 s=2 e=0", \
+	"kworker/u8:3: netfs_rreq_ref: R=00002152 PUT SUBREQ  r=2",             \
+	"kworker/u8:3: netfs_collect_state: R=00002152 col=7000 cln=7000 n=8",  \
+	"kworker/u8:3: netfs_rreq: R=00002152 RA COMPLET f=2021",               \
+	"kworker/u8:3: netfs_rreq: R=00002152 RA WAKE-IP f=2021",               \
+	"kworker/u8:3: netfs_rreq: R=00002152 RA DONE    f=2001",               \
+	"kworker/u8:3: netfs_rreq_ref: R=00002152 PUT WORK    r=1"
+
+static const char *const all_queued_fixed[] = {
+	AQ_HEAD,
+	AQ_FIXED_COLLECT,
+	"          ip: netfs_rreq_ref: R=00002152 PUT RETURN  r=0",
+	"          ip: netfs_rreq: R=00002152 RA FREE    f=2001",
+};
+
+/* The same, the excerpt ending before the caller's put. */
+static const char *const all_queued_fixed_cut[] = {
+	AQ_HEAD,
+	AQ_FIXED_COLLECT,
+};
+
+/* The bug's excerpt cut before [2] terminates: nothing proven yet. */
+static const char *const all_queued_cut[] = {
+	AQ_HEAD,
+	AQ_COLLECT_1,
+	"kworker/u8:3: netfs_rreq: R=00002152 RA COMPLET f=2021",
+	"kworker/u8:3: netfs_rreq: R=00002152 RA WAKE-IP f=2021",
+	"kworker/u8:3: netfs_rreq: R=00002152 RA DONE    f=2001",
+	"kworker/u8:3: netfs_rreq_ref: R=00002152 PUT WORK    r=2",
+};
+
+/* IN_PROGRESS seen clearing in f= alone (no COMPLET/DONE/WAKE-IP line). */
+static const char *const all_queued_flags[] = {
+	AQ_HEAD,
+	AQ_COLLECT_1,
+	"kworker/u8:3: netfs_rreq: R=00002152 RA UNLOCK  f=2001",
+	"          ip: netfs_sreq: R=00002152[2] ZERO TERM  f=102 s=6898 768/768 s=2 e=0",
+};
+
+static void test_all_queued(void)
+{
+	struct result r = RUN(all_queued);
+	const struct nft_finding *sub = on(&r, NFT_FIND_REF_LEAK, "R=00002152[2]");
+	const struct nft_finding *req = on(&r, NFT_FIND_REF_LEAK, "R=00002152");
+	size_t i;
+
+	is(r.parse_errors, 0, "ALL_QUEUED excerpt parses");
+	ok(sub != NULL, "ALL_QUEUED: ref-leak on the late subrequest");
+	ok(req != NULL, "ALL_QUEUED: ref-leak on the request ref it holds");
+	is((int64_t)r.n, 2, "and nothing else");
+	show(&r);
+	ok(has_line(sub, 19) && has_line(sub, 23),
+	   "subrequest evidence: the COMPLET and its late TERM");
+	ok(req && strstr(req->message, "GET SUBREQ at line 8 (r=4)") &&
+		   strstr(req->message, "R=00002152[2] holds it"),
+	   "request: names the GET whose PUT never came and its holder");
+	ok(has_line(req, 8), "request evidence: the GET SUBREQ line");
+	for (i = 0; i < r.n; i++)
+		ok(!strstr(r.f[i].message, "r=-1"), "never 'r=-1'");
+	ok(sub && strstr(sub->message, "no ref lines"),
+	   "a subrequest without ref lines says so");
+	is((int64_t)nft_model_summary(r.m)->in_flight_at_end, 0,
+	   "not also 'in flight'");
+	nft_model_free(r.m);
+
+	r = RUN(all_queued_fixed);
+	clean("ALL_QUEUED fixed twin", &r);
+	nft_model_free(r.m);
+
+	r = RUN(all_queued_fixed_cut);
+	clean("fixed twin cut before PUT RETURN", &r);
+	is((int64_t)nft_model_summary(r.m)->in_flight_at_end, 1, "in flight");
+	ok(waits_of(r.m, 0x2152) &&
+		   !strcmp(waits_of(r.m, 0x2152), "PUT RETURN"),
+	   "waiting for PUT RETURN (got '%s')", waits_of(r.m, 0x2152));
+	nft_model_free(r.m);
+
+	r = RUN(all_queued_cut);
+	clean("ALL_QUEUED excerpt cut before [2] terminates", &r);
+	ok(waits_of(r.m, 0x2152) &&
+		   strstr(waits_of(r.m, 0x2152), "[2] TERM"),
+	   "waiting for [2] TERM (got '%s')", waits_of(r.m, 0x2152));
+	nft_model_free(r.m);
+
+	r = RUN(all_queued_flags);
+	ok(on(&r, NFT_FIND_REF_LEAK, "R=00002152[2]") != NULL,
+	   "IN_PROGRESS clear in f= alone is enough");
+	show(&r);
+	nft_model_free(r.m);
+}
+
+/*
+ * Late lines (issue 10 #8), 7.2 forms without timestamps.  A GET SUBREQ
+ * r=55 traced after three later puts (fio random I/O over cifs on 7.2).
+ */
+#define LR(n) "netfs_rreq_ref: R=00000077 " n
+static const char *const late_get[] = {
+	LR("NEW         r=2"),
+	"netfs_read: R=00000077 READAHEAD c=00000000 ni=534061 s=0 l=20000 sz=4000000",
+	LR("GET SUBREQ  r=3"), LR("GET SUBREQ  r=4"), LR("GET SUBREQ  r=5"),
+	/* the atomics: ..., 5->6 (late), 6->5, 5->4, 4->3 */
+	LR("PUT SUBREQ  r=5"), LR("PUT SUBREQ  r=4"), LR("PUT SUBREQ  r=3"),
+	LR("GET SUBREQ  r=6"),
+	LR("PUT SUBREQ  r=2"), LR("PUT RETURN  r=1"),
+	"netfs_rreq: R=00000077 RA WAKE-IP f=102",
+	LR("PUT WORK IP  r=0"),
+	"netfs_rreq: R=00000077 RA FREE    f=102",
+};
+
+/* A put nothing explains, however the lines are ordered. */
+static const char *const extra_put[] = {
+	LR("NEW         r=2"),
+	"netfs_read: R=00000077 READAHEAD c=00000000 ni=534061 s=0 l=20000 sz=4000000",
+	LR("GET SUBREQ  r=3"), LR("GET SUBREQ  r=4"),
+	LR("PUT SUBREQ  r=3"), LR("PUT SUBREQ  r=3"), LR("PUT SUBREQ  r=2"),
+	LR("PUT RETURN  r=1"),
+	"netfs_rreq: R=00000077 RA WAKE-IP f=102",
+	LR("PUT WORK IP  r=0"),
+	"netfs_rreq: R=00000077 RA FREE    f=102",
+};
+
+/*
+ * The issuer's PUT TERM r=1 of a subrequest traced after the collector's
+ * final put and FREE of it, and after the request's own FREE (a trace.dat:
+ * 1.9 ms late), in `comm-pid: event:` form.
+ */
+static const char *const late_term_put[] = {
+	"fio-7781: netfs_rreq_ref: R=00000078 NEW         r=2",
+	"fio-7781: netfs_read: R=00000078 DIO-READ c=00000000 ni=534061 s=0 l=1000 sz=4000000",
+	"fio-7781: netfs_rreq_ref: R=00000078 GET SUBREQ  r=3",
+	"fio-7781: netfs_sreq_ref: R=00000078[1] NEW         r=2",
+	"fio-7781: netfs_sreq: R=00000078[1] DOWN SUBMT f=100 s=0 0/1000 s=0 e=0",
+	"cifsd-512: netfs_sreq: R=00000078[1] DOWN TERM  f=112 s=0 1000/1000 s=0 e=0",
+	"kworker/u8:1-29: netfs_sreq: R=00000078[1] DOWN CONSM f=012 s=0 1000/1000 s=0 e=0",
+	"kworker/u8:1-29: netfs_sreq_ref: R=00000078[1] PUT DONE    r=0",
+	"kworker/u8:1-29: netfs_sreq: R=00000078[1] DOWN FREE  f=012 s=0 1000/1000 s=0 e=0",
+	"kworker/u8:1-29: netfs_rreq_ref: R=00000078 PUT SUBREQ  r=2",
+	"kworker/u8:1-29: netfs_rreq: R=00000078 DR WAKE-IP f=102",
+	"kworker/u8:1-29: netfs_rreq_ref: R=00000078 PUT WORK IP  r=1",
+	"fio-7781: netfs_rreq_ref: R=00000078 PUT RETURN  r=0",
+	"fio-7781: netfs_rreq: R=00000078 DR FREE    f=102",
+	"cifsd-512: netfs_sreq_ref: R=00000078[1] PUT TERM    r=1",
+};
+
+/* The same put line printing r=0: a second final put, after the FREE. */
+static const char *const second_final_put[] = {
+	"fio-7781: netfs_rreq_ref: R=00000078 NEW         r=2",
+	"fio-7781: netfs_read: R=00000078 DIO-READ c=00000000 ni=534061 s=0 l=1000 sz=4000000",
+	"fio-7781: netfs_rreq_ref: R=00000078 PUT WORK IP  r=1",
+	"fio-7781: netfs_rreq_ref: R=00000078 PUT RETURN  r=0",
+	"fio-7781: netfs_rreq: R=00000078 DR FREE    f=102",
+	"fio-7781: netfs_rreq_ref: R=00000078 PUT RETURN  r=4294967295",
+};
+
+/* A late GET line (printed r=3) after the final put and the FREE. */
+static const char *const late_get_after_free[] = {
+	"fio-7781: netfs_rreq_ref: R=00000079 NEW         r=2",
+	"fio-7781: netfs_read: R=00000079 DIO-READ c=00000000 ni=534061 s=0 l=1000 sz=4000000",
+	"kworker/u8:1-29: netfs_rreq_ref: R=00000079 PUT SUBREQ  r=2",
+	"kworker/u8:1-29: netfs_rreq_ref: R=00000079 PUT WORK IP  r=1",
+	"fio-7781: netfs_rreq_ref: R=00000079 PUT RETURN  r=0",
+	"fio-7781: netfs_rreq: R=00000079 DR FREE    f=102",
+	"fio-7781: netfs_rreq_ref: R=00000079 GET SUBREQ  r=3",
+};
+
+/* A get that printed 1 after the final put: the count was 0, freed. */
+static const char *const get_from_zero[] = {
+	"fio-7781: netfs_rreq_ref: R=00000079 NEW         r=2",
+	"fio-7781: netfs_read: R=00000079 DIO-READ c=00000000 ni=534061 s=0 l=1000 sz=4000000",
+	"kworker/u8:1-29: netfs_rreq_ref: R=00000079 PUT WORK IP  r=1",
+	"fio-7781: netfs_rreq_ref: R=00000079 PUT RETURN  r=0",
+	"fio-7781: netfs_rreq: R=00000079 DR FREE    f=102",
+	"fio-7781: netfs_rreq_ref: R=00000079 GET SUBREQ  r=1",
+};
+
+static void test_late_lines(void)
+{
+	struct result r = RUN(late_get);
+	const struct nft_finding *f;
+
+	clean("a GET traced after three later puts", &r);
+	nft_model_free(r.m);
+
+	r = RUN(extra_put);
+	f = on(&r, NFT_FIND_REF_MISMATCH, "R=00000077");
+	ok(f != NULL, "a put no order explains: ref-mismatch");
+	is((int64_t)r.n, 1, "just that");
+	ok(f && strstr(f->message, "no order"), "says no order explains it");
+	show(&r);
+	nft_model_free(r.m);
+
+	r = RUN(late_term_put);
+	clean("a PUT TERM r=1 traced after the FREEs", &r);
+	nft_model_free(r.m);
+
+	r = RUN(late_get_after_free);
+	clean("a GET r=3 traced after the FREE", &r);
+	nft_model_free(r.m);
+
+	r = RUN(second_final_put);
+	ok(on(&r, NFT_FIND_REF_MISMATCH, "R=00000078") ||
+		   on(&r, NFT_FIND_USE_AFTER_FREE, "R=00000078"),
+	   "a put printing -1 after the FREE is still a bug");
+	nft_model_free(r.m);
+
+	r = RUN(get_from_zero);
+	ok(on(&r, NFT_FIND_USE_AFTER_FREE, "R=00000079") != NULL,
+	   "a get printing r=1 after the final put is a use-after-free");
+	show(&r);
+	nft_model_free(r.m);
+}
+
+int main(void)
+{
+	test_all_queued();
+	test_late_lines();
+	return tap_done();
+}
