@@ -353,7 +353,14 @@ void nft_request_waits(const struct nft_model *m, const struct nft_request *req,
 		switch (s->state) {
 		case NFT_SS_SEEN:
 		case NFT_SS_IN_FLIGHT:
-			waits_add(buf, sz, &len, "[%x] TERM", (unsigned int)s->index);
+			if (s->orphan)
+				waits_add(buf, sz, &len,
+					  "[%x] TERM (which nothing will collect: IN_PROGRESS cleared at line %llu)",
+					  (unsigned int)s->index,
+					  (unsigned long long)req->pos_ip_clear);
+			else
+				waits_add(buf, sz, &len, "[%x] TERM",
+					  (unsigned int)s->index);
 			break;
 		case NFT_SS_TERMINATED:
 			waits_add(buf, sz, &len, "collection of [%x]",
