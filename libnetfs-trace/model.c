@@ -698,6 +698,7 @@ static void apply_sreq_line(struct nft_model *m, const struct nft_event *ev,
 	case NFT_SREQ_TERMINATED:
 	case NFT_SREQ_WRITE_TERM:
 		sreq_terminated(m, req, s);
+		s->terms++;
 		break;
 	case NFT_SREQ_CONSUMED:
 	case NFT_SREQ_ABANDONED:
@@ -940,9 +941,19 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 			apply_sreq_line(m, ev, req, s);
 		break;
 	case NFT_EV_NETFS_SREQ_REF:
-		if (s)
-			record_ref(m, ev, NFT_SYMC_SREQ_REF, &s->refs, NULL, req,
-				   s, req->uncertain);
+		if (!s)
+			break;
+		/* who has let go: the terminator, the collector */
+		if (ev->what == NFT_SREF_PUT_TERMINATED)
+			s->term_puts++;
+		else if (ev->what == NFT_SREF_PUT_DONE ||
+			 ev->what == NFT_SREF_PUT_CONSUMED ||
+			 ev->what == NFT_SREF_PUT_CLEAR) {
+			s->pos_collect_put = m->pos;
+			s->t_collect_put = m->now;
+		}
+		record_ref(m, ev, NFT_SYMC_SREQ_REF, &s->refs, NULL, req, s,
+			   req->uncertain);
 		break;
 	case NFT_EV_NETFS_FAILURE:
 		req->failures++;

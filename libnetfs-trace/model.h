@@ -108,6 +108,8 @@ struct nft_subreq {
 	 * collector will run for it again (fs/netfs/read_collect.c).
 	 */
 	bool orphan;
+	uint32_t terms, term_puts;	/* TERM lines, PUT TERM refs */
+	uint64_t t_collect_put, pos_collect_put;	/* the collector's PUT DONE/CONSUME/CLEAR */
 	bool over_read;		/* already reported */
 	bool reported_uaf;
 	uint32_t fail_idx;	/* its failure finding + 1, 0 = none */

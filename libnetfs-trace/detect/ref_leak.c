@@ -132,6 +132,76 @@ static uint32_t orphans(struct nft_model *m, struct nft_request *req)
 }
 
 /*
+ * A subrequest nobody holds any more: it terminated and each termination
+ * put its ref (PUT TERM), the collector took it off the stream and put its
+ * own (PUT DONE/CONSUME/CLEAR) after that, its request's IN_PROGRESS
+ * cleared (no collector will run for it again), and its count is still
+ * above 0 -- a get without a put, e.g. the GET RESUBMT a write retry took
+ * on a subrequest it split off (netfs_retry_write_stream(), the engine's
+ * write-retry-extra-ref).  Only at the end of the input: no line may come.
+ */
+static bool spent(const struct nft_request *req, const struct nft_subreq *s)
+{
+	return req->ip_cleared && s->state != NFT_SS_FREED &&
+	       s->state >= NFT_SS_TERMINATED && s->terms &&
+	       s->term_puts >= s->terms && s->pos_collect_put > s->pos_term &&
+	       s->refs.known && s->refs.explained && s->refs.count > 0;
+}
+
+static void report_spent(struct nft_model *m, struct nft_request *req,
+			 struct nft_subreq *s)
+{
+	struct nft_evidence lines[4];
+	char get[96] = "", rget[96] = "";
+	uint32_t i = s->refs.n, g;
+	size_t n = 0;
+
+	while (i--)
+		if (s->refs.v[i].op == NFT_REF_GET)
+			break;
+	lines[n++] = (struct nft_evidence){ s->pos_term, s->t_term };
+	if (i < s->refs.n) {
+		const struct nft_ref_entry *e = &s->refs.v[i];
+
+		lines[n++] = (struct nft_evidence){ e->pos, e->ts_ns };
+		snprintf(get, sizeof(get), "; %s at line %llu (r=%d) has no put",
+			 nft_sym_name(e->cls, e->what),
+			 (unsigned long long)e->pos, e->printed);
+	}
+	lines[n++] = (struct nft_evidence){ s->pos_collect_put,
+					    s->t_collect_put };
+	lines[n++] = (struct nft_evidence){ req->pos_ip_clear, req->t_ip_clear };
+	g = nft_ledger_last_before(&req->refs, NFT_RREF_GET_SUBREQ,
+				   s->pos_first + 1);
+	if (g != UINT32_MAX)
+		snprintf(rget, sizeof(rget), " (nor the request's GET SUBREQ at line %llu it holds)",
+			 (unsigned long long)req->refs.v[g].pos);
+	nft_report(m, NFT_FIND_REF_LEAK, req, s, NULL, req->uncertain, lines, n,
+		   "R=%08x[%x]: terminated, put by its terminator and by the collector (line %llu), its request's IN_PROGRESS cleared (line %llu), yet its count stays at r=%lld with no holder left to put it%s: it is never freed%s",
+		   req->id, (unsigned int)s->index,
+		   (unsigned long long)s->pos_collect_put,
+		   (unsigned long long)req->pos_ip_clear,
+		   (long long)s->refs.count, get, rget);
+	req->reported_leak = true;
+}
+
+/* Report the subrequests of @req nobody holds any more; how many. */
+static uint32_t spent_subreqs(struct nft_model *m, struct nft_request *req)
+{
+	uint32_t i, found = 0;
+
+	for (i = 0; i < req->nr_sreq_slots; i++) {
+		struct nft_subreq *s = req->sreqs[i];
+
+		if (s && spent(req, s)) {
+			report_spent(m, req, s);
+			found++;
+		}
+	}
+	return found;
+}
+
+/*
  * The request went (freed, or the input ended): an orphan is a leak now,
  * whatever the clock says; so is a subrequest still alive when its request
  * was freed.
@@ -142,7 +212,13 @@ static void release(struct nft_model *m, struct nft_request *req, bool at_end)
 
 	if (req->reported_leak)
 		return;
-	if (orphans(m, req) || at_end || req->state != NFT_REQ_FREED)
+	if (orphans(m, req))
+		return;
+	if (at_end) {
+		spent_subreqs(m, req);
+		return;
+	}
+	if (req->state != NFT_REQ_FREED)
 		return;
 	for (i = 0; i < req->nr_sreq_slots; i++) {
 		struct nft_subreq *s = req->sreqs[i];

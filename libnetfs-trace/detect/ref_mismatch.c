@@ -14,6 +14,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../model_internal.h"
 #include "../util.h"
@@ -71,15 +72,25 @@ static void ref_entry(struct nft_model *m, const char *object,
 		   (unsigned int)last->printed);
 }
 
+/*
+ * @alive: the object is still alive at the end of the input -- in a pasted
+ * excerpt a line of it may come after the cut, which the finding says.
+ */
 static void flush(struct nft_model *m, const char *object,
 		  struct nft_ledger *l, bool uncertain, struct nft_request *req,
-		  struct nft_subreq *sreq)
+		  struct nft_subreq *sreq, bool alive)
 {
-	char why[160];
+	char why[224];
 	uint32_t bad;
+	size_t len;
 
-	if (nft_ledger_flush(l, &bad, why, sizeof(why)))
-		mismatch(m, object, l, bad, why, uncertain, req, sreq);
+	if (!nft_ledger_flush(l, &bad, why, sizeof(why)))
+		return;
+	len = strlen(why);
+	if (alive)
+		snprintf(why + len, sizeof(why) - len,
+			 " (still alive at the end of the input: this rests on no line of it coming after)");
+	mismatch(m, object, l, bad, why, uncertain, req, sreq);
 }
 
 /* ---- ledgers of freed objects waiting for a late put ---- */
@@ -126,7 +137,7 @@ static void judge_parked(struct nft_model *m, size_t i)
 	struct nft_subreq sreq = { .index = p->index };
 	struct nft_subreq *s = p->index >= 0 ? &sreq : NULL;
 
-	flush(m, p->object, &p->refs, p->uncertain, &req, s);
+	flush(m, p->object, &p->refs, p->uncertain, &req, s, false);
 	unpark(m, i);
 }
 
@@ -153,7 +164,9 @@ static void settle(struct nft_model *m, struct nft_ledger *l,
 	nft_req_object(req, sreq, object);
 	if (!at_end && park(m, l, req, sreq, object))
 		return;
-	flush(m, object, l, req->uncertain, req, sreq);
+	flush(m, object, l, req->uncertain, req, sreq,
+	      req->state != NFT_REQ_FREED &&
+		      !(sreq && sreq->state == NFT_SS_FREED));
 }
 
 static void release(struct nft_model *m, struct nft_request *req, bool at_end)
@@ -211,7 +224,7 @@ static void fsobj_end(struct nft_model *m, struct nft_fsobj *o, bool at_end)
 
 	(void)at_end;
 	nft_fsobj_name(o, object);
-	flush(m, object, &o->refs, o->uncertain, NULL, NULL);
+	flush(m, object, &o->refs, o->uncertain, NULL, NULL, !o->freed);
 }
 
 const struct nft_detector nft_detect_ref_mismatch = {

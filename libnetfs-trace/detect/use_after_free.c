@@ -20,11 +20,17 @@ static const char *proof(const struct nft_event *ev, char *buf, size_t sz)
 {
 	int32_t r = (int32_t)ev->ref;
 
-	if ((ev->kind == NFT_EV_NETFS_RREQ_REF ||
-	     ev->kind == NFT_EV_NETFS_SREQ_REF) && (ev->have & NFT_HAVE_REF) &&
-	    r >= 0 && r <= 1)
-		snprintf(buf, sz, " (it printed r=%d: the count was %d before it)",
-			 r, r == 1 ? 0 : 1);
+	bool ref = (ev->kind == NFT_EV_NETFS_RREQ_REF ||
+		    ev->kind == NFT_EV_NETFS_SREQ_REF) &&
+		   (ev->have & NFT_HAVE_REF);
+	enum nft_sym_class cls = ev->kind == NFT_EV_NETFS_RREQ_REF ?
+					 NFT_SYMC_RREQ_REF : NFT_SYMC_SREQ_REF;
+	int op = ref ? nft_ref_op(cls, ev->what) : NFT_REF_SEE;
+
+	if (op == NFT_REF_GET && r == 1)
+		snprintf(buf, sz, " (it printed r=1: the count was 0 before it)");
+	else if (op == NFT_REF_PUT && r == 0)
+		snprintf(buf, sz, " (it printed r=0: a second final put)");
 	else
 		snprintf(buf, sz, " (rests on the order of the lines alone)");
 	return buf;
