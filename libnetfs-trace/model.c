@@ -745,9 +745,14 @@ static bool allowed_after_zero(const struct nft_event *ev)
 {
 	if (ev->kind == NFT_EV_NETFS_RREQ)
 		return ev->what == NFT_RREQ_FREE;
+	/*
+	 * A late line of the request or of a subrequest (a subrequest's refs
+	 * all went before the PUT SUBREQ that let the request reach 0).
+	 */
+	if (late_put_trace(ev))
+		return true;
 	if (ev->kind == NFT_EV_NETFS_RREQ_REF)
-		return nft_ref_op(NFT_SYMC_RREQ_REF, ev->what) == NFT_REF_SEE ||
-		       late_put_trace(ev);
+		return nft_ref_op(NFT_SYMC_RREQ_REF, ev->what) == NFT_REF_SEE;
 	return ev->kind == NFT_EV_NETFS_FOLIOQ;
 }
 

@@ -294,6 +294,35 @@ static const char *const late_term_put[] = {
 	"cifsd-512: netfs_sreq_ref: R=00000078[1] PUT TERM    r=1",
 };
 
+/* The same line between the request's final put and its FREE. */
+static const char *const late_term_put_before_free[] = {
+	"fio-7781: netfs_rreq_ref: R=00000078 NEW         r=2",
+	"fio-7781: netfs_read: R=00000078 DIO-READ c=00000000 ni=534061 s=0 l=1000 sz=4000000",
+	"fio-7781: netfs_rreq_ref: R=00000078 GET SUBREQ  r=3",
+	"fio-7781: netfs_sreq_ref: R=00000078[1] NEW         r=2",
+	"fio-7781: netfs_sreq: R=00000078[1] DOWN SUBMT f=100 s=0 0/1000 s=0 e=0",
+	"cifsd-512: netfs_sreq: R=00000078[1] DOWN TERM  f=112 s=0 1000/1000 s=0 e=0",
+	"kworker/u8:1-29: netfs_sreq: R=00000078[1] DOWN CONSM f=012 s=0 1000/1000 s=0 e=0",
+	"kworker/u8:1-29: netfs_sreq_ref: R=00000078[1] PUT DONE    r=0",
+	"kworker/u8:1-29: netfs_sreq: R=00000078[1] DOWN FREE  f=012 s=0 1000/1000 s=0 e=0",
+	"kworker/u8:1-29: netfs_rreq_ref: R=00000078 PUT SUBREQ  r=2",
+	"kworker/u8:1-29: netfs_rreq: R=00000078 DR WAKE-IP f=102",
+	"kworker/u8:1-29: netfs_rreq_ref: R=00000078 PUT WORK IP  r=1",
+	"fio-7781: netfs_rreq_ref: R=00000078 PUT RETURN  r=0",
+	"cifsd-512: netfs_sreq_ref: R=00000078[1] PUT TERM    r=1",
+	"fio-7781: netfs_rreq: R=00000078 DR FREE    f=102",
+};
+
+/* A subrequest's TERM after its request's count reached 0: order alone. */
+static const char *const term_after_zero[] = {
+	"fio-7781: netfs_rreq_ref: R=00000078 NEW         r=2",
+	"fio-7781: netfs_read: R=00000078 DIO-READ c=00000000 ni=534061 s=0 l=1000 sz=4000000",
+	"kworker/u8:1-29: netfs_rreq_ref: R=00000078 PUT WORK IP  r=1",
+	"fio-7781: netfs_rreq_ref: R=00000078 PUT RETURN  r=0",
+	"cifsd-512: netfs_sreq: R=00000078[1] DOWN TERM  f=112 s=0 1000/1000 s=0 e=0",
+	"fio-7781: netfs_rreq: R=00000078 DR FREE    f=102",
+};
+
 /* The same put line printing r=0: a second final put, after the FREE. */
 static const char *const second_final_put[] = {
 	"fio-7781: netfs_rreq_ref: R=00000078 NEW         r=2",
@@ -343,6 +372,16 @@ static void test_late_lines(void)
 
 	r = RUN(late_term_put);
 	clean("a PUT TERM r=1 traced after the FREEs", &r);
+	nft_model_free(r.m);
+
+	r = RUN(late_term_put_before_free);
+	clean("a PUT TERM r=1 traced between the final put and the FREE", &r);
+	nft_model_free(r.m);
+
+	r = RUN(term_after_zero);
+	f = on(&r, NFT_FIND_USE_AFTER_FREE, "R=00000078");
+	ok(f && strstr(f->message, "order of the lines alone"),
+	   "a use after the count reached 0 that rests on order says so");
 	nft_model_free(r.m);
 
 	r = RUN(late_get_after_free);
