@@ -637,7 +637,9 @@ static void sreq_terminated(struct nft_model *m, struct nft_request *req,
 			    struct nft_subreq *s)
 {
 	cycle_end(m, s);
-	s->state = NFT_SS_TERMINATED;
+	/* a TERM line traced late, after its collection or FREE, revives nothing */
+	if (s->state < NFT_SS_COLLECTED)
+		s->state = NFT_SS_TERMINATED;
 	s->t_term = m->now;
 	s->pos_term = m->pos;
 	s->done_lo = s->start;
