@@ -29,7 +29,7 @@
 /* Beyond this, entries are counted but not kept (a hot cookie's history). */
 #define LEDGER_MAX 4096
 /* The (s, e) fit that names a culprit only searches this many counts. */
-#define FIT_RANGE 256
+#define FIT_RANGE 64
 
 void nft_ledger_init(struct nft_ledger *l)
 {
@@ -103,9 +103,14 @@ static bool tally(struct nft_ledger *l, const struct nft_ref_entry *e)
 {
 	int32_t v = e->printed, k;
 
-	/* a negative count is an underflow, reported on its own */
-	if (v < 0)
+	/*
+	 * A negative count is an underflow, reported at once on its own
+	 * (detect/ref_mismatch.c): no second finding for this ledger.
+	 */
+	if (v < 0) {
+		l->judged = true;
 		return true;
+	}
 	if (v > NFT_LEDGER_VMAX || (e->op == NFT_REF_GET && v < 1))
 		return false;
 	if (!cuts_upto(l, v + 1))

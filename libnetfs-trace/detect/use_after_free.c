@@ -31,6 +31,9 @@ static const char *proof(const struct nft_event *ev, char *buf, size_t sz)
 		snprintf(buf, sz, " (it printed r=1: the count was 0 before it)");
 	else if (op == NFT_REF_PUT && r == 0)
 		snprintf(buf, sz, " (it printed r=0: a second final put)");
+	else if (op == NFT_REF_PUT && r < 0)
+		snprintf(buf, sz, " (it printed r=%u: the count went below 0)",
+			 (unsigned int)r);
 	else
 		snprintf(buf, sz, " (rests on the order of the lines alone)");
 	return buf;
