@@ -361,6 +361,64 @@ static void test_all_queued_a98(void)
 }
 
 /*
+ * The same race with timestamps and a trace that goes on 10 s: the quiet
+ * clock gets there first, with the same verdicts; and with [2] never
+ * terminating, a stuck request that says nothing will collect [2].
+ */
+#define Q(ts, line) "              ip-100 [000] ..... " ts ": " line
+#define QK(ts, line) "    kworker/u8:3-30 [001] ..... " ts ": " line
+#define AQ_TS_HEAD                                                             \
+	Q("10.000001", "netfs_rreq_ref: R=00002152 NEW         r=1"),           \
+	Q("10.000002", "netfs_read: R=00002152 READAHEAD c=00000000 ni=1034fe3 s=4000 l=3000 sz=6898"), \
+	Q("10.000003", "netfs_rreq_ref: R=00002152 GET SUBREQ  r=2"),           \
+	Q("10.000004", "netfs_sreq: R=00002152[1] DOWN TERM  f=192 s=4000 2898/2898 s=2 e=0"), \
+	Q("10.000005", "netfs_rreq_ref: R=00002152 GET WORK    r=3"),           \
+	QK("10.000006", "netfs_rreq_ref: R=00002152 SEE WORK    r=3"),          \
+	Q("10.000007", "netfs_sreq_ref: R=00002152[1] PUT TERM    r=1"),        \
+	Q("10.000008", "netfs_rreq_ref: R=00002152 GET SUBREQ  r=4"),           \
+	Q("10.000009", "netfs_sreq: R=00002152[2] ZERO SUBMT f=00 s=6898 0/768 s=0 e=0"), \
+	QK("10.000010", "netfs_rreq: R=00002152 RA COLLECT f=2021"),            \
+	QK("10.000011", "netfs_sreq: R=00002152[1] DOWN DSCRD f=92 s=4000 2898/2898 s=2 e=0"), \
+	QK("10.000012", "netfs_sreq_ref: R=00002152[1] PUT DONE    r=0"),       \
+	QK("10.000013", "netfs_sreq: R=00002152[1] DOWN FREE  f=92 s=4000 2898/2898 s=2 e=0"), \
+	QK("10.000014", "netfs_rreq_ref: R=00002152 PUT SUBREQ  r=3"),          \
+	QK("10.000015", "netfs_rreq: R=00002152 RA COMPLET f=2021"),            \
+	QK("10.000016", "netfs_rreq: R=00002152 RA WAKE-IP f=2021"),            \
+	QK("10.000017", "netfs_rreq: R=00002152 RA DONE    f=2001"),            \
+	QK("10.000018", "netfs_rreq_ref: R=00002152 PUT WORK    r=2")
+#define AQ_TS_LATER                                                            \
+	Q("20.000000", "netfs_rreq_ref: R=000000f0 NEW         r=1"),           \
+	Q("20.000010", "netfs_rreq_ref: R=000000f0 PUT RETURN  r=0"),           \
+	Q("20.000030", "netfs_rreq: R=000000f0 RA FREE    f=2001")
+
+static const char *const aq_ts[] = {
+	AQ_TS_HEAD,
+	Q("10.000019", "netfs_sreq: R=00002152[2] ZERO TERM  f=102 s=6898 768/768 s=2 e=0"),
+	AQ_TS_LATER,
+};
+
+static const char *const aq_ts_never[] = { AQ_TS_HEAD, AQ_TS_LATER };
+
+static void test_all_queued_clock(void)
+{
+	struct result r = RUN(aq_ts);
+	const struct nft_finding *f;
+
+	ok(on(&r, NFT_FIND_REF_LEAK, "R=00002152[2]") &&
+		   on(&r, NFT_FIND_REF_LEAK, "R=00002152") && r.n == 2,
+	   "with the clock: the same two ref-leaks");
+	show(&r);
+	nft_model_free(r.m);
+
+	r = RUN(aq_ts_never);
+	f = on(&r, NFT_FIND_STUCK, "R=00002152");
+	ok(f && strstr(f->message, "nothing will collect it") && r.n == 1,
+	   "[2] never terminates: stuck, saying nothing will collect it");
+	show(&r);
+	nft_model_free(r.m);
+}
+
+/*
  * Late lines (issue 10 #8), 7.2 forms without timestamps.  A GET SUBREQ
  * r=55 traced after three later puts (fio random I/O over cifs on 7.2).
  */
@@ -610,6 +668,7 @@ int main(void)
 {
 	test_all_queued();
 	test_all_queued_a98();
+	test_all_queued_clock();
 	test_late_lines();
 	test_no_holder();
 	return tap_done();
