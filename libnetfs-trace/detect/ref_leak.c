@@ -264,7 +264,7 @@ static void quiet(struct nft_model *m, struct nft_request *req, bool at_end)
 	size_t n = 0;
 
 	(void)at_end;
-	if (orphans(m, req))
+	if (orphans(m, req) || spent_subreqs(m, req))
 		return;
 	/* A waiter that never woke holds the ref: that is "stuck". */
 	if (req->state != NFT_REQ_COMPLETED || req->waiting)
