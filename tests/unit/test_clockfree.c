@@ -664,6 +664,49 @@ static void test_no_holder(void)
 	nft_model_free(r.m);
 }
 
+/*
+ * However far apart: 200 subrequest get/put pairs (r=3 <-> 4) on one
+ * request, the 10th get's line traced after all the others.  Its twin
+ * traces a put there instead of the late get: no order explains that.
+ */
+static void test_far_apart(void)
+{
+	static char buf[420][96];
+	const char *lines[420];
+	struct result r;
+	size_t n, i;
+	int k;
+
+	for (int twin = 0; twin < 2; twin++) {
+		n = 0;
+		snprintf(buf[n++], 96, "netfs_rreq_ref: R=00000abc NEW         r=2");
+		snprintf(buf[n++], 96, "netfs_read: R=00000abc READAHEAD c=00000000 ni=1 s=0 l=1000 sz=1000");
+		for (k = 0; k < 200; k++) {
+			if (k != 10)
+				snprintf(buf[n++], 96, "netfs_rreq_ref: R=00000abc GET SUBREQ  r=3");
+			snprintf(buf[n++], 96, "netfs_rreq_ref: R=00000abc PUT SUBREQ  r=2");
+		}
+		/* the late get, or a put nothing explains */
+		snprintf(buf[n++], 96, twin ? "netfs_rreq_ref: R=00000abc PUT SUBREQ  r=2" :
+					      "netfs_rreq_ref: R=00000abc GET SUBREQ  r=3");
+		snprintf(buf[n++], 96, "netfs_rreq: R=00000abc RA WAKE-IP f=102");
+		snprintf(buf[n++], 96, "netfs_rreq_ref: R=00000abc PUT WORK IP  r=1");
+		snprintf(buf[n++], 96, "netfs_rreq_ref: R=00000abc PUT RETURN  r=0");
+		snprintf(buf[n++], 96, "netfs_rreq: R=00000abc RA FREE    f=102");
+		for (i = 0; i < n; i++)
+			lines[i] = buf[i];
+		r = run(lines, n);
+		if (!twin) {
+			clean("a get's line 390 lines late", &r);
+		} else {
+			ok(on(&r, NFT_FIND_REF_MISMATCH, "R=00000abc") && r.n == 1,
+			   "a put for the missing get among 400 lines: ref-mismatch");
+			show(&r);
+		}
+		nft_model_free(r.m);
+	}
+}
+
 int main(void)
 {
 	test_all_queued();
@@ -671,5 +714,6 @@ int main(void)
 	test_all_queued_clock();
 	test_late_lines();
 	test_no_holder();
+	test_far_apart();
 	return tap_done();
 }
