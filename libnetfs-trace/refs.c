@@ -45,6 +45,31 @@ void nft_ledger_release(struct nft_ledger *l)
 	nft_ledger_init(l);
 }
 
+int nft_ledger_dup(struct nft_ledger *dst, const struct nft_ledger *src)
+{
+	*dst = *src;
+	dst->v = NULL;
+	dst->cut = NULL;
+	if (src->n) {
+		dst->v = malloc(src->n * sizeof(*dst->v));
+		if (!dst->v)
+			goto nomem;
+		memcpy(dst->v, src->v, src->n * sizeof(*dst->v));
+	}
+	dst->cap = src->n;
+	if (src->ncut) {
+		dst->cut = malloc(src->ncut * sizeof(*dst->cut));
+		if (!dst->cut)
+			goto nomem;
+		memcpy(dst->cut, src->cut, src->ncut * sizeof(*dst->cut));
+	}
+	return 0;
+nomem:
+	free(dst->v);
+	nft_ledger_init(dst);
+	return -1;
+}
+
 static int delta_of(int op)
 {
 	return op == NFT_REF_GET ? 1 : op == NFT_REF_PUT ? -1 : 0;

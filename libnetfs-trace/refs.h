@@ -17,6 +17,8 @@ enum nft_ledger_verdict {
 
 void nft_ledger_init(struct nft_ledger *l);
 void nft_ledger_release(struct nft_ledger *l);
+/* A copy of @src in @dst (its own memory); 0, or -1 with @dst empty. */
+int nft_ledger_dup(struct nft_ledger *dst, const struct nft_ledger *src);
 
 /*
  * Record one ref trace.  Trace lines can reach the buffer in any order

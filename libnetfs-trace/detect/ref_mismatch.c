@@ -97,8 +97,11 @@ static void flush(struct nft_model *m, const char *object,
 
 static void judge_oldest(struct nft_model *m);
 
-/* Move @l into the parking list; it is left empty.  false: no memory. */
-static bool park(struct nft_model *m, struct nft_ledger *l,
+/*
+ * Park a copy of @l (the request keeps its history for the -R view).
+ * false: no memory.
+ */
+static bool park(struct nft_model *m, const struct nft_ledger *l,
 		 const struct nft_request *req, const struct nft_subreq *sreq,
 		 const char *object)
 {
@@ -108,15 +111,16 @@ static bool park(struct nft_model *m, struct nft_ledger *l,
 		judge_oldest(m);
 	if (nft_grow(&m->parked, &m->cap_parked, m->n_parked + 1, sizeof(*p)))
 		return false;
-	p = &m->parked[m->n_parked++];
+	p = &m->parked[m->n_parked];
+	if (nft_ledger_dup(&p->refs, l))
+		return false;
+	m->n_parked++;
 	p->rreq = req->id;
 	p->index = sreq ? sreq->index : -1;
 	p->ts_free = m->now;
 	p->pos_free = m->pos;
 	p->uncertain = req->uncertain;
 	snprintf(p->object, sizeof(p->object), "%s", object);
-	p->refs = *l;
-	nft_ledger_init(l);
 	return true;
 }
 
