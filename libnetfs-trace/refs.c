@@ -472,7 +472,8 @@ void nft_rreq_holds(const struct nft_ledger *l, struct nft_rreq_holds *h)
 		k = holder_of(e->what);
 		switch (e->op) {
 		case NFT_REF_NEW:
-			h->n[k] += e->printed > 0 ? e->printed : 0;
+			if (e->printed > 0 && e->printed <= NFT_LEDGER_VMAX)
+				h->n[k] += e->printed;
 			h->last_get[k] = i;
 			break;
 		case NFT_REF_GET:
