@@ -52,13 +52,16 @@ struct nft_ref_entry {
  * ledger judges the multiset of printed counts, not their order: a get
  * that printed v moved the count v-1 -> v, a put v+1 -> v, and the entries
  * are explained when some order chains them all from the birth count.
- * What that needs is kept per count value (@cut), so the judgement stays
- * exact after the history (@v, for the -R view) reached its cap.
+ * What that needs is kept per cut between two count values that an entry
+ * crossed (@cut, sorted), so memory follows the entries, not the counts,
+ * and the judgement stays exact after the history (@v, for the -R view)
+ * reached its cap.
  */
 /* Higher counts are no count at all (garbage, or an underflow printed %u). */
-#define NFT_LEDGER_VMAX 65536
+#define NFT_LEDGER_VMAX (1 << 24)
 
 struct nft_ledger_cut {
+	int32_t k;		/* the cut between counts k and k+1 */
 	int32_t net;		/* gets printing k+1 minus puts printing k */
 	uint32_t cross;		/* gets printing k+1 plus puts printing k */
 };
@@ -77,8 +80,8 @@ struct nft_ledger {
 	int32_t last;		/* the last count printed, in trace order */
 	int32_t lo, hi;		/* counts touched by an entry */
 	uint32_t n_entries;	/* entries seen, kept or not */
-	struct nft_ledger_cut *cut;	/* by count value, [0, ncut) */
-	uint32_t ncut;
+	struct nft_ledger_cut *cut;	/* the cuts crossed, by k */
+	uint32_t ncut, capcut;
 };
 
 enum nft_sreq_state {

@@ -16,8 +16,8 @@
  * each cut k|k+1, the gets printing k+1 minus the puts printing k are +1
  * between the start s and the end e (s < e), -1 between e and s (e < s),
  * 0 elsewhere, and every cut between the lowest and highest count touched
- * is crossed at least once.  That needs two numbers per count value, not
- * the history, so memory stays bounded by the highest count.
+ * is crossed at least once.  That needs two numbers per cut an entry
+ * crossed, not the history, so memory follows the entries.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -57,6 +57,7 @@ int nft_ledger_dup(struct nft_ledger *dst, const struct nft_ledger *src)
 		memcpy(dst->v, src->v, src->n * sizeof(*dst->v));
 	}
 	dst->cap = src->n;
+	dst->capcut = src->ncut;
 	if (src->ncut) {
 		dst->cut = malloc(src->ncut * sizeof(*dst->cut));
 		if (!dst->cut)
@@ -96,23 +97,37 @@ static void keep(struct nft_ledger *l, const struct nft_ref_entry *e)
 	l->v[l->n++] = *e;
 }
 
-/* Room in the cut table for counts up to @node; false: no memory. */
-static bool cuts_upto(struct nft_ledger *l, int32_t node)
+/* The cut k|k+1, created when @create; NULL if absent or no memory. */
+static struct nft_ledger_cut *cut_at(struct nft_ledger *l, int32_t k,
+				     bool create)
 {
-	uint32_t need = (uint32_t)node + 1, ncut = l->ncut ? l->ncut : 8;
-	struct nft_ledger_cut *c;
+	uint32_t lo = 0, hi = l->ncut;
 
-	if (need <= l->ncut)
-		return true;
-	while (ncut < need)
-		ncut *= 2;
-	c = realloc(l->cut, ncut * sizeof(*c));
-	if (!c)
-		return false;
-	memset(c + l->ncut, 0, (ncut - l->ncut) * sizeof(*c));
-	l->cut = c;
-	l->ncut = ncut;
-	return true;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (l->cut[mid].k < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < l->ncut && l->cut[lo].k == k)
+		return &l->cut[lo];
+	if (!create)
+		return NULL;
+	if (l->ncut == l->capcut) {
+		uint32_t cap = l->capcut ? l->capcut * 2 : 8;
+		struct nft_ledger_cut *c = realloc(l->cut, cap * sizeof(*c));
+
+		if (!c)
+			return NULL;
+		l->cut = c;
+		l->capcut = cap;
+	}
+	memmove(l->cut + lo + 1, l->cut + lo, (l->ncut - lo) * sizeof(*l->cut));
+	l->ncut++;
+	l->cut[lo] = (struct nft_ledger_cut){ .k = k };
+	return &l->cut[lo];
 }
 
 static void touch(struct nft_ledger *l, int32_t node)
@@ -123,10 +138,11 @@ static void touch(struct nft_ledger *l, int32_t node)
 		l->hi = node;
 }
 
-/* Add @e to the per-count tables; false if no chain can hold its count. */
+/* Add @e to the cuts; false if no chain can hold its count. */
 static bool tally(struct nft_ledger *l, const struct nft_ref_entry *e)
 {
-	int32_t v = e->printed, k;
+	struct nft_ledger_cut *c;
+	int32_t v = e->printed;
 
 	/*
 	 * A negative count is an underflow, reported at once on its own
@@ -138,20 +154,22 @@ static bool tally(struct nft_ledger *l, const struct nft_ref_entry *e)
 	}
 	if (v > NFT_LEDGER_VMAX || (e->op == NFT_REF_GET && v < 1))
 		return false;
-	if (!cuts_upto(l, v + 1))
-		return false;
 	switch (e->op) {
 	case NFT_REF_GET:
-		k = v - 1;
-		l->cut[k].net++;
-		l->cut[k].cross++;
-		touch(l, k);
+		c = cut_at(l, v - 1, true);
+		if (!c)
+			return false;
+		c->net++;
+		c->cross++;
+		touch(l, v - 1);
 		break;
 	case NFT_REF_PUT:
-		k = v;
-		l->cut[k].net--;
-		l->cut[k].cross++;
-		touch(l, k + 1);
+		c = cut_at(l, v, true);
+		if (!c)
+			return false;
+		c->net--;
+		c->cross++;
+		touch(l, v + 1);
 		break;
 	case NFT_REF_NEW:
 		if (!l->born) {
@@ -173,7 +191,8 @@ static bool tally(struct nft_ledger *l, const struct nft_ref_entry *e)
  */
 static bool chain(const struct nft_ledger *l, int32_t *end)
 {
-	int32_t first = -1, last = -1, sign = 0, s, e, k;
+	int32_t first = -1, last = -1, sign = 0, s, e;
+	uint32_t i;
 
 	if (l->wild)
 		return false;
@@ -181,8 +200,11 @@ static bool chain(const struct nft_ledger *l, int32_t *end)
 		*end = l->last;
 		return true;
 	}
-	for (k = l->lo; k < l->hi; k++) {
-		int32_t net = l->cut[k].net;
+	/* every cut in reach crossed: the cuts are all of lo..hi-1 */
+	if ((int64_t)l->ncut != (int64_t)l->hi - l->lo)
+		return false;
+	for (i = 0; i < l->ncut; i++) {
+		int32_t net = l->cut[i].net, k = l->cut[i].k;
 
 		if (!net)
 			continue;
@@ -202,9 +224,6 @@ static bool chain(const struct nft_ledger *l, int32_t *end)
 		s = last + 1, e = first;
 	if (l->born && s != l->base)
 		return false;
-	for (k = l->lo; k < l->hi; k++)
-		if (!l->cut[k].cross)
-			return false;
 	*end = e;
 	return true;
 }
@@ -263,8 +282,12 @@ bool nft_ledger_explained(struct nft_ledger *l)
 
 static int32_t cut_net(const struct nft_ledger *l, int32_t k)
 {
-	return k >= 0 && (uint32_t)k < l->ncut ? l->cut[k].net : 0;
+	const struct nft_ledger_cut *c =
+		cut_at((struct nft_ledger *)l, k, false);
+
+	return c ? c->net : 0;
 }
+
 
 /* How far the nets are from a walk @s -> @e: sum of |net - wanted|. */
 static int64_t misfit(const struct nft_ledger *l, int32_t s, int32_t e,
@@ -366,10 +389,14 @@ static uint32_t judge(const struct nft_ledger *l, char *why, size_t sz)
 	}
 	s = best_s;
 	e = best_e;
-	for (k = lo; k < hi; k++) {
-		int32_t want = (s <= k && k < e) - (e <= k && k < s);
-		int32_t d = cut_net(l, k) - want;
+	/* a cut no entry crosses is a gap, named below */
+	for (i = 0; i < l->ncut; i++) {
+		int32_t want, d;
 		uint32_t cand;
+
+		k = l->cut[i].k;
+		want = (s <= k && k < e) - (e <= k && k < s);
+		d = l->cut[i].net - want;
 
 		if (!d)
 			continue;
@@ -394,9 +421,10 @@ static uint32_t judge(const struct nft_ledger *l, char *why, size_t sz)
 	}
 	if (bad != UINT32_MAX)
 		return bad;
-	for (k = lo; k < hi; k++) {
-		if (l->cut[k].cross)
-			continue;
+	/* the first count lo..hi-1 whose cut no entry crosses */
+	for (k = lo, i = 0; i < l->ncut && l->cut[i].k == k; i++)
+		k++;
+	if (k < hi) {
 		snprintf(why, sz,
 			 "no get or put of its %u ref lines moves the count between r=%d and r=%d",
 			 l->n_entries, k, k + 1);
