@@ -5,6 +5,7 @@
  * model_fs.c, findings in findings.c.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,7 @@ void nft_model_free(struct nft_model *m)
 		nft_finding_release(&m->findings[i]);
 	free(m->findings);
 	free(m->unknowns);
+	free(m->in_flight);
 	free(m->kept);
 	nft_focus_release(m);
 	free(m);
@@ -284,6 +286,102 @@ static void account_request(struct nft_model *m, struct nft_request *req)
 
 /* ---- request lifetime ---- */
 
+/* Append ", what" (printf-style) to @buf of @sz, keeping it terminated. */
+static void __attribute__((format(printf, 4, 5)))
+waits_add(char *buf, size_t sz, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (*len + 2 >= sz)
+		return;
+	if (*len) {
+		memcpy(buf + *len, ", ", 3);
+		*len += 2;
+	}
+	va_start(ap, fmt);
+	r = vsnprintf(buf + *len, sz - *len, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		*len = *len + (size_t)r < sz ? *len + (size_t)r : sz - 1;
+}
+
+void nft_request_waits(const struct nft_model *m, const struct nft_request *req,
+		       char *buf, size_t sz)
+{
+	struct nft_rreq_holds h;
+	uint32_t i, live = 0;
+	size_t len = 0;
+
+	(void)m;
+	buf[0] = 0;
+	for (i = 0; i < req->nr_sreq_slots; i++) {
+		const struct nft_subreq *s = req->sreqs[i];
+
+		if (!s || s->state == NFT_SS_FREED)
+			continue;
+		live++;
+		switch (s->state) {
+		case NFT_SS_SEEN:
+		case NFT_SS_IN_FLIGHT:
+			if (s->orphan)
+				waits_add(buf, sz, &len,
+					  "[%x] TERM (which nothing will collect: IN_PROGRESS cleared at line %llu)",
+					  (unsigned int)s->index,
+					  (unsigned long long)req->pos_ip_clear);
+			else
+				waits_add(buf, sz, &len, "[%x] TERM",
+					  (unsigned int)s->index);
+			break;
+		case NFT_SS_TERMINATED:
+			waits_add(buf, sz, &len, "collection of [%x]",
+				  (unsigned int)s->index);
+			break;
+		default:
+			waits_add(buf, sz, &len, "FREE of [%x]",
+				  (unsigned int)s->index);
+			break;
+		}
+	}
+	if (req->waiting)
+		waits_add(buf, sz, &len, "wake-up (WAIT-IP at line %llu)",
+			  (unsigned long long)req->pos_wait);
+	else if (!req->ip_cleared && req->state == NFT_REQ_ACTIVE && !live)
+		waits_add(buf, sz, &len, "completion (IN_PROGRESS still set)");
+	nft_rreq_holds(&req->refs, &h);
+	if (h.n[NFT_HOLD_WORK] > 0)
+		waits_add(buf, sz, &len, "PUT WORK");
+	if (h.n[NFT_HOLD_ISSUE] > 0)
+		waits_add(buf, sz, &len, "PUT HOLD");
+	if (h.n[NFT_HOLD_SUBREQ] > (int32_t)live)
+		waits_add(buf, sz, &len, "PUT SUBREQ");
+	if (h.n[NFT_HOLD_CALLER] > 0)
+		waits_add(buf, sz, &len, h.put_return ? "the put of its own ref" :
+							"PUT RETURN");
+	if (req->refs.known && req->refs.explained && req->refs.count == 0)
+		waits_add(buf, sz, &len, "FREE");
+	if (!len)
+		waits_add(buf, sz, &len, req->refs.known ?
+				"a put (r=%lld)" : "its end (no ref lines)",
+			  (long long)req->refs.count);
+}
+
+/* A request alive at the end that no finding covers: say what it waits for. */
+static void note_in_flight(struct nft_model *m, const struct nft_request *req)
+{
+	struct nft_in_flight *f;
+
+	m->sum.in_flight_at_end++;
+	if (m->n_in_flight >= NFT_IN_FLIGHT_MAX ||
+	    nft_grow(&m->in_flight, &m->cap_in_flight, m->n_in_flight + 1,
+		     sizeof(*f)))
+		return;
+	f = &m->in_flight[m->n_in_flight++];
+	f->rreq = req->id;
+	nft_req_object(req, NULL, f->object);
+	nft_request_waits(m, req, f->waiting, sizeof(f->waiting));
+}
+
 static void release_request(struct nft_model *m, struct nft_req_node *n,
 			    bool at_end)
 {
@@ -293,6 +391,8 @@ static void release_request(struct nft_model *m, struct nft_req_node *n,
 	for_each_detector(d)
 		if (d->release)
 			d->release(m, req, at_end);
+	if (at_end && !req->reported_stuck && !req->reported_leak)
+		note_in_flight(m, req);
 	if (m->opts.hooks.request_end)
 		m->opts.hooks.request_end(m->opts.hooks.ctx, req);
 	account_request(m, req);
@@ -321,21 +421,31 @@ static bool is_birth(const struct nft_event *ev)
 }
 
 /*
- * A put that printed r >= 1 happened while the object was alive -- a count
- * reaches zero once -- so when its line comes after the final put or the
- * FREE, the line is late (the CPU was held up between the atomic and the
- * trace), not a use of freed memory.
+ * A put that printed r >= 1, or a get that printed r >= 2, happened while
+ * the object was alive -- a count reaches zero once, and a get from zero
+ * prints 1 -- so when its line comes after the final put or the FREE, the
+ * line is late (the CPU was held up between the atomic and the trace), not
+ * a use of freed memory.
  */
 static bool late_put_trace(const struct nft_event *ev)
 {
+	enum nft_sym_class cls;
+	int32_t r = (int32_t)ev->ref;
+
 	if (ev->kind != NFT_EV_NETFS_RREQ_REF &&
 	    ev->kind != NFT_EV_NETFS_SREQ_REF)
 		return false;
+	cls = ev->kind == NFT_EV_NETFS_RREQ_REF ? NFT_SYMC_RREQ_REF :
+						   NFT_SYMC_SREQ_REF;
 	/* r is an int printed with %u: 4294967295 is an underflow to -1. */
-	return (int32_t)ev->ref >= 1 &&
-	       nft_ref_op(ev->kind == NFT_EV_NETFS_RREQ_REF ?
-				  NFT_SYMC_RREQ_REF : NFT_SYMC_SREQ_REF,
-			  ev->what) == NFT_REF_PUT;
+	switch (nft_ref_op(cls, ev->what)) {
+	case NFT_REF_PUT:
+		return r >= 1;
+	case NFT_REF_GET:
+		return r >= 2;
+	default:
+		return false;
+	}
 }
 
 static struct nft_req_node *new_request(struct nft_model *m, uint32_t id,
@@ -490,7 +600,9 @@ static void sreq_terminated(struct nft_model *m, struct nft_request *req,
 			    struct nft_subreq *s)
 {
 	cycle_end(m, s);
-	s->state = NFT_SS_TERMINATED;
+	/* a TERM line traced late, after its collection or FREE, revives nothing */
+	if (s->state < NFT_SS_COLLECTED)
+		s->state = NFT_SS_TERMINATED;
 	s->t_term = m->now;
 	s->pos_term = m->pos;
 	s->done_lo = s->start;
@@ -551,6 +663,7 @@ static void apply_sreq_line(struct nft_model *m, const struct nft_event *ev,
 	case NFT_SREQ_TERMINATED:
 	case NFT_SREQ_WRITE_TERM:
 		sreq_terminated(m, req, s);
+		s->terms++;
 		break;
 	case NFT_SREQ_CONSUMED:
 	case NFT_SREQ_ABANDONED:
@@ -597,10 +710,79 @@ static bool allowed_after_zero(const struct nft_event *ev)
 {
 	if (ev->kind == NFT_EV_NETFS_RREQ)
 		return ev->what == NFT_RREQ_FREE;
+	/*
+	 * A late line of the request or of a subrequest (a subrequest's refs
+	 * all went before the PUT SUBREQ that let the request reach 0).
+	 */
+	if (late_put_trace(ev))
+		return true;
 	if (ev->kind == NFT_EV_NETFS_RREQ_REF)
-		return nft_ref_op(NFT_SYMC_RREQ_REF, ev->what) == NFT_REF_SEE ||
-		       late_put_trace(ev);
+		return nft_ref_op(NFT_SYMC_RREQ_REF, ev->what) == NFT_REF_SEE;
 	return ev->kind == NFT_EV_NETFS_FOLIOQ;
+}
+
+/*
+ * Is IN_PROGRESS set in request flags @f for the generation in force?  The
+ * flag tables are gen.c's; this is the one place the model asks.
+ */
+static bool rreq_in_progress(const struct nft_model *m, uint32_t f)
+{
+	char buf[256];
+	const char *p;
+
+	nft_rreq_flags_str(nft_model_gen(m), f, buf, sizeof(buf));
+	for (p = buf; (p = strstr(p, "IN_PROGRESS")); p += 11)
+		if ((p == buf || p[-1] == '|') && (!p[11] || p[11] == '|'))
+			return true;
+	return false;
+}
+
+/*
+ * IN_PROGRESS cleared: from here on the collector does not run for @req
+ * (6.14+ netfs_read_collection_worker() and the write side test the flag
+ * first), so a subrequest not yet terminated now is never collected
+ * -- the NETFS_RREQ_ALL_QUEUED race, commit 5de0219a9bb9: the collector ran
+ * before the last subrequest was queued and completed the request.  Every
+ * generation terminates all subrequests before it clears the flag.
+ */
+static void in_progress_cleared(struct nft_model *m, struct nft_request *req,
+				const struct nft_event *ev)
+{
+	uint32_t i;
+
+	if (req->ip_cleared)
+		return;
+	req->ip_cleared = true;
+	req->ip_clear_what = ev->what;
+	req->t_ip_clear = m->now;
+	req->pos_ip_clear = m->pos;
+	for (i = 0; i < req->nr_sreq_slots; i++) {
+		struct nft_subreq *s = req->sreqs[i];
+
+		if (s && s->state < NFT_SS_TERMINATED)
+			s->orphan = true;
+	}
+}
+
+static void rreq_line(struct nft_model *m, struct nft_request *req,
+		      const struct nft_event *ev)
+{
+	bool ip = (ev->have & NFT_HAVE_FLAGS) &&
+		  rreq_in_progress(m, ev->flags);
+
+	req->ip_seen |= ip;
+	switch (ev->what) {
+	case NFT_RREQ_COMPLETE:
+	case NFT_RREQ_DONE:
+	case NFT_RREQ_WAKE_IP:
+		in_progress_cleared(m, req, ev);
+		break;
+	default:
+		if (req->ip_seen && !ip && (ev->have & NFT_HAVE_FLAGS) &&
+		    ev->what != NFT_RREQ_FREE)
+			in_progress_cleared(m, req, ev);
+		break;
+	}
 }
 
 static void request_event(struct nft_model *m, const struct nft_event *ev)
@@ -684,6 +866,7 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 		if (ev->origin)
 			req->origin = ev->origin;
 		req->flags = ev->flags;
+		rreq_line(m, req, ev);
 		switch (ev->what) {
 		/*
 		 * The work is over when IN_PROGRESS clears (WAKE-IP; 6.1 has
@@ -728,9 +911,19 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 			apply_sreq_line(m, ev, req, s);
 		break;
 	case NFT_EV_NETFS_SREQ_REF:
-		if (s)
-			record_ref(m, ev, NFT_SYMC_SREQ_REF, &s->refs, NULL, req,
-				   s, req->uncertain);
+		if (!s)
+			break;
+		/* who has let go: the terminator, the collector */
+		if (ev->what == NFT_SREF_PUT_TERMINATED)
+			s->term_puts++;
+		else if (ev->what == NFT_SREF_PUT_DONE ||
+			 ev->what == NFT_SREF_PUT_CONSUMED ||
+			 ev->what == NFT_SREF_PUT_CLEAR) {
+			s->pos_collect_put = m->pos;
+			s->t_collect_put = m->now;
+		}
+		record_ref(m, ev, NFT_SYMC_SREQ_REF, &s->refs, NULL, req, s,
+			   req->uncertain);
 		break;
 	case NFT_EV_NETFS_FAILURE:
 		req->failures++;
@@ -884,13 +1077,8 @@ void nft_model_finish(struct nft_model *m)
 		return;
 	m->finished = true;
 	check_quiet(m, true);
-	while (m->lru_head) {
-		struct nft_req_node *n = m->lru_head;
-
-		if (!n->req.reported_stuck && !n->req.reported_leak)
-			m->sum.in_flight_at_end++;
-		release_request(m, n, true);
-	}
+	while (m->lru_head)
+		release_request(m, m->lru_head, true);
 	nft_model_fs_finish(m);
 	for_each_detector(d)
 		if (d->tick)
@@ -917,6 +1105,13 @@ const struct nft_finding *nft_model_findings(const struct nft_model *m,
 {
 	*n = m->n_findings;
 	return m->findings;
+}
+
+const struct nft_in_flight *nft_model_in_flight(const struct nft_model *m,
+						size_t *n)
+{
+	*n = m->n_in_flight;
+	return m->in_flight;
 }
 
 const struct nft_unknown *nft_model_unknowns(const struct nft_model *m,

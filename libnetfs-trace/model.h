@@ -34,17 +34,6 @@ const char *nft_gen_name(enum nft_gen gen);
 /* "6.1", "6.12", "7.2", "6.16" ... -> generation; AUTO if unparsable or older than 5.13 (no netfs tracepoints). */
 enum nft_gen nft_gen_from_version(const char *version);
 
-/*
- * Ref traces of one object from different CPUs can reach the buffer in
- * another order than their atomic operations: up to NFT_LEDGER_HOLD
- * disagreeing entries are held while an order that explains them all is
- * looked for, an order that may also move them before up to
- * NFT_LEDGER_LOOKBACK entries already accepted (a CPU held up between its
- * atomic and its trace line prints a count others have since moved on).
- */
-#define NFT_LEDGER_HOLD 5
-#define NFT_LEDGER_LOOKBACK 6
-
 /* One get/put/see of an object's ref count, as the kernel printed it. */
 struct nft_ref_entry {
 	uint64_t pos;
@@ -56,6 +45,27 @@ struct nft_ref_entry {
 	int32_t expected;	/* what our ledger expected, INT32_MIN if no base */
 };
 
+/*
+ * A ref ledger (refs.c).  Ref traces of one object from different CPUs can
+ * reach the buffer in another order than their atomic operations, however
+ * far apart (a CPU held up between its atomic and its trace line), so the
+ * ledger judges the multiset of printed counts, not their order: a get
+ * that printed v moved the count v-1 -> v, a put v+1 -> v, and the entries
+ * are explained when some order chains them all from the birth count.
+ * What that needs is kept per cut between two count values that an entry
+ * crossed (@cut, sorted), so memory follows the entries, not the counts,
+ * and the judgement stays exact after the history (@v, for the -R view)
+ * reached its cap.
+ */
+/* Higher counts are no count at all (garbage, or an underflow printed %u). */
+#define NFT_LEDGER_VMAX (1 << 24)
+
+struct nft_ledger_cut {
+	int32_t k;		/* the cut between counts k and k+1 */
+	int32_t net;		/* gets printing k+1 minus puts printing k */
+	uint32_t cross;		/* gets printing k+1 plus puts printing k */
+};
+
 struct nft_ledger {
 	struct nft_ref_entry *v;
 	uint32_t n, cap;
@@ -63,13 +73,15 @@ struct nft_ledger {
 	int64_t count;		/* current count, valid when @known */
 	bool known;		/* we have a base (a NEW, or a printed count) */
 	bool born;		/* we saw the object's NEW */
-	uint8_t n_held;		/* entries awaiting an order that explains them */
-	uint8_t n_recent;	/* accepted entries an order may still move */
-	uint32_t held[NFT_LEDGER_HOLD];
-	struct {
-		uint32_t idx;
-		int32_t before;	/* the count before it */
-	} recent[NFT_LEDGER_LOOKBACK];	/* oldest first */
+	bool explained;		/* some order chains every entry */
+	bool judged;		/* a mismatch was reported: no second one */
+	bool wild;		/* a count no chain can hold (> NFT_LEDGER_VMAX) */
+	int32_t base;		/* the NEW's count, when @born */
+	int32_t last;		/* the last count printed, in trace order */
+	int32_t lo, hi;		/* counts touched by an entry */
+	uint32_t n_entries;	/* entries seen, kept or not */
+	struct nft_ledger_cut *cut;	/* the cuts crossed, by k */
+	uint32_t ncut, capcut;
 };
 
 enum nft_sreq_state {
@@ -94,6 +106,13 @@ struct nft_subreq {
 	uint32_t stalled_reissues;	/* reissues in a row with no progress */
 	uint64_t progress_mark;	/* start+transferred at the last reissue */
 	bool need_retry;	/* terminated short/with error, retry pending */
+	/*
+	 * Not yet terminated when its request's IN_PROGRESS cleared: no
+	 * collector will run for it again (fs/netfs/read_collect.c).
+	 */
+	bool orphan;
+	uint32_t terms, term_puts;	/* TERM lines, PUT TERM refs */
+	uint64_t t_collect_put, pos_collect_put;	/* the collector's PUT DONE/CONSUME/CLEAR */
 	bool over_read;		/* already reported */
 	bool reported_uaf;
 	uint32_t fail_idx;	/* its failure finding + 1, 0 = none */
@@ -132,6 +151,13 @@ struct nft_request {
 	bool range_known;
 	uint32_t flags;		/* last printed f= */
 	uint64_t collected_to;
+	/*
+	 * IN_PROGRESS: seen set in an f=, and when it cleared (COMPLET, DONE,
+	 * WAKE-IP, or an f= without it after one with it).
+	 */
+	bool ip_seen, ip_cleared;
+	uint16_t ip_clear_what;		/* RREQ_TRACE symbol of that line */
+	uint64_t t_ip_clear, pos_ip_clear;
 	uint64_t t_new, t_done, t_free, t_last;
 	uint64_t pos_new, pos_done, pos_free, pos_last;
 	struct nft_ledger refs;
@@ -243,6 +269,14 @@ struct nft_summary {
 	uint64_t old_fscache_events;	/* pre-5.17 fscache lines */
 };
 
+/* A request alive at the end of the input, and what it waits for. */
+#define NFT_IN_FLIGHT_MAX 1000
+struct nft_in_flight {
+	uint32_t rreq;
+	char object[NFT_OBJECT_LEN];
+	char waiting[200];	/* "[2] TERM, collection of [3], PUT RETURN" */
+};
+
 struct nft_unknown {
 	uint8_t cls;
 	char text[48];
@@ -313,6 +347,14 @@ struct nft_summary *nft_model_summary_mut(struct nft_model *m);
 /* Findings so far, in the order found. The array is owned by the model. */
 const struct nft_finding *nft_model_findings(const struct nft_model *m,
 					     size_t *n);
+
+/*
+ * Requests alive at the end that no finding covers (the first
+ * NFT_IN_FLIGHT_MAX; summary.in_flight_at_end counts them all), after
+ * nft_model_finish().  Owned by the model.
+ */
+const struct nft_in_flight *nft_model_in_flight(const struct nft_model *m,
+						size_t *n);
 
 /* Unknown symbols so far. Owned by the model. */
 const struct nft_unknown *nft_model_unknowns(const struct nft_model *m,

@@ -42,6 +42,8 @@ struct nft_model {
 	size_t n_findings, cap_findings;
 	struct nft_unknown *unknowns;
 	size_t n_unknowns, cap_unknowns;
+	struct nft_in_flight *in_flight;
+	size_t n_in_flight, cap_in_flight;
 
 	/* The focused object (-R): focus.c. */
 	struct nft_focus_state *fst;
@@ -65,14 +67,14 @@ struct nft_model {
 	size_t n_kept, cap_kept;
 
 	/*
-	 * ref-mismatch: ledgers of freed objects whose last entries no order
-	 * explained yet, waiting for a put line that comes late (a CPU held
-	 * up between the atomic and its trace line).
+	 * ref-mismatch: ledgers of freed objects whose entries no order
+	 * explained yet, waiting for a line that comes late (a CPU held up
+	 * between the atomic and its trace line); at most NFT_PARKED_MAX.
 	 */
 	struct nft_parked_ledger {
 		uint32_t rreq;
 		int32_t index;		/* subrequest, -1 for the request */
-		uint64_t ts_free;
+		uint64_t ts_free, pos_free;
 		bool uncertain;
 		char object[NFT_OBJECT_LEN];
 		struct nft_ledger refs;
@@ -119,6 +121,13 @@ void nft_req_object(const struct nft_request *req,
 
 /* Printable errno name for a negative kernel error ("ENODATA"). */
 const char *nft_errno_name(int err);
+
+/*
+ * What @req still waits for, as "[2] TERM, collection of [3], PUT RETURN"
+ * (request and subrequest states and the ref holders of its ledger).
+ */
+void nft_request_waits(const struct nft_model *m, const struct nft_request *req,
+		       char *buf, size_t sz);
 
 /* Generation in force (forced, or guessed so far from the capture). */
 enum nft_gen nft_model_gen(const struct nft_model *m);

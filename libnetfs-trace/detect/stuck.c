@@ -2,7 +2,8 @@
 /*
  * stuck: a request still IN_PROGRESS, or with a subrequest submitted and
  * never terminated, that made no progress for --stuck-after while the trace
- * went on.  A waiter that never woke is called out as such.
+ * went on.  A waiter that never woke is called out as such, and so is a
+ * subrequest its request completed without (model.c in_progress_cleared()).
  */
 #include "../model_internal.h"
 
@@ -43,6 +44,13 @@ static void quiet(struct nft_model *m, struct nft_request *req, bool at_end)
 		nft_report(m, NFT_FIND_STUCK, req, NULL, NULL, false, lines, n,
 			   "R=%08x: waiter (WAIT-IP at line %llu) never woken; no event for %.1f s while the trace went on",
 			   req->id, (unsigned long long)req->pos_wait,
+			   (double)(m->now - req->t_last) / 1e9);
+	else if (oldest && oldest->orphan)
+		nft_report(m, NFT_FIND_STUCK, req, NULL, NULL, false, lines, n,
+			   "R=%08x: R=%08x[%x] in flight since line %llu, and its request's IN_PROGRESS cleared without it (line %llu), so nothing will collect it; no event for %.1f s",
+			   req->id, req->id, (unsigned int)oldest->index,
+			   (unsigned long long)oldest->pos_first,
+			   (unsigned long long)req->pos_ip_clear,
 			   (double)(m->now - req->t_last) / 1e9);
 	else if (oldest)
 		nft_report(m, NFT_FIND_STUCK, req, NULL, NULL, false, lines, n,

@@ -125,6 +125,41 @@ void nft_json_finding(FILE *out, const struct nft_finding *f)
 	fputs("]}", out);
 }
 
+/* "in_flight": the requests alive at the end, with what each waits for. */
+static void json_in_flight(FILE *out, const struct nft_model *m)
+{
+	const struct nft_in_flight *f;
+	size_t n, i;
+
+	f = nft_model_in_flight(m, &n);
+	fputs("  \"in_flight\": [", out);
+	for (i = 0; i < n; i++) {
+		const char *w = f[i].waiting, *sep;
+
+		fprintf(out, "%s\n    {\"request\": \"%08x\", \"object\": ",
+			i ? "," : "", f[i].rreq);
+		nft_json_str(out, f[i].object);
+		fputs(", \"waiting_for\": [", out);
+		/* nft_request_waits() joins the items with ", " */
+		for (; *w; w = *sep ? sep + 2 : sep) {
+			char item[sizeof(f[i].waiting)];
+			size_t len;
+
+			sep = strstr(w, ", ");
+			if (!sep)
+				sep = w + strlen(w);
+			len = (size_t)(sep - w);
+			memcpy(item, w, len);
+			item[len] = 0;
+			if (w != f[i].waiting)
+				fputs(", ", out);
+			nft_json_str(out, item);
+		}
+		fputs("]}", out);
+	}
+	fputs(n ? "\n  ],\n" : "],\n", out);
+}
+
 void nft_report_json(FILE *out, const struct nft_model *m,
 		     const struct nft_report_input *in,
 		     const struct nft_report_opts *opts)
@@ -161,6 +196,7 @@ void nft_report_json(FILE *out, const struct nft_model *m,
 	}
 	free(v);
 	fputs(n ? "\n  ],\n" : "],\n", out);
+	json_in_flight(out, m);
 	fputs("  \"unknown_symbols\": [", out);
 	u = nft_model_unknowns(m, &n);
 	for (i = 0; i < n; i++) {

@@ -66,6 +66,22 @@ static void print_counts(FILE *out, enum nft_sym_class cls,
 	fputs(sep[0] == ',' ? ")\n" : "\n", out);
 }
 
+/* Under "in flight at end of capture: N", what each of them waits for. */
+static void print_in_flight(FILE *out, const struct nft_model *m,
+			    const struct nft_summary *s)
+{
+	const struct nft_in_flight *f = NULL;
+	size_t n = 0, i;
+
+	if (s->in_flight_at_end)
+		f = nft_model_in_flight(m, &n);
+	for (i = 0; i < n; i++)
+		fprintf(out, "  %s: waiting for %s\n", f[i].object, f[i].waiting);
+	if (s->in_flight_at_end > n)
+		fprintf(out, "  ... and %" PRIu64 " more\n",
+			s->in_flight_at_end - n);
+}
+
 static void print_summary(FILE *out, const struct nft_model *m,
 			  const struct nft_report_input *in)
 {
@@ -103,6 +119,7 @@ static void print_summary(FILE *out, const struct nft_model *m,
 		s->cookies, s->cache_objects);
 	fprintf(out, "in flight at end of capture: %" PRIu64 "\n",
 		s->in_flight_at_end);
+	print_in_flight(out, m, s);
 	fprintf(out, "unknown symbols: %" PRIu64 "\n", s->unknown_symbols);
 	for (unsigned int bit = 1; bit; bit <<= 1)
 		if (s->notes & bit)

@@ -305,9 +305,13 @@ static void test_ref_mismatch(void)
 	static const char *const late_see[] = {
 		SEE_AFTER_TWO_GETS("3"),
 	};
-	/* the same SEE printing a count the object never had */
+	/*
+	 * the same SEE printing a count the object never had (r=1 would do:
+	 * the object holds 1 just before its final put, and the SEE's line
+	 * may be that late)
+	 */
 	static const char *const wrong_see[] = {
-		SEE_AFTER_TWO_GETS("1"),
+		SEE_AFTER_TWO_GETS("9"),
 	};
 	/* a put traced after three later entries */
 	static const char *const late_put[] = {
@@ -366,7 +370,10 @@ static void test_late_put_line(void)
 		T("17.354830", "netfs_rreq_ref: R=000000e7 PUT RETURN  r=2"),
 		LATER,
 	};
-	/* the same, the line 0.5 s late: past the grace, so it is blamed */
+	/*
+	 * the same, the line 0.5 s late: however late, it still explains the
+	 * counts (it used to be blamed past a 100 ms grace: issue 10 #8)
+	 */
 	static const char *const too_late[] = {
 		LATE_HEAD,
 		T("17.900000", "netfs_rreq_ref: R=000000e7 PUT RETURN  r=2"),
@@ -384,8 +391,7 @@ static void test_late_put_line(void)
 	const struct nft_finding *f;
 
 	CLEAN("a put line after the FREE explains the counts before it", late);
-	ONLY("a put line far too late", too_late, NFT_FIND_REF_MISMATCH,
-	     "R=000000e7");
+	CLEAN("a put line far too late", too_late);
 	ONLY("a put that never shows", never, NFT_FIND_REF_MISMATCH,
 	     "R=000000e7");
 	r = RUN(never);
