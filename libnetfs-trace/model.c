@@ -539,6 +539,14 @@ static struct nft_subreq *lookup_subreq(struct nft_model *m,
 		return NULL;
 	s->index = index;
 	s->stream = -1;
+	/*
+	 * First seen after its request's IN_PROGRESS cleared: it was queued
+	 * (or its lines were traced) after the collector completed the
+	 * request, which then never collects it -- the 9p shape of the
+	 * ALL_QUEUED race (5de0219a9bb9), where a synchronous read prints
+	 * nothing before its TERM.
+	 */
+	s->orphan = req->ip_cleared;
 	s->t_first = s->t_last = m->now;
 	s->pos_first = s->pos_last = m->pos;
 	nft_ledger_init(&s->refs);

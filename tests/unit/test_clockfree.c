@@ -189,6 +189,48 @@ static const char *const all_queued_flags[] = {
 	"          ip: netfs_sreq: R=00002152[2] ZERO TERM  f=102 s=6898 768/768 s=2 e=0",
 };
 
+/*
+ * The 9p shape of the same race (netfs-sim all-queued-race): the last
+ * subrequest is a synchronous read that prints nothing before its TERM, so
+ * it is first seen after the COMPLET.  Bare lines, no timestamps.
+ */
+static const char *const all_queued_9p[] = {
+	"netfs_rreq_ref: R=000000ef NEW         r=2",
+	"netfs_read: R=000000ef READAHEAD c=00000000 ni=52234b s=b00000 l=200000 sz=4000000",
+	"netfs_rreq_ref: R=000000ef GET SUBREQ  r=3",
+	"netfs_sreq: R=000000ef[1] DOWN TERM  f=112 s=b00000 100000/100000 s=0 e=0",
+	"netfs_sreq_ref: R=000000ef[1] PUT TERM    r=1",
+	"netfs_rreq_ref: R=000000ef GET SUBREQ  r=4",
+	"netfs_rreq_ref: R=000000ef SEE WORK    r=4",
+	"netfs_rreq: R=000000ef RA COLLECT f=103",
+	"netfs_sreq: R=000000ef[1] DOWN CONSM f=012 s=b00000 100000/100000 s=0 e=0",
+	"netfs_sreq_ref: R=000000ef[1] PUT DONE    r=0",
+	"netfs_sreq: R=000000ef[1] DOWN FREE  f=012 s=b00000 100000/100000 s=0 e=0",
+	"netfs_rreq_ref: R=000000ef PUT SUBREQ  r=3",
+	"netfs_rreq: R=000000ef RA COMPLET f=103",
+	"netfs_rreq: R=000000ef RA WAKE-IP f=102",
+	"netfs_rreq: R=000000ef RA DONE    f=102",
+	"netfs_rreq_ref: R=000000ef PUT WORK IP  r=2",
+	"netfs_sreq: R=000000ef[2] DOWN TERM  f=112 s=c00000 100000/100000 s=0 e=0",
+	"netfs_sreq_ref: R=000000ef[2] PUT TERM    r=1",
+	"netfs_rreq_ref: R=000000ef PUT RETURN  r=1",
+	"netfs_rreq_ref: R=000000ef SEE WORK    r=1",
+};
+
+static void test_all_queued_first_seen_late(void)
+{
+	struct result r = RUN(all_queued_9p);
+
+	is(r.parse_errors, 0, "9p-shaped ALL_QUEUED excerpt parses");
+	ok(on(&r, NFT_FIND_REF_LEAK, "R=000000ef[2]") != NULL,
+	   "a subrequest first seen after COMPLET, never collected: ref-leak");
+	ok(on(&r, NFT_FIND_REF_LEAK, "R=000000ef") != NULL,
+	   "and the request ref it holds");
+	is((int64_t)r.n, 2, "and nothing else");
+	show(&r);
+	nft_model_free(r.m);
+}
+
 static void test_all_queued(void)
 {
 	struct result r = RUN(all_queued);
@@ -710,6 +752,7 @@ static void test_far_apart(void)
 int main(void)
 {
 	test_all_queued();
+	test_all_queued_first_seen_late();
 	test_all_queued_a98();
 	test_all_queued_clock();
 	test_late_lines();
