@@ -76,7 +76,7 @@ EOF
 @test "-R request --json: states, cycles, ref histories and lines" {
 	"$REPLAY" -R ff --json "$F72_FAIL" > "$T/j" || [ $? -eq 1 ]
 	[ "$(json_get '(d["object"], d["kind"], d["state"], len(d["refs"]), d["refs"][0]["what"], d["refs"][0]["op"], d["refs"][0]["printed"], d["refs"][0]["expected"], d["refs"][0]["line"], d["refs"][0]["ts"])' < "$T/j")" = \
-		"('R=000000ff', 'request', 'freed', $(json_get 'len(d["refs"])' < "$T/j"), 'NEW', 'new', 2, None, 492, '18.338339')" ]
+		"('R=000000ff', 'request', 'freed', $(json_get 'len(d["refs"])' < "$T/j"), 'NEW', 'new', 2, 2, 492, '18.338339')" ]
 	[ "$(json_get '[(e["line"], e["what"], e["op"], e["printed"], e["expected"]) for e in d["subrequests"][0]["refs"]]' < "$T/j")" = \
 		'[[505, "PUT TERM", "put", 1, null], [515, "GET RESUBMT", "get", 2, 2], [521, "PUT TERM", "put", 1, 1], [527, "PUT ABANDON", "put", 0, 0]]' ]
 	[ "$(json_get '(d["subrequests"][0]["state"], d["subrequests"][0]["issued"], [(c["issue_line"], c["term_line"]) for c in d["subrequests"][0]["cycles"]])' < "$T/j")" = \
@@ -157,7 +157,7 @@ EOF
 	[ "$(json_get '(len(d["accesses"]), d["accesses"][0]["begin"], d["accesses"][0]["begin_line"], d["accesses"][0]["end"], d["accesses"][0]["end_line"], d["accesses"][0]["open"])' < "$T/j")" = \
 		"(66, 'BEGIN lookup', 18, 'END lookup', 175, False)" ]
 	[ "$(json_get '(len(d["refs"]), d["refs"][0], d["refs"][-1]["what"], d["refs"][-1]["printed"])' < "$T/j")" = \
-		"(16, {'line': 13, 'ts': '92.967496', 'what': 'NEW acq', 'op': 'new', 'printed': 1, 'expected': None}, 'PUT hcoll', 0)" ]
+		"(16, {'line': 13, 'ts': '92.967496', 'what': 'NEW acq', 'op': 'new', 'printed': 1, 'expected': 1}, 'PUT hcoll', 0)" ]
 	[ "$(json_get '(len(d["lines"]), d["lines_not_kept"], d["not_kept"], d["refs_not_kept"])' < "$T/j")" = "(261, 0, 0, 0)" ]
 }
 
