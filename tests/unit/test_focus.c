@@ -12,6 +12,7 @@
 
 #include "decoders/decoder.h"
 #include "libnetfs-trace/model.h"
+#include "lines.h"
 #include "tap.h"
 
 #define T(ts, line) "dd-418 [000] ..... " ts ": " line
@@ -19,31 +20,10 @@
 static struct nft_model *run(const struct nft_focus *f,
 			     const char *const *lines, size_t n_lines)
 {
-	enum nft_dialect dialect = NFT_DIALECT_AUTO;
-	struct nft_model_opts o = { 0 };
-	struct nft_model *m;
-	size_t i;
+	struct nft_model_opts mo = { .focus = *f };
+	struct nft_test_opts o = { .keep_raw = true, .model = &mo };
 
-	o.focus = *f;
-	m = nft_model_new(&o);
-	for (i = 0; i < n_lines; i++) {
-		struct nft_event ev;
-		const char *err = NULL;
-
-		nft_event_init(&ev);
-		if (nft_parse_ftrace_line(lines[i], strlen(lines[i]), &dialect,
-					  &ev, &err) < 1) {
-			printf("# unparsed line %zu: %s (%s)\n", i + 1, lines[i],
-			       err ? err : "");
-			continue;
-		}
-		ev.pos = i + 1;
-		ev.raw = lines[i];
-		ev.raw_len = strlen(lines[i]);
-		nft_model_event(m, &ev);
-	}
-	nft_model_finish(m);
-	return m;
+	return nft_test_run(lines, n_lines, &o).m;
 }
 
 #define RUN(f, arr) run(f, arr, sizeof(arr) / sizeof(arr[0]))
