@@ -80,10 +80,12 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out, "usage: " PROG " [OPTIONS] [FILE]\n\n"
-		     "Rebuild every netfs request of a capture (ftrace text, trace-cmd\n"
-		     "report output or trace.dat; plain, xz, gzip or zstd) and report\n"
-		     "ref leaks, use-after-free, stuck requests, over-reads, bad\n"
-		     "rewinds, retry storms and failures.\n\noptions:\n");
+		     "Rebuild every netfs request, fscache cookie and cachefiles object\n"
+		     "of a capture (trace.dat, ftrace text, trace-cmd report or perf\n"
+		     "script output, or lines pasted from a mail; plain, xz, gzip or\n"
+		     "zstd) and report ref leaks, use-after-free, folios unlocked early,\n"
+		     "bad donations, stuck requests, over-reads, bad rewinds, retry\n"
+		     "storms and failures.\n\noptions:\n");
 	nft_cli_print_options(out, options, N_OPTIONS);
 	fprintf(out, "\nfinding kinds:");
 	for (i = 0; i < NFT_FIND__NR; i++)
