@@ -286,12 +286,56 @@ static __always_inline bool parse_dec(struct cur *c, int64_t *v)
 	return true;
 }
 
+/*
+ * "name=value" where the format has no such field: a distro or debug patch
+ * that added a key.  Returns the end of the token, or NULL if the token at
+ * @p is not key=value.
+ */
+static const char *extra_field(const char *p, const char *e)
+{
+	const char *q = p;
+
+	while (q < e && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			 *q == '_' || (q > p && *q >= '0' && *q <= '9')))
+		q++;
+	if (q == p || q >= e || *q != '=')
+		return NULL;
+	while (q < e && !is_blank(*q))
+		q++;
+	return q;
+}
+
+/*
+ * The key @k further on, past fields the mainline format does not have.
+ * Only key=value tokens are stepped over: a bare value in between means the
+ * layout differs, and the caller's mismatch stands.
+ */
+static __attribute__((noinline)) bool lit_past_extra(struct cur *c,
+						      const char *k,
+						      size_t klen)
+{
+	const char *p = c->p, *q;
+
+	if (klen < 2 || k[klen - 1] != '=')
+		return false;
+	while ((q = extra_field(p, c->e))) {
+		p = q;
+		while (p < c->e && is_blank(*p))
+			p++;
+		if ((size_t)(c->e - p) >= klen && !memcmp(p, k, klen)) {
+			c->p = p + klen;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Match literal @k at the next token start. */
 static __always_inline bool lit(struct cur *c, const char *k, size_t klen)
 {
 	skip_ws(c);
 	if ((size_t)(c->e - c->p) < klen || memcmp(c->p, k, klen))
-		return false;
+		return lit_past_extra(c, k, klen);
 	c->p += klen;
 	return true;
 }
@@ -350,6 +394,22 @@ static bool token(struct cur *c, const char **t, size_t *tl)
 	return *tl > 0;
 }
 
+/* A symbol run to the end of the line, less key=value tokens a patch added. */
+static size_t sym_less_extra(const char *t, size_t tl)
+{
+	const char *p = t, *e = t + tl, *q, *end = t;
+
+	while (p < e) {
+		if (p > t && extra_field(p, e))
+			break;
+		for (q = p; q < e && !is_blank(*q); q++)
+			;
+		end = q;
+		p = skip_blanks(q, e);
+	}
+	return end - t;
+}
+
 /*
  * The run of tokens up to (not including) the first token that starts with
  * @stop, or to the end of the line when @stop is NULL.  Symbols can be
@@ -368,13 +428,17 @@ static bool sym_run(struct cur *c, const char *stop, size_t stoplen,
 			;
 		c->p = c->e;
 		*tl = end - *t;
+		if (*tl && memchr(*t, '=', *tl))
+			*tl = sym_less_extra(*t, *tl);
 		return *tl > 0;
 	}
 	end = c->p;
 	while (c->p < c->e) {
-		if (stop && (size_t)(c->e - c->p) >= stoplen &&
+		if ((size_t)(c->e - c->p) >= stoplen &&
 		    *c->p == *stop && !memcmp(c->p, stop, stoplen))
 			break;
+		if (end > *t && extra_field(c->p, c->e))
+			break;	/* a patch's key=value before @stop */
 		while (c->p < c->e && !is_blank(*c->p))
 			c->p++;
 		end = c->p;
@@ -571,9 +635,13 @@ static const char *p_netfs_read(struct cur *c, struct nft_event *ev,
 	NEED(KHEX(c, "c=", &v), "no c=");
 	ev->cookie = v;
 	ev->have |= NFT_HAVE_COOKIE;
-	NEED(KHEX(c, "ni=", &ev->ino), "no ni=");
+	/* ni= came with the 5.17 fscache rewrite */
+	if (KHEX(c, "ni=", &ev->ino))
+		ev->have |= NFT_HAVE_INO;
+	else
+		ev->have |= NFT_HAVE_PRE_6_1;
 	NEED(KHEX(c, "s=", &ev->start), "no s=");
-	ev->have |= NFT_HAVE_INO | NFT_HAVE_START;
+	ev->have |= NFT_HAVE_START;
 	if (KHEX(c, "l=", &ev->len)) {
 		decide(d, NFT_DIALECT_MODERN);
 		if (KHEX(c, "sz=", &ev->i_size))
@@ -621,11 +689,26 @@ static const char *p_netfs_rreq(struct cur *c, struct nft_event *ev,
 	size_t tl;
 	uint64_t v;
 
-	(void)d;
 	NEED(rreq_id(c, ev), "no R=");
-	NEED(token(c, &t, &tl), "no origin");
-	ev->origin = sym(ev, NFT_SYMC_ORIGIN, t, tl);
 	NEED(SYM_UNTIL(c, "f=", &t, &tl), "no rreq trace");
+	if (!memchr(t, ' ', tl) && !memchr(t, '\t', tl)) {
+		/*
+		 * One word: "R=%08x %s f=%02x", the layout before the origin
+		 * column (5.13 .. 5.17; a few 5.18-6.0 builds, as in the
+		 * netfs write-helper series): the generation of 6.1.
+		 */
+		ev->have |= NFT_HAVE_PRE_6_1;
+		decide(d, NFT_DIALECT_6_1);
+	} else {
+		const char *w = t;
+		size_t wl;
+
+		for (wl = 0; wl < tl && !is_blank(w[wl]); wl++)
+			;
+		ev->origin = sym(ev, NFT_SYMC_ORIGIN, w, wl);
+		t = skip_blanks(w + wl, t + tl);
+		tl -= t - w;
+	}
 	ev->what = sym(ev, NFT_SYMC_RREQ_TRACE, t, tl);
 	NEED(KHEX(c, "f=", &v), "no f=");
 	ev->flags = v;
@@ -664,12 +747,17 @@ static const char *p_netfs_sreq(struct cur *c, struct nft_event *ev,
 
 	src = lookup(NFT_SYMC_SOURCE, t1, l1);
 	if (!src && lookup(NFT_SYMC_SOURCE, t2, l2)) {
-		/* 5.17 printed the trace before the source */
+		/*
+		 * 5.13 .. 5.17 printed the trace before the source
+		 * ("R=%08x[%u] %s %s" with netfs_sreq_traces first).
+		 */
 		const char *tt = t1;
 		size_t tll = l1;
 
 		t1 = t2, l1 = l2;
 		t2 = tt, l2 = tll;
+		ev->have |= NFT_HAVE_PRE_6_1;
+		decide(d, NFT_DIALECT_6_1);
 	}
 	ev->source = sym(ev, NFT_SYMC_SOURCE, t1, l1);
 	what = sym(ev, NFT_SYMC_SREQ_TRACE, t2, l2);
@@ -745,11 +833,29 @@ static const char *ref_tail(struct cur *c, struct nft_event *ev,
 	return NULL;
 }
 
+/*
+ * R= of the ref events; "W=" in the netfs write-helper series' first
+ * versions (v2 of "netfs: Trace refcounting on the netfs_io_request
+ * struct", March 2022), which some 5.18-6.0 trees carry.
+ */
+static bool ref_rreq_id(struct cur *c, struct nft_event *ev)
+{
+	uint64_t v;
+
+	if (rreq_id(c, ev))
+		return true;
+	if (!KHEX(c, "W=", &v))
+		return false;
+	ev->rreq = v;
+	ev->have |= NFT_HAVE_RREQ | NFT_HAVE_PRE_6_1;
+	return true;
+}
+
 static const char *p_netfs_rreq_ref(struct cur *c, struct nft_event *ev,
 				    enum nft_dialect *d)
 {
 	(void)d;
-	NEED(rreq_id(c, ev), "no R=");
+	NEED(ref_rreq_id(c, ev), "no R=");
 	return ref_tail(c, ev, NFT_SYMC_RREQ_REF);
 }
 
@@ -757,7 +863,7 @@ static const char *p_netfs_sreq_ref(struct cur *c, struct nft_event *ev,
 				    enum nft_dialect *d)
 {
 	(void)d;
-	NEED(rreq_id(c, ev), "no R=");
+	NEED(ref_rreq_id(c, ev), "no R=");
 	NEED(sub_index(c, ev, true), "no [index]");
 	return ref_tail(c, ev, NFT_SYMC_SREQ_REF);
 }
@@ -1916,6 +2022,15 @@ found:
 		copy_str(lc->name, sizeof(lc->name), name, namel);
 		ev->name = lc->name;
 		other_rreq(&c, ev);
+		if (namel > 6 && !memcmp(name, "netfs_", 6)) {
+			/*
+			 * A netfs event we have no layout for: counted as
+			 * netfs, but no request is built from it.
+			 */
+			ev->kind = NFT_EV_NETFS_OTHER;
+			ev->have &= ~(NFT_HAVE_RREQ | NFT_HAVE_INDEX);
+			return R_EVENT;
+		}
 		return R_OTHER;
 	}
 	ev->name = kind_name_of[kind];

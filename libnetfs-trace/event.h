@@ -37,6 +37,8 @@
 	X(NETFS_DONATE, "netfs_donate")                                       \
 	X(NETFS_READ_PROGRESS_AT, "netfs_read_progress_at")                   \
 	X(NETFS_COPY2CACHE, "netfs_copy2cache")                               \
+	/* any other netfs_* event (out-of-tree or debug patches): counted */ \
+	X(NETFS_OTHER, "netfs_*")                                             \
 	X(FSCACHE_CACHE, "fscache_cache")                                     \
 	X(FSCACHE_VOLUME, "fscache_volume")                                   \
 	X(FSCACHE_COOKIE, "fscache_cookie")                                   \
@@ -108,6 +110,13 @@ enum nft_have {
 	NFT_HAVE_CREQ = 1u << 17,	/* CR= of netfs_copy2cache */
 	NFT_HAVE_CPU = 1u << 18,
 	NFT_HAVE_PID = 1u << 19,
+	/*
+	 * A layout only kernels before 6.1 print (netfs_rreq without the
+	 * origin column, 5.17's netfs_sreq with the trace before the source,
+	 * netfs_read without ni=, W= on ref events): read with the 6.1
+	 * generation's semantics.
+	 */
+	NFT_HAVE_PRE_6_1 = 1u << 20,
 };
 
 #define NFT_MAX_UNKNOWN 3
@@ -146,6 +155,7 @@ struct nft_unknown_sym {
  *  netfs_donate     rreq index(from) id2(to) what(DONATE) len(amount)
  *  netfs_read_progress_at rreq cleaned_to collected_to(progress_at)
  *  netfs_copy2cache rreq creq cookie ino
+ *  netfs_* (NETFS_OTHER) name as printed; rreq/index when it carries R=x[n]
  *  fscache_cookie   cookie what(FSC_COOKIE) ref
  *  fscache_volume   volume what(FSC_VOLUME) ref
  *  fscache_cache    cache what(FSC_CACHE) ref

@@ -52,6 +52,8 @@ enum nft_gen nft_model_gen(const struct nft_model *m)
 /* Evidence of a generation in one event; AUTO when it says nothing. */
 static enum nft_gen gen_marker(const struct nft_event *ev)
 {
+	if (ev->have & NFT_HAVE_PRE_6_1)
+		return NFT_GEN_6_1;	/* 5.13 .. 6.0 layouts: the 6.1 rules */
 	switch (ev->kind) {
 	case NFT_EV_NETFS_RREQ_REF:
 		if (ev->what == NFT_RREF_GET_HOLD || ev->what == NFT_RREF_PUT_HOLD)
