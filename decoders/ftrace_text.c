@@ -47,6 +47,8 @@ struct line_ctx {
 	char hdr[COMM_MAX];
 	uint8_t hdr_len;	/* 0: none */
 	int32_t hdr_pid;
+	/* after R_EVENT: what the event's parser left of the line */
+	const char *rest, *rest_end;
 };
 
 struct cur {
@@ -1573,6 +1575,32 @@ static inline bool ts_token(const char *t, size_t tl, uint64_t *ns)
 	       parse_ts(t, t + tl - 1, ns);
 }
 
+/*
+ * The latency format's time, which ftrace_dump() (ftrace_dump_on_oops,
+ * sysrq-z) prints: lat_print_timestamp() in kernel/trace/trace_output.c
+ * writes " %4lldus%c: " -- microseconds since the buffer started and a
+ * delay mark (' ', '+', '!', '#', '*', '@', '$').  The token is "123us",
+ * then ":" alone, or "123us+:".  *more: the ':' is the next token.
+ */
+static bool lat_ts_token(const char *t, size_t tl, uint64_t *ns, bool *more)
+{
+	uint64_t us = 0;
+	size_t i = 0;
+
+	while (i < tl && is_digit(t[i]) && i < 15)
+		us = us * 10 + (t[i++] - '0');
+	if (!i || tl - i < 2 || t[i] != 'u' || t[i + 1] != 's')
+		return false;
+	i += 2;
+	if (i < tl && t[i] != ':' && strchr("+!#*@$", t[i]))
+		i++;
+	*more = i == tl;
+	if (!*more && !(i + 1 == tl && t[i] == ':'))
+		return false;
+	*ns = us * 1000;
+	return true;
+}
+
 /* "name:" with an event-name-shaped name. */
 static bool name_token(const char *t, size_t tl)
 {
@@ -1608,6 +1636,25 @@ static bool console_ts(struct cur *c, uint64_t *ns)
 		return false;
 	c->p = q + 1;
 	return true;
+}
+
+/* printk's caller id after the console time: "[    T123]", "[  C1]" */
+static void caller_id(struct cur *c)
+{
+	const char *p = c->p;
+
+	if (c->e - p < 4 || *p != '[')
+		return;
+	for (p++; p < c->e && *p == ' '; p++)
+		;
+	if (p >= c->e || (*p != 'T' && *p != 'C'))
+		return;
+	for (p++; p < c->e && is_digit(*p); p++)
+		;
+	if (p >= c->e || *p != ']' || !is_digit(p[-1]))
+		return;
+	c->p = p + 1;
+	skip_ws(c);
 }
 
 /* "[003]" */
@@ -1682,7 +1729,7 @@ static void comm_pid(struct line_ctx *lc, const char *s, const char *e,
  * right-hand end.
  */
 static void parse_header(struct line_ctx *lc, const char *s, const char *e,
-			 struct nft_event *ev)
+			 struct nft_event *ev, bool lat)
 {
 	const char *t[MAX_HEADER_TOKENS];
 	size_t tl[MAX_HEADER_TOKENS];
@@ -1695,7 +1742,22 @@ static void parse_header(struct line_ctx *lc, const char *s, const char *e,
 	if (!n)
 		return;
 	last = n - 1;
-	if (last >= 1 && !cpu_token(t[last], tl[last], &cpu) &&
+	if (lat && last >= 1 && is_digit(t[last][0])) {
+		/*
+		 * lat_print_generic(): "%8.8s-%-7d %3d" and the flags right
+		 * after the CPU number ("1d..2.").
+		 */
+		size_t i = 0;
+
+		for (cpu = 0; i < tl[last] && is_digit(t[last][i]) && i < 6; i++)
+			cpu = cpu * 10 + (t[last][i] - '0');
+		if (tl[last] - i < sizeof(ev->irqs))
+			copy_str(ev->irqs, sizeof(ev->irqs), t[last] + i,
+				 tl[last] - i);
+		ev->cpu = cpu;
+		ev->have |= NFT_HAVE_CPU;
+		last--;
+	} else if (last >= 1 && !cpu_token(t[last], tl[last], &cpu) &&
 	    cpu_token(t[last - 1], tl[last - 1], &cpu)) {
 		copy_str(ev->irqs, sizeof(ev->irqs), t[last], tl[last]);
 		last -= 2;
@@ -1742,6 +1804,28 @@ static int parse_cpu_line(struct cur *c, struct nft_event *ev)
 	ev->lost = lost;
 	ev->have |= NFT_HAVE_CPU;
 	return R_OTHER;
+}
+
+/*
+ * ftrace_dump()'s own lines around the events (kernel/trace/trace.c):
+ * "Dumping ftrace buffer:", a row of dashes, "(ftrace buffer empty)".
+ */
+static bool dump_framing(const char *s, const char *e)
+{
+	static const char dump[] = "Dumping ftrace buffer:";
+	static const char empty[] = "(ftrace buffer empty)";
+	const char *p;
+
+	if (*s == '-') {
+		for (p = s; p < e && *p == '-'; p++)
+			;
+		return p - s >= 8 && p == e;
+	}
+	if ((size_t)(e - s) >= sizeof(dump) - 1 &&
+	    !memcmp(s, dump, sizeof(dump) - 1))
+		return true;
+	return (size_t)(e - s) >= sizeof(empty) - 1 &&
+	       !memcmp(s, empty, sizeof(empty) - 1);
 }
 
 /* trace-cmd report's first lines: "cpus=2", "version = 6" */
@@ -1924,7 +2008,7 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	struct cur c = { line, line + len };
 	enum nft_event_kind kind = NFT_EV_OTHER;
 	uint64_t ts, cts;
-	bool have_cts = false;
+	bool have_cts = false, lat = false, more;
 	int i, rc;
 
 	*ev = ev_template;
@@ -1940,12 +2024,15 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	if (console_ts(&c, &cts)) {
 		have_cts = true;
 		skip_ws(&c);
+		caller_id(&c);
 	}
 	if (c.p == c.e)
 		return R_IGNORE;
 	s = c.p;
 	if (*s == 'C' && (rc = parse_cpu_line(&c, ev)) != R_NONE)
 		return rc;
+	if ((*s == 'D' || *s == '-' || *s == '(') && dump_framing(s, c.e))
+		return R_IGNORE;
 	if (*s == 'c' || *s == 'v') {
 		if (report_header(s, c.e))
 			return R_IGNORE;
@@ -1961,6 +2048,27 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 		if (i < 3) {
 			ht[i] = t;
 			htl[i] = tl;
+		}
+		if (is_digit(*t) && lat_ts_token(t, tl, &ts, &more)) {
+			const char *colon;
+			size_t cl;
+
+			if (more && (!token(&c, &colon, &cl) || cl != 1 ||
+				     *colon != ':'))
+				return R_NONE;
+			ev->ts_ns = ts;
+			ev->have |= NFT_HAVE_TS;
+			hdr_end = t;
+			lat = true;
+			if (!token(&c, &t, &tl))
+				return R_NONE;
+			strip_system(&t, &tl);
+			if (!name_token(t, tl))
+				return R_NONE;
+			name = t;
+			namel = tl - 1;
+			kind = kind_lookup(name, namel);
+			break;
 		}
 		if (ts_token(t, tl, &ts)) {
 			ev->ts_ns = ts;
@@ -2009,7 +2117,7 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	}
 
 	if (hdr_end > s)
-		parse_header(lc, s, hdr_end, ev);
+		parse_header(lc, s, hdr_end, ev, lat);
 found:
 	if (!(ev->have & NFT_HAVE_TS) && have_cts) {
 		ev->ts_ns = cts;
@@ -2040,6 +2148,8 @@ found:
 	}
 	payload = c.p;
 	*err = parsers[kind](&c, ev, d);
+	lc->rest = c.p;
+	lc->rest_end = c.e;
 	if (*err && raw_fields(payload, c.e))
 		*err = "field=number pairs, as trace-cmd report -R prints them: symbolic fields are bare numbers only the capture's own formats can name; give netfs-replay the trace.dat, or trace-cmd report without -R";
 	return *err ? R_BAD : R_EVENT;
@@ -2086,12 +2196,28 @@ struct text_dec {
 	uint64_t pending_lost_pos;
 	bool seen_event;
 
-	/* a known event whose payload went to the next line (mail wrap) */
+	/*
+	 * A line whose next line may carry the rest of it (mail wrap): a
+	 * known event without fields or with fields missing, or a parsed
+	 * event followed by a line that is no trace line.
+	 */
 	char *held;
 	size_t held_len;
 	uint64_t held_pos;
-	char *joined;
+	int held_rc;
+	char *cand[2];		/* the two ways to join a continuation */
+
+	/* quoted-printable mail pasted raw ("=3D", soft breaks "=") */
+	bool qp;
+	char *qpbuf;		/* one decoded physical line */
+	char *qpacc;		/* a logical line joined at soft breaks */
+	size_t qpacc_len;
+	uint64_t qpacc_pos;
+	char *fixbuf;		/* a line with its non-breaking spaces fixed */
 };
+
+/* Events after which a capture that showed no quoted-printable is not. */
+#define QP_PROBE_EVENTS 32
 
 /*
  * A macro so every call site keeps its literal format: the format pointer is
@@ -2153,30 +2279,31 @@ static void comment_line(struct text_dec *td, const char *p, size_t len)
 	}
 }
 
-/* Control bytes other than tab/CR: binary data, not a pasted prose line. */
-static bool has_control_bytes(const char *line, size_t len)
+/* Control bytes other than tab/CR: how many. */
+static size_t control_bytes(const char *line, size_t len)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)line[i];
 
 		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
-			return true;
+			n++;
 	}
-	return false;
+	return n;
 }
 
 /*
  * A line that is no event: prose in a pasted trace is only worth a warning,
- * binary garbage means the input is damaged.  The quoted excerpt never
- * carries raw control bytes to the user's terminal.
+ * binary garbage means the input is damaged.  A few control bytes in a line
+ * of text (a terminal's colour codes, a form feed in a mail) are prose too.
+ * The quoted excerpt never carries raw control bytes to the user's terminal.
  */
 static int not_an_event(struct text_dec *td, const char *line, size_t len,
 			uint64_t pos)
 {
 	char excerpt[41];
-	size_t i, n = len > 40 ? 40 : len;
+	size_t i, n = len > 40 ? 40 : len, ctl;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)line[i];
@@ -2184,7 +2311,8 @@ static int not_an_event(struct text_dec *td, const char *line, size_t len,
 		excerpt[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
 	}
 	excerpt[n] = 0;
-	if (has_control_bytes(line, len)) {
+	ctl = control_bytes(line, len);
+	if (ctl && ctl * 8 > len) {
 		td->st->malformed++;
 		REPORT(td, NFT_DIAG_ERROR, pos,
 		       "binary data (control bytes) in a text line: \"%s%s\"",
@@ -2195,6 +2323,36 @@ static int not_an_event(struct text_dec *td, const char *line, size_t len,
 	REPORT(td, NFT_DIAG_WARNING, pos, "not a trace event: \"%s%s\"",
 	       excerpt, len > 40 ? "..." : "");
 	return 0;
+}
+
+/*
+ * fscache and cachefiles lines whose fields we cannot read come from a
+ * kernel whose layout we do not know (before the 5.17 rewrite the same
+ * event names printed other fields): the rest of the capture stays good.
+ */
+static bool tolerated_layout(const struct nft_event *ev)
+{
+	return ev->kind >= NFT_EV_FSCACHE_CACHE && ev->kind < NFT_EV_OTHER;
+}
+
+/*
+ * A last line without its newline that is no event: cut in half if it
+ * began like one (a "[CPU]" column or a timestamp), else the prose that
+ * often ends a mail.
+ */
+static bool cut_trace_line(const char *line, size_t len)
+{
+	struct cur c = { line, line + len };
+	const char *t;
+	size_t tl;
+	uint64_t ts;
+	int32_t cpu;
+	int i;
+
+	for (i = 0; i < MAX_HEADER_TOKENS && token(&c, &t, &tl); i++)
+		if (cpu_token(t, tl, &cpu) || ts_token(t, tl, &ts))
+			return true;
+	return false;
 }
 
 static int handle_parsed(struct text_dec *td, int rc, const char *err,
@@ -2224,26 +2382,30 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 			td->st->malformed++;
 			return 0;
 		}
+		if (rc == R_BAD && tolerated_layout(ev)) {
+			td->st->unrecognized++;
+			REPORT(td, NFT_DIAG_WARNING, pos,
+			       "%s: a layout this version does not read (an older kernel's?): %s; line skipped",
+			       ev->name, err);
+			return 0;
+		}
 		td->st->malformed++;
-		REPORT(td, NFT_DIAG_ERROR, pos, "malformed %s: %s", ev->name, err);
+		if (rc == R_WRAPPED)
+			REPORT(td, NFT_DIAG_ERROR, pos,
+			       "malformed %s: no fields (wrapped line without continuation)",
+			       ev->name);
+		else
+			REPORT(td, NFT_DIAG_ERROR, pos, "malformed %s: %s",
+			       ev->name, err);
 		return 0;
 	default:
-		if (last) {
+		if (last && cut_trace_line(line, len)) {
 			REPORT(td, NFT_DIAG_ERROR, pos, "truncated last line");
 			td->st->unrecognized++;
 			return 0;
 		}
 		return not_an_event(td, line, len, pos);
 	}
-}
-
-static int parse_and_handle(struct text_dec *td, const char *line, size_t len,
-			    uint64_t pos, bool last)
-{
-	const char *err;
-	int rc = parse_line(&td->lc, line, len, &td->dialect, &td->ev, &err);
-
-	return handle_parsed(td, rc, err, line, len, pos, last);
 }
 
 static bool blank_line(const char *p, size_t len)
@@ -2256,63 +2418,299 @@ static bool blank_line(const char *p, size_t len)
 	return true;
 }
 
-/* The held line's payload never came. */
-static void drop_held(struct text_dec *td)
+/* ---- mail wraps ---- */
+
+/*
+ * Fixed-width ids ("R=%08x", "c=%08x", ...) of another width in @p: the
+ * sign of a join made at the wrong place.
+ */
+static int id_width_misses(const char *p, size_t len)
 {
-	td->st->malformed++;
-	REPORT(td, NFT_DIAG_ERROR, td->held_pos,
-	       "malformed %s: no fields (wrapped line without continuation)",
-	       td->ev.name);
-	td->held_len = 0;
+	const char *e = p + len, *q;
+	int n = 0;
+
+	for (q = p; q + 2 < e; q++) {
+		const char *v;
+
+		if (q[1] != '=' || !strchr("RcoVCW", q[0]) ||
+		    (q > p && !is_blank(q[-1]) && q[-1] != ':'))
+			continue;
+		for (v = q + 2; v < e && hex_digit(*v) >= 0; v++)
+			;
+		if (v - (q + 2) > 2 && v - (q + 2) != 8)
+			n++;
+	}
+	return n;
 }
 
-static int hold(struct text_dec *td, const char *line, size_t len)
+/* How well a line reads: an event, its fields all known and used up. */
+static int line_quality(struct text_dec *td, const char *line, size_t len,
+			struct nft_event *probe, int *rc)
+{
+	enum nft_dialect d = td->dialect;
+	const char *err, *p;
+	int q;
+
+	*rc = parse_line(&td->lc, line, len, &d, probe, &err);
+	if (*rc == R_BAD || *rc == R_WRAPPED)
+		return 0;
+	if (*rc != R_EVENT)
+		return -1000;
+	q = 1000 - 10 * probe->n_unknown - 10 * id_width_misses(line, len);
+	/* what the parser left: only fields a patch added may remain */
+	for (p = skip_blanks(td->lc.rest, td->lc.rest_end);
+	     p < td->lc.rest_end; p = skip_blanks(p, td->lc.rest_end)) {
+		const char *t = extra_field(p, td->lc.rest_end);
+
+		if (!t) {
+			q -= 10;
+			break;
+		}
+		p = t;
+	}
+	return q;
+}
+
+/* Does @p start a field ("key=")? Then a wrap fell between two fields. */
+static bool starts_field(const char *p, size_t len)
+{
+	const char *e = p + len;
+
+	p = skip_blanks(p, e);
+	return extra_field(p, e) != NULL;
+}
+
+static size_t join(char *dst, const char *a, size_t al, const char *b,
+		   size_t bl, bool blank)
+{
+	size_t n = al;
+
+	memcpy(dst, a, al);
+	if (blank)
+		dst[n++] = ' ';
+	memcpy(dst + n, b, bl);
+	return n + bl;
+}
+
+static int hold(struct text_dec *td, const char *line, size_t len,
+		uint64_t pos, int rc)
 {
 	if (!td->held) {
-		td->held = malloc(MAX_LINE);
-		td->joined = malloc(2 * MAX_LINE + 1);
-		if (!td->held || !td->joined)
+		td->held = malloc(MAX_LINE + 1);
+		td->cand[0] = malloc(2 * MAX_LINE + 2);
+		td->cand[1] = malloc(2 * MAX_LINE + 2);
+		if (!td->held || !td->cand[0] || !td->cand[1])
 			return -1;
 	}
-	memcpy(td->held, line, len);
+	memmove(td->held, line, len);
 	td->held_len = len;
-	td->held_pos = td->lineno;
+	td->held_pos = pos;
+	td->held_rc = rc;
 	return 0;
 }
 
-static int with_held(struct text_dec *td, const char *line, size_t len,
-		     bool last)
+/* The held line goes out as it is: an event, or the error it has. */
+static int flush_held(struct text_dec *td, bool last)
 {
-	struct nft_event probe;
 	const char *err;
-	size_t n;
+	size_t len = td->held_len;
 	int rc;
 
-	if (blank_line(line, len))
+	if (!len)
 		return 0;
-	rc = parse_line(&td->lc, line, len, &td->dialect, &probe, &err);
-	if (rc != R_NONE) {
-		/* a new event (or header): the wrapped one stays empty */
-		drop_held(td);
-		return parse_and_handle(td, line, len, td->lineno, last);
-	}
-	n = td->held_len;
-	memcpy(td->joined, td->held, n);
-	td->joined[n++] = ' ';
-	memcpy(td->joined + n, line, len);
-	n += len;
 	td->held_len = 0;
-	return parse_and_handle(td, td->joined, n, td->held_pos, last);
+	rc = parse_line(&td->lc, td->held, len, &td->dialect, &td->ev, &err);
+	return handle_parsed(td, rc, err, td->held, len, td->held_pos, last);
+}
+
+/*
+ * @line, which is no trace line of its own, after the held one: the rest of
+ * a line a mail program or a terminal wrapped.  The wrap may have eaten a
+ * blank between two fields or cut a value or a symbol in two, so both
+ * joins are read, and the layout decides: the one that reads as the event
+ * with every field known and used up, with fixed-width ids of their width.
+ * When both read equally well, a continuation that starts with "key=" was
+ * a new field, anything else the rest of a value.  Returns 1 if the line
+ * was taken into the held one.
+ */
+static int try_join(struct text_dec *td, const char *line, size_t len)
+{
+	struct nft_event probe;
+	size_t n[2], max = 2 * MAX_LINE + 1;
+	int q[2], rc[2], qh, rch, best, i;
+
+	if (td->held_len + len + 1 > MAX_LINE)
+		return 0;
+	qh = line_quality(td, td->held, td->held_len, &probe, &rch);
+	for (i = 0; i < 2; i++) {
+		n[i] = join(td->cand[i], td->held, td->held_len, line, len, i);
+		q[i] = n[i] < max ? line_quality(td, td->cand[i], n[i], &probe,
+						 &rc[i])
+				  : -1000;
+	}
+	if (q[0] != q[1])
+		best = q[1] > q[0];
+	else
+		best = starts_field(line, len);
+	/* a tie with the line alone: the fragment is taken, not warned of */
+	if (q[best] < qh || q[best] < 0)
+		return 0;
+	memcpy(td->held, td->cand[best], n[best]);
+	td->held_len = n[best];
+	td->held_rc = rc[best];
+	return 1;
+}
+
+static const char *fix_nbsp(struct text_dec *td, const char *line,
+			    size_t *len);
+
+/* Could @p (the next physical line) continue the one before it? */
+static bool maybe_continuation(const char *p, size_t len)
+{
+	if (!len || *p == '#' || memchr(p, ':', len))
+		return false;
+	return !blank_line(p, len);
+}
+
+/*
+ * One logical line (quote marks, quoted-printable and soft breaks already
+ * undone).  @next is the next physical line when it is already in the
+ * buffer, NULL when unknown.
+ */
+static int logical_line(struct text_dec *td, const char *line, size_t len,
+			uint64_t pos, bool last, const char *next,
+			size_t next_len)
+{
+	const char *err;
+	int rc, stop;
+
+	if (td->held_len) {
+		struct nft_event probe;
+		enum nft_dialect d = td->dialect;
+
+		if (blank_line(line, len)) {
+			/* a wrapped name and its fields may have a gap */
+			if (td->held_rc != R_EVENT && !last)
+				return 0;
+			return flush_held(td, last);
+		}
+		rc = parse_line(&td->lc, line, len, &d, &probe, &err);
+		if (rc == R_NONE && try_join(td, line, len)) {
+			if (!last && (td->held_rc != R_EVENT || !next ||
+				      maybe_continuation(next, next_len)))
+				return 0;	/* more may follow */
+			return flush_held(td, last);
+		}
+		stop = flush_held(td, false);
+		if (stop)
+			return stop;
+	}
+
+	rc = parse_line(&td->lc, line, len, &td->dialect, &td->ev, &err);
+	if ((rc != R_EVENT || td->ev.n_unknown) && memchr(line, 0xc2, len)) {
+		/* U+00A0 (a web archive's or HTML mail's blank) */
+		line = fix_nbsp(td, line, &len);
+		rc = parse_line(&td->lc, line, len, &td->dialect, &td->ev,
+				&err);
+	}
+	if (!last &&
+	    (rc == R_BAD || rc == R_WRAPPED ||
+	     (rc == R_EVENT && (!next || maybe_continuation(next, next_len)))))
+		return hold(td, line, len, pos, rc);
+	return handle_parsed(td, rc, err, line, len, pos, last);
+}
+
+/* ---- what mail programs do to a pasted trace ---- */
+
+/* "> ", ">> ", "> > ": a quoted reply's marks. */
+static const char *unquote(const char *line, size_t *len)
+{
+	const char *p = line, *e = line + *len;
+
+	while (p < e && *p == '>') {
+		p++;
+		if (p < e && *p == ' ')
+			p++;
+		while (p < e && *p == ' ' && p + 1 < e && p[1] == '>')
+			p++;
+	}
+	*len = e - p;
+	return p;
+}
+
+/* Quoted-printable hex digits are upper case. */
+static int qp_hex(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * Quoted-printable: "=3D" is '=', "=20" a blank, and '=' at the end of a
+ * line a soft break.  Returns the decoded length; *soft for a soft break.
+ */
+static size_t qp_decode(char *dst, const char *s, size_t len, bool *soft)
+{
+	size_t i = 0, n = 0;
+
+	while (len && (s[len - 1] == '\r'))
+		len--;
+	*soft = len && s[len - 1] == '=';
+	if (*soft)
+		len--;
+	while (i < len) {
+		if (s[i] == '=' && i + 2 < len && qp_hex(s[i + 1]) >= 0 &&
+		    qp_hex(s[i + 2]) >= 0) {
+			dst[n++] = (char)(qp_hex(s[i + 1]) << 4 |
+					  qp_hex(s[i + 2]));
+			i += 3;
+			continue;
+		}
+		dst[n++] = s[i++];
+	}
+	return n;
+}
+
+/*
+ * Is this a quoted-printable mail?  Every '=' of it is "=3D", and a trace
+ * prints its hex in lower case, so "=3D" tells.  Only asked of the lines
+ * up to the first events.
+ */
+static bool qp_signs(const char *line, size_t len)
+{
+	return len >= 3 && memmem(line, len, "=3D", 3) != NULL;
+}
+
+/* U+00A0 (a web archive's or HTML mail's blank) as a plain blank. */
+static const char *fix_nbsp(struct text_dec *td, const char *line,
+			    size_t *len)
+{
+	size_t i, n = 0;
+
+	if (!td->fixbuf && !(td->fixbuf = malloc(MAX_LINE + 1)))
+		return line;
+	for (i = 0; i < *len; i++) {
+		if ((unsigned char)line[i] == 0xc2 && i + 1 < *len &&
+		    (unsigned char)line[i + 1] == 0xa0) {
+			td->fixbuf[n++] = ' ';
+			i++;
+			continue;
+		}
+		td->fixbuf[n++] = line[i];
+	}
+	*len = n;
+	return td->fixbuf;
 }
 
 static int handle_line(struct text_dec *td, const char *line, size_t len,
-		       bool last)
+		       bool last, const char *next, size_t next_len)
 {
-	const char *err;
-	int rc;
+	uint64_t pos;
 
 	td->lineno++;
 	td->st->lines++;
+	pos = td->lineno;
 	if (len > MAX_LINE) {
 		td->st->malformed++;
 		REPORT(td, NFT_DIAG_ERROR, td->lineno,
@@ -2325,32 +2723,67 @@ static int handle_line(struct text_dec *td, const char *line, size_t len,
 		       "binary data (NUL byte) in a text line, skipped");
 		return 0;
 	}
-	if (td->held_len)
-		return with_held(td, line, len, last);
-
-	rc = parse_line(&td->lc, line, len, &td->dialect, &td->ev, &err);
-	if (rc == R_WRAPPED && !last) {
-		if (hold(td, line, len) < 0)
-			return -1;
-		return 0;
+	if (len && *line == '>') {
+		line = unquote(line, &len);
+		if (next && next_len && *next == '>')
+			next = unquote(next, &next_len);
 	}
-	return handle_parsed(td, rc, err, line, len, td->lineno, last);
+	if (!td->qp && td->st->events < QP_PROBE_EVENTS && qp_signs(line, len))
+		td->qp = true;
+	if (td->qp) {
+		bool soft;
+		size_t n;
+
+		if (!td->qpbuf) {
+			td->qpbuf = malloc(MAX_LINE + 1);
+			td->qpacc = malloc(MAX_LINE + 1);
+			if (!td->qpbuf || !td->qpacc)
+				return -1;
+		}
+		n = qp_decode(td->qpbuf, line, len, &soft);
+		if (!td->qpacc_len)
+			td->qpacc_pos = pos;
+		if (td->qpacc_len + n > MAX_LINE) {
+			td->qpacc_len = 0;
+			td->st->malformed++;
+			REPORT(td, NFT_DIAG_ERROR, td->lineno,
+			       "line longer than 64 KiB, skipped");
+			return 0;
+		}
+		memcpy(td->qpacc + td->qpacc_len, td->qpbuf, n);
+		td->qpacc_len += n;
+		if (soft && !last)
+			return 0;
+		line = td->qpacc;
+		len = td->qpacc_len;
+		pos = td->qpacc_pos;
+		td->qpacc_len = 0;
+		next = NULL;	/* still encoded: look when it comes */
+	}
+	return logical_line(td, line, len, pos, last, next, next_len);
 }
 
 /*
  * Feed complete lines from @buf; returns bytes consumed or a negative/
- * non-zero stop code through *stop.
+ * non-zero stop code through *stop.  Each line goes with the next one when
+ * that is complete too, so a wrapped line can be seen whole.
  */
 static size_t feed(struct text_dec *td, const char *buf, size_t len,
 		   int *stop)
 {
-	const char *p = buf, *end = buf + len, *nl;
+	const char *p = buf, *end = buf + len, *nl, *nnl;
 
-	while (p < end && (nl = memchr(p, '\n', end - p))) {
-		*stop = handle_line(td, p, nl - p, false);
-		p = nl + 1;
+	nl = memchr(p, '\n', end - p);
+	while (nl) {
+		const char *np = nl + 1;
+
+		nnl = np < end ? memchr(np, '\n', end - np) : NULL;
+		*stop = handle_line(td, p, nl - p, false, nnl ? np : NULL,
+				    nnl ? (size_t)(nnl - np) : 0);
+		p = np;
 		if (*stop)
 			break;
+		nl = nnl;
 	}
 	return p - buf;
 }
@@ -2395,7 +2828,7 @@ int decode_ftrace_text(struct nft_input *in, const struct nft_text_opts *opts,
 			/* the last line had no newline */
 			if (len && !skipping) {
 				td.nul_in_buf = memchr(buf, '\0', len) != NULL;
-				stop = handle_line(&td, buf, len, true);
+				stop = handle_line(&td, buf, len, true, NULL, 0);
 			}
 			break;
 		}
@@ -2429,14 +2862,24 @@ int decode_ftrace_text(struct nft_input *in, const struct nft_text_opts *opts,
 		}
 		memmove(buf, buf + used, len);
 	}
+	if (!stop && td.qpacc_len) {
+		/* a soft break on the last line: the rest never came */
+		stop = logical_line(&td, td.qpacc, td.qpacc_len, td.qpacc_pos,
+				    true, NULL, 0);
+		td.qpacc_len = 0;
+	}
 	if (!stop && td.held_len)
-		drop_held(&td);
+		stop = flush_held(&td, false);
 
 	stats->dialect = td.dialect;
 	saved = errno;
 	free(buf);
 	free(td.held);
-	free(td.joined);
+	free(td.cand[0]);
+	free(td.cand[1]);
+	free(td.qpbuf);
+	free(td.qpacc);
+	free(td.fixbuf);
 	errno = saved;
 	return stop;
 }
