@@ -2452,8 +2452,14 @@ static int line_quality(struct text_dec *td, const char *line, size_t len,
 	int q;
 
 	*rc = parse_line(&td->lc, line, len, &d, probe, &err);
-	if (*rc == R_BAD || *rc == R_WRAPPED)
+	if (*rc == R_WRAPPED)
 		return 0;
+	if (*rc == R_BAD) {
+		/* how far its fields read: a join must take them further */
+		ptrdiff_t got = td->lc.rest - line;
+
+		return got < 0 ? 0 : got > 400 ? 400 : (int)got;
+	}
 	if (*rc != R_EVENT)
 		return -1000;
 	q = 1000 - 10 * probe->n_unknown - 10 * id_width_misses(line, len);
@@ -2552,8 +2558,11 @@ static int try_join(struct text_dec *td, const char *line, size_t len)
 		best = q[1] > q[0];
 	else
 		best = starts_field(line, len);
-	/* a tie with the line alone: the fragment is taken, not warned of */
-	if (q[best] < qh || q[best] < 0)
+	/*
+	 * A broken line must read further; a tie with a line that read
+	 * whole takes the fragment (a value's end) instead of warning of it.
+	 */
+	if (q[best] < qh || q[best] < 0 || (q[best] == qh && rch != R_EVENT))
 		return 0;
 	memcpy(td->held, td->cand[best], n[best]);
 	td->held_len = n[best];
