@@ -2015,6 +2015,7 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	ev->raw = line;
 	ev->raw_len = len;
 	*err = NULL;
+	lc->rest = NULL;
 
 	while (c.e > c.p && (is_blank(c.e[-1]) || c.e[-1] == '\r'))
 		c.e--;
@@ -2355,6 +2356,38 @@ static bool cut_trace_line(const char *line, size_t len)
 	return false;
 }
 
+/* A line the person who pasted it shortened: "...", "…" or "[...]" last. */
+static bool elided(const char *line, size_t len)
+{
+	while (len && (is_blank(line[len - 1]) || line[len - 1] == '\r'))
+		len--;
+	return (len >= 3 && !memcmp(line + len - 3, "...", 3)) ||
+	       (len >= 3 && !memcmp(line + len - 3, "\xe2\x80\xa6", 3));
+}
+
+/*
+ * Where the fields stopped reading, in words: the end of the line (cut, or
+ * an older layout with fewer fields) or a field this layout does not have.
+ */
+static const char *bad_cause(struct text_dec *td, const char *line,
+			     size_t len)
+{
+	static __thread char buf[96];
+	const char *p = td->lc.rest, *e = td->lc.rest_end, *q;
+
+	if (!p || p < line || p > e || e < line || e > line + len)
+		return "";
+	p = skip_blanks(p, e);
+	if (p == e)
+		return " (the line ends there: cut, or a layout with fewer fields)";
+	for (q = p; q < e && !is_blank(*q); q++)
+		;
+	snprintf(buf, sizeof(buf), " (found \"%.*s\" there%s)",
+		 (int)(q - p > 24 ? 24 : q - p), p,
+		 extra_field(p, e) ? ": a field this layout does not have" : "");
+	return buf;
+}
+
 static int handle_parsed(struct text_dec *td, int rc, const char *err,
 			 const char *line, size_t len, uint64_t pos, bool last)
 {
@@ -2382,6 +2415,13 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 			td->st->malformed++;
 			return 0;
 		}
+		if (rc == R_BAD && elided(line, len)) {
+			td->st->unrecognized++;
+			REPORT(td, NFT_DIAG_WARNING, pos,
+			       "%s cut short by hand (\"...\"): %s; line skipped",
+			       ev->name, err);
+			return 0;
+		}
 		if (rc == R_BAD && tolerated_layout(ev)) {
 			td->st->unrecognized++;
 			REPORT(td, NFT_DIAG_WARNING, pos,
@@ -2395,8 +2435,8 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 			       "malformed %s: no fields (wrapped line without continuation)",
 			       ev->name);
 		else
-			REPORT(td, NFT_DIAG_ERROR, pos, "malformed %s: %s",
-			       ev->name, err);
+			REPORT(td, NFT_DIAG_ERROR, pos, "malformed %s: %s%s",
+			       ev->name, err, bad_cause(td, line, len));
 		return 0;
 	default:
 		if (last && cut_trace_line(line, len)) {

@@ -933,6 +933,24 @@ static void test_pasted_tolerance(void)
 	   "the old layout named");
 	ok(strstr(msgs, "line 7: not a trace event") != NULL,
 	   "the last line is prose, not a truncated line");
+
+	static const char cut[] =
+		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
+		"netfs_sreq: R=00000001[1] DOWN SUBMT f=000 s=0 0/1000...\n"
+		"netfs_sreq: R=00000001[1] DOWN SUBMT f=000 s=0 0/1000 zz=1\n"
+		"netfs_sreq: R=00000001[1] DOWN SUBMT f=000 s=0\n"
+		"netfs_rreq_ref: R=00000001 PUT COMPLT r=0\n";
+
+	is(decode_str(cut, sizeof(cut) - 1, NULL, &d, &st), 0, "cut lines");
+	is(ngot, 2, "the two whole lines");
+	is(d.errors, 2, "two errors");
+	is(d.warnings, 1, "and a warning");
+	ok(strstr(msgs, "line 2: netfs_sreq cut short by hand") != NULL,
+	   "a line shortened with ... is a warning");
+	ok(strstr(msgs, "line 3: malformed netfs_sreq: no e= (found \"zz=1\" there: a field this layout does not have)") != NULL,
+	   "an unknown field where a mainline one belongs is named");
+	ok(strstr(msgs, "line 4: malformed netfs_sreq: no transferred/len (the line ends there") != NULL,
+	   "a line that ends early says so");
 }
 
 static void test_trace_cmd(void)
