@@ -2461,8 +2461,10 @@ static bool blank_line(const char *p, size_t len)
 /* ---- mail wraps ---- */
 
 /*
- * Fixed-width ids ("R=%08x", "c=%08x", ...) of another width in @p: the
- * sign of a join made at the wrong place.
+ * Fixed-width ids ("R=%08x", "o=%08x", ...) of another width in @p: the
+ * sign of a join made at the wrong place.  An id at the very end may go on
+ * in the next line; "c=" is also fscache_active's and cachefiles_
+ * coherency's small decimal, so only a long "c=" counts.
  */
 static int id_width_misses(const char *p, size_t len)
 {
@@ -2471,21 +2473,28 @@ static int id_width_misses(const char *p, size_t len)
 
 	for (q = p; q + 2 < e; q++) {
 		const char *v;
+		ptrdiff_t w;
 
 		if (q[1] != '=' || !strchr("RcoVCW", q[0]) ||
 		    (q > p && !is_blank(q[-1]) && q[-1] != ':'))
 			continue;
 		for (v = q + 2; v < e && hex_digit(*v) >= 0; v++)
 			;
-		if (v - (q + 2) > 2 && v - (q + 2) != 8)
-			n++;
+		w = v - (q + 2);
+		if (v == e || w == 8 || (q[0] == 'c' && w <= 3))
+			continue;
+		n++;
 	}
 	return n;
 }
 
-/* How well a line reads: an event, its fields all known and used up. */
+/*
+ * How well a line reads: an event, its fields all known and used up.  A
+ * line that does not read scores how far its fields got (not counting a
+ * blank the join put in at @blank_at), less ids of the wrong width.
+ */
 static int line_quality(struct text_dec *td, const char *line, size_t len,
-			struct nft_event *probe, int *rc)
+			size_t blank_at, struct nft_event *probe, int *rc)
 {
 	enum nft_dialect d = td->dialect;
 	const char *err, *p;
@@ -2495,10 +2504,14 @@ static int line_quality(struct text_dec *td, const char *line, size_t len,
 	if (*rc == R_WRAPPED)
 		return 0;
 	if (*rc == R_BAD) {
-		/* how far its fields read: a join must take them further */
-		ptrdiff_t got = td->lc.rest - line;
+		ptrdiff_t got = td->lc.rest ? td->lc.rest - line : 0;
 
-		return got < 0 ? 0 : got > 400 ? 400 : (int)got;
+		if (got > 0 && (size_t)got > blank_at)
+			got--;
+		got = got < 0 ? 0 : got > 400 ? 400 : got;
+		/* a symbol at its end may be cut: not held against it */
+		q = (int)got - 20 * id_width_misses(line, len);
+		return q < 1 ? 1 : q;
 	}
 	if (*rc != R_EVENT)
 		return -1000;
@@ -2515,6 +2528,20 @@ static int line_quality(struct text_dec *td, const char *line, size_t len,
 		p = t;
 	}
 	return q;
+}
+
+/*
+ * A continuation too short to finish a field ("=", "00"): taken into a
+ * broken line although it reads no further yet.
+ */
+static bool one_token(const char *p, size_t len)
+{
+	const char *e = p + len;
+
+	p = skip_blanks(p, e);
+	while (p < e && !is_blank(*p))
+		p++;
+	return skip_blanks(p, e) == e;
 }
 
 /* Does @p start a field ("key=")? Then a wrap fell between two fields. */
@@ -2587,11 +2614,12 @@ static int try_join(struct text_dec *td, const char *line, size_t len)
 
 	if (td->held_len + len + 1 > MAX_LINE)
 		return 0;
-	qh = line_quality(td, td->held, td->held_len, &probe, &rch);
+	qh = line_quality(td, td->held, td->held_len, SIZE_MAX, &probe, &rch);
 	for (i = 0; i < 2; i++) {
 		n[i] = join(td->cand[i], td->held, td->held_len, line, len, i);
-		q[i] = n[i] < max ? line_quality(td, td->cand[i], n[i], &probe,
-						 &rc[i])
+		q[i] = n[i] < max ? line_quality(td, td->cand[i], n[i],
+						 i ? td->held_len : SIZE_MAX,
+						 &probe, &rc[i])
 				  : -1000;
 	}
 	if (q[0] != q[1])
@@ -2602,7 +2630,8 @@ static int try_join(struct text_dec *td, const char *line, size_t len)
 	 * A broken line must read further; a tie with a line that read
 	 * whole takes the fragment (a value's end) instead of warning of it.
 	 */
-	if (q[best] < qh || q[best] < 0 || (q[best] == qh && rch != R_EVENT))
+	if (q[best] < qh || q[best] < 0 ||
+	    (q[best] == qh && rch != R_EVENT && !one_token(line, len)))
 		return 0;
 	memcpy(td->held, td->cand[best], n[best]);
 	td->held_len = n[best];

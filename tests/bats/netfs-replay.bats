@@ -673,3 +673,28 @@ TRACE
 	[[ "$output" == *"bytes read: 16384"* ]]
 	[[ "$output" == *"findings: 0"* ]]
 }
+
+@test "real captures wrapped at random places (terminal, mail, format=flowed): the same analysis" {
+	for f in "$FIX/6.1/append.txt.xz" "$F612_SEQ" "$F612_WARN" \
+		"$FIX/6.18/truncate.txt.xz" "$F72_FAIL"; do
+		xzcat "$f" > "$T/orig.txt"
+		"$REPLAY" --json "$T/orig.txt" 2>/dev/null > "$T/a.json" || true
+		for mode in hard word flowed; do
+			for seed in 1 2; do
+				python3 "$BATS_TEST_DIRNAME/wrap-lines.py" "$T/orig.txt" $mode $seed > "$T/w.txt"
+				[ "$(wc -l < "$T/w.txt")" -gt "$(wc -l < "$T/orig.txt")" ]
+				run --separate-stderr "$REPLAY" --json "$T/w.txt"
+				echo "$f $mode $seed: $stderr"
+				[ -z "$stderr" ]
+				echo "$output" > "$T/b.json"
+				python3 -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert a["summary"] == b["summary"], [k for k in a["summary"] if a["summary"][k] != b["summary"][k]]
+assert [(f["kind"], f["object"]) for f in a["findings"]] == [(f["kind"], f["object"]) for f in b["findings"]]
+assert a["unknown_symbols"] == b["unknown_symbols"]
+' "$T/a.json" "$T/b.json"
+			done
+		done
+	done
+}
