@@ -1994,6 +1994,26 @@ static bool raw_fields(const char *p, const char *e)
 }
 
 /*
+ * "... then netfs_sreq: shows the put": an event name in a sentence.  Every
+ * netfs payload starts with a one-letter key ("R=", "i=", "W=") or
+ * WRITE-ITER, so a first word of two or more characters without '=' is
+ * prose; a single letter may be a key a wrap cut.  (Before 5.17 fscache
+ * payloads began with a symbol: those are not judged here.)
+ */
+static bool prose_mention(const char *p, const char *e)
+{
+	static const char wi[] = "WRITE-ITER";
+	const char *q;
+
+	for (q = p; q < e && !is_blank(*q); q++)
+		if (*q == '=')
+			return false;
+	if (q - p <= 1)
+		return false;
+	return (size_t)(q - p) > sizeof(wi) - 1 || memcmp(p, wi, q - p);
+}
+
+/*
  * Find the event: the first "known_name:" token wins, else the token after a
  * timestamp, else the pasted "comm: name:" / "name:" forms (an unknown name
  * there must contain '_' so prose like "note: ..." is not an event).
@@ -2151,6 +2171,8 @@ found:
 	*err = parsers[kind](&c, ev, d);
 	lc->rest = c.p;
 	lc->rest_end = c.e;
+	if (*err && kind < NFT_EV_FSCACHE_CACHE && prose_mention(payload, c.e))
+		return R_NONE;
 	if (*err && raw_fields(payload, c.e))
 		*err = "field=number pairs, as trace-cmd report -R prints them: symbolic fields are bare numbers only the capture's own formats can name; give netfs-replay the trace.dat, or trace-cmd report without -R";
 	return *err ? R_BAD : R_EVENT;
@@ -2800,6 +2822,10 @@ static int handle_line(struct text_dec *td, const char *line, size_t len,
 		REPORT(td, NFT_DIAG_ERROR, td->lineno,
 		       "binary data (NUL byte) in a text line, skipped");
 		return 0;
+	}
+	if (pos == 1 && len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3)) {
+		line += 3;	/* a UTF-8 byte order mark */
+		len -= 3;
 	}
 	if (len && *line == '>') {
 		line = unquote(line, &len);

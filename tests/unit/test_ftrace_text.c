@@ -934,6 +934,17 @@ static void test_pasted_tolerance(void)
 	ok(strstr(msgs, "line 7: not a trace event") != NULL,
 	   "the last line is prose, not a truncated line");
 
+	static const char mention[] =
+		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
+		"Then the netfs_rreq_ref: line shows the put, and\n"
+		"netfs_sreq: is never traced again.\n";
+
+	is(decode_str(mention, sizeof(mention) - 1, NULL, &d, &st), 0,
+	   "event names in sentences");
+	is(ngot, 1, "one event");
+	is(d.errors, 0, "a sentence naming an event is no malformed line");
+	is(d.warnings, 2, "but prose");
+
 	static const char cut[] =
 		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
 		"netfs_sreq: R=00000001[1] DOWN SUBMT f=000 s=0 0/1000...\n"
