@@ -2042,6 +2042,8 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	c.p = skip_blanks(c.p, c.e);
 	if (c.p == c.e || *c.p == '#')
 		return R_IGNORE;
+	if (c.e - c.p > 3 && *c.p == '<' && is_digit(c.p[1]) && c.p[2] == '>')
+		c.p += 3;	/* a raw printk level ("dmesg -r") */
 	if (console_ts(&c, &cts)) {
 		have_cts = true;
 		skip_ws(&c);

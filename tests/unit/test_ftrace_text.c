@@ -872,6 +872,10 @@ static void test_console_dump(void)
 	is(got[2].cpu, 11, "two-digit CPU");
 	is(d.warnings + d.errors, 0, "framing lines are no prose");
 
+	is(parse("<4>[  281.118030]   <idle>-0         1d..2. 12345678us : netfs_rreq_ref: R=00000005 NEW         r=1"),
+	   1, "with a raw printk level (dmesg -r)");
+	is(ev.ts_ns, 12345678000ull, "ftrace clock");
+	is_str(ev.comm, "<idle>", "comm");
 	is(parse("  <idle>-0         1d..2. 12345678us : netfs_rreq_ref: R=00000005 NEW         r=1"),
 	   1, "latency line without a console time");
 	is_str(ev.comm, "<idle>", "comm");
