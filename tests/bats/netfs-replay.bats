@@ -698,3 +698,24 @@ assert a["unknown_symbols"] == b["unknown_symbols"]
 		done
 	done
 }
+
+@test "real mail: an ftrace_dump_on_oops serial log (latency format, printk time first)" {
+	run --separate-stderr "$REPLAY" "$FIX/mail/nfs-lru-console.txt"
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"kernel: 6.1 (<= 6.9)"* ]]
+	[[ "$output" == *"time: 9424.710955 - 9424.722090"* ]]
+	[[ "$output" == *"events: 24 (other events: 1)"* ]]
+	[[ "$output" == *"requests: 1 (RA 1)"* ]]
+	[[ "$stderr" != *"error"* ]]
+	run "$REPLAY" -R 278174 "$FIX/mail/nfs-lru-console.txt"
+	[[ "$output" == *"life: 9424.710976 - 9424.722088"* ]]
+}
+
+@test "real mail: a quoted-printable body with soft breaks in values, symbols and dev-branch fields" {
+	run --separate-stderr "$REPLAY" --json "$FIX/mail/afs-truncate-qp.txt"
+	echo "$output"; echo "$stderr"
+	[ "$status" -eq 0 ]
+	echo "$output" | json_get 'd["summary"]["events"], d["summary"]["other_events"], d["summary"]["requests"], d["summary"]["bytes_read"], d["summary"]["bytes_written"], d["unknown_symbols"], d["input"]["errors"]' |
+		grep -qx "(33, 0, 2, 8192, 40, \[\], 0)"
+}
