@@ -49,6 +49,7 @@ struct line_ctx {
 	int32_t hdr_pid;
 	/* after R_EVENT: what the event's parser left of the line */
 	const char *rest, *rest_end;
+	const char *name_at;	/* the event name in the line */
 };
 
 struct cur {
@@ -2142,6 +2143,7 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	if (hdr_end > s)
 		parse_header(lc, s, hdr_end, ev, lat);
 found:
+	lc->name_at = name;
 	if (!(ev->have & NFT_HAVE_TS) && have_cts) {
 		ev->ts_ns = cts;
 		ev->have |= NFT_HAVE_TS;
@@ -2239,7 +2241,23 @@ struct text_dec {
 	size_t qpacc_len;
 	uint64_t qpacc_pos;
 	char *fixbuf;		/* a line with its non-breaking spaces fixed */
+
+	/*
+	 * A mail quotes lines of its trace again further down, between
+	 * sentences about them.  The first REQUOTE_EVENTS events are
+	 * remembered by a hash of their text from the event name on; a run of
+	 * event lines after prose whose first line repeats an earlier one is a
+	 * quotation, and its repeated lines are not events again.
+	 */
+	uint64_t *seen;
+	uint32_t n_seen;
+	bool block_start;	/* prose came since the last event line */
+	bool requote;		/* this run of event lines is quoted again */
+	uint64_t requote_from;
 };
+
+#define REQUOTE_EVENTS 4096
+#define REQUOTE_SLOTS 8192	/* a power of two, twice the events */
 
 /* Events after which a capture that showed no quoted-printable is not. */
 #define QP_PROBE_EVENTS 32
@@ -2330,6 +2348,9 @@ static int not_an_event(struct text_dec *td, const char *line, size_t len,
 	char excerpt[41];
 	size_t i, n = len > 40 ? 40 : len, ctl;
 
+	if (td->st->events || td->st->other_events)
+		td->block_start = true;
+
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)line[i];
 
@@ -2412,6 +2433,79 @@ static const char *bad_cause(struct text_dec *td, const char *line,
 	return buf;
 }
 
+/* The text of an event line from its name on, blank runs as one blank. */
+static uint64_t event_hash(const struct nft_event *ev, const char *p,
+			   const char *e)
+{
+	uint64_t h = 1469598103934665603ull ^ ev->ts_ns;
+	bool blank = false;
+
+	while (e > p && (is_blank(e[-1]) || e[-1] == '\r'))
+		e--;
+	for (; p < e; p++) {
+		if (is_blank(*p)) {
+			blank = true;
+			continue;
+		}
+		if (blank)
+			h = (h ^ ' ') * 1099511628211ull;
+		blank = false;
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	}
+	return h | 1;	/* 0 is an empty slot */
+}
+
+/* Record @h; true if it was there already. */
+static bool seen_before(struct text_dec *td, uint64_t h, bool add)
+{
+	uint32_t i = (uint32_t)(h >> 17) & (REQUOTE_SLOTS - 1);
+
+	while (td->seen[i]) {
+		if (td->seen[i] == h)
+			return true;
+		i = (i + 1) & (REQUOTE_SLOTS - 1);
+	}
+	if (add && td->n_seen < REQUOTE_EVENTS) {
+		td->seen[i] = h;
+		td->n_seen++;
+	}
+	return false;
+}
+
+/*
+ * Is this event line a quotation of an earlier one?  Only asked while the
+ * input is small enough to be a mail (the first REQUOTE_EVENTS events).
+ */
+static bool requoted(struct text_dec *td, const char *line, size_t len,
+		     uint64_t pos)
+{
+	const char *name = td->lc.name_at;
+	uint64_t h;
+	bool dup;
+
+	if (td->n_seen >= REQUOTE_EVENTS || !name || name < line ||
+	    name >= line + len)
+		return false;
+	if (!td->seen && !(td->seen = calloc(REQUOTE_SLOTS, sizeof(*td->seen))))
+		return false;
+	h = event_hash(&td->ev, name, line + len);
+	dup = seen_before(td, h, true);
+	if (td->block_start) {
+		td->block_start = false;
+		td->requote = dup;
+		td->requote_from = pos;
+	}
+	if (td->requote && !dup)
+		td->requote = false;	/* new lines: the trace goes on */
+	if (!td->requote)
+		return false;
+	td->st->unrecognized++;
+	REPORT(td, NFT_DIAG_NOTE, pos,
+	       "%s repeats an earlier line (the trace quoted again from line %llu on): not counted twice",
+	       td->ev.name, (unsigned long long)td->requote_from);
+	return true;
+}
+
 static int handle_parsed(struct text_dec *td, int rc, const char *err,
 			 const char *line, size_t len, uint64_t pos, bool last)
 {
@@ -2420,13 +2514,18 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 	ev->pos = pos;
 	switch (rc) {
 	case R_EVENT:
+		if (requoted(td, line, len, pos))
+			return 0;
 		td->st->events++;
 		return emit(td, ev);
 	case R_OTHER:
-		if (ev->kind == NFT_EV_LOST)
+		if (ev->kind == NFT_EV_LOST) {
 			td->st->lost_markers++;
-		else
+		} else {
+			if (requoted(td, line, len, pos))
+				return 0;
 			td->st->other_events++;
+		}
 		return emit(td, ev);
 	case R_IGNORE:
 		if (len && line[0] == '#')
@@ -2986,6 +3085,7 @@ int decode_ftrace_text(struct nft_input *in, const struct nft_text_opts *opts,
 	free(td.qpbuf);
 	free(td.qpacc);
 	free(td.fixbuf);
+	free(td.seen);
 	errno = saved;
 	return stop;
 }

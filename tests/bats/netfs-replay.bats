@@ -719,3 +719,12 @@ assert a["unknown_symbols"] == b["unknown_symbols"]
 	echo "$output" | json_get 'd["summary"]["events"], d["summary"]["other_events"], d["summary"]["requests"], d["summary"]["bytes_read"], d["summary"]["bytes_written"], d["unknown_symbols"], d["input"]["errors"]' |
 		grep -qx "(33, 0, 2, 8192, 40, \[\], 0)"
 }
+
+@test "real mail: lines of the trace quoted again further down are not counted twice" {
+	run --separate-stderr "$REPLAY" --json "$FIX/mail/bpf-allqueued-qp.txt"
+	echo "$output"; echo "$stderr"
+	[ "$status" -ne 2 ]
+	echo "$output" | json_get 'd["summary"]["events"], d["summary"]["requests"], d["summary"]["subrequests"], d["input"]["errors"]' | grep -qx "(24, 1, 2, 0)"
+	echo "$output" | json_get '[f["kind"] for f in d["findings"] if f["kind"] in ("use-after-free", "ref-mismatch")]' | grep -qx "\[\]"
+	[[ "$stderr" == *"line 47: note: netfs_sreq repeats an earlier line (the trace quoted again from line 47 on)"* ]]
+}

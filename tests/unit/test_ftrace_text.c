@@ -949,6 +949,26 @@ static void test_pasted_tolerance(void)
 	is(d.errors, 0, "a sentence naming an event is no malformed line");
 	is(d.warnings, 2, "but prose");
 
+	static const char requote[] =
+		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
+		"netfs_rreq_ref: R=00000001 GET WORK    r=2\n"
+		"netfs_rreq_ref: R=00000001 PUT WORK    r=1\n"
+		"Here the work ran:\n"
+		"\tnetfs_rreq_ref: R=00000001 GET WORK    r=2\n"
+		"\tnetfs_rreq_ref: R=00000001 PUT WORK    r=1\n"
+		"and later the trace goes on:\n"
+		"netfs_rreq_ref: R=00000001 GET SUBREQ  r=2\n"
+		"netfs_rreq_ref: R=00000001 PUT WORK    r=1\n";
+
+	is(decode_str(requote, sizeof(requote) - 1, NULL, &d, &st), 0,
+	   "lines quoted again");
+	is(st.events, 5, "the quotation is not counted, the new run is");
+	is(got[3].pos, 8, "the run after the second sentence");
+	is(got[4].what, NFT_RREF_PUT_WORK,
+	   "a repeated line inside a new run is an event");
+	is(d.notes, 2, "a note per quoted line");
+	is(d.errors, 0, "no error");
+
 	static const char cut[] =
 		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
 		"netfs_sreq: R=00000001[1] DOWN SUBMT f=000 s=0 0/1000...\n"
