@@ -2483,8 +2483,9 @@ static bool requoted(struct text_dec *td, const char *line, size_t len,
 	uint64_t h;
 	bool dup;
 
-	if (td->n_seen >= REQUOTE_EVENTS || !name || name < line ||
-	    name >= line + len)
+	if (td->n_seen >= REQUOTE_EVENTS ||
+	    td->st->events + td->st->other_events >= 4 * REQUOTE_EVENTS ||
+	    !name || name < line || name >= line + len)
 		return false;
 	if (!td->seen && !(td->seen = calloc(REQUOTE_SLOTS, sizeof(*td->seen))))
 		return false;
