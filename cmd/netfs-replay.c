@@ -444,6 +444,7 @@ static int run_model(const struct replay_args *a)
 	rc = decode(&r, a);
 	if (rc < 0)
 		decode_failed(&r);
+	suppressed_note(&r);
 	if (rc) {
 		status = 2;
 		goto out;
