@@ -2036,7 +2036,8 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	ev->raw = line;
 	ev->raw_len = len;
 	*err = NULL;
-	lc->rest = NULL;
+	lc->rest = lc->rest_end = NULL;
+	lc->name_at = NULL;
 
 	while (c.e > c.p && (is_blank(c.e[-1]) || c.e[-1] == '\r'))
 		c.e--;
@@ -2640,6 +2641,8 @@ static int line_quality(struct text_dec *td, const char *line, size_t len,
 	if (*rc != R_EVENT)
 		return -1000;
 	q = 1000 - 10 * probe->n_unknown - 10 * id_width_misses(line, len);
+	if (!td->lc.rest)
+		return q;	/* an event without a layout: nothing parsed */
 	/* what the parser left: only fields a patch added may remain */
 	for (p = skip_blanks(td->lc.rest, td->lc.rest_end);
 	     p < td->lc.rest_end; p = skip_blanks(p, td->lc.rest_end)) {
