@@ -1593,7 +1593,7 @@ static bool lat_ts_token(const char *t, size_t tl, uint64_t *ns, bool *more)
 	if (!i || tl - i < 2 || t[i] != 'u' || t[i + 1] != 's')
 		return false;
 	i += 2;
-	if (i < tl && t[i] != ':' && strchr("+!#*@$", t[i]))
+	if (i < tl && t[i] && t[i] != ':' && strchr("+!#*@$", t[i]))
 		i++;
 	*more = i == tl;
 	if (!*more && !(i + 1 == tl && t[i] == ':'))
