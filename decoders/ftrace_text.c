@@ -313,33 +313,40 @@ static const char *extra_field(const char *p, const char *e)
  * Only key=value tokens are stepped over: a bare value in between means the
  * layout differs, and the caller's mismatch stands.
  */
-static __attribute__((noinline)) bool lit_past_extra(struct cur *c,
-						      const char *k,
-						      size_t klen)
+static __attribute__((noinline)) const char *
+lit_past_extra(const char *p, const char *e, const char *k, size_t klen)
 {
-	const char *p = c->p, *q;
+	const char *q;
 
 	if (klen < 2 || k[klen - 1] != '=')
-		return false;
-	while ((q = extra_field(p, c->e))) {
+		return NULL;
+	while ((q = extra_field(p, e))) {
 		p = q;
-		while (p < c->e && is_blank(*p))
+		while (p < e && is_blank(*p))
 			p++;
-		if ((size_t)(c->e - p) >= klen && !memcmp(p, k, klen)) {
-			c->p = p + klen;
-			return true;
-		}
+		if ((size_t)(e - p) >= klen && !memcmp(p, k, klen))
+			return p + klen;
 	}
-	return false;
+	return NULL;
 }
 
-/* Match literal @k at the next token start. */
+/*
+ * Match literal @k at the next token start.  (The cursor is passed by value
+ * to the slow path so that callers' copies of it can stay in registers.)
+ */
 static __always_inline bool lit(struct cur *c, const char *k, size_t klen)
 {
+	const char *q;
+
 	skip_ws(c);
-	if ((size_t)(c->e - c->p) < klen || memcmp(c->p, k, klen))
-		return lit_past_extra(c, k, klen);
-	c->p += klen;
+	if ((size_t)(c->e - c->p) >= klen && !memcmp(c->p, k, klen)) {
+		c->p += klen;
+		return true;
+	}
+	q = lit_past_extra(c->p, c->e, k, klen);
+	if (!q)
+		return false;
+	c->p = q;
 	return true;
 }
 
@@ -416,7 +423,8 @@ static size_t sym_less_extra(const char *t, size_t tl)
 /*
  * The run of tokens up to (not including) the first token that starts with
  * @stop, or to the end of the line when @stop is NULL.  Symbols can be
- * several words ("GET SUBREQ", "VOL BAD cmp") and carry padding.
+ * several words ("GET SUBREQ", "VOL BAD cmp") and carry padding.  A
+ * patch's key=value fields in the run are left to sym().
  */
 static bool sym_run(struct cur *c, const char *stop, size_t stoplen,
 		    const char **t, size_t *tl)
@@ -431,8 +439,6 @@ static bool sym_run(struct cur *c, const char *stop, size_t stoplen,
 			;
 		c->p = c->e;
 		*tl = end - *t;
-		if (*tl && memchr(*t, '=', *tl))
-			*tl = sym_less_extra(*t, *tl);
 		return *tl > 0;
 	}
 	end = c->p;
@@ -440,8 +446,6 @@ static bool sym_run(struct cur *c, const char *stop, size_t stoplen,
 		if ((size_t)(c->e - c->p) >= stoplen &&
 		    *c->p == *stop && !memcmp(c->p, stop, stoplen))
 			break;
-		if (end > *t && extra_field(c->p, c->e))
-			break;	/* a patch's key=value before @stop */
 		while (c->p < c->e && !is_blank(*c->p))
 			c->p++;
 		end = c->p;
@@ -493,11 +497,18 @@ static int lookup(enum nft_sym_class cls, const char *t, size_t tl)
 	return v;
 }
 
-static int sym(struct nft_event *ev, enum nft_sym_class cls, const char *t,
-	       size_t tl)
+/* A symbol the cache and vocabulary did not know at once. */
+static __attribute__((noinline)) int sym_slow(struct nft_event *ev,
+					      enum nft_sym_class cls,
+					      const char *t, size_t tl)
 {
-	int v = lookup(cls, t, tl);
+	int v = 0;
 
+	if (tl && memchr(t, '=', tl)) {
+		/* a key=value a patch added next to the symbol */
+		tl = sym_less_extra(t, tl);
+		v = lookup(cls, t, tl);
+	}
 	if (!v && ev->n_unknown < NFT_MAX_UNKNOWN) {
 		struct nft_unknown_sym *u = &ev->unknown[ev->n_unknown++];
 
@@ -506,6 +517,14 @@ static int sym(struct nft_event *ev, enum nft_sym_class cls, const char *t,
 		u->len = tl > 255 ? 255 : tl;
 	}
 	return v;
+}
+
+static inline int sym(struct nft_event *ev, enum nft_sym_class cls,
+		      const char *t, size_t tl)
+{
+	int v = lookup(cls, t, tl);
+
+	return v ? v : sym_slow(ev, cls, t, tl);
 }
 
 /* ---- dialect ---- */
@@ -689,12 +708,22 @@ static const char *p_netfs_rreq(struct cur *c, struct nft_event *ev,
 				enum nft_dialect *d)
 {
 	const char *t;
-	size_t tl;
+	size_t tl, wl;
 	uint64_t v;
 
 	NEED(rreq_id(c, ev), "no R=");
 	NEED(SYM_UNTIL(c, "f=", &t, &tl), "no rreq trace");
-	if (!memchr(t, ' ', tl) && !memchr(t, '\t', tl)) {
+	for (wl = 0; wl < tl && !is_blank(t[wl]); wl++)
+		if (t[wl] == '=')
+			break;
+	if (wl < tl && t[wl] == '=') {
+		tl = sym_less_extra(t, tl);	/* a patch's field, no trace */
+		for (wl = 0; wl < tl && !is_blank(t[wl]); wl++)
+			;
+	} else if (wl < tl && memchr(t + wl, '=', tl - wl)) {
+		tl = sym_less_extra(t, tl);	/* a patch's field after it */
+	}
+	if (wl >= tl) {
 		/*
 		 * One word: "R=%08x %s f=%02x", the layout before the origin
 		 * column (5.13 .. 5.17; a few 5.18-6.0 builds, as in the
@@ -704,10 +733,7 @@ static const char *p_netfs_rreq(struct cur *c, struct nft_event *ev,
 		decide(d, NFT_DIALECT_6_1);
 	} else {
 		const char *w = t;
-		size_t wl;
 
-		for (wl = 0; wl < tl && !is_blank(w[wl]); wl++)
-			;
 		ev->origin = sym(ev, NFT_SYMC_ORIGIN, w, wl);
 		t = skip_blanks(w + wl, t + tl);
 		tl -= t - w;
@@ -2215,7 +2241,8 @@ struct text_dec {
 	struct nft_text_stats *st;
 	const char *file;
 	struct line_ctx lc;
-	struct nft_event ev;
+	/* cleared for every line: aligned, the clearing is fastest */
+	struct nft_event ev __attribute__((aligned(64)));
 	enum nft_dialect dialect;
 
 	uint64_t lineno;
@@ -2484,9 +2511,11 @@ static bool requoted(struct text_dec *td, const char *line, size_t len,
 	uint64_t h;
 	bool dup;
 
-	if (td->n_seen >= REQUOTE_EVENTS ||
-	    td->st->events + td->st->other_events >= 4 * REQUOTE_EVENTS ||
-	    !name || name < line || name >= line + len)
+	if (td->st->events + td->st->other_events >= 4 * REQUOTE_EVENTS) {
+		td->n_seen = REQUOTE_EVENTS;	/* no mail: asked no more */
+		return false;
+	}
+	if (!name || name < line || name >= line + len)
 		return false;
 	if (!td->seen && !(td->seen = calloc(REQUOTE_SLOTS, sizeof(*td->seen))))
 		return false;
@@ -2516,7 +2545,7 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 	ev->pos = pos;
 	switch (rc) {
 	case R_EVENT:
-		if (requoted(td, line, len, pos))
+		if (td->n_seen < REQUOTE_EVENTS && requoted(td, line, len, pos))
 			return 0;
 		td->st->events++;
 		return emit(td, ev);
@@ -2524,7 +2553,8 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 		if (ev->kind == NFT_EV_LOST) {
 			td->st->lost_markers++;
 		} else {
-			if (requoted(td, line, len, pos))
+			if (td->n_seen < REQUOTE_EVENTS &&
+			    requoted(td, line, len, pos))
 				return 0;
 			td->st->other_events++;
 		}
@@ -2770,7 +2800,7 @@ static const char *fix_nbsp(struct text_dec *td, const char *line,
 			    size_t *len);
 
 /* Could @p (the next physical line) continue the one before it? */
-static bool maybe_continuation(const char *p, size_t len)
+static inline bool maybe_continuation(const char *p, size_t len)
 {
 	if (!len || *p == '#' || memchr(p, ':', len))
 		return false;
@@ -2778,37 +2808,55 @@ static bool maybe_continuation(const char *p, size_t len)
 }
 
 /*
+ * A line after a held one: its continuation (0, taken), or the end of it
+ * (1: the held line went out, now read @line on its own), or a stop code.
+ */
+static __attribute__((noinline)) int after_held(struct text_dec *td,
+						const char *line, size_t len,
+						bool last, const char *next,
+						size_t next_len)
+{
+	struct nft_event probe;
+	enum nft_dialect d = td->dialect;
+	const char *err;
+	int rc, stop;
+
+	if (blank_line(line, len)) {
+		/* a wrapped name and its fields may have a gap */
+		if (td->held_rc != R_EVENT && !last)
+			return 0;
+		stop = flush_held(td, last);
+		return stop ? stop : 0;
+	}
+	rc = parse_line(&td->lc, line, len, &d, &probe, &err);
+	if (rc == R_NONE && try_join(td, line, len)) {
+		if (!last && (td->held_rc != R_EVENT || !next ||
+			      maybe_continuation(next, next_len)))
+			return 0;	/* more may follow */
+		stop = flush_held(td, last);
+		return stop ? stop : 0;
+	}
+	stop = flush_held(td, false);
+	return stop ? stop : 1;
+}
+
+/*
  * One logical line (quote marks, quoted-printable and soft breaks already
  * undone).  @next is the next physical line when it is already in the
  * buffer, NULL when unknown.
  */
-static int logical_line(struct text_dec *td, const char *line, size_t len,
-			uint64_t pos, bool last, const char *next,
-			size_t next_len)
+static __always_inline int logical_line(struct text_dec *td,
+					const char *line, size_t len,
+					uint64_t pos, bool last,
+					const char *next, size_t next_len)
 {
 	const char *err;
-	int rc, stop;
+	int rc;
 
 	if (td->held_len) {
-		struct nft_event probe;
-		enum nft_dialect d = td->dialect;
-
-		if (blank_line(line, len)) {
-			/* a wrapped name and its fields may have a gap */
-			if (td->held_rc != R_EVENT && !last)
-				return 0;
-			return flush_held(td, last);
-		}
-		rc = parse_line(&td->lc, line, len, &d, &probe, &err);
-		if (rc == R_NONE && try_join(td, line, len)) {
-			if (!last && (td->held_rc != R_EVENT || !next ||
-				      maybe_continuation(next, next_len)))
-				return 0;	/* more may follow */
-			return flush_held(td, last);
-		}
-		stop = flush_held(td, false);
-		if (stop)
-			return stop;
+		rc = after_held(td, line, len, last, next, next_len);
+		if (rc != 1)
+			return rc;
 	}
 
 	rc = parse_line(&td->lc, line, len, &td->dialect, &td->ev, &err);
