@@ -2182,10 +2182,14 @@ found:
 		copy_str(lc->name, sizeof(lc->name), name, namel);
 		ev->name = lc->name;
 		other_rreq(&c, ev);
-		if (namel > 6 && !memcmp(name, "netfs_", 6)) {
+		if ((namel > 6 && !memcmp(name, "netfs_", 6)) ||
+		    (namel > 8 && !memcmp(name, "fscache_", 8)) ||
+		    (namel > 11 && !memcmp(name, "cachefiles_", 11))) {
 			/*
-			 * A netfs event we have no layout for: counted as
-			 * netfs, but no request is built from it.
+			 * An event of the three systems we have no layout
+			 * for (a dev branch's netfs_truncate, a pre-5.17
+			 * fscache event): counted as one of ours, but no
+			 * request is built from it.
 			 */
 			ev->kind = NFT_EV_NETFS_OTHER;
 			ev->have &= ~(NFT_HAVE_RREQ | NFT_HAVE_INDEX);

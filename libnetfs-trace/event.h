@@ -37,7 +37,7 @@
 	X(NETFS_DONATE, "netfs_donate")                                       \
 	X(NETFS_READ_PROGRESS_AT, "netfs_read_progress_at")                   \
 	X(NETFS_COPY2CACHE, "netfs_copy2cache")                               \
-	/* any other netfs_* event (out-of-tree or debug patches): counted */ \
+	/* any other netfs_*, fscache_*, cachefiles_* event: counted */       \
 	X(NETFS_OTHER, "netfs_*")                                             \
 	X(FSCACHE_CACHE, "fscache_cache")                                     \
 	X(FSCACHE_VOLUME, "fscache_volume")                                   \
@@ -155,7 +155,8 @@ struct nft_unknown_sym {
  *  netfs_donate     rreq index(from) id2(to) what(DONATE) len(amount)
  *  netfs_read_progress_at rreq cleaned_to collected_to(progress_at)
  *  netfs_copy2cache rreq creq cookie ino
- *  netfs_* (NETFS_OTHER) name as printed; rreq/index when it carries R=x[n]
+ *  NETFS_OTHER      a netfs_*, fscache_* or cachefiles_* event without a
+ *                   layout here: name as printed, rreq (not HAVE_RREQ)
  *  fscache_cookie   cookie what(FSC_COOKIE) ref
  *  fscache_volume   volume what(FSC_VOLUME) ref
  *  fscache_cache    cache what(FSC_CACHE) ref

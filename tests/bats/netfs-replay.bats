@@ -705,7 +705,7 @@ assert a["unknown_symbols"] == b["unknown_symbols"]
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"kernel: 6.1 (<= 6.9)"* ]]
 	[[ "$output" == *"time: 9424.710955 - 9424.722090"* ]]
-	[[ "$output" == *"events: 24 (other events: 1)"* ]]
+	[[ "$output" == *"events: 25 (other events: 0)"* ]]
 	[[ "$output" == *"requests: 1 (RA 1)"* ]]
 	[[ "$stderr" != *"error"* ]]
 	run "$REPLAY" -R 278174 "$FIX/mail/nfs-lru-console.txt"

@@ -920,6 +920,7 @@ static void test_pasted_tolerance(void)
 		"netfs_truncate: i=1234 s=0 n=1000\n"
 		"netfs_set_size: R=00000001 i=1234 sz=1000\n"
 		"fscache_cookie: PUT rlq c=00000000a1b2c3d4 r=1\n"
+		"fscache_netfs: n=nfs r=1\n"
 		"\033[1mnote\033[0m: the cookie is still held\n"
 		"Thanks,\n"
 		"  Someone";
@@ -927,7 +928,7 @@ static void test_pasted_tolerance(void)
 	struct nft_diag d;
 
 	is(decode_str(mixed, sizeof(mixed) - 1, NULL, &d, &st), 0, "mixed");
-	is(st.events, 3, "netfs_truncate and netfs_set_size are netfs events");
+	is(st.events, 4, "netfs_truncate, netfs_set_size, fscache_netfs are ours");
 	is(st.other_events, 0, "not other events");
 	is(got[1].kind, NFT_EV_NETFS_OTHER, "kind");
 	is_str(got[1].name, "netfs_truncate", "name kept");
@@ -935,7 +936,7 @@ static void test_pasted_tolerance(void)
 	is(d.errors, 0, "an old fscache layout, colour codes, a last line of prose: no error");
 	ok(strstr(msgs, "line 4: fscache_cookie: a layout this version does not read") != NULL,
 	   "the old layout named");
-	ok(strstr(msgs, "line 7: not a trace event") != NULL,
+	ok(strstr(msgs, "line 8: not a trace event") != NULL,
 	   "the last line is prose, not a truncated line");
 
 	static const char mention[] =
