@@ -2415,8 +2415,8 @@ static bool tolerated_layout(const struct nft_event *ev)
 
 /*
  * A last line without its newline that is no event: cut in half if it
- * began like one (a "[CPU]" column or a timestamp), else the prose that
- * often ends a mail.
+ * began like one (a timestamp, or one of our systems' names), else the
+ * prose that often ends a mail ("[1] https://...", a signature).
  */
 static bool cut_trace_line(const char *line, size_t len)
 {
@@ -2424,13 +2424,16 @@ static bool cut_trace_line(const char *line, size_t len)
 	const char *t;
 	size_t tl;
 	uint64_t ts;
-	int32_t cpu;
+	bool more;
 	int i;
 
 	for (i = 0; i < MAX_HEADER_TOKENS && token(&c, &t, &tl); i++)
-		if (cpu_token(t, tl, &cpu) || ts_token(t, tl, &ts))
+		if (ts_token(t, tl, &ts) ||
+		    (is_digit(*t) && lat_ts_token(t, tl, &ts, &more)))
 			return true;
-	return false;
+	return memmem(line, len, "netfs_", 6) ||
+	       memmem(line, len, "fscache_", 8) ||
+	       memmem(line, len, "cachefiles_", 11);
 }
 
 /* A line the person who pasted it shortened: "...", "…" or "[...]" last. */

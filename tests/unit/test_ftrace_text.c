@@ -939,6 +939,14 @@ static void test_pasted_tolerance(void)
 	ok(strstr(msgs, "line 8: not a trace event") != NULL,
 	   "the last line is prose, not a truncated line");
 
+	static const char footnote[] =
+		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
+		"[1] https://lore.kernel.org/r/123";
+
+	is(decode_str(footnote, sizeof(footnote) - 1, NULL, &d, &st), 0,
+	   "a footnote last");
+	is(d.errors, 0, "a last line \"[1] ...\" is no cut trace line");
+
 	static const char mention[] =
 		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
 		"Then the netfs_rreq_ref: line shows the put, and\n"
