@@ -2371,7 +2371,8 @@ static size_t control_bytes(const char *line, size_t len)
 /*
  * A line that is no event: prose in a pasted trace is only worth a warning,
  * binary garbage means the input is damaged.  A few control bytes in a line
- * of text (a terminal's colour codes, a form feed in a mail) are prose too.
+ * of text (a terminal's colour codes, a form feed in a mail, a line that is
+ * only "^L") are prose too.
  * The quoted excerpt never carries raw control bytes to the user's terminal.
  */
 static int not_an_event(struct text_dec *td, const char *line, size_t len,
@@ -2390,7 +2391,7 @@ static int not_an_event(struct text_dec *td, const char *line, size_t len,
 	}
 	excerpt[n] = 0;
 	ctl = control_bytes(line, len);
-	if (ctl && ctl * 8 > len) {
+	if (ctl >= 4 && ctl * 8 > len) {
 		td->st->malformed++;
 		REPORT(td, NFT_DIAG_ERROR, pos,
 		       "binary data (control bytes) in a text line: \"%s%s\"",
