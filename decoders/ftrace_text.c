@@ -2836,6 +2836,8 @@ static __attribute__((noinline)) int after_held(struct text_dec *td,
 		stop = flush_held(td, last);
 		return stop ? stop : 0;
 	}
+	if (memchr(line, 0xc2, len))
+		line = fix_nbsp(td, line, &len);
 	rc = parse_line(&td->lc, line, len, &d, &probe, &err);
 	if (rc == R_NONE && try_join(td, line, len)) {
 		if (!last && (td->held_rc != R_EVENT || !next ||
@@ -2943,7 +2945,10 @@ static bool qp_signs(const char *line, size_t len)
 	return len >= 3 && memmem(line, len, "=3D", 3) != NULL;
 }
 
-/* U+00A0 (a web archive's or HTML mail's blank) as a plain blank. */
+/*
+ * U+00A0 (a web archive's or HTML mail's blank) as a plain blank.  @line
+ * may be the buffer itself: the copy never runs ahead of the reading.
+ */
 static const char *fix_nbsp(struct text_dec *td, const char *line,
 			    size_t *len)
 {
