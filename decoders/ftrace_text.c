@@ -710,6 +710,7 @@ static const char *p_netfs_rreq(struct cur *c, struct nft_event *ev,
 	const char *t;
 	size_t tl, wl;
 	uint64_t v;
+	bool old = false;
 
 	NEED(rreq_id(c, ev), "no R=");
 	NEED(SYM_UNTIL(c, "f=", &t, &tl), "no rreq trace");
@@ -727,10 +728,10 @@ static const char *p_netfs_rreq(struct cur *c, struct nft_event *ev,
 		/*
 		 * One word: "R=%08x %s f=%02x", the layout before the origin
 		 * column (5.13 .. 5.17; a few 5.18-6.0 builds, as in the
-		 * netfs write-helper series): the generation of 6.1.
+		 * netfs write-helper series): the generation of 6.1 -- once
+		 * f= shows the line is whole, not cut after its origin.
 		 */
-		ev->have |= NFT_HAVE_PRE_6_1;
-		decide(d, NFT_DIALECT_6_1);
+		old = true;
 	} else {
 		const char *w = t;
 
@@ -742,6 +743,10 @@ static const char *p_netfs_rreq(struct cur *c, struct nft_event *ev,
 	NEED(KHEX(c, "f=", &v), "no f=");
 	ev->flags = v;
 	ev->have |= NFT_HAVE_FLAGS;
+	if (old) {
+		ev->have |= NFT_HAVE_PRE_6_1;
+		decide(d, NFT_DIALECT_6_1);
+	}
 	return NULL;
 }
 

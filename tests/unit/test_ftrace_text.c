@@ -802,6 +802,25 @@ static void test_wraps(void)
 	ok(strstr(msgs, "line 20: not a trace event") != NULL, "of line 20");
 }
 
+/* A wrap after the origin decides nothing about the kernel (constructed). */
+static void test_wrap_dialect(void)
+{
+	static const char trace[] =
+		"kworker/u8:2-36: netfs_rreq: R=00000a98 RA\n"
+		"COLLECT f=2021\n"
+		"kworker/u8:2-36: netfs_sreq: R=00000a98[a] DOWN TERM  f=192 s=0 17a8/17a8 s=1 e=0\n";
+	struct nft_text_stats st;
+	struct nft_diag d;
+
+	is(decode_str(trace, sizeof(trace) - 1, NULL, &d, &st), 0, "decode");
+	is(ngot, 2, "2 events");
+	is(got[0].origin, NFT_ORIGIN_RA, "origin");
+	is(got[0].what, NFT_RREQ_COLLECT, "trace from the next line");
+	ok(!(got[0].have & NFT_HAVE_PRE_6_1), "not taken for a 5.17 line");
+	is(got[1].index, 10, "hex index still read as hex");
+	is(d.errors, 0, "no error");
+}
+
 /* Quoted replies, quoted-printable, HTML blanks (constructed). */
 static void test_mail_forms(void)
 {
@@ -1249,6 +1268,7 @@ int main(void)
 	test_trace_cmd();
 	test_old_layouts();
 	test_wraps();
+	test_wrap_dialect();
 	test_mail_forms();
 	test_console_dump();
 	test_extra_fields();
