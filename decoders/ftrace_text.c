@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "decoder.h"
 #include "../libnetfs-trace/vocab.h"
@@ -2941,13 +2942,20 @@ static size_t qp_decode(char *dst, const char *s, size_t len, bool *soft)
 }
 
 /*
- * Is this a quoted-printable mail?  Every '=' of it is "=3D", and a trace
- * prints its hex in lower case, so "=3D" tells.  Only asked of the lines
- * up to the first events.
+ * Is this a quoted-printable mail?  Its header says so, or its trace lines
+ * do: every '=' of them is "=3D", and a trace prints its hex in lower case,
+ * so two "=3D" in a line tell (one could be prose about the encoding).
+ * Only asked of the lines up to the first events.
  */
 static bool qp_signs(const char *line, size_t len)
 {
-	return len >= 3 && memmem(line, len, "=3D", 3) != NULL;
+	static const char cte[] = "content-transfer-encoding: quoted-printable";
+	const char *p;
+
+	if (len >= sizeof(cte) - 1 && !strncasecmp(line, cte, sizeof(cte) - 1))
+		return true;
+	p = len >= 3 ? memmem(line, len, "=3D", 3) : NULL;
+	return p && memmem(p + 3, line + len - p - 3, "=3D", 3);
 }
 
 /*

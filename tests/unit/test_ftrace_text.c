@@ -858,6 +858,20 @@ static void test_mail_forms(void)
 	is(got[2].flags, 0x2001, "f=3D2001 is 0x2001, not 0x3d2001");
 	is(d.errors, 0, "no error");
 
+	static const char not_qp[] =
+		"(the archive shows '=' as =3D in the raw mail)\n"
+		"netfs_rreq: R=00000001 RA ASSESS  f=01\n";
+
+	is(decode_str(not_qp, sizeof(not_qp) - 1, NULL, &d, &st), 0, "not qp");
+	is(got[0].flags, 1, "one =3D in prose decodes nothing");
+	static const char qp_bare[] =
+		"netfs_rreq: R=3D000000e3 RA ASSESS  f=3D2001\n";
+
+	is(decode_str(qp_bare, sizeof(qp_bare) - 1, NULL, &d, &st), 0,
+	   "qp without its header");
+	is(got[0].rreq, 0xe3, "two =3D in a line: decoded");
+	is(got[0].flags, 0x2001, "flags");
+
 	is(decode_str(nbsp, sizeof(nbsp) - 1, NULL, &d, &st), 0, "nbsp");
 	is(ngot, 1, "one event");
 	is(got[0].what, NFT_RREF_GET_SUBREQ, "U+00A0 is a blank");
