@@ -2891,16 +2891,25 @@ static __always_inline int logical_line(struct text_dec *td,
 
 /* ---- what mail programs do to a pasted trace ---- */
 
-/* "> ", ">> ", "> > ": a quoted reply's marks. */
+/*
+ * "> ", ">> ", "> > ": a quoted reply's marks; "&gt; " as a web archive
+ * shows them.
+ */
 static const char *unquote(const char *line, size_t *len)
 {
 	const char *p = line, *e = line + *len;
 
-	while (p < e && *p == '>') {
-		p++;
+	for (;;) {
+		if (p < e && *p == '>')
+			p++;
+		else if (e - p >= 4 && !memcmp(p, "&gt;", 4))
+			p += 4;
+		else
+			break;
 		if (p < e && *p == ' ')
 			p++;
-		while (p < e && *p == ' ' && p + 1 < e && p[1] == '>')
+		while (p < e && *p == ' ' && p + 1 < e &&
+		       (p[1] == '>' || p[1] == '&'))
 			p++;
 	}
 	*len = e - p;
@@ -3006,9 +3015,9 @@ static int handle_line(struct text_dec *td, const char *line, size_t len,
 		line += 3;	/* a UTF-8 byte order mark */
 		len -= 3;
 	}
-	if (len && *line == '>') {
+	if (len && (*line == '>' || *line == '&')) {
 		line = unquote(line, &len);
-		if (next && next_len && *next == '>')
+		if (next && next_len && (*next == '>' || *next == '&'))
 			next = unquote(next, &next_len);
 	}
 	if (!td->qp && td->st->events < QP_PROBE_EVENTS && qp_signs(line, len))

@@ -829,7 +829,8 @@ static void test_mail_forms(void)
 		"> dd-462 [000] ..... 22.155516: netfs_rreq_ref: R=000000e3 NEW         r=1\n"
 		">> dd-462 [000] ..... 22.155600: netfs_read: R=000000e3 READAHEAD c=00000000 ni=10 s=0 l=1000 sz=3a\n"
 		">> c0\n"
-		"> > netfs_rreq: R=000000e3 RA ASSESS  f=2001\n";
+		"> > netfs_rreq: R=000000e3 RA ASSESS  f=2001\n"
+		"&gt; &gt; netfs_rreq: R=000000e3 RA UNLOCK  f=2001\n";
 	static const char qp[] =
 		"Content-Transfer-Encoding: quoted-printable\n"
 		"\n"
@@ -844,7 +845,8 @@ static void test_mail_forms(void)
 	struct nft_diag d;
 
 	is(decode_str(quoted, sizeof(quoted) - 1, NULL, &d, &st), 0, "quoted");
-	is(ngot, 3, "3 events");
+	is(ngot, 4, "4 events");
+	is(got[3].what, NFT_RREQ_UNLOCK, "'&gt; ' of a web archive");
 	is(got[1].i_size, 0x3ac0, "a wrap inside '>> ' quoting");
 	is(got[2].flags, 0x2001, "'> > '");
 	is(d.errors, 0, "no error");
