@@ -955,7 +955,7 @@ static void test_pasted_tolerance(void)
 		"netfs_truncate: i=1234 s=0 n=1000\n"
 		"netfs_set_size: R=00000001 i=1234 sz=1000\n"
 		"fscache_cookie: PUT rlq c=00000000a1b2c3d4 r=1\n"
-		"fscache_netfs: n=nfs r=1\n"
+		"fscache_netfs: c=000000009e7c3f1b n=nfs\n"
 		"\033[1mnote\033[0m: the cookie is still held\n"
 		"Thanks,\n"
 		"  Someone";
