@@ -3115,7 +3115,9 @@ static size_t qp_decode(char *dst, const char *s, size_t len, bool *soft)
 /*
  * Is this a quoted-printable mail?  Its header says so, or its trace lines
  * do: every '=' of them is "=3D", and a trace prints its hex in lower case,
- * so two "=3D" in a line tell (one could be prose about the encoding).
+ * so two "=3D" in a line tell (one could be prose about the encoding), or
+ * one with a soft break at the line's end or an 8-digit id after it (a
+ * mail wrapped so that each piece of a trace line holds one key).
  * Only asked of the lines up to the first events.
  */
 static bool qp_signs(const char *line, size_t len)
@@ -3126,7 +3128,22 @@ static bool qp_signs(const char *line, size_t len)
 	if (len >= sizeof(cte) - 1 && !strncasecmp(line, cte, sizeof(cte) - 1))
 		return true;
 	p = len >= 3 ? memmem(line, len, "=3D", 3) : NULL;
-	return p && memmem(p + 3, line + len - p - 3, "=3D", 3);
+	if (!p)
+		return false;
+	if (memmem(p + 3, line + len - p - 3, "=3D", 3))
+		return true;
+	/* one "=3D" on a line that ends in a soft break ... */
+	if (line[len - 1] == '=')
+		return true;
+	/* ... or giving a key an id: "TC=3D00000001", "R=3D0000290e" */
+	if (p > line && is_name_char(p[-1]) && line + len - p >= 11) {
+		int i;
+
+		for (i = 3; i < 11 && hex_digit(p[i]) >= 0; i++)
+			;
+		return i == 11;
+	}
+	return false;
 }
 
 /*

@@ -451,7 +451,7 @@ const struct nft_gen_profile *nft_model_profile(const struct nft_model *m)
 unsigned int nft_gen_marker(const struct nft_event *ev)
 {
 	if (ev->have & NFT_HAVE_PRE_6_1)
-		return NFT_GEN_6_1;	/* 5.13 .. 6.0 layouts: the 6.1 rules */
+		return G(6_1);	/* 5.13 .. 6.0 layouts: the 6.1 rules */
 	switch (ev->kind) {
 	case NFT_EV_NETFS_RREQ_REF:
 		switch (ev->what) {
