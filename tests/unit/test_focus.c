@@ -81,7 +81,7 @@ static void test_parse(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct nft_focus f = { NFT_FOCUS_NONE, 0, 0 };
+		struct nft_focus f = { .type = NFT_FOCUS_NONE };
 		int rc = nft_focus_parse(cases[i].s, &f);
 
 		is(rc, cases[i].rc, cases[i].s);
@@ -123,7 +123,7 @@ static const char *const readahead[] = {
 
 static void test_request_folios(void)
 {
-	struct nft_focus f = { NFT_FOCUS_REQUEST, 0xe7, -1 };
+	struct nft_focus f = { .type = NFT_FOCUS_REQUEST, .id = 0xe7, .index = -1 };
 	struct nft_model *m = RUN(&f, readahead);
 
 	/*
@@ -150,7 +150,7 @@ static void test_request_folios(void)
 	nft_model_free(m);
 
 	/* the subrequest: its own lines, no folio lines */
-	f = (struct nft_focus){ NFT_FOCUS_SUBREQ, 0xe7, 1 };
+	f = (struct nft_focus){ .type = NFT_FOCUS_SUBREQ, .id = 0xe7, .index = 1 };
 	m = RUN(&f, readahead);
 	is_str(kept(m), "10 11 13 15 16", "a subrequest keeps its own lines");
 	ok(nft_model_focus(m) && nft_model_focus(m)->nr_sreq_slots > 1 &&
@@ -187,7 +187,7 @@ static const char *const cookie[] = {
 
 static void test_cookie(void)
 {
-	struct nft_focus f = { NFT_FOCUS_COOKIE, 3, -1 };
+	struct nft_focus f = { .type = NFT_FOCUS_COOKIE, .id = 3, .index = -1 };
 	struct nft_model *m = RUN(&f, cookie);
 	const struct nft_focus_fs *fs = nft_model_focus_fs(m);
 
@@ -216,7 +216,7 @@ static void test_cookie(void)
 	}
 	nft_model_free(m);
 
-	f = (struct nft_focus){ NFT_FOCUS_CF_OBJECT, 1, -1 };
+	f = (struct nft_focus){ .type = NFT_FOCUS_CF_OBJECT, .id = 1, .index = -1 };
 	m = RUN(&f, cookie);
 	fs = nft_model_focus_fs(m);
 	is_str(kept(m), "4 7", "an object keeps its lines");
@@ -225,7 +225,7 @@ static void test_cookie(void)
 	nft_model_free(m);
 
 	/* the twin: a cookie the capture never names */
-	f = (struct nft_focus){ NFT_FOCUS_COOKIE, 0x2a, -1 };
+	f = (struct nft_focus){ .type = NFT_FOCUS_COOKIE, .id = 0x2a, .index = -1 };
 	m = RUN(&f, cookie);
 	fs = nft_model_focus_fs(m);
 	ok(fs && !fs->seen && !fs->obj, "an absent cookie is not seen");
