@@ -461,9 +461,11 @@ static int load_capture(struct source *s, struct nft_diag *diag)
 	int kind, rc = -1;
 
 	if (!in) {
-		fprintf(stderr, PROG ": %s: %s\n", s->a->input, strerror(errno));
+		fprintf(stderr, PROG ": %s: %s\n", s->a->input,
+			nft_input_open_error(s->a->input, errno));
 		return -1;
 	}
+	nft_input_set_diag(in, diag);
 	kind = nft_input_kind(in);
 	if (kind == NFT_INPUT_TEXT) {
 		struct nft_text_opts o = { 0 };
