@@ -466,6 +466,14 @@ static int load_capture(struct source *s, struct nft_diag *diag)
 		return -1;
 	}
 	nft_input_set_diag(in, diag);
+	{
+		/* the spool bound of netfs-replay(1), from the environment */
+		const char *env = getenv("NETFS_REPLAY_SPOOL_MAX");
+		uint64_t max;
+
+		if (env && *env && !nft_parse_size(env, &max))
+			nft_input_set_spool_max(in, max);
+	}
 	kind = nft_input_kind(in);
 	if (kind == NFT_INPUT_TEXT) {
 		struct nft_text_opts o = { 0 };

@@ -850,7 +850,7 @@ int nft_input_spool(struct nft_input *in)
 				goto fail;
 			if (n > 0) {
 				snprintf(why, sizeof(why),
-					 "the spool limit is %" PRIu64 " bytes (%s; set it with --spool-max SIZE or NETFS_REPLAY_SPOOL_MAX)",
+					 "the spool limit is %" PRIu64 " bytes (%s; NETFS_REPLAY_SPOOL_MAX=SIZE sets it)",
 					 max, in->spool_max ? "as set" :
 					 "half the free space in TMPDIR, at most 8 GiB");
 				spool_stopped(in, total, max, why);
