@@ -45,9 +45,11 @@ for i in range(o, min(o + 64, len(d))):
 open(sys.argv[3], "wb").write(d)' "$1" "$2" "$3"
 }
 
-# events FILE: the "events: N" count of netfs-replay's summary on stdout
-events_of() {
-	sed -n 's/^events: \([0-9]*\).*/\1/p' "$1"
+# feed FIFO CMD...: CMD's output into FIFO in the background, for 20 s at most
+feed() {
+	local fifo=$1
+	shift
+	timeout 20 sh -c '"$@" > "$0"' "$fifo" "$@" 3>&- &
 }
 
 # ---- the reproducers ----
@@ -203,14 +205,15 @@ events_of() {
 	"$REPLAY" "$T/t.txt" > "$T/ref.txt" 2>/dev/null || true
 	"$REPLAY" "$DAT" > "$T/ref.dat" 2>/dev/null
 	mkfifo "$T/fifo"
-	cat "$T/t.txt" > "$T/fifo" &
+	# writers bounded and off bats' fd 3: a failed open must not hang bats
+	feed "$T/fifo" cat "$T/t.txt"
 	run --separate-stderr timeout 20 "$REPLAY" "$T/fifo"
 	[ "$status" -lt 2 ]
 	[ "$(printf '%s\n' "$output" | sed 1d)" = "$(sed 1d "$T/ref.txt")" ]
-	cat "$DAT" > "$T/fifo" &
+	feed "$T/fifo" cat "$DAT"
 	run -0 --separate-stderr timeout 20 "$REPLAY" "$T/fifo"
 	[ "$(printf '%s\n' "$output" | sed 1d)" = "$(sed 1d "$T/ref.dat")" ]
-	zstd -q -c "$DAT" > "$T/fifo" &
+	feed "$T/fifo" zstd -q -c "$DAT"
 	run -0 --separate-stderr timeout 20 "$REPLAY" "$T/fifo"
 	[ "$(printf '%s\n' "$output" | sed 1d)" = "$(sed 1d "$T/ref.dat")" ]
 }
