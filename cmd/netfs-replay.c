@@ -445,6 +445,17 @@ static int run_replay(const struct replay_args *a)
 		goto out;
 	}
 	nft_model_finish(r.model);
+	/* the object bound was reached: say so on stderr too (also with -q) */
+	for (unsigned int bit = NFT_NOTE_EVICTED; bit <= NFT_NOTE_FINDINGS_CAPPED;
+	     bit <<= 1) {
+		const struct nft_summary *sum = nft_model_summary(r.model);
+		char note[512];
+
+		if (sum->notes & bit)
+			nft_diag_report(&r.diag, NFT_DIAG_WARNING,
+					nft_input_name(r.in), "", "%s",
+					nft_note_fmt(sum, bit, note, sizeof(note)));
+	}
 	r.rin.name = nft_input_name(r.in);
 	r.rin.compression = nft_input_compression(r.in);
 	r.rin.detail = r.detail;

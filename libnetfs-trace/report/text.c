@@ -121,9 +121,13 @@ static void print_summary(FILE *out, const struct nft_model *m,
 		s->in_flight_at_end);
 	print_in_flight(out, m, s);
 	fprintf(out, "unknown symbols: %" PRIu64 "\n", s->unknown_symbols);
-	for (unsigned int bit = 1; bit; bit <<= 1)
+	for (unsigned int bit = 1; bit; bit <<= 1) {
+		char note[512];
+
 		if (s->notes & bit)
-			fprintf(out, "note: %s\n", nft_note_text(bit));
+			fprintf(out, "note: %s\n",
+				nft_note_fmt(s, bit, note, sizeof(note)));
+	}
 }
 
 static void print_unknowns(FILE *out, const struct nft_model *m)
