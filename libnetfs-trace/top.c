@@ -266,6 +266,9 @@ static void on_request_end(void *ctx, const struct nft_request *req)
 	struct nft_top_req q = { 0 };
 	int gi;
 
+	/* evicted by the object bound: it did not end, it left the model */
+	if (req->evicted)
+		return;
 	fill_req(&q, req);
 	q.ended = true;
 	for (gi = 0; gi < NFT_TOP_GROUP__NR; gi++) {
@@ -419,6 +422,8 @@ void nft_top_tick(struct nft_top *t, uint64_t now_ns, double secs)
 	t->hdr.now_ns = now_ns;
 	t->hdr.total = *s;
 	diff_summary(&t->hdr.delta, s, &t->prev);
+	t->hdr.new_notes = s->notes & ~t->prev.notes &
+			   (NFT_NOTE_EVICTED | NFT_NOTE_FINDINGS_CAPPED);
 	t->prev = *s;
 	t->hdr.intervals++;
 	for (gi = 0; gi < NFT_TOP_GROUP__NR; gi++)
@@ -716,6 +721,13 @@ void nft_top_print_text(const struct nft_top *t, FILE *out,
 		h->in_flight, age, h->total.lost_events,
 		h->total.lost_markers && !h->total.lost_events ? "+" : "",
 		h->findings);
+	for (unsigned int bit = 1; bit; bit <<= 1) {
+		char note[512];
+
+		if (h->new_notes & bit)
+			fprintf(out, "note: %s\n",
+				nft_note_fmt(&h->total, bit, note, sizeof(note)));
+	}
 	fprintf(out, "%-20s", nft_top_group_name(g));
 	for (c = 1; c < NFT_TOP_COL__NR; c++)
 		fprintf(out, " %8s", nft_top_col_name(c));
