@@ -82,6 +82,12 @@ int nft_finding_add_evidence(struct nft_finding *f, uint64_t pos,
 	struct nft_evidence *v;
 	size_t i;
 
+	/*
+	 * One finding per object takes every line of it as evidence (failure):
+	 * a long-lived object in a live session must not grow it forever.
+	 */
+	if (f->n_evidence >= NFT_EVIDENCE_MAX)
+		return 0;
 	for (i = 0; i < f->n_evidence; i++)
 		if (f->evidence[i].pos == pos)
 			return 0;

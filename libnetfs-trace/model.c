@@ -72,6 +72,9 @@ uint64_t nft_default_max_objects(void)
 	return n;
 }
 
+/* Distinct unknown symbols kept (nft_model_unknowns()). */
+#define NFT_UNKNOWN_MAX 4096
+
 /* Findings kept of each kind: the rest are counted (NFT_NOTE_FINDINGS_CAPPED). */
 #define FINDINGS_PER_KIND_MIN 256
 
@@ -1130,6 +1133,14 @@ static void note_unknowns(struct nft_model *m, const struct nft_event *ev)
 			m->unknowns[j].count++;
 			continue;
 		}
+		/*
+		 * A stream of garbage symbols: keep the first ones (this
+		 * search is linear), count the rest as distinct, said once.
+		 */
+		if (m->n_unknowns >= NFT_UNKNOWN_MAX) {
+			m->sum.unknown_symbols++;
+			continue;
+		}
 		if (nft_grow(&m->unknowns, &m->cap_unknowns,
 			     m->n_unknowns + 1, sizeof(*k)))
 			continue;
@@ -1139,7 +1150,7 @@ static void note_unknowns(struct nft_model *m, const struct nft_event *ev)
 		memcpy(k->text, u->text, len);
 		k->count = 1;
 		k->first_pos = ev->pos;
-		m->sum.unknown_symbols = m->n_unknowns;
+		m->sum.unknown_symbols++;
 		if (m->opts.hooks.unknown)
 			m->opts.hooks.unknown(m->opts.hooks.ctx, k);
 	}

@@ -279,7 +279,7 @@ struct nft_summary {
 	uint64_t cookies, cache_objects;
 	uint64_t in_flight_at_end;	/* requests */
 	uint64_t reused_ids;
-	uint64_t unknown_symbols;	/* distinct */
+	uint64_t unknown_symbols;	/* distinct (past 4096 kept: every further occurrence) */
 	enum nft_gen gen;
 	uint32_t notes;		/* enum nft_note bits */
 	uint64_t old_fscache_events;	/* pre-5.17 fscache lines */

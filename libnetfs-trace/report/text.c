@@ -176,7 +176,11 @@ void nft_report_text(FILE *out, const struct nft_model *m,
 		print_unknowns(out, m);
 	}
 	v = nft_report_sorted(m, &n);
-	fprintf(out, "findings: %zu\n", n);
+	if (nft_model_summary(m)->findings_not_kept)
+		fprintf(out, "findings: %zu (and %llu more past the per-kind cap, counted only)\n",
+			n, (unsigned long long)nft_model_summary(m)->findings_not_kept);
+	else
+		fprintf(out, "findings: %zu\n", n);
 	for (i = 0; v && i < n; i++)
 		print_finding(out, v[i]);
 	if (in->errors)
