@@ -15,6 +15,7 @@
 
 #include "decoders/decoder.h"
 #include "libnetfs-trace/model_internal.h"
+#include "libnetfs-trace/top.h"
 #include "tap.h"
 
 struct notes {
@@ -301,8 +302,71 @@ static void test_findings_cap(void)
 	nft_model_free(b.m);
 }
 
+/*
+ * netfs-top's side of a long session: the model bounded, evicted requests
+ * not counted as ended ones, the note once, rows capped.
+ */
+static void test_top(void)
+{
+	struct nft_top_opts to = { .max_rows = 16 };
+	struct nft_model_opts mo = { 0 };
+	struct nft_top *t = nft_top_new(&to);
+	enum nft_dialect dialect = NFT_DIALECT_AUTO;
+	const struct nft_top_row **rows;
+	unsigned int i, noted = 0;
+	uint64_t max_live = 0, ended = 0;
+	size_t n, r;
+
+	mo.max_objects = 100;
+	nft_top_hooks(t, &mo.hooks);
+	struct nft_model *m = nft_model_new(&mo);
+
+	nft_top_attach(t, m);
+	for (i = 1; i <= 3000; i++) {
+		char line[256];
+		struct nft_event ev;
+		const char *err = NULL;
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			if (!k)
+				snprintf(line, sizeof(line),
+					 "dd-565 [000] ..... 10.%06u: netfs_rreq_ref: R=%08x NEW         r=2",
+					 i, i);
+			else
+				snprintf(line, sizeof(line),
+					 "dd-565 [000] ..... 10.%06u: netfs_read: R=%08x DIO-READ  c=00000000 ni=%u s=0 l=1000 sz=4000000",
+					 i, i, i);
+			nft_event_init(&ev);
+			if (nft_parse_ftrace_line(line, strlen(line), &dialect,
+						  &ev, &err) < 1)
+				continue;
+			ev.pos = 2 * i + k;
+			nft_top_event(t, &ev);
+		}
+		if (nft_model_summary(m)->live_objects > max_live)
+			max_live = nft_model_summary(m)->live_objects;
+		if (!(i % 100)) {
+			nft_top_tick(t, 10000000000ull + i * 1000ull, 1.0);
+			noted += !!(nft_top_header(t)->new_notes & NFT_NOTE_EVICTED);
+		}
+	}
+	ok(max_live <= 100, "netfs-top's model within the bound (%llu)",
+	   (unsigned long long)max_live);
+	is(noted, 1, "netfs-top: the note in one interval only");
+	n = nft_top_rows(t, NFT_TOP_BY_INODE, NFT_TOP_COL_REQS, false, NULL,
+			 &rows);
+	ok(n <= 17, "rows capped (%zu)", n);
+	for (r = 0; r < n; r++)
+		ended += rows[r]->total.reqs;
+	is(ended, 0, "evicted requests are not ended ones");
+	nft_model_free(m);
+	nft_top_free(t);
+}
+
 int main(void)
 {
+	test_top();
 	test_open_stream();
 	test_later_lines_of_evicted();
 	test_subrequests_count();
