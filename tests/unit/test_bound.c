@@ -280,6 +280,40 @@ static void test_cookies(void)
 	nft_model_free(b.m);
 }
 
+/*
+ * A freed cookie evicted by the bound (freed ones go first) is tombstoned
+ * as dead: a later use is still a use-after-free, as without the bound.
+ */
+static void test_freed_cookie(void)
+{
+	struct notes nb = { 0 }, nu = { 0 };
+	struct feeder b = { model(100, &nb), NFT_DIALECT_AUTO, 0, 0, 0 };
+	struct feeder u = { model(0, &nu), NFT_DIALECT_AUTO, 0, 0, 0 };
+	struct feeder *fd[2] = { &b, &u };
+	unsigned int i, k;
+
+	for (k = 0; k < 2; k++) {
+		feedf(fd[k], 10.0, "fscache_cookie: c=%08x NEW acq   r=1", 1);
+		feedf(fd[k], 10.0, "fscache_cookie: c=%08x PUT rlq   r=0", 1);
+		for (i = 2; i <= 300; i++)
+			feedf(fd[k], 10.0 + i * 0.000001,
+			      "fscache_cookie: c=%08x NEW acq   r=1", i);
+		if (!k)
+			ok(nft_model_fsobj(b.m, NFT_FSOBJ_COOKIE, 1) == NULL,
+			   "the freed cookie was evicted");
+		else
+			ok(nft_model_fsobj(u.m, NFT_FSOBJ_COOKIE, 1) != NULL,
+			   "twin: the freed cookie is kept");
+		feedf(fd[k], 10.1, "fscache_cookie: c=%08x GET attch r=1", 1);
+		nft_model_finish(fd[k]->m);
+	}
+	is(count_kind(b.m, NFT_FIND_USE_AFTER_FREE), 1,
+	   "a use of a freed, evicted cookie is a use-after-free");
+	is(count_kind(u.m, NFT_FIND_USE_AFTER_FREE), 1, "as without the bound");
+	nft_model_free(b.m);
+	nft_model_free(u.m);
+}
+
 /* Requests that become stuck before they are evicted: findings capped. */
 static void test_findings_cap(void)
 {
@@ -371,6 +405,7 @@ int main(void)
 	test_later_lines_of_evicted();
 	test_subrequests_count();
 	test_cookies();
+	test_freed_cookie();
 	test_findings_cap();
 	return tap_done();
 }
