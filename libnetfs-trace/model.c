@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "gen.h"
@@ -58,13 +59,37 @@ bool nft_model_fs_evict_one(struct nft_model *m, uint64_t older_than);
 /* An object's cost, roughly: a request with a few ref entries is ~700 bytes. */
 #define OBJECT_BYTES 1024
 
-uint64_t nft_default_max_objects(void)
+/*
+ * The memory this process may use: the machine's, or less when a cgroup
+ * (v2 memory.max) or an address-space limit says so.  0: unknown.
+ */
+static uint64_t usable_memory(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+	uint64_t mem = pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz : 0;
+	unsigned long long lim;
+	struct rlimit rl;
+	FILE *f;
+
+	f = fopen("/sys/fs/cgroup/memory.max", "re");
+	if (f) {
+		if (fscanf(f, "%llu", &lim) == 1 && lim && (!mem || lim < mem))
+			mem = lim;
+		fclose(f);
+	}
+	if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+	    (!mem || rl.rlim_cur < mem))
+		mem = rl.rlim_cur;
+	return mem;
+}
+
+uint64_t nft_default_max_objects(void)
+{
+	uint64_t mem = usable_memory();
 	uint64_t n = NFT_MAX_OBJECTS_MIN;
 
-	if (pages > 0 && psz > 0)
-		n = (uint64_t)pages * (uint64_t)psz / 8 / OBJECT_BYTES;
+	if (mem)
+		n = mem / 8 / OBJECT_BYTES;
 	if (n < NFT_MAX_OBJECTS_MIN)
 		n = NFT_MAX_OBJECTS_MIN;
 	if (n > NFT_MAX_OBJECTS_CAP)

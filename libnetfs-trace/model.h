@@ -371,8 +371,9 @@ struct nft_model_opts {
 };
 
 /*
- * The default object bound: an eighth of the machine's memory at about
- * 1 KiB an object, at least NFT_MAX_OBJECTS_MIN, at most
+ * The default object bound: an eighth of the machine's memory (or of a
+ * lower cgroup memory.max or RLIMIT_AS) at about 1 KiB an object, at least
+ * NFT_MAX_OBJECTS_MIN, at most
  * NFT_MAX_OBJECTS_CAP.
  */
 #define NFT_MAX_OBJECTS_MIN (256u * 1024)
