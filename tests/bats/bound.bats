@@ -16,7 +16,7 @@ TOP=$(nft_bin)/netfs-top
 setup() {
 	T=$BATS_TEST_TMPDIR
 	if [ ! -x "$T/gen" ]; then
-		cc -O2 -o "$T/gen" "$BATS_TEST_DIRNAME/../tools/gen-open-requests.c"
+		"${CC:-cc}" -O2 -o "$T/gen" "$BATS_TEST_DIRNAME/../tools/gen-open-requests.c"
 	fi
 }
 
