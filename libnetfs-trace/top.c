@@ -103,6 +103,15 @@ struct nft_top {
 	struct hist_ev *hist;			/* ring */
 	uint32_t h_head, h_n;
 	size_t json_findings;	/* model findings already printed */
+	/*
+	 * Findings the model counted but did not keep (its per-kind cap,
+	 * model.h): their JSON, taken when they came, for the next interval
+	 * (at most max_findings; the rest only counted).
+	 */
+	char *pend;
+	size_t pend_len, pend_cap;
+	uint32_t pend_n;
+	uint64_t pend_dropped;
 };
 
 static const char *const group_names[] = { "inode", "origin", "cookie" };
@@ -171,6 +180,7 @@ void nft_top_free(struct nft_top *t)
 	}
 	free(t->findings);
 	free(t->hist);
+	free(t->pend);
 	free(t);
 }
 
@@ -301,6 +311,50 @@ static void on_request_end(void *ctx, const struct nft_request *req)
 	}
 }
 
+/* A finding the model will not keep: its JSON now, for the next interval. */
+static void pend_finding(struct nft_top *t, const struct nft_finding *f)
+{
+	const struct nft_finding *kept;
+	char *buf = NULL;
+	size_t n, len = 0;
+	FILE *mem;
+
+	if (!t->model)
+		return;
+	kept = nft_model_findings(t->model, &n);
+	if (n && f >= kept && f < kept + n)
+		return;		/* in the model's array: printed from there */
+	if (t->pend_n >= t->o.max_findings) {
+		t->pend_dropped++;
+		return;
+	}
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return;
+	nft_json_finding(mem, f);
+	if (fclose(mem) || !buf)
+		goto out;
+	if (t->pend_len + len + 3 > t->pend_cap) {
+		size_t cap = (t->pend_len + len + 3) * 2;
+		char *p = realloc(t->pend, cap);
+
+		if (!p)
+			goto out;
+		t->pend = p;
+		t->pend_cap = cap;
+	}
+	if (t->pend_n) {
+		memcpy(t->pend + t->pend_len, ", ", 2);
+		t->pend_len += 2;
+	}
+	memcpy(t->pend + t->pend_len, buf, len);
+	t->pend_len += len;
+	t->pend[t->pend_len] = 0;
+	t->pend_n++;
+out:
+	free(buf);
+}
+
 static void on_finding(void *ctx, const struct nft_finding *f)
 {
 	struct nft_top *t = ctx;
@@ -317,6 +371,7 @@ static void on_finding(void *ctx, const struct nft_finding *f)
 	if (t->f_n < t->o.max_findings)
 		t->f_n++;
 	t->hdr.findings++;
+	pend_finding(t, f);
 }
 
 void nft_top_hooks(struct nft_top *t, struct nft_model_hooks *hooks)
@@ -835,6 +890,14 @@ void nft_top_print_json(struct nft_top *t, FILE *out, enum nft_top_group g,
 			fputs(", ", out);
 		nft_json_finding(out, &f[i]);
 	}
+	if (t->pend_n)
+		fprintf(out, "%s%s", n > t->json_findings ? ", " : "", t->pend);
 	t->json_findings = n;
-	fputs("]}\n", out);
+	fputs("]", out);
+	if (t->pend_dropped)
+		fprintf(out, ", \"findings_not_listed\": %" PRIu64, t->pend_dropped);
+	fputs("}\n", out);
+	t->pend_len = 0;
+	t->pend_n = 0;
+	t->pend_dropped = 0;
 }

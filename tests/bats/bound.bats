@@ -112,3 +112,25 @@ EOF
 	[ "$big" -lt $((small + 8192)) ]
 	[ "$unbounded" -gt $((big * 3)) ]
 }
+
+@test "netfs-top --json: findings past the model's per-kind cap are still listed, once each" {
+	# 1000 open requests 1 s apart: each is stuck before 100 newer come
+	python3 -c "
+P = '              dd-565     [000] .....'
+for i in range(1, 1001):
+    print(P + ' %12.6f: netfs_rreq_ref: R=%08x NEW         r=2' % (10 + i, i))
+    print(P + ' %12.6f: netfs_read: R=%08x DIO-READ  c=00000000 ni=534061 s=0 l=1000 sz=4000000' % (10 + i, i))
+" > "$T/slow.txt"
+	run --separate-stderr "$TOP" -b --json --speed 0 -d 1 --max-objects 100 -i "$T/slow.txt"
+	[ "$status" -eq 1 ]
+	run python3 -c '
+import json, sys
+objs = []
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    objs += [f["object"] for f in d["findings"]]
+print(len(objs), len(set(objs)), d["total"]["object_bound"]["findings_not_kept"])
+' /dev/stdin <<< "$output"
+	echo "$output"
+	[ "$output" = "995 995 739" ]
+}
