@@ -439,6 +439,20 @@ static void model_result(void *ctx, const struct nft_replay_result *res)
 	fprintf(mo->out, "]}");
 }
 
+/* The object bound was reached: say so on stderr too (also with -q). */
+static void bound_warnings(struct run *r)
+{
+	const struct nft_summary *sum = nft_model_summary(r->model);
+	char note[512];
+
+	for (unsigned int bit = NFT_NOTE_EVICTED;
+	     bit <= NFT_NOTE_FINDINGS_CAPPED; bit <<= 1)
+		if (sum->notes & bit)
+			nft_diag_report(&r->diag, NFT_DIAG_WARNING,
+					nft_input_name(r->in), "", "%s",
+					nft_note_fmt(sum, bit, note, sizeof(note)));
+}
+
 static int run_model(const struct replay_args *a)
 {
 	struct model_out mo = { a->json, stdout, NULL, false, 0 };
@@ -473,6 +487,7 @@ static int run_model(const struct replay_args *a)
 		goto out;
 	}
 	nft_replay_finish(rp);
+	bound_warnings(&r);
 	st = nft_replay_stats(rp);
 	if (a->json) {
 		model_head(&mo);
@@ -552,6 +567,7 @@ static int run_replay(const struct replay_args *a)
 	}
 	suppressed_note(&r);
 	nft_model_finish(r.model);
+	bound_warnings(&r);
 	r.rin.name = nft_input_name(r.in);
 	r.rin.compression = nft_input_compression(r.in);
 	r.rin.detail = r.detail;

@@ -82,6 +82,12 @@ int nft_finding_add_evidence(struct nft_finding *f, uint64_t pos,
 	struct nft_evidence *v;
 	size_t i;
 
+	/*
+	 * One finding per object takes every line of it as evidence (failure):
+	 * a long-lived object in a live session must not grow it forever.
+	 */
+	if (f->n_evidence >= NFT_EVIDENCE_MAX)
+		return 0;
 	for (i = 0; i < f->n_evidence; i++)
 		if (f->evidence[i].pos == pos)
 			return 0;
@@ -120,14 +126,23 @@ struct nft_finding *nft_report(struct nft_model *m, enum nft_finding_kind kind,
 			       const struct nft_evidence *evidence, size_t n,
 			       const char *fmt, ...)
 {
-	struct nft_finding *f;
+	struct nft_finding tmp, *f = &tmp;
+	unsigned int k = (unsigned int)kind < NFT_FIND__NR ? kind : 0;
+	bool keep = m->kept_findings[k] < m->sum.findings_per_kind;
 	va_list ap;
 	size_t i;
 
-	if (nft_grow(&m->findings, &m->cap_findings, m->n_findings + 1,
-		     sizeof(*f)))
-		return NULL;
-	f = &m->findings[m->n_findings];
+	/*
+	 * Past the per-kind cap (the object bound, model.h) a finding is
+	 * counted and handed to the hook, not kept: the first ones of each
+	 * kind stay, so the exit status still sees every kind.
+	 */
+	if (keep) {
+		if (nft_grow(&m->findings, &m->cap_findings, m->n_findings + 1,
+			     sizeof(*f)))
+			return NULL;
+		f = &m->findings[m->n_findings];
+	}
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
 	f->severity = nft_finding_kind_severity(kind);
@@ -149,7 +164,17 @@ struct nft_finding *nft_report(struct nft_model *m, enum nft_finding_kind kind,
 	if (f->n_evidence > 1)
 		qsort(f->evidence, f->n_evidence, sizeof(*f->evidence),
 		      cmp_evidence);
+	if (!keep) {
+		m->sum.findings_not_kept++;
+		nft_model_note(m, NFT_NOTE_FINDINGS_CAPPED);
+		if (m->opts.hooks.finding)
+			m->opts.hooks.finding(m->opts.hooks.ctx, f);
+		nft_finding_release(f);
+		return NULL;
+	}
 	m->n_findings++;
+	m->kept_findings[k]++;
+	f = &m->findings[m->n_findings - 1];
 	if (m->opts.hooks.finding)
 		m->opts.hooks.finding(m->opts.hooks.ctx, f);
 	return f;

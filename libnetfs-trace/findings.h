@@ -45,6 +45,9 @@ struct nft_evidence {
 
 #define NFT_OBJECT_LEN 40
 
+/* Evidence lines kept per finding; later ones are not added. */
+#define NFT_EVIDENCE_MAX 1024
+
 struct nft_finding {
 	enum nft_finding_kind kind;
 	enum nft_severity severity;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "gen.h"
 #include "model_internal.h"
@@ -52,6 +54,54 @@ void nft_model_fs_release_all(struct nft_model *m);
 void nft_model_fs_mark_uncertain(struct nft_model *m);
 uint32_t nft_model_fs_cookie_object(struct nft_model *m, uint32_t cookie);
 void nft_model_guess_gen(struct nft_model *m, const struct nft_event *ev);
+bool nft_model_fs_evict_one(struct nft_model *m, uint64_t older_than);
+
+/* An object's cost, roughly: a request with a few ref entries is ~700 bytes. */
+#define OBJECT_BYTES 1024
+
+/*
+ * The memory this process may use: the machine's, or less when a cgroup
+ * (v2 memory.max) or an address-space limit says so.  0: unknown.
+ */
+static uint64_t usable_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+	uint64_t mem = pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz : 0;
+	unsigned long long lim;
+	struct rlimit rl;
+	FILE *f;
+
+	f = fopen("/sys/fs/cgroup/memory.max", "re");
+	if (f) {
+		if (fscanf(f, "%llu", &lim) == 1 && lim && (!mem || lim < mem))
+			mem = lim;
+		fclose(f);
+	}
+	if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+	    (!mem || rl.rlim_cur < mem))
+		mem = rl.rlim_cur;
+	return mem;
+}
+
+uint64_t nft_default_max_objects(void)
+{
+	uint64_t mem = usable_memory();
+	uint64_t n = NFT_MAX_OBJECTS_MIN;
+
+	if (mem)
+		n = mem / 8 / OBJECT_BYTES;
+	if (n < NFT_MAX_OBJECTS_MIN)
+		n = NFT_MAX_OBJECTS_MIN;
+	if (n > NFT_MAX_OBJECTS_CAP)
+		n = NFT_MAX_OBJECTS_CAP;
+	return n;
+}
+
+/* Distinct unknown symbols kept (nft_model_unknowns()). */
+#define NFT_UNKNOWN_MAX 4096
+
+/* Findings kept of each kind: the rest are counted (NFT_NOTE_FINDINGS_CAPPED). */
+#define FINDINGS_PER_KIND_MIN 256
 
 struct nft_model *nft_model_new(const struct nft_model_opts *opts)
 {
@@ -67,6 +117,13 @@ struct nft_model *nft_model_new(const struct nft_model_opts *opts)
 		m->opts.retry_limit = DEFAULT_RETRY_LIMIT;
 	m->gen_forced = m->opts.gen != NFT_GEN_AUTO;
 	m->sum.gen = m->opts.gen;
+	if (!m->opts.max_objects)
+		m->opts.max_objects = nft_default_max_objects();
+	m->sum.max_objects = m->opts.max_objects;
+	m->sum.findings_per_kind = m->opts.max_objects / 64 > FINDINGS_PER_KIND_MIN ?
+		(uint32_t)(m->opts.max_objects / 64 < UINT32_MAX ?
+			   m->opts.max_objects / 64 : UINT32_MAX) :
+		FINDINGS_PER_KIND_MIN;
 	m->dead_ring = calloc(NFT_DEAD_MAX, sizeof(*m->dead_ring));
 	if (!m->dead_ring || nft_idmap_init(&m->reqs, 1024) ||
 	    nft_idmap_init(&m->fsobjs, 256) ||
@@ -153,7 +210,7 @@ void nft_model_free(struct nft_model *m)
 
 /* ---- tombstones ---- */
 
-static void dead_add(struct nft_model *m, uint64_t key)
+void nft_model_tombstone(struct nft_model *m, uint64_t key, bool evicted)
 {
 	struct nft_dead *d = &m->dead_ring[m->dead_next];
 
@@ -163,8 +220,34 @@ static void dead_add(struct nft_model *m, uint64_t key)
 	d->pos_free = m->pos;
 	d->ts_free = m->now;
 	d->reported = false;
+	d->evicted = evicted;
 	nft_idmap_put(&m->dead, key, d);
 	m->dead_next = (m->dead_next + 1) % NFT_DEAD_MAX;
+}
+
+/* ---- the object bound ---- */
+
+void nft_model_note(struct nft_model *m, unsigned int note)
+{
+	if (m->sum.notes & note)
+		return;
+	m->sum.notes |= note;
+	if (m->opts.hooks.note)
+		m->opts.hooks.note(m->opts.hooks.ctx, note, &m->sum);
+}
+
+void nft_model_live_add(struct nft_model *m, uint64_t n)
+{
+	m->n_live += n;
+	m->sum.live_objects = m->n_live;
+	if (m->n_live > m->sum.peak_objects)
+		m->sum.peak_objects = m->n_live;
+}
+
+void nft_model_live_sub(struct nft_model *m, uint64_t n)
+{
+	m->n_live = m->n_live > n ? m->n_live - n : 0;
+	m->sum.live_objects = m->n_live;
 }
 
 static void dead_event(struct nft_model *m, const struct nft_event *ev,
@@ -398,8 +481,9 @@ static void release_request(struct nft_model *m, struct nft_req_node *n,
 	account_request(m, req);
 	lru_unlink(m, n);
 	nft_idmap_del(&m->reqs, req->id);
+	nft_model_live_sub(m, 1 + (uint64_t)req->nr_sreqs);
 	if (!at_end)
-		dead_add(m, NFT_KEY_REQ(req->id));
+		nft_model_tombstone(m, NFT_KEY_REQ(req->id), req->evicted);
 	if (n->focus && nft_focus_request_end(m, req)) {
 		free(n);
 		return;
@@ -466,6 +550,7 @@ static struct nft_req_node *new_request(struct nft_model *m, uint32_t id,
 		return NULL;
 	}
 	lru_append(m, n);
+	nft_model_live_add(m, 1);
 	n->focus = nft_focus_is_request(m, id);
 	m->sum.requests++;
 	if (reuse)
@@ -488,6 +573,22 @@ static struct nft_req_node *lookup_request(struct nft_model *m,
 	if (n)
 		return n;
 	dead = nft_idmap_get(&m->dead, NFT_KEY_REQ(ev->rreq));
+	if (dead && dead->evicted && !is_birth(ev)) {
+		/*
+		 * Evicted by the object bound, not freed: its lines say
+		 * nothing we can judge any more -- except a late put, which
+		 * a ledger parked at eviction may be waiting for.
+		 */
+		m->sum.evicted_lines++;
+		if (late_put_trace(ev)) {
+			const struct nft_detector *d;
+
+			for_each_detector(d)
+				if (d->late_put)
+					d->late_put(m, ev);
+		}
+		return NULL;
+	}
 	if (dead) {
 		if (late_put_trace(ev)) {
 			const struct nft_detector *d;
@@ -553,6 +654,7 @@ static struct nft_subreq *lookup_subreq(struct nft_model *m,
 	req->sreqs[index] = s;
 	req->nr_sreqs++;
 	req->nr_alive++;
+	nft_model_live_add(m, 1);
 	return s;
 }
 
@@ -955,10 +1057,19 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 
 /* ---- the stuck/leak clock ---- */
 
+static void quiet_checks(struct nft_model *m, struct nft_request *req,
+			 bool at_end)
+{
+	const struct nft_detector *d;
+
+	for_each_detector(d)
+		if (d->quiet)
+			d->quiet(m, req, at_end);
+}
+
 static void check_quiet(struct nft_model *m, bool at_end)
 {
 	struct nft_req_node *n, *next;
-	const struct nft_detector *d;
 
 	for (n = m->lru_head; n; n = next) {
 		next = n->next;
@@ -966,9 +1077,64 @@ static void check_quiet(struct nft_model *m, bool at_end)
 			break;
 		if (n->req.reported_stuck || n->req.reported_leak)
 			continue;
-		for_each_detector(d)
-			if (d->quiet)
-				d->quiet(m, &n->req, at_end);
+		quiet_checks(m, &n->req, at_end);
+	}
+}
+
+/* ---- eviction: the object bound ---- */
+
+/*
+ * Evict request @n: the verdicts its life so far allows are given first
+ * -- the stuck/leak clock if it is due, and the checks of its release,
+ * where a ledger no order explains yet is parked for a late line as for a
+ * freed request -- all marked uncertain from here on, since the lines we
+ * will not see could change them.  Its id is tombstoned as evicted, so
+ * its later lines are counted (summary.evicted_lines), not taken for a
+ * use-after-free or a new object.
+ */
+static void evict_request(struct nft_model *m, struct nft_req_node *n)
+{
+	struct nft_request *req = &n->req;
+
+	if (m->opts.stuck_after_ns && m->now - req->t_last >= m->opts.stuck_after_ns &&
+	    !req->reported_stuck && !req->reported_leak)
+		quiet_checks(m, req, false);
+	req->uncertain = true;
+	req->evicted = true;
+	m->sum.evicted_requests++;
+	if (req->state == NFT_REQ_ACTIVE)
+		m->sum.evicted_open++;
+	m->sum.evicted_subreqs += req->nr_sreqs;
+	nft_model_note(m, NFT_NOTE_EVICTED);
+	release_request(m, n, false);
+}
+
+/* The least recently active request that may go (not the focused one). */
+static struct nft_req_node *lru_victim(struct nft_model *m)
+{
+	struct nft_req_node *n;
+
+	for (n = m->lru_head; n && n->focus; n = n->next)
+		;
+	return n;
+}
+
+/*
+ * Keep the live objects within the bound: evict the least recently active
+ * request, or an fscache object (a freed one first) when it was active
+ * even less recently.  Runs between events, so no pointer into the model
+ * is held.
+ */
+static void enforce_bound(struct nft_model *m)
+{
+	while (m->n_live > m->opts.max_objects) {
+		struct nft_req_node *n = lru_victim(m);
+
+		if (nft_model_fs_evict_one(m, n ? n->req.pos_last : UINT64_MAX))
+			continue;
+		if (!n)
+			break;
+		evict_request(m, n);
 	}
 }
 
@@ -992,6 +1158,14 @@ static void note_unknowns(struct nft_model *m, const struct nft_event *ev)
 			m->unknowns[j].count++;
 			continue;
 		}
+		/*
+		 * A stream of garbage symbols: keep the first ones (this
+		 * search is linear), count the rest as distinct, said once.
+		 */
+		if (m->n_unknowns >= NFT_UNKNOWN_MAX) {
+			m->sum.unknown_symbols++;
+			continue;
+		}
 		if (nft_grow(&m->unknowns, &m->cap_unknowns,
 			     m->n_unknowns + 1, sizeof(*k)))
 			continue;
@@ -1001,7 +1175,7 @@ static void note_unknowns(struct nft_model *m, const struct nft_event *ev)
 		memcpy(k->text, u->text, len);
 		k->count = 1;
 		k->first_pos = ev->pos;
-		m->sum.unknown_symbols = m->n_unknowns;
+		m->sum.unknown_symbols++;
 		if (m->opts.hooks.unknown)
 			m->opts.hooks.unknown(m->opts.hooks.ctx, k);
 	}
@@ -1074,6 +1248,8 @@ int nft_model_event(void *model, const struct nft_event *ev)
 		check_quiet(m, false);
 		m->next_tick = m->now + TICK_NS;
 	}
+	if (m->n_live > m->opts.max_objects)
+		enforce_bound(m);
 	return 0;
 }
 
@@ -1091,6 +1267,7 @@ void nft_model_finish(struct nft_model *m)
 	for_each_detector(d)
 		if (d->tick)
 			d->tick(m, true);
+	m->sum.live_objects = m->n_live;
 	for_each_detector(d)
 		if (d->finish)
 			d->finish(m);

@@ -7,7 +7,10 @@
  * Memory is bounded by the objects alive at once: a request is released
  * (after the detectors have seen it) once it is freed and its subrequests
  * are gone; what remains of it is a tombstone in a bounded table so that a
- * later event on the dead id is recognised as a use-after-free.
+ * later event on the dead id is recognised as a use-after-free.  Objects
+ * that never end (a leaking kernel, garbage ids) are bounded too:
+ * opts.max_objects live requests, subrequests and fscache objects at most,
+ * the least recently active evicted beyond it (nft_summary.evicted_*).
  */
 #ifndef NFT_MODEL_H
 #define NFT_MODEL_H
@@ -177,6 +180,7 @@ struct nft_request {
 	bool over_read_reported;
 	uint32_t fail_idx;	/* its failure finding + 1, 0 = none */
 	uint32_t reuse;		/* how many earlier objects had this id */
+	bool evicted;		/* released by the object bound, not freed */
 };
 
 enum nft_fsobj_type {
@@ -231,13 +235,25 @@ struct nft_old_cookie {
 	uint64_t *pos;
 };
 
+struct nft_summary;
+
 /* Notes the report prints once (nft_summary.notes): not findings. */
 enum nft_note {
 	NFT_NOTE_OLD_FSCACHE = 1u << 0,
+	/* the object bound was reached: objects were evicted */
+	NFT_NOTE_EVICTED = 1u << 1,
+	/* findings past the per-kind cap were counted, not kept */
+	NFT_NOTE_FINDINGS_CAPPED = 1u << 2,
 };
 
 /* The text of one NFT_NOTE_* bit, "" if unknown. */
 const char *nft_note_text(unsigned int note);
+/*
+ * The same with the numbers of @s ("object bound of 1000 reached: 4 requests
+ * evicted ..."), into @buf; returns @buf.
+ */
+const char *nft_note_fmt(const struct nft_summary *s, unsigned int note,
+			 char *buf, size_t sz);
 
 struct nft_summary {
 	uint64_t lines;		/* filled by the caller (decoder stats) */
@@ -263,10 +279,25 @@ struct nft_summary {
 	uint64_t cookies, cache_objects;
 	uint64_t in_flight_at_end;	/* requests */
 	uint64_t reused_ids;
-	uint64_t unknown_symbols;	/* distinct */
+	uint64_t unknown_symbols;	/* distinct (past 4096 kept: every further occurrence) */
 	enum nft_gen gen;
 	uint32_t notes;		/* enum nft_note bits */
 	uint64_t old_fscache_events;	/* pre-5.17 fscache lines */
+	/*
+	 * The object bound (opts.max_objects, or the default from the
+	 * machine's memory) and what reaching it cost: objects are live
+	 * requests, their subrequests, fscache/cachefiles objects and
+	 * pre-5.17 cookies.
+	 */
+	uint64_t max_objects;
+	uint64_t live_objects, peak_objects;
+	uint64_t evicted_requests;	/* least recently active first */
+	uint64_t evicted_open;		/* ... of them never completed */
+	uint64_t evicted_subreqs;
+	uint64_t evicted_fsobjs;	/* fscache/cachefiles objects, old cookies */
+	uint64_t evicted_lines;		/* later lines of evicted objects, ignored */
+	uint32_t findings_per_kind;	/* findings kept of each kind */
+	uint64_t findings_not_kept;	/* past that cap: counted only */
 };
 
 /* A request alive at the end of the input, and what it waits for. */
@@ -293,6 +324,9 @@ struct nft_model_hooks {
 	void (*request_end)(void *ctx, const struct nft_request *req);
 	/* An unknown symbol was seen for the first time. */
 	void (*unknown)(void *ctx, const struct nft_unknown *u);
+	/* An NFT_NOTE_* bit was set for the first time (said once). */
+	void (*note)(void *ctx, unsigned int note,
+		     const struct nft_summary *s);
 	void *ctx;
 };
 
@@ -331,8 +365,23 @@ struct nft_model_opts {
 	uint32_t retry_limit;		/* 0 = default (4) */
 	enum nft_gen gen;		/* AUTO = decide from the capture */
 	struct nft_focus focus;		/* keep the full history of this object */
+	/*
+	 * Live objects (requests, subrequests, fscache/cachefiles objects)
+	 * kept at most; 0 = nft_default_max_objects().
+	 */
+	uint64_t max_objects;
 	struct nft_model_hooks hooks;
 };
+
+/*
+ * The default object bound: an eighth of the machine's memory (or of a
+ * lower cgroup memory.max or RLIMIT_AS) at about 1 KiB an object, at least
+ * NFT_MAX_OBJECTS_MIN, at most
+ * NFT_MAX_OBJECTS_CAP.
+ */
+#define NFT_MAX_OBJECTS_MIN (256u * 1024)
+#define NFT_MAX_OBJECTS_CAP (16u * 1024 * 1024)
+uint64_t nft_default_max_objects(void);
 
 /* Returns NULL with errno=ENOMEM. Free with nft_model_free(). */
 struct nft_model *nft_model_new(const struct nft_model_opts *opts);

@@ -44,6 +44,7 @@ static struct nft_fsobj *fsobj_get(struct nft_model *m,
 		free(o);
 		return NULL;
 	}
+	nft_model_live_add(m, 1);
 	if (type == NFT_FSOBJ_COOKIE)
 		m->sum.cookies++;
 	else if (type == NFT_FSOBJ_CF_OBJECT)
@@ -65,8 +66,95 @@ static void fsobj_drop(struct nft_model *m, struct nft_fsobj *o, bool at_end)
 	if (m->fst)
 		nft_focus_fsobj_end(m, o);
 	nft_idmap_del(&m->fsobjs, NFT_KEY_FSOBJ(o->type, o->id));
+	nft_model_live_sub(m, 1);
 	nft_ledger_release(&o->refs);
 	free(o);
+}
+
+/* Pre-5.17 cookies in the tombstone table: a type of key of their own. */
+#define KEY_OLD_COOKIE(id) ((3ULL << 62) | ((id) & ((1ULL << 62) - 1)))
+
+/* Slots looked at for one eviction: a sampled LRU, as Redis does. */
+#define EVICT_SAMPLE 32
+#define EVICT_SCAN 4096
+
+/*
+ * The fscache object to evict, from a sample of the table after the
+ * cursor: a freed one first (its life is over, only a late line could
+ * still come), else the least recently active.
+ */
+static struct nft_fsobj *fs_sample(struct nft_model *m)
+{
+	struct nft_fsobj *best = NULL;
+	size_t i, seen = 0, cap = m->fsobjs.cap;
+
+	if (!m->fsobjs.len || !cap)
+		return NULL;
+	for (i = 0; i < EVICT_SCAN && seen < EVICT_SAMPLE; i++) {
+		struct nft_fsobj *o = m->fsobjs.vals[(m->fs_cursor + i) & (cap - 1)];
+
+		if (!o)
+			continue;
+		seen++;
+		if (!best || (o->freed && !best->freed) ||
+		    (o->freed == best->freed && o->pos_last < best->pos_last))
+			best = o;
+	}
+	m->fs_cursor = (m->fs_cursor + i) & (cap - 1);
+	return best;
+}
+
+static struct nft_old_cookie *oc_sample(struct nft_model *m)
+{
+	struct nft_old_cookie *best = NULL;
+	size_t i, seen = 0, cap = m->old_cookies.cap;
+
+	if (!m->old_cookies.len || !cap)
+		return NULL;
+	for (i = 0; i < EVICT_SCAN && seen < EVICT_SAMPLE; i++) {
+		struct nft_old_cookie *c =
+			m->old_cookies.vals[(m->oc_cursor + i) & (cap - 1)];
+
+		if (!c)
+			continue;
+		seen++;
+		if (!best || c->pos_last < best->pos_last)
+			best = c;
+	}
+	m->oc_cursor = (m->oc_cursor + i) & (cap - 1);
+	return best;
+}
+
+/*
+ * The object bound: evict one fscache/cachefiles object or pre-5.17 cookie
+ * if one was active before line @older_than (or is freed).  Its ledger is
+ * judged now, uncertain (lines we will not see could explain it); a freed
+ * object is tombstoned as dead (a later use is still a use-after-free),
+ * a live one as evicted (its later lines are ignored).  false: none.
+ */
+bool nft_model_fs_evict_one(struct nft_model *m, uint64_t older_than)
+{
+	struct nft_fsobj *o = fs_sample(m);
+	struct nft_old_cookie *c = oc_sample(m);
+
+	if (c && (!o || c->pos_last < o->pos_last) && c->pos_last < older_than) {
+		nft_model_tombstone(m, KEY_OLD_COOKIE(c->id), true);
+		nft_idmap_del(&m->old_cookies, c->id);
+		nft_model_live_sub(m, 1);
+		free(c->pos);
+		free(c);
+		m->sum.evicted_fsobjs++;
+		nft_model_note(m, NFT_NOTE_EVICTED);
+		return true;
+	}
+	if (!o || (!o->freed && o->pos_last >= older_than))
+		return false;
+	o->uncertain = true;
+	m->sum.evicted_fsobjs++;
+	nft_model_note(m, NFT_NOTE_EVICTED);
+	nft_model_tombstone(m, NFT_KEY_FSOBJ(o->type, o->id), !o->freed);
+	fsobj_drop(m, o, false);
+	return true;
 }
 
 const struct nft_fsobj *nft_model_fsobj(const struct nft_model *m,
@@ -230,6 +318,16 @@ static void old_cookie_line(struct nft_model *m, uint64_t id,
 	struct nft_old_cookie *c = nft_idmap_get(&m->old_cookies, id);
 
 	if (!c) {
+		struct nft_dead *dead = nft_idmap_get(&m->dead,
+						      KEY_OLD_COOKIE(id));
+
+		if (dead && dead->evicted &&
+		    ev->kind != NFT_EV_FSCACHE_ACQUIRE) {
+			m->sum.evicted_lines++;
+			return;
+		}
+		if (dead)
+			nft_idmap_del(&m->dead, dead->key);
 		c = calloc(1, sizeof(*c));
 		if (!c)
 			return;
@@ -241,6 +339,7 @@ static void old_cookie_line(struct nft_model *m, uint64_t id,
 			free(c);
 			return;
 		}
+		nft_model_live_add(m, 1);
 		m->sum.cookies++;
 	}
 	c->events++;
@@ -312,9 +411,40 @@ const char *nft_note_text(unsigned int note)
 	switch (note) {
 	case NFT_NOTE_OLD_FSCACHE:
 		return "fscache before 5.17: cookie refs not analysed";
+	case NFT_NOTE_EVICTED:
+		return "object bound reached: the least recently active objects were evicted, their later lines ignored; findings about them are uncertain";
+	case NFT_NOTE_FINDINGS_CAPPED:
+		return "findings past the per-kind cap were counted, not kept";
 	default:
 		return "";
 	}
+}
+
+const char *nft_note_fmt(const struct nft_summary *s, unsigned int note,
+			 char *buf, size_t sz)
+{
+	switch (note) {
+	case NFT_NOTE_EVICTED:
+		snprintf(buf, sz,
+			 "object bound of %llu reached (--max-objects): evicted the least recently active: %llu requests (%llu never completed) with %llu subrequests, %llu fscache objects; %llu later lines of them ignored; findings about them are uncertain",
+			 (unsigned long long)s->max_objects,
+			 (unsigned long long)s->evicted_requests,
+			 (unsigned long long)s->evicted_open,
+			 (unsigned long long)s->evicted_subreqs,
+			 (unsigned long long)s->evicted_fsobjs,
+			 (unsigned long long)s->evicted_lines);
+		break;
+	case NFT_NOTE_FINDINGS_CAPPED:
+		snprintf(buf, sz,
+			 "%llu findings not kept: %u of each kind are kept (--max-objects / 64), the rest only counted",
+			 (unsigned long long)s->findings_not_kept,
+			 s->findings_per_kind);
+		break;
+	default:
+		snprintf(buf, sz, "%s", nft_note_text(note));
+		break;
+	}
+	return buf;
 }
 
 void nft_model_fs_event(struct nft_model *m, const struct nft_event *ev)
@@ -334,6 +464,29 @@ void nft_model_fs_event(struct nft_model *m, const struct nft_event *ev)
 	if (!classify(ev, &type, &id, &cls))
 		return;
 	o = fsobj_get(m, type, id, false);
+	if (!o && m->sum.evicted_fsobjs) {
+		/* dropped by the object bound: freed, or evicted alive */
+		struct nft_dead *dead = nft_idmap_get(&m->dead,
+						      NFT_KEY_FSOBJ(type, id));
+
+		if (dead && !is_fs_birth(ev, cls)) {
+			char name[NFT_OBJECT_LEN];
+
+			if (dead->evicted || is_late_put(ev, cls) ||
+			    is_fs_teardown(ev)) {
+				m->sum.evicted_lines++;
+				return;
+			}
+			snprintf(name, sizeof(name), "%s=%08x",
+				 type_prefix[type], id);
+			if (nft_detect_use_after_free.dead)
+				nft_detect_use_after_free.dead(m, ev, dead,
+							       name);
+			return;
+		}
+		if (dead)
+			nft_idmap_del(&m->dead, dead->key);
+	}
 	if (o && o->freed && is_late_put(ev, cls)) {
 		/* the ledger gets it: an order with it before the last put */
 		fs_ref(m, ev, o, cls);
@@ -462,9 +615,16 @@ void nft_model_fs_finish(struct nft_model *m)
 	size_t i;
 
 	/* each object judged while the others are still there to ask */
-	for (i = 0; i < m->fsobjs.cap; i++)
-		if (m->fsobjs.vals[i])
-			nft_fscache_lifecycle_end(m, m->fsobjs.vals[i]);
+	for (i = 0; i < m->fsobjs.cap; i++) {
+		struct nft_fsobj *o = m->fsobjs.vals[i];
+
+		if (!o)
+			continue;
+		/* the verdict counts other objects, some of which were evicted */
+		if (m->sum.evicted_fsobjs)
+			o->uncertain = true;
+		nft_fscache_lifecycle_end(m, o);
+	}
 	drop_all(m, true);
 }
 
@@ -482,5 +642,6 @@ void nft_model_fs_release_all(struct nft_model *m)
 		free(c->pos);
 		free(c);
 		m->old_cookies.vals[i] = NULL;
+		nft_model_live_sub(m, 1);
 	}
 }

@@ -17,6 +17,8 @@ struct nft_dead {
 	uint64_t key;
 	uint64_t pos_free, ts_free;
 	bool reported;
+	/* not freed: evicted by the object bound; its lines are ignored */
+	bool evicted;
 };
 
 /* Live requests, least recently active first (for the stuck check). */
@@ -44,6 +46,11 @@ struct nft_model {
 	size_t n_unknowns, cap_unknowns;
 	struct nft_in_flight *in_flight;
 	size_t n_in_flight, cap_in_flight;
+
+	/* The object bound: live objects, kept findings by kind. */
+	uint64_t n_live;
+	size_t fs_cursor, oc_cursor;	/* where eviction samples next */
+	uint32_t kept_findings[NFT_FIND__NR];
 
 	/* The focused object (-R): focus.c. */
 	struct nft_focus_state *fst;
@@ -209,6 +216,20 @@ extern const struct nft_detector nft_detect_fscache_lifecycle;
 /* fscache-lifecycle: the end-of-trace verdict on one fscache object, run
  * on every object while all are still in the model. */
 void nft_fscache_lifecycle_end(struct nft_model *m, struct nft_fsobj *o);
+
+/* ---- the object bound, model.c ---- */
+
+/* Set note bit @note (and tell the hook, once). */
+void nft_model_note(struct nft_model *m, unsigned int note);
+/* An object was created / is gone (requests, subrequests, fs objects). */
+void nft_model_live_add(struct nft_model *m, uint64_t n);
+void nft_model_live_sub(struct nft_model *m, uint64_t n);
+/*
+ * Tombstone @key: freed (a later line is a use-after-free), or @evicted by
+ * the object bound (later lines are counted in summary.evicted_lines and
+ * ignored).
+ */
+void nft_model_tombstone(struct nft_model *m, uint64_t key, bool evicted);
 
 /* The state block of detector @d (state_size bytes), NULL if it has none. */
 void *nft_detector_state(struct nft_model *m, const struct nft_detector *d);

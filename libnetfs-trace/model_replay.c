@@ -202,7 +202,19 @@ int nft_replay_event(void *ctx, const struct nft_event *ev)
 				r->cifsd = true;
 		}
 	}
-	return nft_model_event(rp->m, ev);
+	nft_model_event(rp->m, ev);
+	/*
+	 * A line of a request the object bound evicted: the model ignored
+	 * it, and nothing would ever release what we recorded of it.
+	 */
+	if ((ev->have & NFT_HAVE_RREQ) &&
+	    nft_model_summary(rp->m)->evicted_requests &&
+	    !nft_model_request(rp->m, ev->rreq)) {
+		r = nft_idmap_del(&rp->recs, ev->rreq);
+		if (r)
+			rec_free(r);
+	}
+	return 0;
 }
 
 /* ---- the engine's side ---- */
@@ -1106,6 +1118,10 @@ static void replay_one(struct nft_replay *rp, struct rec *r,
 	res.verdict = NFT_REPLAY_NOT_MODELLED;
 	if (!r) {
 		snprintf(res.why, sizeof(res.why), "no request events recorded");
+		goto out;
+	}
+	if (req->evicted) {
+		snprintf(res.why, sizeof(res.why), "evicted by the object bound");
 		goto out;
 	}
 	g = gen_of(rp, r);

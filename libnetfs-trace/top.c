@@ -103,6 +103,15 @@ struct nft_top {
 	struct hist_ev *hist;			/* ring */
 	uint32_t h_head, h_n;
 	size_t json_findings;	/* model findings already printed */
+	/*
+	 * Findings the model counted but did not keep (its per-kind cap,
+	 * model.h): their JSON, taken when they came, for the next interval
+	 * (at most max_findings; the rest only counted).
+	 */
+	char *pend;
+	size_t pend_len, pend_cap;
+	uint32_t pend_n;
+	uint64_t pend_dropped;
 };
 
 static const char *const group_names[] = { "inode", "origin", "cookie" };
@@ -171,6 +180,7 @@ void nft_top_free(struct nft_top *t)
 	}
 	free(t->findings);
 	free(t->hist);
+	free(t->pend);
 	free(t);
 }
 
@@ -266,6 +276,9 @@ static void on_request_end(void *ctx, const struct nft_request *req)
 	struct nft_top_req q = { 0 };
 	int gi;
 
+	/* evicted by the object bound: it did not end, it left the model */
+	if (req->evicted)
+		return;
 	fill_req(&q, req);
 	q.ended = true;
 	for (gi = 0; gi < NFT_TOP_GROUP__NR; gi++) {
@@ -298,6 +311,50 @@ static void on_request_end(void *ctx, const struct nft_request *req)
 	}
 }
 
+/* A finding the model will not keep: its JSON now, for the next interval. */
+static void pend_finding(struct nft_top *t, const struct nft_finding *f)
+{
+	const struct nft_finding *kept;
+	char *buf = NULL;
+	size_t n, len = 0;
+	FILE *mem;
+
+	if (!t->model)
+		return;
+	kept = nft_model_findings(t->model, &n);
+	if (n && f >= kept && f < kept + n)
+		return;		/* in the model's array: printed from there */
+	if (t->pend_n >= t->o.max_findings) {
+		t->pend_dropped++;
+		return;
+	}
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return;
+	nft_json_finding(mem, f);
+	if (fclose(mem) || !buf)
+		goto out;
+	if (t->pend_len + len + 3 > t->pend_cap) {
+		size_t cap = (t->pend_len + len + 3) * 2;
+		char *p = realloc(t->pend, cap);
+
+		if (!p)
+			goto out;
+		t->pend = p;
+		t->pend_cap = cap;
+	}
+	if (t->pend_n) {
+		memcpy(t->pend + t->pend_len, ", ", 2);
+		t->pend_len += 2;
+	}
+	memcpy(t->pend + t->pend_len, buf, len);
+	t->pend_len += len;
+	t->pend[t->pend_len] = 0;
+	t->pend_n++;
+out:
+	free(buf);
+}
+
 static void on_finding(void *ctx, const struct nft_finding *f)
 {
 	struct nft_top *t = ctx;
@@ -314,6 +371,7 @@ static void on_finding(void *ctx, const struct nft_finding *f)
 	if (t->f_n < t->o.max_findings)
 		t->f_n++;
 	t->hdr.findings++;
+	pend_finding(t, f);
 }
 
 void nft_top_hooks(struct nft_top *t, struct nft_model_hooks *hooks)
@@ -419,6 +477,8 @@ void nft_top_tick(struct nft_top *t, uint64_t now_ns, double secs)
 	t->hdr.now_ns = now_ns;
 	t->hdr.total = *s;
 	diff_summary(&t->hdr.delta, s, &t->prev);
+	t->hdr.new_notes = s->notes & ~t->prev.notes &
+			   (NFT_NOTE_EVICTED | NFT_NOTE_FINDINGS_CAPPED);
 	t->prev = *s;
 	t->hdr.intervals++;
 	for (gi = 0; gi < NFT_TOP_GROUP__NR; gi++)
@@ -717,6 +777,13 @@ void nft_top_print_text(const struct nft_top *t, FILE *out,
 		h->in_flight, age, h->total.lost_events,
 		h->total.lost_markers && !h->total.lost_events ? "+" : "",
 		h->findings);
+	for (unsigned int bit = 1; bit; bit <<= 1) {
+		char note[512];
+
+		if (h->new_notes & bit)
+			fprintf(out, "note: %s\n",
+				nft_note_fmt(&h->total, bit, note, sizeof(note)));
+	}
 	fprintf(out, "%-20s", nft_top_group_name(g));
 	for (c = 1; c < NFT_TOP_COL__NR; c++)
 		fprintf(out, " %8s", nft_top_col_name(c));
@@ -824,6 +891,14 @@ void nft_top_print_json(struct nft_top *t, FILE *out, enum nft_top_group g,
 			fputs(", ", out);
 		nft_json_finding(out, &f[i]);
 	}
+	if (t->pend_n)
+		fprintf(out, "%s%s", n > t->json_findings ? ", " : "", t->pend);
 	t->json_findings = n;
-	fputs("]}\n", out);
+	fputs("]", out);
+	if (t->pend_dropped)
+		fprintf(out, ", \"findings_not_listed\": %" PRIu64, t->pend_dropped);
+	fputs("}\n", out);
+	t->pend_len = 0;
+	t->pend_n = 0;
+	t->pend_dropped = 0;
 }

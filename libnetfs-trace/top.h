@@ -92,6 +92,8 @@ struct nft_top_header {
 	uint32_t oldest_id;
 	uint64_t findings;
 	uint64_t intervals;
+	/* NFT_NOTE_* bits first set in the interval (the object bound ...) */
+	uint32_t new_notes;
 };
 
 /* A finding as remembered for the findings pane (newest kept). */

@@ -112,6 +112,14 @@ static int draw_header(struct ui *u)
 	}
 	putf(4, 0, "Total: %" PRIu64 " requests, %" PRIu64 " events, %" PRIu64 " findings",
 	     h->total.requests, h->total.events, h->findings);
+	/* the object bound was reached: what left the model (model.h) */
+	if (h->total.evicted_requests || h->total.evicted_fsobjs) {
+		attron(A_BOLD);
+		putf(4, COLS > 70 ? 56 : 0, " Evicted %" PRIu64 " (bound %" PRIu64 ")",
+		     h->total.evicted_requests + h->total.evicted_fsobjs,
+		     h->total.max_objects);
+		attroff(A_BOLD);
+	}
 	return 6;
 }
 

@@ -2,6 +2,7 @@
 /*
  * Option tables and --fail-on, shared by the commands.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,13 @@ int nft_cli_analysis_option(const char *prog, int c, const char *arg,
 			return nft_cli_usage_error(prog, "--kernel wants a version with fscache or netfs tracepoints (4.17 or later), not '%s'", arg);
 		an->kernel = arg;
 		return 1;
+	case NFT_CLI_OPT_MAX_OBJECTS:
+		errno = 0;
+		an->max_objects = strtoull(arg, &end, 10);
+		if (*end || end == arg || errno || !an->max_objects ||
+		    *arg == '-' || *arg == '+')
+			return nft_cli_usage_error(prog, "--max-objects wants a number > 0, not '%s'", arg);
+		return 1;
 	default:
 		return 0;
 	}
@@ -51,6 +59,7 @@ void nft_cli_model_opts(const struct nft_cli_analysis *an,
 	mo->stuck_after_ns = (uint64_t)(an->stuck_after * 1e9);
 	mo->retry_limit = an->retry_limit;
 	mo->gen = an->kernel ? nft_gen_from_version(an->kernel) : NFT_GEN_AUTO;
+	mo->max_objects = an->max_objects;
 }
 
 void nft_cli_longopts(const struct nft_cli_option *o, size_t n,

@@ -40,6 +40,7 @@ enum {
 	NFT_CLI_OPT_STUCK_AFTER,
 	NFT_CLI_OPT_RETRY_LIMIT,
 	NFT_CLI_OPT_KERNEL,
+	NFT_CLI_OPT_MAX_OBJECTS,
 };
 
 #define NFT_CLI_ANALYSIS_OPTIONS                                              \
@@ -53,13 +54,17 @@ enum {
 	  0, "N", "reissues without progress that make a retry storm (default 4)" }, \
 	{ { "kernel", required_argument, NULL, NFT_CLI_OPT_KERNEL }, 0,       \
 	  "VERSION",                                                          \
-	  "force the kernel generation (6.1, 6.12, 6.14, 7.2 ...) instead of guessing" }
+	  "force the kernel generation (6.1, 6.12, 6.14, 7.2 ...) instead of guessing" }, \
+	{ { "max-objects", required_argument, NULL, NFT_CLI_OPT_MAX_OBJECTS }, \
+	  0, "N",                                                             \
+	  "live requests, subrequests and fscache objects kept at most; beyond, the least recently active are evicted, with a note (default: from the machine's memory)" }
 
 struct nft_cli_analysis {
 	unsigned int fail_mask;	/* all kinds unless --fail-on */
 	double stuck_after;	/* 0 = the model's default */
 	unsigned long retry_limit;
 	const char *kernel;
+	unsigned long long max_objects;	/* 0 = the model's default */
 };
 
 struct nft_model_opts;

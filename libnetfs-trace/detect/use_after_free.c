@@ -46,21 +46,20 @@ static void uaf_dead(struct nft_model *m, const struct nft_event *ev,
 		{ dead->pos_free, dead->ts_free },
 		{ ev->pos, ev->ts_ns },
 	};
+	struct nft_finding *f;
 	char why[64];
 
 	if (dead->reported)
 		return;
 	dead->reported = true;
-	nft_report(m, NFT_FIND_USE_AFTER_FREE, NULL, NULL, object,
+	f = nft_report(m, NFT_FIND_USE_AFTER_FREE, NULL, NULL, object,
 		   m->lost_seen, ev_lines, 2,
 		   "%s: %s at line %llu after the object was released at line %llu%s",
 		   object, ev->name[0] ? ev->name : nft_event_kind_name(ev->kind),
 		   (unsigned long long)ev->pos,
 		   (unsigned long long)dead->pos_free,
 		   proof(ev, why, sizeof(why)));
-	if (ev->have & NFT_HAVE_RREQ) {
-		struct nft_finding *f = &m->findings[m->n_findings - 1];
-
+	if (f && (ev->have & NFT_HAVE_RREQ)) {
 		f->rreq = ev->rreq;
 		f->subreq = (ev->have & NFT_HAVE_INDEX) ? ev->index : -1;
 	}

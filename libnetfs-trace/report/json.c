@@ -86,12 +86,27 @@ void nft_json_summary(FILE *out, const struct nft_summary *s, bool pretty)
 		nl, s->cookies, s->cache_objects);
 	fprintf(out, ",%s\"in_flight_at_end\": %" PRIu64 ", \"reused_ids\": %" PRIu64,
 		nl, s->in_flight_at_end, s->reused_ids);
+	if (s->notes & (NFT_NOTE_EVICTED | NFT_NOTE_FINDINGS_CAPPED))
+		fprintf(out, ",%s\"object_bound\": {\"max_objects\": %" PRIu64
+			", \"peak_objects\": %" PRIu64
+			", \"evicted_requests\": %" PRIu64
+			", \"evicted_open\": %" PRIu64
+			", \"evicted_subreqs\": %" PRIu64
+			", \"evicted_fsobjs\": %" PRIu64
+			", \"evicted_lines\": %" PRIu64
+			", \"findings_per_kind\": %u, \"findings_not_kept\": %" PRIu64 "}",
+			nl, s->max_objects, s->peak_objects, s->evicted_requests,
+			s->evicted_open, s->evicted_subreqs, s->evicted_fsobjs,
+			s->evicted_lines, s->findings_per_kind,
+			s->findings_not_kept);
 	fprintf(out, ",%s\"notes\": [", nl);
 	for (unsigned int bit = 1, n = 0; bit; bit <<= 1) {
 		if (!(s->notes & bit))
 			continue;
+		char note[512];
+
 		fputs(n++ ? ", " : "", out);
-		nft_json_str(out, nft_note_text(bit));
+		nft_json_str(out, nft_note_fmt(s, bit, note, sizeof(note)));
 	}
 	fprintf(out, "]%s}", pretty ? "\n  " : "");
 }

@@ -124,9 +124,13 @@ static void print_summary(FILE *out, const struct nft_model *m,
 		s->in_flight_at_end);
 	print_in_flight(out, m, s);
 	fprintf(out, "unknown symbols: %" PRIu64 "\n", s->unknown_symbols);
-	for (unsigned int bit = 1; bit; bit <<= 1)
+	for (unsigned int bit = 1; bit; bit <<= 1) {
+		char note[512];
+
 		if (s->notes & bit)
-			fprintf(out, "note: %s\n", nft_note_text(bit));
+			fprintf(out, "note: %s\n",
+				nft_note_fmt(s, bit, note, sizeof(note)));
+	}
 }
 
 static void print_unknowns(FILE *out, const struct nft_model *m)
@@ -181,7 +185,11 @@ void nft_report_text(FILE *out, const struct nft_model *m,
 		print_unknowns(out, m);
 	}
 	v = nft_report_sorted(m, &n);
-	fprintf(out, "findings: %zu\n", n);
+	if (nft_model_summary(m)->findings_not_kept)
+		fprintf(out, "findings: %zu (and %llu more past the per-kind cap, counted only)\n",
+			n, (unsigned long long)nft_model_summary(m)->findings_not_kept);
+	else
+		fprintf(out, "findings: %zu\n", n);
 	for (i = 0; v && i < n; i++)
 		print_finding(out, v[i], timed);
 	if (in->errors)
