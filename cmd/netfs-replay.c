@@ -348,6 +348,7 @@ static int run_model(const struct replay_args *a)
 	int status = 0, rc, i, n = 0;
 
 	r.diag.report = nft_diag_stderr;
+	r.diag.ctx = (void *)"netfs-replay";
 	r.in = nft_input_open(a->input);
 	if (!r.in) {
 		fprintf(stderr, PROG ": %s: %s\n", a->input, strerror(errno));
@@ -419,6 +420,7 @@ static int run_replay(const struct replay_args *a)
 	if (a->model)
 		return run_model(a);
 	r.diag.report = nft_diag_stderr;
+	r.diag.ctx = (void *)"netfs-replay";
 	r.in = nft_input_open(a->input);
 	if (!r.in) {
 		fprintf(stderr, PROG ": %s: %s\n", a->input, strerror(errno));

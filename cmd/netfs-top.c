@@ -552,7 +552,8 @@ static int run_bench(const struct top_args *a)
 static int run_top(const struct top_args *a)
 {
 	struct nft_model_opts mo = { 0 };
-	struct nft_diag diag = { .report = nft_diag_stderr };
+	struct nft_diag diag = { .report = nft_diag_stderr,
+				 .ctx = (void *)PROG };
 	struct source s = { 0 };
 	const struct nft_finding *f;
 	size_t n, i;
