@@ -6,7 +6,8 @@
  * libnetfs-trace/top.c aggregate, tui/ draws, top.c prints batch intervals.
  *
  * Exit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error,
- * refusal (no root, no tracefs, no netfs) or unreadable input.
+ * refusal (no root, no tracefs, no netfs) or unreadable input; a signal
+ * ends it by that signal after the cleanup (128+sig in the shell).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -102,7 +103,8 @@ static void usage(FILE *out)
 	fprintf(out, "\nkeys: h help, q quit, g grouping, < > sort, / filter, Enter drill down, p pause\n");
 	fprintf(out, "environment: NETFS_TOP_TRACEFS=DIR uses DIR as tracefs\n");
 	fprintf(out, "\nexit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error,\n"
-		     "refusal (not root, no tracefs, no netfs events) or unreadable input\n");
+		     "refusal (not root, no tracefs, no netfs events) or unreadable input;\n"
+		     "128+sig: ended by a signal, after removing the instance\n");
 }
 
 static bool parse_double(const char *s, double *v, double min)

@@ -154,7 +154,7 @@ subreq_column() {
 
 # Live mode on a fake tracefs in a second session, under a non-interactive
 # sh (which, unlike an interactive shell, does not put the tty back itself;
-# it traps INT and QUIT so that Ctrl-\\ ends netfs-top only):
+# it traps INT and QUIT so that Ctrl-\ ends netfs-top only):
 # stty before and after, the exit status, and the instance.
 live_tui() {
 	W=$BATS_TEST_TMPDIR/live
