@@ -40,6 +40,7 @@ struct sc_op {
 	uint64_t retry_max_len;	/* credits after a fault (cifs), 0 = same */
 	bool cache_fail;	/* the cache write subrequest fails */
 	bool clean;		/* no random faults (the background reader) */
+	int line;		/* of its [op] in the scenario file */
 };
 
 struct nft_scenario {
