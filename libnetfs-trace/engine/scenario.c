@@ -160,12 +160,9 @@ static int set_num(const struct num_key *keys, size_t n, void *obj,
 	if (!key)
 		return 1;
 	if (num(v, &x) || x < key->min || x > key->max) {
-		bool big = !num(v, &x) && x > key->max;
-
-		snprintf(buf, len, "%s: '%.40s' is not a number in %llu..%llu%s",
+		snprintf(buf, len, "%s: '%.40s' is not a number in %llu..%llu",
 			 k, v, (unsigned long long)key->min,
-			 (unsigned long long)key->max,
-			 big ? " (the bound keeps the run finite)" : "");
+			 (unsigned long long)key->max);
 		*why = buf;
 		return -1;
 	}
