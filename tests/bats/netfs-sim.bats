@@ -370,31 +370,48 @@ CASES
 	python3 - "$T" <<'PY'
 import random, sys, os
 random.seed(11)
-keys = ["server", "rsize", "wsize", "cache_wsize", "cache", "i_size", "latency_us",
-        "jitter_us", "think_us", "short_prob", "error_prob", "error", "retry_limit",
-        "concurrency", "thread_stride", "events", "first_id", "ino", "cache_hit",
-        "[op]", "type", "count", "offset", "size", "stride", "fault", "fault_subreq",
-        "fault_times", "retry_max_len", "cache_fail", "umount", "lru_reuse", "dialect"]
-vals = ["0", "1", "-1", "0x1000", "18446744073709551615", "18446744073709551616",
-        "nan", "inf", "0.5", "cifs", "9p", "eagain", "writeback", "dio_read",
-        "readahead", "1e9", "0x", "", " ", "\x00", "\xff", "7.2", "6.12",
-        "4096", "65536", "0x40000000", "99999999999"]
-for i in range(60):
-    lines = []
-    for _ in range(random.randint(0, 12)):
-        r = random.random()
-        if r < 0.15:
-            lines.append("".join(chr(random.randint(0, 255)) for _ in range(random.randint(0, 20))))
-        elif r < 0.3:
-            lines.append("[op]")
-        else:
-            lines.append(random.choice(keys) + " " + random.choice(vals))
+# sane values per key; one line in a few gets a nasty one instead
+good = {"server": ["cifs", "9p"], "rsize": ["0x1000", "0x10000"],
+        "wsize": ["0x1000", "0x4000"], "cache_wsize": ["0x4000"], "cache": ["0", "1"],
+        "i_size": ["0x100000", "0"], "latency_us": ["10", "300"], "jitter_us": ["0", "50"],
+        "think_us": ["0", "100"], "short_prob": ["0.1"], "error_prob": ["0.05"],
+        "error": ["eagain", "eio"], "retry_limit": ["3"], "concurrency": ["1", "2"],
+        "thread_stride": ["0x200000"], "first_id": ["1"], "ino": ["5"],
+        "cache_hit": ["0.5"], "umount": ["0", "1"], "lru_reuse": ["0"],
+        "dialect": ["7.2", "6.12"]}
+ogood = {"type": ["readahead", "read_folio", "write_begin", "dio_read",
+                  "unbuffered_read", "read_single", "writeback", "writethrough",
+                  "dio_write", "unbuffered_write", "copy_to_cache"],
+         "count": ["1", "3"], "offset": ["0", "0x100000"], "size": ["0x1000", "0x20000"],
+         "stride": ["0", "0x40000"], "fault": ["eagain", "short", "zero", "eio"],
+         "fault_subreq": ["1", "2"], "fault_times": ["1", "2"],
+         "retry_max_len": ["0x1000", "0"], "cache_fail": ["0", "1"]}
+nasty = ["0", "-1", "18446744073709551615", "18446744073709551616", "nan", "inf",
+         "1e9", "0x", "", "0x40000000", "99999999999", "0x7fffffffffffffff", "1"]
+def line(table):
+    k = random.choice(list(table))
+    v = random.choice(nasty) if random.random() < 0.25 else random.choice(table[k])
+    return k + " " + v
+gkeys, okeys = good, ogood
+def junk():
+    return "".join(chr(random.randint(0, 255)) for _ in range(random.randint(0, 20)))
+for i in range(150):
+    lines = [line(gkeys) for _ in range(random.randint(0, 4))]
+    for _ in range(random.randint(0, 3)):
+        lines.append("[op]")
+        lines += [line(okeys) for _ in range(random.randint(0, 4))]
+    # now and then a line of random bytes (NUL included) or a NUL in a line
+    if random.random() < 0.3:
+        lines.insert(random.randint(0, len(lines)), junk())
+    if lines and random.random() < 0.1:
+        k = random.randrange(len(lines))
+        lines[k] = lines[k] + "\x00"
     with open(os.path.join(sys.argv[1], "g%d.scn" % i), "wb") as f:
         f.write("\n".join(lines).encode("latin-1"))
 PY
-	for i in $(seq 0 59); do
+	for i in $(seq 0 149); do
 		rc=0
-		timeout 20 "$SIM" "$T/g$i.scn" -o /dev/null 2>"$T/err" || rc=$?
+		timeout 10 "$SIM" "$T/g$i.scn" -o /dev/null 2>"$T/err" || rc=$?
 		# 0: ran, 2: refused with FILE:LINE; never a signal or a hang (124)
 		{ [ $rc -eq 0 ] || { [ $rc -eq 2 ] && grep -q "^netfs-sim: $T/g$i.scn" "$T/err"; }; } ||
 			{ echo "g$i.scn: status $rc"; cat "$T/g$i.scn"; cat "$T/err"; false; }
