@@ -179,9 +179,9 @@ live_tui() {
 
 # After the signal or key: everything as before netfs-top started.
 live_restored() {
-	local want=$1
+	local want=$1 sig=${2:-}
 	for i in $(seq 100); do [ -s "$W/rc" ] && [ -s "$W/after" ] && break; sleep 0.1; done
-	echo "rc=$(cat "$W/rc") alt=$(tmux -S "$SOCK" display -p -t live '#{alternate_on}') cursor=$(tmux -S "$SOCK" display -p -t live '#{cursor_flag}') left=[$(ls "$T/instances")]"
+	echo "$sig rc=$(cat "$W/rc") alt=$(tmux -S "$SOCK" display -p -t live '#{alternate_on}') cursor=$(tmux -S "$SOCK" display -p -t live '#{cursor_flag}') left=[$(ls "$T/instances")]"
 	[ "$(cat "$W/rc")" -eq "$want" ]
 	[ "$(tmux -S "$SOCK" display -p -t live '#{alternate_on}')" = 0 ]
 	[ "$(tmux -S "$SOCK" display -p -t live '#{cursor_flag}')" = 1 ]
@@ -202,10 +202,13 @@ live_restored() {
 	live_restored 131
 }
 
-@test "the live TUI restores the terminal on stop and fault signals alike" {
-	for sig in INT USR1 ALRM XCPU PIPE RTMIN SEGV ABRT; do
+# cmd/netfs-top.c's table, as in netfs-top.bats: stop signals, then faults.
+ALL_SIGNALS="HUP INT QUIT TERM USR1 USR2 ALRM PIPE XCPU XFSZ VTALRM PROF IO PWR STKFLT RTMIN RTMAX SEGV BUS FPE ILL ABRT SYS TRAP"
+
+@test "the live TUI restores the terminal on every signal of the table" {
+	for sig in $ALL_SIGNALS; do
 		live_tui
 		kill "-$sig" "$PID"
-		live_restored $((128 + $(kill -l "$sig")))
+		live_restored $((128 + $(kill -l "$sig"))) "$sig"
 	done
 }
