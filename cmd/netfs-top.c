@@ -6,8 +6,8 @@
  * libnetfs-trace/top.c aggregate, tui/ draws, top.c prints batch intervals.
  *
  * Exit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error,
- * refusal (no root, no tracefs, no netfs) or unreadable input; a signal
- * ends it by that signal after the cleanup (128+sig in the shell).
+ * refusal (no root, no tracefs, no netfs) or unreadable input; 128+sig
+ * when a signal ended it (after the cleanup; a fault re-raises instead).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -238,11 +238,14 @@ static int parse_args(int argc, char **argv, struct top_args *a)
  * A "stop" signal only records itself (async-signal-safe): the main loop
  * sees @stop within one poll (no SA_RESTART: reads and sleeps return),
  * reports the interval it cut short, removes the instance and restores the
- * terminal on the ordinary path, then dies of the same signal with its
- * default action, so the parent sees it (status 128+sig, a core where the
- * default makes one).  A second stop signal while that cleanup runs does
- * the emergency cleanup below at once: a wedged main path can still be
- * ended with a second Ctrl-C.
+ * terminal on the ordinary path, then exits with 128+sig, the status a
+ * shell shows for a process the signal ended.  It does not re-raise: a core
+ * of a process that already cleaned up helps no one, and an interactive
+ * shell would drop the rest of its command line (the "; echo $?" of
+ * whoever watches us) for a child that died of SIGINT.  A second stop
+ * signal while that cleanup runs does the emergency cleanup below and
+ * _exit()s at once: a wedged main path can still be ended with a second
+ * Ctrl-C.
  *
  * A "fault" signal (the program itself broke: SEGV, BUS, FPE, ILL, ABRT,
  * SYS, TRAP) cannot wait for the main path.  Its handler does the minimal
@@ -270,23 +273,6 @@ static const struct {
 
 #define N_FATAL (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
 
-/* Die of @sig with its default action; 128+sig if it does not kill. */
-static void die_of(int sig)
-{
-	struct sigaction sa;
-	sigset_t set;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-	_exit(128 + sig);
-}
-
 /* Async-signal-safe: what must not be left behind, whatever happens next. */
 static void emergency_cleanup(void)
 {
@@ -298,7 +284,7 @@ static void on_stop(int sig)
 {
 	if (stop_sig) {
 		emergency_cleanup();
-		die_of(sig);
+		_exit(128 + sig);
 	}
 	stop_sig = sig;
 	stop = 1;
@@ -743,9 +729,9 @@ int main(int argc, char **argv)
 	install_signals();
 	rc = run_top(&a);
 	if (stop_sig) {
-		/* Cleaned up on the ordinary path: now end as the signal asked. */
+		/* Cleaned up on the ordinary path: end with the signal's status. */
 		fflush(stdout);
-		die_of(stop_sig);
+		return 128 + stop_sig;
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));

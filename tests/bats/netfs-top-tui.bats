@@ -149,7 +149,7 @@ subreq_column() {
 	wait_for "end of capture"
 	pid=$(pgrep -n -f "netfs-top -i $FIX/smallreads")
 	kill -TERM "$pid"
-	wait_for "EXITED 143"	# cleaned up, then died of the signal
+	wait_for "EXITED 143"	# cleaned up, then 128+SIGTERM
 }
 
 # Live mode on a fake tracefs in a second session, under a non-interactive

@@ -140,7 +140,7 @@ signal_leaves_nothing() {
 	sleep 0.3
 	kill -TERM "$pid"
 	rc=0; wait "$pid" || rc=$?
-	[ "$rc" -eq 143 ]	# cleaned up, then died of the signal
+	[ "$rc" -eq 143 ]	# cleaned up, then 128+SIGTERM
 	python3 -c '
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
@@ -152,7 +152,7 @@ assert d["interval"]["n"] == 1 and 0 < d["interval"]["secs"] < 30, d["interval"]
 
 # The signals of cmd/netfs-top.c's table (every one whose default action
 # ends the process).  A stop signal ends the loop, the instance is removed
-# on the ordinary path, and netfs-top dies of the signal: 128+sig.
+# on the ordinary path, and netfs-top exits with 128+sig.
 STOP_SIGNALS="HUP INT QUIT TERM USR1 USR2 ALRM PIPE XCPU XFSZ VTALRM PROF IO PWR STKFLT RTMIN RTMIN+5 RTMAX"
 # A fault: the handler removes the instance and re-raises (core, 128+sig).
 FAULT_SIGNALS="SEGV BUS FPE ILL ABRT SYS TRAP"
@@ -174,7 +174,7 @@ signal_leaves_nothing() {
 	[ "$rc" -eq $((128 + num)) ] || { echo "$sig: status $rc, not $((128 + num))"; return 1; }
 }
 
-@test "every stop signal: instance removed, dies of the signal (128+sig)" {
+@test "every stop signal: instance removed, exit 128+sig" {
 	for sig in $STOP_SIGNALS; do
 		signal_leaves_nothing "$sig"
 	done
