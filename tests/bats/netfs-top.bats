@@ -217,3 +217,11 @@ signal_leaves_nothing() {
 	[[ "$output" == *"netfs-top interval 1 "* ]]
 	[ -z "$(ls "$T/instances")" ]
 }
+
+@test "diagnostics carry netfs-top's name, never netfs-replay's" {
+	printf 'not a trace line\nnetfs_rreq: R=00000001 bogus\n' > "$BATS_TEST_TMPDIR/bad.txt"
+	run "$TOP" -b -i "$BATS_TEST_TMPDIR/bad.txt" --speed 0
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"netfs-top: $BATS_TEST_TMPDIR/bad.txt:line 1: warning: not a trace event"* ]]
+	[[ "$output" != *"netfs-replay:"* ]]
+}
