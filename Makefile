@@ -88,12 +88,14 @@ $(BIN)/%: $(BUILD)/cmd/%.o $(CLI_OBJS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_LIB)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/tap.o $(LIB)
+TEST_HELPERS := $(BUILD)/tests/unit/tap.o $(BUILD)/tests/unit/lines.o
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_HELPERS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_LIB)
 
-$(BUILD)/tests/unit/tap.o: tests/unit/tap.c
+$(BUILD)/tests/unit/tap.o $(BUILD)/tests/unit/lines.o: $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -139,4 +141,5 @@ clean:
 .SECONDARY:
 
 -include $(LIB_OBJS:.o=.d) $(TUI_OBJS:.o=.d) $(CLI_OBJS:.o=.d) \
-	$(CMD_SRCS:%.c=$(BUILD)/%.d) $(TEST_SRCS:%.c=$(BUILD)/%.d)
+	$(CMD_SRCS:%.c=$(BUILD)/%.d) $(TEST_SRCS:%.c=$(BUILD)/%.d) \
+	$(TEST_HELPERS:.o=.d)

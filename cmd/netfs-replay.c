@@ -80,10 +80,12 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out, "usage: " PROG " [OPTIONS] [FILE]\n\n"
-		     "Rebuild every netfs request of a capture (ftrace text, trace-cmd\n"
-		     "report output or trace.dat; plain, xz, gzip or zstd) and report\n"
-		     "ref leaks, use-after-free, stuck requests, over-reads, bad\n"
-		     "rewinds, retry storms and failures.\n\noptions:\n");
+		     "Rebuild every netfs request, fscache cookie and cachefiles object\n"
+		     "of a capture (trace.dat, ftrace text, trace-cmd report or perf\n"
+		     "script output, or lines pasted from a mail; plain, xz, gzip or\n"
+		     "zstd) and report ref leaks, use-after-free, folios unlocked early,\n"
+		     "bad donations, stuck requests, over-reads, bad rewinds, retry\n"
+		     "storms and failures.\n\noptions:\n");
 	nft_cli_print_options(out, options, N_OPTIONS);
 	fprintf(out, "\nfinding kinds:");
 	for (i = 0; i < NFT_FIND__NR; i++)
@@ -172,9 +174,22 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 	return 0;
 }
 
+/* The first input messages, kept for a refused input's JSON document. */
+#define KEPT_MSGS 20
+
+struct kept_msgs {
+	int n;
+	struct {
+		enum nft_diag_level level;
+		char where[32];
+		char text[320];
+	} m[KEPT_MSGS];
+};
+
 struct run {
 	struct nft_input *in;
 	struct nft_diag diag;
+	struct kept_msgs kept;
 	struct nft_model *model;
 	struct nft_sink sink;
 	struct nft_report_input rin;
@@ -257,6 +272,60 @@ static int decode(struct run *r, const struct replay_args *a)
 	default:
 		return -1;
 	}
+}
+
+/* Print as always, and keep the first messages for --json. */
+static void keep_report(void *ctx, enum nft_diag_level level,
+			const char *file, const char *where, const char *msg)
+{
+	struct kept_msgs *k = ctx;
+
+	nft_diag_stderr((void *)PROG, level, file, where, msg);
+	if (level == NFT_DIAG_NOTE || k->n >= KEPT_MSGS)
+		return;
+	k->m[k->n].level = level;
+	snprintf(k->m[k->n].where, sizeof(k->m[k->n].where), "%s",
+		 where ? where : "");
+	snprintf(k->m[k->n].text, sizeof(k->m[k->n].text), "%s", msg);
+	k->n++;
+}
+
+/* The per-kind cap on messages hid some: say how many. */
+static void suppressed_note(const struct run *r)
+{
+	if (r->diag.suppressed)
+		fprintf(stderr, PROG ": %s: %lu more message%s not shown (at most 10 of each kind)\n",
+			nft_input_name(r->in), r->diag.suppressed,
+			r->diag.suppressed == 1 ? "" : "s");
+}
+
+/*
+ * --json on an input that was refused (or could not be read): still one
+ * JSON document, with the reason, so a CI job always parses its output.
+ */
+static void json_refused(const struct run *r, const char *name)
+{
+	int i;
+
+	printf("{\n  \"version\": 1,\n  \"input\": {\"file\": ");
+	nft_json_str(stdout, r->in ? nft_input_name(r->in) : name);
+	printf(", \"format\": ");
+	nft_json_str(stdout, r->rin.format ? r->rin.format : "unknown");
+	printf(", \"compression\": ");
+	nft_json_str(stdout, r->in ? nft_input_compression(r->in) : "none");
+	printf(", \"errors\": %lu, \"warnings\": %lu, \"suppressed\": %lu},\n",
+	       r->diag.errors, r->diag.warnings, r->diag.suppressed);
+	printf("  \"refused\": true,\n  \"messages\": [");
+	for (i = 0; i < r->kept.n; i++) {
+		printf("%s\n    {\"level\": \"%s\", \"where\": ", i ? "," : "",
+		       r->kept.m[i].level == NFT_DIAG_ERROR ? "error" : "warning");
+		nft_json_str(stdout, r->kept.m[i].where);
+		printf(", \"message\": ");
+		nft_json_str(stdout, r->kept.m[i].text);
+		printf("}");
+	}
+	printf("%s],\n  \"summary\": null,\n  \"findings\": [],\n  \"unknown_symbols\": []\n}\n",
+	       r->kept.n ? "\n  " : "");
 }
 
 /* A decoder that failed without saying why leaves it in errno. */
@@ -369,6 +438,7 @@ static int run_model(const struct replay_args *a)
 	rc = decode(&r, a);
 	if (rc < 0)
 		decode_failed(&r);
+	suppressed_note(&r);
 	if (rc) {
 		status = 2;
 		goto out;
@@ -419,11 +489,14 @@ static int run_replay(const struct replay_args *a)
 
 	if (a->model)
 		return run_model(a);
-	r.diag.report = nft_diag_stderr;
-	r.diag.ctx = (void *)"netfs-replay";
+	r.diag.report = keep_report;
+	r.diag.ctx = &r.kept;
 	r.in = nft_input_open(a->input);
 	if (!r.in) {
-		fprintf(stderr, PROG ": %s: %s\n", a->input, strerror(errno));
+		nft_diag_report(&r.diag, NFT_DIAG_ERROR, a->input, "", "%s",
+				strerror(errno));
+		if (a->json)
+			json_refused(&r, a->input);
 		return 2;
 	}
 	nft_cli_model_opts(&a->an, &mopts);
@@ -437,21 +510,23 @@ static int run_replay(const struct replay_args *a)
 		return 2;
 	}
 	rc = decode(&r, a);
-	if (rc < 0) {
+	if (rc < 0)
 		decode_failed(&r);
+	if (rc) {
+		suppressed_note(&r);
+		if (a->json)
+			json_refused(&r, a->input);
 		status = 2;
 		goto out;
 	}
-	if (rc > 0) {
-		status = 2;
-		goto out;
-	}
+	suppressed_note(&r);
 	nft_model_finish(r.model);
 	r.rin.name = nft_input_name(r.in);
 	r.rin.compression = nft_input_compression(r.in);
 	r.rin.detail = r.detail;
 	r.rin.errors = r.diag.errors;
 	r.rin.warnings = r.diag.warnings;
+	r.rin.suppressed = r.diag.suppressed;
 	if (a->have_request) {
 		if (nft_report_focus(stdout, r.model, a->brief, a->json)) {
 			char name[NFT_OBJECT_LEN];

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "decoder.h"
 #include "../libnetfs-trace/gen.h"
@@ -48,6 +49,9 @@ struct line_ctx {
 	char hdr[COMM_MAX];
 	uint8_t hdr_len;	/* 0: none */
 	int32_t hdr_pid;
+	/* after R_EVENT: what the event's parser left of the line */
+	const char *rest, *rest_end;
+	const char *name_at;	/* the event name in the line */
 };
 
 struct cur {
@@ -287,13 +291,64 @@ static __always_inline bool parse_dec(struct cur *c, int64_t *v)
 	return true;
 }
 
-/* Match literal @k at the next token start. */
+/*
+ * "name=value" where the format has no such field: a distro or debug patch
+ * that added a key.  Returns the end of the token, or NULL if the token at
+ * @p is not key=value.
+ */
+static const char *extra_field(const char *p, const char *e)
+{
+	const char *q = p;
+
+	while (q < e && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			 *q == '_' || (q > p && *q >= '0' && *q <= '9')))
+		q++;
+	if (q == p || q >= e || *q != '=')
+		return NULL;
+	while (q < e && !is_blank(*q))
+		q++;
+	return q;
+}
+
+/*
+ * The key @k further on, past fields the mainline format does not have.
+ * Only key=value tokens are stepped over: a bare value in between means the
+ * layout differs, and the caller's mismatch stands.
+ */
+static __attribute__((noinline)) const char *
+lit_past_extra(const char *p, const char *e, const char *k, size_t klen)
+{
+	const char *q;
+
+	if (klen < 2 || k[klen - 1] != '=')
+		return NULL;
+	while ((q = extra_field(p, e))) {
+		p = q;
+		while (p < e && is_blank(*p))
+			p++;
+		if ((size_t)(e - p) >= klen && !memcmp(p, k, klen))
+			return p + klen;
+	}
+	return NULL;
+}
+
+/*
+ * Match literal @k at the next token start.  (The cursor is passed by value
+ * to the slow path so that callers' copies of it can stay in registers.)
+ */
 static __always_inline bool lit(struct cur *c, const char *k, size_t klen)
 {
+	const char *q;
+
 	skip_ws(c);
-	if ((size_t)(c->e - c->p) < klen || memcmp(c->p, k, klen))
+	if ((size_t)(c->e - c->p) >= klen && !memcmp(c->p, k, klen)) {
+		c->p += klen;
+		return true;
+	}
+	q = lit_past_extra(c->p, c->e, k, klen);
+	if (!q)
 		return false;
-	c->p += klen;
+	c->p = q;
 	return true;
 }
 
@@ -351,10 +406,27 @@ static bool token(struct cur *c, const char **t, size_t *tl)
 	return *tl > 0;
 }
 
+/* A symbol run to the end of the line, less key=value tokens a patch added. */
+static size_t sym_less_extra(const char *t, size_t tl)
+{
+	const char *p = t, *e = t + tl, *q, *end = t;
+
+	while (p < e) {
+		if (p > t && extra_field(p, e))
+			break;
+		for (q = p; q < e && !is_blank(*q); q++)
+			;
+		end = q;
+		p = skip_blanks(q, e);
+	}
+	return end - t;
+}
+
 /*
  * The run of tokens up to (not including) the first token that starts with
  * @stop, or to the end of the line when @stop is NULL.  Symbols can be
- * several words ("GET SUBREQ", "VOL BAD cmp") and carry padding.
+ * several words ("GET SUBREQ", "VOL BAD cmp") and carry padding.  A
+ * patch's key=value fields in the run are left to sym().
  */
 static bool sym_run(struct cur *c, const char *stop, size_t stoplen,
 		    const char **t, size_t *tl)
@@ -373,7 +445,7 @@ static bool sym_run(struct cur *c, const char *stop, size_t stoplen,
 	}
 	end = c->p;
 	while (c->p < c->e) {
-		if (stop && (size_t)(c->e - c->p) >= stoplen &&
+		if ((size_t)(c->e - c->p) >= stoplen &&
 		    *c->p == *stop && !memcmp(c->p, stop, stoplen))
 			break;
 		while (c->p < c->e && !is_blank(*c->p))
@@ -427,11 +499,18 @@ static int lookup(enum nft_sym_class cls, const char *t, size_t tl)
 	return v;
 }
 
-static int sym(struct nft_event *ev, enum nft_sym_class cls, const char *t,
-	       size_t tl)
+/* A symbol the cache and vocabulary did not know at once. */
+static __attribute__((noinline)) int sym_slow(struct nft_event *ev,
+					      enum nft_sym_class cls,
+					      const char *t, size_t tl)
 {
-	int v = lookup(cls, t, tl);
+	int v = 0;
 
+	if (tl && memchr(t, '=', tl)) {
+		/* a key=value a patch added next to the symbol */
+		tl = sym_less_extra(t, tl);
+		v = lookup(cls, t, tl);
+	}
 	if (!v && ev->n_unknown < NFT_MAX_UNKNOWN) {
 		struct nft_unknown_sym *u = &ev->unknown[ev->n_unknown++];
 
@@ -440,6 +519,14 @@ static int sym(struct nft_event *ev, enum nft_sym_class cls, const char *t,
 		u->len = tl > 255 ? 255 : tl;
 	}
 	return v;
+}
+
+static inline int sym(struct nft_event *ev, enum nft_sym_class cls,
+		      const char *t, size_t tl)
+{
+	int v = lookup(cls, t, tl);
+
+	return v ? v : sym_slow(ev, cls, t, tl);
 }
 
 /* ---- dialect ---- */
@@ -578,9 +665,13 @@ static const char *p_netfs_read(struct cur *c, struct nft_event *ev,
 	NEED(KHEX(c, "c=", &v), "no c=");
 	ev->cookie = v;
 	ev->have |= NFT_HAVE_COOKIE;
-	NEED(KHEX(c, "ni=", &ev->ino), "no ni=");
+	/* ni= came with the 5.17 fscache rewrite */
+	if (KHEX(c, "ni=", &ev->ino))
+		ev->have |= NFT_HAVE_INO;
+	else
+		ev->have |= NFT_HAVE_PRE_6_1;
 	NEED(KHEX(c, "s=", &ev->start), "no s=");
-	ev->have |= NFT_HAVE_INO | NFT_HAVE_START;
+	ev->have |= NFT_HAVE_START;
 	if (KHEX(c, "l=", &ev->len)) {
 		decide(d, NFT_DIALECT_MODERN);
 		if (KHEX(c, "sz=", &ev->i_size))
@@ -625,18 +716,45 @@ static const char *p_netfs_rreq(struct cur *c, struct nft_event *ev,
 				enum nft_dialect *d)
 {
 	const char *t;
-	size_t tl;
+	size_t tl, wl;
 	uint64_t v;
+	bool old = false;
 
-	(void)d;
 	NEED(rreq_id(c, ev), "no R=");
-	NEED(token(c, &t, &tl), "no origin");
-	ev->origin = sym(ev, NFT_SYMC_ORIGIN, t, tl);
 	NEED(SYM_UNTIL(c, "f=", &t, &tl), "no rreq trace");
+	for (wl = 0; wl < tl && !is_blank(t[wl]); wl++)
+		if (t[wl] == '=')
+			break;
+	if (wl < tl && t[wl] == '=') {
+		tl = sym_less_extra(t, tl);	/* a patch's field, no trace */
+		for (wl = 0; wl < tl && !is_blank(t[wl]); wl++)
+			;
+	} else if (wl < tl && memchr(t + wl, '=', tl - wl)) {
+		tl = sym_less_extra(t, tl);	/* a patch's field after it */
+	}
+	if (wl >= tl) {
+		/*
+		 * One word: "R=%08x %s f=%02x", the layout before the origin
+		 * column (5.13 .. 5.17; a few 5.18-6.0 builds, as in the
+		 * netfs write-helper series): the generation of 6.1 -- once
+		 * f= shows the line is whole, not cut after its origin.
+		 */
+		old = true;
+	} else {
+		const char *w = t;
+
+		ev->origin = sym(ev, NFT_SYMC_ORIGIN, w, wl);
+		t = skip_blanks(w + wl, t + tl);
+		tl -= t - w;
+	}
 	ev->what = sym(ev, NFT_SYMC_RREQ_TRACE, t, tl);
 	NEED(KHEX(c, "f=", &v), "no f=");
 	ev->flags = v;
 	ev->have |= NFT_HAVE_FLAGS;
+	if (old) {
+		ev->have |= NFT_HAVE_PRE_6_1;
+		decide(d, NFT_DIALECT_6_1);
+	}
 	return NULL;
 }
 
@@ -671,12 +789,17 @@ static const char *p_netfs_sreq(struct cur *c, struct nft_event *ev,
 
 	src = lookup(NFT_SYMC_SOURCE, t1, l1);
 	if (!src && lookup(NFT_SYMC_SOURCE, t2, l2)) {
-		/* 5.17 printed the trace before the source */
+		/*
+		 * 5.13 .. 5.17 printed the trace before the source
+		 * ("R=%08x[%u] %s %s" with netfs_sreq_traces first).
+		 */
 		const char *tt = t1;
 		size_t tll = l1;
 
 		t1 = t2, l1 = l2;
 		t2 = tt, l2 = tll;
+		ev->have |= NFT_HAVE_PRE_6_1;
+		decide(d, NFT_DIALECT_6_1);
 	}
 	ev->source = sym(ev, NFT_SYMC_SOURCE, t1, l1);
 	what = sym(ev, NFT_SYMC_SREQ_TRACE, t2, l2);
@@ -752,11 +875,29 @@ static const char *ref_tail(struct cur *c, struct nft_event *ev,
 	return NULL;
 }
 
+/*
+ * R= of the ref events; "W=" in the netfs write-helper series' first
+ * versions (v2 of "netfs: Trace refcounting on the netfs_io_request
+ * struct", March 2022), which some 5.18-6.0 trees carry.
+ */
+static bool ref_rreq_id(struct cur *c, struct nft_event *ev)
+{
+	uint64_t v;
+
+	if (rreq_id(c, ev))
+		return true;
+	if (!KHEX(c, "W=", &v))
+		return false;
+	ev->rreq = v;
+	ev->have |= NFT_HAVE_RREQ | NFT_HAVE_PRE_6_1;
+	return true;
+}
+
 static const char *p_netfs_rreq_ref(struct cur *c, struct nft_event *ev,
 				    enum nft_dialect *d)
 {
 	(void)d;
-	NEED(rreq_id(c, ev), "no R=");
+	NEED(ref_rreq_id(c, ev), "no R=");
 	return ref_tail(c, ev, NFT_SYMC_RREQ_REF);
 }
 
@@ -764,7 +905,7 @@ static const char *p_netfs_sreq_ref(struct cur *c, struct nft_event *ev,
 				    enum nft_dialect *d)
 {
 	(void)d;
-	NEED(rreq_id(c, ev), "no R=");
+	NEED(ref_rreq_id(c, ev), "no R=");
 	NEED(sub_index(c, ev, true), "no [index]");
 	return ref_tail(c, ev, NFT_SYMC_SREQ_REF);
 }
@@ -1625,6 +1766,32 @@ static inline bool ts_token(const char *t, size_t tl, uint64_t *ns)
 	       parse_ts(t, t + tl - 1, ns);
 }
 
+/*
+ * The latency format's time, which ftrace_dump() (ftrace_dump_on_oops,
+ * sysrq-z) prints: lat_print_timestamp() in kernel/trace/trace_output.c
+ * writes " %4lldus%c: " -- microseconds since the buffer started and a
+ * delay mark (' ', '+', '!', '#', '*', '@', '$').  The token is "123us",
+ * then ":" alone, or "123us+:".  *more: the ':' is the next token.
+ */
+static bool lat_ts_token(const char *t, size_t tl, uint64_t *ns, bool *more)
+{
+	uint64_t us = 0;
+	size_t i = 0;
+
+	while (i < tl && is_digit(t[i]) && i < 15)
+		us = us * 10 + (t[i++] - '0');
+	if (!i || tl - i < 2 || t[i] != 'u' || t[i + 1] != 's')
+		return false;
+	i += 2;
+	if (i < tl && t[i] && t[i] != ':' && strchr("+!#*@$", t[i]))
+		i++;
+	*more = i == tl;
+	if (!*more && !(i + 1 == tl && t[i] == ':'))
+		return false;
+	*ns = us * 1000;
+	return true;
+}
+
 /* "name:" with an event-name-shaped name. */
 static bool name_token(const char *t, size_t tl)
 {
@@ -1660,6 +1827,25 @@ static bool console_ts(struct cur *c, uint64_t *ns)
 		return false;
 	c->p = q + 1;
 	return true;
+}
+
+/* printk's caller id after the console time: "[    T123]", "[  C1]" */
+static void caller_id(struct cur *c)
+{
+	const char *p = c->p;
+
+	if (c->e - p < 4 || *p != '[')
+		return;
+	for (p++; p < c->e && *p == ' '; p++)
+		;
+	if (p >= c->e || (*p != 'T' && *p != 'C'))
+		return;
+	for (p++; p < c->e && is_digit(*p); p++)
+		;
+	if (p >= c->e || *p != ']' || !is_digit(p[-1]))
+		return;
+	c->p = p + 1;
+	skip_ws(c);
 }
 
 /* "[003]" */
@@ -1734,7 +1920,7 @@ static void comm_pid(struct line_ctx *lc, const char *s, const char *e,
  * right-hand end.
  */
 static void parse_header(struct line_ctx *lc, const char *s, const char *e,
-			 struct nft_event *ev)
+			 struct nft_event *ev, bool lat)
 {
 	const char *t[MAX_HEADER_TOKENS];
 	size_t tl[MAX_HEADER_TOKENS];
@@ -1747,7 +1933,22 @@ static void parse_header(struct line_ctx *lc, const char *s, const char *e,
 	if (!n)
 		return;
 	last = n - 1;
-	if (last >= 1 && !cpu_token(t[last], tl[last], &cpu) &&
+	if (lat && last >= 1 && is_digit(t[last][0])) {
+		/*
+		 * lat_print_generic(): "%8.8s-%-7d %3d" and the flags right
+		 * after the CPU number ("1d..2.").
+		 */
+		size_t i = 0;
+
+		for (cpu = 0; i < tl[last] && is_digit(t[last][i]) && i < 6; i++)
+			cpu = cpu * 10 + (t[last][i] - '0');
+		if (tl[last] - i < sizeof(ev->irqs))
+			copy_str(ev->irqs, sizeof(ev->irqs), t[last] + i,
+				 tl[last] - i);
+		ev->cpu = cpu;
+		ev->have |= NFT_HAVE_CPU;
+		last--;
+	} else if (last >= 1 && !cpu_token(t[last], tl[last], &cpu) &&
 	    cpu_token(t[last - 1], tl[last - 1], &cpu)) {
 		copy_str(ev->irqs, sizeof(ev->irqs), t[last], tl[last]);
 		last -= 2;
@@ -1794,6 +1995,28 @@ static int parse_cpu_line(struct cur *c, struct nft_event *ev)
 	ev->lost = lost;
 	ev->have |= NFT_HAVE_CPU;
 	return R_OTHER;
+}
+
+/*
+ * ftrace_dump()'s own lines around the events (kernel/trace/trace.c):
+ * "Dumping ftrace buffer:", a row of dashes, "(ftrace buffer empty)".
+ */
+static bool dump_framing(const char *s, const char *e)
+{
+	static const char dump[] = "Dumping ftrace buffer:";
+	static const char empty[] = "(ftrace buffer empty)";
+	const char *p;
+
+	if (*s == '-') {
+		for (p = s; p < e && *p == '-'; p++)
+			;
+		return p - s >= 8 && p == e;
+	}
+	if ((size_t)(e - s) >= sizeof(dump) - 1 &&
+	    !memcmp(s, dump, sizeof(dump) - 1))
+		return true;
+	return (size_t)(e - s) >= sizeof(empty) - 1 &&
+	       !memcmp(s, empty, sizeof(empty) - 1);
 }
 
 /* trace-cmd report's first lines: "cpus=2", "version = 6" */
@@ -1962,6 +2185,26 @@ static bool raw_fields(const char *p, const char *e)
 }
 
 /*
+ * "... then netfs_sreq: shows the put": an event name in a sentence.  Every
+ * netfs payload starts with a one-letter key ("R=", "i=", "W=") or
+ * WRITE-ITER, so a first word of two or more characters without '=' is
+ * prose; a single letter may be a key a wrap cut.  (Before 5.17 fscache
+ * payloads began with a symbol: those are not judged here.)
+ */
+static bool prose_mention(const char *p, const char *e)
+{
+	static const char wi[] = "WRITE-ITER";
+	const char *q;
+
+	for (q = p; q < e && !is_blank(*q); q++)
+		if (*q == '=')
+			return false;
+	if (q - p <= 1)
+		return false;
+	return (size_t)(q - p) > sizeof(wi) - 1 || memcmp(p, wi, q - p);
+}
+
+/*
  * Find the event: the first "known_name:" token wins, else the token after a
  * timestamp, else the pasted "comm: name:" / "name:" forms (an unknown name
  * there must contain '_' so prose like "note: ..." is not an event).
@@ -1976,28 +2219,35 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	struct cur c = { line, line + len };
 	enum nft_event_kind kind = NFT_EV_OTHER;
 	uint64_t ts, cts;
-	bool have_cts = false;
+	bool have_cts = false, lat = false, more;
 	int i, rc;
 
 	*ev = ev_template;
 	ev->raw = line;
 	ev->raw_len = len;
 	*err = NULL;
+	lc->rest = lc->rest_end = NULL;
+	lc->name_at = NULL;
 
 	while (c.e > c.p && (is_blank(c.e[-1]) || c.e[-1] == '\r'))
 		c.e--;
 	c.p = skip_blanks(c.p, c.e);
 	if (c.p == c.e || *c.p == '#')
 		return R_IGNORE;
+	if (c.e - c.p > 3 && *c.p == '<' && is_digit(c.p[1]) && c.p[2] == '>')
+		c.p += 3;	/* a raw printk level ("dmesg -r") */
 	if (console_ts(&c, &cts)) {
 		have_cts = true;
 		skip_ws(&c);
+		caller_id(&c);
 	}
 	if (c.p == c.e)
 		return R_IGNORE;
 	s = c.p;
 	if (*s == 'C' && (rc = parse_cpu_line(&c, ev)) != R_NONE)
 		return rc;
+	if ((*s == 'D' || *s == '-' || *s == '(') && dump_framing(s, c.e))
+		return R_IGNORE;
 	if (*s == 'c' || *s == 'v') {
 		if (report_header(s, c.e))
 			return R_IGNORE;
@@ -2013,6 +2263,27 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 		if (i < 3) {
 			ht[i] = t;
 			htl[i] = tl;
+		}
+		if (is_digit(*t) && lat_ts_token(t, tl, &ts, &more)) {
+			const char *colon;
+			size_t cl;
+
+			if (more && (!token(&c, &colon, &cl) || cl != 1 ||
+				     *colon != ':'))
+				return R_NONE;
+			ev->ts_ns = ts;
+			ev->have |= NFT_HAVE_TS;
+			hdr_end = t;
+			lat = true;
+			if (!token(&c, &t, &tl))
+				return R_NONE;
+			strip_system(&t, &tl);
+			if (!name_token(t, tl))
+				return R_NONE;
+			name = t;
+			namel = tl - 1;
+			kind = kind_lookup(name, namel);
+			break;
 		}
 		if (ts_token(t, tl, &ts)) {
 			ev->ts_ns = ts;
@@ -2061,8 +2332,9 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	}
 
 	if (hdr_end > s)
-		parse_header(lc, s, hdr_end, ev);
+		parse_header(lc, s, hdr_end, ev, lat);
 found:
+	lc->name_at = name;
 	if (!(ev->have & NFT_HAVE_TS) && have_cts) {
 		ev->ts_ns = cts;
 		ev->have |= NFT_HAVE_TS;
@@ -2074,6 +2346,19 @@ found:
 		copy_str(lc->name, sizeof(lc->name), name, namel);
 		ev->name = lc->name;
 		other_rreq(&c, ev);
+		if ((namel > 6 && !memcmp(name, "netfs_", 6)) ||
+		    (namel > 8 && !memcmp(name, "fscache_", 8)) ||
+		    (namel > 11 && !memcmp(name, "cachefiles_", 11))) {
+			/*
+			 * An event of the three systems we have no layout
+			 * for (a dev branch's netfs_truncate, a pre-5.17
+			 * fscache event): counted as one of ours, but no
+			 * request is built from it.
+			 */
+			ev->kind = NFT_EV_NETFS_OTHER;
+			ev->have &= ~(NFT_HAVE_RREQ | NFT_HAVE_INDEX);
+			return R_EVENT;
+		}
 		return R_OTHER;
 	}
 	ev->name = kind_name_of[kind];
@@ -2087,6 +2372,10 @@ found:
 		*err = p_old_fscache(&c, ev, d);
 	else
 		*err = parsers[kind](&c, ev, d);
+	lc->rest = c.p;
+	lc->rest_end = c.e;
+	if (*err && kind < NFT_EV_FSCACHE_CACHE && prose_mention(payload, c.e))
+		return R_NONE;
 	if (*err && raw_fields(payload, c.e))
 		*err = "field=number pairs, as trace-cmd report -R prints them: symbolic fields are bare numbers only the capture's own formats can name; read the trace.dat itself, or trace-cmd report without -R";
 	return *err ? R_BAD : R_EVENT;
@@ -2124,7 +2413,8 @@ struct text_dec {
 	struct nft_text_stats *st;
 	const char *file;
 	struct line_ctx lc;
-	struct nft_event ev;
+	/* cleared for every line: aligned, the clearing is fastest */
+	struct nft_event ev __attribute__((aligned(64)));
 	enum nft_dialect dialect;
 
 	uint64_t lineno;
@@ -2133,12 +2423,44 @@ struct text_dec {
 	uint64_t pending_lost_pos;
 	bool seen_event;
 
-	/* a known event whose payload went to the next line (mail wrap) */
+	/*
+	 * A line whose next line may carry the rest of it (mail wrap): a
+	 * known event without fields or with fields missing, or a parsed
+	 * event followed by a line that is no trace line.
+	 */
 	char *held;
 	size_t held_len;
 	uint64_t held_pos;
-	char *joined;
+	int held_rc;
+	char *cand[2];		/* the two ways to join a continuation */
+
+	/* quoted-printable mail pasted raw ("=3D", soft breaks "=") */
+	bool qp;
+	char *qpbuf;		/* one decoded physical line */
+	char *qpacc;		/* a logical line joined at soft breaks */
+	size_t qpacc_len;
+	uint64_t qpacc_pos;
+	char *fixbuf;		/* a line with its non-breaking spaces fixed */
+
+	/*
+	 * A mail quotes lines of its trace again further down, between
+	 * sentences about them.  The first REQUOTE_EVENTS events are
+	 * remembered by a hash of their text from the event name on; a run of
+	 * event lines after prose whose first line repeats an earlier one is a
+	 * quotation, and its repeated lines are not events again.
+	 */
+	uint64_t *seen;
+	uint32_t n_seen;
+	bool block_start;	/* prose came since the last event line */
+	bool requote;		/* this run of event lines is quoted again */
+	uint64_t requote_from;
 };
+
+#define REQUOTE_EVENTS 4096
+#define REQUOTE_SLOTS 8192	/* a power of two, twice the events */
+
+/* Events after which a capture that showed no quoted-printable is not. */
+#define QP_PROBE_EVENTS 32
 
 /*
  * A macro so every call site keeps its literal format: the format pointer is
@@ -2200,30 +2522,35 @@ static void comment_line(struct text_dec *td, const char *p, size_t len)
 	}
 }
 
-/* Control bytes other than tab/CR: binary data, not a pasted prose line. */
-static bool has_control_bytes(const char *line, size_t len)
+/* Control bytes other than tab/CR: how many. */
+static size_t control_bytes(const char *line, size_t len)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)line[i];
 
 		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
-			return true;
+			n++;
 	}
-	return false;
+	return n;
 }
 
 /*
  * A line that is no event: prose in a pasted trace is only worth a warning,
- * binary garbage means the input is damaged.  The quoted excerpt never
- * carries raw control bytes to the user's terminal.
+ * binary garbage means the input is damaged.  A few control bytes in a line
+ * of text (a terminal's colour codes, a form feed in a mail, a line that is
+ * only "^L") are prose too.
+ * The quoted excerpt never carries raw control bytes to the user's terminal.
  */
 static int not_an_event(struct text_dec *td, const char *line, size_t len,
 			uint64_t pos)
 {
 	char excerpt[41];
-	size_t i, n = len > 40 ? 40 : len;
+	size_t i, n = len > 40 ? 40 : len, ctl;
+
+	if (td->st->events || td->st->other_events)
+		td->block_start = true;
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)line[i];
@@ -2231,7 +2558,8 @@ static int not_an_event(struct text_dec *td, const char *line, size_t len,
 		excerpt[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
 	}
 	excerpt[n] = 0;
-	if (has_control_bytes(line, len)) {
+	ctl = control_bytes(line, len);
+	if (ctl >= 4 && ctl * 8 > len) {
 		td->st->malformed++;
 		REPORT(td, NFT_DIAG_ERROR, pos,
 		       "binary data (control bytes) in a text line: \"%s%s\"",
@@ -2244,6 +2572,147 @@ static int not_an_event(struct text_dec *td, const char *line, size_t len,
 	return 0;
 }
 
+/*
+ * fscache and cachefiles lines whose fields we cannot read come from a
+ * kernel whose layout we do not know (before the 5.17 rewrite the same
+ * event names printed other fields): the rest of the capture stays good.
+ */
+static bool tolerated_layout(const struct nft_event *ev)
+{
+	return ev->kind >= NFT_EV_FSCACHE_CACHE && ev->kind < NFT_EV_OTHER;
+}
+
+/*
+ * A last line without its newline that is no event: cut in half if it
+ * began like one (a timestamp, or one of our systems' names), else the
+ * prose that often ends a mail ("[1] https://...", a signature).
+ */
+static bool cut_trace_line(const char *line, size_t len)
+{
+	struct cur c = { line, line + len };
+	const char *t;
+	size_t tl;
+	uint64_t ts;
+	bool more;
+	int i;
+
+	for (i = 0; i < MAX_HEADER_TOKENS && token(&c, &t, &tl); i++)
+		if (ts_token(t, tl, &ts) ||
+		    (is_digit(*t) && lat_ts_token(t, tl, &ts, &more)))
+			return true;
+	return memmem(line, len, "netfs_", 6) ||
+	       memmem(line, len, "fscache_", 8) ||
+	       memmem(line, len, "cachefiles_", 11);
+}
+
+/* A line the person who pasted it shortened: "...", "…" or "[...]" last. */
+static bool elided(const char *line, size_t len)
+{
+	while (len && (is_blank(line[len - 1]) || line[len - 1] == '\r'))
+		len--;
+	return (len >= 3 && !memcmp(line + len - 3, "...", 3)) ||
+	       (len >= 3 && !memcmp(line + len - 3, "\xe2\x80\xa6", 3));
+}
+
+/*
+ * Where the fields stopped reading, in words: the end of the line (cut, or
+ * an older layout with fewer fields) or a field this layout does not have.
+ */
+static const char *bad_cause(struct text_dec *td, const char *line,
+			     size_t len)
+{
+	static __thread char buf[96];
+	const char *p = td->lc.rest, *e = td->lc.rest_end, *q;
+
+	if (!p || p < line || p > e || e < line || e > line + len)
+		return "";
+	p = skip_blanks(p, e);
+	if (p == e)
+		return " (the line ends there: cut, or a layout with fewer fields)";
+	for (q = p; q < e && !is_blank(*q); q++)
+		;
+	snprintf(buf, sizeof(buf), " (found \"%.*s\" there%s)",
+		 (int)(q - p > 24 ? 24 : q - p), p,
+		 extra_field(p, e) ? ": a field this layout does not have" : "");
+	return buf;
+}
+
+/* The text of an event line from its name on, blank runs as one blank. */
+static uint64_t event_hash(const struct nft_event *ev, const char *p,
+			   const char *e)
+{
+	uint64_t h = 1469598103934665603ull ^ ev->ts_ns;
+	bool blank = false;
+
+	while (e > p && (is_blank(e[-1]) || e[-1] == '\r'))
+		e--;
+	for (; p < e; p++) {
+		if (is_blank(*p)) {
+			blank = true;
+			continue;
+		}
+		if (blank)
+			h = (h ^ ' ') * 1099511628211ull;
+		blank = false;
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	}
+	return h | 1;	/* 0 is an empty slot */
+}
+
+/* Record @h; true if it was there already. */
+static bool seen_before(struct text_dec *td, uint64_t h, bool add)
+{
+	uint32_t i = (uint32_t)(h >> 17) & (REQUOTE_SLOTS - 1);
+
+	while (td->seen[i]) {
+		if (td->seen[i] == h)
+			return true;
+		i = (i + 1) & (REQUOTE_SLOTS - 1);
+	}
+	if (add && td->n_seen < REQUOTE_EVENTS) {
+		td->seen[i] = h;
+		td->n_seen++;
+	}
+	return false;
+}
+
+/*
+ * Is this event line a quotation of an earlier one?  Only asked while the
+ * input is small enough to be a mail (the first REQUOTE_EVENTS events).
+ */
+static bool requoted(struct text_dec *td, const char *line, size_t len,
+		     uint64_t pos)
+{
+	const char *name = td->lc.name_at;
+	uint64_t h;
+	bool dup;
+
+	if (td->st->events + td->st->other_events >= 4 * REQUOTE_EVENTS) {
+		td->n_seen = REQUOTE_EVENTS;	/* no mail: asked no more */
+		return false;
+	}
+	if (!name || name < line || name >= line + len)
+		return false;
+	if (!td->seen && !(td->seen = calloc(REQUOTE_SLOTS, sizeof(*td->seen))))
+		return false;
+	h = event_hash(&td->ev, name, line + len);
+	dup = seen_before(td, h, true);
+	if (td->block_start) {
+		td->block_start = false;
+		td->requote = dup;
+		td->requote_from = pos;
+	}
+	if (td->requote && !dup)
+		td->requote = false;	/* new lines: the trace goes on */
+	if (!td->requote)
+		return false;
+	td->st->unrecognized++;
+	REPORT(td, NFT_DIAG_NOTE, pos,
+	       "%s repeats an earlier line (the trace quoted again from line %llu on): not counted twice",
+	       td->ev.name, (unsigned long long)td->requote_from);
+	return true;
+}
+
 static int handle_parsed(struct text_dec *td, int rc, const char *err,
 			 const char *line, size_t len, uint64_t pos, bool last)
 {
@@ -2252,13 +2721,19 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 	ev->pos = pos;
 	switch (rc) {
 	case R_EVENT:
+		if (td->n_seen < REQUOTE_EVENTS && requoted(td, line, len, pos))
+			return 0;
 		td->st->events++;
 		return emit(td, ev);
 	case R_OTHER:
-		if (ev->kind == NFT_EV_LOST)
+		if (ev->kind == NFT_EV_LOST) {
 			td->st->lost_markers++;
-		else
+		} else {
+			if (td->n_seen < REQUOTE_EVENTS &&
+			    requoted(td, line, len, pos))
+				return 0;
 			td->st->other_events++;
+		}
 		return emit(td, ev);
 	case R_IGNORE:
 		if (len && line[0] == '#')
@@ -2271,26 +2746,37 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 			td->st->malformed++;
 			return 0;
 		}
+		if (rc == R_BAD && elided(line, len)) {
+			td->st->unrecognized++;
+			REPORT(td, NFT_DIAG_WARNING, pos,
+			       "%s cut short by hand (\"...\"): %s; line skipped",
+			       ev->name, err);
+			return 0;
+		}
+		if (rc == R_BAD && tolerated_layout(ev)) {
+			td->st->unrecognized++;
+			REPORT(td, NFT_DIAG_WARNING, pos,
+			       "%s: a layout this version does not read (an older kernel's?): %s; line skipped",
+			       ev->name, err);
+			return 0;
+		}
 		td->st->malformed++;
-		REPORT(td, NFT_DIAG_ERROR, pos, "malformed %s: %s", ev->name, err);
+		if (rc == R_WRAPPED)
+			REPORT(td, NFT_DIAG_ERROR, pos,
+			       "malformed %s: no fields (wrapped line without continuation)",
+			       ev->name);
+		else
+			REPORT(td, NFT_DIAG_ERROR, pos, "malformed %s: %s%s",
+			       ev->name, err, bad_cause(td, line, len));
 		return 0;
 	default:
-		if (last) {
+		if (last && cut_trace_line(line, len)) {
 			REPORT(td, NFT_DIAG_ERROR, pos, "truncated last line");
 			td->st->unrecognized++;
 			return 0;
 		}
 		return not_an_event(td, line, len, pos);
 	}
-}
-
-static int parse_and_handle(struct text_dec *td, const char *line, size_t len,
-			    uint64_t pos, bool last)
-{
-	const char *err;
-	int rc = parse_line(&td->lc, line, len, &td->dialect, &td->ev, &err);
-
-	return handle_parsed(td, rc, err, line, len, pos, last);
 }
 
 static bool blank_line(const char *p, size_t len)
@@ -2303,63 +2789,395 @@ static bool blank_line(const char *p, size_t len)
 	return true;
 }
 
-/* The held line's payload never came. */
-static void drop_held(struct text_dec *td)
+/* ---- mail wraps ---- */
+
+/*
+ * Fixed-width ids ("R=%08x", "o=%08x", ...) of another width in @p: the
+ * sign of a join made at the wrong place.  An id at the very end may go on
+ * in the next line; "c=" is also fscache_active's and cachefiles_
+ * coherency's small decimal, so only a long "c=" counts.
+ */
+static int id_width_misses(const char *p, size_t len)
 {
-	td->st->malformed++;
-	REPORT(td, NFT_DIAG_ERROR, td->held_pos,
-	       "malformed %s: no fields (wrapped line without continuation)",
-	       td->ev.name);
-	td->held_len = 0;
+	const char *e = p + len, *q;
+	int n = 0;
+
+	for (q = p; q + 2 < e; q++) {
+		const char *v;
+		ptrdiff_t w;
+
+		if (q[1] != '=' || !strchr("RcoVCW", q[0]) ||
+		    (q > p && !is_blank(q[-1]) && q[-1] != ':'))
+			continue;
+		for (v = q + 2; v < e && hex_digit(*v) >= 0; v++)
+			;
+		w = v - (q + 2);
+		if (v == e || w == 8 || (q[0] == 'c' && w <= 3))
+			continue;
+		n++;
+	}
+	return n;
 }
 
-static int hold(struct text_dec *td, const char *line, size_t len)
+/*
+ * How well a line reads: an event, its fields all known and used up.  A
+ * line that does not read scores how far its fields got (not counting a
+ * blank the join put in at @blank_at), less ids of the wrong width.
+ */
+static int line_quality(struct text_dec *td, const char *line, size_t len,
+			size_t blank_at, struct nft_event *probe, int *rc)
+{
+	enum nft_dialect d = td->dialect;
+	const char *err, *p;
+	int q;
+
+	*rc = parse_line(&td->lc, line, len, &d, probe, &err);
+	if (*rc == R_WRAPPED)
+		return 0;
+	if (*rc == R_BAD) {
+		ptrdiff_t got = td->lc.rest ? td->lc.rest - line : 0;
+
+		if (got > 0 && (size_t)got > blank_at)
+			got--;
+		got = got < 0 ? 0 : got > 400 ? 400 : got;
+		/* a symbol at its end may be cut: not held against it */
+		q = (int)got - 20 * id_width_misses(line, len);
+		return q < 1 ? 1 : q;
+	}
+	if (*rc != R_EVENT)
+		return -1000;
+	q = 1000 - 10 * probe->n_unknown - 10 * id_width_misses(line, len);
+	if (!td->lc.rest)
+		return q;	/* an event without a layout: nothing parsed */
+	/* what the parser left: only fields a patch added may remain */
+	for (p = skip_blanks(td->lc.rest, td->lc.rest_end);
+	     p < td->lc.rest_end; p = skip_blanks(p, td->lc.rest_end)) {
+		const char *t = extra_field(p, td->lc.rest_end);
+
+		if (!t) {
+			q -= 10;
+			break;
+		}
+		p = t;
+	}
+	return q;
+}
+
+/*
+ * A continuation too short to finish a field ("=", "00"): taken into a
+ * broken line although it reads no further yet.
+ */
+static bool one_token(const char *p, size_t len)
+{
+	const char *e = p + len;
+
+	p = skip_blanks(p, e);
+	while (p < e && !is_blank(*p))
+		p++;
+	return skip_blanks(p, e) == e;
+}
+
+/* Does @p start a field ("key=")? Then a wrap fell between two fields. */
+static bool starts_field(const char *p, size_t len)
+{
+	const char *e = p + len;
+
+	p = skip_blanks(p, e);
+	return extra_field(p, e) != NULL;
+}
+
+static size_t join(char *dst, const char *a, size_t al, const char *b,
+		   size_t bl, bool blank)
+{
+	size_t n = al;
+
+	memcpy(dst, a, al);
+	if (blank)
+		dst[n++] = ' ';
+	memcpy(dst + n, b, bl);
+	return n + bl;
+}
+
+static int hold(struct text_dec *td, const char *line, size_t len,
+		uint64_t pos, int rc)
 {
 	if (!td->held) {
-		td->held = malloc(MAX_LINE);
-		td->joined = malloc(2 * MAX_LINE + 1);
-		if (!td->held || !td->joined)
+		td->held = malloc(MAX_LINE + 1);
+		td->cand[0] = malloc(2 * MAX_LINE + 2);
+		td->cand[1] = malloc(2 * MAX_LINE + 2);
+		if (!td->held || !td->cand[0] || !td->cand[1])
 			return -1;
 	}
-	memcpy(td->held, line, len);
+	memmove(td->held, line, len);
 	td->held_len = len;
-	td->held_pos = td->lineno;
+	td->held_pos = pos;
+	td->held_rc = rc;
 	return 0;
 }
 
-static int with_held(struct text_dec *td, const char *line, size_t len,
-		     bool last)
+/* The held line goes out as it is: an event, or the error it has. */
+static int flush_held(struct text_dec *td, bool last)
 {
-	struct nft_event probe;
 	const char *err;
-	size_t n;
+	size_t len = td->held_len;
 	int rc;
 
-	if (blank_line(line, len))
+	if (!len)
 		return 0;
-	rc = parse_line(&td->lc, line, len, &td->dialect, &probe, &err);
-	if (rc != R_NONE) {
-		/* a new event (or header): the wrapped one stays empty */
-		drop_held(td);
-		return parse_and_handle(td, line, len, td->lineno, last);
-	}
-	n = td->held_len;
-	memcpy(td->joined, td->held, n);
-	td->joined[n++] = ' ';
-	memcpy(td->joined + n, line, len);
-	n += len;
 	td->held_len = 0;
-	return parse_and_handle(td, td->joined, n, td->held_pos, last);
+	rc = parse_line(&td->lc, td->held, len, &td->dialect, &td->ev, &err);
+	return handle_parsed(td, rc, err, td->held, len, td->held_pos, last);
+}
+
+/*
+ * @line, which is no trace line of its own, after the held one: the rest of
+ * a line a mail program or a terminal wrapped.  The wrap may have eaten a
+ * blank between two fields or cut a value or a symbol in two, so both
+ * joins are read, and the layout decides: the one that reads as the event
+ * with every field known and used up, with fixed-width ids of their width.
+ * When both read equally well, a continuation that starts with "key=" was
+ * a new field, anything else the rest of a value.  Returns 1 if the line
+ * was taken into the held one.
+ */
+static int try_join(struct text_dec *td, const char *line, size_t len)
+{
+	struct nft_event probe;
+	size_t n[2], max = 2 * MAX_LINE + 1;
+	int q[2], rc[2], qh, rch, best, i;
+
+	if (td->held_len + len + 1 > MAX_LINE)
+		return 0;
+	qh = line_quality(td, td->held, td->held_len, SIZE_MAX, &probe, &rch);
+	for (i = 0; i < 2; i++) {
+		n[i] = join(td->cand[i], td->held, td->held_len, line, len, i);
+		q[i] = n[i] < max ? line_quality(td, td->cand[i], n[i],
+						 i ? td->held_len : SIZE_MAX,
+						 &probe, &rc[i])
+				  : -1000;
+	}
+	if (q[0] != q[1])
+		best = q[1] > q[0];
+	else
+		best = starts_field(line, len);
+	/*
+	 * A broken line must read further; a tie with a line that read
+	 * whole takes the fragment (a value's end) instead of warning of it.
+	 */
+	if (q[best] < qh || q[best] < 0 ||
+	    (q[best] == qh && rch != R_EVENT && !one_token(line, len)))
+		return 0;
+	memcpy(td->held, td->cand[best], n[best]);
+	td->held_len = n[best];
+	td->held_rc = rc[best];
+	return 1;
+}
+
+static const char *fix_nbsp(struct text_dec *td, const char *line,
+			    size_t *len);
+
+/* Could @p (the next physical line) continue the one before it? */
+static inline bool maybe_continuation(const char *p, size_t len)
+{
+	if (!len || *p == '#' || memchr(p, ':', len))
+		return false;
+	return !blank_line(p, len);
+}
+
+/*
+ * A line after a held one: its continuation (0, taken), or the end of it
+ * (1: the held line went out, now read @line on its own), or a stop code.
+ */
+static __attribute__((noinline)) int after_held(struct text_dec *td,
+						const char *line, size_t len,
+						bool last, const char *next,
+						size_t next_len)
+{
+	struct nft_event probe;
+	enum nft_dialect d = td->dialect;
+	const char *err;
+	int rc, stop;
+
+	if (blank_line(line, len)) {
+		/* a wrapped name and its fields may have a gap */
+		if (td->held_rc != R_EVENT && !last)
+			return 0;
+		stop = flush_held(td, last);
+		return stop ? stop : 0;
+	}
+	if (memchr(line, 0xc2, len))
+		line = fix_nbsp(td, line, &len);
+	rc = parse_line(&td->lc, line, len, &d, &probe, &err);
+	if (rc == R_NONE && try_join(td, line, len)) {
+		if (!last && (td->held_rc != R_EVENT || !next ||
+			      maybe_continuation(next, next_len)))
+			return 0;	/* more may follow */
+		stop = flush_held(td, last);
+		return stop ? stop : 0;
+	}
+	stop = flush_held(td, false);
+	return stop ? stop : 1;
+}
+
+/*
+ * One logical line (quote marks, quoted-printable and soft breaks already
+ * undone).  @next is the next physical line when it is already in the
+ * buffer, NULL when unknown.
+ */
+static __always_inline int logical_line(struct text_dec *td,
+					const char *line, size_t len,
+					uint64_t pos, bool last,
+					const char *next, size_t next_len)
+{
+	const char *err;
+	int rc;
+
+	if (td->held_len) {
+		rc = after_held(td, line, len, last, next, next_len);
+		if (rc != 1)
+			return rc;
+	}
+
+	rc = parse_line(&td->lc, line, len, &td->dialect, &td->ev, &err);
+	if ((rc != R_EVENT || td->ev.n_unknown) && memchr(line, 0xc2, len)) {
+		/* U+00A0 (a web archive's or HTML mail's blank) */
+		line = fix_nbsp(td, line, &len);
+		rc = parse_line(&td->lc, line, len, &td->dialect, &td->ev,
+				&err);
+	}
+	if (!last &&
+	    (rc == R_BAD || rc == R_WRAPPED ||
+	     (rc == R_EVENT && (!next || maybe_continuation(next, next_len)))))
+		return hold(td, line, len, pos, rc);
+	return handle_parsed(td, rc, err, line, len, pos, last);
+}
+
+/* ---- what mail programs do to a pasted trace ---- */
+
+/*
+ * "> ", ">> ", "> > ": a quoted reply's marks; "&gt; " as a web archive
+ * shows them.
+ */
+static const char *unquote(const char *line, size_t *len)
+{
+	const char *p = line, *e = line + *len;
+
+	for (;;) {
+		if (p < e && *p == '>')
+			p++;
+		else if (e - p >= 4 && !memcmp(p, "&gt;", 4))
+			p += 4;
+		else
+			break;
+		if (p < e && *p == ' ')
+			p++;
+		while (p < e && *p == ' ' && p + 1 < e &&
+		       (p[1] == '>' || p[1] == '&'))
+			p++;
+	}
+	*len = e - p;
+	return p;
+}
+
+/* Quoted-printable hex digits are upper case. */
+static int qp_hex(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * Quoted-printable: "=3D" is '=', "=20" a blank, and '=' at the end of a
+ * line a soft break.  Returns the decoded length; *soft for a soft break.
+ */
+static size_t qp_decode(char *dst, const char *s, size_t len, bool *soft)
+{
+	size_t i = 0, n = 0;
+
+	while (len && (s[len - 1] == '\r'))
+		len--;
+	*soft = len && s[len - 1] == '=';
+	if (*soft)
+		len--;
+	while (i < len) {
+		if (s[i] == '=' && i + 2 < len && qp_hex(s[i + 1]) >= 0 &&
+		    qp_hex(s[i + 2]) >= 0) {
+			dst[n++] = (char)(qp_hex(s[i + 1]) << 4 |
+					  qp_hex(s[i + 2]));
+			i += 3;
+			continue;
+		}
+		dst[n++] = s[i++];
+	}
+	return n;
+}
+
+/*
+ * Is this a quoted-printable mail?  Its header says so, or its trace lines
+ * do: every '=' of them is "=3D", and a trace prints its hex in lower case,
+ * so two "=3D" in a line tell (one could be prose about the encoding), or
+ * one with a soft break at the line's end or an 8-digit id after it (a
+ * mail wrapped so that each piece of a trace line holds one key).
+ * Only asked of the lines up to the first events.
+ */
+static bool qp_signs(const char *line, size_t len)
+{
+	static const char cte[] = "content-transfer-encoding: quoted-printable";
+	const char *p;
+
+	if (len >= sizeof(cte) - 1 && !strncasecmp(line, cte, sizeof(cte) - 1))
+		return true;
+	p = len >= 3 ? memmem(line, len, "=3D", 3) : NULL;
+	if (!p)
+		return false;
+	if (memmem(p + 3, line + len - p - 3, "=3D", 3))
+		return true;
+	/* one "=3D" on a line that ends in a soft break ... */
+	if (line[len - 1] == '=')
+		return true;
+	/* ... or giving a key an id: "TC=3D00000001", "R=3D0000290e" */
+	if (p > line && is_name_char(p[-1]) && line + len - p >= 11) {
+		int i;
+
+		for (i = 3; i < 11 && hex_digit(p[i]) >= 0; i++)
+			;
+		return i == 11;
+	}
+	return false;
+}
+
+/*
+ * U+00A0 (a web archive's or HTML mail's blank) as a plain blank.  @line
+ * may be the buffer itself: the copy never runs ahead of the reading.
+ */
+static const char *fix_nbsp(struct text_dec *td, const char *line,
+			    size_t *len)
+{
+	size_t i, n = 0;
+
+	if (!td->fixbuf && !(td->fixbuf = malloc(MAX_LINE + 1)))
+		return line;
+	for (i = 0; i < *len; i++) {
+		if ((unsigned char)line[i] == 0xc2 && i + 1 < *len &&
+		    (unsigned char)line[i + 1] == 0xa0) {
+			td->fixbuf[n++] = ' ';
+			i++;
+			continue;
+		}
+		td->fixbuf[n++] = line[i];
+	}
+	*len = n;
+	return td->fixbuf;
 }
 
 static int handle_line(struct text_dec *td, const char *line, size_t len,
-		       bool last)
+		       bool last, const char *next, size_t next_len)
 {
-	const char *err;
-	int rc;
+	uint64_t pos;
 
 	td->lineno++;
 	td->st->lines++;
+	pos = td->lineno;
 	if (len > MAX_LINE) {
 		td->st->malformed++;
 		REPORT(td, NFT_DIAG_ERROR, td->lineno,
@@ -2372,32 +3190,71 @@ static int handle_line(struct text_dec *td, const char *line, size_t len,
 		       "binary data (NUL byte) in a text line, skipped");
 		return 0;
 	}
-	if (td->held_len)
-		return with_held(td, line, len, last);
-
-	rc = parse_line(&td->lc, line, len, &td->dialect, &td->ev, &err);
-	if (rc == R_WRAPPED && !last) {
-		if (hold(td, line, len) < 0)
-			return -1;
-		return 0;
+	if (pos == 1 && len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3)) {
+		line += 3;	/* a UTF-8 byte order mark */
+		len -= 3;
 	}
-	return handle_parsed(td, rc, err, line, len, td->lineno, last);
+	if (len && (*line == '>' || *line == '&')) {
+		line = unquote(line, &len);
+		if (next && next_len && (*next == '>' || *next == '&'))
+			next = unquote(next, &next_len);
+	}
+	if (!td->qp && td->st->events < QP_PROBE_EVENTS && qp_signs(line, len))
+		td->qp = true;
+	if (td->qp) {
+		bool soft;
+		size_t n;
+
+		if (!td->qpbuf) {
+			td->qpbuf = malloc(MAX_LINE + 1);
+			td->qpacc = malloc(MAX_LINE + 1);
+			if (!td->qpbuf || !td->qpacc)
+				return -1;
+		}
+		n = qp_decode(td->qpbuf, line, len, &soft);
+		if (!td->qpacc_len)
+			td->qpacc_pos = pos;
+		if (td->qpacc_len + n > MAX_LINE) {
+			td->qpacc_len = 0;
+			td->st->malformed++;
+			REPORT(td, NFT_DIAG_ERROR, td->lineno,
+			       "line longer than 64 KiB, skipped");
+			return 0;
+		}
+		memcpy(td->qpacc + td->qpacc_len, td->qpbuf, n);
+		td->qpacc_len += n;
+		if (soft && !last)
+			return 0;
+		line = td->qpacc;
+		len = td->qpacc_len;
+		pos = td->qpacc_pos;
+		td->qpacc_len = 0;
+		next = NULL;	/* still encoded: look when it comes */
+	}
+	return logical_line(td, line, len, pos, last, next, next_len);
 }
 
 /*
  * Feed complete lines from @buf; returns bytes consumed or a negative/
- * non-zero stop code through *stop.
+ * non-zero stop code through *stop.  Each line goes with the next one when
+ * that is complete too, so a wrapped line can be seen whole.
  */
 static size_t feed(struct text_dec *td, const char *buf, size_t len,
 		   int *stop)
 {
-	const char *p = buf, *end = buf + len, *nl;
+	const char *p = buf, *end = buf + len, *nl, *nnl;
 
-	while (p < end && (nl = memchr(p, '\n', end - p))) {
-		*stop = handle_line(td, p, nl - p, false);
-		p = nl + 1;
+	nl = memchr(p, '\n', end - p);
+	while (nl) {
+		const char *np = nl + 1;
+
+		nnl = np < end ? memchr(np, '\n', end - np) : NULL;
+		*stop = handle_line(td, p, nl - p, false, nnl ? np : NULL,
+				    nnl ? (size_t)(nnl - np) : 0);
+		p = np;
 		if (*stop)
 			break;
+		nl = nnl;
 	}
 	return p - buf;
 }
@@ -2442,7 +3299,7 @@ int decode_ftrace_text(struct nft_input *in, const struct nft_text_opts *opts,
 			/* the last line had no newline */
 			if (len && !skipping) {
 				td.nul_in_buf = memchr(buf, '\0', len) != NULL;
-				stop = handle_line(&td, buf, len, true);
+				stop = handle_line(&td, buf, len, true, NULL, 0);
 			}
 			break;
 		}
@@ -2476,14 +3333,25 @@ int decode_ftrace_text(struct nft_input *in, const struct nft_text_opts *opts,
 		}
 		memmove(buf, buf + used, len);
 	}
+	if (!stop && td.qpacc_len) {
+		/* a soft break on the last line: the rest never came */
+		stop = logical_line(&td, td.qpacc, td.qpacc_len, td.qpacc_pos,
+				    true, NULL, 0);
+		td.qpacc_len = 0;
+	}
 	if (!stop && td.held_len)
-		drop_held(&td);
+		stop = flush_held(&td, false);
 
 	stats->dialect = td.dialect;
 	saved = errno;
 	free(buf);
 	free(td.held);
-	free(td.joined);
+	free(td.cand[0]);
+	free(td.cand[1]);
+	free(td.qpbuf);
+	free(td.qpacc);
+	free(td.fixbuf);
+	free(td.seen);
 	errno = saved;
 	return stop;
 }

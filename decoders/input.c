@@ -56,6 +56,11 @@ struct nft_input {
 	lzma_stream xz;
 	z_stream gz;
 	ZSTD_DStream *zs;
+
+	/* UTF-16 text (a trace saved by a Windows editor): 1 LE, 2 BE */
+	int utf16;
+	unsigned char u16_carry;	/* the odd byte of the last read */
+	int u16_have;
 };
 
 static long read_fd(int fd, void *buf, size_t n)
@@ -363,6 +368,57 @@ static long read_decoded(struct nft_input *in, unsigned char *out, size_t n)
 	}
 }
 
+/*
+ * UTF-16 code units to bytes: ASCII as itself, U+00A0 as a blank, anything
+ * else as '?' (trace text is ASCII).  Returns the bytes written (at most
+ * half of @n).
+ */
+static size_t u16_to_bytes(int utf16, unsigned char *out,
+			   const unsigned char *in, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		unsigned int u = utf16 == 1 ? in[i] | in[i + 1] << 8
+					    : in[i] << 8 | in[i + 1];
+
+		out[o++] = u < 0x80 ? (unsigned char)u : u == 0xa0 ? ' ' : '?';
+	}
+	return o;
+}
+
+/* read_decoded() of a UTF-16 input, as bytes. */
+static long read_u16(struct nft_input *in, unsigned char *out, size_t n)
+{
+	unsigned char tmp[8192];
+	size_t want, total, o;
+	long r;
+
+	for (;;) {
+		want = 2 * n < sizeof(tmp) ? 2 * n : sizeof(tmp);
+		tmp[0] = in->u16_carry;
+		r = read_decoded(in, tmp + in->u16_have, want - in->u16_have);
+		if (r < 0)
+			return -1;
+		total = in->u16_have + r;
+		if (r == 0) {
+			in->u16_have = 0;	/* an odd last byte: dropped */
+			return 0;
+		}
+		o = u16_to_bytes(in->utf16, out, tmp, total);
+		in->u16_have = total & 1;
+		if (in->u16_have)
+			in->u16_carry = tmp[total - 1];
+		if (o)
+			return o;
+	}
+}
+
+static long read_text(struct nft_input *in, unsigned char *out, size_t n)
+{
+	return in->utf16 ? read_u16(in, out, n) : read_decoded(in, out, n);
+}
+
 long nft_input_read(struct nft_input *in, void *buf, unsigned long n)
 {
 	size_t have = in->peek_len - in->peek_off;
@@ -374,7 +430,43 @@ long nft_input_read(struct nft_input *in, void *buf, unsigned long n)
 		in->peek_off += have;
 		return have;
 	}
-	return read_decoded(in, buf, n);
+	return read_text(in, buf, n);
+}
+
+/*
+ * UTF-16 from its byte order mark, or from ASCII with a NUL after (LE) or
+ * before (BE) every character.  The peek buffer is converted in place.
+ */
+static void detect_utf16(struct nft_input *in)
+{
+	unsigned char *p = in->peek;
+	size_t n = in->peek_len, i, skip = 0, m;
+	int le = 1, be = 1;
+
+	if (n >= 2 && p[0] == 0xff && p[1] == 0xfe) {
+		in->utf16 = 1;
+		skip = 2;
+	} else if (n >= 2 && p[0] == 0xfe && p[1] == 0xff) {
+		in->utf16 = 2;
+		skip = 2;
+	} else {
+		m = n < 512 ? n & ~(size_t)1 : 512;
+		if (m < 16)
+			return;
+		for (i = 0; i < m; i += 2) {
+			le &= p[i] && !p[i + 1];
+			be &= !p[i] && p[i + 1];
+		}
+		if (!le && !be)
+			return;
+		in->utf16 = le ? 1 : 2;
+	}
+	n -= skip;
+	m = u16_to_bytes(in->utf16, p, p + skip, n);
+	in->u16_have = n & 1;
+	if (in->u16_have)
+		in->u16_carry = p[skip + n - 1];
+	in->peek_len = m;
 }
 
 static int printable(unsigned char c)
@@ -398,14 +490,16 @@ int nft_input_kind(struct nft_input *in)
 		in->peek_off = 0;
 	}
 	while (in->peek_len < PEEK_SIZE) {
-		r = read_decoded(in, in->peek + in->peek_len,
-				 PEEK_SIZE - in->peek_len);
+		r = read_text(in, in->peek + in->peek_len,
+			      PEEK_SIZE - in->peek_len);
 		if (r < 0)
 			return -1;
 		if (r == 0)
 			break;
 		in->peek_len += r;
 	}
+	if (!in->utf16 && memchr(in->peek, 0, in->peek_len))
+		detect_utf16(in);
 
 	if (!in->peek_len)
 		return NFT_INPUT_EMPTY;

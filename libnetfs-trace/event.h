@@ -37,6 +37,8 @@
 	X(NETFS_DONATE, "netfs_donate")                                       \
 	X(NETFS_READ_PROGRESS_AT, "netfs_read_progress_at")                   \
 	X(NETFS_COPY2CACHE, "netfs_copy2cache")                               \
+	/* any other netfs_*, fscache_*, cachefiles_* event: counted */       \
+	X(NETFS_OTHER, "netfs_*")                                             \
 	X(FSCACHE_CACHE, "fscache_cache")                                     \
 	X(FSCACHE_VOLUME, "fscache_volume")                                   \
 	X(FSCACHE_COOKIE, "fscache_cookie")                                   \
@@ -127,6 +129,13 @@ enum nft_have {
 	NFT_HAVE_PID = 1u << 19,
 	/* fscache before 5.17: c= is a pointer, in cookie64 (and p= in id64) */
 	NFT_HAVE_OLD_COOKIE = 1u << 30,
+	/*
+	 * A layout only kernels before 6.1 print (netfs_rreq without the
+	 * origin column, 5.17's netfs_sreq with the trace before the source,
+	 * netfs_read without ni=, W= on ref events): read with the 6.1
+	 * generation's semantics.
+	 */
+	NFT_HAVE_PRE_6_1 = 1u << 20,
 };
 
 #define NFT_MAX_UNKNOWN 3
@@ -166,6 +175,8 @@ struct nft_unknown_sym {
  *  netfs_donate     rreq index(from) id2(to) what(DONATE) len(amount)
  *  netfs_read_progress_at rreq cleaned_to collected_to(progress_at)
  *  netfs_copy2cache rreq creq cookie ino
+ *  NETFS_OTHER      a netfs_*, fscache_* or cachefiles_* event without a
+ *                   layout here: name as printed, rreq (not HAVE_RREQ)
  *  fscache_cookie   cookie what(FSC_COOKIE) ref
  *  fscache_volume   volume what(FSC_VOLUME) ref
  *  fscache_cache    cache what(FSC_CACHE) ref

@@ -67,6 +67,7 @@ static const struct {
 	{ "V=", NFT_FOCUS_VOLUME, "volume" },
 	{ "o=", NFT_FOCUS_CF_OBJECT, "object" },
 	{ "C=", NFT_FOCUS_CACHE, "cache" },
+	{ "c=", NFT_FOCUS_OLD_COOKIE, "cookie" },
 };
 
 #define N_TYPES (sizeof(focus_types) / sizeof(focus_types[0]))
@@ -95,6 +96,9 @@ void nft_focus_name(const struct nft_focus *f, char *buf)
 	if (f->type == NFT_FOCUS_SUBREQ)
 		snprintf(buf, NFT_OBJECT_LEN, "R=%08x[%x]", f->id,
 			 (unsigned int)f->index);
+	else if (f->type == NFT_FOCUS_OLD_COOKIE)
+		snprintf(buf, NFT_OBJECT_LEN, "c=%016llx",
+			 (unsigned long long)f->id64);
 	else
 		snprintf(buf, NFT_OBJECT_LEN, "%s%08x", focus_types[i].prefix,
 			 f->id);
@@ -136,6 +140,21 @@ int nft_focus_parse(const char *s, struct nft_focus *f)
 			s += 2;
 			break;
 		}
+	f->id64 = 0;
+	if (type == NFT_FOCUS_COOKIE && strspn(s, "0123456789abcdefABCDEF") > 8) {
+		/* a pointer id of the fscache before 5.17 */
+		char *end;
+
+		if (strspn(s, "0123456789abcdefABCDEF") > 16)
+			return -1;
+		f->id64 = strtoull(s, &end, 16);
+		if (*end)
+			return -1;
+		f->type = NFT_FOCUS_OLD_COOKIE;
+		f->id = 0;
+		f->index = -1;
+		return 0;
+	}
 	s = parse_hex32(s, &id);
 	if (!s)
 		return -1;
@@ -661,6 +680,12 @@ void nft_focus_event(struct nft_model *m, const struct nft_event *ev)
 		if (keep)
 			seen(fs, ev);
 		break;
+	case NFT_FOCUS_OLD_COOKIE:
+		/* its own lines, and those of the cookies it parents */
+		keep = (ev->have & NFT_HAVE_OLD_COOKIE) &&
+		       (ev->cookie64 == fs->f.id64 ||
+			ev->parent64 == fs->f.id64);
+		break;
 	default:
 		break;
 	}
@@ -682,7 +707,7 @@ const struct nft_request *nft_model_focus(const struct nft_model *m)
 
 struct nft_focus nft_model_focus_of(const struct nft_model *m)
 {
-	struct nft_focus none = { NFT_FOCUS_NONE, 0, -1 };
+	struct nft_focus none = { .type = NFT_FOCUS_NONE, .index = -1 };
 
 	return m->fst ? m->fst->f : none;
 }

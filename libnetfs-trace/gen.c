@@ -415,8 +415,13 @@ enum nft_gen nft_gen_from_version(const char *version)
 		return NFT_GEN_AUTO;
 	if (*end == '.')
 		minor = strtol(end + 1, NULL, 10);
-	/* the netfs library and its tracepoints came with 5.13 */
-	if (major < 5 || (major == 5 && minor < 13))
+	/*
+	 * fscache's tracepoints came with 4.17 ("fscache: Add tracepoints"),
+	 * the netfs library's with 5.13: a 4.17 - 5.12 capture holds only the
+	 * old fscache's lines, read by their layout, with the first netfs
+	 * generation's rules for anything else.
+	 */
+	if (major < 4 || (major == 4 && minor < 17))
 		return NFT_GEN_AUTO;
 	if (major < 6 || (major == 6 && minor <= 9))
 		return NFT_GEN_6_1;
@@ -450,6 +455,8 @@ const struct nft_gen_profile *nft_model_profile(const struct nft_model *m)
  */
 unsigned int nft_gen_marker(const struct nft_event *ev)
 {
+	if (ev->have & NFT_HAVE_PRE_6_1)
+		return G(6_1);	/* 5.13 .. 6.0 layouts: the 6.1 rules */
 	switch (ev->kind) {
 	case NFT_EV_NETFS_RREQ_REF:
 		switch (ev->what) {

@@ -305,17 +305,20 @@ enum nft_focus_type {
 	NFT_FOCUS_VOLUME,	/* V=ID */
 	NFT_FOCUS_CF_OBJECT,	/* o=ID */
 	NFT_FOCUS_CACHE,	/* C=ID */
+	NFT_FOCUS_OLD_COOKIE,	/* c=ID of more than 8 digits: fscache < 5.17 */
 };
 
 struct nft_focus {
 	enum nft_focus_type type;
 	uint32_t id;
 	int32_t index;		/* NFT_FOCUS_SUBREQ: the subrequest */
+	uint64_t id64;		/* NFT_FOCUS_OLD_COOKIE: the pointer id */
 };
 
 /*
  * "R=3f1", "3f1", "R=3f1[2]", "c=2a", "V=1", "o=5", "C=1" (hex, as the
- * kernel prints them) -> @f.  Returns 0, or -1 if @s is none of these.
+ * kernel prints them; "c=0000000046a8b5b3", more than 8 digits, is a
+ * cookie of the fscache before 5.17, named by a hashed pointer) -> @f.  Returns 0, or -1 if @s is none of these.
  */
 int nft_focus_parse(const char *s, struct nft_focus *f);
 /* "R=000003f1[2]", "c=0000002a" ... into @buf (NFT_OBJECT_LEN). */

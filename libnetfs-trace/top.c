@@ -569,7 +569,8 @@ int nft_top_request_report(const struct nft_top *t, uint32_t id, FILE *out)
 	uint32_t i;
 	int ret;
 
-	mo.focus = (struct nft_focus){ NFT_FOCUS_REQUEST, id, -1 };
+	mo.focus = (struct nft_focus){ .type = NFT_FOCUS_REQUEST, .id = id,
+				       .index = -1 };
 	mo.gen = nft_model_summary(t->model)->gen;
 	m = nft_model_new(&mo);
 	if (!m)

@@ -90,6 +90,12 @@ static const struct {
 	{ NFT_SYMC_FSC_COOKIE, "GET obj", NFT_FSCK_GET_ATTACH_OBJECT },
 	{ NFT_SYMC_FSC_COOKIE, "GET paren", NFT_FSCK_GET_PARENT },
 	{ NFT_SYMC_FSC_COOKIE, "PUT paren", NFT_FSCK_PUT_PARENT },
+	/* 5.13 .. 5.17: six-character rreq traces; "WRITE " became "COPY " */
+	{ NFT_SYMC_RREQ_TRACE, "RESUBM", NFT_RREQ_RESUBMIT },
+	{ NFT_SYMC_RREQ_TRACE, "WRITE", NFT_RREQ_COPY },
+	/* 5.13 .. 6.0: a short read in readpage or write_begin */
+	{ NFT_SYMC_FAILURE, "short-readpage", NFT_FAIL_SHORT_READ },
+	{ NFT_SYMC_FAILURE, "short-write-begin", NFT_FAIL_SHORT_READ },
 };
 
 #define HASH_BITS 11

@@ -37,7 +37,7 @@ int nft_cli_analysis_option(const char *prog, int c, const char *arg,
 		return 1;
 	case NFT_CLI_OPT_KERNEL:
 		if (nft_gen_from_version(arg) == NFT_GEN_AUTO)
-			return nft_cli_usage_error(prog, "--kernel wants a version with netfs tracepoints (5.13 or later), not '%s'", arg);
+			return nft_cli_usage_error(prog, "--kernel wants a version with fscache or netfs tracepoints (4.17 or later), not '%s'", arg);
 		an->kernel = arg;
 		return 1;
 	default:

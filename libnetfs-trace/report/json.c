@@ -176,8 +176,8 @@ void nft_report_json(FILE *out, const struct nft_model *m,
 	nft_json_str(out, in->format);
 	fputs(", \"compression\": ", out);
 	nft_json_str(out, in->compression ? in->compression : "none");
-	fprintf(out, ", \"errors\": %lu, \"warnings\": %lu", in->errors,
-		in->warnings);
+	fprintf(out, ", \"errors\": %lu, \"warnings\": %lu, \"suppressed\": %lu",
+		in->errors, in->warnings, in->suppressed);
 	if (in->dat) {
 		fprintf(out, ", \"records\": %llu, \"cpus\": %d, \"instance\": ",
 			in->records, in->cpus);

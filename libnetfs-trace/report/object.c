@@ -311,6 +311,68 @@ static void fsobj_json(FILE *out, const struct nft_model *m,
 	fputs("}\n", out);
 }
 
+/*
+ * The fscache before 5.17 names cookies by hashed pointers and prints
+ * usage counts that its ref protocol does not let us check: the view is
+ * the cookie's record (parent, acquire, relinquish, collision) and its
+ * lines, with the lines of the cookies it parents.
+ */
+int nft_report_old_cookie(FILE *out, const struct nft_model *m, bool brief,
+			  bool json)
+{
+	struct nft_focus f = nft_model_focus_of(m);
+	const struct nft_old_cookie *c = nft_model_old_cookie(m, f.id64);
+	char name[NFT_OBJECT_LEN];
+
+	if (!c)
+		return -1;
+	nft_focus_name(&f, name);
+	if (json) {
+		fprintf(out, "{\"object\": \"%s\", \"kind\": \"cookie\", \"id\": \"%016" PRIx64 "\", \"fscache\": \"before 5.17\", \"parent\": ",
+			name, c->id);
+		if (c->parent)
+			fprintf(out, "\"%016" PRIx64 "\"", c->parent);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"events\": %" PRIu64 ", \"first_line\": %" PRIu64 ", \"last_line\": %" PRIu64 ", \"acquired\": %s, \"relinquished\": %s, \"usage\": ",
+			c->events, c->pos_first, c->pos_last,
+			c->acquired ? "true" : "false",
+			c->relinquished ? "true" : "false");
+		if (c->usage >= 0)
+			fprintf(out, "%d", c->usage);
+		else
+			fputs("null", out);
+		fputs(", \"collision_line\": ", out);
+		if (c->pos_collision)
+			fprintf(out, "%" PRIu64, c->pos_collision);
+		else
+			fputs("null", out);
+		nft_view_lines_json(out, m);
+		fputs("}\n", out);
+		return 0;
+	}
+	if (brief) {
+		nft_view_lines(out, m, true);
+		return 0;
+	}
+	fprintf(out, "cookie: %s (fscache before 5.17: a hashed pointer; refs not analysed)\n",
+		name);
+	if (c->parent)
+		fprintf(out, "parent: c=%016" PRIx64 "\n", c->parent);
+	fprintf(out, "events: %" PRIu64 ", lines %" PRIu64 " - %" PRIu64 "\n",
+		c->events, c->pos_first, c->pos_last);
+	fprintf(out, "acquired: %s, relinquished: %s\n",
+		c->acquired ? "yes" : "not in the capture",
+		c->relinquished ? "yes" : "not in the capture");
+	if (c->usage >= 0)
+		fprintf(out, "last usage printed: u=%d\n", c->usage);
+	if (c->pos_collision)
+		fprintf(out, "collision: line %" PRIu64 " (*COLLISION*)\n",
+			c->pos_collision);
+	nft_view_lines(out, m, false);
+	return 0;
+}
+
 int nft_report_fsobj(FILE *out, const struct nft_model *m, bool brief,
 		     bool json)
 {

@@ -19,6 +19,7 @@ struct nft_report_input {
 	const char *detail;	/* "dialect 6.12+", "instance foo", or NULL */
 	unsigned long errors;	/* input errors reported (result untrusted) */
 	unsigned long warnings;
+	unsigned long suppressed;	/* messages beyond the per-kind cap */
 	/* trace.dat only (dat == true): what the file says of itself */
 	bool dat;
 	unsigned long long records;

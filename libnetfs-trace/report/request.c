@@ -649,6 +649,8 @@ int nft_report_focus(FILE *out, const struct nft_model *m, bool brief,
 {
 	struct nft_focus f = nft_model_focus_of(m);
 
+	if (f.type == NFT_FOCUS_OLD_COOKIE)
+		return nft_report_old_cookie(out, m, brief, json);
 	if (nft_model_focus_fs(m))
 		return nft_report_fsobj(out, m, brief, json);
 	if (f.type == NFT_FOCUS_SUBREQ)

@@ -99,7 +99,10 @@ static void print_summary(FILE *out, const struct nft_model *m,
 	fputc('\n', out);
 	nft_fmt_ts(a, sizeof(a), s->ts_first);
 	nft_fmt_ts(b, sizeof(b), s->ts_last);
-	fprintf(out, "time: %s - %s\n", a, b);
+	if (s->ts_first || s->ts_last)
+		fprintf(out, "time: %s - %s\n", a, b);
+	else
+		fprintf(out, "time: none (the lines carry no timestamps)\n");
 	fprintf(out, "events: %" PRIu64 " (other events: %" PRIu64 ")\n",
 		s->events, s->other_events);
 	fprintf(out, "lost events: %" PRIu64 " in %" PRIu64 " marker(s)\n",
@@ -138,7 +141,8 @@ static void print_unknowns(FILE *out, const struct nft_model *m)
 			u[i].first_pos);
 }
 
-static void print_finding(FILE *out, const struct nft_finding *f)
+/* @timed: the input had timestamps (a pasted excerpt often has none). */
+static void print_finding(FILE *out, const struct nft_finding *f, bool timed)
 {
 	char ts[32];
 	size_t i;
@@ -151,9 +155,12 @@ static void print_finding(FILE *out, const struct nft_finding *f)
 		return;
 	fputs("    evidence:", out);
 	for (i = 0; i < f->n_evidence && i < 8; i++) {
+		fprintf(out, "%s line %" PRIu64, i ? "," : "",
+			f->evidence[i].pos);
+		if (!timed)
+			continue;
 		nft_fmt_ts(ts, sizeof(ts), f->evidence[i].ts_ns);
-		fprintf(out, "%s line %" PRIu64 " (%s)", i ? "," : "",
-			f->evidence[i].pos, ts);
+		fprintf(out, " (%s)", ts);
 	}
 	if (f->n_evidence > 8)
 		fprintf(out, ", ... %zu more", f->n_evidence - 8);
@@ -164,6 +171,8 @@ void nft_report_text(FILE *out, const struct nft_model *m,
 		     const struct nft_report_input *in,
 		     const struct nft_report_opts *opts)
 {
+	const struct nft_summary *s = nft_model_summary(m);
+	bool timed = s->ts_first || s->ts_last;
 	const struct nft_finding **v;
 	size_t n, i;
 
@@ -174,7 +183,7 @@ void nft_report_text(FILE *out, const struct nft_model *m,
 	v = nft_report_sorted(m, &n);
 	fprintf(out, "findings: %zu\n", n);
 	for (i = 0; v && i < n; i++)
-		print_finding(out, v[i]);
+		print_finding(out, v[i], timed);
 	if (in->errors)
 		fprintf(out, "input errors: %lu (the analysis may be incomplete)\n",
 			in->errors);

@@ -21,6 +21,9 @@ void nft_view_lines_json(FILE *out, const struct nft_model *m);
 void nft_view_ts_json(FILE *out, uint64_t ts_ns);
 
 /* The fscache/cachefiles object views (object.c). */
+/* -R c=<pointer>: a cookie of the fscache before 5.17.  -1 if not seen. */
+int nft_report_old_cookie(FILE *out, const struct nft_model *m, bool brief,
+			  bool json);
 int nft_report_fsobj(FILE *out, const struct nft_model *m, bool brief,
 		     bool json);
 

@@ -6,6 +6,7 @@
 # the mail (quoted-printable) and as a mail reader shows it.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 P=$FIX/pasted
 
@@ -98,4 +99,22 @@ expect() {
 	run "$REPLAY" --fail-on none "$P/9p-fscache-dup-cookie-5.12.txt"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"fscache before 5.17: cookie refs not analysed"* ]]
+}
+
+@test "pasted: -R on a pre-5.17 cookie (a pointer id): its record and lines, the cookies it parents" {
+	F=$P/9p-fscache-dup-cookie-5.12.txt
+	run --separate-stderr "$REPLAY" -R c=0000000046a8b5b3 "$F"
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "cookie: c=0000000046a8b5b3 (fscache before 5.17: a hashed pointer; refs not analysed)" ]
+	[[ "$output" == *"collision: line 29 (*COLLISION*)"* ]]
+	[[ "$output" == *"lines (4):"* ]]
+	"$REPLAY" -R c=0000000046a8b5b3 --json "$F" > "$BATS_TEST_TMPDIR/j" || [ $? -eq 1 ]
+	[ "$(json_get '(d["kind"], d["parent"], d["events"], d["collision_line"], len(d["lines"]))' < "$BATS_TEST_TMPDIR/j")" = \
+		"('cookie', '00000000b2d5d5a9', 4, 29, 4)" ]
+	# the parent: its own lines and those of the cookies it parents
+	run --separate-stderr "$REPLAY" -R c=00000000b2d5d5a9 "$F"
+	[[ "$output" == *"lines (20):"* ]]
+	run --separate-stderr "$REPLAY" -R c=00000000deadbeef "$F"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no cookie c=00000000deadbeef in this capture"* ]]
 }

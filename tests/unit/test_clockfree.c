@@ -10,45 +10,17 @@
 
 #include "decoders/decoder.h"
 #include "libnetfs-trace/model.h"
+#include "lines.h"
 #include "tap.h"
 
-struct result {
-	struct nft_model *m;
-	size_t n;
-	const struct nft_finding *f;
-	int parse_errors;
-};
-
-static struct result run(const char *const *lines, size_t n_lines)
+static struct nft_test_result run(const char *const *lines, size_t n_lines)
 {
-	enum nft_dialect dialect = NFT_DIALECT_AUTO;
-	struct result r = { 0 };
-	size_t i;
-
-	r.m = nft_model_new(NULL);
-	for (i = 0; i < n_lines; i++) {
-		struct nft_event ev;
-		const char *err = NULL;
-
-		nft_event_init(&ev);
-		if (nft_parse_ftrace_line(lines[i], strlen(lines[i]), &dialect,
-					  &ev, &err) < 1) {
-			printf("# unparsed line %zu: %s (%s)\n", i + 1, lines[i],
-			       err ? err : "");
-			r.parse_errors++;
-			continue;
-		}
-		ev.pos = i + 1;
-		nft_model_event(r.m, &ev);
-	}
-	nft_model_finish(r.m);
-	r.f = nft_model_findings(r.m, &r.n);
-	return r;
+	return nft_test_run(lines, n_lines, NULL);
 }
 
 #define RUN(arr) run(arr, sizeof(arr) / sizeof(arr[0]))
 
-static const struct nft_finding *on(const struct result *r,
+static const struct nft_finding *on(const struct nft_test_result *r,
 				    enum nft_finding_kind k, const char *object)
 {
 	size_t i;
@@ -59,7 +31,7 @@ static const struct nft_finding *on(const struct result *r,
 	return NULL;
 }
 
-static void show(const struct result *r)
+static void show(const struct nft_test_result *r)
 {
 	size_t i;
 
@@ -78,7 +50,7 @@ static bool has_line(const struct nft_finding *f, uint64_t line)
 	return false;
 }
 
-static void clean(const char *name, const struct result *r)
+static void clean(const char *name, const struct nft_test_result *r)
 {
 	ok(r->parse_errors == 0, "%s: parses", name);
 	ok(r->n == 0, "%s: no findings", name);
@@ -219,7 +191,7 @@ static const char *const all_queued_9p[] = {
 
 static void test_all_queued_first_seen_late(void)
 {
-	struct result r = RUN(all_queued_9p);
+	struct nft_test_result r = RUN(all_queued_9p);
 
 	is(r.parse_errors, 0, "9p-shaped ALL_QUEUED excerpt parses");
 	ok(on(&r, NFT_FIND_REF_LEAK, "R=000000ef[2]") != NULL,
@@ -233,7 +205,7 @@ static void test_all_queued_first_seen_late(void)
 
 static void test_all_queued(void)
 {
-	struct result r = RUN(all_queued);
+	struct nft_test_result r = RUN(all_queued);
 	const struct nft_finding *sub = on(&r, NFT_FIND_REF_LEAK, "R=00002152[2]");
 	const struct nft_finding *req = on(&r, NFT_FIND_REF_LEAK, "R=00002152");
 	size_t i;
@@ -374,7 +346,7 @@ static const char *const r1b55[] = {
 
 static void test_all_queued_a98(void)
 {
-	struct result r = RUN(a98);
+	struct nft_test_result r = RUN(a98);
 	const struct nft_finding *req;
 	size_t i, bad = 0;
 
@@ -443,7 +415,7 @@ static const char *const aq_ts_never[] = { AQ_TS_HEAD, AQ_TS_LATER };
 
 static void test_all_queued_clock(void)
 {
-	struct result r = RUN(aq_ts);
+	struct nft_test_result r = RUN(aq_ts);
 	const struct nft_finding *f;
 
 	ok(on(&r, NFT_FIND_REF_LEAK, "R=00002152[2]") &&
@@ -575,7 +547,7 @@ static const char *const get_from_zero[] = {
 
 static void test_late_lines(void)
 {
-	struct result r = RUN(late_get);
+	struct nft_test_result r = RUN(late_get);
 	const struct nft_finding *f;
 
 	clean("a GET traced after three later puts", &r);
@@ -677,7 +649,7 @@ static const char *const put_done_first_cut[] = {
 
 static void test_no_holder(void)
 {
-	struct result r = RUN(extra_ref);
+	struct nft_test_result r = RUN(extra_ref);
 	const struct nft_finding *f = on(&r, NFT_FIND_REF_LEAK, "R=00000100[2]");
 
 	is(r.parse_errors, 0, "extra-ref excerpt parses");
@@ -715,7 +687,7 @@ static void test_far_apart(void)
 {
 	static char buf[420][96];
 	const char *lines[420];
-	struct result r;
+	struct nft_test_result r;
 	size_t n, i;
 	int k;
 

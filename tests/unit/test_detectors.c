@@ -10,6 +10,7 @@
 
 #include "decoders/decoder.h"
 #include "libnetfs-trace/model.h"
+#include "lines.h"
 #include "tap.h"
 
 #define T(ts, line) "dd-418 [000] ..... " ts ": " line
@@ -42,50 +43,16 @@
 	T("27.000020", "netfs_rreq_ref: R=000000f0 PUT WORK IP  r=0"),         \
 	T("27.000030", "netfs_rreq: R=000000f0 RA FREE    f=102")
 
-/* Not a line: run() makes it a lost-everything-after marker. */
-#define LOST_TO_END "<lost to the end>"
+#define LOST_TO_END NFT_TEST_LOST_TO_END
 
-struct result {
-	struct nft_model *m;
-	size_t n;
-	const struct nft_finding *f;
-	int parse_errors;
-};
-
-static struct result run(const char *const *lines, size_t n_lines)
+static struct nft_test_result run(const char *const *lines, size_t n_lines)
 {
-	enum nft_dialect dialect = NFT_DIALECT_AUTO;
-	struct result r = { 0 };
-	size_t i;
-
-	r.m = nft_model_new(NULL);
-	for (i = 0; i < n_lines; i++) {
-		struct nft_event ev;
-		const char *err = NULL;
-
-		nft_event_init(&ev);
-		if (!strcmp(lines[i], LOST_TO_END)) {
-			/* what a trace.dat cut short inside a cpu's data gives */
-			ev.kind = NFT_EV_LOST;
-			ev.flags = NFT_LOST_TO_END;
-		} else if (nft_parse_ftrace_line(lines[i], strlen(lines[i]),
-						 &dialect, &ev, &err) < 1) {
-			printf("# unparsed line %zu: %s (%s)\n", i + 1, lines[i],
-			       err ? err : "");
-			r.parse_errors++;
-			continue;
-		}
-		ev.pos = i + 1;
-		nft_model_event(r.m, &ev);
-	}
-	nft_model_finish(r.m);
-	r.f = nft_model_findings(r.m, &r.n);
-	return r;
+	return nft_test_run(lines, n_lines, NULL);
 }
 
 #define RUN(arr) run(arr, sizeof(arr) / sizeof(arr[0]))
 
-static const struct nft_finding *first_kind(const struct result *r,
+static const struct nft_finding *first_kind(const struct nft_test_result *r,
 					    enum nft_finding_kind k)
 {
 	size_t i;
@@ -100,7 +67,7 @@ static void expect_only(const char *name, const char *const *lines,
 			size_t n_lines, enum nft_finding_kind kind,
 			const char *object)
 {
-	struct result r = run(lines, n_lines);
+	struct nft_test_result r = run(lines, n_lines);
 	const struct nft_finding *f = first_kind(&r, kind);
 
 	is(r.parse_errors, 0, "trigger trace parses");
@@ -116,7 +83,7 @@ static void expect_only(const char *name, const char *const *lines,
 static void expect_clean(const char *name, const char *const *lines,
 			 size_t n_lines)
 {
-	struct result r = run(lines, n_lines);
+	struct nft_test_result r = run(lines, n_lines);
 	size_t i;
 
 	is(r.parse_errors, 0, "twin trace parses");
@@ -136,7 +103,7 @@ static void test_clean_read(void)
 {
 	static const char *const clean[] = { CLEAN_HEAD, CLEAN_TERM, CLEAN_TAIL,
 					     CLEAN_FREE, LATER };
-	struct result r = RUN(clean);
+	struct nft_test_result r = RUN(clean);
 	const struct nft_summary *s = nft_model_summary(r.m);
 
 	is((int64_t)r.n, 0, "clean readahead: no findings");
@@ -158,7 +125,7 @@ static void test_ref_leak(void)
 	/* Same, but the capture ends right there: in flight, not a leak. */
 	static const char *const ends[] = { CLEAN_HEAD, CLEAN_TERM,
 					    CLEAN_TAIL };
-	struct result r;
+	struct nft_test_result r;
 
 	ONLY("request leak", leak, NFT_FIND_REF_LEAK, "R=000000e7");
 	CLEAN("capture ends", ends);
@@ -205,7 +172,7 @@ static void test_use_after_free(void)
 		T("18.000020", "netfs_rreq_ref: R=000000e7 PUT WORK IP  r=0"),
 		T("18.000030", "netfs_rreq: R=000000e7 RA FREE    f=102"),
 	};
-	struct result r;
+	struct nft_test_result r;
 
 	/*
 	 * A put's line recorded late, after the final put and FREE (a live
@@ -387,7 +354,7 @@ static void test_late_put_line(void)
 		T("17.354830", "netfs_rreq_ref: R=000000e7 PUT RETURN  r=3"),
 		LATER,
 	};
-	struct result r;
+	struct nft_test_result r;
 	const struct nft_finding *f;
 
 	CLEAN("a put line after the FREE explains the counts before it", late);
@@ -421,7 +388,7 @@ static void test_stuck(void)
 		T("17.351000", "netfs_rreq: R=000000e7 DR WAIT-IP f=03"),
 		CLEAN_TERM, LATER,
 	};
-	struct result r;
+	struct nft_test_result r;
 	const struct nft_finding *f;
 
 	ONLY("stuck subrequest", stuck, NFT_FIND_STUCK, "R=000000e7");
@@ -481,7 +448,7 @@ static void test_bad_rewind(void)
 		T("18.000201", "netfs_sreq_ref: R=00000100[1] GET RESUBMT r=2"),
 		RETRY_TAIL, LATER,
 	};
-	struct result r = RUN(resume);
+	struct nft_test_result r = RUN(resume);
 
 	ONLY("bad rewind", rewind, NFT_FIND_BAD_REWIND, "R=00000100[1]");
 	CLEAN("retry resumes at start+transferred", resume);
@@ -523,7 +490,7 @@ static void test_failure(void)
 		T("17.352455", "netfs_sreq_ref: R=000000e7[1] PUT TERM    r=1"),
 		CLEAN_TAIL, CLEAN_FREE, LATER,
 	};
-	struct result r = RUN(fail);
+	struct nft_test_result r = RUN(fail);
 	const struct nft_finding *f = first_kind(&r, NFT_FIND_FAILURE);
 
 	ONLY("failure", fail, NFT_FIND_FAILURE, "R=000000e7[1]");
@@ -544,7 +511,7 @@ static void test_cachefiles_errors(void)
 		K("53.200400", "cachefiles_io_error: o=0000004c B=80a1 write e=-5"),
 		K("53.300000", "cachefiles_ref: c=0000004d o=0000004c u=1 PUT detach"),
 	};
-	struct result r = RUN(errs);
+	struct nft_test_result r = RUN(errs);
 	size_t i, held = 0, other = 0;
 
 	is(r.parse_errors, 0, "cachefiles error trace parses");
@@ -584,7 +551,7 @@ static void test_lost_events(void)
 		CLEAN_HEAD, "CPU:1 [LOST 10 EVENTS]", CLEAN_TERM, CLEAN_TAIL,
 		LATER,
 	};
-	struct result r = RUN(lost);
+	struct nft_test_result r = RUN(lost);
 	const struct nft_finding *f = first_kind(&r, NFT_FIND_REF_LEAK);
 
 	ok(f && f->uncertain, "a leak after lost events is marked uncertain");
@@ -606,7 +573,7 @@ static void test_lost_to_end(void)
 	static const char *const cut[] = {
 		LOST_TO_END, CLEAN_HEAD, CLEAN_TERM, CLEAN_TAIL, LATER,
 	};
-	struct result r = RUN(before);
+	struct nft_test_result r = RUN(before);
 	const struct nft_finding *f = first_kind(&r, NFT_FIND_REF_LEAK);
 
 	ok(f && !f->uncertain, "born after a ring-buffer marker: certain");

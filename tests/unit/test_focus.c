@@ -12,6 +12,7 @@
 
 #include "decoders/decoder.h"
 #include "libnetfs-trace/model.h"
+#include "lines.h"
 #include "tap.h"
 
 #define T(ts, line) "dd-418 [000] ..... " ts ": " line
@@ -19,31 +20,10 @@
 static struct nft_model *run(const struct nft_focus *f,
 			     const char *const *lines, size_t n_lines)
 {
-	enum nft_dialect dialect = NFT_DIALECT_AUTO;
-	struct nft_model_opts o = { 0 };
-	struct nft_model *m;
-	size_t i;
+	struct nft_model_opts mo = { .focus = *f };
+	struct nft_test_opts o = { .keep_raw = true, .model = &mo };
 
-	o.focus = *f;
-	m = nft_model_new(&o);
-	for (i = 0; i < n_lines; i++) {
-		struct nft_event ev;
-		const char *err = NULL;
-
-		nft_event_init(&ev);
-		if (nft_parse_ftrace_line(lines[i], strlen(lines[i]), &dialect,
-					  &ev, &err) < 1) {
-			printf("# unparsed line %zu: %s (%s)\n", i + 1, lines[i],
-			       err ? err : "");
-			continue;
-		}
-		ev.pos = i + 1;
-		ev.raw = lines[i];
-		ev.raw_len = strlen(lines[i]);
-		nft_model_event(m, &ev);
-	}
-	nft_model_finish(m);
-	return m;
+	return nft_test_run(lines, n_lines, &o).m;
 }
 
 #define RUN(f, arr) run(f, arr, sizeof(arr) / sizeof(arr[0]))
@@ -101,7 +81,7 @@ static void test_parse(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct nft_focus f = { NFT_FOCUS_NONE, 0, 0 };
+		struct nft_focus f = { .type = NFT_FOCUS_NONE };
 		int rc = nft_focus_parse(cases[i].s, &f);
 
 		is(rc, cases[i].rc, cases[i].s);
@@ -143,7 +123,7 @@ static const char *const readahead[] = {
 
 static void test_request_folios(void)
 {
-	struct nft_focus f = { NFT_FOCUS_REQUEST, 0xe7, -1 };
+	struct nft_focus f = { .type = NFT_FOCUS_REQUEST, .id = 0xe7, .index = -1 };
 	struct nft_model *m = RUN(&f, readahead);
 
 	/*
@@ -170,7 +150,7 @@ static void test_request_folios(void)
 	nft_model_free(m);
 
 	/* the subrequest: its own lines, no folio lines */
-	f = (struct nft_focus){ NFT_FOCUS_SUBREQ, 0xe7, 1 };
+	f = (struct nft_focus){ .type = NFT_FOCUS_SUBREQ, .id = 0xe7, .index = 1 };
 	m = RUN(&f, readahead);
 	is_str(kept(m), "10 11 13 15 16", "a subrequest keeps its own lines");
 	ok(nft_model_focus(m) && nft_model_focus(m)->nr_sreq_slots > 1 &&
@@ -207,7 +187,7 @@ static const char *const cookie[] = {
 
 static void test_cookie(void)
 {
-	struct nft_focus f = { NFT_FOCUS_COOKIE, 3, -1 };
+	struct nft_focus f = { .type = NFT_FOCUS_COOKIE, .id = 3, .index = -1 };
 	struct nft_model *m = RUN(&f, cookie);
 	const struct nft_focus_fs *fs = nft_model_focus_fs(m);
 
@@ -236,7 +216,7 @@ static void test_cookie(void)
 	}
 	nft_model_free(m);
 
-	f = (struct nft_focus){ NFT_FOCUS_CF_OBJECT, 1, -1 };
+	f = (struct nft_focus){ .type = NFT_FOCUS_CF_OBJECT, .id = 1, .index = -1 };
 	m = RUN(&f, cookie);
 	fs = nft_model_focus_fs(m);
 	is_str(kept(m), "4 7", "an object keeps its lines");
@@ -245,7 +225,7 @@ static void test_cookie(void)
 	nft_model_free(m);
 
 	/* the twin: a cookie the capture never names */
-	f = (struct nft_focus){ NFT_FOCUS_COOKIE, 0x2a, -1 };
+	f = (struct nft_focus){ .type = NFT_FOCUS_COOKIE, .id = 0x2a, .index = -1 };
 	m = RUN(&f, cookie);
 	fs = nft_model_focus_fs(m);
 	ok(fs && !fs->seen && !fs->obj, "an absent cookie is not seen");

@@ -19,62 +19,23 @@
 
 #include "decoders/decoder.h"
 #include "libnetfs-trace/model.h"
+#include "lines.h"
 #include "tap.h"
 
 enum form { BARE, COMM, FULL, NR_FORMS };
 
-static const char *const form_name[NR_FORMS] = { "bare", "comm:", "ftrace" };
+static const enum nft_test_form tform[NR_FORMS] = { NFT_TF_BARE, NFT_TF_COMM, NFT_TF_FULL };
+#define form_name(f) nft_test_form_name(tform[f])
 
-struct result {
-	struct nft_model *m;
-	size_t n;
-	const struct nft_finding *f;
-	int parse_errors;
-};
-
-static struct result run(const char *const *lines, size_t n_lines,
-			 enum form form)
+static struct nft_test_result run(const char *const *lines, size_t n_lines,
+				  enum form form)
 {
-	enum nft_dialect dialect = NFT_DIALECT_AUTO;
-	struct result r = { 0 };
-	char buf[512];
-	size_t i;
+	struct nft_test_opts o = { .form = tform[form] };
 
-	r.m = nft_model_new(NULL);
-	for (i = 0; i < n_lines; i++) {
-		struct nft_event ev;
-		const char *err = NULL;
-
-		switch (form) {
-		case BARE:
-			snprintf(buf, sizeof(buf), "%s", lines[i]);
-			break;
-		case COMM:
-			snprintf(buf, sizeof(buf), "kworker/u8:3: %s", lines[i]);
-			break;
-		default:
-			snprintf(buf, sizeof(buf),
-				 "kworker/u8:3-43 [001] ..... %zu.%06zu: %s",
-				 100 + i / 1000, (i % 1000) * 10, lines[i]);
-			break;
-		}
-		nft_event_init(&ev);
-		if (nft_parse_ftrace_line(buf, strlen(buf), &dialect, &ev,
-					  &err) < 1) {
-			printf("# unparsed line %zu: %s (%s)\n", i + 1, buf,
-			       err ? err : "");
-			r.parse_errors++;
-			continue;
-		}
-		ev.pos = i + 1;
-		nft_model_event(r.m, &ev);
-	}
-	nft_model_finish(r.m);
-	r.f = nft_model_findings(r.m, &r.n);
-	return r;
+	return nft_test_run(lines, n_lines, &o);
 }
 
-static size_t count_kind(const struct result *r, enum nft_finding_kind k)
+static size_t count_kind(const struct nft_test_result *r, enum nft_finding_kind k)
 {
 	size_t i, n = 0;
 
@@ -83,7 +44,7 @@ static size_t count_kind(const struct result *r, enum nft_finding_kind k)
 	return n;
 }
 
-static const struct nft_finding *nth_kind(const struct result *r,
+static const struct nft_finding *nth_kind(const struct nft_test_result *r,
 					  enum nft_finding_kind k, size_t nth)
 {
 	size_t i;
@@ -104,7 +65,7 @@ static bool has_evidence(const struct nft_finding *f, uint64_t pos)
 	return false;
 }
 
-static void show(const struct result *r)
+static void show(const struct nft_test_result *r)
 {
 	size_t i;
 
@@ -125,7 +86,7 @@ static void expect(const char *name, const char *const *lines, size_t n,
 	int form;
 
 	for (form = 0; form < NR_FORMS; form++) {
-		struct result r = run(lines, n, form);
+		struct nft_test_result r = run(lines, n, form);
 		const struct nft_finding *f = nth_kind(&r, kind, 0);
 		size_t i, other = 0;
 
@@ -137,14 +98,14 @@ static void expect(const char *name, const char *const *lines, size_t n,
 			    r.f[i].severity == NFT_SEV_CRITICAL)
 				other++;
 		ok(other == 0, "%s (%s): no other critical finding", name,
-		   form_name[form]);
+		   form_name(form));
 		if (!count) {
 			if (r.n)
 				show(&r);
 			nft_model_free(r.m);
 			continue;
 		}
-		ok(f != NULL, "%s (%s): %s reported", name, form_name[form],
+		ok(f != NULL, "%s (%s): %s reported", name, form_name(form),
 		   nft_finding_kind_name(kind));
 		if (f) {
 			is_str(f->object, object, "on the right object");
@@ -388,7 +349,7 @@ static void test_early_unlock_7(void)
 
 static void test_early_unlock_mail(void)
 {
-	struct result r = run(u7_mail, sizeof(u7_mail) / sizeof(u7_mail[0]),
+	struct nft_test_result r = run(u7_mail, sizeof(u7_mail) / sizeof(u7_mail[0]),
 			      BARE);
 	const struct nft_finding *f = nth_kind(&r, NFT_FIND_EARLY_UNLOCK, 0);
 
@@ -512,7 +473,7 @@ static const char *const u61_late[] = { U61_STAMPED("5.005111") };
 
 static void test_early_unlock_61_clocks(void)
 {
-	struct result r = run(u61_skew, sizeof(u61_skew) / sizeof(u61_skew[0]),
+	struct nft_test_result r = run(u61_skew, sizeof(u61_skew) / sizeof(u61_skew[0]),
 			      BARE);
 
 	is(r.parse_errors, 0, "stamped 6.1 trace parses");
@@ -667,7 +628,7 @@ static void test_bad_donation(void)
 
 static void test_second_donor(void)
 {
-	struct result r = run(d_bad, sizeof(d_bad) / sizeof(d_bad[0]), BARE);
+	struct nft_test_result r = run(d_bad, sizeof(d_bad) / sizeof(d_bad[0]), BARE);
 	const struct nft_finding *f = nth_kind(&r, NFT_FIND_BAD_DONATION, 1);
 
 	ok(f && !strcmp(f->object, "R=0000290e[8]"),

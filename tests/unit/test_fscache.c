@@ -15,62 +15,26 @@
 
 #include "decoders/decoder.h"
 #include "libnetfs-trace/model.h"
+#include "lines.h"
 #include "tap.h"
 
 enum form { FULL, COMM_PID, COMM, BARE, NR_FORMS };
 
-static const char *const form_name[NR_FORMS] = { "full", "comm-pid:",
-						 "comm:", "bare" };
-
-struct result {
-	struct nft_model *m;
-	size_t n;
-	const struct nft_finding *f;
-	int parse_errors;
-};
+static const enum nft_test_form tform[NR_FORMS] = { NFT_TF_FULL, NFT_TF_COMM_PID, NFT_TF_COMM,
+						  NFT_TF_BARE };
+#define form_name(f) nft_test_form_name(tform[f])
 
 /* @lines are "event: fields"; dress them as @form before parsing. */
-static struct result run(const char *const *lines, size_t n_lines,
-			 enum form form)
+static struct nft_test_result run(const char *const *lines, size_t n_lines,
+				  enum form form)
 {
-	enum nft_dialect dialect = NFT_DIALECT_AUTO;
-	struct result r = { 0 };
-	char buf[512];
-	size_t i;
+	struct nft_test_opts o = { .form = tform[form], .pid = 104,
+				   .base_us = 102200000 };
 
-	r.m = nft_model_new(NULL);
-	for (i = 0; i < n_lines; i++) {
-		struct nft_event ev;
-		const char *err = NULL;
-
-		if (form == FULL)
-			snprintf(buf, sizeof(buf),
-				 "kworker/u8:3-104 [000] ..... 102.%06zu: %s",
-				 200000 + i * 10, lines[i]);
-		else if (form == COMM_PID)
-			snprintf(buf, sizeof(buf), "kworker/u8:3-104: %s",
-				 lines[i]);
-		else if (form == COMM)
-			snprintf(buf, sizeof(buf), "kworker/u8:3: %s", lines[i]);
-		else
-			snprintf(buf, sizeof(buf), "%s", lines[i]);
-		nft_event_init(&ev);
-		if (nft_parse_ftrace_line(buf, strlen(buf), &dialect, &ev,
-					  &err) < 1) {
-			printf("# unparsed line %zu: %s (%s)\n", i + 1, buf,
-			       err ? err : "");
-			r.parse_errors++;
-			continue;
-		}
-		ev.pos = i + 1;
-		nft_model_event(r.m, &ev);
-	}
-	nft_model_finish(r.m);
-	r.f = nft_model_findings(r.m, &r.n);
-	return r;
+	return nft_test_run(lines, n_lines, &o);
 }
 
-static const struct nft_finding *find(const struct result *r,
+static const struct nft_finding *find(const struct nft_test_result *r,
 				      enum nft_finding_kind k,
 				      const char *object)
 {
@@ -83,7 +47,7 @@ static const struct nft_finding *find(const struct result *r,
 	return NULL;
 }
 
-static void dump(const struct result *r)
+static void dump(const struct nft_test_result *r)
 {
 	size_t i;
 
@@ -100,14 +64,14 @@ static void expect(const char *name, const char *const *lines, size_t n,
 	int f;
 
 	for (f = 0; f < NR_FORMS; f++) {
-		struct result r = run(lines, n, f);
+		struct nft_test_result r = run(lines, n, f);
 		const struct nft_finding *x = find(&r, kind, object);
 
 		is(r.parse_errors, 0, "trace parses");
-		ok(x != NULL, "%s (%s): %s on %s", name, form_name[f],
+		ok(x != NULL, "%s (%s): %s on %s", name, form_name(f),
 		   nft_finding_kind_name(kind), object);
 		ok(r.n == n_findings, "%s (%s): %zu finding(s)", name,
-		   form_name[f], n_findings);
+		   form_name(f), n_findings);
 		ok(!x || x->n_evidence >= 1, "%s: with evidence", name);
 		if (!x || r.n != n_findings)
 			dump(&r);
@@ -121,10 +85,10 @@ static void expect_clean(const char *name, const char *const *lines,
 	int f;
 
 	for (f = 0; f < NR_FORMS; f++) {
-		struct result r = run(lines, n, f);
+		struct nft_test_result r = run(lines, n, f);
 
 		is(r.parse_errors, 0, "twin parses");
-		ok(r.n == 0, "%s (%s): no findings", name, form_name[f]);
+		ok(r.n == 0, "%s (%s): no findings", name, form_name(f));
 		dump(&r);
 		nft_model_free(r.m);
 	}
@@ -570,14 +534,14 @@ static void test_kernel_errors(void)
 	int f;
 
 	for (f = 0; f < NR_FORMS; f++) {
-		struct result r = run(errs, 5, f);
+		struct nft_test_result r = run(errs, 5, f);
 		const struct nft_finding *c = find(&r, NFT_FIND_FAILURE,
 						   "c=00000009");
 
 		is(r.parse_errors, 0, "error lines parse");
 		is((int64_t)r.n, 4, "four objects, four failures");
 		ok(c && c->n_evidence == 2, "%s: both collisions as evidence",
-		   form_name[f]);
+		   form_name(f));
 		ok(find(&r, NFT_FIND_FAILURE, "c=0000000a") &&
 		   find(&r, NFT_FIND_FAILURE, "o=00000005") &&
 		   find(&r, NFT_FIND_FAILURE, "c=0000000b"),
@@ -629,7 +593,7 @@ static void test_old_fscache(void)
 	int f;
 
 	for (f = 0; f < NR_FORMS; f++) {
-		struct result r = run(dup_cookie, 10, f);
+		struct nft_test_result r = run(dup_cookie, 10, f);
 		const struct nft_summary *s = nft_model_summary(r.m);
 		const struct nft_finding *x = find(&r, NFT_FIND_FAILURE,
 						   "c=0000000046a8b5b3");
@@ -639,16 +603,16 @@ static void test_old_fscache(void)
 		is(r.parse_errors, 0, "old fscache lines parse");
 		is((int64_t)s->events, 10, "every line an event");
 		ok(s->notes & NFT_NOTE_OLD_FSCACHE, "%s: the note is set",
-		   form_name[f]);
+		   form_name(f));
 		ok(x != NULL, "%s: the collision is a failure on the old cookie",
-		   form_name[f]);
+		   form_name(f));
 		ok(x && x->n_evidence == 3 && x->evidence[0].pos == 7 &&
 		   x->evidence[1].pos == 8 && x->evidence[2].pos == 10,
 		   "evidence: the collision, its relinquishment, the discard");
 		is((int64_t)r.n, 1, "and nothing else");
 		ok(c && c->events == 4 && c->n_pos == 4 && c->pos[0] == 1 &&
 		   c->pos[3] == 9 && c->pos_first == 1 && c->pos_last == 9,
-		   "%s: the old cookie's record: its four lines", form_name[f]);
+		   "%s: the old cookie's record: its four lines", form_name(f));
 		ok(c && c->acquired && c->relinquished && c->pos_collision == 7 &&
 		   c->usage == 0, "acquired, collided at line 7, relinquished");
 		ok(nft_model_old_cookie(r.m, 0xb2d5d5a9ULL) &&
@@ -657,7 +621,7 @@ static void test_old_fscache(void)
 		nft_model_free(r.m);
 	}
 	for (f = 0; f < NR_FORMS; f++) {
-		struct result r = run(others, 16, f);
+		struct nft_test_result r = run(others, 16, f);
 		const struct nft_summary *s = nft_model_summary(r.m);
 
 		is(r.parse_errors, 0, "old-only events parse");
@@ -677,7 +641,7 @@ static void test_old_fscache(void)
 static void test_no_note_on_modern(void)
 {
 	static const char *const life[] = { COOKIE_HEAD };
-	struct result r = run(life, sizeof(life) / sizeof(life[0]), FULL);
+	struct nft_test_result r = run(life, sizeof(life) / sizeof(life[0]), FULL);
 
 	ok(!(nft_model_summary(r.m)->notes & NFT_NOTE_OLD_FSCACHE),
 	   "no old fscache note on 6.12 lines");

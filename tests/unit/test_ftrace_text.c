@@ -534,6 +534,10 @@ static struct got {
 	int what;
 	char name[32];
 	char raw[128];
+	uint64_t i_size, len, start, transferred;
+	uint32_t flags, have;
+	int origin, source, n_unknown;
+	int64_t ref;
 } got[MAX_EV];
 static int ngot;
 
@@ -550,6 +554,16 @@ static int collect(void *ctx, const struct nft_event *e)
 	g->index = e->index;
 	g->cpu = e->cpu;
 	g->what = e->what;
+	g->i_size = e->i_size;
+	g->len = e->len;
+	g->start = e->start;
+	g->transferred = e->transferred;
+	g->flags = e->flags;
+	g->have = e->have;
+	g->origin = e->origin;
+	g->source = e->source;
+	g->n_unknown = e->n_unknown;
+	g->ref = e->ref;
 	snprintf(g->name, sizeof(g->name), "%s", e->name);
 	snprintf(g->raw, sizeof(g->raw), "%.*s", (int)(e->raw ? e->raw_len : 0),
 		 e->raw ? e->raw : "");
@@ -662,6 +676,360 @@ static void test_stream(void)
 	ok(strstr(msgs, "line 9: not a trace event") != NULL,
 	   "warning with line");
 	is(st.dialect, NFT_DIALECT_AUTO, "nothing decided the dialect");
+}
+
+/*
+ * Layouts of 5.13 .. 6.0, from include/trace/events/netfs.h of those
+ * kernels (lines constructed from the TP_printk formats: no capture of
+ * them exists here).
+ */
+static void test_old_layouts(void)
+{
+	dialect = NFT_DIALECT_AUTO;
+	/* 5.13 .. 5.17: "R=%08x %s f=%02x", six-character traces */
+	is(parse("kworker/u8:1-60 [001] ..... 12.000001: netfs_rreq: R=00000005 ASSESS f=22"),
+	   1, "5.17 netfs_rreq without origin");
+	is(ev.what, NFT_RREQ_ASSESS, "trace read, not taken for an origin");
+	is(ev.origin, 0, "no origin");
+	is(ev.n_unknown, 0, "nothing unknown");
+	is(ev.flags, 0x22, "flags");
+	ok(ev.have & NFT_HAVE_PRE_6_1, "marked as a layout before 6.1");
+	is(dialect, NFT_DIALECT_6_1, "decimal indexes from here on");
+	is(parse("netfs_rreq: R=00000005 RESUBM f=22"), 1, "RESUBM");
+	is(ev.what, NFT_RREQ_RESUBMIT, "5.17 RESUBM is RESUBMT");
+	is(parse("netfs_rreq: R=00000005 WRITE  f=22"), 1, "WRITE");
+	is(ev.what, NFT_RREQ_COPY, "5.17 rreq WRITE became COPY");
+	/* the write-helper series before the origin column: 7 characters */
+	is(parse("netfs_rreq: R=00000007 UNLOCK  f=21"), 1, "5.18 form");
+	is(ev.what, NFT_RREQ_UNLOCK, "UNLOCK");
+	ok(ev.have & NFT_HAVE_PRE_6_1, "pre-6.1");
+	/* 5.19 .. 6.0 with the origin: as 6.1 */
+	is(parse("netfs_rreq: R=00000007 RA UNLOCK  f=21"), 1, "6.0 form");
+	is(ev.origin, NFT_ORIGIN_RA, "origin");
+	is(ev.what, NFT_RREQ_UNLOCK, "trace");
+	ok(!(ev.have & NFT_HAVE_PRE_6_1), "not marked");
+
+	/* 5.17 netfs_sreq: trace before source, index %u */
+	dialect = NFT_DIALECT_AUTO;
+	is(parse("netfs_sreq: R=00000005[0] PREP  DOWN f=01 s=0 0/400000 e=0"),
+	   1, "5.17 netfs_sreq");
+	is(ev.source, NFT_SRC_DOWNLOAD, "source");
+	is(ev.what, NFT_SREQ_PREPARE, "trace");
+	is(ev.len, 0x400000, "len");
+	is(ev.index, 0, "index");
+	ok(ev.have & NFT_HAVE_PRE_6_1, "pre-6.1");
+	is(dialect, NFT_DIALECT_6_1, "5.17 order => decimal indexes");
+	is(parse("netfs_sreq: R=00000005[10] TERM  DOWN f=01 s=0 400000/400000 e=0"),
+	   1, "5.17 netfs_sreq [10]");
+	is(ev.index, 10, "index in decimal");
+	is(ev.what, NFT_SREQ_TERMINATED, "TERM");
+
+	/* 5.13 .. 5.16 netfs_read: no ni= */
+	is(parse("netfs_read: R=00000005 READAHEAD c=00000000 s=0 4000"), 1,
+	   "netfs_read without ni=");
+	is(ev.len, 0x4000, "positional length");
+	ok(!(ev.have & NFT_HAVE_INO), "no inode");
+	ok(ev.have & NFT_HAVE_PRE_6_1, "pre-6.1");
+
+	/* ref events with W= (v2 of the ref-tracing patch) */
+	is(parse("netfs_rreq_ref: W=00000007 GET SUBREQ  r=2"), 1, "W= rreq_ref");
+	is(ev.rreq, 7, "id");
+	is(ev.what, NFT_RREF_GET_SUBREQ, "trace");
+	is(ev.ref, 2, "ref");
+	is(parse("netfs_sreq_ref: W=00000007[1] PUT TERM    r=1"), 1,
+	   "W= sreq_ref");
+	is(ev.index, 1, "index");
+	is(ev.what, NFT_SREF_PUT_TERMINATED, "trace");
+}
+
+/* A trace a mail program wrapped, one way per field kind (constructed). */
+static void test_wraps(void)
+{
+	static const char trace[] =
+		"dd-462 [000] ..... 22.155516: netfs_rreq_ref: R=000000e3 NEW         r=1\n"
+		/* 2-3: cut inside a hex value */
+		"dd-462 [000] ..... 22.155600: netfs_read: R=000000e3 READAHEAD c=00000000 ni=10 s=0 l=1000 sz=3a\n"
+		"c0\n"
+		/* 4-5: cut between two fields (the blank eaten) */
+		"dd-462 [000] ..... 22.155650: netfs_read: R=000000e4 READAHEAD c=00000000 ni=10 s=0 l=1000\n"
+		"sz=3ac0\n"
+		/* 6-7: cut inside a key */
+		"dd-462 [000] ..... 22.155700: netfs_sreq: R=000000e3[1] DOWN SUBMT f=000 s=0 0/1000 s=0 e\n"
+		"=0\n"
+		/* 8-9: cut inside a two-word symbol */
+		"dd-462 [000] ..... 22.155800: netfs_rreq_ref: R=000000e3 GET SUB\n"
+		"REQ r=2\n"
+		/* 10-11: cut between the words of a symbol */
+		"dd-462 [000] ..... 22.155850: netfs_rreq_ref: R=000000e3 PUT\n"
+		"SUBREQ r=1\n"
+		/* 12-13: cut inside the request id */
+		"dd-462 [000] ..... 22.155900: netfs_rreq_ref: R=0000\n"
+		"00e3 PUT COMPLT r=0\n"
+		/* 14-16: wrapped twice */
+		"dd-462 [000] ..... 22.156000: netfs_sreq:\n"
+		"R=000000e5[1] DOWN TERM f=000 s=2000\n"
+		"0/1000 s=0 e=0\n"
+		/* 17-18: the transferred/len pair cut in its second number */
+		"dd-462 [000] ..... 22.156100: netfs_sreq: R=000000e5[2] DOWN TERM f=000 s=0 0/10\n"
+		"00 s=0 e=0\n"
+		/* 19-20: a parsed line and prose that is no continuation */
+		"dd-462 [000] ..... 22.156200: netfs_rreq_ref: R=000000e6 NEW         r=1\n"
+		"this is where it hangs\n";
+	struct nft_text_stats st;
+	struct nft_diag d;
+
+	is(decode_str(trace, sizeof(trace) - 1, NULL, &d, &st), 0, "wraps");
+	is(ngot, 10, "10 events");
+	is(got[1].i_size, 0x3ac0, "hex value cut in two: rejoined, not 0x3a");
+	is(got[1].pos, 2, "at the first line's number");
+	is(got[2].rreq, 0xe4, "between fields");
+	is(got[2].i_size, 0x3ac0, "sz= of the next line read");
+	is(got[3].kind, NFT_EV_NETFS_SREQ, "cut key");
+	is(got[3].len, 0x1000, "len");
+	is(got[4].what, NFT_RREF_GET_SUBREQ, "symbol cut in a word");
+	is(got[4].n_unknown, 0, "and known");
+	is(got[5].what, NFT_RREF_PUT_SUBREQ, "symbol cut between words");
+	is(got[6].rreq, 0xe3, "request id cut in two");
+	is(got[6].what, NFT_RREF_PUT_COMPLETE, "its trace");
+	is(got[7].rreq, 0xe5, "wrapped twice");
+	is(got[7].start, 0x2000, "start");
+	is(got[7].len, 0x1000, "len from the third line");
+	is(got[8].len, 0x1000, "0/10 + 00 is 0/1000");
+	is(got[9].rreq, 0xe6, "the last event");
+	is(st.events, 10, "events");
+	is(d.errors, 0, "no error");
+	is(d.warnings, 1, "the prose is a warning");
+	ok(strstr(msgs, "line 20: not a trace event") != NULL, "of line 20");
+}
+
+/* A wrap after the origin decides nothing about the kernel (constructed). */
+static void test_wrap_dialect(void)
+{
+	static const char trace[] =
+		"kworker/u8:2-36: netfs_rreq: R=00000a98 RA\n"
+		"COLLECT f=2021\n"
+		"kworker/u8:2-36: netfs_sreq: R=00000a98[a] DOWN TERM  f=192 s=0 17a8/17a8 s=1 e=0\n";
+	struct nft_text_stats st;
+	struct nft_diag d;
+
+	is(decode_str(trace, sizeof(trace) - 1, NULL, &d, &st), 0, "decode");
+	is(ngot, 2, "2 events");
+	is(got[0].origin, NFT_ORIGIN_RA, "origin");
+	is(got[0].what, NFT_RREQ_COLLECT, "trace from the next line");
+	ok(!(got[0].have & NFT_HAVE_PRE_6_1), "not taken for a 5.17 line");
+	is(got[1].index, 10, "hex index still read as hex");
+	is(d.errors, 0, "no error");
+}
+
+/* Quoted replies, quoted-printable, HTML blanks (constructed). */
+static void test_mail_forms(void)
+{
+	static const char quoted[] =
+		"On Mon, someone wrote:\n"
+		"> dd-462 [000] ..... 22.155516: netfs_rreq_ref: R=000000e3 NEW         r=1\n"
+		">> dd-462 [000] ..... 22.155600: netfs_read: R=000000e3 READAHEAD c=00000000 ni=10 s=0 l=1000 sz=3a\n"
+		">> c0\n"
+		"> > netfs_rreq: R=000000e3 RA ASSESS  f=2001\n"
+		"&gt; &gt; netfs_rreq: R=000000e3 RA UNLOCK  f=2001\n";
+	static const char qp[] =
+		"Content-Transfer-Encoding: quoted-printable\n"
+		"\n"
+		"dd-462 [000] ..... 22.155516: netfs_rreq_ref: R=3D000000e3 NEW      =\n"
+		"   r=3D1\n"
+		"dd-462 [000] ..... 22.155600: netfs_read: R=3D000000e3 READAHEAD c=3D0000=\n"
+		"0000 ni=3D10 s=3D0 l=3D1000 sz=3D3ac0=20\n"
+		"netfs_rreq: R=3D000000e3 RA ASSESS  f=3D2001\n";
+	static const char nbsp[] =
+		"netfs_rreq_ref: R=000000e3\xc2\xa0GET\xc2\xa0SUBREQ\xc2\xa0 r=2\n";
+	struct nft_text_stats st;
+	struct nft_diag d;
+
+	is(decode_str(quoted, sizeof(quoted) - 1, NULL, &d, &st), 0, "quoted");
+	is(ngot, 4, "4 events");
+	is(got[3].what, NFT_RREQ_UNLOCK, "'&gt; ' of a web archive");
+	is(got[1].i_size, 0x3ac0, "a wrap inside '>> ' quoting");
+	is(got[2].flags, 0x2001, "'> > '");
+	is(d.errors, 0, "no error");
+
+	is(decode_str(qp, sizeof(qp) - 1, NULL, &d, &st), 0, "qp");
+	is(ngot, 3, "3 events");
+	is(got[0].ref, 1, "soft break undone");
+	is(got[0].pos, 3, "at the first line");
+	is(got[1].rreq, 0xe3, "=3D read as =");
+	is(got[1].i_size, 0x3ac0, "=20 is a blank");
+	is(got[2].flags, 0x2001, "f=3D2001 is 0x2001, not 0x3d2001");
+	is(d.errors, 0, "no error");
+
+	static const char not_qp[] =
+		"(the archive shows '=' as =3D in the raw mail)\n"
+		"netfs_rreq: R=00000001 RA ASSESS  f=01\n";
+
+	is(decode_str(not_qp, sizeof(not_qp) - 1, NULL, &d, &st), 0, "not qp");
+	is(got[0].flags, 1, "one =3D in prose decodes nothing");
+	static const char qp_bare[] =
+		"netfs_rreq: R=3D000000e3 RA ASSESS  f=3D2001\n";
+
+	is(decode_str(qp_bare, sizeof(qp_bare) - 1, NULL, &d, &st), 0,
+	   "qp without its header");
+	is(got[0].rreq, 0xe3, "two =3D in a line: decoded");
+	is(got[0].flags, 0x2001, "flags");
+
+	is(decode_str(nbsp, sizeof(nbsp) - 1, NULL, &d, &st), 0, "nbsp");
+	is(ngot, 1, "one event");
+	is(got[0].what, NFT_RREF_GET_SUBREQ, "U+00A0 is a blank");
+	is(got[0].n_unknown, 0, "nothing unknown");
+}
+
+/*
+ * ftrace_dump_on_oops over a serial console: the printk time first, then
+ * lat_print_generic() and lat_print_timestamp()'s "%8.8s-%-7d %3d" flags
+ * " %4lldus%c: " (constructed from kernel/trace/trace_output.c).
+ */
+static void test_console_dump(void)
+{
+	static const char dump[] =
+		"[  281.118025] Dumping ftrace buffer:\n"
+		"[  281.118025] ---------------------------------\n"
+		"[  281.118030]   <idle>-0         1d..2. 12345678us : netfs_rreq_ref: R=00000005 NEW         r=1\n"
+		"[  281.118031] kworker/-123       0.... 12345690us+: netfs_rreq_ref: R=00000005 GET SUBREQ  r=2\n"
+		"[  281.118032][    T123] kworker/-123      11dN.1 12345700us!: netfs_rreq_ref: R=00000005 PUT SUBREQ  r=1\n"
+		"[  281.118033] ---------------------------------\n";
+	struct nft_text_stats st;
+	struct nft_diag d;
+
+	is(decode_str(dump, sizeof(dump) - 1, NULL, &d, &st), 0, "dump");
+	is(ngot, 3, "3 events");
+	is(got[0].ts, 12345678000ull, "the ftrace clock, not the printk time");
+	is(got[0].cpu, 1, "CPU glued to the flags");
+	is(got[1].ts, 12345690000ull, "with a delay mark");
+	is(got[1].cpu, 0, "cpu 0");
+	is(got[2].ts, 12345700000ull, "after a caller id");
+	is(got[2].cpu, 11, "two-digit CPU");
+	is(d.warnings + d.errors, 0, "framing lines are no prose");
+
+	is(parse("<4>[  281.118030]   <idle>-0         1d..2. 12345678us : netfs_rreq_ref: R=00000005 NEW         r=1"),
+	   1, "with a raw printk level (dmesg -r)");
+	is(ev.ts_ns, 12345678000ull, "ftrace clock");
+	is_str(ev.comm, "<idle>", "comm");
+	is(parse("  <idle>-0         1d..2. 12345678us : netfs_rreq_ref: R=00000005 NEW         r=1"),
+	   1, "latency line without a console time");
+	is_str(ev.comm, "<idle>", "comm");
+	is(ev.pid, 0, "pid");
+	is_str(ev.irqs, "d..2.", "flags");
+}
+
+/* A distro or debug patch's extra key=value fields (constructed). */
+static void test_extra_fields(void)
+{
+	is(parse("netfs_rreq: R=000000e3 RA ASSESS xx=5 f=2001 yy=7"), 1,
+	   "extra fields in the middle and at the end");
+	is(ev.what, NFT_RREQ_ASSESS, "trace not swallowed by xx=");
+	is(ev.n_unknown, 0, "nothing unknown");
+	is(ev.flags, 0x2001, "flags");
+	is(parse("netfs_read: R=000000e3 READAHEAD c=00000000 dbg=1 ni=10 s=0 l=1000 sz=2000"),
+	   1, "extra field between c= and ni=");
+	is(ev.ino, 0x10, "ni=");
+	is(ev.i_size, 0x2000, "sz=");
+	is(parse("netfs_sreq_ref: R=000000e3[1] PUT TERM    r=1 cpu=3"), 1,
+	   "extra field after the ref");
+	is(ev.ref, 1, "r=");
+	is(parse("netfs_folio: i=00010 ix=00000-00003 read-unlock pid=7"), 1,
+	   "extra field after a symbol at the end");
+	is(ev.what, NFT_FOLIO_READ_UNLOCK, "the symbol alone");
+	is(parse("netfs_rreq: R=000000e3 RA ASSESS 17 f=2001"), 1,
+	   "a bare value is no field: the layout stands");
+	is(ev.n_unknown, 1, "and the symbol is unknown, kept");
+	is(parse("netfs_sreq: R=000000e3[1] DOWN TERM f=000 s=0 1000/1000 e=0"), 1,
+	   "6.1-like sreq");
+	is(parse("netfs_sreq: R=000000e3[1] DOWN TERM f=000 s=0 1000 e=0"), -1,
+	   "a missing field is still an error");
+	ok(err && strstr(err, "transferred/len"), "naming the field: %s",
+	   err ? err : "");
+}
+
+/* What a pasted trace may hold besides its events (constructed). */
+static void test_pasted_tolerance(void)
+{
+	static const char mixed[] =
+		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
+		"netfs_truncate: i=1234 s=0 n=1000\n"
+		"netfs_set_size: R=00000001 i=1234 sz=1000\n"
+		"fscache_cookie: PUT rlq c=00000000a1b2c3d4 r=1\n"
+		"fscache_netfs: c=000000009e7c3f1b n=nfs\n"
+		"\033[1mnote\033[0m: the cookie is still held\n"
+		"Thanks,\n"
+		"  Someone";
+	struct nft_text_stats st;
+	struct nft_diag d;
+
+	is(decode_str(mixed, sizeof(mixed) - 1, NULL, &d, &st), 0, "mixed");
+	is(st.events, 4, "netfs_truncate, netfs_set_size, fscache_netfs are ours");
+	is(st.other_events, 0, "not other events");
+	is(got[1].kind, NFT_EV_NETFS_OTHER, "kind");
+	is_str(got[1].name, "netfs_truncate", "name kept");
+	ok(!(got[2].have & NFT_HAVE_RREQ), "no request built from it");
+	is(d.errors, 0, "an old fscache layout, colour codes, a last line of prose: no error");
+	ok(strstr(msgs, "line 4: fscache_cookie: a layout this version does not read") != NULL,
+	   "the old layout named");
+	ok(strstr(msgs, "line 8: not a trace event") != NULL,
+	   "the last line is prose, not a truncated line");
+
+	static const char footnote[] =
+		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
+		"[1] https://lore.kernel.org/r/123";
+
+	is(decode_str(footnote, sizeof(footnote) - 1, NULL, &d, &st), 0,
+	   "a footnote last");
+	is(d.errors, 0, "a last line \"[1] ...\" is no cut trace line");
+
+	static const char mention[] =
+		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
+		"Then the netfs_rreq_ref: line shows the put, and\n"
+		"netfs_sreq: is never traced again.\n";
+
+	is(decode_str(mention, sizeof(mention) - 1, NULL, &d, &st), 0,
+	   "event names in sentences");
+	is(ngot, 1, "one event");
+	is(d.errors, 0, "a sentence naming an event is no malformed line");
+	is(d.warnings, 2, "but prose");
+
+	static const char requote[] =
+		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
+		"netfs_rreq_ref: R=00000001 GET WORK    r=2\n"
+		"netfs_rreq_ref: R=00000001 PUT WORK    r=1\n"
+		"Here the work ran:\n"
+		"\tnetfs_rreq_ref: R=00000001 GET WORK    r=2\n"
+		"\tnetfs_rreq_ref: R=00000001 PUT WORK    r=1\n"
+		"and later the trace goes on:\n"
+		"netfs_rreq_ref: R=00000001 GET SUBREQ  r=2\n"
+		"netfs_rreq_ref: R=00000001 PUT WORK    r=1\n";
+
+	is(decode_str(requote, sizeof(requote) - 1, NULL, &d, &st), 0,
+	   "lines quoted again");
+	is(st.events, 5, "the quotation is not counted, the new run is");
+	is(got[3].pos, 8, "the run after the second sentence");
+	is(got[4].what, NFT_RREF_PUT_WORK,
+	   "a repeated line inside a new run is an event");
+	is(d.notes, 2, "a note per quoted line");
+	is(d.errors, 0, "no error");
+
+	static const char cut[] =
+		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
+		"netfs_sreq: R=00000001[1] DOWN SUBMT f=000 s=0 0/1000...\n"
+		"netfs_sreq: R=00000001[1] DOWN SUBMT f=000 s=0 0/1000 zz=1\n"
+		"netfs_sreq: R=00000001[1] DOWN SUBMT f=000 s=0\n"
+		"netfs_rreq_ref: R=00000001 PUT COMPLT r=0\n";
+
+	is(decode_str(cut, sizeof(cut) - 1, NULL, &d, &st), 0, "cut lines");
+	is(ngot, 2, "the two whole lines");
+	is(d.errors, 2, "two errors");
+	is(d.warnings, 1, "and a warning");
+	ok(strstr(msgs, "line 2: netfs_sreq cut short by hand") != NULL,
+	   "a line shortened with ... is a warning");
+	ok(strstr(msgs, "line 3: malformed netfs_sreq: no e= (found \"zz=1\" there: a field this layout does not have)") != NULL,
+	   "an unknown field where a mainline one belongs is named");
+	ok(strstr(msgs, "line 4: malformed netfs_sreq: no transferred/len (the line ends there") != NULL,
+	   "a line that ends early says so");
 }
 
 static void test_trace_cmd(void)
@@ -914,6 +1282,13 @@ int main(void)
 	test_unknown_symbols();
 	test_stream();
 	test_trace_cmd();
+	test_old_layouts();
+	test_wraps();
+	test_wrap_dialect();
+	test_mail_forms();
+	test_console_dump();
+	test_extra_fields();
+	test_pasted_tolerance();
 	test_bad_input();
 	test_diag_limit();
 	test_corpus();

@@ -286,6 +286,47 @@ static void test_decode_compressed(void)
 	}
 }
 
+/* A trace saved as UTF-16 (with and without a byte order mark, LE, BE). */
+static void test_utf16(void)
+{
+	static const char line[] =
+		"dd-1 [000] ..... 1.0: netfs_rreq_ref: R=00000001 NEW r=1\n";
+	size_t n = sizeof(line) - 1, i, len;
+	unsigned char *u = malloc(2 * n * 300 + 2);
+	struct nft_input *in;
+	char *got;
+	int v;
+
+	if (!u)
+		return;
+	for (v = 0; v < 3; v++) {
+		size_t o = 0, k;
+
+		if (v == 0) {
+			u[o++] = 0xff;
+			u[o++] = 0xfe;
+		}
+		for (k = 0; k < 300; k++)	/* over the peek buffer */
+			for (i = 0; i < n; i++) {
+				u[o++] = v == 2 ? 0 : line[i];
+				u[o++] = v == 2 ? line[i] : 0;
+			}
+		in = nft_input_open(mkfile("u16", u, o));
+		if (!ok(in != NULL, "open utf16"))
+			continue;
+		is(nft_input_kind(in), NFT_INPUT_TEXT,
+		   v == 0 ? "UTF-16LE with BOM: TEXT" :
+		   v == 1 ? "UTF-16LE: TEXT" : "UTF-16BE: TEXT");
+		got = slurp(in, &len);
+		is(len, n * 300, "one byte a character");
+		ok(got && !memcmp(got, line, n) &&
+		   !memcmp(got + (len - n), line, n), "the text");
+		free(got);
+		nft_input_close(in);
+	}
+	free(u);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -298,6 +339,7 @@ int main(void)
 	test_concatenated();
 	test_truncated();
 	test_kinds();
+	test_utf16();
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (system(path))
 		ok(0, "cleanup");
