@@ -34,6 +34,7 @@ enum {
 	OPT_MODEL,
 	OPT_VOCAB,
 	OPT_BTF_BASE,
+	OPT_SPOOL_MAX,
 };
 
 static const struct nft_cli_option options[] = {
@@ -54,6 +55,8 @@ static const struct nft_cli_option options[] = {
 	  "instead of a capture: which trace symbols of this kernel module or vmlinux (.ko, .ko.xz, .ko.zst, BTF) we know; repeatable" },
 	{ { "btf-base", required_argument, NULL, OPT_BTF_BASE }, 0, "FILE",
 	  "with --vocab: vmlinux BTF that module BTF builds on (e.g. /sys/kernel/btf/vmlinux of that kernel)" },
+	{ { "spool-max", required_argument, NULL, OPT_SPOOL_MAX }, 0, "SIZE",
+	  "a compressed or piped trace.dat is copied to TMPDIR: at most SIZE bytes (K, M, G; default half of TMPDIR's free space, at most 8G; also NETFS_REPLAY_SPOOL_MAX)" },
 	{ { "quiet", no_argument, NULL, 'q' }, 'q', NULL,
 	  "print the findings only, not the summary" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
@@ -73,6 +76,7 @@ struct replay_args {
 	const char **vocab;	/* --vocab files, argv's strings */
 	int nvocab;
 	const char *btf_base;
+	uint64_t spool_max;	/* --spool-max, NETFS_REPLAY_SPOOL_MAX; 0 = default */
 };
 
 static void usage(FILE *out)
@@ -100,6 +104,12 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 
 	nft_cli_longopts(options, N_OPTIONS, longopts);
 	nft_cli_analysis_init(&a->an);
+	{
+		const char *env = getenv("NETFS_REPLAY_SPOOL_MAX");
+
+		if (env && *env && nft_parse_size(env, &a->spool_max))
+			return nft_cli_usage_error(PROG, "bad size '%s' in NETFS_REPLAY_SPOOL_MAX (e.g. 500M, 2G)", env);
+	}
 	while ((c = getopt_long(argc, argv, "i:R:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -131,6 +141,10 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			break;
 		case OPT_MODEL:
 			a->model = true;
+			break;
+		case OPT_SPOOL_MAX:
+			if (nft_parse_size(optarg, &a->spool_max))
+				return nft_cli_usage_error(PROG, "bad size '%s' for --spool-max (e.g. 500M, 2G)", optarg);
 			break;
 		case 'q':
 			a->quiet = true;
@@ -185,6 +199,22 @@ struct kept_msgs {
 		char text[320];
 	} m[KEPT_MSGS];
 };
+
+/* The input, its damage reported through @diag, its spool bounded. */
+static struct nft_input *open_input(const struct replay_args *a,
+				    struct nft_diag *diag)
+{
+	struct nft_input *in = nft_input_open(a->input);
+
+	if (!in) {
+		fprintf(stderr, PROG ": %s: %s\n", a->input,
+			nft_input_open_error(a->input, errno));
+		return NULL;
+	}
+	nft_input_set_diag(in, diag);
+	nft_input_set_spool_max(in, a->spool_max);
+	return in;
+}
 
 struct run {
 	struct nft_input *in;
@@ -264,6 +294,8 @@ static int decode(struct run *r, const struct replay_args *a)
 		return no_netfs_events(r);
 	}
 	case NFT_INPUT_EMPTY:
+		if (nft_input_fault(r->in))
+			return refuse(r, "nothing could be decompressed before the damage (see above)");
 		return refuse(r, "empty input");
 	case NFT_INPUT_PERF_DATA:
 		return refuse(r, "this is a perf.data file; give netfs-replay its text: perf script -i FILE | netfs-replay - (or record with trace-cmd record -e netfs -e fscache -e cachefiles)");
@@ -417,12 +449,10 @@ static int run_model(const struct replay_args *a)
 	int status = 0, rc, i, n = 0;
 
 	r.diag.report = nft_diag_stderr;
-	r.diag.ctx = (void *)"netfs-replay";
-	r.in = nft_input_open(a->input);
-	if (!r.in) {
-		fprintf(stderr, PROG ": %s: %s\n", a->input, strerror(errno));
+	r.diag.ctx = (void *)PROG;
+	r.in = open_input(a, &r.diag);
+	if (!r.in)
 		return 2;
-	}
 	mo.input = nft_input_name(r.in);
 	nft_cli_model_opts(&a->an, &ropts.model);
 	ropts.result = model_result;
@@ -494,11 +524,13 @@ static int run_replay(const struct replay_args *a)
 	r.in = nft_input_open(a->input);
 	if (!r.in) {
 		nft_diag_report(&r.diag, NFT_DIAG_ERROR, a->input, "", "%s",
-				strerror(errno));
+				nft_input_open_error(a->input, errno));
 		if (a->json)
 			json_refused(&r, a->input);
 		return 2;
 	}
+	nft_input_set_diag(r.in, &r.diag);
+	nft_input_set_spool_max(r.in, a->spool_max);
 	nft_cli_model_opts(&a->an, &mopts);
 	if (a->have_request)
 		mopts.focus = a->focus;

@@ -545,8 +545,18 @@ static int load_capture(struct source *s, struct nft_diag *diag)
 	int kind, rc = -1;
 
 	if (!in) {
-		fprintf(stderr, PROG ": %s: %s\n", s->a->input, strerror(errno));
+		fprintf(stderr, PROG ": %s: %s\n", s->a->input,
+			nft_input_open_error(s->a->input, errno));
 		return -1;
+	}
+	nft_input_set_diag(in, diag);
+	{
+		/* the spool bound of netfs-replay(1), from the environment */
+		const char *env = getenv("NETFS_REPLAY_SPOOL_MAX");
+		uint64_t max;
+
+		if (env && *env && !nft_parse_size(env, &max))
+			nft_input_set_spool_max(in, max);
 	}
 	kind = nft_input_kind(in);
 	if (kind == NFT_INPUT_TEXT) {

@@ -47,7 +47,7 @@ _netfs_replay()
 		mapfile -t COMPREPLY < <(compgen -W "6.1 6.12 6.14 7.2" -- "$cur")
 		return
 		;;
-	-R | --request | --stuck-after | --retry-limit | --instance)
+	-R | --request | --stuck-after | --retry-limit | --instance | --spool-max)
 		COMPREPLY=()
 		return
 		;;
@@ -56,7 +56,7 @@ _netfs_replay()
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "-i --input --json -R --request
 			--brief --fail-on --stuck-after --retry-limit --kernel
-			--instance --model --vocab --btf-base -q --quiet -h --help
+			--instance --spool-max --model --vocab --btf-base -q --quiet -h --help
 			--version" -- "$cur")
 		return
 	fi

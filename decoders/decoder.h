@@ -85,8 +85,64 @@ const char *nft_input_compression(const struct nft_input *in);
  */
 int nft_input_kind(struct nft_input *in);
 
-/* Read up to @n decompressed bytes; 0 at end, -1 with errno on error. */
+/*
+ * Read up to @n decompressed bytes; 0 at end, -1 with errno on error.
+ * Damage in a compressed stream (cut short, corrupt, trailing garbage, a
+ * decompressor limit) and text that never breaks its line are not read
+ * errors: they are reported once through the diag of
+ * nft_input_set_diag() (error, or a warning for trailing garbage after
+ * complete data) naming the decompressor and the compressed and
+ * decompressed offsets, and the stream ends there, so what came before is
+ * decoded as usual.  nft_input_fault() tells afterwards.
+ */
 long nft_input_read(struct nft_input *in, void *buf, unsigned long n);
+
+/* Where @in reports damage; NULL (the default) = stderr, uncounted. */
+void nft_input_set_diag(struct nft_input *in, struct nft_diag *diag);
+
+struct nft_input_fault {
+	const char *decompressor;	/* "xz", "gzip", "zstd"; NULL: none */
+	const char *what;		/* "stream cut short (truncated)", ... */
+	uint64_t comp_offset;		/* in the file as stored */
+	uint64_t offset;		/* in the decompressed data */
+	int error;			/* 0: the data before it was complete */
+};
+
+/* The damage that ended @in's stream, or NULL.  Owned by @in. */
+const struct nft_input_fault *nft_input_fault(const struct nft_input *in);
+
+/*
+ * A trace.dat must be seekable: copy what is left of @in (decompressed) to
+ * an unlinked temporary file in $TMPDIR, positioned at its start; runs of
+ * zeros become holes.  Stops, with an error through the diag saying how
+ * much was read and why, at the spool limit (nft_input_set_spool_max(),
+ * default nft_spool_default_max()), when TMPDIR is full, or when the data
+ * decompresses at over 1000:1 past 64 MiB (a bomb); what was copied is
+ * still returned.  -1 with errno on a hard failure.
+ */
+int nft_input_spool(struct nft_input *in);
+
+/* The most nft_input_spool() copies; 0 = nft_spool_default_max(). */
+void nft_input_set_spool_max(struct nft_input *in, uint64_t bytes);
+
+/* Half the free space in $TMPDIR, at most 8 GiB. */
+uint64_t nft_spool_default_max(void);
+
+/* "50M", "2G", "4096", "1GiB": bytes; -1 if not a size (or 0). */
+int nft_parse_size(const char *s, uint64_t *bytes);
+
+/*
+ * Our own descriptor of @in's file, at offset 0, when it is an
+ * uncompressed regular file (never reopened by name: a FIFO or a
+ * /dev/fd/N would block or lose what was read); -1 otherwise.
+ */
+int nft_input_file_fd(const struct nft_input *in);
+
+/*
+ * Why nft_input_open(@path) failed with @err, for a message: a directory
+ * or socket is named as such, anything else is strerror(@err).
+ */
+const char *nft_input_open_error(const char *path, int err);
 
 /*
  * An unlinked temporary file in $TMPDIR (default /tmp), read-write; the

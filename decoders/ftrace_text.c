@@ -3284,6 +3284,7 @@ int decode_ftrace_text(struct nft_input *in, const struct nft_text_opts *opts,
 	td.st = stats;
 	td.file = nft_input_name(in);
 	td.dialect = opts->dialect;
+	nft_input_set_diag(in, diag);	/* a damaged stream ends as a file does */
 
 	buf = malloc(BUF_SIZE);
 	if (!buf)

@@ -474,53 +474,15 @@ static void silence_libs(void)
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 }
 
-/* libtracecmd needs to seek: copy a pipe or a decompressed stream to a file. */
+/*
+ * libtracecmd needs to seek: copy a pipe or a decompressed stream to a file
+ * (bounded; input.c says how much and why it stopped).
+ */
 static int spool(struct nft_input *in, struct nft_diag *diag, const char *fname)
 {
-	char buf[65536];
-	unsigned long long total = 0;
-	const char *comp;
-	long n;
-	int fd = nft_tmpfile();
-
-	if (fd < 0)
-		return -1;
-	while ((n = nft_input_read(in, buf, sizeof(buf))) > 0) {
-		char *p = buf;
-
-		total += n;
-		while (n > 0) {
-			ssize_t w = write(fd, p, n);
-
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				goto fail;
-			}
-			p += w;
-			n -= w;
-		}
-	}
-	if (n < 0 || lseek(fd, 0, SEEK_SET) < 0)
-		goto fail;
-	comp = nft_input_compression(in);
-	if (comp && strcmp(comp, "none"))
-		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
-				"%s-compressed: spooled %llu decompressed bytes to a temporary file",
-				comp, total);
-	else
-		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
-				"not seekable: spooled %llu bytes to a temporary file",
-				total);
-	return fd;
-fail:
-	{
-		int e = errno;
-
-		close(fd);
-		errno = e;
-	}
-	return -1;
+	(void)fname;
+	nft_input_set_diag(in, diag);
+	return nft_input_spool(in);
 }
 
 /*
@@ -1106,9 +1068,9 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 
 	*spool_fd = -1;
 	*data_fd = -1;
-	if (path && comp && !strcmp(comp, "none")) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	} else {
+	/* never reopened by name: a FIFO would block, a pipe lose its head */
+	fd = path && comp && !strcmp(comp, "none") ? nft_input_file_fd(in) : -1;
+	if (fd < 0) {
 		fd = spool(in, diag, fname);
 		*spool_fd = fd;
 	}

@@ -250,7 +250,11 @@ EOF
 	[[ "$stderr" == *"no volume V=00000009 in this capture"* ]]
 	run --separate-stderr "$REPLAY" -R o=0 "$FC612"
 	[ "$status" -eq 2 ]
-	for bad in 'c=' 'R=ff[' 'R=ff[1' 'ff[]' 'c=3[1]' 'x=1' '-1' ' ff' 'c=100000000'; do
+	# more than 8 digits after c= is a pre-5.17 pointer id (at most 16)
+	run --separate-stderr "$REPLAY" -R c=100000000 "$FC612"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"no cookie c=0000000100000000 in this capture"* ]]
+	for bad in 'c=' 'R=ff[' 'R=ff[1' 'ff[]' 'c=3[1]' 'x=1' '-1' ' ff' 'V=100000000' 'c=10000000000000000'; do
 		run --separate-stderr "$REPLAY" -R "$bad" "$FC612"
 		[ "$status" -eq 2 ]
 		[[ "$stderr" == *"bad id '$bad' for -R"* ]]

@@ -3,7 +3,7 @@
 # make fuzz: build the libFuzzer targets of tests/fuzz/ with clang (ASan +
 # UBSan) and run each for a bounded time, FUZZ_SECONDS (default 60) apiece.
 #
-#   FUZZ_SECONDS=600 tests/fuzz/run.sh [TARGET...]    targets: btf text tracedat
+#   FUZZ_SECONDS=600 tests/fuzz/run.sh [TARGET...]    targets: btf text tracedat compressed
 #
 # Seeds come from tests/fuzz/seeds/<target>/ (small real inputs, committed);
 # the growing corpus lives in tests/fuzz/corpus-work/ (gitignored).  Crashes
@@ -41,7 +41,7 @@ for src in libnetfs-trace/*.c libnetfs-trace/detect/*.c libnetfs-trace/report/*.
 	objs="$objs $o"
 done
 
-targets=${*:-btf text tracedat}
+targets=${*:-btf text tracedat compressed}
 found=0
 for t in $targets; do
 	bin=$out/fuzz_$t
@@ -50,6 +50,7 @@ for t in $targets; do
 	mkdir -p "$work/$t" "$work/crashes/$t" "tests/fuzz/regressions/$t"
 	maxlen=4096
 	[ "$t" = tracedat ] && maxlen=65536
+	[ "$t" = compressed ] && maxlen=16384
 	echo "  FUZZ     $t for ${secs}s"
 	LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS} \
 	"$bin" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
