@@ -312,7 +312,7 @@ static void keep_report(void *ctx, enum nft_diag_level level,
 {
 	struct kept_msgs *k = ctx;
 
-	nft_diag_stderr(NULL, level, file, where, msg);
+	nft_diag_stderr((void *)PROG, level, file, where, msg);
 	if (level == NFT_DIAG_NOTE || k->n >= KEPT_MSGS)
 		return;
 	k->m[k->n].level = level;
@@ -463,6 +463,7 @@ static int run_model(const struct replay_args *a)
 	int status = 0, rc, i, n = 0;
 
 	r.diag.report = nft_diag_stderr;
+	r.diag.ctx = (void *)PROG;
 	r.in = open_input(a, &r.diag);
 	if (!r.in)
 		return 2;

@@ -59,8 +59,9 @@ static void usage(FILE *f)
 		fprintf(f, "  %-26s %s\n", left + (opts[i].has_arg > 1 ? 0 : 1),
 			opts[i].help);
 	}
-	fprintf(f, "\nExit status: 0 ok, 2 usage error or bad scenario, 3 the injection does\n"
-		"not apply to the dialect (its bug is of another kernel generation).\n");
+	fprintf(f, "\nExit status: 0 ok, 1 an output file could not be written, 2 usage\n"
+		"error or bad scenario (FILE:LINE: message), 3 the injection does not\n"
+		"apply to the dialect (its bug is of another kernel generation).\n");
 }
 
 static int parse_args(int argc, char **argv, struct sim_args *a)
@@ -101,6 +102,8 @@ static int parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
 
+	if (*s < '0' || *s > '9')	/* strtoull takes "-1" as 2^64-1 */
+		return -1;
 	errno = 0;
 	*v = strtoull(s, &end, 0);
 	return errno || end == s || *end ? -1 : 0;
@@ -124,6 +127,11 @@ static int write_text(const char *path, const char *text)
 		return -1;
 	rc = fputs(text, f) < 0;
 	return fclose(f) || rc ? -1 : 0;
+}
+
+static const char *out_name(const char *path)
+{
+	return !path || !strcmp(path, "-") ? "<stdout>" : path;
 }
 
 static FILE *open_out(const char *path, FILE *dflt)
@@ -153,9 +161,15 @@ int main(int argc, char **argv)
 	}
 	if (a.list)
 		return list_injections();
-	if ((a.seed && parse_u64(a.seed, &eo.seed)) ||
-	    (a.events && parse_u64(a.events, &eo.max_events))) {
-		fprintf(stderr, "netfs-sim: bad number\n");
+	if (a.seed && parse_u64(a.seed, &eo.seed)) {
+		fprintf(stderr, "netfs-sim: --seed: '%s' is not a number\n", a.seed);
+		return 2;
+	}
+	/* The bound of the scenario's "events" key (docs/scenario.md). */
+	if (a.events && (parse_u64(a.events, &eo.max_events) ||
+			 eo.max_events > 1000000000)) {
+		fprintf(stderr, "netfs-sim: --events: '%s' is not a number in 0..1000000000\n",
+			a.events);
 		return 2;
 	}
 	if (a.dialect && (rc = nft_engine_dialect_lookup(a.dialect)) < 0) {
@@ -207,7 +221,10 @@ int main(int argc, char **argv)
 	eo.text = open_out(a.out, stdout);
 	eo.truth = a.truth ? open_out(a.truth, stderr) : NULL;
 	if (!eo.text || (a.truth && !eo.truth)) {
-		fprintf(stderr, "netfs-sim: %s\n", strerror(errno));
+		fprintf(stderr, "netfs-sim: %s: %s\n", !eo.text ? a.out : a.truth,
+			strerror(errno));
+		if (eo.text && eo.text != stdout)
+			fclose(eo.text);
 		nft_scenario_free(sc);
 		return 2;
 	}
@@ -222,14 +239,23 @@ int main(int argc, char **argv)
 		}
 	}
 	e = nft_engine_new(sc, &eo);
-	rc = e ? nft_engine_run(e) : -1;
-	if (rc < 0)
-		fprintf(stderr, "netfs-sim: %s\n", strerror(errno));
+	if (!e) {
+		fprintf(stderr, "netfs-sim: %s: %s\n",
+			a.scenario ? a.scenario : "<default>", strerror(errno));
+		rc = -1;
+	} else if ((rc = nft_engine_run(e)) < 0) {
+		fprintf(stderr, "netfs-sim: %s: write error: %s\n",
+			out_name(a.out), strerror(errno));
+	}
 	nft_engine_free(e);
 	nft_scenario_free(sc);
-	if (eo.text != stdout && fclose(eo.text))
+	if (eo.text != stdout && fclose(eo.text) && rc >= 0) {
+		fprintf(stderr, "netfs-sim: %s: %s\n", a.out, strerror(errno));
 		rc = -1;
-	if (eo.truth && eo.truth != stderr && fclose(eo.truth))
+	}
+	if (eo.truth && eo.truth != stderr && (ferror(eo.truth) | fclose(eo.truth))) {
+		fprintf(stderr, "netfs-sim: %s: write error\n", a.truth);
 		rc = -1;
+	}
 	return rc < 0 ? 1 : 0;
 }

@@ -6,7 +6,8 @@
  * libnetfs-trace/top.c aggregate, tui/ draws, top.c prints batch intervals.
  *
  * Exit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error,
- * refusal (no root, no tracefs, no netfs) or unreadable input.
+ * refusal (no root, no tracefs, no netfs) or unreadable input; 128+sig
+ * when a signal ended it (after the cleanup; a fault re-raises instead).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -83,7 +84,8 @@ struct top_args {
 	struct nft_cli_analysis an;
 };
 
-static volatile sig_atomic_t stop;
+/* @stop ends the main loop; @stop_sig: the signal that asked for it. */
+static volatile sig_atomic_t stop, stop_sig;
 
 static void usage(FILE *out)
 {
@@ -101,7 +103,8 @@ static void usage(FILE *out)
 	fprintf(out, "\nkeys: h help, q quit, g grouping, < > sort, / filter, Enter drill down, p pause\n");
 	fprintf(out, "environment: NETFS_TOP_TRACEFS=DIR uses DIR as tracefs\n");
 	fprintf(out, "\nexit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error,\n"
-		     "refusal (not root, no tracefs, no netfs events) or unreadable input\n");
+		     "refusal (not root, no tracefs, no netfs events) or unreadable input;\n"
+		     "128+sig: ended by a signal, after removing the instance\n");
 }
 
 static bool parse_double(const char *s, double *v, double min)
@@ -224,19 +227,77 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 	return 0;
 }
 
-/* ---- signals: leave the kernel as found ---- */
+/* ---- signals: leave the kernel and the terminal as found ---- */
+
+/*
+ * Every signal whose default action ends the process (signal(7): Term and
+ * Core), bar SIGKILL and SIGSTOP which cannot be caught; the real-time
+ * signals are added by install_signals().  None of them may leave our
+ * tracefs instance tracing or the terminal in curses mode.
+ *
+ * A "stop" signal only records itself (async-signal-safe): the main loop
+ * sees @stop within one poll (no SA_RESTART: reads and sleeps return),
+ * reports the interval it cut short, removes the instance and restores the
+ * terminal on the ordinary path, then exits with 128+sig, the status a
+ * shell shows for a process the signal ended.  It does not re-raise: a core
+ * of a process that already cleaned up helps no one, and an interactive
+ * shell would drop the rest of its command line (the "; echo $?" of
+ * whoever watches us) for a child that died of SIGINT.  A second stop
+ * signal while that cleanup runs does the emergency cleanup below and
+ * _exit()s at once: a wedged main path can still be ended with a second
+ * Ctrl-C.
+ *
+ * A "fault" signal (the program itself broke: SEGV, BUS, FPE, ILL, ABRT,
+ * SYS, TRAP) cannot wait for the main path.  Its handler does the minimal
+ * async-signal-safe cleanup: close the buffers, truncate set_event, rmdir
+ * the instance (nft_live_emergency_cleanup()) and write the terminal's
+ * precomputed reset sequences and saved termios (tui_emergency_restore()),
+ * then re-raises the signal with the default action: the exit status and
+ * the core are the crash's.
+ */
+enum sig_class { SIG_STOP, SIG_FAULT };
+
+static const struct {
+	int sig;
+	enum sig_class cls;
+} fatal_signals[] = {
+	{ SIGHUP, SIG_STOP },	{ SIGINT, SIG_STOP },	{ SIGQUIT, SIG_STOP },
+	{ SIGTERM, SIG_STOP },	{ SIGUSR1, SIG_STOP },	{ SIGUSR2, SIG_STOP },
+	{ SIGALRM, SIG_STOP },	{ SIGPIPE, SIG_STOP },	{ SIGXCPU, SIG_STOP },
+	{ SIGXFSZ, SIG_STOP },	{ SIGVTALRM, SIG_STOP }, { SIGPROF, SIG_STOP },
+	{ SIGIO, SIG_STOP },	{ SIGPWR, SIG_STOP },	{ SIGSTKFLT, SIG_STOP },
+	{ SIGSEGV, SIG_FAULT },	{ SIGBUS, SIG_FAULT },	{ SIGFPE, SIG_FAULT },
+	{ SIGILL, SIG_FAULT },	{ SIGABRT, SIG_FAULT }, { SIGSYS, SIG_FAULT },
+	{ SIGTRAP, SIG_FAULT },
+};
+
+#define N_FATAL (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
+
+/* Async-signal-safe: what must not be left behind, whatever happens next. */
+static void emergency_cleanup(void)
+{
+	nft_live_emergency_cleanup();
+	tui_emergency_restore();
+}
 
 static void on_stop(int sig)
 {
-	(void)sig;
+	if (stop_sig) {
+		emergency_cleanup();
+		_exit(128 + sig);
+	}
+	stop_sig = sig;
 	stop = 1;
 }
 
-static void on_crash(int sig)
+static void on_fault(int sig)
 {
-	tui_emergency_restore();
-	nft_live_emergency_cleanup();
-	signal(sig, SIG_DFL);
+	emergency_cleanup();
+	/*
+	 * SA_RESETHAND made the action the default again and SA_NODEFER
+	 * leaves the signal unblocked: this kills with the default action
+	 * (were it to return, a real fault re-executes and dies anyway).
+	 */
 	raise(sig);
 }
 
@@ -246,24 +307,45 @@ static void at_exit(void)
 	nft_live_emergency_cleanup();
 }
 
-static void install_signals(void)
+static void install_one(int sig, enum sig_class cls)
 {
-	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
-	static const int crashes[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
 	struct sigaction sa;
 	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
+	/* Block every other fatal signal while one handler runs. */
 	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: a blocking read or sleep returns and sees @stop. */
-	sa.sa_handler = on_stop;
-	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-		sigaction(stops[i], &sa, NULL);
-	sa.sa_handler = on_crash;
-	sa.sa_flags = SA_RESETHAND;
-	for (i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
-		sigaction(crashes[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < N_FATAL; i++)
+		if (fatal_signals[i].sig != sig)
+			sigaddset(&sa.sa_mask, fatal_signals[i].sig);
+	if (cls == SIG_STOP) {
+		/* No SA_RESTART: a blocking read or sleep returns and sees @stop. */
+		sa.sa_handler = on_stop;
+	} else {
+		sa.sa_handler = on_fault;
+		sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+		sigdelset(&sa.sa_mask, sig);
+	}
+	sigaction(sig, &sa, NULL);
+}
+
+static void install_signals(void)
+{
+	struct sigaction old;
+	size_t i;
+	int sig;
+
+	for (i = 0; i < N_FATAL; i++) {
+		/* Ignored by whoever started us (nohup, a shell's trap ''): keep it so. */
+		if (!sigaction(fatal_signals[i].sig, NULL, &old) &&
+		    old.sa_handler == SIG_IGN && fatal_signals[i].cls == SIG_STOP &&
+		    fatal_signals[i].sig != SIGPIPE)
+			continue;
+		install_one(fatal_signals[i].sig, fatal_signals[i].cls);
+	}
+	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		if (!sigaction(sig, NULL, &old) && old.sa_handler != SIG_IGN)
+			install_one(sig, SIG_STOP);
 	atexit(at_exit);
 }
 
@@ -412,7 +494,9 @@ static void print_interval(struct source *s)
 		nft_top_print_json(s->top, stdout, a->group, a->sort, a->rows);
 	else
 		nft_top_print_text(s->top, stdout, a->group, a->sort, a->rows);
-	fflush(stdout);
+	/* A full disk or a closed reader: stop, main() says why (exit 2). */
+	if (fflush(stdout) || ferror(stdout))
+		stop = 1;
 }
 
 static void run_batch(struct source *s)
@@ -562,7 +646,8 @@ static int run_bench(const struct top_args *a)
 static int run_top(const struct top_args *a)
 {
 	struct nft_model_opts mo = { 0 };
-	struct nft_diag diag = { .report = nft_diag_stderr };
+	struct nft_diag diag = { .report = nft_diag_stderr,
+				 .ctx = (void *)PROG };
 	struct source s = { 0 };
 	const struct nft_finding *f;
 	size_t n, i;
@@ -653,6 +738,11 @@ int main(int argc, char **argv)
 		return run_bench(&a);
 	install_signals();
 	rc = run_top(&a);
+	if (stop_sig) {
+		/* Cleaned up on the ordinary path: end with the signal's status. */
+		fflush(stdout);
+		return 128 + stop_sig;
+	}
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
 		return 2;

@@ -42,7 +42,11 @@ void nft_diag_report(struct nft_diag *diag, enum nft_diag_level level,
 		     const char *file, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* Default reporter: "netfs-replay: FILE:WHERE: warning: MSG" on stderr. */
+/*
+ * Default reporter: "PROG: FILE:WHERE: warning: MSG" on stderr, PROG being
+ * the struct nft_diag's @ctx (a const char *, the command's name: the
+ * library names no program); without one, "FILE:WHERE: warning: MSG".
+ */
 void nft_diag_stderr(void *ctx, enum nft_diag_level level, const char *file,
 		     const char *where, const char *msg);
 

@@ -135,17 +135,20 @@ void nft_diag_report(struct nft_diag *diag, enum nft_diag_level level,
 void nft_diag_stderr(void *ctx, enum nft_diag_level level, const char *file,
 		     const char *where, const char *msg)
 {
+	/* The library names no program: the command passes its own as @ctx. */
+	const char *prog = ctx, *sep = ": ";
 	const char *word = "error";
 
-	(void)ctx;
+	if (!prog || !*prog)
+		prog = sep = "";
 	if ((unsigned int)level <= NFT_DIAG_ERROR)
 		word = level_words[level];
 
 	if (file && *file && where && *where)
-		fprintf(stderr, "netfs-replay: %s:%s: %s: %s\n", file, where,
+		fprintf(stderr, "%s%s%s:%s: %s: %s\n", prog, sep, file, where,
 			word, msg);
 	else if (file && *file)
-		fprintf(stderr, "netfs-replay: %s: %s: %s\n", file, word, msg);
+		fprintf(stderr, "%s%s%s: %s: %s\n", prog, sep, file, word, msg);
 	else
-		fprintf(stderr, "netfs-replay: %s: %s\n", word, msg);
+		fprintf(stderr, "%s%s%s: %s\n", prog, sep, word, msg);
 }

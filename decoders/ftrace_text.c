@@ -2377,7 +2377,7 @@ found:
 	if (*err && kind < NFT_EV_FSCACHE_CACHE && prose_mention(payload, c.e))
 		return R_NONE;
 	if (*err && raw_fields(payload, c.e))
-		*err = "field=number pairs, as trace-cmd report -R prints them: symbolic fields are bare numbers only the capture's own formats can name; give netfs-replay the trace.dat, or trace-cmd report without -R";
+		*err = "field=number pairs, as trace-cmd report -R prints them: symbolic fields are bare numbers only the capture's own formats can name; read the trace.dat itself, or trace-cmd report without -R";
 	return *err ? R_BAD : R_EVENT;
 }
 

@@ -583,10 +583,17 @@ int nft_live_remove_stale(const char *tracefs, bool fake)
 		if (strncmp(de->d_name, INSTANCE_PREFIX, strlen(INSTANCE_PREFIX)))
 			continue;
 		pid = strtol(de->d_name + strlen(INSTANCE_PREFIX), &end, 10);
-		if (*end || pid <= 0 || pid == getpid())
+		if (*end || pid <= 0)
 			continue;
-		/* EPERM means alive (another user's): leave it. */
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		/*
+		 * Our own pid: a netfs-top that had it before us crashed
+		 * (SIGKILL, a power cut of the pid namespace) and the pid was
+		 * reused.  Ours is not made yet (this runs before the mkdir),
+		 * so the instance is stale and would block our mkdir forever.
+		 * EPERM means alive (another user's): leave it.
+		 */
+		if (pid != getpid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
 			continue;
 		snprintf(inst, sizeof(inst), "%s/%s", dir, de->d_name);
 		instance_paths(inst, a, b, c, sizeof(a));

@@ -143,8 +143,9 @@ void nft_live_close(struct nft_live *l);
 void nft_live_emergency_cleanup(void);
 
 /*
- * Remove netfs-top-<pid> instances under @tracefs whose pid is dead.
- * Returns how many were removed.  Called by nft_live_open().
+ * Remove netfs-top-<pid> instances under @tracefs whose pid is dead, or is
+ * our own (left by a crashed process whose pid we reused).  Returns how
+ * many were removed.  Called by nft_live_open() before it makes ours.
  */
 int nft_live_remove_stale(const char *tracefs, bool fake);
 

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "tui.h"
 #include "../libnetfs-trace/vocab.h"
@@ -39,12 +41,62 @@ struct ui {
 	int report_lines;
 };
 
-static bool curses_on;
+/*
+ * The way back to the terminal as we found it without curses, for a fatal
+ * signal handler (only write() and tcsetattr() there, both
+ * async-signal-safe): the termios saved before newterm(), and the leave
+ * sequences of this terminal (rmcup: off the alternate screen, cnorm:
+ * cursor visible, rmkx: keypad local, sgr0: plain attributes) looked up
+ * once curses knew the terminal.
+ */
+static volatile sig_atomic_t curses_on;
+static struct {
+	struct termios tio;
+	int tio_fd;		/* -1: no termios saved */
+	int out_fd;
+	char seq[256];
+	size_t len;
+} saved = { .tio_fd = -1, .out_fd = -1 };
+
+static void save_terminal(void)
+{
+	static const char *const caps[] = { "sgr0", "rmkx", "cnorm", "rmcup" };
+	size_t i;
+
+	saved.len = 0;
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		const char *v = tigetstr(caps[i]);
+		size_t n;
+
+		if (!v || v == (char *)-1)
+			continue;
+		n = strlen(v);
+		if (saved.len + n > sizeof(saved.seq))
+			continue;
+		memcpy(saved.seq + saved.len, v, n);
+		saved.len += n;
+	}
+}
 
 void tui_emergency_restore(void)
 {
+	ssize_t w;
+
+	if (!curses_on)
+		return;
+	curses_on = 0;
+	if (saved.out_fd >= 0 && saved.len)
+		w = write(saved.out_fd, saved.seq, saved.len);
+	(void)w;
+	if (saved.tio_fd >= 0)
+		tcsetattr(saved.tio_fd, TCSANOW, &saved.tio);
+}
+
+/* The ordinary way out: curses puts everything back itself. */
+static void tui_restore(void)
+{
 	if (curses_on) {
-		curses_on = false;
+		curses_on = 0;
 		endwin();
 	}
 }
@@ -504,9 +556,16 @@ int tui_run(struct nft_top *top, const struct tui_opts *o,
 	u.sort = NFT_TOP_COL_REQS;
 	u.sel_key = UINT64_MAX - 1;
 	setlocale(LC_ALL, "");
+	saved.tio_fd = -1;
+	if (!tcgetattr(STDIN_FILENO, &saved.tio))
+		saved.tio_fd = STDIN_FILENO;
+	else if (!tcgetattr(STDOUT_FILENO, &saved.tio))
+		saved.tio_fd = STDOUT_FILENO;
+	saved.out_fd = fileno(stdout);
 	if (!newterm(NULL, stdout, stdin))
 		return -1;
-	curses_on = true;
+	save_terminal();
+	curses_on = 1;
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
@@ -530,6 +589,6 @@ int tui_run(struct nft_top *top, const struct tui_opts *o,
 		draw(&u);
 	}
 	free(u.report);
-	tui_emergency_restore();
+	tui_restore();
 	return 0;
 }

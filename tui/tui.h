@@ -26,14 +26,19 @@ struct tui_ops {
 struct tui_opts {
 	const char *source;	/* "live: netfs-top-123" or the capture name */
 	double interval;	/* seconds, for the header */
-	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM/SIGHUP */
+	volatile sig_atomic_t *stop;	/* set by a stop signal (cmd/netfs-top.c) */
 };
 
 /* Run until q or *stop.  Returns 0, -1 if the terminal could not be used. */
 int tui_run(struct nft_top *top, const struct tui_opts *opts,
 	    const struct tui_ops *ops);
 
-/* From a fatal signal handler: give the terminal back. */
+/*
+ * From a fatal signal handler (async-signal-safe: write() and tcsetattr()
+ * only): leave the alternate screen, show the cursor, restore the termios
+ * saved before curses started.  Idempotent; tui_run() itself leaves with
+ * endwin().
+ */
 void tui_emergency_restore(void);
 
 #endif /* NFT_TUI_H */

@@ -40,6 +40,7 @@ struct sc_op {
 	uint64_t retry_max_len;	/* credits after a fault (cifs), 0 = same */
 	bool cache_fail;	/* the cache write subrequest fails */
 	bool clean;		/* no random faults (the background reader) */
+	int line;		/* of its [op] in the scenario file */
 };
 
 struct nft_scenario {
@@ -88,6 +89,7 @@ struct sreq {
 	struct req *req;
 	struct sreq *next;	/* stream list, in issue order */
 	struct sreq *all_next;	/* every live subrequest of the request */
+	struct sreq **all_pprev;	/* O(1) unlink from that list */
 	int index, stream, source;
 	unsigned int flags;
 	int ref;
@@ -129,6 +131,12 @@ struct req {
 	int fault_left;
 	struct req *lprev, *lnext;
 	struct sreq *all;
+	/*
+	 * Subrequests with SF_IN_PROGRESS per stream (sreq_busy/sreq_idle):
+	 * "is the stream quiesced" in O(1), not a walk of the stream on every
+	 * termination (quadratic with many small subrequests).
+	 */
+	int busy[2];
 };
 
 /*
@@ -272,6 +280,20 @@ struct sreq *sreq_alloc(struct nft_engine *e, struct req *r, int stream,
 void sreq_get(struct nft_engine *e, struct sreq *s, int what);
 void sreq_put(struct nft_engine *e, struct sreq *s, int what);
 void stream_append(struct req *r, struct sreq *s);
+
+static inline void sreq_busy(struct sreq *s)
+{
+	if (!(s->flags & SF_IN_PROGRESS))
+		s->req->busy[s->stream]++;
+	s->flags |= SF_IN_PROGRESS;
+}
+
+static inline void sreq_idle(struct sreq *s)
+{
+	if (s->flags & SF_IN_PROGRESS)
+		s->req->busy[s->stream]--;
+	s->flags &= ~SF_IN_PROGRESS;
+}
 void stream_remove_head(struct req *r, int stream);
 void stream_remove(struct req *r, struct sreq *s);
 bool is_worker(const struct nft_engine *e);

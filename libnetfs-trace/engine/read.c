@@ -460,7 +460,7 @@ static void read_terminated(struct nft_engine *e, struct sreq *s)
 	if (consume)
 		consume = consume_612(e, s);
 	em_sreq(e, s, NFT_SREQ_TERMINATED);
-	s->flags &= ~SF_IN_PROGRESS;
+	sreq_idle(s);
 	if (!e->prof->read_collector && s->error < 0)
 		em_failure(e, r, s, NFT_FAIL_READ);
 	if (!e->prof->read_collector) {
@@ -566,7 +566,7 @@ void read_issue(struct nft_engine *e, struct sreq *s, bool resubmit)
 	bool sync = !e->sc->cifs && s->source == NFT_SRC_DOWNLOAD &&
 		    !inj_target(e, r, INJ_LOST_WAKEUP) && !twin_async_read(e, r);
 
-	s->flags |= SF_IN_PROGRESS;
+	sreq_busy(s);
 	if (s->source == NFT_SRC_ZERO) {
 		s->flags |= SF_CLEAR_TAIL;
 		if (twin_async_read(e, r) && !resubmit) {
@@ -661,7 +661,7 @@ static void issue_next(struct nft_engine *e, struct qev *q)
 		cache_prepare_read(e, s, end - pos);
 	s->source = source;
 	if (e->prof->read_collector)
-		s->flags |= SF_IN_PROGRESS;
+		sreq_busy(s);
 	if (source == NFT_SRC_DOWNLOAD && (e->sc->cifs || !buffered(r)))
 		em_sreq(e, s, NFT_SREQ_PREPARE);
 	if (pos + len >= end && twin_all_queued_race(e, r, s))

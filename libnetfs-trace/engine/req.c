@@ -135,21 +135,20 @@ struct sreq *sreq_alloc(struct nft_engine *e, struct req *r, int stream,
 	s->len = len;
 	s->ref = 2;
 	s->all_next = r->all;
+	if (r->all)
+		r->all->all_pprev = &s->all_next;
+	s->all_pprev = &r->all;
 	r->all = s;
 	e->st.subreqs++;
 	req_get(e, r, NFT_RREF_GET_SUBREQ);
 	return s;
 }
 
-static void unlink_sreq(struct req *r, struct sreq *s)
+static void unlink_sreq(struct sreq *s)
 {
-	struct sreq **pp;
-
-	for (pp = &r->all; *pp; pp = &(*pp)->all_next)
-		if (*pp == s) {
-			*pp = s->all_next;
-			return;
-		}
+	*s->all_pprev = s->all_next;
+	if (s->all_next)
+		s->all_next->all_pprev = s->all_pprev;
 }
 
 void sreq_get(struct nft_engine *e, struct sreq *s, int what)
@@ -168,7 +167,9 @@ void sreq_put(struct nft_engine *e, struct sreq *s, int what)
 	if (s->ref)
 		return;
 	em_sreq(e, s, NFT_SREQ_FREE);
-	unlink_sreq(r, s);
+	if (s->flags & SF_IN_PROGRESS)
+		r->busy[s->stream]--;
+	unlink_sreq(s);
 	free(s);
 	req_put(e, r, NFT_RREF_PUT_SUBREQ);
 }

@@ -14,12 +14,7 @@
 
 static bool quiesced(struct req *r, int nr)
 {
-	struct sreq *s;
-
-	for (s = r->streams[nr].head; s; s = s->next)
-		if (s->flags & SF_IN_PROGRESS)
-			return false;
-	return true;
+	return !r->busy[nr];
 }
 
 /* Ask again once the stream is idle; the last termination comes back here. */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,10 +56,78 @@ static int lookup(const char *const *names, int n, const char *v)
 	return -1;
 }
 
+/*
+ * The numeric keys and their ranges (docs/scenario.md has the same table).
+ * The bounds keep every value meaningful (no zero divisor, nothing that
+ * wraps in the engine's 64-bit arithmetic: offsets and ends stay below
+ * 2^62) and, with the work budget below, a run's time bounded by what the
+ * scenario asks for.
+ */
+#define T_1G 0x40000000ull
+#define T_1T 0x10000000000ull
+#define T_MAX_POS (1ull << 62)
+#define T_60S_US 60000000ull
+
+/*
+ * Work of one pass over the ops: subrequest slices plus page-cache folios
+ * of every request, summed over count and app threads.  Each costs a few
+ * trace lines (so 2^22 is a few GB of text at most); more is refused.
+ */
+#define SC_WORK_MAX (1ull << 22)
+/* Subrequests of one request: the engine's per-request walks stay short. */
+#define SC_SLICES_MAX 4096ull
+/* --events / events: the run repeats the workload until this many. */
+#define SC_EVENTS_MAX 1000000000ull
+
+enum { K_U64, K_U32, K_INT, K_BOOL };
+
+struct num_key {
+	const char *name;
+	size_t off;
+	int type;
+	uint64_t min, max;
+};
+
+#define G(f) offsetof(struct nft_scenario, f)
+#define O(f) offsetof(struct sc_op, f)
+
+static const struct num_key global_keys[] = {
+	{ "cache", G(cache), K_BOOL, 0, 1 },
+	{ "umount", G(umount), K_BOOL, 0, 1 },
+	{ "lru_reuse", G(lru_reuse), K_BOOL, 0, 1 },
+	{ "rsize", G(rsize), K_U64, 1, T_1G },
+	{ "wsize", G(wsize), K_U64, 1, T_1G },
+	{ "cache_wsize", G(cache_wsize), K_U64, 1, T_1G },
+	{ "i_size", G(i_size), K_U64, 0, T_MAX_POS },
+	{ "latency_us", G(lat_us), K_U64, 1, T_60S_US },
+	{ "jitter_us", G(jitter_us), K_U64, 0, T_60S_US },
+	{ "think_us", G(think_us), K_U64, 0, T_60S_US },
+	{ "thread_stride", G(thread_stride), K_U64, 0, T_1T },
+	{ "events", G(events), K_U64, 0, SC_EVENTS_MAX },
+	{ "first_id", G(first_id), K_U32, 0, 0xffffff00u },
+	{ "ino", G(ino), K_U32, 0, 0xffffffffu },
+	{ "retry_limit", G(retry_limit), K_INT, 1, 255 },
+	{ "concurrency", G(concurrency), K_INT, 1, 8 },
+};
+
+static const struct num_key op_keys[] = {
+	{ "count", O(count), K_U64, 1, 1000000 },
+	{ "offset", O(offset), K_U64, 0, T_MAX_POS },
+	{ "size", O(size), K_U64, 1, T_1G },
+	{ "stride", O(stride), K_U64, 0, T_1T },
+	{ "fault_subreq", O(fault_subreq), K_INT, 1, SC_SLICES_MAX },
+	{ "fault_times", O(fault_times), K_INT, 0, 255 },
+	{ "retry_max_len", O(retry_max_len), K_U64, 0, T_1G },
+	{ "cache_fail", O(cache_fail), K_BOOL, 0, 1 },
+};
+
+/* A plain unsigned number: decimal or 0x hex, no sign, nothing after. */
 static int num(const char *v, uint64_t *out)
 {
 	char *end;
 
+	if (*v < '0' || *v > '9')
+		return -1;
 	errno = 0;
 	*out = strtoull(v, &end, 0);
 	return errno || end == v || *end ? -1 : 0;
@@ -69,101 +138,137 @@ static int prob(const char *v, double *out)
 	char *end;
 
 	*out = strtod(v, &end);
-	return end == v || *end || *out < 0 || *out > 1 ? -1 : 0;
+	/* !(x >= 0 && x <= 1) also refuses a NaN */
+	return end == v || *end || !(*out >= 0 && *out <= 1) ? -1 : 0;
 }
 
-static int set_op(struct sc_op *op, const char *k, const char *v)
+/*
+ * Set @k from its table; 1 when @k is not in it.  @why points into @buf
+ * on an error.
+ */
+static int set_num(const struct num_key *keys, size_t n, void *obj,
+		   const char *k, const char *v, char *buf, size_t len,
+		   const char **why)
 {
-	uint64_t n;
-	int i;
+	const struct num_key *key = NULL;
+	uint64_t x;
+	size_t i;
 
-	if (!strcmp(k, "type"))
-		return (i = lookup(op_names, OP__NR, v)) < 0 ? -1 : (op->type = i, 0);
-	if (!strcmp(k, "fault"))
-		return (i = lookup(fault_names, FAULT__NR, v)) < 0 ? -1 :
-		       (op->fault = i, 0);
-	if (!strcmp(k, "cache_fail"))
-		return num(v, &n) ? -1 : (op->cache_fail = n, 0);
-	if (num(v, &n))
+	for (i = 0; i < n; i++)
+		if (!strcmp(keys[i].name, k))
+			key = &keys[i];
+	if (!key)
+		return 1;
+	if (num(v, &x) || x < key->min || x > key->max) {
+		snprintf(buf, len, "%s: '%.40s' is not a number in %llu..%llu",
+			 k, v, (unsigned long long)key->min,
+			 (unsigned long long)key->max);
+		*why = buf;
 		return -1;
-	if (!strcmp(k, "count"))
-		op->count = n;
-	else if (!strcmp(k, "offset"))
-		op->offset = n;
-	else if (!strcmp(k, "size") && n)
-		op->size = n;
-	else if (!strcmp(k, "stride"))
-		op->stride = n;
-	else if (!strcmp(k, "fault_subreq") && n)
-		op->fault_subreq = n;
-	else if (!strcmp(k, "fault_times"))
-		op->fault_times = n;
-	else if (!strcmp(k, "retry_max_len"))
-		op->retry_max_len = n;
-	else
-		return -1;
+	}
+	switch (key->type) {
+	case K_BOOL:
+		*(bool *)((char *)obj + key->off) = x;
+		break;
+	case K_U32:
+		*(uint32_t *)((char *)obj + key->off) = x;
+		break;
+	case K_INT:
+		*(int *)((char *)obj + key->off) = (int)x;
+		break;
+	default:
+		*(uint64_t *)((char *)obj + key->off) = x;
+		break;
+	}
 	return 0;
 }
 
-static int set_global(struct nft_scenario *sc, const char *k, const char *v)
+static int set_op(struct sc_op *op, const char *k, const char *v, char *buf,
+		  size_t len, const char **why)
 {
-	uint64_t n;
 	int i;
 
-	if (!strcmp(k, "server"))
-		return !strcmp(v, "cifs") ? (sc->cifs = true, 0) :
-		       !strcmp(v, "9p") ? (sc->cifs = false, 0) : -1;
-	if (!strcmp(k, "dialect"))
-		return (sc->dialect = nft_engine_dialect_lookup(v)) < 0 ? -1 : 0;
-	if (!strcmp(k, "short_prob"))
-		return prob(v, &sc->short_prob);
-	if (!strcmp(k, "error_prob"))
-		return prob(v, &sc->error_prob);
-	if (!strcmp(k, "cache_hit"))
-		return prob(v, &sc->cache_hit);
-	if (!strcmp(k, "error"))
-		return (i = lookup(fault_names, FAULT__NR, v)) < 1 ? -1 :
-		       (sc->random_error = i, 0);
-	if (num(v, &n))
-		return -1;
-	if (!strcmp(k, "cache"))
-		sc->cache = n;
-	else if (!strcmp(k, "umount"))
-		sc->umount = n;
-	else if (!strcmp(k, "lru_reuse"))
-		sc->lru_reuse = n;
-	else if (!strcmp(k, "rsize") && n)
-		sc->rsize = n;
-	else if (!strcmp(k, "wsize") && n)
-		sc->wsize = n;
-	else if (!strcmp(k, "cache_wsize") && n)
-		sc->cache_wsize = n;
-	else if (!strcmp(k, "i_size"))
-		sc->i_size = n;
-	else if (!strcmp(k, "latency_us") && n)
-		sc->lat_us = n;
-	else if (!strcmp(k, "jitter_us"))
-		sc->jitter_us = n;
-	else if (!strcmp(k, "thread_stride"))
-		sc->thread_stride = n;
-	else if (!strcmp(k, "think_us"))
-		sc->think_us = n;
-	else if (!strcmp(k, "events"))
-		sc->events = n;
-	else if (!strcmp(k, "first_id") && n <= 0xffffff00u)
-		sc->first_id = n;
-	else if (!strcmp(k, "ino"))
-		sc->ino = n;
-	else if (!strcmp(k, "retry_limit") && n >= 1 && n <= 255)
-		sc->retry_limit = n;
-	else if (!strcmp(k, "concurrency") && n >= 1 && n <= 8)
-		sc->concurrency = n;
-	else
-		return -1;
-	return 0;
+	if (!strcmp(k, "type")) {
+		if ((i = lookup(op_names, OP__NR, v)) < 0) {
+			snprintf(buf, len, "unknown op type '%.40s'", v);
+			return *why = buf, -1;
+		}
+		op->type = i;
+		return 0;
+	}
+	if (!strcmp(k, "fault")) {
+		if ((i = lookup(fault_names, FAULT__NR, v)) < 0) {
+			snprintf(buf, len, "unknown fault '%.40s'", v);
+			return *why = buf, -1;
+		}
+		op->fault = i;
+		return 0;
+	}
+	i = set_num(op_keys, sizeof(op_keys) / sizeof(op_keys[0]), op, k, v,
+		    buf, len, why);
+	if (i > 0) {
+		snprintf(buf, len, "unknown op key '%.40s'", k);
+		return *why = buf, -1;
+	}
+	return i;
 }
 
-static struct sc_op *add_op(struct nft_scenario *sc)
+static int set_global(struct nft_scenario *sc, const char *k, const char *v,
+		      char *buf, size_t len, const char **why)
+{
+	int i;
+
+	if (!strcmp(k, "server")) {
+		if (!strcmp(v, "cifs") || !strcmp(v, "9p")) {
+			sc->cifs = !strcmp(v, "cifs");
+			return 0;
+		}
+		snprintf(buf, len, "server: '%.40s' is not cifs or 9p", v);
+		return *why = buf, -1;
+	}
+	if (!strcmp(k, "dialect")) {
+		if ((sc->dialect = nft_engine_dialect_lookup(v)) < 0) {
+			snprintf(buf, len, "dialect: '%.40s' is not 6.12 or 7.2", v);
+			return *why = buf, -1;
+		}
+		return 0;
+	}
+	if (!strcmp(k, "short_prob") || !strcmp(k, "error_prob") ||
+	    !strcmp(k, "cache_hit")) {
+		double *p = k[0] == 's' ? &sc->short_prob :
+			    k[0] == 'e' ? &sc->error_prob : &sc->cache_hit;
+
+		if (prob(v, p)) {
+			snprintf(buf, len, "%s: '%.40s' is not a probability in 0..1", k, v);
+			return *why = buf, -1;
+		}
+		return 0;
+	}
+	if (!strcmp(k, "error")) {
+		if ((i = lookup(fault_names, FAULT__NR, v)) < 1 ||
+		    i == FAULT_SHORT || i == FAULT_ZERO) {
+			snprintf(buf, len, "error: '%.40s' is not eagain, eio, enomem, enodata or econnaborted", v);
+			return *why = buf, -1;
+		}
+		sc->random_error = i;
+		return 0;
+	}
+	i = set_num(global_keys, sizeof(global_keys) / sizeof(global_keys[0]),
+		    sc, k, v, buf, len, why);
+	if (i > 0) {
+		bool op_key = !strcmp(k, "type") || !strcmp(k, "fault");
+		size_t j;
+
+		for (j = 0; j < sizeof(op_keys) / sizeof(op_keys[0]); j++)
+			op_key |= !strcmp(op_keys[j].name, k);
+		snprintf(buf, len, "unknown key '%.40s'%s", k, op_key ?
+			 " (an op key: it goes after an [op] line)" : "");
+		return *why = buf, -1;
+	}
+	return i;
+}
+
+static struct sc_op *add_op(struct nft_scenario *sc, int lineno)
 {
 	struct sc_op *ops = realloc(sc->ops, (sc->nr_ops + 1) * sizeof(*ops));
 
@@ -176,10 +281,12 @@ static struct sc_op *add_op(struct nft_scenario *sc)
 	ops->size = 0x20000;
 	ops->fault_subreq = 1;
 	ops->fault_times = 1;
+	ops->line = lineno;
 	return ops;
 }
 
-static int parse_line(struct nft_scenario *sc, char *line, const char **why)
+static int parse_line(struct nft_scenario *sc, char *line, int lineno,
+		      char *buf, size_t len, const char **why)
 {
 	char *k, *v, *p;
 	struct sc_op *op = sc->nr_ops ? &sc->ops[sc->nr_ops - 1] : NULL;
@@ -192,77 +299,162 @@ static int parse_line(struct nft_scenario *sc, char *line, const char **why)
 		*--p = 0;
 	if (!*k)
 		return 0;
-	if (!strcmp(k, "[op]"))
-		return add_op(sc) ? 0 : (*why = "out of memory", -1);
+	if (!strcmp(k, "[op]")) {
+		if (sc->nr_ops >= 4096)
+			return *why = "more than 4096 [op] sections", -1;
+		return add_op(sc, lineno) ? 0 : (*why = "out of memory", -1);
+	}
 	v = k + strcspn(k, " \t");
 	if (!*v)
 		return *why = "expected \"key value\"", -1;
 	*v++ = 0;
 	v += strspn(v, " \t");
-	if (op ? set_op(op, k, v) : set_global(sc, k, v))
-		return *why = op ? "unknown op key or bad value" :
-			      "unknown key or bad value", -1;
+	return op ? set_op(op, k, v, buf, len, why) :
+		    set_global(sc, k, v, buf, len, why);
+}
+
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+	return a / b + !!(a % b);
+}
+
+/*
+ * What one pass of the workload costs, op by op: refused beyond the
+ * bounds, so that a run's time follows from the scenario's values (and
+ * --events) and nothing else.  Returns the [op] line at fault, 0 if none.
+ */
+static int check_work(const struct nft_scenario *sc, char *buf, size_t len)
+{
+	uint64_t work = 0;
+	int i;
+
+	for (i = 0; i < sc->nr_ops; i++) {
+		const struct sc_op *op = &sc->ops[i];
+		bool write = op->type >= OP_WRITEBACK;
+		uint64_t slice = write ? sc->wsize : sc->rsize;
+		uint64_t stride = op->stride ? op->stride : op->size;
+		uint64_t end, slices, w;
+
+		if (op->retry_max_len && op->retry_max_len < slice)
+			slice = op->retry_max_len;
+		if (write && (sc->cache || op->cache_fail ||
+			      op->type == OP_COPY_TO_CACHE) &&
+		    sc->cache_wsize < slice)
+			slice = sc->cache_wsize;
+		/* all bounded above: no term can wrap */
+		end = op->offset + (op->count - 1) * stride + op->size +
+		      (uint64_t)(sc->concurrency - 1) * sc->thread_stride;
+		if (end > T_MAX_POS) {
+			snprintf(buf, len, "the op reaches offset 0x%llx (offset + (count-1) * stride + size + thread_stride * (concurrency-1)); at most 2^62",
+				 (unsigned long long)end);
+			return op->line;
+		}
+		slices = div_up(op->size, slice);
+		if (slices > SC_SLICES_MAX) {
+			snprintf(buf, len, "a request of size 0x%llx in slices of 0x%llx makes %llu subrequests; at most %llu (raise rsize/wsize/retry_max_len or lower size)",
+				 (unsigned long long)op->size,
+				 (unsigned long long)slice,
+				 (unsigned long long)slices, SC_SLICES_MAX);
+			return op->line;
+		}
+		w = (slices + div_up(op->size, PAGE_SIZE_)) * op->count *
+		    sc->concurrency;
+		work += w;
+		if (work > SC_WORK_MAX) {
+			snprintf(buf, len, "the ops up to here make %llu subrequests and folios per pass (count * concurrency * (size/slice + size/4096)); at most %llu, so that the run is bounded (lower count or size, or repeat with --events)",
+				 (unsigned long long)work, SC_WORK_MAX);
+			return op->line;
+		}
+	}
 	return 0;
+}
+
+static struct nft_scenario *parse_text(const char *text, size_t size,
+				       const char *name, char *err,
+				       size_t errlen)
+{
+	struct nft_scenario *sc = calloc(1, sizeof(*sc));
+	const char *p = text, *end = text + size, *why = NULL;
+	char line[512], msg[256];
+	int lineno = 0;
+
+	if (!sc) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		errno = ENOMEM;
+		return NULL;
+	}
+	sc_defaults(sc);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		lineno++;
+		if (memchr(p, 0, n)) {
+			why = "a NUL byte: a scenario is text";
+		} else if (n >= sizeof(line)) {
+			why = "line too long (511 bytes at most)";
+		} else {
+			memcpy(line, p, n);
+			line[n] = 0;
+			parse_line(sc, line, lineno, msg, sizeof(msg), &why);
+		}
+		if (why)
+			goto fail;
+		p += n + (nl != NULL);
+	}
+	lineno = check_work(sc, msg, sizeof(msg));
+	if (lineno) {
+		why = msg;
+		goto fail;
+	}
+	return sc;
+fail:
+	snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
+	nft_scenario_free(sc);
+	errno = EINVAL;
+	return NULL;
 }
 
 struct nft_scenario *nft_scenario_parse(const char *text, const char *name,
 					char *err, size_t errlen)
 {
-	struct nft_scenario *sc = calloc(1, sizeof(*sc));
-	const char *p = text, *why = NULL;
-	char line[512];
-	int lineno = 0;
-
-	if (!sc)
-		return NULL;
-	sc_defaults(sc);
-	while (*p) {
-		size_t n = strcspn(p, "\n");
-
-		lineno++;
-		if (n >= sizeof(line)) {
-			why = "line too long";
-		} else {
-			memcpy(line, p, n);
-			line[n] = 0;
-			parse_line(sc, line, &why);
-		}
-		if (why) {
-			snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
-			nft_scenario_free(sc);
-			errno = EINVAL;
-			return NULL;
-		}
-		p += n + (p[n] == '\n');
-	}
-	return sc;
+	return parse_text(text, strlen(text), name, err, errlen);
 }
+
+#define SC_FILE_MAX (1 << 20)
 
 struct nft_scenario *nft_scenario_load(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	struct nft_scenario *sc;
+	size_t n = 0;
 	char *buf;
-	long n;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = n >= 0 && n < (1 << 20) ? malloc(n + 1) : NULL;
-	if (!buf || fread(buf, 1, n, f) != (size_t)n) {
-		snprintf(err, errlen, "%s: cannot read", path);
-		free(buf);
+	/* Read to the end (a pipe or FIFO too): no size from fseek/ftell. */
+	buf = malloc(SC_FILE_MAX + 1);
+	if (!buf) {
 		fclose(f);
-		errno = EINVAL;
+		snprintf(err, errlen, "%s: out of memory", path);
+		errno = ENOMEM;
 		return NULL;
 	}
-	buf[n] = 0;
+	n = fread(buf, 1, SC_FILE_MAX + 1, f);
+	if (ferror(f) || n > SC_FILE_MAX) {
+		int e = ferror(f) ? errno : EFBIG;
+
+		snprintf(err, errlen, "%s: %s", path, e == EFBIG ?
+			 "larger than 1 MiB: not a scenario" : strerror(e));
+		free(buf);
+		fclose(f);
+		errno = e;
+		return NULL;
+	}
 	fclose(f);
-	sc = nft_scenario_parse(buf, path, err, errlen);
+	sc = parse_text(buf, n, path, err, errlen);
 	free(buf);
 	return sc;
 }
@@ -307,6 +499,8 @@ static uint64_t rnd_next(struct rnd *r)
 
 static uint64_t rnd_in(struct rnd *r, uint64_t lo, uint64_t hi)
 {
+	if (hi - lo == UINT64_MAX)
+		return rnd_next(r);
 	return lo + rnd_next(r) % (hi - lo + 1);
 }
 

@@ -38,6 +38,9 @@ uint64_t rng_range(struct nft_engine *e, uint64_t lo, uint64_t hi)
 {
 	if (hi <= lo)
 		return lo;
+	/* The whole 64-bit range: hi - lo + 1 wraps to 0 (no SIGFPE). */
+	if (hi - lo == UINT64_MAX)
+		return rng_next(e);
 	return lo + rng_next(e) % (hi - lo + 1);
 }
 

@@ -51,7 +51,7 @@ static void write_terminated(struct nft_engine *e, struct sreq *s,
 	}
 	s->slot = e->prof->sreq_slot ? (int)(rng_next(e) % 256) : 0;
 	em_sreq(e, s, NFT_SREQ_TERMINATED);
-	s->flags &= ~SF_IN_PROGRESS;
+	sreq_idle(s);
 	if (sequential(e, r)) {
 		em_rreq(e, r, NFT_RREQ_WAKE_QUEUE);
 	} else if (e->prof->app_collects && !(r->flags & RF_OFFLOAD)) {
@@ -121,7 +121,7 @@ void write_issue(struct nft_engine *e, struct sreq *s, bool resubmit)
 	struct req *r = s->req;
 	bool sync = !e->sc->cifs && s->stream == 0;
 
-	s->flags |= SF_IN_PROGRESS;
+	sreq_busy(s);
 	em_sreq(e, s, NFT_SREQ_SUBMIT);
 	if (s->stream == 1 && e->prof->traces_616) {
 		/* 6.16+ cachefiles traces its own prepare and write. */
@@ -147,7 +147,7 @@ static struct sreq *prepare_write(struct nft_engine *e, struct req *r, int nr,
 
 	s = sreq_alloc(e, r, nr, nr ? NFT_SRC_CACHE_WRITE : NFT_SRC_UPLOAD, pos, 0);
 	em_sreq(e, s, NFT_SREQ_PREPARE);
-	s->flags |= SF_IN_PROGRESS;
+	sreq_busy(s);
 	s->len = len;
 	stream_append(r, s);
 	r->streams[nr].issued_to = pos + len;

@@ -515,7 +515,7 @@ to_forms() {
 	trace-cmd report -R -i "$FIX/6.12/append.dat" > "$T/raw.txt" 2> /dev/null
 	run --separate-stderr "$REPLAY" "$T/raw.txt"
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"raw.txt:line 2: error: malformed netfs_"*"as trace-cmd report -R prints them"*"give netfs-replay the trace.dat"* ]]
+	[[ "$stderr" == *"raw.txt:line 2: error: malformed netfs_"*"as trace-cmd report -R prints them"*"read the trace.dat itself"* ]]
 	[[ "$stderr" == *"no netfs event line could be decoded"* ]]
 }
 

@@ -270,3 +270,150 @@ setup() {
 	run "$NFT_BIN/netfs-replay" "$T/t"
 	[[ "$output" == *"findings: 0"* ]]
 }
+
+# ---- nonsense is refused (issue 11): the reproducers, and the classes ----
+
+# $1: scenario; $2: the line the error must name; $3: a word of the message.
+refused() {
+	run timeout 10 "$SIM" "$1" -o "$T/out"
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "netfs-sim: $1:$2: "* ]]
+	[[ "$output" == *"$3"* ]]
+	[ "${#lines[@]}" -eq 1 ]
+	[ ! -s "$T/out" ]
+}
+
+@test "refused: count -1 (was 2^64-1, GBs of output)" {
+	refused "$SCN/refused/sim-count-negative-unbounded.scn" 3 "count: '-1' is not a number in 1..1000000"
+}
+
+@test "refused: think_us 2^64-1 (was SIGFPE)" {
+	refused "$SCN/refused/sim-think-us-fpe.scn" 1 "think_us"
+}
+
+@test "refused: a NUL byte (was the silent end of the scenario)" {
+	refused "$SCN/refused/sim-nul-truncates.scn" 5 "NUL byte"
+	refused "$SCN/refused/sim-nul-hides-bad-op.scn" 4 "NUL byte"
+}
+
+@test "refused in bounded time: wsize 1 with a retry fault (was quadratic, > 120 s)" {
+	refused "$SCN/refused/sim-wsize1-retry-quadratic.scn" 3 "262144 subrequests; at most 4096"
+}
+
+@test "refused: out of range, zero where it divides, sign, wrap, NaN, unknown" {
+	while IFS='|' read -r text line what; do
+		printf '%b' "$text" > "$T/x.scn"
+		refused "$T/x.scn" "$line" "$what"
+	done <<'CASES'
+rsize 0\n|1|rsize: '0' is not a number in 1..
+wsize 0x40000001|1|wsize
+latency_us 0|1|latency_us
+jitter_us -5|1|jitter_us
+ino 0x100000000|1|ino
+concurrency 9|1|concurrency
+short_prob nan|1|short_prob
+error_prob 1.5|1|error_prob
+retry_limit 0|1|retry_limit
+events 1000000001|1|events
+cache 2|1|cache
+first_id 0xffffffff|1|first_id
+\n[op]\ncount 0|3|count
+[op]\nsize 0|2|size
+[op]\nsize 1x|2|size
+[op]\ncount 99999999999999999999999|2|count
+[op]\nfault_subreq 0|2|fault_subreq
+[op]\nfault_times 256|2|fault_times
+[op]\ntype nosuchop|2|unknown op type
+count 3|1|an op key: it goes after an [op] line
+[op]\noffset 0x4000000000000000\nsize 0x1000|1|at most 2^62
+[op]\noffset 0x3fffff0000000000\ncount 1000\nstride 0x10000000000|1|at most 2^62
+concurrency 8\n[op]\ntype dio_read\nsize 0x40000000\ncount 1000000|2|at most 4194304
+CASES
+}
+
+@test "refused: --events and --seed out of range name the option" {
+	run "$SIM" --events -1
+	[ "$status" -eq 2 ]
+	[[ "$output" == "netfs-sim: --events: '-1' is not a number in 0..1000000000" ]]
+	run "$SIM" --seed x
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--seed"* ]]
+}
+
+@test "errors name the file: unreadable scenario, output, write error (exit 1)" {
+	run "$SIM" "$T/nonexistent.scn"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "netfs-sim: $T/nonexistent.scn: No such file or directory" ]]
+	run "$SIM" -o "$T/no/such/dir/out"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "netfs-sim: $T/no/such/dir/out: "* ]]
+	[ -w /dev/full ] || skip "no /dev/full"
+	run "$SIM" -o /dev/full
+	[ "$status" -eq 1 ]
+	[[ "$output" == "netfs-sim: /dev/full: write error: "* ]]
+}
+
+@test "a scenario from a pipe is read to its end" {
+	run "$SIM" <(printf 'server cifs\n[op]\ntype dio_read\ncount 2\n') -o "$T/out"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'netfs_rreq_ref: R=.* NEW' "$T/out")" -eq 2 ]
+}
+
+@test "within the bounds, a large run stays linear (wsize 0x1000 + retry: seconds)" {
+	printf 'wsize 0x1000\nserver cifs\n[op]\ntype writeback\nsize 0x400000\ncount 8\nfault eagain\nfault_subreq 2\nretry_max_len 0x1000\n' > "$T/big.scn"
+	run timeout 60 "$SIM" "$T/big.scn" -o /dev/null
+	[ "$status" -eq 0 ]
+}
+
+@test "property: random garbage and mutated scenarios never crash or hang" {
+	python3 - "$T" <<'PY'
+import random, sys, os
+random.seed(11)
+# sane values per key; one line in a few gets a nasty one instead
+good = {"server": ["cifs", "9p"], "rsize": ["0x1000", "0x10000"],
+        "wsize": ["0x1000", "0x4000"], "cache_wsize": ["0x4000"], "cache": ["0", "1"],
+        "i_size": ["0x100000", "0"], "latency_us": ["10", "300"], "jitter_us": ["0", "50"],
+        "think_us": ["0", "100"], "short_prob": ["0.1"], "error_prob": ["0.05"],
+        "error": ["eagain", "eio"], "retry_limit": ["3"], "concurrency": ["1", "2"],
+        "thread_stride": ["0x200000"], "first_id": ["1"], "ino": ["5"],
+        "cache_hit": ["0.5"], "umount": ["0", "1"], "lru_reuse": ["0"],
+        "dialect": ["7.2", "6.12"]}
+ogood = {"type": ["readahead", "read_folio", "write_begin", "dio_read",
+                  "unbuffered_read", "read_single", "writeback", "writethrough",
+                  "dio_write", "unbuffered_write", "copy_to_cache"],
+         "count": ["1", "3"], "offset": ["0", "0x100000"], "size": ["0x1000", "0x20000"],
+         "stride": ["0", "0x40000"], "fault": ["eagain", "short", "zero", "eio"],
+         "fault_subreq": ["1", "2"], "fault_times": ["1", "2"],
+         "retry_max_len": ["0x1000", "0"], "cache_fail": ["0", "1"]}
+nasty = ["0", "-1", "18446744073709551615", "18446744073709551616", "nan", "inf",
+         "1e9", "0x", "", "0x40000000", "99999999999", "0x7fffffffffffffff", "1"]
+def line(table):
+    k = random.choice(list(table))
+    v = random.choice(nasty) if random.random() < 0.25 else random.choice(table[k])
+    return k + " " + v
+gkeys, okeys = good, ogood
+def junk():
+    return "".join(chr(random.randint(0, 255)) for _ in range(random.randint(0, 20)))
+for i in range(150):
+    lines = [line(gkeys) for _ in range(random.randint(0, 4))]
+    for _ in range(random.randint(0, 3)):
+        lines.append("[op]")
+        lines += [line(okeys) for _ in range(random.randint(0, 4))]
+    # now and then a line of random bytes (NUL included) or a NUL in a line
+    if random.random() < 0.3:
+        lines.insert(random.randint(0, len(lines)), junk())
+    if lines and random.random() < 0.1:
+        k = random.randrange(len(lines))
+        lines[k] = lines[k] + "\x00"
+    with open(os.path.join(sys.argv[1], "g%d.scn" % i), "wb") as f:
+        f.write("\n".join(lines).encode("latin-1"))
+PY
+	for i in $(seq 0 149); do
+		rc=0
+		timeout 10 "$SIM" "$T/g$i.scn" -o /dev/null 2>"$T/err" || rc=$?
+		# 0: ran, 2: refused with FILE:LINE; never a signal or a hang (124)
+		{ [ $rc -eq 0 ] || { [ $rc -eq 2 ] && grep -q "^netfs-sim: $T/g$i.scn" "$T/err"; }; } ||
+			{ echo "g$i.scn: status $rc"; cat "$T/g$i.scn"; cat "$T/err"; false; }
+	done
+}

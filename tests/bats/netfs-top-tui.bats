@@ -149,5 +149,66 @@ subreq_column() {
 	wait_for "end of capture"
 	pid=$(pgrep -n -f "netfs-top -i $FIX/smallreads")
 	kill -TERM "$pid"
-	wait_for "EXITED 0"
+	wait_for "EXITED 143"	# cleaned up, then 128+SIGTERM
+}
+
+# Live mode on a fake tracefs in a second session, under a non-interactive
+# sh (which, unlike an interactive shell, does not put the tty back itself;
+# it traps INT and QUIT so that Ctrl-\ ends netfs-top only):
+# stty before and after, the exit status, and the instance.
+live_tui() {
+	W=$BATS_TEST_TMPDIR/live
+	T=$W/tfs
+	mkdir -p "$T/instances"
+	tar xf "$FIX/formats-6.12.tar" -C "$T"
+	rm -f "$W/before" "$W/after" "$W/rc"
+	tmux -S "$SOCK" new-session -d -s live -x 120 -y 30 \
+		"TERM=xterm-256color sh -c 'trap : INT QUIT; stty -g > $W/before; ulimit -c 0; NETFS_TOP_TRACEFS=$T $TOP -d 0.2 2>$W/err; echo \$? > $W/rc; stty -g > $W/after; sleep 30'"
+	for i in $(seq 100); do
+		ls "$T/instances" | grep -q netfs-top && break
+		sleep 0.1
+	done
+	PID=$(ls "$T/instances" | sed -n 's/^netfs-top-//p' | head -1)
+	[ -n "$PID" ]
+	for i in $(seq 100); do
+		[ "$(tmux -S "$SOCK" display -p -t live '#{alternate_on}')" = 1 ] && break
+		sleep 0.1
+	done
+	[ "$(tmux -S "$SOCK" display -p -t live '#{alternate_on}')" = 1 ]
+}
+
+# After the signal or key: everything as before netfs-top started.
+live_restored() {
+	local want=$1 sig=${2:-}
+	for i in $(seq 100); do [ -s "$W/rc" ] && [ -s "$W/after" ] && break; sleep 0.1; done
+	echo "$sig rc=$(cat "$W/rc") alt=$(tmux -S "$SOCK" display -p -t live '#{alternate_on}') cursor=$(tmux -S "$SOCK" display -p -t live '#{cursor_flag}') left=[$(ls "$T/instances")]"
+	[ "$(cat "$W/rc")" -eq "$want" ]
+	[ "$(tmux -S "$SOCK" display -p -t live '#{alternate_on}')" = 0 ]
+	[ "$(tmux -S "$SOCK" display -p -t live '#{cursor_flag}')" = 1 ]
+	cmp "$W/before" "$W/after"
+	[ -z "$(ls "$T/instances")" ]
+	tmux -S "$SOCK" kill-session -t live
+}
+
+@test "SIGQUIT in the live TUI: instance removed, terminal restored, 131" {
+	live_tui
+	kill -QUIT "$PID"
+	live_restored 131
+}
+
+@test "Ctrl-\\ in the live TUI: instance removed, terminal restored, 131" {
+	live_tui
+	tmux -S "$SOCK" send-keys -t live 'C-\'
+	live_restored 131
+}
+
+# cmd/netfs-top.c's table, as in netfs-top.bats: stop signals, then faults.
+ALL_SIGNALS="HUP INT QUIT TERM USR1 USR2 ALRM PIPE XCPU XFSZ VTALRM PROF IO PWR STKFLT RTMIN RTMAX SEGV BUS FPE ILL ABRT SYS TRAP"
+
+@test "the live TUI restores the terminal on every signal of the table" {
+	for sig in $ALL_SIGNALS; do
+		live_tui
+		kill "-$sig" "$PID"
+		live_restored $((128 + $(kill -l "$sig"))) "$sig"
+	done
 }

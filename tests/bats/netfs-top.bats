@@ -139,7 +139,8 @@ signal_leaves_nothing() {
 	for i in $(seq 50); do [ -d "$T/instances/netfs-top-$pid" ] && break; sleep 0.1; done
 	sleep 0.3
 	kill -TERM "$pid"
-	wait "$pid"
+	rc=0; wait "$pid" || rc=$?
+	[ "$rc" -eq 143 ]	# cleaned up, then 128+SIGTERM
 	python3 -c '
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
@@ -149,22 +150,78 @@ assert d["interval"]["n"] == 1 and 0 < d["interval"]["secs"] < 30, d["interval"]
 ' "$BATS_TEST_TMPDIR/out"
 }
 
-@test "SIGTERM leaves no instance behind" {
-	signal_leaves_nothing TERM
+# The signals of cmd/netfs-top.c's table (every one whose default action
+# ends the process).  A stop signal ends the loop, the instance is removed
+# on the ordinary path, and netfs-top exits with 128+sig.
+STOP_SIGNALS="HUP INT QUIT TERM USR1 USR2 ALRM PIPE XCPU XFSZ VTALRM PROF IO PWR STKFLT RTMIN RTMIN+5 RTMAX"
+# A fault: the handler removes the instance and re-raises (core, 128+sig).
+FAULT_SIGNALS="SEGV BUS FPE ILL ABRT SYS TRAP"
+
+# Start netfs-top -b on a fake tracefs, send $1, check what is left.
+signal_leaves_nothing() {
+	local sig=$1 num pid rc i
+	num=$(kill -l "$sig")
+	T=$BATS_TEST_TMPDIR/tracefs-$sig
+	mkdir -p "$T/instances"
+	tar xf "$FORMATS" -C "$T"
+	(ulimit -c 0; NETFS_TOP_TRACEFS=$T exec "$TOP" -b -d 0.2 >/dev/null 2>&1) &
+	pid=$!
+	for i in $(seq 50); do [ -e "$T/instances/netfs-top-$pid/set_event" ] && break; sleep 0.1; done
+	[ -d "$T/instances/netfs-top-$pid" ] || { echo "$sig: no instance"; return 1; }
+	kill "-$sig" "$pid"
+	rc=0; wait "$pid" || rc=$?
+	[ ! -e "$T/instances/netfs-top-$pid" ] || { echo "$sig: instance left"; return 1; }
+	[ "$rc" -eq $((128 + num)) ] || { echo "$sig: status $rc, not $((128 + num))"; return 1; }
 }
 
-@test "SIGINT leaves no instance behind" {
-	signal_leaves_nothing INT
+@test "every stop signal: instance removed, exit 128+sig" {
+	for sig in $STOP_SIGNALS; do
+		signal_leaves_nothing "$sig"
+	done
 }
 
-@test "SIGHUP leaves no instance behind" {
-	signal_leaves_nothing HUP
+@test "every fault signal: instance removed, default action re-raised (128+sig)" {
+	for sig in $FAULT_SIGNALS; do
+		signal_leaves_nothing "$sig"
+	done
 }
 
-@test "a crash (SIGSEGV) leaves no instance behind" {
-	signal_leaves_nothing SEGV
+@test "a signal ignored by the parent (nohup) stays ignored" {
+	fake_tracefs
+	(trap '' HUP; NETFS_TOP_TRACEFS=$T exec "$TOP" -b -d 0.2 >/dev/null 2>&1) &
+	pid=$!
+	for i in $(seq 50); do [ -e "$T/instances/netfs-top-$pid/set_event" ] && break; sleep 0.1; done
+	kill -HUP "$pid"
+	sleep 0.5
+	kill -0 "$pid"		# still running
+	[ -d "$T/instances/netfs-top-$pid" ]
+	kill -TERM "$pid"
+	rc=0; wait "$pid" || rc=$?
+	[ "$rc" -eq 143 ]
+	[ ! -e "$T/instances/netfs-top-$pid" ]
 }
 
-@test "SIGABRT leaves no instance behind" {
-	signal_leaves_nothing ABRT
+@test "a closed reader (| head -1) ends batch mode, instance removed" {
+	fake_tracefs
+	run timeout 10 bash -c 'NETFS_TOP_TRACEFS=$1 "$2" -b -d 0.1 | head -1; echo "status ${PIPESTATUS[0]}"' sh "$T" "$TOP"
+	[[ "$output" == *"status 141"* ]]
+	[ -z "$(ls "$T/instances")" ]
+}
+
+@test "a stale instance with netfs-top's own pid (pid reuse after a crash) is removed" {
+	fake_tracefs
+	# exec keeps the shell's pid: the instance was "left" by that pid.
+	run bash -c 'mkdir "$1/instances/netfs-top-$$" && echo 1 > "$1/instances/netfs-top-$$/set_event" &&
+		NETFS_TOP_TRACEFS=$1 exec "$2" -b -n 1 -d 0.1' sh "$T" "$TOP"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"netfs-top interval 1 "* ]]
+	[ -z "$(ls "$T/instances")" ]
+}
+
+@test "diagnostics carry netfs-top's name, never netfs-replay's" {
+	printf 'not a trace line\nnetfs_rreq: R=00000001 bogus\n' > "$BATS_TEST_TMPDIR/bad.txt"
+	run "$TOP" -b -i "$BATS_TEST_TMPDIR/bad.txt" --speed 0
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"netfs-top: $BATS_TEST_TMPDIR/bad.txt:line 1: warning: not a trace event"* ]]
+	[[ "$output" != *"netfs-replay:"* ]]
 }
