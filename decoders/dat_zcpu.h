@@ -48,6 +48,9 @@ int nft_zcpu_cpu(const struct nft_zcpu *z, int i);
 int nft_zcpu_first_ts(const struct nft_zcpu *z, int i,
 		      unsigned long long *ts);
 
+/* Does the @i-th cpu's chunk count say 0 while its data size says more? */
+bool nft_zcpu_count_hides(const struct nft_zcpu *z, int i);
+
 /*
  * Before libtracecmd opens @fd: would its open survive the compressed cpu
  * data of every buffer (chunk headers in bounds, first chunk decompresses,
@@ -102,6 +105,21 @@ struct nft_dat_cut {
  * mended.
  */
 int nft_zcpu_mend(int fd, int *copy_fd, struct nft_dat_cut *cut);
+
+/* One cpu's data in the file. */
+struct nft_dat_range {
+	int cpu;
+	uint64_t off, len;
+};
+
+/*
+ * The uncompressed cpu data of buffer @instance ("" = the top level) of
+ * the v7 file on @fd: up to @max ranges into @r.  Returns how many (0 when
+ * the buffer's data is compressed or not found), -1 when the options do
+ * not parse.
+ */
+int nft_dat7_ranges(int fd, const char *instance, struct nft_dat_range *r,
+		    int max);
 
 /* Has CPU @cpu no record left to hand out? */
 bool nft_zcpu_cpu_done(struct nft_zcpu *z, int cpu);
