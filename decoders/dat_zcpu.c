@@ -89,6 +89,7 @@ struct zstream {
 	bool hidden_said;	/* data past the declared chunks reported */
 	char *fix;		/* a damaged page's sound records */
 	char *cur;		/* the page kbuffer holds */
+	unsigned int damaged;	/* pages page_error() reported */
 };
 
 struct nft_zcpu {
@@ -1037,15 +1038,17 @@ static bool load_chunk(struct nft_zcpu *z, struct zstream *s)
 static void page_error(struct nft_zcpu *z, struct zstream *s, const char *what,
 		       unsigned int good)
 {
-	char why[256];
+	char where[64];
 	uint64_t page = (s->voff + s->page) / z->page_size;
 
-	snprintf(why, sizeof(why),
-		 "ring-buffer page %" PRIu64 " of the cpu (data offset %" PRIu64 ") corrupt (%s): %s",
-		 page + 1, s->voff + s->page, what,
-		 good ? "the records after the damage are lost" :
-			"page skipped, its records are lost");
-	stream_error(z, s, s->chunk_at, why);
+	s->damaged++;
+	snprintf(where, sizeof(where), "offset %" PRIu64, s->chunk_at);
+	nft_diag_report(z->diag, NFT_DIAG_ERROR, z->fname, where,
+			"cpu %d: ring-buffer page %" PRIu64 " of the cpu data corrupt (%s): %s (in compressed chunk %u of %u at that offset, uncompressed offset %" PRIu64 ")",
+			s->cpu, page + 1, what,
+			good ? "its records before the damage are read, the rest of the page is lost" :
+			"page skipped, its records are lost",
+			s->chunk_no, s->chunks, s->voff + s->page);
 }
 
 /* Does the current record end inside its page? */
@@ -1316,6 +1319,16 @@ int nft_zcpu_first_ts(const struct nft_zcpu *z, int i, unsigned long long *ts)
 		return -1;
 	*ts = z->s[i].first_ts;
 	return 0;
+}
+
+bool nft_zcpu_cpu_damaged(const struct nft_zcpu *z, int cpu)
+{
+	int i;
+
+	for (i = 0; i < z->n; i++)
+		if (z->s[i].cpu == cpu)
+			return z->s[i].damaged;
+	return false;
 }
 
 unsigned long long nft_zcpu_cpu_bytes(const struct nft_zcpu *z, int cpu)

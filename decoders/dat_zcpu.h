@@ -124,6 +124,9 @@ int nft_dat7_ranges(int fd, const char *instance, struct nft_dat_range *r,
 /* Has CPU @cpu no record left to hand out? */
 bool nft_zcpu_cpu_done(struct nft_zcpu *z, int cpu);
 
+/* Has a damaged page of CPU @cpu been reported? */
+bool nft_zcpu_cpu_damaged(const struct nft_zcpu *z, int cpu);
+
 /* Uncompressed bytes of CPU @cpu's chunks read so far; ~0ULL if unknown. */
 unsigned long long nft_zcpu_cpu_bytes(const struct nft_zcpu *z, int cpu);
 

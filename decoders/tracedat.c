@@ -1550,8 +1550,9 @@ static void check_unread_pages(struct dat_ctx *c)
 		if (size == ~0ULL || !size)
 			continue;
 		want = size / c->page_size;
-		if (!c->src.z && c->bad && c->bad[cpu].n)
-			continue;	/* scan_pages() said which and why */
+		if ((!c->src.z && c->bad && c->bad[cpu].n) ||
+		    (c->src.z && nft_zcpu_cpu_damaged(c->src.z, cpu)))
+			continue;	/* already said which and why */
 		if (c->seen[cpu].pages >= want)
 			continue;
 		snprintf(where, sizeof(where), "record %" PRIu64 " (cpu %d offset %llu)",
