@@ -106,6 +106,7 @@ struct nft_zcpu {
 	struct nft_diag *diag;
 	const char *fname;
 	struct nft_page_fmt fmt;
+	uint64_t opt_end;	/* end of the last options section walked */
 };
 
 /* ---- reading the layout ---- */
@@ -250,10 +251,14 @@ static int walk_options(struct nft_zcpu *z, uint64_t off, option_fn fn,
 		if (++sections > MAX_OPTION_SECTIONS)
 			return -1;
 		d = (unsigned char *)read_section(z, off, OPT_DONE, &len);
-		if (!d || read_num(z, off + 2, 2, &flags)) {
+		if (!d || read_num(z, off + 2, 2, &flags) ||
+		    read_num(z, off + 8, 8, &next)) {
 			free(d);
 			return -1;
 		}
+		if (off + SEC_HDR + next > z->opt_end)
+			z->opt_end = off + SEC_HDR + next;
+		next = 0;
 		while (!ret && len - p >= 6) {
 			uint64_t id = get_num(z, d + p, 2);
 			uint64_t sz = get_num(z, d + p + 2, 4);
@@ -1411,4 +1416,80 @@ int nft_dat7_ranges(int fd, const char *instance, struct nft_dat_range *r,
 	ret = walk_options(&z, options, range_option, &w);
 	ZSTD_freeDCtx(z.dctx);
 	return ret < 0 ? -1 : w.n;
+}
+
+/* ---- where the file ends ---- */
+
+#define OPT_STRINGS 15
+#define OPT_HEADER_INFO_FIRST 16
+#define OPT_BUFFER_TEXT_LAST 22
+
+static void end_at(uint64_t *end, uint64_t e)
+{
+	if (e > *end)
+		*end = e;
+}
+
+static int end_option(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+		      uint64_t sz, uint64_t at, void *arg)
+{
+	uint64_t *end = arg, off, size, flags;
+	struct buffer_opt b = { 0 };
+	const char *name;
+	uint32_t i;
+
+	(void)at;
+	if (!((id >= OPT_HEADER_INFO_FIRST && id <= OPT_BUFFER_TEXT_LAST) ||
+	      id == OPT_BUFFER) || sz < 8)
+		return 0;
+	off = get_num(z, v, 8);
+	if (!read_num(z, off + 8, 8, &size))
+		end_at(end, off + SEC_HDR + size);
+	if (id != OPT_BUFFER || buffer_option(z, v, sz, &name, &b) ||
+	    read_num(z, off + 2, 2, &flags))
+		return 0;
+	for (i = 0; i < b.cpus; i++) {
+		const unsigned char *e = b.cpu + i * 20;
+
+		size = get_num(z, e + 12, 8);
+		if (size)
+			end_at(end, get_num(z, e + 4, 8) + size +
+			       (flags & SEC_FL_COMPRESS ? 4 : 0));
+	}
+	return 0;
+}
+
+int nft_dat7_end(int fd, uint64_t *end)
+{
+	struct nft_zcpu z = { .fd = fd };
+	uint64_t options;
+	struct stat st;
+	int ret;
+
+	*end = 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	z.file_size = st.st_size;
+	if (read_header(&z, &options) < 0 || !(z.dctx = ZSTD_createDCtx()))
+		return -1;
+	ret = walk_options(&z, options, end_option, end);
+	ZSTD_freeDCtx(z.dctx);
+	if (ret < 0)
+		return -1;
+	end_at(end, z.opt_end);
+	/*
+	 * trace-cmd writes the section descriptions last, in a STRINGS
+	 * section no option points at (libtracecmd finds it by walking every
+	 * section header to the end of the file).
+	 */
+	for (;;) {
+		uint64_t id, size;
+
+		if (read_num(&z, *end, 2, &id) || id != OPT_STRINGS ||
+		    read_num(&z, *end + 8, 8, &size) ||
+		    size > z.file_size - *end - SEC_HDR)
+			break;
+		*end += SEC_HDR + size;
+	}
+	return 0;
 }

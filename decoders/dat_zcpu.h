@@ -121,6 +121,12 @@ struct nft_dat_range {
 int nft_dat7_ranges(int fd, const char *instance, struct nft_dat_range *r,
 		    int max);
 
+/*
+ * Where the v7 file on @fd ends: the end of the furthest section, options
+ * section or cpu data its options point at.  -1 when they do not parse.
+ */
+int nft_dat7_end(int fd, uint64_t *end);
+
 /* Has CPU @cpu no record left to hand out? */
 bool nft_zcpu_cpu_done(struct nft_zcpu *z, int cpu);
 

@@ -613,6 +613,8 @@ struct cursor {
 	unsigned long long buffer[MAX_RANGES];
 	char name[MAX_RANGES][64];	/* of buffer[i] */
 	int flyrecords;			/* tables read; the first is the top level */
+	int tables;			/* of them, with a "flyrecord" tag */
+	unsigned long long table_end;	/* where the last table ends */
 	int nclips;			/* cpu data past the end of the file */
 	struct {
 		unsigned long long field, keep;
@@ -730,6 +732,7 @@ static void v6_flyrecord(struct cursor *c, unsigned long long cpus)
 
 	if (!is_tag(c, "flyrecord"))
 		return;
+	c->tables++;
 	skip(c, 10);
 	for (i = 0; i < cpus && !c->bad; i++) {
 		off = get_num(c, 8);
@@ -747,6 +750,8 @@ static void v6_flyrecord(struct cursor *c, unsigned long long cpus)
 			c->clip[c->nclips].cpu = i;
 			c->clip[c->nclips++].top = top;
 		}
+		if (c->pos > c->table_end)
+			c->table_end = c->pos;
 		if (len && c->nranges < MAX_RANGES) {
 			c->range[c->nranges].off = off;
 			c->range[c->nranges].cpu = i;
@@ -871,6 +876,100 @@ static bool v6_clip(struct cursor *c, int *fd, int *spool_fd,
 		cut->cpu[c->clip[i].cpu] = c->clip[i].keep ? NFT_CUT_SHORT :
 					   NFT_CUT_ALL;
 	}
+	return true;
+}
+
+/* Where the trace.dat on @fd ends by its own layout; false: unknown. */
+static bool dat_end(int fd, unsigned long long size, unsigned long long *end)
+{
+	static const char magic6[12] = "\027\010\104tracing6";
+	char head[sizeof(magic6)];
+	struct cursor c;
+	uint64_t e;
+	int i;
+
+	if (pread(fd, head, sizeof(head), 0) != sizeof(head))
+		return false;
+	if (memcmp(head, magic6, sizeof(head))) {
+		if (memcmp(head, magic6, 10) || head[10] != '7' ||
+		    nft_dat7_end(fd, &e) || !e)
+			return false;
+		*end = e;
+		return true;
+	}
+	memset(&c, 0, sizeof(c));
+	c.fd = fd;
+	c.pos = 10;
+	c.size = size;
+	if (v6_bad_length(&c) || !c.tables)
+		return false;	/* a latency trace runs to the end */
+	*end = c.table_end;
+	for (i = 0; i < c.nranges; i++)
+		if (c.range[i].off + c.range[i].len > *end)
+			*end = c.range[i].off + c.range[i].len;
+	return true;
+}
+
+/* An unlinked copy of the first @len bytes of @fd; -1 on failure. */
+static int copy_prefix(int fd, unsigned long long len)
+{
+	char buf[65536];
+	unsigned long long at = 0;
+	int out = nft_tmpfile();
+
+	while (out >= 0 && at < len) {
+		size_t want = len - at < sizeof(buf) ? len - at : sizeof(buf);
+		ssize_t n = pread(fd, buf, want, at);
+
+		if (n <= 0 || write(out, buf, n) != n) {
+			close(out);
+			return -1;
+		}
+		at += n;
+	}
+	if (out >= 0 && lseek(out, 0, SEEK_SET) < 0) {
+		close(out);
+		return -1;
+	}
+	return out;
+}
+
+/*
+ * Data after the end of the trace.dat (zeros a full disk or a bad copy
+ * left, another file appended): say how much and where, and give the
+ * readers the trace.dat only.  libtracecmd would otherwise read it in 2-
+ * to 8-byte steps (a second per MB of zeros) while it opens the file.
+ */
+static bool trim_trailing(struct nft_diag *diag, const char *fname, int *fd,
+			  int *spool_fd)
+{
+	unsigned long long end, tail, k;
+	unsigned char probe[65536];
+	char where[64];
+	struct stat sb;
+	ssize_t n;
+	bool zeros = true;
+	int copy;
+
+	if (fstat(*fd, &sb) || !S_ISREG(sb.st_mode) ||
+	    !dat_end(*fd, sb.st_size, &end) || end >= (unsigned long long)sb.st_size)
+		return true;
+	tail = sb.st_size - end;
+	n = pread(*fd, probe, tail < sizeof(probe) ? tail : sizeof(probe), end);
+	for (k = 0; n > 0 && k < (unsigned long long)n && zeros; k++)
+		zeros = !probe[k];
+	snprintf(where, sizeof(where), "offset %llu", end);
+	nft_diag_report(diag, NFT_DIAG_WARNING, fname, where,
+			"%llu bytes of data after the end of the trace.dat (%s): not part of the capture, ignored",
+			tail, zeros && (unsigned long long)n == tail ? "all zeros" :
+			zeros ? "starting with zeros" : "not zeros");
+	if (*spool_fd >= 0)
+		return !ftruncate(*fd, end);
+	copy = copy_prefix(*fd, end);
+	if (copy < 0)
+		return true;	/* read it as it is */
+	close(*fd);
+	*fd = *spool_fd = copy;
 	return true;
 }
 
@@ -1276,7 +1375,8 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 		errno = e;
 		return NULL;
 	}
-	if (!check_v6(diag, fname, &fd, spool_fd, cut) ||
+	if (!trim_trailing(diag, fname, &fd, spool_fd) ||
+	    !check_v6(diag, fname, &fd, spool_fd, cut) ||
 	    !mend_v7(diag, fname, &fd, spool_fd, cut)) {
 		if (*spool_fd < 0)
 			close(fd);
