@@ -1326,6 +1326,11 @@ int nft_zcpu_first_ts(const struct nft_zcpu *z, int i, unsigned long long *ts)
 	return 0;
 }
 
+bool nft_zcpu_lost_at_end_of(const struct nft_zcpu *z, int i)
+{
+	return i >= 0 && i < z->n && !z->s[i].data && z->s[i].lost_pending;
+}
+
 bool nft_zcpu_cpu_damaged(const struct nft_zcpu *z, int cpu)
 {
 	int i;

@@ -130,6 +130,12 @@ int nft_dat7_end(int fd, uint64_t *end);
 /* Has CPU @cpu no record left to hand out? */
 bool nft_zcpu_cpu_done(struct nft_zcpu *z, int cpu);
 
+/*
+ * After the last record: did the @i-th cpu lose records after its last
+ * one (a damaged last page, a chunk that does not decompress)?
+ */
+bool nft_zcpu_lost_at_end_of(const struct nft_zcpu *z, int i);
+
 /* Has a damaged page of CPU @cpu been reported? */
 bool nft_zcpu_cpu_damaged(const struct nft_zcpu *z, int cpu);
 

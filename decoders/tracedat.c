@@ -452,8 +452,18 @@ static int damage_at_end(struct dat_ctx *c)
 {
 	int cpu, stop = 0;
 
+	if (c->src.z) {
+		struct nft_zcpu *z = c->src.z;
+		int i;
+
+		for (i = 0; i < nft_zcpu_cpus(z) && !stop; i++)
+			if (nft_zcpu_lost_at_end_of(z, i))
+				stop = emit_lost(c, nft_zcpu_cpu(z, i), 0,
+						 NFT_LOST_TO_END);
+		return stop;
+	}
 	for (cpu = 0; c->bad && cpu < c->nr_seen && !stop; cpu++)
-		if (!c->src.z && c->bad[cpu].next < c->bad[cpu].n)
+		if (c->bad[cpu].next < c->bad[cpu].n)
 			stop = emit_lost(c, cpu, 0, NFT_LOST_TO_END);
 	return stop;
 }
