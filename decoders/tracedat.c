@@ -1670,6 +1670,9 @@ static void check_unread_pages(struct dat_ctx *c)
 		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, where,
 				"cpu %d: records came from %" PRIu64 " of its %llu data pages; the others were corrupt or unreadable, their records are lost",
 				cpu, c->seen[cpu].pages, want);
+		/* where is not known: what is alive at the end is uncertain */
+		if (!c->stop)
+			c->stop = emit_lost(c, cpu, 0, NFT_LOST_TO_END);
 	}
 }
 
