@@ -107,6 +107,7 @@ struct nft_zcpu {
 	const char *fname;
 	struct nft_page_fmt fmt;
 	uint64_t opt_end;	/* end of the last options section walked */
+	bool past_end;		/* the options chain leads past the file */
 };
 
 /* ---- reading the layout ---- */
@@ -253,6 +254,12 @@ static int walk_options(struct nft_zcpu *z, uint64_t off, option_fn fn,
 		d = (unsigned char *)read_section(z, off, OPT_DONE, &len);
 		if (!d || read_num(z, off + 2, 2, &flags) ||
 		    read_num(z, off + 8, 8, &next)) {
+			uint64_t sz = 0;
+
+			z->past_end = off >= z->file_size ||
+				      z->file_size - off < SEC_HDR ||
+				      (!read_num(z, off + 8, 8, &sz) &&
+				       sz > z->file_size - off - SEC_HDR);
 			free(d);
 			return -1;
 		}
@@ -1475,12 +1482,16 @@ int nft_dat7_end(int fd, uint64_t *end)
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
 		return -1;
 	z.file_size = st.st_size;
-	if (read_header(&z, &options) < 0 || !(z.dctx = ZSTD_createDCtx()))
+	if (read_header(&z, &options) < 0)
+		return -1;
+	if (options >= z.file_size)
+		return 1;
+	if (!(z.dctx = ZSTD_createDCtx()))
 		return -1;
 	ret = walk_options(&z, options, end_option, end);
 	ZSTD_freeDCtx(z.dctx);
 	if (ret < 0)
-		return -1;
+		return z.past_end ? 1 : -1;
 	end_at(end, z.opt_end);
 	/*
 	 * trace-cmd writes the section descriptions last, in a STRINGS
@@ -1496,5 +1507,5 @@ int nft_dat7_end(int fd, uint64_t *end)
 			break;
 		*end += SEC_HDR + size;
 	}
-	return 0;
+	return *end > z.file_size;
 }

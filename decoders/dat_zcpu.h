@@ -123,7 +123,8 @@ int nft_dat7_ranges(int fd, const char *instance, struct nft_dat_range *r,
 
 /*
  * Where the v7 file on @fd ends: the end of the furthest section, options
- * section or cpu data its options point at.  -1 when they do not parse.
+ * section or cpu data its options point at.  0; 1 when that is past the
+ * end of the file (it is cut short); -1 when the options do not parse.
  */
 int nft_dat7_end(int fd, uint64_t *end);
 

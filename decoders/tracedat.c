@@ -625,6 +625,7 @@ struct cursor {
 	int flyrecords;			/* tables read; the first is the top level */
 	int tables;			/* of them, with a "flyrecord" tag */
 	unsigned long long table_end;	/* where the last table ends */
+	unsigned long long data_end;	/* where the cpu data says it ends */
 	int nclips;			/* cpu data past the end of the file */
 	struct {
 		unsigned long long field, keep;
@@ -748,6 +749,8 @@ static void v6_flyrecord(struct cursor *c, unsigned long long cpus)
 		off = get_num(c, 8);
 		field = c->pos;
 		len = get_num(c, 8);
+		if (!c->bad && len && off + len > c->data_end)
+			c->data_end = off + len;
 		if (!c->bad && len > c->size - (off < c->size ? off : c->size)) {
 			if (c->nclips == MAX_RANGES) {
 				c->bad = true;
@@ -824,6 +827,8 @@ static void explain_open_failure(struct nft_diag *diag, const char *fname,
 	long long size = fstat(fd, &sb) ? -1 : (long long)sb.st_size;
 	ssize_t got = pread(fd, head, sizeof(head), 0);
 
+	uint64_t end;
+
 	snprintf(where, sizeof(where), "offset %lld", size > 0 ? size : 0);
 	if (!size)
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
@@ -831,9 +836,13 @@ static void explain_open_failure(struct nft_diag *diag, const char *fname,
 	else if (got != (ssize_t)sizeof(head) || memcmp(head, magic, sizeof(magic)))
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
 				"not a trace.dat (no trace-cmd magic); no records can be read");
-	else
+	else if (nft_dat7_end(fd, &end) == 1)
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
-				"trace.dat truncated or corrupt (%lld bytes): libtracecmd cannot read its metadata, no records can be read",
+				"trace.dat cut short (truncated) at offset %lld: the options that say where its cpu data is are lost, no records can be read",
+				size);
+	else
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
+				"trace.dat truncated or corrupt: libtracecmd cannot read its headers, event formats or options (the file has %lld bytes); no records can be read",
 				size);
 }
 
@@ -896,13 +905,12 @@ static bool dat_end(int fd, unsigned long long size, unsigned long long *end)
 	char head[sizeof(magic6)];
 	struct cursor c;
 	uint64_t e;
-	int i;
 
 	if (pread(fd, head, sizeof(head), 0) != sizeof(head))
 		return false;
 	if (memcmp(head, magic6, sizeof(head))) {
 		if (memcmp(head, magic6, 10) || head[10] != '7' ||
-		    nft_dat7_end(fd, &e) || !e)
+		    nft_dat7_end(fd, &e) != 0 || !e)
 			return false;
 		*end = e;
 		return true;
@@ -913,11 +921,9 @@ static bool dat_end(int fd, unsigned long long size, unsigned long long *end)
 	c.size = size;
 	if (v6_bad_length(&c) || !c.tables)
 		return false;	/* a latency trace runs to the end */
-	*end = c.table_end;
-	for (i = 0; i < c.nranges; i++)
-		if (c.range[i].off + c.range[i].len > *end)
-			*end = c.range[i].off + c.range[i].len;
-	return true;
+	/* cut short (check_v6() says so), not followed by data */
+	*end = c.table_end > c.data_end ? c.table_end : c.data_end;
+	return *end <= size;
 }
 
 /* An unlinked copy of the first @len bytes of @fd; -1 on failure. */
@@ -1423,7 +1429,7 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 	 */
 	if (!opens_safely(lib_fd, &sig)) {
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
-				"trace.dat metadata crashes libtracecmd/libtraceevent (%s); no records can be read",
+				"libtracecmd/libtraceevent crash opening this trace.dat (%s): its headers, event formats or cpu data are damaged; no records can be read",
 				sig ? strsignal(sig) : "sanitizer abort");
 		if (meta_fd >= 0)
 			close(meta_fd);
