@@ -1509,3 +1509,70 @@ int nft_dat7_end(int fd, uint64_t *end)
 	}
 	return *end > z.file_size;
 }
+
+/* ---- chunks a count hides from libtracecmd ---- */
+
+struct hidden_walk {
+	const char *name;
+	struct nft_dat_range *r;	/* off: where the hidden bytes start */
+	int n, max;
+};
+
+static int hidden_option(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+			 uint64_t sz, uint64_t at, void *arg)
+{
+	struct hidden_walk *w = arg;
+	struct buffer_opt b = { 0 };
+	const char *name;
+	uint64_t flags;
+	uint32_t i;
+
+	(void)at;
+	if (id != OPT_BUFFER || buffer_option(z, v, sz, &name, &b) ||
+	    strcmp(name, w->name) ||
+	    read_num(z, b.section + 2, 2, &flags) || !(flags & SEC_FL_COMPRESS))
+		return 0;
+	w->n = 0;
+	for (i = 0; i < b.cpus && w->n < w->max; i++) {
+		const unsigned char *e = b.cpu + i * 20;
+		uint64_t off = get_num(z, e + 4, 8), size = get_num(z, e + 12, 8);
+		uint64_t count, p, end, zlen, k;
+
+		if (!size || off > z->file_size || z->file_size - off < 4 ||
+		    size > z->file_size - off - 4 || read_num(z, off, 4, &count))
+			continue;
+		p = off + 4;
+		end = off + 4 + size;
+		for (k = 0; k < count && end - p >= 8; k++) {
+			if (read_num(z, p, 4, &zlen) || zlen > end - p - 8)
+				break;
+			p += 8 + zlen;
+		}
+		if (k < count || end - p < 8)
+			continue;	/* damage, not a count that hides */
+		w->r[w->n].cpu = get_num(z, e, 4);
+		w->r[w->n].off = p;
+		w->r[w->n].all = !count;
+		w->r[w->n++].len = end - p;
+	}
+	return 0;
+}
+
+int nft_zcpu_hidden(int fd, const char *instance, struct nft_dat_range *r,
+		    int max)
+{
+	struct nft_zcpu z = { .fd = fd };
+	struct hidden_walk w = { instance, r, 0, max };
+	uint64_t options;
+	struct stat st;
+	int ret;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	z.file_size = st.st_size;
+	if (read_header(&z, &options) || !(z.dctx = ZSTD_createDCtx()))
+		return -1;
+	ret = walk_options(&z, options, hidden_option, &w);
+	ZSTD_freeDCtx(z.dctx);
+	return ret < 0 ? -1 : w.n;
+}

@@ -110,6 +110,7 @@ int nft_zcpu_mend(int fd, int *copy_fd, struct nft_dat_cut *cut);
 struct nft_dat_range {
 	int cpu;
 	uint64_t off, len;
+	bool all;		/* nft_zcpu_hidden(): all of the cpu's data */
 };
 
 /*
@@ -127,6 +128,15 @@ int nft_dat7_ranges(int fd, const char *instance, struct nft_dat_range *r,
  * end of the file (it is cut short); -1 when the options do not parse.
  */
 int nft_dat7_end(int fd, uint64_t *end);
+
+/*
+ * Compressed cpu data of buffer @instance whose chunk count stops short of
+ * what its data size says (libtracecmd reads only the chunks the count
+ * declares): per such cpu, where the hidden bytes start and how many.
+ * Returns how many cpus (up to @max), -1 when the layout does not parse.
+ */
+int nft_zcpu_hidden(int fd, const char *instance, struct nft_dat_range *r,
+		    int max);
 
 /* Has CPU @cpu no record left to hand out? */
 bool nft_zcpu_cpu_done(struct nft_zcpu *z, int cpu);

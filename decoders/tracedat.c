@@ -1150,6 +1150,33 @@ static void scan_pages(struct dat_ctx *c, int fd, const char *instance)
 }
 
 /*
+ * libtracecmd reads the compressed chunks a cpu's chunk count declares; a
+ * damaged count (0 in the worst case) hides the rest, which dat_zcpu.c
+ * reads but libtracecmd does not: say so, and lose that cpu's end.
+ */
+static void hidden_chunks(struct dat_ctx *c, int fd, const char *instance)
+{
+	struct nft_dat_range r[64];
+	char where[64];
+	int i, n = fd < 0 ? 0 : nft_zcpu_hidden(fd, instance ? instance : "", r, 64);
+
+	for (i = 0; i < n; i++) {
+		snprintf(where, sizeof(where), "offset %" PRIu64, r[i].off);
+		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, where,
+				"cpu %d: its chunk count stops short of its data size: %" PRIu64 " more bytes of compressed chunks follow, which libtracecmd does not read (their records are lost; netfs-replay's own reader reads them)",
+				r[i].cpu, r[i].len);
+		if (r[i].all) {
+			/* none read at all: nothing of that cpu is certain */
+			if (!c->stop)
+				c->stop = emit_lost(c, r[i].cpu, 0, NFT_LOST_TO_END);
+		} else {
+			/* past every record: lost from that cpu's last one on */
+			add_bad_page(c, r[i].cpu, ~0ULL, false);
+		}
+	}
+}
+
+/*
  * libtraceevent and libtracecmd crash on some damaged metadata while a
  * file is being opened (a NULL dereference in tep_parse_event(), a failing
  * tracecmd_open_fd() crashing in its own cleanup; trace-cmd report dies the
@@ -1636,9 +1663,12 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h, int fd,
 	c->bad = calloc(c->nr_seen > 0 ? c->nr_seen : 1, sizeof(*c->bad));
 	if (!c->seen || !c->bad)
 		return -1;
-	if (!c->src.z)
+	if (!c->src.z) {
 		scan_pages(c, data_fd, instance);
-	c->stop = cut_cpus_lost(c);
+		hidden_chunks(c, data_fd, instance);
+	}
+	if (!c->stop)
+		c->stop = cut_cpus_lost(c);
 	if (!c->stop)
 		for_each_record(&c->src, on_record, c);
 	if (!c->stop)
