@@ -1014,7 +1014,7 @@ static bool check_v6(struct nft_diag *diag, const char *fname, int *fd,
 	if (bad) {
 		snprintf(where, sizeof(where), "offset %llu", bad);
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
-				"trace.dat (v6) corrupt: a length field runs past the end of the file (%lld bytes); no records can be read",
+				"trace.dat (v6) cut short or corrupt: the length field at this offset runs past the end of the file (the file has %lld bytes); no records can be read",
 				(long long)sb.st_size);
 		return false;
 	}
