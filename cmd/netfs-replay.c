@@ -239,6 +239,8 @@ static int no_netfs_events(struct run *r)
 {
 	if (nft_model_summary(r->model)->events)
 		return 0;
+	if (r->diag.errors)	/* a damaged or cut capture: not how it was recorded */
+		return refuse(r, "no netfs, fscache or cachefiles events could be read from this capture (see the errors above)");
 	return refuse(r, "no netfs, fscache or cachefiles events in this capture (record them with: trace-cmd record -e netfs -e fscache -e cachefiles)");
 }
 

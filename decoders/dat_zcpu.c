@@ -48,6 +48,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "dat_page.h"
 #include "dat_zcpu.h"
 
 #define OPT_DONE 0
@@ -84,6 +85,11 @@ struct zstream {
 	bool consumed;		/* handed out: advance on the next call */
 	bool have_first;
 	unsigned long long first_ts;
+	bool lost_pending;	/* records were lost: say so on the next one */
+	bool hidden_said;	/* data past the declared chunks reported */
+	char *fix;		/* a damaged page's sound records */
+	char *cur;		/* the page kbuffer holds */
+	unsigned int damaged;	/* pages page_error() reported */
 };
 
 struct nft_zcpu {
@@ -99,6 +105,9 @@ struct nft_zcpu {
 	struct zstream *s;
 	struct nft_diag *diag;
 	const char *fname;
+	struct nft_page_fmt fmt;
+	uint64_t opt_end;	/* end of the last options section walked */
+	bool past_end;		/* the options chain leads past the file */
 };
 
 /* ---- reading the layout ---- */
@@ -243,10 +252,20 @@ static int walk_options(struct nft_zcpu *z, uint64_t off, option_fn fn,
 		if (++sections > MAX_OPTION_SECTIONS)
 			return -1;
 		d = (unsigned char *)read_section(z, off, OPT_DONE, &len);
-		if (!d || read_num(z, off + 2, 2, &flags)) {
+		if (!d || read_num(z, off + 2, 2, &flags) ||
+		    read_num(z, off + 8, 8, &next)) {
+			uint64_t sz = 0;
+
+			z->past_end = off >= z->file_size ||
+				      z->file_size - off < SEC_HDR ||
+				      (!read_num(z, off + 8, 8, &sz) &&
+				       sz > z->file_size - off - SEC_HDR);
 			free(d);
 			return -1;
 		}
+		if (off + SEC_HDR + next > z->opt_end)
+			z->opt_end = off + SEC_HDR + next;
+		next = 0;
 		while (!ret && len - p >= 6) {
 			uint64_t id = get_num(z, d + p, 2);
 			uint64_t sz = get_num(z, d + p + 2, 4);
@@ -326,13 +345,13 @@ static int read_header(struct nft_zcpu *z, uint64_t *options)
 	p = (const unsigned char *)ver + strlen(ver) + 1 - h;
 	if (p + 8 > (size_t)n)
 		return -1;
+	*options = get_num(z, h + p, 8);
 	if (!strcmp(name, "zstd"))
 		z->algo = Z_ZSTD;
 	else if (!strcmp(name, "zlib"))
 		z->algo = Z_ZLIB;
 	else
 		return 1;	/* "none", or one we do not know */
-	*options = get_num(z, h + p, 8);
 	return 0;
 }
 
@@ -952,15 +971,40 @@ static void stream_error(struct nft_zcpu *z, struct zstream *s,
 			why);
 }
 
+/*
+ * Past the chunks the count declares, the cpu's data size may say more
+ * follow (a damaged count, 0 in the worst case, hides them: libtracecmd
+ * and trace-cmd report read none of them).  Read them as chunks too, and
+ * say so.  false when nothing more is there.
+ */
+static bool more_chunks(struct nft_zcpu *z, struct zstream *s)
+{
+	char where[64];
+
+	if (s->chunks_left) {
+		s->chunks_left--;
+		return true;
+	}
+	if (s->pos >= s->end)
+		return false;
+	if (!s->hidden_said) {
+		s->hidden_said = true;
+		snprintf(where, sizeof(where), "offset %" PRIu64, s->pos);
+		nft_diag_report(z->diag, NFT_DIAG_ERROR, z->fname, where,
+				"cpu %d: its chunk count says %u chunks, but its data size says %" PRIu64 " more bytes follow them (libtracecmd and trace-cmd report read none of them): read as chunks too",
+				s->cpu, s->chunks, s->end - s->pos);
+	}
+	return true;
+}
+
 /* Decompress the next good chunk into s->buf; false at the end. */
 static bool load_chunk(struct nft_zcpu *z, struct zstream *s)
 {
-	while (s->chunks_left) {
+	while (more_chunks(z, s)) {
 		uint64_t zlen, ulen, at = s->pos;
 		void *zbuf;
 		int bad;
 
-		s->chunks_left--;
 		s->chunk_no++;
 		s->chunk_at = at;
 		if (at > s->end || s->end - at < 8 || read_num(z, at, 4, &zlen) ||
@@ -968,6 +1012,8 @@ static bool load_chunk(struct nft_zcpu *z, struct zstream *s)
 		    ulen > MAX_CHUNK) {
 			stream_error(z, s, at, "bad chunk header; the rest of this cpu's data is lost");
 			s->chunks_left = 0;
+			s->pos = s->end;
+			s->lost_pending = true;
 			return false;
 		}
 		s->pos = at + 8 + zlen;
@@ -977,6 +1023,7 @@ static bool load_chunk(struct nft_zcpu *z, struct zstream *s)
 
 			if (!nb) {
 				stream_error(z, s, at, "out of memory");
+				s->lost_pending = true;
 				continue;
 			}
 			s->buf = nb;
@@ -990,6 +1037,7 @@ static bool load_chunk(struct nft_zcpu *z, struct zstream *s)
 		s->bytes += ulen;
 		if (bad) {
 			stream_error(z, s, at, "does not decompress; its records are lost");
+			s->lost_pending = true;
 			continue;
 		}
 		s->len = ulen;
@@ -999,30 +1047,26 @@ static bool load_chunk(struct nft_zcpu *z, struct zstream *s)
 	return false;
 }
 
-static void page_error(struct nft_zcpu *z, struct zstream *s, const char *what)
+static void page_error(struct nft_zcpu *z, struct zstream *s, const char *what,
+		       unsigned int good)
 {
-	char why[160];
+	char where[64];
+	uint64_t page = (s->voff + s->page) / z->page_size;
 
-	snprintf(why, sizeof(why),
-		 "ring-buffer page at data offset %" PRIu64 " corrupt (%s): %s",
-		 s->voff + s->page, what,
-		 "page skipped, its records are lost");
-	stream_error(z, s, s->chunk_at, why);
-}
-
-/* Does the page header's commit size fit the page?  kbuffer trusts it. */
-static bool page_fits(struct nft_zcpu *z, struct zstream *s)
-{
-	uint64_t commit = get_num(z, (unsigned char *)s->buf + s->page + 8,
-				  z->lsize) & COMMIT_MASK;
-
-	return commit <= z->page_size - 8 - z->lsize;
+	s->damaged++;
+	snprintf(where, sizeof(where), "offset %" PRIu64, s->chunk_at);
+	nft_diag_report(z->diag, NFT_DIAG_ERROR, z->fname, where,
+			"cpu %d: ring-buffer page %" PRIu64 " of the cpu data corrupt (%s): %s (in compressed chunk %u of %u at that offset, uncompressed offset %" PRIu64 ")",
+			s->cpu, page + 1, what,
+			good ? "its records before the damage are read, the rest of the page is lost" :
+			"page skipped, its records are lost",
+			s->chunk_no, s->chunks, s->voff + s->page);
 }
 
 /* Does the current record end inside its page? */
 static bool record_fits(struct nft_zcpu *z, struct zstream *s)
 {
-	size_t at = (char *)s->data - (s->buf + s->page);
+	size_t at = (char *)s->data - s->cur;
 	int size = kbuffer_event_size(s->kb);
 
 	return size >= 0 && at <= z->page_size && size <= (int)(z->page_size - at);
@@ -1042,29 +1086,52 @@ static long long add_missed(long long pending, long long page)
 /* Position @s on the first record of its next page that has one. */
 static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
 {
+	struct nft_page_verdict v;
+	bool mended;
+	char *page;
+
 	s->data = NULL;
 	for (;;) {
 		if (!first)
 			s->page += z->page_size;
 		first = false;
 		while (s->page + z->page_size > s->len) {
-			if (s->page < s->len)
+			if (s->page < s->len) {
 				stream_error(z, s, s->chunk_at, "ends in a partial page; its records are lost");
+				s->lost_pending = true;
+			}
 			if (!load_chunk(z, s))
 				return;
 		}
-		if (!page_fits(z, s)) {
-			page_error(z, s, "commit size past the page");
-			continue;
+		page = s->buf + s->page;
+		mended = false;
+		if (!nft_page_sound(&z->fmt, page, &v)) {
+			page_error(z, s, v.why, v.good);
+			if (!v.good) {
+				s->lost_pending = true;
+				continue;
+			}
+			/* its sound records first, then the loss */
+			if (!s->fix && !(s->fix = malloc(z->page_size + PAGE_SLACK)))
+				continue;
+			memcpy(s->fix, page, z->page_size);
+			nft_page_mend(&z->fmt, s->fix, &v);
+			page = s->fix;
+			mended = true;
 		}
-		kbuffer_load_subbuffer(s->kb, s->buf + s->page);
+		if (s->lost_pending)
+			s->missed = add_missed(s->missed, -1);
+		s->lost_pending = mended;
+		s->cur = page;
+		kbuffer_load_subbuffer(s->kb, page);
 		s->missed = add_missed(s->missed, kbuffer_missed_events(s->kb));
 		s->data = kbuffer_read_event(s->kb, &s->ts);
 		if (!s->data)
 			continue;
 		if (record_fits(z, s))
 			return;
-		page_error(z, s, "a record runs past the page");
+		page_error(z, s, "a record runs past the page", 0);
+		s->lost_pending = true;
 	}
 }
 
@@ -1073,9 +1140,10 @@ static void advance(struct nft_zcpu *z, struct zstream *s)
 	s->consumed = false;
 	s->missed = 0;
 	s->data = kbuffer_next_event(s->kb, &s->ts);
-	if (s->data && !record_fits(z, s))
-		page_error(z, s, "a record runs past the page");
-	else if (s->data)
+	if (s->data && !record_fits(z, s)) {
+		page_error(z, s, "a record runs past the page", 0);
+		s->lost_pending = true;
+	} else if (s->data)
 		return;
 	next_page(z, s, false);
 }
@@ -1158,6 +1226,9 @@ static int layout(struct nft_zcpu *z, const char *instance,
 		ret = -EINVAL;
 	z->page_size = b.page_size;
 	z->lsize = tep_get_header_page_size(tep) == 4 ? 4 : 8;
+	z->fmt.page_size = z->page_size;
+	z->fmt.lsize = z->lsize;
+	z->fmt.big_endian = z->big_endian;
 	if (!ret && add_streams(z, &b))
 		ret = errno == ENOMEM ? -ENOMEM : -EINVAL;
 	free(b.cpu);
@@ -1202,6 +1273,7 @@ void nft_zcpu_close(struct nft_zcpu *z)
 	for (i = 0; z->s && i < z->n; i++) {
 		kbuffer_free(z->s[i].kb);
 		free(z->s[i].buf);
+		free(z->s[i].fix);
 	}
 	free(z->s);
 	ZSTD_freeDCtx(z->dctx);
@@ -1248,12 +1320,32 @@ int nft_zcpu_cpu(const struct nft_zcpu *z, int i)
 	return i >= 0 && i < z->n ? z->s[i].cpu : -1;
 }
 
+bool nft_zcpu_count_hides(const struct nft_zcpu *z, int i)
+{
+	return i >= 0 && i < z->n && !z->s[i].chunks;
+}
+
 int nft_zcpu_first_ts(const struct nft_zcpu *z, int i, unsigned long long *ts)
 {
 	if (i < 0 || i >= z->n || !z->s[i].have_first)
 		return -1;
 	*ts = z->s[i].first_ts;
 	return 0;
+}
+
+bool nft_zcpu_lost_at_end_of(const struct nft_zcpu *z, int i)
+{
+	return i >= 0 && i < z->n && !z->s[i].data && z->s[i].lost_pending;
+}
+
+bool nft_zcpu_cpu_damaged(const struct nft_zcpu *z, int cpu)
+{
+	int i;
+
+	for (i = 0; i < z->n; i++)
+		if (z->s[i].cpu == cpu)
+			return z->s[i].damaged;
+	return false;
 }
 
 unsigned long long nft_zcpu_cpu_bytes(const struct nft_zcpu *z, int cpu)
@@ -1281,4 +1373,206 @@ bool nft_zcpu_cpu_done(struct nft_zcpu *z, int cpu)
 		return !s->data;
 	}
 	return true;
+}
+
+/* ---- where the uncompressed cpu data is ---- */
+
+struct range_walk {
+	const char *name;
+	struct nft_dat_range *r;
+	int n, max;
+};
+
+static int range_option(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+			uint64_t sz, uint64_t at, void *arg)
+{
+	struct range_walk *w = arg;
+	struct buffer_opt b = { 0 };
+	const char *name;
+	uint64_t flags;
+	uint32_t i;
+
+	(void)at;
+	if (id != OPT_BUFFER || buffer_option(z, v, sz, &name, &b) ||
+	    strcmp(name, w->name))
+		return 0;
+	w->n = 0;
+	if (read_num(z, b.section + 2, 2, &flags) || (flags & SEC_FL_COMPRESS))
+		return 0;
+	for (i = 0; i < b.cpus && w->n < w->max; i++) {
+		const unsigned char *e = b.cpu + i * 20;
+
+		w->r[w->n].cpu = get_num(z, e, 4);
+		w->r[w->n].off = get_num(z, e + 4, 8);
+		w->r[w->n].len = get_num(z, e + 12, 8);
+		if (w->r[w->n].len)
+			w->n++;
+	}
+	return 0;
+}
+
+int nft_dat7_ranges(int fd, const char *instance, struct nft_dat_range *r,
+		    int max)
+{
+	struct nft_zcpu z = { .fd = fd };
+	struct range_walk w = { instance, r, 0, max };
+	uint64_t options;
+	struct stat st;
+	int ret;
+
+	if (fstat(fd, &st))
+		return -1;
+	z.file_size = st.st_size;
+	if (read_header(&z, &options) < 0 || !(z.dctx = ZSTD_createDCtx()))
+		return -1;
+	ret = walk_options(&z, options, range_option, &w);
+	ZSTD_freeDCtx(z.dctx);
+	return ret < 0 ? -1 : w.n;
+}
+
+/* ---- where the file ends ---- */
+
+#define OPT_STRINGS 15
+#define OPT_HEADER_INFO_FIRST 16
+#define OPT_BUFFER_TEXT_LAST 22
+
+static void end_at(uint64_t *end, uint64_t e)
+{
+	if (e > *end)
+		*end = e;
+}
+
+static int end_option(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+		      uint64_t sz, uint64_t at, void *arg)
+{
+	uint64_t *end = arg, off, size, flags;
+	struct buffer_opt b = { 0 };
+	const char *name;
+	uint32_t i;
+
+	(void)at;
+	if (!((id >= OPT_HEADER_INFO_FIRST && id <= OPT_BUFFER_TEXT_LAST) ||
+	      id == OPT_BUFFER) || sz < 8)
+		return 0;
+	off = get_num(z, v, 8);
+	if (!read_num(z, off + 8, 8, &size))
+		end_at(end, off + SEC_HDR + size);
+	if (id != OPT_BUFFER || buffer_option(z, v, sz, &name, &b) ||
+	    read_num(z, off + 2, 2, &flags))
+		return 0;
+	for (i = 0; i < b.cpus; i++) {
+		const unsigned char *e = b.cpu + i * 20;
+
+		size = get_num(z, e + 12, 8);
+		if (size)
+			end_at(end, get_num(z, e + 4, 8) + size +
+			       (flags & SEC_FL_COMPRESS ? 4 : 0));
+	}
+	return 0;
+}
+
+int nft_dat7_end(int fd, uint64_t *end)
+{
+	struct nft_zcpu z = { .fd = fd };
+	uint64_t options;
+	struct stat st;
+	int ret;
+
+	*end = 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	z.file_size = st.st_size;
+	if (read_header(&z, &options) < 0)
+		return -1;
+	if (options >= z.file_size)
+		return 1;
+	if (!(z.dctx = ZSTD_createDCtx()))
+		return -1;
+	ret = walk_options(&z, options, end_option, end);
+	ZSTD_freeDCtx(z.dctx);
+	if (ret < 0)
+		return z.past_end ? 1 : -1;
+	end_at(end, z.opt_end);
+	/*
+	 * trace-cmd writes the section descriptions last, in a STRINGS
+	 * section no option points at (libtracecmd finds it by walking every
+	 * section header to the end of the file).
+	 */
+	for (;;) {
+		uint64_t id, size;
+
+		if (read_num(&z, *end, 2, &id) || id != OPT_STRINGS ||
+		    read_num(&z, *end + 8, 8, &size) ||
+		    size > z.file_size - *end - SEC_HDR)
+			break;
+		*end += SEC_HDR + size;
+	}
+	return *end > z.file_size;
+}
+
+/* ---- chunks a count hides from libtracecmd ---- */
+
+struct hidden_walk {
+	const char *name;
+	struct nft_dat_range *r;	/* off: where the hidden bytes start */
+	int n, max;
+};
+
+static int hidden_option(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+			 uint64_t sz, uint64_t at, void *arg)
+{
+	struct hidden_walk *w = arg;
+	struct buffer_opt b = { 0 };
+	const char *name;
+	uint64_t flags;
+	uint32_t i;
+
+	(void)at;
+	if (id != OPT_BUFFER || buffer_option(z, v, sz, &name, &b) ||
+	    strcmp(name, w->name) ||
+	    read_num(z, b.section + 2, 2, &flags) || !(flags & SEC_FL_COMPRESS))
+		return 0;
+	w->n = 0;
+	for (i = 0; i < b.cpus && w->n < w->max; i++) {
+		const unsigned char *e = b.cpu + i * 20;
+		uint64_t off = get_num(z, e + 4, 8), size = get_num(z, e + 12, 8);
+		uint64_t count, p, end, zlen, k;
+
+		if (!size || off > z->file_size || z->file_size - off < 4 ||
+		    size > z->file_size - off - 4 || read_num(z, off, 4, &count))
+			continue;
+		p = off + 4;
+		end = off + 4 + size;
+		for (k = 0; k < count && end - p >= 8; k++) {
+			if (read_num(z, p, 4, &zlen) || zlen > end - p - 8)
+				break;
+			p += 8 + zlen;
+		}
+		if (k < count || end - p < 8)
+			continue;	/* damage, not a count that hides */
+		w->r[w->n].cpu = get_num(z, e, 4);
+		w->r[w->n].off = p;
+		w->r[w->n].all = !count;
+		w->r[w->n++].len = end - p;
+	}
+	return 0;
+}
+
+int nft_zcpu_hidden(int fd, const char *instance, struct nft_dat_range *r,
+		    int max)
+{
+	struct nft_zcpu z = { .fd = fd };
+	struct hidden_walk w = { instance, r, 0, max };
+	uint64_t options;
+	struct stat st;
+	int ret;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	z.file_size = st.st_size;
+	if (read_header(&z, &options) || !(z.dctx = ZSTD_createDCtx()))
+		return -1;
+	ret = walk_options(&z, options, hidden_option, &w);
+	ZSTD_freeDCtx(z.dctx);
+	return ret < 0 ? -1 : w.n;
 }

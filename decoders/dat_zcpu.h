@@ -48,6 +48,9 @@ int nft_zcpu_cpu(const struct nft_zcpu *z, int i);
 int nft_zcpu_first_ts(const struct nft_zcpu *z, int i,
 		      unsigned long long *ts);
 
+/* Does the @i-th cpu's chunk count say 0 while its data size says more? */
+bool nft_zcpu_count_hides(const struct nft_zcpu *z, int i);
+
 /*
  * Before libtracecmd opens @fd: would its open survive the compressed cpu
  * data of every buffer (chunk headers in bounds, first chunk decompresses,
@@ -103,8 +106,49 @@ struct nft_dat_cut {
  */
 int nft_zcpu_mend(int fd, int *copy_fd, struct nft_dat_cut *cut);
 
+/* One cpu's data in the file. */
+struct nft_dat_range {
+	int cpu;
+	uint64_t off, len;
+	bool all;		/* nft_zcpu_hidden(): all of the cpu's data */
+};
+
+/*
+ * The uncompressed cpu data of buffer @instance ("" = the top level) of
+ * the v7 file on @fd: up to @max ranges into @r.  Returns how many (0 when
+ * the buffer's data is compressed or not found), -1 when the options do
+ * not parse.
+ */
+int nft_dat7_ranges(int fd, const char *instance, struct nft_dat_range *r,
+		    int max);
+
+/*
+ * Where the v7 file on @fd ends: the end of the furthest section, options
+ * section or cpu data its options point at.  0; 1 when that is past the
+ * end of the file (it is cut short); -1 when the options do not parse.
+ */
+int nft_dat7_end(int fd, uint64_t *end);
+
+/*
+ * Compressed cpu data of buffer @instance whose chunk count stops short of
+ * what its data size says (libtracecmd reads only the chunks the count
+ * declares): per such cpu, where the hidden bytes start and how many.
+ * Returns how many cpus (up to @max), -1 when the layout does not parse.
+ */
+int nft_zcpu_hidden(int fd, const char *instance, struct nft_dat_range *r,
+		    int max);
+
 /* Has CPU @cpu no record left to hand out? */
 bool nft_zcpu_cpu_done(struct nft_zcpu *z, int cpu);
+
+/*
+ * After the last record: did the @i-th cpu lose records after its last
+ * one (a damaged last page, a chunk that does not decompress)?
+ */
+bool nft_zcpu_lost_at_end_of(const struct nft_zcpu *z, int i);
+
+/* Has a damaged page of CPU @cpu been reported? */
+bool nft_zcpu_cpu_damaged(const struct nft_zcpu *z, int cpu);
 
 /* Uncompressed bytes of CPU @cpu's chunks read so far; ~0ULL if unknown. */
 unsigned long long nft_zcpu_cpu_bytes(const struct nft_zcpu *z, int cpu);

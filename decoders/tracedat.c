@@ -42,6 +42,7 @@
 #include <event-parse.h>
 #include <trace-cmd.h>
 
+#include "dat_page.h"
 #include "dat_zcpu.h"
 #include "decoder.h"
 #include "tep_event.h"
@@ -109,6 +110,9 @@ static bool same_first_records(struct nft_zcpu *z, struct tracecmd_input *h)
 		struct tep_record *rec = tracecmd_peek_data(h, nft_zcpu_cpu(z, i));
 		unsigned long long ts;
 
+		/* a chunk count of 0 hides the cpu's data from libtracecmd */
+		if (!rec && nft_zcpu_count_hides(z, i))
+			continue;
 		if (nft_zcpu_first_ts(z, i, &ts) ? rec != NULL :
 		    !rec || rec->ts != ts)
 			return false;
@@ -174,10 +178,20 @@ struct dat_ctx {
 	int nr_seen;
 	int page_size;
 	struct nft_dat_cut cut;		/* what a cut short file lost */
+	struct bad_list *bad;		/* per cpu (nr_seen), see scan_pages() */
+	unsigned long backwards;	/* records earlier than their cpu's last */
+};
+
+/* Where a cpu's damaged pages lost records: file offsets, ascending. */
+struct bad_list {
+	unsigned long long *at;
+	int n, cap, next;
+	int skipped;			/* pages without a sound record */
 };
 
 /* Which ring-buffer pages of a cpu gave us records. */
 struct cpu_seen {
+	unsigned long long last_ts;
 	uint64_t pages;
 	uint64_t last_page;
 	uint64_t last_ordinal;
@@ -412,13 +426,79 @@ static int cut_cpus_lost(struct dat_ctx *c)
 	return stop;
 }
 
+/*
+ * Has libtracecmd passed a damaged page of @cpu (scan_pages() found it;
+ * dat_page.c gave libtracecmd its sound records only)?  Records are lost
+ * before @rec.  (dat_zcpu.c marks its own damage in missed_events.)
+ */
+static bool damage_before(struct dat_ctx *c, const struct tep_record *rec,
+			  int cpu)
+{
+	struct bad_list *b;
+	bool passed = false;
+
+	if (!c->bad || c->src.z || cpu < 0 || cpu >= c->nr_seen)
+		return false;
+	b = &c->bad[cpu];
+	while (b->next < b->n && rec->offset >= b->at[b->next]) {
+		b->next++;
+		passed = true;
+	}
+	return passed;
+}
+
+/* Damage after a cpu's last record: its events from there on are lost. */
+static int damage_at_end(struct dat_ctx *c)
+{
+	int cpu, stop = 0;
+
+	if (c->src.z) {
+		struct nft_zcpu *z = c->src.z;
+		int i;
+
+		for (i = 0; i < nft_zcpu_cpus(z) && !stop; i++)
+			if (nft_zcpu_lost_at_end_of(z, i))
+				stop = emit_lost(c, nft_zcpu_cpu(z, i), 0,
+						 NFT_LOST_TO_END);
+		return stop;
+	}
+	for (cpu = 0; c->bad && cpu < c->nr_seen && !stop; cpu++)
+		if (c->bad[cpu].next < c->bad[cpu].n)
+			stop = emit_lost(c, cpu, 0, NFT_LOST_TO_END);
+	return stop;
+}
+
+/*
+ * A cpu's ring buffer hands out its records in time order, so one earlier
+ * than the cpu's previous record is damage (or a clock that jumped).
+ */
+static void check_order(struct dat_ctx *c, const struct tep_record *rec,
+			int cpu)
+{
+	struct cpu_seen *s;
+	char where[96];
+
+	if (cpu < 0 || cpu >= c->nr_seen)
+		return;
+	s = &c->seen[cpu];
+	if (s->pages && rec->ts < s->last_ts && ++c->backwards <= 5) {
+		snprintf(where, sizeof(where), "record %" PRIu64 " (offset %llu)",
+			 c->ordinal, rec->offset);
+		nft_diag_report(c->diag, NFT_DIAG_WARNING, c->fname, where,
+				"cpu %d: timestamp %llu.%09llu goes back %llu ns from the cpu's previous record",
+				cpu, rec->ts / 1000000000, rec->ts % 1000000000,
+				s->last_ts - rec->ts);
+	}
+	s->last_ts = rec->ts;
+}
+
 static int on_record(struct tep_record *rec, int cpu, void *data)
 {
 	struct dat_ctx *c = data;
 	struct nft_event ev;
 	int r;
 
-	if (rec->missed_events) {
+	if (rec->missed_events || damage_before(c, rec, cpu)) {
 		c->stop = emit_lost(c, cpu, rec->missed_events, 0);
 		if (c->stop)
 			return ITER_STOP;
@@ -426,6 +506,7 @@ static int on_record(struct tep_record *rec, int cpu, void *data)
 	c->ordinal++;
 	if (c->stats)
 		c->stats->records++;
+	check_order(c, rec, cpu);
 	note_page(c, rec, cpu);
 	r = nft_tep_decode(c->dec, rec, cpu, &ev);
 	if (r == NFT_TEP_UNKNOWN) {
@@ -499,10 +580,14 @@ struct cursor {
 	bool bad;
 	unsigned int page_size;
 	int nranges;			/* cpu data of every buffer */
-	struct { unsigned long long off, len; } range[MAX_RANGES];
+	struct { unsigned long long off, len; int cpu, buf; } range[MAX_RANGES];
 	int nbuffers;
 	unsigned long long buffer[MAX_RANGES];
+	char name[MAX_RANGES][64];	/* of buffer[i] */
 	int flyrecords;			/* tables read; the first is the top level */
+	int tables;			/* of them, with a "flyrecord" tag */
+	unsigned long long table_end;	/* where the last table ends */
+	unsigned long long data_end;	/* where the cpu data says it ends */
 	int nclips;			/* cpu data past the end of the file */
 	struct {
 		unsigned long long field, keep;
@@ -589,10 +674,19 @@ static int v6_options(struct cursor *c)
 		if (opt == 3) {				/* BUFFER */
 			unsigned long long off = get_num(c, 8);
 
-			if (off >= c->size)
+			if (off >= c->size) {
 				c->bad = true;
-			else if (c->nbuffers < MAX_RANGES)
+			} else if (c->nbuffers < MAX_RANGES) {
+				char *name = c->name[c->nbuffers];
+				size_t n = len > 8 ? len - 8 : 0;
+
+				if (n >= sizeof(c->name[0]))
+					n = sizeof(c->name[0]) - 1;
+				if (pread(c->fd, name, n, at + 8) != (ssize_t)n)
+					n = 0;
+				name[n] = 0;
 				c->buffer[c->nbuffers++] = off;
+			}
 		}
 		c->pos = at;
 		skip(c, len);
@@ -611,11 +705,14 @@ static void v6_flyrecord(struct cursor *c, unsigned long long cpus)
 
 	if (!is_tag(c, "flyrecord"))
 		return;
+	c->tables++;
 	skip(c, 10);
 	for (i = 0; i < cpus && !c->bad; i++) {
 		off = get_num(c, 8);
 		field = c->pos;
 		len = get_num(c, 8);
+		if (!c->bad && len && off + len > c->data_end)
+			c->data_end = off + len;
 		if (!c->bad && len > c->size - (off < c->size ? off : c->size)) {
 			if (c->nclips == MAX_RANGES) {
 				c->bad = true;
@@ -628,8 +725,12 @@ static void v6_flyrecord(struct cursor *c, unsigned long long cpus)
 			c->clip[c->nclips].cpu = i;
 			c->clip[c->nclips++].top = top;
 		}
+		if (c->pos > c->table_end)
+			c->table_end = c->pos;
 		if (len && c->nranges < MAX_RANGES) {
 			c->range[c->nranges].off = off;
+			c->range[c->nranges].cpu = i;
+			c->range[c->nranges].buf = c->flyrecords - 1;
 			c->range[c->nranges++].len = len;
 		}
 	}
@@ -675,38 +776,6 @@ static unsigned long long v6_bad_length(struct cursor *cp)
 }
 
 /*
- * kbuffer trusts a page's commit size and reads that far: a damaged page
- * header crashes it.  Say which pages cannot be right.  Returns how many;
- * their offsets go to @bad (up to @max).
- */
-static int v6_bad_pages(struct cursor *c, unsigned long long *bad, int max)
-{
-	const unsigned long long commit_mask = (1ULL << 27) - 1;
-	int r, n = 0;
-
-	for (r = 0; r < c->nranges; r++) {
-		unsigned long long p, end = c->range[r].off + c->range[r].len;
-
-		for (p = c->range[r].off; p < end; p += c->page_size) {
-			unsigned long long commit, need;
-
-			c->pos = p + 8;
-			commit = get_num(c, 8);
-			need = 16 + (commit & commit_mask) +
-			       (commit & (1ULL << 30) ? 8 : 0);
-			if (c->bad || need > c->page_size ||
-			    p + c->page_size > c->size + c->page_size - 1) {
-				c->bad = false;
-				if (n < max)
-					bad[n] = p;
-				n++;
-			}
-		}
-	}
-	return n;
-}
-
-/*
  * libtracecmd refused the file: say whether it is no trace.dat at all or a
  * damaged one.  (tracecmd_open_head() would tell headers from data, but it
  * leaks its descriptor when it fails.)
@@ -720,6 +789,8 @@ static void explain_open_failure(struct nft_diag *diag, const char *fname,
 	long long size = fstat(fd, &sb) ? -1 : (long long)sb.st_size;
 	ssize_t got = pread(fd, head, sizeof(head), 0);
 
+	uint64_t end;
+
 	snprintf(where, sizeof(where), "offset %lld", size > 0 ? size : 0);
 	if (!size)
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
@@ -727,9 +798,13 @@ static void explain_open_failure(struct nft_diag *diag, const char *fname,
 	else if (got != (ssize_t)sizeof(head) || memcmp(head, magic, sizeof(magic)))
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
 				"not a trace.dat (no trace-cmd magic); no records can be read");
-	else
+	else if (nft_dat7_end(fd, &end) == 1)
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
-				"trace.dat truncated or corrupt (%lld bytes): libtracecmd cannot read its metadata, no records can be read",
+				"trace.dat cut short (truncated) at offset %lld: the options that say where its cpu data is are lost, no records can be read",
+				size);
+	else
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
+				"trace.dat truncated or corrupt: libtracecmd cannot read its headers, event formats or options (the file has %lld bytes); no records can be read",
 				size);
 }
 
@@ -785,6 +860,97 @@ static bool v6_clip(struct cursor *c, int *fd, int *spool_fd,
 	return true;
 }
 
+/* Where the trace.dat on @fd ends by its own layout; false: unknown. */
+static bool dat_end(int fd, unsigned long long size, unsigned long long *end)
+{
+	static const char magic6[12] = "\027\010\104tracing6";
+	char head[sizeof(magic6)];
+	struct cursor c;
+	uint64_t e;
+
+	if (pread(fd, head, sizeof(head), 0) != sizeof(head))
+		return false;
+	if (memcmp(head, magic6, sizeof(head))) {
+		if (memcmp(head, magic6, 10) || head[10] != '7' ||
+		    nft_dat7_end(fd, &e) != 0 || !e)
+			return false;
+		*end = e;
+		return true;
+	}
+	memset(&c, 0, sizeof(c));
+	c.fd = fd;
+	c.pos = 10;
+	c.size = size;
+	if (v6_bad_length(&c) || !c.tables)
+		return false;	/* a latency trace runs to the end */
+	/* cut short (check_v6() says so), not followed by data */
+	*end = c.table_end > c.data_end ? c.table_end : c.data_end;
+	return *end <= size;
+}
+
+/* An unlinked copy of the first @len bytes of @fd; -1 on failure. */
+static int copy_prefix(int fd, unsigned long long len)
+{
+	char buf[65536];
+	unsigned long long at = 0;
+	int out = nft_tmpfile();
+
+	while (out >= 0 && at < len) {
+		size_t want = len - at < sizeof(buf) ? len - at : sizeof(buf);
+		ssize_t n = pread(fd, buf, want, at);
+
+		if (n <= 0 || write(out, buf, n) != n) {
+			close(out);
+			return -1;
+		}
+		at += n;
+	}
+	if (out >= 0 && lseek(out, 0, SEEK_SET) < 0) {
+		close(out);
+		return -1;
+	}
+	return out;
+}
+
+/*
+ * Data after the end of the trace.dat (zeros a full disk or a bad copy
+ * left, another file appended): say how much and where, and give the
+ * readers the trace.dat only.  libtracecmd would otherwise read it in 2-
+ * to 8-byte steps (a second per MB of zeros) while it opens the file.
+ */
+static bool trim_trailing(struct nft_diag *diag, const char *fname, int *fd,
+			  int *spool_fd)
+{
+	unsigned long long end, tail, k;
+	unsigned char probe[65536];
+	char where[64];
+	struct stat sb;
+	ssize_t n;
+	bool zeros = true;
+	int copy;
+
+	if (fstat(*fd, &sb) || !S_ISREG(sb.st_mode) ||
+	    !dat_end(*fd, sb.st_size, &end) || end >= (unsigned long long)sb.st_size)
+		return true;
+	tail = sb.st_size - end;
+	n = pread(*fd, probe, tail < sizeof(probe) ? tail : sizeof(probe), end);
+	for (k = 0; n > 0 && k < (unsigned long long)n && zeros; k++)
+		zeros = !probe[k];
+	snprintf(where, sizeof(where), "offset %llu", end);
+	nft_diag_report(diag, NFT_DIAG_WARNING, fname, where,
+			"%llu bytes of data after the end of the trace.dat (%s): not part of the capture, ignored",
+			tail, zeros && (unsigned long long)n == tail ? "all zeros" :
+			zeros ? "starting with zeros" : "not zeros");
+	if (*spool_fd >= 0)
+		return !ftruncate(*fd, end);
+	copy = copy_prefix(*fd, end);
+	if (copy < 0)
+		return true;	/* read it as it is */
+	close(*fd);
+	*fd = *spool_fd = copy;
+	return true;
+}
+
 /*
  * v6 files are read with no checks in libtracecmd/kbuffer: refuse lengths
  * past the end, and empty the pages whose header cannot be right (in a
@@ -795,10 +961,9 @@ static bool check_v6(struct nft_diag *diag, const char *fname, int *fd,
 {
 	static const char magic6[12] = "\027\010\104tracing6";
 	char head[sizeof(magic6)], where[64];
-	unsigned long long bad, pages[10];
+	unsigned long long bad;
 	struct cursor c;
 	struct stat sb;
-	int i, n;
 
 	if (fstat(*fd, &sb) || pread(*fd, head, sizeof(head), 0) != sizeof(head) ||
 	    memcmp(head, magic6, sizeof(head)))
@@ -811,32 +976,166 @@ static bool check_v6(struct nft_diag *diag, const char *fname, int *fd,
 	if (bad) {
 		snprintf(where, sizeof(where), "offset %llu", bad);
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
-				"trace.dat (v6) corrupt: a length field runs past the end of the file (%lld bytes); no records can be read",
+				"trace.dat (v6) cut short or corrupt: the length field at this offset runs past the end of the file (the file has %lld bytes); no records can be read",
 				(long long)sb.st_size);
 		return false;
 	}
-	if (c.nclips && !v6_clip(&c, fd, spool_fd, cut))
-		return false;
-	c.fd = *fd;
-	n = v6_bad_pages(&c, pages, 10);
-	if (!n)
-		return true;
-	if (!own_copy(fd, spool_fd))
-		return false;
-	for (i = 0; i < n && i < 10; i++) {
-		static const char zero[8];
+	/* damaged pages: see dat_page.c and scan_pages() */
+	return !c.nclips || v6_clip(&c, fd, spool_fd, cut);
+}
 
-		snprintf(where, sizeof(where), "offset %llu", pages[i]);
-		nft_diag_report(diag, NFT_DIAG_ERROR, fname, where,
-				"ring-buffer page header corrupt (commit size past the page): page skipped, its records are lost");
-		if (pwrite(*fd, zero, sizeof(zero), pages[i] + 8) != sizeof(zero))
-			return false;
+/* ---- damaged pages ---- */
+
+/*
+ * The uncompressed cpu data of buffer @instance ("" = the top level):
+ * what libtracecmd will hand kbuffer page by page.  Compressed data is
+ * checked page by page by dat_zcpu.c as it decompresses it.
+ */
+static int data_ranges(int fd, const char *instance, struct nft_dat_range *r,
+		       int max)
+{
+	static const char magic6[12] = "\027\010\104tracing6";
+	char head[sizeof(magic6)];
+	struct cursor c;
+	struct stat sb;
+	int i, b = 0, n = 0;
+
+	if (fstat(fd, &sb) || pread(fd, head, sizeof(head), 0) != sizeof(head))
+		return -1;
+	if (memcmp(head, magic6, sizeof(head)))
+		return nft_dat7_ranges(fd, instance, r, max);
+	memset(&c, 0, sizeof(c));
+	c.fd = fd;
+	c.pos = 10;
+	c.size = sb.st_size;
+	if (v6_bad_length(&c))
+		return -1;
+	if (*instance) {
+		for (b = 0; b < c.nbuffers && strcmp(c.name[b], instance); b++)
+			;
+		if (b == c.nbuffers)
+			return 0;
+		b++;
 	}
-	if (n > 10)
-		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
-				"%d corrupt pages in all; only the first 10 were skipped, refusing the rest",
-				n);
-	return n <= 10;
+	for (i = 0; i < c.nranges && n < max; i++) {
+		if (c.range[i].buf != b)
+			continue;
+		r[n].cpu = c.range[i].cpu;
+		r[n].off = c.range[i].off;
+		r[n++].len = c.range[i].len;
+	}
+	return n;
+}
+
+#define MAX_PAGE_REPORTS 10
+
+static void add_bad_page(struct dat_ctx *c, int cpu, unsigned long long lost_at,
+			 bool skipped)
+{
+	struct bad_list *b;
+
+	if (cpu < 0 || cpu >= c->nr_seen)
+		return;
+	b = &c->bad[cpu];
+	if (b->n == b->cap) {
+		int cap = b->cap ? b->cap * 2 : 8;
+		unsigned long long *n = realloc(b->at, cap * sizeof(*n));
+
+		if (!n)
+			return;
+		b->at = n;
+		b->cap = cap;
+	}
+	b->at[b->n++] = lost_at;
+	b->skipped += skipped;
+}
+
+/*
+ * Check every page of the buffer's uncompressed cpu data as dat_page.c
+ * will when libtracecmd loads it: say which are damaged (cpu, page, file
+ * offset), and remember where records are lost, for the lost-events
+ * markers.  Reads the data once.
+ */
+static void scan_pages(struct dat_ctx *c, int fd, const char *instance)
+{
+	struct nft_dat_range r[MAX_RANGES];
+	struct nft_page_fmt f;
+	unsigned long long total = 0;
+	unsigned char *buf;
+	size_t block;
+	int i, n;
+
+	if (fd < 0 || !nft_page_fmt_read(fd, &f) ||
+	    (n = data_ranges(fd, instance ? instance : "", r, MAX_RANGES)) <= 0)
+		return;
+	block = f.page_size >= (1u << 20) ? f.page_size :
+		(1u << 20) / f.page_size * f.page_size;
+	buf = malloc(block);
+	if (!buf)
+		return;
+	for (i = 0; i < n; i++) {
+		unsigned long long pages = r[i].len / f.page_size, p = 0;
+
+		while (p < pages) {
+			size_t want = (pages - p) * f.page_size < block ?
+				      (pages - p) * f.page_size : block;
+			unsigned long long at = r[i].off + p * f.page_size;
+			ssize_t got = pread(fd, buf, want, at);
+			size_t k;
+
+			if (got < (ssize_t)f.page_size)
+				break;
+			for (k = 0; k + f.page_size <= (size_t)got; k += f.page_size, p++) {
+				struct nft_page_verdict v;
+				char where[64];
+
+				if (nft_page_sound(&f, buf + k, &v))
+					continue;
+				add_bad_page(c, r[i].cpu, at + k + 8 + f.lsize + v.good,
+					     !v.good);
+				if (++total > MAX_PAGE_REPORTS)
+					continue;
+				snprintf(where, sizeof(where), "offset %llu", at + k);
+				nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, where,
+						"cpu %d: ring-buffer page %llu of %llu of the cpu data corrupt (%s): %s",
+						r[i].cpu, p + 1, pages, v.why,
+						v.good ? "its records before the damage are read, the rest of the page is lost" :
+						"page skipped, its records are lost");
+			}
+		}
+	}
+	free(buf);
+	if (total > MAX_PAGE_REPORTS)
+		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, "offset 0",
+				"%llu corrupt ring-buffer pages in all (the first %d are listed): their records are lost",
+				total, MAX_PAGE_REPORTS);
+}
+
+/*
+ * libtracecmd reads the compressed chunks a cpu's chunk count declares; a
+ * damaged count (0 in the worst case) hides the rest, which dat_zcpu.c
+ * reads but libtracecmd does not: say so, and lose that cpu's end.
+ */
+static void hidden_chunks(struct dat_ctx *c, int fd, const char *instance)
+{
+	struct nft_dat_range r[64];
+	char where[64];
+	int i, n = fd < 0 ? 0 : nft_zcpu_hidden(fd, instance ? instance : "", r, 64);
+
+	for (i = 0; i < n; i++) {
+		snprintf(where, sizeof(where), "offset %" PRIu64, r[i].off);
+		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, where,
+				"cpu %d: its chunk count stops short of its data size: %" PRIu64 " more bytes of compressed chunks follow, which libtracecmd does not read (their records are lost; netfs-replay's own reader reads them)",
+				r[i].cpu, r[i].len);
+		if (r[i].all) {
+			/* none read at all: nothing of that cpu is certain */
+			if (!c->stop)
+				c->stop = emit_lost(c, r[i].cpu, 0, NFT_LOST_TO_END);
+		} else {
+			/* past every record: lost from that cpu's last one on */
+			add_bad_page(c, r[i].cpu, ~0ULL, false);
+		}
+	}
 }
 
 /*
@@ -1081,7 +1380,8 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 		errno = e;
 		return NULL;
 	}
-	if (!check_v6(diag, fname, &fd, spool_fd, cut) ||
+	if (!trim_trailing(diag, fname, &fd, spool_fd) ||
+	    !check_v6(diag, fname, &fd, spool_fd, cut) ||
 	    !mend_v7(diag, fname, &fd, spool_fd, cut)) {
 		if (*spool_fd < 0)
 			close(fd);
@@ -1089,6 +1389,12 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 		return NULL;
 	}
 	report_cut(diag, fname, cut);
+	{
+		struct nft_page_fmt pf;
+
+		/* every page kbuffer loads from here on is checked first */
+		nft_page_guard(nft_page_fmt_read(fd, &pf) ? &pf : NULL);
+	}
 	if (compression_unsupported(fd, comp_name, sizeof(comp_name))) {
 		lib_fd = unpacked_metadata(fd, own_reader, comp_name, diag,
 					   fname, &meta_fd);
@@ -1112,7 +1418,7 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 	 */
 	if (!opens_safely(lib_fd, &sig)) {
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
-				"trace.dat metadata crashes libtracecmd/libtraceevent (%s); no records can be read",
+				"libtracecmd/libtraceevent crash opening this trace.dat (%s): its headers, event formats or cpu data are damaged; no records can be read",
 				sig ? strsignal(sig) : "sanitizer abort");
 		if (meta_fd >= 0)
 			close(meta_fd);
@@ -1295,7 +1601,7 @@ static void fill_kernel(struct tracecmd_input *h, struct nft_dat_stats *st)
 }
 
 static int run(struct dat_ctx *c, struct tracecmd_input *h, int fd,
-	       bool blind, const char *instance)
+	       int data_fd, bool blind, const char *instance)
 {
 	struct tep_event *any;
 
@@ -1316,11 +1622,19 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h, int fd,
 		c->page_size = 4096;
 	c->nr_seen = tep_get_cpus(c->tep);
 	c->seen = calloc(c->nr_seen > 0 ? c->nr_seen : 1, sizeof(*c->seen));
-	if (!c->seen)
+	c->bad = calloc(c->nr_seen > 0 ? c->nr_seen : 1, sizeof(*c->bad));
+	if (!c->seen || !c->bad)
 		return -1;
-	c->stop = cut_cpus_lost(c);
+	if (!c->src.z) {
+		scan_pages(c, data_fd, instance);
+		hidden_chunks(c, data_fd, instance);
+	}
+	if (!c->stop)
+		c->stop = cut_cpus_lost(c);
 	if (!c->stop)
 		for_each_record(&c->src, on_record, c);
+	if (!c->stop)
+		c->stop = damage_at_end(c);
 	return 0;
 }
 
@@ -1344,6 +1658,9 @@ static void check_unread_pages(struct dat_ctx *c)
 		if (size == ~0ULL || !size)
 			continue;
 		want = size / c->page_size;
+		if ((!c->src.z && c->bad && c->bad[cpu].n) ||
+		    (c->src.z && nft_zcpu_cpu_damaged(c->src.z, cpu)))
+			continue;	/* already said which and why */
 		if (c->seen[cpu].pages >= want)
 			continue;
 		snprintf(where, sizeof(where), "record %" PRIu64 " (cpu %d offset %llu)",
@@ -1351,6 +1668,9 @@ static void check_unread_pages(struct dat_ctx *c)
 		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, where,
 				"cpu %d: records came from %" PRIu64 " of its %llu data pages; the others were corrupt or unreadable, their records are lost",
 				cpu, c->seen[cpu].pages, want);
+		/* where is not known: what is alive at the end is uncertain */
+		if (!c->stop)
+			c->stop = emit_lost(c, cpu, 0, NFT_LOST_TO_END);
 	}
 }
 
@@ -1363,6 +1683,10 @@ static void report_summary(struct dat_ctx *c, struct nft_dat_stats *st)
 		nft_diag_report(c->diag, NFT_DIAG_WARNING, c->fname, "offset 0",
 				"no netfs, fscache or cachefiles events among %" PRIu64 " records",
 				st->records);
+	if (c->backwards > 5)
+		nft_diag_report(c->diag, NFT_DIAG_WARNING, c->fname, "offset 0",
+				"%lu records in all have a timestamp earlier than their cpu's previous record (the first 5 are listed)",
+				c->backwards);
 	if (c->bad_records)
 		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, "offset 0",
 				"%lu records could not be decoded (corrupt data); events around them may be missing",
@@ -1398,6 +1722,7 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 		int e = errno;
 
 		skip_kallsyms = false;
+		nft_page_guard(NULL);
 		if (spool_fd >= 0)
 			close(spool_fd);
 		free(c.cut.cpu);
@@ -1419,7 +1744,7 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 			"buffer instance: %s",
 			*stats->instance ? stats->instance : "top level");
 	trace_seq_init(&c.seq);
-	ret = run(&c, h, fd, blind, stats->instance);
+	ret = run(&c, h, fd, data_fd, blind, stats->instance);
 	trace_seq_destroy(&c.seq);
 	if (!ret) {
 		check_unread_pages(&c);
@@ -1428,6 +1753,9 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 	}
 	nft_zcpu_close(c.src.z);
 	nft_tep_decoder_free(c.dec);
+	for (fd = 0; c.bad && fd < c.nr_seen; fd++)
+		free(c.bad[fd].at);
+	free(c.bad);
 	free(c.seen);
 	free(c.line);
 	if (h != top)
@@ -1438,6 +1766,7 @@ out:
 		int e = errno;
 
 		tracecmd_close(top);
+		nft_page_guard(NULL);
 		close(data_fd);
 		errno = e;
 	}
