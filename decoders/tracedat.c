@@ -1125,7 +1125,7 @@ static void hidden_chunks(struct dat_ctx *c, int fd, const char *instance)
 	for (i = 0; i < n; i++) {
 		snprintf(where, sizeof(where), "offset %" PRIu64, r[i].off);
 		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, where,
-				"cpu %d: its chunk count stops short of its data size: %" PRIu64 " more bytes of compressed chunks follow, which libtracecmd does not read (their records are lost; netfs-replay's own reader reads them)",
+				"cpu %d: its chunk count stops short of its data size: %" PRIu64 " more bytes of compressed chunks follow, which libtracecmd does not read (their records are lost; the built-in chunk reader reads them)",
 				r[i].cpu, r[i].len);
 		if (r[i].all) {
 			/* none read at all: nothing of that cpu is certain */
@@ -1343,7 +1343,7 @@ static int unpacked_metadata(int fd, bool own_reader, const char *comp_name,
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 18",
 				"trace.dat compressed with %s, which this libtracecmd cannot decompress%s; convert it where trace-cmd can: trace-cmd convert --compression none -i IN -o OUT",
 				comp_name, own_reader ? "" :
-				" (NETFS_REPLAY_DAT_READER=libtracecmd turns off netfs-replay's own zstd/zlib reader)");
+				" (NETFS_REPLAY_DAT_READER=libtracecmd turns off the built-in zstd/zlib chunk reader)");
 	return -1;
 }
 
