@@ -154,9 +154,9 @@ static int64_t holders(const struct nft_fsobj *o, const char *get,
 	return n > 0 ? n : 0;
 }
 
-/* Did the ledger record @sym after line @pos? */
-static bool seen_after(const struct nft_fsobj *o, const char *sym,
-		       uint64_t pos)
+/* The first line after @pos where the ledger recorded @sym, 0 if none. */
+static uint64_t first_after(const struct nft_fsobj *o, const char *sym,
+			    uint64_t pos)
 {
 	uint32_t i;
 
@@ -164,8 +164,14 @@ static bool seen_after(const struct nft_fsobj *o, const char *sym,
 		if (o->refs.v[i].pos > pos &&
 		    !strcmp(nft_sym_name(o->refs.v[i].cls, o->refs.v[i].what),
 			    sym))
-			return true;
-	return false;
+			return o->refs.v[i].pos;
+	return 0;
+}
+
+static bool seen_after(const struct nft_fsobj *o, const char *sym,
+		       uint64_t pos)
+{
+	return first_after(o, sym, pos) != 0;
 }
 
 /* Live cookies of @volume: each holds a ref on it (GET cook). */
@@ -241,6 +247,27 @@ void nft_fscache_lifecycle_end(struct nft_model *m, struct nft_fsobj *o)
 		     "%s: a new acquisition collided with it at line %llu (*COLLIDE*); its cookies then left but it was never relinquished: its owner lost it, u=%lld at the end (volume cookie reacquired on a live cifs tcon, commit dad80c6bff77)",
 		     object, count);
 		return;
+	}
+	/*
+	 * The relinquishment's queued event was dropped: fscache_relinquish
+	 * queued the cookie's state machine, but its work was already queued
+	 * (an LRU discard or an end of access, GQ ... without the work having
+	 * run), so fscache_queue_cookie() put the event's ref ("PQ overq")
+	 * and the machine never withdrew the cookie for the relinquishment
+	 * ("- x-rlq" never comes): the cookie stays hashed with its refs
+	 * (David Howells, linux-cachefs 2021-12-13, "where the overq line
+	 * marks the discarded event and ref", fixed in the 5.17 fscache
+	 * rewrite before it was merged).
+	 */
+	if (o->type == NFT_FSOBJ_COOKIE && o->relinquished) {
+		uint64_t overq = first_after(o, "PQ overq", o->pos_relinquish);
+
+		if (overq && !seen_after(o, "- x-rlq", o->pos_relinquish)) {
+			leak(m, o, overq,
+			     "%s: relinquished, but the state-machine event the relinquishment queued was discarded at line %llu (PQ overq: the cookie's work was already queued), so the relinquishment never runs and the cookie stays hashed with u=%lld (the 2021 LRU discard vs relinquish race)",
+			     object, count);
+			return;
+		}
 	}
 	if (!o->relinquished || !o->refs.born || o->io_open > 0)
 		return;
