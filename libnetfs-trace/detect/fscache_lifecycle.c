@@ -264,7 +264,7 @@ void nft_fscache_lifecycle_end(struct nft_model *m, struct nft_fsobj *o)
 
 		if (overq && !seen_after(o, "- x-rlq", o->pos_relinquish)) {
 			leak(m, o, overq,
-			     "%s: relinquished, but the state-machine event the relinquishment queued was discarded at line %llu (PQ overq: the cookie's work was already queued), so the relinquishment never runs and the cookie stays hashed with u=%lld (the 2021 LRU discard vs relinquish race)",
+			     "%s: relinquished, but the state-machine event the relinquishment queued was discarded at line %llu (PQ overq: the cookie's work was already queued), so the relinquishment never runs and the cookie stays hashed with r=%lld (the 2021 LRU discard vs relinquish race)",
 			     object, count);
 			return;
 		}

@@ -71,8 +71,8 @@ expect() {
 	expect nfs-cookie-lru-console "use-after-free c=00000b95"
 }
 
-@test "pasted: fscache relinquish event discarded (PQ overq): read without refusal" {
-	expect fscache-overq "?ref-leak c=000071a9"
+@test "pasted: fscache relinquish event discarded (PQ overq): the relinquished cookie keeps its refs" {
+	expect fscache-overq "ref-leak c=000071a9"
 }
 
 @test "pasted: cifs readahead donations (6.12): subrequests 7 and 8 donate to a non-adjacent one" {

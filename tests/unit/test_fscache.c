@@ -648,6 +648,43 @@ static void test_no_note_on_modern(void)
 	nft_model_free(r.m);
 }
 
+/*
+ * The relinquishment's queued event discarded (David Howells,
+ * linux-cachefs 2021-12-13): the LRU discard queued the cookie's work
+ * (GQ endac) and, before it ran, the relinquishment's queue attempt found
+ * it queued and put its ref (PQ overq).  Its fixed twin: the work then runs
+ * and withdraws the cookie for the relinquishment ("- x-rlq").
+ */
+static const char *const overq[] = {
+	"fscache_cookie: c=000071a9 -   lrudo r=3",
+	"fscache_cookie: c=000071a9 GQ  endac r=4",
+	"fscache_cookie: c=000071a9 PUT lru   r=3",
+	"fscache_relinquish: c=000071a9 V=00000001 r=3 U=0 f=bd rt=0",
+	"fscache_cookie: c=000071a9 GQ  endac r=4",
+	"fscache_cookie: c=000071a9 PQ  overq r=3",
+};
+
+static const char *const overq_fixed[] = {
+	"fscache_cookie: c=000071a9 -   lrudo r=3",
+	"fscache_cookie: c=000071a9 GQ  endac r=4",
+	"fscache_cookie: c=000071a9 PUT lru   r=3",
+	"fscache_relinquish: c=000071a9 V=00000001 r=3 U=0 f=bd rt=0",
+	"fscache_cookie: c=000071a9 GQ  endac r=4",
+	"fscache_cookie: c=000071a9 PQ  overq r=3",
+	"fscache_cookie: c=000071a9 -   work  r=3",
+	"fscache_cookie: c=000071a9 -   x-rlq r=3",
+	"fscache_cookie: c=000071a9 PUT relnq r=2",
+	"fscache_cookie: c=000071a9 PQ  work  r=1",
+	"fscache_cookie: c=000071a9 PUT hcoll r=0",
+};
+
+static void test_relinquish_event_discarded(void)
+{
+	EXPECT("relinquishment's event discarded (PQ overq)", overq,
+	       NFT_FIND_REF_LEAK, "c=000071a9", 1);
+	CLEAN("the work runs the relinquishment after all", overq_fixed);
+}
+
 int main(void)
 {
 	test_volume_teardown();
@@ -659,6 +696,7 @@ int main(void)
 	test_cifs_volume_quoted();
 	test_relinquished_volume_leak();
 	test_relinquished_cookie_leak();
+	test_relinquish_event_discarded();
 	test_kernel_errors();
 	test_old_fscache();
 	test_no_note_on_modern();
