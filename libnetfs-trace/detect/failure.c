@@ -82,8 +82,10 @@ static void cachefiles_failed(struct nft_model *m, const struct nft_event *ev)
  *    the object could not be brought into use);
  *  - cachefiles_coherency SET fail / VOL SET fail (the coherency xattr
  *    could not be written).
- * A coherency BAD ... is the normal verdict that the cached data is stale
- * (the object is then invalidated), not an error.
+ *  - cachefiles_vol_coherency VOL BAD ...: the volume's coherency data
+ *    does not match, the whole volume's cache is discarded.
+ * A file's coherency BAD ... is the normal verdict that the cached data is
+ * stale (the object is then invalidated), not an error.
  */
 struct failure_state {
 	size_t collision;	/* the last cookie collision finding + 1 */
@@ -212,8 +214,25 @@ static void fscache_error(struct nft_model *m, const struct nft_event *ev)
 		snprintf(object, sizeof(object), "o=%08x", ev->object);
 		kernel_error(m, ev, object, "cachefiles_mark_failed: the cache object failed and is no longer used");
 		return;
-	case NFT_EV_CACHEFILES_COHERENCY:
 	case NFT_EV_CACHEFILES_VOL_COHERENCY:
+		/*
+		 * cachefiles_check_volume_xattr(): the volume's coherency
+		 * data differs from what the cache holds, so the whole
+		 * volume directory is discarded.  Seen at every mount, it
+		 * is the bug of the 2022 cifs fsc thread (a field of the
+		 * volume's coherency data changed each mount): the cache is
+		 * never reused.
+		 */
+		if ((ev->what == NFT_CFCOH_VOL_BAD_CMP ||
+		     ev->what == NFT_CFCOH_VOL_BAD_RESV ||
+		     ev->what == NFT_CFCOH_VOL_BAD_XATTR) &&
+		    (ev->have & NFT_HAVE_VOLUME)) {
+			snprintf(object, sizeof(object), "V=%08x", ev->volume);
+			kernel_error(m, ev, object, "the cache volume's coherency check failed: everything cached for the volume is discarded (at every mount, the cache is never reused)");
+			return;
+		}
+		/* fall through */
+	case NFT_EV_CACHEFILES_COHERENCY:
 		if (ev->what != NFT_CFCOH_SET_FAIL &&
 		    ev->what != NFT_CFCOH_VOL_SET_FAIL)
 			return;

@@ -83,8 +83,8 @@ expect() {
 	expect cifs-5.17-nocookie
 }
 
-@test "pasted: 5.17 cifs with a cache volume whose coherency fails: read, not refused" {
-	expect cifs-5.17-volbad "?failure V=00000003"
+@test "pasted: 5.17 cifs whose cache volume fails its coherency check at every mount: a failure on it" {
+	expect cifs-5.17-volbad "failure V=00000003"
 }
 
 @test "pasted: the console dump uses the ftrace clock, not the printk stamp" {
