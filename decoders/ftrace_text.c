@@ -52,6 +52,9 @@ struct line_ctx {
 	/* after R_EVENT: what the event's parser left of the line */
 	const char *rest, *rest_end;
 	const char *name_at;	/* the event name in the line */
+	/* R_BAD for a value out of range or with garbage: errbuf says it */
+	bool val_err;
+	char errbuf[160];
 };
 
 struct cur {
@@ -241,21 +244,73 @@ static inline void skip_ws(struct cur *c)
 		c->p++;
 }
 
+/*
+ * A value out of range or with garbage after it, found while an event's
+ * fields are read (verr.on): the line is an error that names the field,
+ * never a number wrapped or cut.  Outside the fields (the line header, the
+ * probes of other layouts) the parsers keep their quiet false.
+ */
+static __thread struct {
+	bool on;		/* inside an event's field parser */
+	bool set;
+	const char *at;		/* the field (key or number) in the line */
+	const char *what;
+} verr;
+
+static __attribute__((noinline, cold)) void val_fail(const char *at,
+						     const char *what)
+{
+	if (verr.on && !verr.set) {
+		verr.set = true;
+		verr.at = at;
+		verr.what = what;
+	}
+}
+
+/*
+ * Can @c follow a number?  Blanks, the line end and the layouts'
+ * separators ('/', '-', ']', ':', ',', ')', '>') can; a letter, digit or
+ * '_' cannot ("r=1g"; after hex, a hex digit was taken into the number).
+ */
+static inline bool num_garbage(char c)
+{
+	return (ch(c) & CH_NAME) || (unsigned char)(c - 'A') < 26;
+}
+
 static inline bool parse_hex(struct cur *c, uint64_t *v)
 {
 	const char *p = c->p, *e = c->e;
-	uint64_t x = 0;
+	uint64_t x = 0, ovf = 0;
 	unsigned d;
 
 	while (p < e && ((d = ch(*p)) & CH_HEX)) {
+		ovf |= x >> 60;
 		x = x << 4 | (d & CH_HEXV);
 		p++;
 	}
-	if (p == c->p || p - c->p > 16)
+	if (p == c->p)
 		return false;
+	if (__builtin_expect(ovf || (p < e && num_garbage(*p)), 0)) {
+		val_fail(c->p, ovf ? "number wider than 64 bits"
+				   : "garbage after a number");
+		if (ovf || verr.on)
+			return false;
+	}
 	c->p = p;
 	*v = x;
 	return true;
+}
+
+static __attribute__((noinline)) bool udec_overflows(const char *p,
+						     const char *e)
+{
+	uint64_t x = 0;
+
+	for (; p < e; p++)
+		if (__builtin_mul_overflow(x, 10, &x) ||
+		    __builtin_add_overflow(x, (uint64_t)(*p - '0'), &x))
+			return true;
+	return false;
 }
 
 static inline bool parse_udec(struct cur *c, uint64_t *v)
@@ -267,8 +322,19 @@ static inline bool parse_udec(struct cur *c, uint64_t *v)
 		x = x * 10 + (*p - '0');
 		p++;
 	}
-	if (p == c->p || p - c->p > 20)
+	if (p == c->p)
 		return false;
+	if (__builtin_expect(p - c->p >= 20 || (p < e && num_garbage(*p)),
+			     0)) {
+		bool ovf = p - c->p >= 20 && udec_overflows(c->p, p);
+
+		if (ovf || (p < e && num_garbage(*p))) {
+			val_fail(c->p, ovf ? "number wider than 64 bits"
+					   : "garbage after a number");
+			if (ovf || verr.on)
+				return false;
+		}
+	}
 	c->p = p;
 	*v = x;
 	return true;
@@ -286,8 +352,12 @@ static __always_inline bool parse_dec(struct cur *c, int64_t *v)
 	}
 	if (!parse_udec(&t, &x))
 		return false;
+	if (x > (uint64_t)INT64_MAX + neg) {
+		val_fail(c->p, "number wider than 64 bits");
+		return false;
+	}
 	*c = t;
-	*v = neg ? -(int64_t)x : (int64_t)x;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
 	return true;
 }
 
@@ -354,24 +424,77 @@ static __always_inline bool lit(struct cur *c, const char *k, size_t klen)
 
 #define LIT(c, s) lit((c), (s), sizeof(s) - 1)
 
+/*
+ * Keys whose kernel field is 32 bits wide: the debug ids (R= W= CR= c= o=
+ * V= C= fq=, all "unsigned int debug_id" printed %08x/%x) and the notes
+ * word n= (netfs_collect_state's "unsigned int notes").  Flags, offsets,
+ * lengths and inode numbers are unsigned long / loff_t / size_t: 64 bits.
+ */
+static __always_inline bool key_is_id32(const char *k, size_t klen)
+{
+	if (klen == 2)
+		return k[0] == 'R' || k[0] == 'W' || k[0] == 'c' ||
+		       k[0] == 'o' || k[0] == 'V' || k[0] == 'C' ||
+		       k[0] == 'n';
+	return (klen == 3 && k[0] == 'C' && k[1] == 'R') ||
+	       (klen == 3 && k[0] == 'f' && k[1] == 'q');
+}
+
+/* The field's key, not the number, opens the message ("R=1ffffffff: ...") */
+static __attribute__((noinline, cold)) void val_key(const char *num,
+						    size_t klen)
+{
+	if (verr.set && verr.at >= num && verr.at <= num + 1)
+		verr.at = num - klen;
+}
+
 static __always_inline bool key_hex(struct cur *c, const char *k, size_t klen,
 				    uint64_t *v)
 {
 	struct cur t = *c;
+	const char *num;
 
-	if (!lit(&t, k, klen) || !parse_hex(&t, v))
+	if (!lit(&t, k, klen))
 		return false;
+	num = t.p;
+	if (!parse_hex(&t, v)) {
+		if (__builtin_expect(verr.set, 0))
+			val_key(num, klen);
+		return false;
+	}
+	if (key_is_id32(k, klen) && __builtin_expect(*v >> 32, 0)) {
+		val_fail(num - klen, k[0] == 'n' ? "wider than 32 bits"
+						: "id wider than 32 bits");
+		return false;
+	}
 	*c = t;
 	return true;
 }
 
+/*
+ * The decimal keys are all C ints (r= and the other counts, e= the
+ * error): what the kernel's %d/%u can print fits in 32 bits.
+ */
 static __always_inline bool key_dec(struct cur *c, const char *k, size_t klen,
 				    int64_t *v)
 {
 	struct cur t = *c;
+	const char *num;
 
-	if (!lit(&t, k, klen) || !parse_dec(&t, v))
+	if (!lit(&t, k, klen))
 		return false;
+	num = t.p;
+	if (!parse_dec(&t, v)) {
+		if (__builtin_expect(verr.set, 0))
+			val_key(num, klen);
+		return false;
+	}
+	if (__builtin_expect(*v < INT32_MIN || *v > (int64_t)UINT32_MAX, 0)) {
+		val_fail(num - klen, k[0] == 'e' && klen == 2 ?
+			 "error wider than 32 bits" :
+			 "count wider than 32 bits");
+		return false;
+	}
 	*c = t;
 	return true;
 }
@@ -637,8 +760,23 @@ static bool sub_index(struct cur *c, struct nft_event *ev, bool hex)
 			return false;
 		return true;	/* [-1]: no subrequest */
 	}
-	if ((hex && v >= 0xffff) || v > INT32_MAX)
-		return true;	/* short -1 printed with %x: no subrequest */
+	/* short or int -1 printed with %x: no subrequest */
+	if (hex && (v == 0xffff || v == 0xffffffff))
+		return true;
+	/*
+	 * netfs_sreq and netfs_failure keep the index in an "unsigned short
+	 * index" field (include/trace/events/netfs.h), so no kernel prints
+	 * more than ffff there; netfs_sreq_ref's "unsigned int subreq" can,
+	 * but the model (lookup_subreq) tracks indexes up to 65535 only, so a
+	 * bigger one is an error, never an event dropped in silence.
+	 */
+	if (v > 0xffff) {
+		val_fail(t - 1, v >> 32 ? "subrequest index wider than 32 bits"
+					: "subrequest index above 65535, more than the kernel's 16-bit index field or the model holds");
+		if (!verr.on)
+			return true;
+		return false;
+	}
 	ev->index = v;
 	ev->have |= NFT_HAVE_INDEX;
 	return true;
@@ -845,9 +983,13 @@ static const char *p_netfs_failure(struct cur *c, struct nft_event *ev,
 		decide(d, NFT_DIALECT_MODERN);
 	NEED(span_value(idx, idxl, neg || layout(*d)->sreq_index_hex, &v),
 	     "bad index");
-	if (!neg && v < 0xffff && v <= INT32_MAX) {
+	if (!neg && v < 0xffff) {
 		ev->index = v;
 		ev->have |= NFT_HAVE_INDEX;
+	} else if (!neg && v != 0xffff && v != 0xffffffff) {
+		/* a short's -1 is ffff; no "short index" prints more */
+		val_fail(idx - 1, "subrequest index above ffff, more than the kernel's 16-bit index field holds");
+		return "bad index";
 	}
 	NEED(token(c, &t, &tl), "no source");
 	ev->source = sym(ev, NFT_SYMC_SOURCE, t, tl);
@@ -997,8 +1139,12 @@ static const char *p_netfs_collect_sreq(struct cur *c, struct nft_event *ev,
 	decide(d, NFT_DIALECT_MODERN);
 	NEED(rreq_id(c, ev), "no R=");
 	NEED(stream_of(c, ev, true), "no [stream:index]");
-	NEED(parse_hex(c, &v) && v <= INT32_MAX && c->p < c->e &&
-	     *c->p++ == ']', "no [stream:index]");
+	NEED(parse_hex(c, &v) && c->p < c->e && *c->p++ == ']',
+	     "no [stream:index]");
+	if (v > 0xffff) {
+		val_fail(c->p - 1, "subrequest index above 65535, more than the model holds");
+		return "bad index";
+	}
 	ev->index = v;
 	ev->have |= NFT_HAVE_INDEX;
 	NEED(KHEX(c, "s=", &ev->start), "no s=");
@@ -1730,15 +1876,26 @@ static const field_parser parsers[NFT_EV__NR] = {
 /* ---- line layout ---- */
 
 /* "secs.frac" (any number of fractional digits) -> ns */
+/*
+ * Set when a timestamp's seconds do not fit in 64-bit nanoseconds
+ * (18446744073.709551615 s): parse_line() makes the line an error.
+ */
+static __thread const char *ts_overflow;
+
 static bool parse_ts(const char *p, const char *e, uint64_t *ns)
 {
+	const char *s = p;
 	uint64_t secs = 0, frac = 0;
 	int n = 0, fd = 0;
+	bool ovf = false;
 
 	while (p < e && is_digit(*p)) {
-		if (++n > 12)
+		if (++n > 40)
 			return false;
-		secs = secs * 10 + (*p++ - '0');
+		if (__builtin_mul_overflow(secs, 10, &secs) ||
+		    __builtin_add_overflow(secs, (uint64_t)(*p - '0'), &secs))
+			ovf = true;
+		p++;
 	}
 	if (!n || p >= e || *p != '.')
 		return false;
@@ -1755,7 +1912,12 @@ static bool parse_ts(const char *p, const char *e, uint64_t *ns)
 		return false;
 	for (; fd < 9; fd++)
 		frac *= 10;
-	*ns = secs * 1000000000ull + frac;
+	if (ovf || __builtin_mul_overflow(secs, 1000000000ull, ns) ||
+	    __builtin_add_overflow(*ns, frac, ns)) {
+		if (!ts_overflow)
+			ts_overflow = s;
+		*ns = 0;
+	}
 	return true;
 }
 
@@ -2130,8 +2292,8 @@ static bool fast_layout(struct line_ctx *lc, struct cur *c,
 	/* parse_ts() up to the first ':', inline */
 	for (t = q, secs = 0; q < e && is_digit(*q); q++)
 		secs = secs * 10 + (*q - '0');
-	if (q == t || q - t > 12 || q >= e || *q != '.')
-		return false;
+	if (q == t || q - t > 10 || q >= e || *q != '.')
+		return false;	/* more seconds: parse_ts() checks overflow */
 	for (t = ++q, frac = 0; q < e && is_digit(*q); q++)
 		if (q - t < 9)
 			frac = frac * 10 + (*q - '0');
@@ -2209,6 +2371,23 @@ static bool prose_mention(const char *p, const char *e)
  * timestamp, else the pasted "comm: name:" / "name:" forms (an unknown name
  * there must contain '_' so prose like "note: ..." is not an event).
  */
+/* "R=1ffffffff: id wider than 32 bits", from verr. */
+static __attribute__((noinline, cold)) const char *val_msg(struct line_ctx *lc,
+							   const char *e)
+{
+	const char *q = verr.at;
+
+	while (q < e && !is_blank(*q))
+		q++;
+	while (q > verr.at + 1 && q[-1] == ':')
+		q--;	/* a timestamp's column colon */
+	snprintf(lc->errbuf, sizeof(lc->errbuf), "%.*s: %s",
+		 (int)(q - verr.at > 40 ? 40 : q - verr.at), verr.at,
+		 verr.what);
+	lc->val_err = true;
+	return lc->errbuf;
+}
+
 static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 		      enum nft_dialect *d, struct nft_event *ev,
 		      const char **err)
@@ -2228,6 +2407,9 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	*err = NULL;
 	lc->rest = lc->rest_end = NULL;
 	lc->name_at = NULL;
+	lc->val_err = false;
+	ts_overflow = NULL;
+	verr.set = false;
 
 	while (c.e > c.p && (is_blank(c.e[-1]) || c.e[-1] == '\r'))
 		c.e--;
@@ -2335,6 +2517,15 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 		parse_header(lc, s, hdr_end, ev, lat);
 found:
 	lc->name_at = name;
+	if (__builtin_expect(ts_overflow != NULL, 0)) {
+		ev->kind = kind;
+		ev->name = kind == NFT_EV_OTHER ? "event" : kind_name_of[kind];
+		verr.set = true;
+		verr.at = ts_overflow;
+		verr.what = "timestamp whose seconds overflow 64-bit nanoseconds";
+		*err = val_msg(lc, line + len);
+		return R_BAD;
+	}
 	if (!(ev->have & NFT_HAVE_TS) && have_cts) {
 		ev->ts_ns = cts;
 		ev->have |= NFT_HAVE_TS;
@@ -2367,15 +2558,21 @@ found:
 		return R_WRAPPED;
 	}
 	payload = c.p;
+	verr.on = true;
 	if (kind >= NFT_EV_FSCACHE_CACHE && kind <= NFT_EV_FSCACHE_GANG_LOOKUP &&
 	    old_fscache_layout(&c, kind))
 		*err = p_old_fscache(&c, ev, d);
 	else
 		*err = parsers[kind](&c, ev, d);
+	verr.on = false;
 	lc->rest = c.p;
 	lc->rest_end = c.e;
 	if (*err && kind < NFT_EV_FSCACHE_CACHE && prose_mention(payload, c.e))
 		return R_NONE;
+	if (__builtin_expect(verr.set, 0)) {
+		*err = val_msg(lc, c.e);
+		return R_BAD;
+	}
 	if (*err && raw_fields(payload, c.e))
 		*err = "field=number pairs, as trace-cmd report -R prints them: symbolic fields are bare numbers only the capture's own formats can name; read the trace.dat itself, or trace-cmd report without -R";
 	return *err ? R_BAD : R_EVENT;
@@ -2741,6 +2938,12 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 		return 0;
 	case R_BAD:
 	case R_WRAPPED:
+		if (rc == R_BAD && td->lc.val_err) {
+			td->st->malformed++;
+			REPORT(td, NFT_DIAG_ERROR, pos, "%s: %s", ev->name,
+			       err);
+			return 0;
+		}
 		if (last) {
 			REPORT(td, NFT_DIAG_ERROR, pos, "truncated last line");
 			td->st->malformed++;
