@@ -277,7 +277,15 @@ static inline bool num_garbage(char c)
 	return (ch(c) & CH_NAME) || (unsigned char)(c - 'A') < 26;
 }
 
-static inline bool parse_hex(struct cur *c, uint64_t *v)
+/* After a number: report it; true if the number is refused. */
+static __attribute__((noinline, cold)) bool num_bad(const char *num, bool ovf)
+{
+	val_fail(num, ovf ? "number wider than 64 bits"
+			  : "garbage after a number");
+	return ovf || verr.on;
+}
+
+static __always_inline bool parse_hex(struct cur *c, uint64_t *v)
 {
 	const char *p = c->p, *e = c->e;
 	uint64_t x = 0, ovf = 0;
@@ -290,12 +298,9 @@ static inline bool parse_hex(struct cur *c, uint64_t *v)
 	}
 	if (p == c->p)
 		return false;
-	if (__builtin_expect(ovf || (p < e && num_garbage(*p)), 0)) {
-		val_fail(c->p, ovf ? "number wider than 64 bits"
-				   : "garbage after a number");
-		if (ovf || verr.on)
-			return false;
-	}
+	if (__builtin_expect(ovf || (p < e && num_garbage(*p)), 0) &&
+	    num_bad(c->p, ovf))
+		return false;
 	c->p = p;
 	*v = x;
 	return true;
@@ -313,7 +318,7 @@ static __attribute__((noinline)) bool udec_overflows(const char *p,
 	return false;
 }
 
-static inline bool parse_udec(struct cur *c, uint64_t *v)
+static __always_inline bool parse_udec(struct cur *c, uint64_t *v)
 {
 	const char *p = c->p, *e = c->e;
 	uint64_t x = 0;
@@ -328,12 +333,8 @@ static inline bool parse_udec(struct cur *c, uint64_t *v)
 			     0)) {
 		bool ovf = p - c->p >= 20 && udec_overflows(c->p, p);
 
-		if (ovf || (p < e && num_garbage(*p))) {
-			val_fail(c->p, ovf ? "number wider than 64 bits"
-					   : "garbage after a number");
-			if (ovf || verr.on)
-				return false;
-		}
+		if ((ovf || (p < e && num_garbage(*p))) && num_bad(c->p, ovf))
+			return false;
 	}
 	c->p = p;
 	*v = x;
@@ -2602,6 +2603,8 @@ int nft_parse_ftrace_line(const char *line, size_t len,
 
 /* ---- the streaming decoder ---- */
 
+#define CPU_TS_MAX 256	/* CPUs whose time order is checked */
+
 struct text_dec {
 	struct nft_input *in;
 	const struct nft_text_opts *opts;
@@ -2651,7 +2654,19 @@ struct text_dec {
 	bool block_start;	/* prose came since the last event line */
 	bool requote;		/* this run of event lines is quoted again */
 	uint64_t requote_from;
+
+	/* per [cpu] column: the last timestamp + 1 (0: none yet), its line */
+	uint64_t cpu_ts[CPU_TS_MAX];
+	uint64_t cpu_pos[CPU_TS_MAX];
 };
+
+/*
+ * One CPU's ring buffer is in time order (trace, trace_pipe and
+ * trace-cmd report all print each CPU's events as recorded); across CPUs
+ * trace_pipe interleaves freely.  A step back on one CPU beyond this is a
+ * spliced, edited or corrupt capture.
+ */
+#define TS_BACK_TOLERANCE_NS 1000000ull
 
 #define REQUOTE_EVENTS 4096
 #define REQUOTE_SLOTS 8192	/* a power of two, twice the events */
@@ -2672,8 +2687,31 @@ struct text_dec {
 				__VA_ARGS__);                                 \
 	} while (0)
 
+static __attribute__((noinline, cold)) void
+ts_backwards(struct text_dec *td, const struct nft_event *ev, uint64_t prev,
+	     uint64_t prev_pos);
+
+/* Timestamps of one [cpu] column must not go back (see TS_BACK_TOLERANCE_NS) */
+static inline void cpu_order(struct text_dec *td, const struct nft_event *ev)
+{
+	uint32_t cpu = (uint32_t)ev->cpu;
+	uint64_t prev;
+
+	if ((ev->have & (NFT_HAVE_TS | NFT_HAVE_CPU)) !=
+	    (NFT_HAVE_TS | NFT_HAVE_CPU) || cpu >= CPU_TS_MAX)
+		return;
+	prev = td->cpu_ts[cpu];
+	if (__builtin_expect(prev && ev->ts_ns + TS_BACK_TOLERANCE_NS < prev - 1,
+			     0))
+		ts_backwards(td, ev, prev - 1, td->cpu_pos[cpu]);
+	td->cpu_ts[cpu] = ev->ts_ns + 1;
+	td->cpu_pos[cpu] = ev->pos;
+}
+
 static int emit(struct text_dec *td, struct nft_event *ev)
 {
+	if (ev->kind != NFT_EV_LOST)
+		cpu_order(td, ev);
 	if (!td->seen_event) {
 		td->seen_event = true;
 		if (td->pending_lost) {
@@ -2694,6 +2732,18 @@ static int emit(struct text_dec *td, struct nft_event *ev)
 		ev->raw_len = 0;
 	}
 	return td->sink->event(td->sink->ctx, ev);
+}
+
+static void ts_backwards(struct text_dec *td, const struct nft_event *ev,
+			 uint64_t prev, uint64_t prev_pos)
+{
+	REPORT(td, NFT_DIAG_WARNING, ev->pos,
+	       "timestamps go backwards on CPU %d: %llu.%06llu after %llu.%06llu at line %llu (a spliced, edited or damaged capture: order and durations on this CPU are suspect)",
+	       (int)ev->cpu, (unsigned long long)(ev->ts_ns / 1000000000ull),
+	       (unsigned long long)(ev->ts_ns % 1000000000ull / 1000),
+	       (unsigned long long)(prev / 1000000000ull),
+	       (unsigned long long)(prev % 1000000000ull / 1000),
+	       (unsigned long long)prev_pos);
 }
 
 /* "# entries-in-buffer/entries-written: 9913/9913   #P:2" */
@@ -2834,6 +2884,60 @@ static const char *bad_cause(struct text_dec *td, const char *line,
 	return buf;
 }
 
+/* The last blank-delimited word of @line (its length: final_len). */
+static const char *final_word(const char *line, size_t len)
+{
+	const char *e = line + len, *p;
+
+	while (e > line && (is_blank(e[-1]) || e[-1] == '\r'))
+		e--;
+	for (p = e; p > line && !is_blank(p[-1]); p--)
+		;
+	return p;
+}
+
+/*
+ * A last line without its newline may be cut anywhere, also inside its
+ * final word, and still read as an event: "fq=d86 cle" for "clear".  A
+ * complete line ends in a known symbol or a value of the form its field
+ * prints: a word in an unknown symbol, a fixed-width id (%08x) with fewer
+ * digits or a "f=%02x" with one digit is the cut.  Returns the length of
+ * the cut word, 0 if the line looks whole.
+ */
+static size_t cut_final_word(const struct nft_event *ev, const char *line,
+			     size_t len)
+{
+	const char *w = final_word(line, len), *e, *v, *q;
+	size_t wl;
+	int i;
+
+	for (e = w; e < line + len && !is_blank(*e) && *e != '\r'; e++)
+		;
+	wl = e - w;
+	if (!wl)
+		return 0;
+	for (i = 0; i < ev->n_unknown; i++) {
+		const struct nft_unknown_sym *u = &ev->unknown[i];
+
+		if (u->text <= w && u->text + u->len >= e)
+			return wl;
+	}
+	v = memchr(w, '=', wl);
+	if (!v || v == w)
+		return 0;
+	v++;
+	for (q = v; q < e && hex_digit(*q) >= 0; q++)
+		;
+	if (q != e)
+		return 0;
+	if (((v - w == 2 && *w != 'n') || (v - w == 3 && *w == 'C')) &&
+	    key_is_id32(w, v - w) && q - v < 8)
+		return wl;	/* ids print as %08x */
+	if (v - w == 2 && *w == 'f' && q - v < 2)
+		return wl;	/* flags print as %02x */
+	return 0;
+}
+
 /* The text of an event line from its name on, blank runs as one blank. */
 static uint64_t event_hash(const struct nft_event *ev, const char *p,
 			   const char *e)
@@ -2918,6 +3022,15 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 	ev->pos = pos;
 	switch (rc) {
 	case R_EVENT:
+		if (last && cut_final_word(ev, line, len)) {
+			REPORT(td, NFT_DIAG_ERROR, pos,
+			       "truncated last line: it ends without a newline in \"%.*s\", no complete field or known symbol of %s",
+			       (int)(cut_final_word(ev, line, len) > 40 ? 40 :
+				     cut_final_word(ev, line, len)),
+			       final_word(line, len), ev->name);
+			td->st->malformed++;
+			return 0;
+		}
 		if (td->n_seen < REQUOTE_EVENTS && requoted(td, line, len, pos))
 			return 0;
 		td->st->events++;
