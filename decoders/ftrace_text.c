@@ -947,7 +947,13 @@ static const char *p_netfs_sreq(struct cur *c, struct nft_event *ev,
 	if (err)
 		return err;
 	if (LIT(c, "s=")) {
+		t1 = c->p;
 		NEED(parse_udec(c, &v), "bad slot");
+		if (v > 255) {
+			/* the "u8 slot" field */
+			val_fail(t1 - 2, "slot wider than 8 bits");
+			return "bad slot";
+		}
 		ev->slot = v;
 		ev->have |= NFT_HAVE_SLOT;
 		decide(d, NFT_DIALECT_MODERN);
@@ -960,8 +966,13 @@ static const char *p_netfs_sreq(struct cur *c, struct nft_event *ev,
 	    ev->source == NFT_SRC_UNKNOWN_SOURCE ||
 	    (what && !sreq_trace_is_old(what)))
 		decide(d, NFT_DIALECT_MODERN);
-	NEED(span_value(idx, idxl, layout(*d)->sreq_index_hex, &v) &&
-	     v <= INT32_MAX, "bad index");
+	NEED(span_value(idx, idxl, layout(*d)->sreq_index_hex, &v),
+	     "bad index");
+	if (v > 0xffff) {
+		/* netfs_sreq's "unsigned short index" prints no more */
+		val_fail(idx - 1, "subrequest index above 65535, more than the kernel's 16-bit index field holds");
+		return "bad index";
+	}
 	ev->index = v;
 	ev->have |= NFT_HAVE_INDEX;
 	return NULL;
