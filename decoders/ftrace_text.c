@@ -52,6 +52,9 @@ struct line_ctx {
 	/* after R_EVENT: what the event's parser left of the line */
 	const char *rest, *rest_end;
 	const char *name_at;	/* the event name in the line */
+	/* R_BAD for a value out of range or with garbage: errbuf says it */
+	bool val_err;
+	char errbuf[160];
 };
 
 struct cur {
@@ -241,24 +244,81 @@ static inline void skip_ws(struct cur *c)
 		c->p++;
 }
 
-static inline bool parse_hex(struct cur *c, uint64_t *v)
+/*
+ * A value out of range or with garbage after it, found while an event's
+ * fields are read (verr.on): the line is an error that names the field,
+ * never a number wrapped or cut.  Outside the fields (the line header, the
+ * probes of other layouts) the parsers keep their quiet false.
+ */
+static __thread struct {
+	bool on;		/* inside an event's field parser */
+	bool set;
+	const char *at;		/* the field (key or number) in the line */
+	const char *what;
+} verr;
+
+static __attribute__((noinline, cold)) void val_fail(const char *at,
+						     const char *what)
+{
+	if (verr.on && !verr.set) {
+		verr.set = true;
+		verr.at = at;
+		verr.what = what;
+	}
+}
+
+/*
+ * Can @c follow a number?  Blanks, the line end and the layouts'
+ * separators ('/', '-', ']', ':', ',', ')', '>') can; a letter, digit or
+ * '_' cannot ("r=1g"; after hex, a hex digit was taken into the number).
+ */
+static inline bool num_garbage(char c)
+{
+	return (ch(c) & CH_NAME) || (unsigned char)(c - 'A') < 26;
+}
+
+/* After a number: report it; true if the number is refused. */
+static __attribute__((noinline, cold)) bool num_bad(const char *num, bool ovf)
+{
+	val_fail(num, ovf ? "number wider than 64 bits"
+			  : "garbage after a number");
+	return ovf || verr.on;
+}
+
+static __always_inline bool parse_hex(struct cur *c, uint64_t *v)
 {
 	const char *p = c->p, *e = c->e;
-	uint64_t x = 0;
+	uint64_t x = 0, ovf = 0;
 	unsigned d;
 
 	while (p < e && ((d = ch(*p)) & CH_HEX)) {
+		ovf |= x >> 60;
 		x = x << 4 | (d & CH_HEXV);
 		p++;
 	}
-	if (p == c->p || p - c->p > 16)
+	if (p == c->p)
+		return false;
+	if (__builtin_expect(ovf || (p < e && num_garbage(*p)), 0) &&
+	    num_bad(c->p, ovf))
 		return false;
 	c->p = p;
 	*v = x;
 	return true;
 }
 
-static inline bool parse_udec(struct cur *c, uint64_t *v)
+static __attribute__((noinline)) bool udec_overflows(const char *p,
+						     const char *e)
+{
+	uint64_t x = 0;
+
+	for (; p < e; p++)
+		if (__builtin_mul_overflow(x, 10, &x) ||
+		    __builtin_add_overflow(x, (uint64_t)(*p - '0'), &x))
+			return true;
+	return false;
+}
+
+static __always_inline bool parse_udec(struct cur *c, uint64_t *v)
 {
 	const char *p = c->p, *e = c->e;
 	uint64_t x = 0;
@@ -267,8 +327,15 @@ static inline bool parse_udec(struct cur *c, uint64_t *v)
 		x = x * 10 + (*p - '0');
 		p++;
 	}
-	if (p == c->p || p - c->p > 20)
+	if (p == c->p)
 		return false;
+	if (__builtin_expect(p - c->p >= 20 || (p < e && num_garbage(*p)),
+			     0)) {
+		bool ovf = p - c->p >= 20 && udec_overflows(c->p, p);
+
+		if ((ovf || (p < e && num_garbage(*p))) && num_bad(c->p, ovf))
+			return false;
+	}
 	c->p = p;
 	*v = x;
 	return true;
@@ -286,8 +353,12 @@ static __always_inline bool parse_dec(struct cur *c, int64_t *v)
 	}
 	if (!parse_udec(&t, &x))
 		return false;
+	if (x > (uint64_t)INT64_MAX + neg) {
+		val_fail(c->p, "number wider than 64 bits");
+		return false;
+	}
 	*c = t;
-	*v = neg ? -(int64_t)x : (int64_t)x;
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
 	return true;
 }
 
@@ -354,24 +425,77 @@ static __always_inline bool lit(struct cur *c, const char *k, size_t klen)
 
 #define LIT(c, s) lit((c), (s), sizeof(s) - 1)
 
+/*
+ * Keys whose kernel field is 32 bits wide: the debug ids (R= W= CR= c= o=
+ * V= C= fq=, all "unsigned int debug_id" printed %08x/%x) and the notes
+ * word n= (netfs_collect_state's "unsigned int notes").  Flags, offsets,
+ * lengths and inode numbers are unsigned long / loff_t / size_t: 64 bits.
+ */
+static __always_inline bool key_is_id32(const char *k, size_t klen)
+{
+	if (klen == 2)
+		return k[0] == 'R' || k[0] == 'W' || k[0] == 'c' ||
+		       k[0] == 'o' || k[0] == 'V' || k[0] == 'C' ||
+		       k[0] == 'n';
+	return (klen == 3 && k[0] == 'C' && k[1] == 'R') ||
+	       (klen == 3 && k[0] == 'f' && k[1] == 'q');
+}
+
+/* The field's key, not the number, opens the message ("R=1ffffffff: ...") */
+static __attribute__((noinline, cold)) void val_key(const char *num,
+						    size_t klen)
+{
+	if (verr.set && verr.at >= num && verr.at <= num + 1)
+		verr.at = num - klen;
+}
+
 static __always_inline bool key_hex(struct cur *c, const char *k, size_t klen,
 				    uint64_t *v)
 {
 	struct cur t = *c;
+	const char *num;
 
-	if (!lit(&t, k, klen) || !parse_hex(&t, v))
+	if (!lit(&t, k, klen))
 		return false;
+	num = t.p;
+	if (!parse_hex(&t, v)) {
+		if (__builtin_expect(verr.set, 0))
+			val_key(num, klen);
+		return false;
+	}
+	if (key_is_id32(k, klen) && __builtin_expect(*v >> 32, 0)) {
+		val_fail(num - klen, k[0] == 'n' ? "wider than 32 bits"
+						: "id wider than 32 bits");
+		return false;
+	}
 	*c = t;
 	return true;
 }
 
+/*
+ * The decimal keys are all C ints (r= and the other counts, e= the
+ * error): what the kernel's %d/%u can print fits in 32 bits.
+ */
 static __always_inline bool key_dec(struct cur *c, const char *k, size_t klen,
 				    int64_t *v)
 {
 	struct cur t = *c;
+	const char *num;
 
-	if (!lit(&t, k, klen) || !parse_dec(&t, v))
+	if (!lit(&t, k, klen))
 		return false;
+	num = t.p;
+	if (!parse_dec(&t, v)) {
+		if (__builtin_expect(verr.set, 0))
+			val_key(num, klen);
+		return false;
+	}
+	if (__builtin_expect(*v < INT32_MIN || *v > (int64_t)UINT32_MAX, 0)) {
+		val_fail(num - klen, k[0] == 'e' && klen == 2 ?
+			 "error wider than 32 bits" :
+			 "count wider than 32 bits");
+		return false;
+	}
 	*c = t;
 	return true;
 }
@@ -637,8 +761,23 @@ static bool sub_index(struct cur *c, struct nft_event *ev, bool hex)
 			return false;
 		return true;	/* [-1]: no subrequest */
 	}
-	if ((hex && v >= 0xffff) || v > INT32_MAX)
-		return true;	/* short -1 printed with %x: no subrequest */
+	/* short or int -1 printed with %x: no subrequest */
+	if (hex && (v == 0xffff || v == 0xffffffff))
+		return true;
+	/*
+	 * netfs_sreq and netfs_failure keep the index in an "unsigned short
+	 * index" field (include/trace/events/netfs.h), so no kernel prints
+	 * more than ffff there; netfs_sreq_ref's "unsigned int subreq" can,
+	 * but the model (lookup_subreq) tracks indexes up to 65535 only, so a
+	 * bigger one is an error, never an event dropped in silence.
+	 */
+	if (v > 0xffff) {
+		val_fail(t - 1, v >> 32 ? "subrequest index wider than 32 bits"
+					: "subrequest index above 65535, more than the kernel's 16-bit index field or the model holds");
+		if (!verr.on)
+			return true;
+		return false;
+	}
 	ev->index = v;
 	ev->have |= NFT_HAVE_INDEX;
 	return true;
@@ -808,7 +947,13 @@ static const char *p_netfs_sreq(struct cur *c, struct nft_event *ev,
 	if (err)
 		return err;
 	if (LIT(c, "s=")) {
+		t1 = c->p;
 		NEED(parse_udec(c, &v), "bad slot");
+		if (v > 255) {
+			/* the "u8 slot" field */
+			val_fail(t1 - 2, "slot wider than 8 bits");
+			return "bad slot";
+		}
 		ev->slot = v;
 		ev->have |= NFT_HAVE_SLOT;
 		decide(d, NFT_DIALECT_MODERN);
@@ -821,8 +966,13 @@ static const char *p_netfs_sreq(struct cur *c, struct nft_event *ev,
 	    ev->source == NFT_SRC_UNKNOWN_SOURCE ||
 	    (what && !sreq_trace_is_old(what)))
 		decide(d, NFT_DIALECT_MODERN);
-	NEED(span_value(idx, idxl, layout(*d)->sreq_index_hex, &v) &&
-	     v <= INT32_MAX, "bad index");
+	NEED(span_value(idx, idxl, layout(*d)->sreq_index_hex, &v),
+	     "bad index");
+	if (v > 0xffff) {
+		/* netfs_sreq's "unsigned short index" prints no more */
+		val_fail(idx - 1, "subrequest index above 65535, more than the kernel's 16-bit index field holds");
+		return "bad index";
+	}
 	ev->index = v;
 	ev->have |= NFT_HAVE_INDEX;
 	return NULL;
@@ -845,9 +995,13 @@ static const char *p_netfs_failure(struct cur *c, struct nft_event *ev,
 		decide(d, NFT_DIALECT_MODERN);
 	NEED(span_value(idx, idxl, neg || layout(*d)->sreq_index_hex, &v),
 	     "bad index");
-	if (!neg && v < 0xffff && v <= INT32_MAX) {
+	if (!neg && v < 0xffff) {
 		ev->index = v;
 		ev->have |= NFT_HAVE_INDEX;
+	} else if (!neg && v != 0xffff && v != 0xffffffff) {
+		/* a short's -1 is ffff; no "short index" prints more */
+		val_fail(idx - 1, "subrequest index above ffff, more than the kernel's 16-bit index field holds");
+		return "bad index";
 	}
 	NEED(token(c, &t, &tl), "no source");
 	ev->source = sym(ev, NFT_SYMC_SOURCE, t, tl);
@@ -997,8 +1151,12 @@ static const char *p_netfs_collect_sreq(struct cur *c, struct nft_event *ev,
 	decide(d, NFT_DIALECT_MODERN);
 	NEED(rreq_id(c, ev), "no R=");
 	NEED(stream_of(c, ev, true), "no [stream:index]");
-	NEED(parse_hex(c, &v) && v <= INT32_MAX && c->p < c->e &&
-	     *c->p++ == ']', "no [stream:index]");
+	NEED(parse_hex(c, &v) && c->p < c->e && *c->p++ == ']',
+	     "no [stream:index]");
+	if (v > 0xffff) {
+		val_fail(c->p - 1, "subrequest index above 65535, more than the model holds");
+		return "bad index";
+	}
 	ev->index = v;
 	ev->have |= NFT_HAVE_INDEX;
 	NEED(KHEX(c, "s=", &ev->start), "no s=");
@@ -1730,15 +1888,26 @@ static const field_parser parsers[NFT_EV__NR] = {
 /* ---- line layout ---- */
 
 /* "secs.frac" (any number of fractional digits) -> ns */
+/*
+ * Set when a timestamp's seconds do not fit in 64-bit nanoseconds
+ * (18446744073.709551615 s): parse_line() makes the line an error.
+ */
+static __thread const char *ts_overflow;
+
 static bool parse_ts(const char *p, const char *e, uint64_t *ns)
 {
+	const char *s = p;
 	uint64_t secs = 0, frac = 0;
 	int n = 0, fd = 0;
+	bool ovf = false;
 
 	while (p < e && is_digit(*p)) {
-		if (++n > 12)
+		if (++n > 40)
 			return false;
-		secs = secs * 10 + (*p++ - '0');
+		if (__builtin_mul_overflow(secs, 10, &secs) ||
+		    __builtin_add_overflow(secs, (uint64_t)(*p - '0'), &secs))
+			ovf = true;
+		p++;
 	}
 	if (!n || p >= e || *p != '.')
 		return false;
@@ -1755,7 +1924,12 @@ static bool parse_ts(const char *p, const char *e, uint64_t *ns)
 		return false;
 	for (; fd < 9; fd++)
 		frac *= 10;
-	*ns = secs * 1000000000ull + frac;
+	if (ovf || __builtin_mul_overflow(secs, 1000000000ull, ns) ||
+	    __builtin_add_overflow(*ns, frac, ns)) {
+		if (!ts_overflow)
+			ts_overflow = s;
+		*ns = 0;
+	}
 	return true;
 }
 
@@ -2130,8 +2304,8 @@ static bool fast_layout(struct line_ctx *lc, struct cur *c,
 	/* parse_ts() up to the first ':', inline */
 	for (t = q, secs = 0; q < e && is_digit(*q); q++)
 		secs = secs * 10 + (*q - '0');
-	if (q == t || q - t > 12 || q >= e || *q != '.')
-		return false;
+	if (q == t || q - t > 10 || q >= e || *q != '.')
+		return false;	/* more seconds: parse_ts() checks overflow */
 	for (t = ++q, frac = 0; q < e && is_digit(*q); q++)
 		if (q - t < 9)
 			frac = frac * 10 + (*q - '0');
@@ -2209,6 +2383,23 @@ static bool prose_mention(const char *p, const char *e)
  * timestamp, else the pasted "comm: name:" / "name:" forms (an unknown name
  * there must contain '_' so prose like "note: ..." is not an event).
  */
+/* "R=1ffffffff: id wider than 32 bits", from verr. */
+static __attribute__((noinline, cold)) const char *val_msg(struct line_ctx *lc,
+							   const char *e)
+{
+	const char *q = verr.at;
+
+	while (q < e && !is_blank(*q))
+		q++;
+	while (q > verr.at + 1 && q[-1] == ':')
+		q--;	/* a timestamp's column colon */
+	snprintf(lc->errbuf, sizeof(lc->errbuf), "%.*s: %s",
+		 (int)(q - verr.at > 40 ? 40 : q - verr.at), verr.at,
+		 verr.what);
+	lc->val_err = true;
+	return lc->errbuf;
+}
+
 static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 		      enum nft_dialect *d, struct nft_event *ev,
 		      const char **err)
@@ -2228,6 +2419,9 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	*err = NULL;
 	lc->rest = lc->rest_end = NULL;
 	lc->name_at = NULL;
+	lc->val_err = false;
+	ts_overflow = NULL;
+	verr.set = false;
 
 	while (c.e > c.p && (is_blank(c.e[-1]) || c.e[-1] == '\r'))
 		c.e--;
@@ -2335,6 +2529,15 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 		parse_header(lc, s, hdr_end, ev, lat);
 found:
 	lc->name_at = name;
+	if (__builtin_expect(ts_overflow != NULL, 0)) {
+		ev->kind = kind;
+		ev->name = kind == NFT_EV_OTHER ? "event" : kind_name_of[kind];
+		verr.set = true;
+		verr.at = ts_overflow;
+		verr.what = "timestamp whose seconds overflow 64-bit nanoseconds";
+		*err = val_msg(lc, line + len);
+		return R_BAD;
+	}
 	if (!(ev->have & NFT_HAVE_TS) && have_cts) {
 		ev->ts_ns = cts;
 		ev->have |= NFT_HAVE_TS;
@@ -2367,15 +2570,21 @@ found:
 		return R_WRAPPED;
 	}
 	payload = c.p;
+	verr.on = true;
 	if (kind >= NFT_EV_FSCACHE_CACHE && kind <= NFT_EV_FSCACHE_GANG_LOOKUP &&
 	    old_fscache_layout(&c, kind))
 		*err = p_old_fscache(&c, ev, d);
 	else
 		*err = parsers[kind](&c, ev, d);
+	verr.on = false;
 	lc->rest = c.p;
 	lc->rest_end = c.e;
 	if (*err && kind < NFT_EV_FSCACHE_CACHE && prose_mention(payload, c.e))
 		return R_NONE;
+	if (__builtin_expect(verr.set, 0)) {
+		*err = val_msg(lc, c.e);
+		return R_BAD;
+	}
 	if (*err && raw_fields(payload, c.e))
 		*err = "field=number pairs, as trace-cmd report -R prints them: symbolic fields are bare numbers only the capture's own formats can name; read the trace.dat itself, or trace-cmd report without -R";
 	return *err ? R_BAD : R_EVENT;
@@ -2404,6 +2613,8 @@ int nft_parse_ftrace_line(const char *line, size_t len,
 }
 
 /* ---- the streaming decoder ---- */
+
+#define CPU_TS_MAX 256	/* CPUs whose time order is checked */
 
 struct text_dec {
 	struct nft_input *in;
@@ -2454,7 +2665,19 @@ struct text_dec {
 	bool block_start;	/* prose came since the last event line */
 	bool requote;		/* this run of event lines is quoted again */
 	uint64_t requote_from;
+
+	/* per [cpu] column: the last timestamp + 1 (0: none yet), its line */
+	uint64_t cpu_ts[CPU_TS_MAX];
+	uint64_t cpu_pos[CPU_TS_MAX];
 };
+
+/*
+ * One CPU's ring buffer is in time order (trace, trace_pipe and
+ * trace-cmd report all print each CPU's events as recorded); across CPUs
+ * trace_pipe interleaves freely.  A step back on one CPU beyond this is a
+ * spliced, edited or corrupt capture.
+ */
+#define TS_BACK_TOLERANCE_NS 1000000ull
 
 #define REQUOTE_EVENTS 4096
 #define REQUOTE_SLOTS 8192	/* a power of two, twice the events */
@@ -2475,8 +2698,31 @@ struct text_dec {
 				__VA_ARGS__);                                 \
 	} while (0)
 
+static __attribute__((noinline, cold)) void
+ts_backwards(struct text_dec *td, const struct nft_event *ev, uint64_t prev,
+	     uint64_t prev_pos);
+
+/* Timestamps of one [cpu] column must not go back (see TS_BACK_TOLERANCE_NS) */
+static inline void cpu_order(struct text_dec *td, const struct nft_event *ev)
+{
+	uint32_t cpu = (uint32_t)ev->cpu;
+	uint64_t prev;
+
+	if ((ev->have & (NFT_HAVE_TS | NFT_HAVE_CPU)) !=
+	    (NFT_HAVE_TS | NFT_HAVE_CPU) || cpu >= CPU_TS_MAX)
+		return;
+	prev = td->cpu_ts[cpu];
+	if (__builtin_expect(prev && ev->ts_ns + TS_BACK_TOLERANCE_NS < prev - 1,
+			     0))
+		ts_backwards(td, ev, prev - 1, td->cpu_pos[cpu]);
+	td->cpu_ts[cpu] = ev->ts_ns + 1;
+	td->cpu_pos[cpu] = ev->pos;
+}
+
 static int emit(struct text_dec *td, struct nft_event *ev)
 {
+	if (ev->kind != NFT_EV_LOST)
+		cpu_order(td, ev);
 	if (!td->seen_event) {
 		td->seen_event = true;
 		if (td->pending_lost) {
@@ -2497,6 +2743,18 @@ static int emit(struct text_dec *td, struct nft_event *ev)
 		ev->raw_len = 0;
 	}
 	return td->sink->event(td->sink->ctx, ev);
+}
+
+static void ts_backwards(struct text_dec *td, const struct nft_event *ev,
+			 uint64_t prev, uint64_t prev_pos)
+{
+	REPORT(td, NFT_DIAG_WARNING, ev->pos,
+	       "timestamps go backwards on CPU %d: %llu.%06llu after %llu.%06llu at line %llu (a spliced, edited or damaged capture: order and durations on this CPU are suspect)",
+	       (int)ev->cpu, (unsigned long long)(ev->ts_ns / 1000000000ull),
+	       (unsigned long long)(ev->ts_ns % 1000000000ull / 1000),
+	       (unsigned long long)(prev / 1000000000ull),
+	       (unsigned long long)(prev % 1000000000ull / 1000),
+	       (unsigned long long)prev_pos);
 }
 
 /* "# entries-in-buffer/entries-written: 9913/9913   #P:2" */
@@ -2637,6 +2895,60 @@ static const char *bad_cause(struct text_dec *td, const char *line,
 	return buf;
 }
 
+/* The last blank-delimited word of @line (its length: final_len). */
+static const char *final_word(const char *line, size_t len)
+{
+	const char *e = line + len, *p;
+
+	while (e > line && (is_blank(e[-1]) || e[-1] == '\r'))
+		e--;
+	for (p = e; p > line && !is_blank(p[-1]); p--)
+		;
+	return p;
+}
+
+/*
+ * A last line without its newline may be cut anywhere, also inside its
+ * final word, and still read as an event: "fq=d86 cle" for "clear".  A
+ * complete line ends in a known symbol or a value of the form its field
+ * prints: a word in an unknown symbol, a fixed-width id (%08x) with fewer
+ * digits or a "f=%02x" with one digit is the cut.  Returns the length of
+ * the cut word, 0 if the line looks whole.
+ */
+static size_t cut_final_word(const struct nft_event *ev, const char *line,
+			     size_t len)
+{
+	const char *w = final_word(line, len), *e, *v, *q;
+	size_t wl;
+	int i;
+
+	for (e = w; e < line + len && !is_blank(*e) && *e != '\r'; e++)
+		;
+	wl = e - w;
+	if (!wl)
+		return 0;
+	for (i = 0; i < ev->n_unknown; i++) {
+		const struct nft_unknown_sym *u = &ev->unknown[i];
+
+		if (u->text <= w && u->text + u->len >= e)
+			return wl;
+	}
+	v = memchr(w, '=', wl);
+	if (!v || v == w)
+		return 0;
+	v++;
+	for (q = v; q < e && hex_digit(*q) >= 0; q++)
+		;
+	if (q != e)
+		return 0;
+	if (((v - w == 2 && *w != 'n') || (v - w == 3 && *w == 'C')) &&
+	    key_is_id32(w, v - w) && q - v < 8)
+		return wl;	/* ids print as %08x */
+	if (v - w == 2 && *w == 'f' && q - v < 2)
+		return wl;	/* flags print as %02x */
+	return 0;
+}
+
 /* The text of an event line from its name on, blank runs as one blank. */
 static uint64_t event_hash(const struct nft_event *ev, const char *p,
 			   const char *e)
@@ -2721,6 +3033,15 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 	ev->pos = pos;
 	switch (rc) {
 	case R_EVENT:
+		if (last && cut_final_word(ev, line, len)) {
+			REPORT(td, NFT_DIAG_ERROR, pos,
+			       "truncated last line: it ends without a newline in \"%.*s\", no complete field or known symbol of %s",
+			       (int)(cut_final_word(ev, line, len) > 40 ? 40 :
+				     cut_final_word(ev, line, len)),
+			       final_word(line, len), ev->name);
+			td->st->malformed++;
+			return 0;
+		}
 		if (td->n_seen < REQUOTE_EVENTS && requoted(td, line, len, pos))
 			return 0;
 		td->st->events++;
@@ -2741,6 +3062,12 @@ static int handle_parsed(struct text_dec *td, int rc, const char *err,
 		return 0;
 	case R_BAD:
 	case R_WRAPPED:
+		if (rc == R_BAD && td->lc.val_err) {
+			td->st->malformed++;
+			REPORT(td, NFT_DIAG_ERROR, pos, "%s: %s", ev->name,
+			       err);
+			return 0;
+		}
 		if (last) {
 			REPORT(td, NFT_DIAG_ERROR, pos, "truncated last line");
 			td->st->malformed++;

@@ -1269,6 +1269,188 @@ static int test_corpus(void)
 	return files;
 }
 
+/*
+ * Values out of range are errors that name the field, never wrapped, cut or
+ * dropped (issue 11).  Lines constructed from the corpus's 7.2 and 6.1
+ * captures (dd-565 R=000009a5, dd-608 R=000008f3) with one field changed.
+ */
+#define L72 "dd-565 [000] ..... 28.043605: "
+static void test_values(void)
+{
+	struct nft_text_stats st;
+	struct nft_diag d;
+
+	/* ids: 32 bits, a clean twin at the limit */
+	is(parse(L72 "netfs_rreq_ref: R=ffffffff NEW         r=2"), 1,
+	   "R=ffffffff reads");
+	is(ev.rreq, 0xffffffffu, "R=ffffffff kept");
+	is(parse(L72 "netfs_rreq_ref: R=1ffffffff NEW         r=2"), -1,
+	   "R=1ffffffff refused");
+	ok(err && strstr(err, "R=1ffffffff: id wider than 32 bits"),
+	   "R= overflow named");
+	is(parse(L72 "netfs_rreq_ref: R=ffffffffff PUT RETURN  r=1"), -1,
+	   "R=ffffffffff refused");
+	is(parse(L72 "netfs_read: R=000009a5 DIO-READ  c=100000000 ni=534061 s=0 l=100000 sz=4000000"),
+	   -1, "c= overflow refused");
+	ok(err && strstr(err, "c=100000000: id wider than 32 bits"),
+	   "c= overflow named");
+	/* counts: a C int's 32 bits */
+	is(parse(L72 "netfs_rreq_ref: R=00000010 GET SUBREQ  r=4294967295"), 1,
+	   "r=4294967295 reads");
+	is(parse(L72 "netfs_rreq_ref: R=00000010 GET SUBREQ  r=4294967296"), -1,
+	   "r=2^32 refused");
+	ok(err && strstr(err, "r=4294967296: count wider than 32 bits"),
+	   "count overflow named");
+	is(parse(L72 "netfs_rreq_ref: R=00000010 GET SUBREQ  r=99999999999999999999"),
+	   -1, "r= past 64 bits refused");
+	ok(err && strstr(err, "r=99999999999999999999: number wider than 64 bits"),
+	   "64-bit overflow named");
+	/* errors */
+	is(parse(L72 "netfs_sreq: R=000009a5[1] DOWN TERM  f=110 s=0 100000/100000 s=0 e=-5"),
+	   1, "e=-5 reads");
+	is(ev.error, -5, "e=-5 kept");
+	is(parse(L72 "netfs_sreq: R=000009a5[1] DOWN TERM  f=110 s=0 100000/100000 s=0 e=-4294967297"),
+	   -1, "e= overflow refused");
+	ok(err && strstr(err, "e=-4294967297: error wider than 32 bits"),
+	   "error overflow named");
+	/* offsets and lengths: 64 bits */
+	is(parse(L72 "netfs_read: R=000009a5 DIO-READ  c=00000000 ni=534061 s=ffffffffffffffff l=100000 sz=4000000"),
+	   1, "s= at 64 bits reads");
+	is(parse(L72 "netfs_read: R=000009a5 DIO-READ  c=00000000 ni=534061 s=1ffffffffffffffff l=100000 sz=4000000"),
+	   -1, "s= past 64 bits refused");
+	ok(err && strstr(err, "s=1ffffffffffffffff: number wider than 64 bits"),
+	   "offset overflow named");
+	is(parse(L72 "netfs_sreq: R=000009a5[1] DOWN TERM  f=110 s=0 100000/10000000000000000 s=0 e=0"),
+	   -1, "length past 64 bits refused");
+	/* garbage after a number */
+	is(parse(L72 "netfs_rreq_ref: R=00000010 GET SUBREQ  r=1g"), -1,
+	   "r=1g refused");
+	ok(err && strstr(err, "r=1g: garbage after a number"), "r=1g named");
+	is(parse(L72 "netfs_rreq: R=000009a5 DR COLLECT f=03x"), -1,
+	   "f=03x refused");
+	is(parse(L72 "netfs_rreq: R=000009a5 DR COLLECT f=03"), 1,
+	   "f=03 reads");
+	is(parse(L72 "netfs_sreq: R=000009a5[1] DOWN TERM  f=110 s=0k 100000/100000 s=0 e=0"),
+	   -1, "s=0k refused");
+	is(parse(L72 "netfs_sreq: R=000009a5[1] DOWN TERM  f=110 s=0 100000q/100000 s=0 e=0"),
+	   -1, "a pair's first number with garbage refused");
+	is(parse(L72 "netfs_read: R=000009a5g DIO-READ  c=00000000 ni=534061 s=0 l=100000 sz=4000000"),
+	   -1, "R= with garbage refused");
+	ok(err && strstr(err, "R=000009a5g: garbage after a number"),
+	   "id garbage named");
+	/* subrequest indexes */
+	is(parse(L72 "netfs_sreq_ref: R=000009a5[1] PUT TERM    r=1"), 1,
+	   "index 1 reads");
+	is(ev.index, 1, "index 1 kept");
+	is(parse(L72 "netfs_sreq_ref: R=000009a5[fff0] PUT TERM    r=1"), 1,
+	   "index fff0 reads");
+	is(ev.index, 0xfff0, "index fff0 kept");
+	is(parse(L72 "netfs_sreq_ref: R=000009a5[ffffffff] PUT TERM    r=1"), 1,
+	   "index ffffffff is none");
+	is(ev.index, -1, "no index");
+	is(parse(L72 "netfs_sreq_ref: R=000009a5[100000001] PUT TERM    r=1"), -1,
+	   "index past 32 bits refused");
+	ok(err && strstr(err, "[100000001]: subrequest index wider than 32 bits"),
+	   "index overflow named");
+	is(parse(L72 "netfs_sreq_ref: R=000009a5[10000] PUT TERM    r=1"), -1,
+	   "index 10000 (65536) refused");
+	ok(err && strstr(err, "above 65535"), "index limit named");
+	dialect = NFT_DIALECT_AUTO;
+	is(parse("dd-608 [001] .....    45.855636: netfs_sreq: R=000008f3[70000] DOWN PREP  f=00 s=0 0/100000 e=0"),
+	   -1, "6.1 decimal index 70000 refused");
+	dialect = NFT_DIALECT_AUTO;
+	is(parse("dd-608 [001] .....    45.855636: netfs_sreq: R=000008f3[1] DOWN PREP  f=00 s=0 0/100000 e=0"),
+	   1, "6.1 index 1 reads");
+	dialect = NFT_DIALECT_AUTO;
+	/* timestamps */
+	is(parse("dd-565 [000] ..... 18446744073.709551615: netfs_rreq_ref: R=00000010 NEW         r=2"),
+	   1, "the largest timestamp reads");
+	is(ev.ts_ns, UINT64_MAX, "the largest timestamp kept");
+	is(parse("dd-565 [000] ..... 18446744073.709551616: netfs_rreq_ref: R=00000010 NEW         r=2"),
+	   -1, "a timestamp past 64-bit ns refused");
+	ok(err && strstr(err, "18446744073.709551616: timestamp whose seconds overflow"),
+	   "timestamp overflow named");
+	is(parse("dd-565 [000] ..... 99999999999999999999.000001: netfs_rreq_ref: R=00000010 NEW         r=2"),
+	   -1, "a 20-digit timestamp refused");
+	is(parse("dd-565 [000] ..... 9999999999.999999: netfs_rreq_ref: R=00000010 NEW         r=2"),
+	   1, "a 10-digit timestamp reads");
+	is(ev.ts_ns, 9999999999999999000ull, "its value");
+
+	/* the stream: errors with the line, the rest analysed */
+	static const char merged[] =
+		L72 "netfs_rreq_ref: R=ffffffff NEW         r=2\n"
+		L72 "netfs_rreq_ref: R=1ffffffff NEW         r=2\n"
+		L72 "netfs_rreq_ref: R=00000010 GET SUBREQ  r=1g\n"
+		L72 "netfs_rreq_ref: R=ffffffff PUT RETURN  r=1\n";
+	decode_str(merged, sizeof(merged) - 1, NULL, &d, &st);
+	is(ngot, 2, "the good lines kept");
+	is(d.errors, 2, "two errors");
+	ok(strstr(msgs, "line 2: netfs_rreq_ref: R=1ffffffff: id wider than 32 bits") != NULL,
+	   "line 2 named");
+	ok(strstr(msgs, "line 3: netfs_rreq_ref: r=1g: garbage after a number") != NULL,
+	   "line 3 named");
+
+	/* a last line cut in its final word, value or key */
+	static const char cut_sym[] =
+		"dd-535 [001] ..... 25.646344: netfs_folioq: R=000008f2 fq=685 roll-init\n"
+		"dd-535 [001] ..... 25.647116: netfs_folioq: R=000008f2 fq=686 make-sp";
+	decode_str(cut_sym, sizeof(cut_sym) - 1, NULL, &d, &st);
+	is(ngot, 1, "cut symbol: the whole line kept");
+	is(d.errors, 1, "cut symbol: an error");
+	ok(strstr(msgs, "line 2: truncated last line") &&
+	   strstr(msgs, "\"make-sp\""), "cut symbol named");
+	static const char whole_sym[] =
+		"dd-535 [001] ..... 25.646344: netfs_folioq: R=000008f2 fq=685 roll-init\n"
+		"dd-535 [001] ..... 25.647116: netfs_folioq: R=000008f2 fq=686 make-space";
+	decode_str(whole_sym, sizeof(whole_sym) - 1, NULL, &d, &st);
+	is(ngot, 2, "whole symbol without newline: read");
+	is(d.errors, 0, "whole symbol without newline: no error");
+	static const char cut_val[] =
+		L72 "netfs_rreq: R=000009a5 DR COLLECT f=03\n"
+		L72 "netfs_rreq: R=000009a5 DR COMPLET f=0";
+	decode_str(cut_val, sizeof(cut_val) - 1, NULL, &d, &st);
+	is(ngot, 1, "cut value: one line");
+	is(d.errors, 1, "cut f=%02x value: an error");
+	static const char cut_key[] =
+		L72 "netfs_rreq: R=000009a5 DR COLLECT f=03\n"
+		L72 "netfs_rreq: R=000009a5 DR COMPLET f";
+	decode_str(cut_key, sizeof(cut_key) - 1, NULL, &d, &st);
+	is(ngot, 1, "cut key: one line");
+	is(d.errors, 1, "cut key: an error");
+	ok(strstr(msgs, "line 2: truncated last line") != NULL,
+	   "cut key named");
+	static const char whole_val[] =
+		L72 "netfs_rreq: R=000009a5 DR COLLECT f=03\n"
+		L72 "netfs_rreq: R=000009a5 DR COMPLET f=03";
+	decode_str(whole_val, sizeof(whole_val) - 1, NULL, &d, &st);
+	is(ngot, 2, "whole value without newline: read");
+	is(d.errors, 0, "whole value without newline: no error");
+
+	/* timestamps going back on one CPU; across CPUs they may */
+	static const char back[] =
+		"dd-565 [000] ..... 28.000002: netfs_rreq_ref: R=00000010 NEW         r=2\n"
+		"dd-565 [000] ..... 27.000001: netfs_rreq_ref: R=00000010 PUT RETURN  r=1\n";
+	decode_str(back, sizeof(back) - 1, NULL, &d, &st);
+	is(ngot, 2, "backwards: both lines read");
+	is(d.warnings, 1, "backwards: a warning");
+	ok(strstr(msgs, "line 2: timestamps go backwards on CPU 0") &&
+	   strstr(msgs, "at line 1"), "backwards: CPU and lines named");
+	static const char across[] =
+		"dd-565 [000] ..... 28.000002: netfs_rreq_ref: R=00000010 NEW         r=2\n"
+		"dd-566 [001] ..... 27.000001: netfs_rreq_ref: R=00000011 NEW         r=2\n"
+		"dd-565 [000] ..... 28.000003: netfs_rreq_ref: R=00000010 PUT RETURN  r=1\n"
+		"dd-566 [001] ..... 27.000002: netfs_rreq_ref: R=00000011 PUT RETURN  r=1\n";
+	decode_str(across, sizeof(across) - 1, NULL, &d, &st);
+	is(ngot, 4, "across CPUs: all read");
+	is(d.warnings, 0, "across CPUs: no warning");
+	static const char pasted[] =
+		"dd-565: netfs_rreq_ref: R=00000010 NEW         r=2\n"
+		"28.000002: netfs_rreq_ref: R=00000010 GET SUBREQ  r=3\n"
+		"27.000001: netfs_rreq_ref: R=00000010 PUT RETURN  r=2\n";
+	decode_str(pasted, sizeof(pasted) - 1, NULL, &d, &st);
+	is(d.warnings, 0, "no cpu column: not checked");
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir))
@@ -1290,6 +1472,7 @@ int main(void)
 	test_extra_fields();
 	test_pasted_tolerance();
 	test_bad_input();
+	test_values();
 	test_diag_limit();
 	test_corpus();
 	{
