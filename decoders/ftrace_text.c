@@ -3526,7 +3526,15 @@ static int handle_line(struct text_dec *td, const char *line, size_t len,
 		if (next && next_len && (*next == '>' || *next == '&'))
 			next = unquote(next, &next_len);
 	}
-	if (!td->qp && td->st->events < QP_PROBE_EVENTS && qp_signs(line, len))
+	/*
+	 * A soft break ends this line and the next shows the encoding: the
+	 * first line of a quoted-printable mail may hold no "=3D" of its own
+	 * (a soft break inside the event name, before any key).
+	 */
+	if (!td->qp && td->st->events < QP_PROBE_EVENTS &&
+	    (qp_signs(line, len) ||
+	     (len && line[len - 1] == '=' && next && next_len &&
+	      qp_signs(next, next_len))))
 		td->qp = true;
 	if (td->qp) {
 		bool soft;
