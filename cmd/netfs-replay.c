@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -637,13 +638,21 @@ static void job_close(struct job *jb)
 	jb->out = jb->err = -1;
 }
 
+/* Where a child's report waits its turn: memory, else a file in TMPDIR. */
+static int report_file(void)
+{
+	int fd = memfd_create("netfs-replay", MFD_CLOEXEC);
+
+	return fd >= 0 ? fd : nft_tmpfile();
+}
+
 static pid_t job_start(const struct replay_args *a, const char *input,
 		       struct job *jb)
 {
 	pid_t pid;
 
-	jb->out = nft_tmpfile();
-	jb->err = jb->out >= 0 ? nft_tmpfile() : -1;
+	jb->out = report_file();
+	jb->err = jb->out >= 0 ? report_file() : -1;
 	if (jb->err < 0)
 		return -1;
 	pid = fork();
