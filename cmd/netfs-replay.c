@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -547,6 +548,7 @@ struct job {
 	int status;		/* its exit status, once done */
 	bool done;
 	int sig;		/* killed by this signal */
+	int start_err;		/* could not be started: errno */
 };
 
 static int write_all(int fd, const char *p, size_t n)
@@ -675,17 +677,26 @@ static pid_t job_start(const struct replay_args *a, const char *input,
 	}
 }
 
-/* A child that died: say so where its report would have been. */
+/*
+ * A child that died or could not be started: say so where its report
+ * would have been.
+ */
 static void job_lost(const struct replay_args *a, const char *input,
 		     const struct job *jb)
 {
 	struct nft_pipeline_result r = { 0 };
-	char *doc = NULL;
+	char *doc = NULL, why[200];
 	size_t len = 0;
 	FILE *m;
 
-	fprintf(stderr, PROG ": %s: error: the analysis died (%s): no report for this capture\n",
-		input, strsignal(jb->sig));
+	if (jb->sig)
+		snprintf(why, sizeof(why), "the analysis died (%s)",
+			 strsignal(jb->sig));
+	else
+		snprintf(why, sizeof(why), "the analysis could not be started: %s",
+			 strerror(jb->start_err));
+	fprintf(stderr, PROG ": %s: error: %s: no report for this capture\n",
+		input, why);
 	if (!a->json)
 		return;
 	r.input.name = input;
@@ -693,8 +704,7 @@ static void job_lost(const struct replay_args *a, const char *input,
 	r.diag.errors = 1;
 	r.n_msgs = 1;
 	r.msgs[0].level = NFT_DIAG_ERROR;
-	snprintf(r.msgs[0].text, sizeof(r.msgs[0].text),
-		 "the analysis died (%s)", strsignal(jb->sig));
+	snprintf(r.msgs[0].text, sizeof(r.msgs[0].text), "%s", why);
 	m = open_memstream(&doc, &len);
 	if (!m)
 		return;
@@ -724,22 +734,37 @@ static int run_many(const struct replay_args *a)
 		fprintf(stderr, PROG ": out of memory\n");
 		return 2;
 	}
+	struct rlimit nofile;
+	long window;
+
 	if (jobs < 1)
 		jobs = 1;
+	/* two descriptors per report waiting: stay well inside the limit */
+	window = jobs + WINDOW_EXTRA;
+	if (!getrlimit(RLIMIT_NOFILE, &nofile) &&
+	    nofile.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)window > (nofile.rlim_cur - 32) / 2)
+		window = nofile.rlim_cur > 34 ? (long)(nofile.rlim_cur - 32) / 2 : 1;
+	if (jobs > window)
+		jobs = window;
 	for (int i = 0; i < n; i++)
 		jb[i].out = jb[i].err = -1;
 	fflush(stdout);
 	fflush(stderr);
 	while (shown < n) {
 		/* start as many as -j allows and the window holds */
-		while (next < n && running < jobs &&
-		       next - shown < jobs + WINDOW_EXTRA) {
+		while (next < n && running < jobs && next - shown < window) {
 			pid_t pid = job_start(a, a->inputs[next], &jb[next]);
 
 			if (pid < 0) {
-				fprintf(stderr, PROG ": %s: %s\n",
-					a->inputs[next], strerror(errno));
+				int err = errno;
+
 				job_close(&jb[next]);
+				/* out of processes or memory: wait for one */
+				if (running && (err == EAGAIN || err == ENOMEM ||
+						err == EMFILE || err == ENFILE))
+					break;
+				jb[next].start_err = err;
 				jb[next].done = true;
 				jb[next].status = 2;
 			} else {
@@ -755,7 +780,7 @@ static int run_many(const struct replay_args *a)
 			if (j->err >= 0 && copy_out(j->err, STDERR_FILENO, false))
 				fprintf(stderr, PROG ": %s: %s\n",
 					a->inputs[shown], strerror(errno));
-			if (j->sig)
+			if (j->sig || j->start_err)
 				job_lost(a, a->inputs[shown], j);
 			else if (j->out >= 0 &&
 				 copy_out(j->out, STDOUT_FILENO, a->json)) {
