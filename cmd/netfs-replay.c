@@ -749,6 +749,18 @@ static int run_many(const struct replay_args *a)
 		jobs = window;
 	for (int i = 0; i < n; i++)
 		jb[i].out = jb[i].err = -1;
+	{
+		/*
+		 * Build the decoder's lazy tables (event names, symbols) once
+		 * here, for every child to inherit, not once per child.
+		 */
+		static const char warm[] = "a-1 [000] ..... 1.000000: netfs_rreq_ref: R=00000001 NEW r=1";
+		enum nft_dialect d = NFT_DIALECT_AUTO;
+		struct nft_event ev;
+		const char *err;
+
+		nft_parse_ftrace_line(warm, sizeof(warm) - 1, &d, &ev, &err);
+	}
 	fflush(stdout);
 	fflush(stderr);
 	while (shown < n) {
