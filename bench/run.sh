@@ -9,7 +9,9 @@
 #     wc -l, grep -c netfs_, netfs-replay -- wall and CPU time, peak RSS;
 #  2. every trace.dat of the corpus: netfs-replay vs trace-cmd report;
 #  3. with BIG_DAT and HALF_DAT (two recordings of bench/record-big-dat.sh):
-#     bench/big-dat.sh, into bench/BIG-DAT.md.
+#     bench/big-dat.sh, into bench/BIG-DAT.md;
+#  4. 1,000 small captures: netfs-replay -j 2 against a shell loop
+#     (bench/many.sh).
 #
 # Each timing is the best of $RUNS runs (default 3).  BIN= picks the
 # binaries (default bin/), LINES= the size of the big capture.
@@ -154,6 +156,14 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	echo
 	if [ -d "$corpus" ]; then
 		NFT_BIN="$BIN" CORPUS="$corpus" bench/top-overhead.sh
+	else
+		echo "(no corpus: skipped)"
+	fi
+	echo
+	echo "## Many captures: netfs-replay -j (issue 12)"
+	echo
+	if [ -d "$corpus" ]; then
+		BIN="$BIN" CORPUS="$corpus" RUNS="$RUNS" bench/many.sh
 	else
 		echo "(no corpus: skipped)"
 	fi

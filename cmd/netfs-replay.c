@@ -8,12 +8,17 @@
  * input that could not be read or trusted.
  */
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 
 #include "cmd/lib/cli.h"
 #include "decoders/decoder.h"
@@ -21,6 +26,7 @@
 #include "libnetfs-trace/gen.h"
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/model_replay.h"
+#include "libnetfs-trace/pipeline.h"
 #include "libnetfs-trace/report/report.h"
 
 #define PROG "netfs-replay"
@@ -40,6 +46,8 @@ enum {
 static const struct nft_cli_option options[] = {
 	{ { "input", required_argument, NULL, 'i' }, 'i', "FILE",
 	  "capture to read (also the last argument; '-' = stdin; default trace.dat)" },
+	{ { "jobs", required_argument, NULL, 'j' }, 'j', "N",
+	  "several captures (FILE...): analyse N at a time (default: the number of CPUs); reports still come in the order given" },
 	{ { "json", no_argument, NULL, OPT_JSON }, 0, NULL,
 	  "print one JSON document (docs/json.md)" },
 	{ { "request", required_argument, NULL, 'R' }, 'R', "ID",
@@ -68,6 +76,9 @@ static const struct nft_cli_option options[] = {
 
 struct replay_args {
 	const char *input;
+	const char **inputs;	/* the captures, argv's strings */
+	int ninputs;
+	long jobs;		/* -j; 0 = the number of CPUs */
 	bool json, brief, quiet, model;
 	bool have_request;
 	struct nft_focus focus;	/* -R */
@@ -83,18 +94,20 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: " PROG " [OPTIONS] [FILE]\n\n"
+	fprintf(out, "usage: " PROG " [OPTIONS] [FILE...]\n\n"
 		     "Rebuild every netfs request, fscache cookie and cachefiles object\n"
 		     "of a capture (trace.dat, ftrace text, trace-cmd report or perf\n"
 		     "script output, or lines pasted from a mail; plain, xz, gzip or\n"
 		     "zstd) and report ref leaks, use-after-free, folios unlocked early,\n"
 		     "bad donations, stuck requests, over-reads, bad rewinds, retry\n"
-		     "storms and failures.\n\noptions:\n");
+		     "storms and failures.  Several captures are analysed in parallel\n"
+		     "(-j) and reported one after another in the order given.\n\noptions:\n");
 	nft_cli_print_options(out, options, N_OPTIONS);
 	fprintf(out, "\nfinding kinds:");
 	for (i = 0; i < NFT_FIND__NR; i++)
 		fprintf(out, " %s", nft_finding_kind_name(i));
-	fprintf(out, "\n\nexit status: 0 clean, 1 findings of a --fail-on kind, 2 usage or input error\n");
+	fprintf(out, "\n\nexit status: 0 clean, 1 findings of a --fail-on kind, 2 usage or input error\n"
+		     "(several captures: the worst of theirs)\n");
 }
 
 static int parse_args(int argc, char **argv, struct replay_args *a)
@@ -110,11 +123,21 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		if (env && *env && nft_parse_size(env, &a->spool_max))
 			return nft_cli_usage_error(PROG, "bad size '%s' in NETFS_REPLAY_SPOOL_MAX (e.g. 500M, 2G)", env);
 	}
-	while ((c = getopt_long(argc, argv, "i:R:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:j:R:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			a->input = optarg;
 			break;
+		case 'j': {
+			char *end;
+
+			errno = 0;
+			a->jobs = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || a->jobs < 1 ||
+			    a->jobs > 4096)
+				return nft_cli_usage_error(PROG, "-j wants a number of jobs from 1 to 4096, not '%s'", optarg);
+			break;
+		}
 		case OPT_JSON:
 			a->json = true;
 			break;
@@ -172,9 +195,22 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		return 0;
 	}
 	if (optind < argc) {
-		if (a->input || optind + 1 < argc)
-			return nft_cli_usage_error(PROG, "one input only ('%s' is extra)", argv[argc - 1]);
+		if (a->input)
+			return nft_cli_usage_error(PROG, "one input only with -i ('%s' is extra; give several captures as arguments)", argv[optind]);
 		a->input = argv[optind];
+		a->inputs = (const char **)argv + optind;
+		a->ninputs = argc - optind;
+	}
+	if (a->ninputs > 1) {
+		int i, stdin_seen = 0;
+
+		if (a->have_request)
+			return nft_cli_usage_error(PROG, "%s goes with one capture", "-R");
+		if (a->model)
+			return nft_cli_usage_error(PROG, "%s goes with one capture", "--model");
+		for (i = 0; i < a->ninputs; i++)
+			if (!strcmp(a->inputs[i], "-") && stdin_seen++)
+				return nft_cli_usage_error(PROG, "%s: standard input can be read once", "-");
 	}
 	if (a->model && a->have_request)
 		return nft_cli_usage_error(PROG, "%s does not go with -R", "--model");
@@ -185,151 +221,52 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			return nft_cli_usage_error(PROG, "%s", "no input given and no trace.dat here");
 		a->input = "trace.dat";
 	}
+	if (!a->ninputs) {
+		a->inputs = &a->input;
+		a->ninputs = 1;
+	}
 	return 0;
 }
 
-/* The first input messages, kept for a refused input's JSON document. */
-#define KEPT_MSGS 20
-
-struct kept_msgs {
-	int n;
-	struct {
-		enum nft_diag_level level;
-		char where[32];
-		char text[320];
-	} m[KEPT_MSGS];
-};
-
-/* The input, its damage reported through @diag, its spool bounded. */
-static struct nft_input *open_input(const struct replay_args *a,
-				    struct nft_diag *diag)
+/* The input's messages on stderr, named by the program. */
+static void pipeline_opts(const struct replay_args *a, const char *input,
+			  struct nft_pipeline_opts *o)
 {
-	struct nft_input *in = nft_input_open(a->input);
+	const char *reader = getenv("NETFS_REPLAY_DAT_READER");
 
-	if (!in) {
-		fprintf(stderr, PROG ": %s: %s\n", a->input,
-			nft_input_open_error(a->input, errno));
-		return NULL;
-	}
-	nft_input_set_diag(in, diag);
-	nft_input_set_spool_max(in, a->spool_max);
-	return in;
-}
-
-struct run {
-	struct nft_input *in;
-	struct nft_diag diag;
-	struct kept_msgs kept;
-	struct nft_model *model;
-	struct nft_sink sink;
-	struct nft_report_input rin;
-	char detail[96];
-	char instance[64], release[64];	/* rin's, for a trace.dat */
-};
-
-static int refuse(struct run *r, const char *what)
-{
-	nft_diag_report(&r->diag, NFT_DIAG_ERROR, nft_input_name(r->in), "",
-			"%s", what);
-	return 2;
-}
-
-/* Events of other systems only: nothing to analyse, and say why. */
-static int no_netfs_events(struct run *r)
-{
-	if (nft_model_summary(r->model)->events)
-		return 0;
-	if (r->diag.errors)	/* a damaged or cut capture: not how it was recorded */
-		return refuse(r, "no netfs, fscache or cachefiles events could be read from this capture (see the errors above)");
-	return refuse(r, "no netfs, fscache or cachefiles events in this capture (record them with: trace-cmd record -e netfs -e fscache -e cachefiles)");
-}
-
-static int decode(struct run *r, const struct replay_args *a)
-{
-	struct nft_sink sink = r->sink;
-	int kind = nft_input_kind(r->in);
-
-	switch (kind) {
-	case NFT_INPUT_TEXT: {
-		struct nft_text_opts o = { .want_raw = a->have_request };
-		struct nft_text_stats st = { 0 };
-		enum nft_gen g = nft_model_summary(r->model)->gen;
-
-		r->rin.format = "text";
-		/* --kernel: read indexes as that generation prints them. */
-		if (g != NFT_GEN_AUTO)
-			o.dialect = nft_gen_profile(g)->sreq_index_hex ?
-				    NFT_DIALECT_MODERN : NFT_DIALECT_6_1;
-		if (decode_ftrace_text(r->in, &o, &sink, &r->diag, &st))
-			return -1;
-		nft_model_summary_mut(r->model)->lines = st.lines;
-		snprintf(r->detail, sizeof(r->detail), "%llu lines",
-			 (unsigned long long)st.lines);
-		if (!st.events && !st.other_events && st.malformed)
-			return refuse(r, "no netfs event line could be decoded (see the errors above)");
-		if (!st.events && !st.other_events)
-			return refuse(r, "no trace events found: not an ftrace text capture");
-		return no_netfs_events(r);
-	}
-	case NFT_INPUT_TRACE_DAT: {
-		const char *reader = getenv("NETFS_REPLAY_DAT_READER");
-		struct nft_dat_opts o = { .instance = a->instance,
-					  .want_raw = a->have_request };
-
+	*o = (struct nft_pipeline_opts){
+		.input = input,
+		.report = nft_diag_stderr,
+		.report_ctx = (void *)PROG,
+		.spool_max = a->spool_max,
+		.instance = a->instance,
+		.want_raw = a->have_request,
 		/* tests compare our chunk reader with libtracecmd's */
-		o.libtracecmd_only = reader && !strcmp(reader, "libtracecmd");
-		struct nft_dat_stats st = { 0 };
-
-		r->rin.format = "trace.dat";
-		if (decode_trace_dat(r->in, &o, &sink, &r->diag, &st))
-			return -1;
-		snprintf(r->detail, sizeof(r->detail), "%llu records, %d cpus%s%s",
-			 (unsigned long long)st.records, st.cpus,
-			 st.instance[0] ? ", instance " : "", st.instance);
-		snprintf(r->instance, sizeof(r->instance), "%s", st.instance);
-		snprintf(r->release, sizeof(r->release), "%s", st.kernel);
-		r->rin.dat = true;
-		r->rin.records = st.records;
-		r->rin.cpus = st.cpus;
-		r->rin.instance = r->instance;
-		r->rin.release = r->release;
-		return no_netfs_events(r);
-	}
-	case NFT_INPUT_EMPTY:
-		if (nft_input_fault(r->in))
-			return refuse(r, "nothing could be decompressed before the damage (see above)");
-		return refuse(r, "empty input");
-	case NFT_INPUT_PERF_DATA:
-		return refuse(r, "this is a perf.data file; give netfs-replay its text: perf script -i FILE | netfs-replay - (or record with trace-cmd record -e netfs -e fscache -e cachefiles)");
-	case NFT_INPUT_BINARY:
-		return refuse(r, "binary data that is neither ftrace text nor a trace.dat");
-	default:
-		return -1;
-	}
+		.libtracecmd_only = reader && !strcmp(reader, "libtracecmd"),
+	};
 }
 
-/* Print as always, and keep the first messages for --json. */
-static void keep_report(void *ctx, enum nft_diag_level level,
-			const char *file, const char *where, const char *msg)
+/*
+ * A run that did not end in a model: say why, as the error it is (the
+ * refusal hint through the input's diag, so it is counted and kept for
+ * --json; a read failure the decoder did not explain by its errno).
+ */
+static void say_why(struct nft_pipeline_result *r)
 {
-	struct kept_msgs *k = ctx;
-
-	nft_diag_stderr((void *)PROG, level, file, where, msg);
-	if (level == NFT_DIAG_NOTE || k->n >= KEPT_MSGS)
-		return;
-	k->m[k->n].level = level;
-	snprintf(k->m[k->n].where, sizeof(k->m[k->n].where), "%s",
-		 where ? where : "");
-	snprintf(k->m[k->n].text, sizeof(k->m[k->n].text), "%s", msg);
-	k->n++;
+	if (r->status == NFT_PIPELINE_REFUSED)
+		nft_pipeline_report(r, NFT_DIAG_ERROR, "%s",
+				    nft_pipeline_hint_text(r->hint));
+	else if (r->status == NFT_PIPELINE_READ_FAILED && !r->diag.errors)
+		fprintf(stderr, PROG ": %s: %s\n", r->input.name,
+			strerror(r->error));
 }
 
 /* The per-kind cap on messages hid some: say how many. */
-static void suppressed_note(const struct run *r)
+static void suppressed_note(const struct nft_pipeline_result *r)
 {
 	if (r->diag.suppressed)
 		fprintf(stderr, PROG ": %s: %lu more message%s not shown (at most 10 of each kind)\n",
-			nft_input_name(r->in), r->diag.suppressed,
+			r->input.name, r->diag.suppressed,
 			r->diag.suppressed == 1 ? "" : "s");
 }
 
@@ -337,44 +274,37 @@ static void suppressed_note(const struct run *r)
  * --json on an input that was refused (or could not be read): still one
  * JSON document, with the reason, so a CI job always parses its output.
  */
-static void json_refused(const struct run *r, const char *name)
+static void json_refused(FILE *out, const struct nft_pipeline_result *r)
 {
 	int i;
 
-	printf("{\n  \"version\": 1,\n  \"input\": {\"file\": ");
-	nft_json_str(stdout, r->in ? nft_input_name(r->in) : name);
-	printf(", \"format\": ");
-	nft_json_str(stdout, r->rin.format ? r->rin.format : "unknown");
-	printf(", \"compression\": ");
-	nft_json_str(stdout, r->in ? nft_input_compression(r->in) : "none");
-	printf(", \"errors\": %lu, \"warnings\": %lu, \"suppressed\": %lu},\n",
-	       r->diag.errors, r->diag.warnings, r->diag.suppressed);
-	printf("  \"refused\": true,\n  \"messages\": [");
-	for (i = 0; i < r->kept.n; i++) {
-		printf("%s\n    {\"level\": \"%s\", \"where\": ", i ? "," : "",
-		       r->kept.m[i].level == NFT_DIAG_ERROR ? "error" : "warning");
-		nft_json_str(stdout, r->kept.m[i].where);
-		printf(", \"message\": ");
-		nft_json_str(stdout, r->kept.m[i].text);
-		printf("}");
+	fprintf(out, "{\n  \"version\": 1,\n  \"input\": {\"file\": ");
+	nft_json_str(out, r->input.name);
+	fprintf(out, ", \"format\": ");
+	nft_json_str(out, r->input.format ? r->input.format : "unknown");
+	fprintf(out, ", \"compression\": ");
+	nft_json_str(out, r->input.compression);
+	fprintf(out, ", \"errors\": %lu, \"warnings\": %lu, \"suppressed\": %lu},\n",
+		r->diag.errors, r->diag.warnings, r->diag.suppressed);
+	fprintf(out, "  \"refused\": true,\n  \"messages\": [");
+	for (i = 0; i < r->n_msgs; i++) {
+		fprintf(out, "%s\n    {\"level\": \"%s\", \"where\": ",
+			i ? "," : "",
+			r->msgs[i].level == NFT_DIAG_ERROR ? "error" : "warning");
+		nft_json_str(out, r->msgs[i].where);
+		fprintf(out, ", \"message\": ");
+		nft_json_str(out, r->msgs[i].text);
+		fprintf(out, "}");
 	}
-	printf("%s],\n  \"summary\": null,\n  \"findings\": [],\n  \"unknown_symbols\": []\n}\n",
-	       r->kept.n ? "\n  " : "");
-}
-
-/* A decoder that failed without saying why leaves it in errno. */
-static void decode_failed(struct run *r)
-{
-	if (!r->diag.errors)
-		fprintf(stderr, PROG ": %s: %s\n", nft_input_name(r->in),
-			strerror(errno));
+	fprintf(out, "%s],\n  \"summary\": null,\n  \"findings\": [],\n  \"unknown_symbols\": []\n}\n",
+		r->n_msgs ? "\n  " : "");
 }
 
 /* --model: one line (or JSON object) per request, as each is released. */
 struct model_out {
 	bool json;
 	FILE *out;
-	const char *input;
+	const struct nft_pipeline_result *r;	/* the input's name */
 	bool started;
 	unsigned long n;
 };
@@ -385,7 +315,7 @@ static void model_head(struct model_out *mo)
 		return;
 	mo->started = true;
 	fprintf(mo->out, "{\"version\": 1, \"input\": {\"file\": ");
-	nft_json_str(mo->out, mo->input);
+	nft_json_str(mo->out, mo->r->input.name);
 	fprintf(mo->out, "}, \"model\": [");
 }
 
@@ -442,61 +372,63 @@ static void model_result(void *ctx, const struct nft_replay_result *res)
 }
 
 /* The object bound was reached: say so on stderr too (also with -q). */
-static void bound_warnings(struct run *r)
+static void bound_warnings(struct nft_pipeline_result *r,
+			   const struct nft_model *m)
 {
-	const struct nft_summary *sum = nft_model_summary(r->model);
+	const struct nft_summary *sum = nft_model_summary(m);
 	char note[512];
 
 	for (unsigned int bit = NFT_NOTE_EVICTED;
 	     bit <= NFT_NOTE_FINDINGS_CAPPED; bit <<= 1)
 		if (sum->notes & bit)
-			nft_diag_report(&r->diag, NFT_DIAG_WARNING,
-					nft_input_name(r->in), "", "%s",
-					nft_note_fmt(sum, bit, note, sizeof(note)));
+			nft_pipeline_report(r, NFT_DIAG_WARNING, "%s",
+					    nft_note_fmt(sum, bit, note,
+							 sizeof(note)));
 }
 
-static int run_model(const struct replay_args *a)
+static int run_model(const struct replay_args *a, const char *input)
 {
-	struct model_out mo = { a->json, stdout, NULL, false, 0 };
+	struct nft_pipeline_result r;
+	struct model_out mo = { a->json, stdout, &r, false, 0 };
 	struct nft_replay_opts ropts = { 0 };
 	const struct nft_replay_stats *st;
+	struct nft_pipeline_opts po;
+	struct nft_model *model;
 	struct nft_replay *rp;
-	struct run r = { 0 };
-	int status = 0, rc, i, n = 0;
+	int status = 0, i, n = 0;
 
-	r.diag.report = nft_diag_stderr;
-	r.diag.ctx = (void *)PROG;
-	r.in = open_input(a, &r.diag);
-	if (!r.in)
-		return 2;
-	mo.input = nft_input_name(r.in);
 	nft_cli_model_opts(&a->an, &ropts.model);
 	ropts.result = model_result;
 	ropts.ctx = &mo;
 	rp = nft_replay_new(&ropts);
 	if (!rp) {
 		fprintf(stderr, PROG ": out of memory\n");
-		nft_input_close(r.in);
 		return 2;
 	}
-	r.model = nft_replay_model(rp);
-	r.sink = (struct nft_sink){ nft_replay_event, rp };
-	rc = decode(&r, a);
-	if (rc < 0)
-		decode_failed(&r);
+	model = nft_replay_model(rp);
+	pipeline_opts(a, input, &po);
+	po.sink = (struct nft_sink){ nft_replay_event, rp };
+	po.sink_model = model;
+	if (nft_pipeline_run(&po, &r) == NFT_PIPELINE_OPEN_FAILED) {
+		fprintf(stderr, PROG ": %s: %s\n", input,
+			nft_input_open_error(input, r.error));
+		nft_replay_free(rp);
+		return 2;
+	}
+	say_why(&r);
 	suppressed_note(&r);
-	if (rc) {
+	if (r.status != NFT_PIPELINE_OK) {
 		status = 2;
 		goto out;
 	}
 	nft_replay_finish(rp);
-	bound_warnings(&r);
+	bound_warnings(&r, model);
 	st = nft_replay_stats(rp);
 	if (a->json) {
 		model_head(&mo);
 		fprintf(mo.out, "%s], \"model_summary\": {\"kernel\": ",
 			st->requests ? "\n" : "");
-		nft_json_str(mo.out, nft_gen_name(nft_model_summary(r.model)->gen));
+		nft_json_str(mo.out, nft_gen_name(nft_model_summary(model)->gen));
 		fprintf(mo.out, ", \"requests\": %llu, \"match\": %llu, \"depart\": %llu, \"not_modelled\": %llu, \"ignored\": {",
 			(unsigned long long)st->requests,
 			(unsigned long long)st->match,
@@ -521,76 +453,72 @@ static int run_model(const struct replay_args *a)
 		status = 2;
 out:
 	nft_replay_free(rp);
-	nft_input_close(r.in);
+	nft_pipeline_result_free(&r);
 	return status;
 }
 
-static int run_replay(const struct replay_args *a)
+/* One capture's report on stdout (messages on stderr); its exit status. */
+static int run_replay(const struct replay_args *a, const char *input)
 {
 	struct nft_report_opts ropts = { a->an.fail_mask, a->quiet };
 	struct nft_model_opts mopts = { 0 };
-	struct run r = { 0 };
+	struct nft_pipeline_result r;
+	struct nft_pipeline_opts po;
 	const struct nft_finding *f;
 	size_t n, i;
-	int status = 0, rc;
+	int status = 0;
 
 	if (a->model)
-		return run_model(a);
-	r.diag.report = keep_report;
-	r.diag.ctx = &r.kept;
-	r.in = nft_input_open(a->input);
-	if (!r.in) {
-		nft_diag_report(&r.diag, NFT_DIAG_ERROR, a->input, "", "%s",
-				nft_input_open_error(a->input, errno));
-		if (a->json)
-			json_refused(&r, a->input);
-		return 2;
-	}
-	nft_input_set_diag(r.in, &r.diag);
-	nft_input_set_spool_max(r.in, a->spool_max);
+		return run_model(a, input);
 	nft_cli_model_opts(&a->an, &mopts);
 	if (a->have_request)
 		mopts.focus = a->focus;
-	r.model = nft_model_new(&mopts);
-	r.sink = (struct nft_sink){ nft_model_event, r.model };
-	if (!r.model) {
+	pipeline_opts(a, input, &po);
+	po.model_opts = &mopts;
+	switch (nft_pipeline_run(&po, &r)) {
+	case NFT_PIPELINE_OK:
+		break;
+	case NFT_PIPELINE_NO_MEMORY:
 		fprintf(stderr, PROG ": out of memory\n");
-		nft_input_close(r.in);
-		return 2;
-	}
-	rc = decode(&r, a);
-	if (rc < 0)
-		decode_failed(&r);
-	if (rc) {
+		status = 2;
+		goto out;
+	case NFT_PIPELINE_OPEN_FAILED:
+		nft_pipeline_report(&r, NFT_DIAG_ERROR, "%s",
+				    nft_input_open_error(input, r.error));
+		if (a->json)
+			json_refused(stdout, &r);
+		status = 2;
+		goto out;
+	default:
+		say_why(&r);
 		suppressed_note(&r);
 		if (a->json)
-			json_refused(&r, a->input);
+			json_refused(stdout, &r);
 		status = 2;
 		goto out;
 	}
 	suppressed_note(&r);
-	nft_model_finish(r.model);
-	bound_warnings(&r);
-	r.rin.name = nft_input_name(r.in);
-	r.rin.compression = nft_input_compression(r.in);
-	r.rin.detail = r.detail;
-	r.rin.errors = r.diag.errors;
-	r.rin.warnings = r.diag.warnings;
-	r.rin.suppressed = r.diag.suppressed;
+	bound_warnings(&r, r.model);
+	r.input.errors = r.diag.errors;
+	r.input.warnings = r.diag.warnings;
+	r.input.suppressed = r.diag.suppressed;
 	if (a->have_request) {
 		if (nft_report_focus(stdout, r.model, a->brief, a->json)) {
 			char name[NFT_OBJECT_LEN];
 
 			nft_focus_name(&a->focus, name);
 			fprintf(stderr, PROG ": %s: no %s %s in this capture\n",
-				r.rin.name, nft_focus_kind(a->focus.type), name);
+				r.input.name, nft_focus_kind(a->focus.type), name);
 			status = 2;
 			goto out;
 		}
 	} else if (a->json) {
-		nft_report_json(stdout, r.model, &r.rin, &ropts);
+		nft_report_json(stdout, r.model, &r.input, &ropts);
 	} else {
-		nft_report_text(stdout, r.model, &r.rin, &ropts);
+		/* several captures, findings only: still say whose */
+		if (a->quiet && a->ninputs > 1)
+			printf("input: %s\n", r.input.name);
+		nft_report_text(stdout, r.model, &r.input, &ropts);
 	}
 	f = nft_model_findings(r.model, &n);
 	for (i = 0; i < n; i++)
@@ -599,9 +527,314 @@ static int run_replay(const struct replay_args *a)
 	if (r.diag.errors)
 		status = 2;
 out:
-	nft_model_free(r.model);
-	nft_input_close(r.in);
+	nft_pipeline_result_free(&r);
 	return status;
+}
+
+/*
+ * Several captures: each analysed in a child process of its own (a capture
+ * that crashes the analysis takes only its own report with it, and the
+ * library's tables need no locks), its stdout and stderr caught in
+ * temporary files and passed on in the order given, stderr first (its
+ * messages come before its report, as with one capture).  At most -j run
+ * at once; a slow capture holds back only the printing of those after it,
+ * and at most WINDOW of them wait finished.
+ */
+#define WINDOW_EXTRA 64
+
+struct job {
+	pid_t pid;
+	int out, err;		/* temporary files; -1 when closed */
+	int status;		/* its exit status, once done */
+	bool done;
+	int sig;		/* killed by this signal */
+	int start_err;		/* could not be started: errno */
+};
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * --json with several captures is JSON Lines: the document's line breaks
+ * (always between tokens: a string never holds a raw one) and the
+ * indentation after them go, a space stays after ',' and ':'.
+ */
+struct jsonl {
+	bool at_break;		/* after a line break, in its indentation */
+	char last;		/* last character written */
+	bool any;
+};
+
+static size_t jsonl_squeeze(struct jsonl *j, const char *in, size_t n,
+			    char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = in[i];
+
+		if (c == '\n') {
+			j->at_break = true;
+			continue;
+		}
+		if (j->at_break) {
+			if (c == ' ' || c == '\t')
+				continue;
+			j->at_break = false;
+			if (j->last == ',' || j->last == ':')
+				out[o++] = ' ';
+		}
+		out[o++] = c;
+		j->last = c;
+		j->any = true;
+	}
+	return o;
+}
+
+/* Pass a child's file on to @fd; as JSON Lines with @jsonl. */
+static int copy_out(int from, int fd, bool jsonl)
+{
+	char buf[65536], sq[2 * sizeof(buf)];
+	struct jsonl j = { 0 };
+	off_t off = 0;
+	ssize_t got;
+
+	while ((got = pread(from, buf, sizeof(buf), off)) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		off += got;
+		if (!jsonl) {
+			if (write_all(fd, buf, (size_t)got))
+				return -1;
+			continue;
+		}
+		if (write_all(fd, sq, jsonl_squeeze(&j, buf, (size_t)got, sq)))
+			return -1;
+	}
+	if (jsonl && j.any && write_all(fd, "\n", 1))
+		return -1;
+	return 0;
+}
+
+static void job_close(struct job *jb)
+{
+	if (jb->out >= 0)
+		close(jb->out);
+	if (jb->err >= 0)
+		close(jb->err);
+	jb->out = jb->err = -1;
+}
+
+/* Where a child's report waits its turn: memory, else a file in TMPDIR. */
+static int report_file(void)
+{
+	int fd = memfd_create("netfs-replay", MFD_CLOEXEC);
+
+	return fd >= 0 ? fd : nft_tmpfile();
+}
+
+static pid_t job_start(const struct replay_args *a, const char *input,
+		       struct job *jb)
+{
+	pid_t pid;
+
+	jb->out = report_file();
+	jb->err = jb->out >= 0 ? report_file() : -1;
+	if (jb->err < 0)
+		return -1;
+	pid = fork();
+	if (pid)
+		return pid;
+	/* the child: one capture, as if it were the only one */
+	if (dup2(jb->out, STDOUT_FILENO) < 0 ||
+	    dup2(jb->err, STDERR_FILENO) < 0)
+		_exit(2);
+	job_close(jb);
+	{
+		int rc = run_replay(a, input);
+
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, PROG ": write error: %s\n",
+				strerror(errno));
+			rc = 2;
+		}
+		_exit(rc);
+	}
+}
+
+/*
+ * A child that died or could not be started: say so where its report
+ * would have been.
+ */
+static void job_lost(const struct replay_args *a, const char *input,
+		     const struct job *jb)
+{
+	struct nft_pipeline_result r = { 0 };
+	char *doc = NULL, why[200];
+	size_t len = 0;
+	FILE *m;
+
+	if (jb->sig)
+		snprintf(why, sizeof(why), "the analysis died (%s)",
+			 strsignal(jb->sig));
+	else
+		snprintf(why, sizeof(why), "the analysis could not be started: %s",
+			 strerror(jb->start_err));
+	fprintf(stderr, PROG ": %s: error: %s: no report for this capture\n",
+		input, why);
+	if (!a->json)
+		return;
+	r.input.name = input;
+	r.input.compression = "none";
+	r.diag.errors = 1;
+	r.n_msgs = 1;
+	r.msgs[0].level = NFT_DIAG_ERROR;
+	snprintf(r.msgs[0].text, sizeof(r.msgs[0].text), "%s", why);
+	m = open_memstream(&doc, &len);
+	if (!m)
+		return;
+	json_refused(m, &r);
+	if (!fclose(m)) {
+		struct jsonl j = { 0 };
+		char *sq = malloc(2 * len + 1);
+
+		if (sq) {
+			size_t n = jsonl_squeeze(&j, doc, len, sq);
+
+			sq[n++] = '\n';
+			write_all(STDOUT_FILENO, sq, n);
+		}
+		free(sq);
+	}
+	free(doc);
+}
+
+static int run_many(const struct replay_args *a)
+{
+	long jobs = a->jobs ? a->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	int n = a->ninputs, next = 0, shown = 0, running = 0, worst = 0;
+	struct job *jb = calloc(n, sizeof(*jb));
+
+	if (!jb) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 2;
+	}
+	struct rlimit nofile;
+	long window;
+
+	if (jobs < 1)
+		jobs = 1;
+	/* two descriptors per report waiting: stay well inside the limit */
+	window = jobs + WINDOW_EXTRA;
+	if (!getrlimit(RLIMIT_NOFILE, &nofile) &&
+	    nofile.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)window > (nofile.rlim_cur - 32) / 2)
+		window = nofile.rlim_cur > 34 ? (long)(nofile.rlim_cur - 32) / 2 : 1;
+	if (jobs > window)
+		jobs = window;
+	for (int i = 0; i < n; i++)
+		jb[i].out = jb[i].err = -1;
+	{
+		/*
+		 * Build the decoder's lazy tables (event names, symbols) once
+		 * here, for every child to inherit, not once per child.
+		 */
+		static const char warm[] = "a-1 [000] ..... 1.000000: netfs_rreq_ref: R=00000001 NEW r=1";
+		enum nft_dialect d = NFT_DIALECT_AUTO;
+		struct nft_event ev;
+		const char *err;
+
+		nft_parse_ftrace_line(warm, sizeof(warm) - 1, &d, &ev, &err);
+	}
+	fflush(stdout);
+	fflush(stderr);
+	while (shown < n) {
+		/* start as many as -j allows and the window holds */
+		while (next < n && running < jobs && next - shown < window) {
+			pid_t pid = job_start(a, a->inputs[next], &jb[next]);
+
+			if (pid < 0) {
+				int err = errno;
+
+				job_close(&jb[next]);
+				/* out of processes or memory: wait for one */
+				if (running && (err == EAGAIN || err == ENOMEM ||
+						err == EMFILE || err == ENFILE))
+					break;
+				jb[next].start_err = err;
+				jb[next].done = true;
+				jb[next].status = 2;
+			} else {
+				jb[next].pid = pid;
+				running++;
+			}
+			next++;
+		}
+		/* pass on, in order, every report that is complete */
+		while (shown < n && jb[shown].done) {
+			struct job *j = &jb[shown];
+
+			if (j->err >= 0 && copy_out(j->err, STDERR_FILENO, false))
+				fprintf(stderr, PROG ": %s: %s\n",
+					a->inputs[shown], strerror(errno));
+			if (j->sig || j->start_err)
+				job_lost(a, a->inputs[shown], j);
+			else if (j->out >= 0 &&
+				 copy_out(j->out, STDOUT_FILENO, a->json)) {
+				fprintf(stderr, PROG ": write error: %s\n",
+					strerror(errno));
+				j->status = 2;
+			}
+			job_close(j);
+			if (j->status > worst)
+				worst = j->status;
+			shown++;
+		}
+		if (shown == n)
+			break;
+		if (running) {
+			int ws;
+			pid_t pid = waitpid(-1, &ws, 0);
+
+			if (pid < 0) {
+				if (errno == EINTR)
+					continue;
+				break;
+			}
+			for (int i = shown; i < next; i++) {
+				if (jb[i].pid != pid || jb[i].done)
+					continue;
+				jb[i].done = true;
+				running--;
+				if (WIFEXITED(ws)) {
+					jb[i].status = WEXITSTATUS(ws);
+				} else {
+					jb[i].sig = WIFSIGNALED(ws) ?
+						    WTERMSIG(ws) : SIGKILL;
+					jb[i].status = 2;
+				}
+			}
+		}
+	}
+	for (int i = 0; i < n; i++)
+		job_close(&jb[i]);
+	free(jb);
+	return worst > 2 ? 2 : worst;
 }
 
 int main(int argc, char **argv)
@@ -616,8 +849,10 @@ int main(int argc, char **argv)
 	if (a.nvocab)
 		rc = nft_vocab_report(stdout, PROG, a.vocab, a.nvocab,
 				      a.btf_base);
+	else if (a.ninputs > 1)
+		rc = run_many(&a);
 	else
-		rc = run_replay(&a);
+		rc = run_replay(&a, a.input);
 	free(a.vocab);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));

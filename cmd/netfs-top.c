@@ -22,6 +22,7 @@
 #include "cmd/lib/cli.h"
 #include "decoders/decoder.h"
 #include "decoders/live.h"
+#include "libnetfs-trace/pipeline.h"
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/top.h"
 #include "tui/tui.h"
@@ -390,6 +391,7 @@ struct source {
 	double last_tick, paused_since, paused_total, start;
 	unsigned long ticks;
 	int error;
+	unsigned long input_errors;	/* -i: errors reading the capture */
 };
 
 /* Feed replayed events up to trace time @until; true at the end. */
@@ -538,44 +540,56 @@ static void run_batch(struct source *s)
 	}
 }
 
-static int load_capture(struct source *s, struct nft_diag *diag)
+/* -i: the whole capture into s->evs, replayed from there. */
+static int load_capture(struct source *s)
 {
-	struct nft_sink sink = { nft_evbuf_add, s->evs };
-	struct nft_input *in = nft_input_open(s->a->input);
-	int kind, rc = -1;
+	struct nft_pipeline_opts o = {
+		.input = s->a->input,
+		.report = nft_diag_stderr,
+		.report_ctx = (void *)PROG,
+		.sink = { nft_evbuf_add, s->evs },
+	};
+	struct nft_pipeline_result r;
+	int rc = 0;
 
-	if (!in) {
-		fprintf(stderr, PROG ": %s: %s\n", s->a->input,
-			nft_input_open_error(s->a->input, errno));
-		return -1;
-	}
-	nft_input_set_diag(in, diag);
 	{
 		/* the spool bound of netfs-replay(1), from the environment */
 		const char *env = getenv("NETFS_REPLAY_SPOOL_MAX");
 		uint64_t max;
 
 		if (env && *env && !nft_parse_size(env, &max))
-			nft_input_set_spool_max(in, max);
+			o.spool_max = max;
 	}
-	kind = nft_input_kind(in);
-	if (kind == NFT_INPUT_TEXT) {
-		struct nft_text_opts o = { 0 };
-
-		rc = decode_ftrace_text(in, &o, &sink, diag, NULL);
-	} else if (kind == NFT_INPUT_TRACE_DAT) {
-		rc = decode_trace_dat(in, NULL, &sink, diag, NULL);
-	} else {
-		fprintf(stderr, PROG ": %s: not an ftrace text capture or a trace.dat\n",
-			nft_input_name(in));
+	switch (nft_pipeline_run(&o, &r)) {
+	case NFT_PIPELINE_OPEN_FAILED:
+		fprintf(stderr, PROG ": %s: %s\n", s->a->input,
+			nft_input_open_error(s->a->input, r.error));
+		return -1;
+	case NFT_PIPELINE_NO_MEMORY:
+		rc = -1;
+		break;
+	case NFT_PIPELINE_READ_FAILED:
+	case NFT_PIPELINE_REFUSED:
+		if (r.status == NFT_PIPELINE_READ_FAILED)
+			rc = -1;
+		if (r.kind != NFT_INPUT_TEXT && r.kind != NFT_INPUT_TRACE_DAT) {
+			fprintf(stderr, PROG ": %s: not an ftrace text capture or a trace.dat\n",
+				r.input.name);
+			rc = -1;
+		}
+		break;
+	default:
+		break;
 	}
+	s->input_errors = r.diag.errors;
+	/* other systems' events only are shown (as nothing) all the same */
 	if (rc == 0 && !nft_evbuf_len(s->evs)) {
 		fprintf(stderr, PROG ": %s: no trace events found\n",
-			nft_input_name(in));
+			r.input.name);
 		rc = -1;
 	}
-	nft_input_close(in);
-	return rc ? -1 : 0;
+	nft_pipeline_result_free(&r);
+	return rc;
 }
 
 static int open_live(struct source *s)
@@ -646,8 +660,6 @@ static int run_bench(const struct top_args *a)
 static int run_top(const struct top_args *a)
 {
 	struct nft_model_opts mo = { 0 };
-	struct nft_diag diag = { .report = nft_diag_stderr,
-				 .ctx = (void *)PROG };
 	struct source s = { 0 };
 	const struct nft_finding *f;
 	size_t n, i;
@@ -668,7 +680,7 @@ static int run_top(const struct top_args *a)
 	s.sink.ctx = s.top;
 	if (a->input) {
 		s.evs = nft_evbuf_new();
-		if (!s.evs || load_capture(&s, &diag))
+		if (!s.evs || load_capture(&s))
 			goto fail;
 		for (i = 0; i < nft_evbuf_len(s.evs); i++) {
 			const struct nft_event *ev = nft_evbuf_get(s.evs, i);
@@ -712,7 +724,7 @@ static int run_top(const struct top_args *a)
 	for (i = 0; i < n && !status; i++)
 		if (a->an.fail_mask & (1u << f[i].kind))
 			status = 1;
-	if (diag.errors)
+	if (s.input_errors)
 		status = 2;
 	goto out;
 fail:

@@ -47,6 +47,10 @@ _netfs_replay()
 		mapfile -t COMPREPLY < <(compgen -W "6.1 6.12 6.14 7.2" -- "$cur")
 		return
 		;;
+	-j | --jobs)
+		mapfile -t COMPREPLY < <(compgen -W "1 2 4 8 $(nproc 2>/dev/null)" -- "$cur")
+		return
+		;;
 	-R | --request | --stuck-after | --retry-limit | --instance | --spool-max)
 		COMPREPLY=()
 		return
@@ -54,7 +58,7 @@ _netfs_replay()
 	esac
 
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "-i --input --json -R --request
+		mapfile -t COMPREPLY < <(compgen -W "-i --input -j --jobs --json -R --request
 			--brief --fail-on --stuck-after --retry-limit --kernel
 			--instance --spool-max --model --vocab --btf-base -q --quiet -h --help
 			--version" -- "$cur")

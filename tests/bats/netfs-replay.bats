@@ -51,9 +51,9 @@ counts() {
 	run "$REPLAY" --no-such-option "$F612_SEQ"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"Try 'netfs-replay --help'"* ]]
-	run "$REPLAY" "$F612_SEQ" "$F72_FAIL"
+	run "$REPLAY" -i "$F612_SEQ" "$F72_FAIL"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"one input only"* ]]
+	[[ "$output" == *"one input only with -i"* ]]
 	run "$REPLAY" --brief "$F612_SEQ"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--brief goes with -R"* ]]
