@@ -1409,6 +1409,15 @@ static struct tracecmd_input *open_input(struct nft_input *in,
 			cpu_data_check(fd, own_reader, diag, fname, &meta_fd) : fd;
 		if (lib_fd < 0)
 			lib_fd = fd;
+		/*
+		 * Sound compressed cpu data our reader reads: libtracecmd (and
+		 * the checking child) open an uncompressed copy of the metadata
+		 * without the kallsyms, unless raw rendering wants the symbols.
+		 */
+		else if (lib_fd == fd && meta_fd < 0 && own_reader &&
+			 skip_kallsyms && compressed_v7(fd) &&
+			 nft_zcpu_unpack_lean(fd, &meta_fd) == 0)
+			lib_fd = meta_fd;
 	}
 	*lib_blind = meta_fd >= 0;
 	/*
