@@ -254,6 +254,7 @@ struct nft_tep_decoder {
 	struct tep_format_field *c_type;
 	int last_pid;
 	const char *last_comm;
+	bool swap;			/* the file's byte order is not ours */
 	char unk[NFT_MAX_UNKNOWN][24];
 };
 
@@ -533,9 +534,45 @@ static bool read_field(struct nft_tep_decoder *c, const struct tep_record *rec,
 	uint64_t v;
 	int bits;
 
+	const char *p;
+
 	if (!f || f->offset < 0 || f->offset + f->size > rec->size)
 		return false;
-	v = tep_read_number(c->tep, (char *)rec->data + f->offset, f->size);
+	/*
+	 * tep_read_number() inline: a call per field of every record was
+	 * a tenth of the trace.dat path (the offsets were bound once, in
+	 * make_info(); this is only the load).
+	 */
+	p = (const char *)rec->data + f->offset;
+	switch (f->size) {
+	case 1:
+		v = *(const uint8_t *)p;
+		break;
+	case 2: {
+		uint16_t x;
+
+		memcpy(&x, p, 2);
+		v = c->swap ? __builtin_bswap16(x) : x;
+		break;
+	}
+	case 4: {
+		uint32_t x;
+
+		memcpy(&x, p, 4);
+		v = c->swap ? __builtin_bswap32(x) : x;
+		break;
+	}
+	case 8: {
+		uint64_t x;
+
+		memcpy(&x, p, 8);
+		v = c->swap ? __builtin_bswap64(x) : x;
+		break;
+	}
+	default:
+		v = tep_read_number(c->tep, p, f->size);
+		break;
+	}
 	bits = f->size * 8;
 	if (is_signed && bits < 64 && (v & (1ULL << (bits - 1))))
 		v |= ~0ULL << bits;
@@ -721,6 +758,7 @@ struct nft_tep_decoder *nft_tep_decoder_new(struct tep_handle *tep)
 		return NULL;
 	c->tep = tep;
 	c->last_pid = -1;
+	c->swap = tep && tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
 	/* No event formats at all: every record will be "unknown type". */
 	c->c_type = any ? tep_find_common_field(any, "common_type") : NULL;
 	c->info = calloc(MAX_EVENT_ID, sizeof(*c->info));
