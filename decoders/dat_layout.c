@@ -247,7 +247,7 @@ static unsigned long long v6_bad_length(struct cursor *cp)
  * leaks its descriptor when it fails.)
  */
 void dat_explain_open_failure(struct nft_diag *diag, const char *fname,
-				 int fd)
+			      int fd)
 {
 	static const char magic[10] = "\027\010\104tracing";
 	char where[64], head[sizeof(magic)];
@@ -385,7 +385,7 @@ static int copy_prefix(int fd, unsigned long long len)
  * to 8-byte steps (a second per MB of zeros) while it opens the file.
  */
 bool dat_trim_trailing(struct nft_diag *diag, const char *fname, int *fd,
-			  int *spool_fd)
+		       int *spool_fd)
 {
 	unsigned long long end, tail, k;
 	unsigned char probe[65536];
@@ -423,7 +423,7 @@ bool dat_trim_trailing(struct nft_diag *diag, const char *fname, int *fd,
  * private copy) so that the rest is still read.  Returns false to refuse.
  */
 bool dat_check_v6(struct nft_diag *diag, const char *fname, int *fd,
-		     int *spool_fd, struct nft_dat_cut *cut)
+		  int *spool_fd, struct nft_dat_cut *cut)
 {
 	static const char magic6[12] = "\027\010\104tracing6";
 	char head[sizeof(magic6)], where[64];
@@ -458,7 +458,7 @@ bool dat_check_v6(struct nft_diag *diag, const char *fname, int *fd,
  * checked page by page by dat_zcpu.c as it decompresses it.
  */
 int dat_data_ranges(int fd, const char *instance, struct nft_dat_range *r,
-		       int max)
+		    int max)
 {
 	static const char magic6[12] = "\027\010\104tracing6";
 	char head[sizeof(magic6)];

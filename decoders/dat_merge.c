@@ -71,8 +71,8 @@ static bool same_first_records(struct nft_zcpu *z, struct tracecmd_input *h)
  * some cpus' data, so there is nothing to compare with.
  */
 void dat_source_open(struct dat_source *src, struct tracecmd_input *h,
-			int fd, bool blind, const char *instance,
-			struct nft_diag *diag, const char *fname)
+		     int fd, bool blind, const char *instance,
+		     struct nft_diag *diag, const char *fname)
 {
 	src->h = h;
 	src->z = NULL;

@@ -268,11 +268,11 @@ static int unpacked_metadata(int fd, bool own_reader, const char *comp_name,
  * libtracecmd was given a copy without some cpus' data.
  */
 struct tracecmd_input *dat_open_input(struct nft_input *in,
-					 struct nft_diag *diag,
-					 const char *fname, bool own_reader,
-					 int *spool_fd, int *data_fd,
-					 bool *lib_blind,
-					 struct nft_dat_cut *cut)
+				      struct nft_diag *diag,
+				      const char *fname, bool own_reader,
+				      int *spool_fd, int *data_fd,
+				      bool *lib_blind,
+				      struct nft_dat_cut *cut)
 {
 	const char *path = nft_input_path(in);
 	const char *comp = nft_input_compression(in);
