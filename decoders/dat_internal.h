@@ -64,7 +64,7 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 				      struct nft_diag *diag,
 				      const char *fname, bool own_reader,
 				      int *spool_fd, int *data_fd,
-				      bool *lib_blind,
+				      bool *lib_blind, int *lean_fd,
 				      struct nft_dat_cut *cut);
 
 #endif

@@ -265,13 +265,16 @@ static int unpacked_metadata(int fd, bool own_reader, const char *comp_name,
 /*
  * On success *data_fd is our descriptor of the file (the spool when there
  * is one), for dat_zcpu.c; the caller closes it.  *lib_blind says that
- * libtracecmd was given a copy without some cpus' data.
+ * libtracecmd was given a copy without some cpus' data.  *lean_fd: the lean
+ * metadata copy libtracecmd opened (checked by the child), for any second
+ * open of the file (pick_instance()); -1 when there is none, else the
+ * caller closes it.
  */
 struct tracecmd_input *dat_open_input(struct nft_input *in,
 				      struct nft_diag *diag,
 				      const char *fname, bool own_reader,
 				      int *spool_fd, int *data_fd,
-				      bool *lib_blind,
+				      bool *lib_blind, int *lean_fd,
 				      struct nft_dat_cut *cut)
 {
 	const char *path = nft_input_path(in);
@@ -279,9 +282,11 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 	struct tracecmd_input *h;
 	int fd, lfd, e, sig, meta_fd = -1, lib_fd;
 	char comp_name[96];
+	bool lean = false;
 
 	*spool_fd = -1;
 	*data_fd = -1;
+	*lean_fd = -1;
 	/* never reopened by name: a FIFO would block, a pipe lose its head */
 	fd = path && comp && !strcmp(comp, "none") ? nft_input_file_fd(in) : -1;
 	if (fd < 0) {
@@ -331,8 +336,10 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 		 */
 		else if (lib_fd == fd && meta_fd < 0 && own_reader &&
 			 dat_skip_kallsyms && compressed_v7(fd) &&
-			 nft_zcpu_unpack_lean(fd, &meta_fd) == 0)
+			 nft_zcpu_unpack_lean(fd, &meta_fd) == 0) {
 			lib_fd = meta_fd;
+			lean = true;
+		}
 	}
 	*lib_blind = meta_fd >= 0;
 	/*
@@ -356,9 +363,13 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 	 * but a failed tracecmd_open_fd() leaves it open on some paths.
 	 */
 	lfd = dup(lib_fd);
-	if (meta_fd >= 0)
+	if (meta_fd >= 0 && !lean)
 		close(meta_fd);
 	h = lfd < 0 ? NULL : tracecmd_open_fd(lfd, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (lean && !h)
+		close(meta_fd);
+	else if (lean)
+		*lean_fd = meta_fd;
 	if (!h) {
 		if (lfd >= 0 && fcntl(lfd, F_GETFD) != -1)
 			close(lfd);

@@ -655,7 +655,7 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 	struct nft_dat_stats local;
 	struct dat_ctx c;
 	struct tracecmd_input *top, *h;
-	int spool_fd, data_fd, fd, ret;
+	int spool_fd, data_fd, lean_fd, fd, ret;
 	bool own_reader = !(opts && opts->libtracecmd_only), blind;
 
 	memset(&local, 0, sizeof(local));
@@ -672,7 +672,7 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 
 	dat_skip_kallsyms = !c.want_raw;
 	top = dat_open_input(in, diag, c.fname, own_reader, &spool_fd, &data_fd,
-			 &blind, &c.cut);
+			     &blind, &lean_fd, &c.cut);
 	if (!top) {
 		int e = errno;
 
@@ -686,7 +686,9 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 	}
 	fill_kernel(top, stats);
 	fd = own_reader ? data_fd : -1;
-	h = pick_instance(top, opts, diag, c.fname, spool_fd, fd, blind,
+	/* a second open reads what the checking child opened */
+	h = pick_instance(top, opts, diag, c.fname,
+			  lean_fd >= 0 ? lean_fd : spool_fd, fd, blind,
 			  nft_input_path(in), stats->instance,
 			  sizeof(stats->instance));
 	dat_skip_kallsyms = false;
@@ -723,6 +725,8 @@ out:
 		tracecmd_close(top);
 		nft_page_guard(NULL);
 		close(data_fd);
+		if (lean_fd >= 0)
+			close(lean_fd);
 		errno = e;
 	}
 	return ret;
