@@ -30,24 +30,35 @@ done
 [ -n "$corpus" ] || { echo "dat-speed: no corpus" >&2; exit 2; }
 command -v trace-cmd > /dev/null || { echo "dat-speed: no trace-cmd" >&2; exit 2; }
 mkdir -p "$WORK"
+. bench/measure.sh
 
 # timeit CMD...: "median_wall_s median_cpu_s max_rss_kb" over $REPS runs
 timeit() {
 	python3 - "$REPS" "$@" <<'PY'
-import os, resource, subprocess, sys, time
+import os, sys, time
 reps = int(sys.argv[1]); cmd = sys.argv[2:]
 walls, cpus, rss = [], [], 0
 for _ in range(reps):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    null = os.open(os.devnull, os.O_WRONLY)
     t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
+    # posix_spawn (a vfork): a forked interpreter would count in the peak RSS
+    pid = os.posix_spawnp(cmd[0], cmd, os.environ,
+                          file_actions=[(os.POSIX_SPAWN_DUP2, null, 1),
+                                        (os.POSIX_SPAWN_DUP2, null, 2)])
+    _, status, ru = os.wait4(pid, 0)
+    os.close(null)
     walls.append(time.perf_counter() - t)
     cpus.append(ru.ru_utime + ru.ru_stime)
     rss = max(rss, ru.ru_maxrss)
 walls.sort(); cpus.sort()
 print("%.4f %.4f %d" % (walls[len(walls) // 2], cpus[len(cpus) // 2], rss))
 PY
+}
+# timeit, with the peak RSS measured by GNU time (see bench/measure.sh)
+timeit_rss() {
+	local r
+	r=$(timeit "$@")
+	echo "${r% *} $(SINK=/dev/null peak_rss "$@")"
 }
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
@@ -122,29 +133,29 @@ echo "\`$big\`: the 7.2 \`seqread\` capture ($(records "$REPLAY" "$seq") records
 echo
 echo '| command | input | CPU s | records/s | peak RSS MiB | ratio |'
 echo '|---|---|---|---|---|---|'
-read -r _ nc nr <<< "$(timeit "$REPLAY" "$big")"
+read -r _ nc nr <<< "$(timeit_rss "$REPLAY" "$big")"
 printf '| netfs-replay | %s | %s | %s | %s | 1.0 |\n' "$(basename "$big")" "$nc" "$(rate "$recs" "$nc")" "$((nr / 1024))"
 if [ -n "$BEFORE" ]; then
-	read -r _ bc br <<< "$(timeit "$BEFORE/netfs-replay" "$big")"
+	read -r _ bc br <<< "$(timeit_rss "$BEFORE/netfs-replay" "$big")"
 	printf '| netfs-replay (before) | %s | %s | %s | %s | %s |\n' "$(basename "$big")" "$bc" "$(rate "$recs" "$bc")" "$((br / 1024))" "$(ratio "$bc" "$nc")"
 fi
-read -r _ tc tr <<< "$(timeit trace-cmd report -i "$big")"
+read -r _ tc tr <<< "$(timeit_rss trace-cmd report -i "$big")"
 printf '| trace-cmd report | %s | %s | %s | %s | %s |\n' "$(basename "$big")" "$tc" "$(rate "$recs" "$tc")" "$((tr / 1024))" "$(ratio "$tc" "$nc")"
-read -r _ xc xr <<< "$(timeit "$REPLAY" "$bigtxt")"
+read -r _ xc xr <<< "$(timeit_rss "$REPLAY" "$bigtxt")"
 printf '| netfs-replay (text) | %s | %s | %s | %s | %s |\n' "$(basename "$bigtxt")" "$xc" "$(rate "$lines" "$xc")" "$((xr / 1024))" "$(ratio "$xc" "$nc")"
-read -r _ wc wr <<< "$(timeit wc -l "$bigtxt")"
+read -r _ wc wr <<< "$(timeit_rss wc -l "$bigtxt")"
 printf '| wc -l | %s | %s | %s | %s | %s |\n' "$(basename "$bigtxt")" "$wc" "$(rate "$lines" "$wc")" "$((wr / 1024))" "$(ratio "$wc" "$nc")"
-read -r _ gc gr <<< "$(timeit sh -c "grep -c netfs_ '$bigtxt' > '$WORK/grep.out'")"
+read -r _ gc gr <<< "$(timeit_rss sh -c "grep -c netfs_ '$bigtxt' > '$WORK/grep.out'")"
 printf '| grep -c netfs_ | %s | %s | %s | %s | %s |\n' "$(basename "$bigtxt")" "$gc" "$(rate "$lines" "$gc")" "$((gr / 1024))" "$(ratio "$gc" "$nc")"
 zbig=$WORK/grown-$GROW-zstd.dat
 [ -s "$zbig" ] || trace-cmd convert --compression zstd -i "$big" -o "$zbig" > /dev/null 2>&1 || true
 if [ -s "$zbig" ]; then
-	read -r _ zc zr <<< "$(timeit "$REPLAY" "$zbig")"
+	read -r _ zc zr <<< "$(timeit_rss "$REPLAY" "$zbig")"
 	printf '| netfs-replay | %s (v7, zstd) | %s | %s | %s | %s |\n' "$(basename "$zbig")" "$zc" "$(rate "$recs" "$zc")" "$((zr / 1024))" "$(ratio "$zc" "$nc")"
-	read -r _ tzc tzr <<< "$(timeit trace-cmd report -i "$zbig")"
+	read -r _ tzc tzr <<< "$(timeit_rss trace-cmd report -i "$zbig")"
 	printf '| trace-cmd report | %s (v7, zstd) | %s | %s | %s | %s |\n' "$(basename "$zbig")" "$tzc" "$(rate "$recs" "$tzc")" "$((tzr / 1024))" "$(ratio "$tzc" "$nc")"
 fi
-read -r _ sc sr <<< "$(timeit "$REPLAY" "$two")"
+read -r _ sc sr <<< "$(timeit_rss "$REPLAY" "$two")"
 printf '| netfs-replay | %s (2 copies) | %s | %s | %s | - |\n' "$(basename "$two")" "$sc" "$(rate "$((recs * 2 / GROW))" "$sc")" "$((sr / 1024))"
 echo
 echo "Peak RSS at 2 copies against $GROW copies of the uncompressed file: what grows is libtracecmd's mapping of the uncompressed cpu data (file pages, counted in RSS), not the model -- the same records compressed (v7, zstd: read by decoders/dat_zcpu.c, a chunk at a time) and the text keep it flat."

@@ -94,7 +94,7 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	echo
 	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 	echo "- kernel: $(uname -r); netfs-replay $("$REPLAY" --version | awk '{ print $2 }') at git $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-	echo "- timing: best of $RUNS runs by CPU time (user + system); rates are per CPU second, because the machine may be shared: wall time is shown but depends on the load (load average at the start: $load); CPU time and peak RSS from $(command -v python3 > /dev/null && echo 'getrusage (python3)' || echo 'GNU time %U %S %M')"
+	echo "- timing: best of $RUNS runs by CPU time (user + system); rates are per CPU second, because the machine may be shared: wall time is shown but depends on the load (load average at the start: $load); CPU time from getrusage (python3, wait4), peak RSS from GNU time %M"
 	echo
 	echo "## A large text capture"
 	echo
