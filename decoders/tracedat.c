@@ -26,6 +26,13 @@
  * of unknown event ids, and cpu data pages that yield no record (libtracecmd
  * quietly ends a cpu's stream at a page it cannot read), are errors naming
  * the record and offset, and everything readable is still decoded.
+ *
+ * The decoder by concern: this file (records, lost events, damaged pages,
+ * instances); dat_open.c (compression, the lean metadata copy, crash
+ * isolation); dat_layout.c (the v6 block chain, clipping, trailing data,
+ * spooling, where the cpu data lies); dat_merge.c (cpus merged by time);
+ * dat_zcpu.c (compressed cpu data); dat_page.c (pages checked before
+ * kbuffer); tep_event.c (records to events, __print_symbolic() names).
  */
 #include <dlfcn.h>
 #include <errno.h>
