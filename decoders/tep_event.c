@@ -618,9 +618,9 @@ static void free_infos(struct nft_tep_decoder *c)
 /* ---- per record ---- */
 
 /* A field's value, or false if the record is too short to hold it. */
-static bool read_field(struct nft_tep_decoder *c, const struct tep_record *rec,
-		       const struct tep_format_field *f, bool is_signed,
-		       uint64_t *val)
+static inline __attribute__((always_inline)) bool
+read_field(struct nft_tep_decoder *c, const struct tep_record *rec,
+	   const struct tep_format_field *f, bool is_signed, uint64_t *val)
 {
 	uint64_t v;
 	int bits;
