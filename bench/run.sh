@@ -8,9 +8,11 @@
 #  1. a >= 10 M line text capture (bench/mkbig.sh) and its first half:
 #     wc -l, grep -c netfs_, netfs-replay -- wall and CPU time, peak RSS;
 #  2. every trace.dat of the corpus: netfs-replay vs trace-cmd report;
-#  3. with BIG_DAT and HALF_DAT (two recordings of bench/record-big-dat.sh):
+#  3. bench/dat-speed.sh: trace.dat start-up and records/s against
+#     trace-cmd report, wc -l and grep -c (bench/DAT-SPEED.md);
+#  4. with BIG_DAT and HALF_DAT (two recordings of bench/record-big-dat.sh):
 #     bench/big-dat.sh, into bench/BIG-DAT.md;
-#  4. 1,000 small captures: netfs-replay -j 2 against a shell loop
+#  5. 1,000 small captures: netfs-replay -j 2 against a shell loop
 #     (bench/many.sh).
 #
 # Each timing is the best of $RUNS runs (default 3).  BIN= picks the
@@ -94,7 +96,7 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	echo
 	echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 	echo "- kernel: $(uname -r); netfs-replay $("$REPLAY" --version | awk '{ print $2 }') at git $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-	echo "- timing: best of $RUNS runs by CPU time (user + system); rates are per CPU second, because the machine may be shared: wall time is shown but depends on the load (load average at the start: $load); peak RSS from $( [ -x /usr/bin/time ] && echo 'GNU time %M' || echo 'getrusage')"
+	echo "- timing: best of $RUNS runs by CPU time (user + system); rates are per CPU second, because the machine may be shared: wall time is shown but depends on the load (load average at the start: $load); CPU time from getrusage (python3, wait4), peak RSS from GNU time %M"
 	echo
 	echo "## A large text capture"
 	echo
@@ -137,6 +139,17 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	else
 		echo "(no corpus or no trace-cmd: trace.dat comparison skipped)"
 	fi
+	echo
+	echo "## trace.dat start-up and records/s (issue 12)"
+	echo
+	if [ -n "$corpus" ] && command -v trace-cmd > /dev/null &&
+	   BIN="$BIN" NFT_CORPUS="$corpus" bench/dat-speed.sh >&2; then
+		echo "Measured now by bench/dat-speed.sh (also in [DAT-SPEED.md](DAT-SPEED.md)):"
+	else
+		echo "(no corpus or no trace-cmd: the last measurement, kept in [DAT-SPEED.md](DAT-SPEED.md))"
+	fi
+	echo
+	sed '1,3d' bench/DAT-SPEED.md | sed 's/^## /### /'
 	echo
 	echo "## Large real trace.dat files"
 	echo

@@ -74,6 +74,8 @@ int nft_zcpu_check(int fd, int *copy_fd);
  * a section does not decompress or the copy cannot be written.
  */
 int nft_zcpu_unpack(int fd, int *copy_fd);
+/* The same without the kallsyms (an empty list). */
+int nft_zcpu_unpack_lean(int fd, int *copy_fd);
 
 /* What a trace.dat cut short lost, per cpu of the buffer it read. */
 enum { NFT_CUT_NONE, NFT_CUT_SHORT, NFT_CUT_ALL };

@@ -254,6 +254,7 @@ struct nft_tep_decoder {
 	struct tep_format_field *c_type;
 	int last_pid;
 	const char *last_comm;
+	bool swap;			/* the file's byte order is not ours */
 	char unk[NFT_MAX_UNKNOWN][24];
 };
 
@@ -331,32 +332,123 @@ static bool parse_number(const char *s, uint64_t *val)
  * number ({ fscache_active_use, "USE" }: no TRACE_DEFINE_ENUM for it), which
  * libtraceevent cannot evaluate.  Another event of the same file may carry
  * the same class resolved (cachefiles_prep_read vs netfs_sreq sources): use
- * its number for the same string.
+ * its number for the same string -- from a table where the string is
+ * unique (one "INVL" read and one write say nothing).  This is the one
+ * place such names are resolved: the fields here (build_sym_map()) and the
+ * raw text of tracedat.c (nft_tep_resolve_enum_names()).
  */
+typedef void (*sym_visit)(struct tep_print_arg *sym, void *data);
+
+static void walk_symbols(struct tep_print_arg *arg, sym_visit fn, void *data)
+{
+	for (; arg; arg = arg->next) {
+		if (arg->type == TEP_PRINT_SYMBOL) {
+			fn(arg, data);
+		} else if (arg->type == TEP_PRINT_TYPE) {
+			walk_symbols(arg->typecast.item, fn, data);
+		} else if (arg->type == TEP_PRINT_OP) {
+			walk_symbols(arg->op.left, fn, data);
+			walk_symbols(arg->op.right, fn, data);
+		}
+	}
+}
+
+struct sym_lookup {
+	const char *field;
+	const char *str;
+	size_t slen;
+	bool found;
+	uint64_t val;
+};
+
+static void lookup_visit(struct tep_print_arg *sym, void *data)
+{
+	struct sym_lookup *l = data;
+	struct tep_print_flag_sym *fs;
+	uint64_t v = 0;
+	bool num = false;
+	int hits = 0;
+
+	if (l->found || !arg_is_field(sym->symbol.field, l->field))
+		return;
+	for (fs = sym->symbol.symbols; fs; fs = fs->next) {
+		size_t olen;
+		const char *o = skip_blanks(fs->str ? fs->str : "", &olen);
+
+		if (olen != l->slen || memcmp(o, l->str, olen))
+			continue;
+		hits++;
+		num = parse_number(fs->value, &v);
+	}
+	if (hits == 1 && num) {
+		l->found = true;
+		l->val = v;
+	}
+}
+
 static bool resolve_elsewhere(struct tep_handle *tep, const char *field,
 			      const char *str, uint64_t *val)
 {
 	struct tep_event **events = tep_list_events(tep, TEP_EVENT_SORT_ID);
-	size_t slen, olen;
-	const char *s = skip_blanks(str, &slen);
+	struct sym_lookup l = { .field = field };
 	int i;
 
-	for (i = 0; events && events[i]; i++) {
-		struct tep_print_arg *a;
-		struct tep_print_flag_sym *fs;
+	l.str = skip_blanks(str, &l.slen);
+	for (i = 0; events && events[i] && !l.found; i++)
+		walk_symbols(events[i]->print_fmt.args, lookup_visit, &l);
+	*val = l.val;
+	return l.found;
+}
 
-		a = find_symbolic(events[i]->print_fmt.args, field);
-		if (!a)
+/* The field a __print_symbolic() prints, under its casts. */
+static const char *symbol_field(struct tep_print_arg *sym)
+{
+	struct tep_print_arg *a = sym->symbol.field;
+
+	while (a && a->type == TEP_PRINT_TYPE)
+		a = a->typecast.item;
+	return a && a->type == TEP_PRINT_FIELD ? a->field.name : NULL;
+}
+
+static void resolve_visit(struct tep_print_arg *sym, void *data)
+{
+	struct tep_handle *tep = data;
+	struct tep_print_flag_sym *fs;
+	const char *field = symbol_field(sym);
+	int pos = 0;
+
+	for (fs = sym->symbol.symbols; field && fs; fs = fs->next, pos++) {
+		char num[24];
+		uint64_t v;
+		char *nv;
+
+		if (parse_number(fs->value, &v))
 			continue;
-		for (fs = a->symbol.symbols; fs; fs = fs->next) {
-			const char *o = skip_blanks(fs->str ? fs->str : "", &olen);
-
-			if (olen == slen && !memcmp(o, s, slen) &&
-			    parse_number(fs->value, val))
-				return true;
-		}
+		if (resolve_elsewhere(tep, field, fs->str ? fs->str : "", &v))
+			snprintf(num, sizeof(num), "%" PRId64, (int64_t)v);
+		else
+			snprintf(num, sizeof(num), "%d", pos);
+		nv = strdup(num);
+		if (!nv)
+			return;
+		free(fs->value);
+		fs->value = nv;
 	}
-	return false;
+}
+
+/*
+ * For libtraceevent's own printing (tracedat.c's raw text, where trace-cmd
+ * report would print "0x1" for "USE-m"): write the numbers into the tables.
+ */
+void nft_tep_resolve_enum_names(struct tep_handle *tep)
+{
+	struct tep_event **events = tep_list_events(tep, TEP_EVENT_SORT_ID);
+	int i;
+
+	for (i = 0; events && events[i]; i++)
+		if (nft_tep_is_our_system(events[i]->system))
+			walk_symbols(events[i]->print_fmt.args, resolve_visit,
+				     tep);
 }
 
 static int build_sym_map(struct tep_event *event, const char *field, int cls,
@@ -526,16 +618,52 @@ static void free_infos(struct nft_tep_decoder *c)
 /* ---- per record ---- */
 
 /* A field's value, or false if the record is too short to hold it. */
-static bool read_field(struct nft_tep_decoder *c, const struct tep_record *rec,
-		       const struct tep_format_field *f, bool is_signed,
-		       uint64_t *val)
+static inline __attribute__((always_inline)) bool
+read_field(struct nft_tep_decoder *c, const struct tep_record *rec,
+	   const struct tep_format_field *f, bool is_signed, uint64_t *val)
 {
 	uint64_t v;
 	int bits;
 
+	const char *p;
+
 	if (!f || f->offset < 0 || f->offset + f->size > rec->size)
 		return false;
-	v = tep_read_number(c->tep, (char *)rec->data + f->offset, f->size);
+	/*
+	 * tep_read_number() inline: a call per field of every record was
+	 * a tenth of the trace.dat path (the offsets were bound once, in
+	 * make_info(); this is only the load).
+	 */
+	p = (const char *)rec->data + f->offset;
+	switch (f->size) {
+	case 1:
+		v = *(const uint8_t *)p;
+		break;
+	case 2: {
+		uint16_t x;
+
+		memcpy(&x, p, 2);
+		v = c->swap ? __builtin_bswap16(x) : x;
+		break;
+	}
+	case 4: {
+		uint32_t x;
+
+		memcpy(&x, p, 4);
+		v = c->swap ? __builtin_bswap32(x) : x;
+		break;
+	}
+	case 8: {
+		uint64_t x;
+
+		memcpy(&x, p, 8);
+		v = c->swap ? __builtin_bswap64(x) : x;
+		break;
+	}
+	default:
+		v = tep_read_number(c->tep, p, f->size);
+		break;
+	}
 	bits = f->size * 8;
 	if (is_signed && bits < 64 && (v & (1ULL << (bits - 1))))
 		v |= ~0ULL << bits;
@@ -721,6 +849,7 @@ struct nft_tep_decoder *nft_tep_decoder_new(struct tep_handle *tep)
 		return NULL;
 	c->tep = tep;
 	c->last_pid = -1;
+	c->swap = tep && tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
 	/* No event formats at all: every record will be "unknown type". */
 	c->c_type = any ? tep_find_common_field(any, "common_type") : NULL;
 	c->info = calloc(MAX_EVENT_ID, sizeof(*c->info));

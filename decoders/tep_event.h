@@ -38,4 +38,11 @@ int nft_tep_decode(struct nft_tep_decoder *dec, const struct tep_record *rec,
 /* Is @sys one of "netfs", "fscache", "cachefiles"? */
 bool nft_tep_is_our_system(const char *sys);
 
+/*
+ * Write the number of every __print_symbolic() entry of the netfs, fscache
+ * and cachefiles formats that names an enum instead, for libtraceevent's
+ * printing (the decoder above resolves them itself).
+ */
+void nft_tep_resolve_enum_names(struct tep_handle *tep);
+
 #endif /* NFT_TEP_EVENT_H */

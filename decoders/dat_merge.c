@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace.dat: the records of one buffer, all cpus merged by timestamp, from
+ * dat_zcpu.c (compressed cpu data) or libtracecmd.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <event-parse.h>
+#include <trace-cmd.h>
+
+#include "dat_internal.h"
+#include "dat_zcpu.h"
+
+/*
+ * All cpus merged by timestamp.  Not tracecmd_iterate_events(): libtracecmd
+ * 1.3 leaks the records it peeked when a callback ends it early, while the
+ * ones tracecmd_read_next_data() peeked are freed by tracecmd_close().
+ */
+void dat_for_each_record(struct dat_source *src, record_fn fn, void *data)
+{
+	struct tep_record *rec, zrec;
+	int cpu;
+
+	if (src->z) {
+		while (nft_zcpu_next(src->z, &zrec) == 1)
+			if (fn(&zrec, zrec.cpu, data) < 0)
+				break;
+		return;
+	}
+	while ((rec = tracecmd_read_next_data(src->h, &cpu))) {
+		int ret = fn(rec, cpu, data);
+
+		tracecmd_free_record(rec);
+		if (ret < 0)
+			break;
+	}
+}
+
+/*
+ * Our reader must see the records libtracecmd would: compare the first
+ * record of every cpu (tracecmd_peek_data() consumes nothing).
+ */
+static bool same_first_records(struct nft_zcpu *z, struct tracecmd_input *h)
+{
+	int i, n = nft_zcpu_cpus(z);
+
+	for (i = 0; i < n; i++) {
+		struct tep_record *rec = tracecmd_peek_data(h, nft_zcpu_cpu(z, i));
+		unsigned long long ts;
+
+		/* a chunk count of 0 hides the cpu's data from libtracecmd */
+		if (!rec && nft_zcpu_count_hides(z, i))
+			continue;
+		if (nft_zcpu_first_ts(z, i, &ts) ? rec != NULL :
+		    !rec || rec->ts != ts)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * @fd < 0: libtracecmd only.  @blind: libtracecmd was given a copy without
+ * some cpus' data, so there is nothing to compare with.
+ */
+void dat_source_open(struct dat_source *src, struct tracecmd_input *h,
+		     int fd, bool blind, const char *instance,
+		     struct nft_diag *diag, const char *fname)
+{
+	src->h = h;
+	src->z = NULL;
+	if (fd < 0)
+		return;
+	src->z = nft_zcpu_open(fd, instance, tracecmd_get_tep(h), diag, fname);
+	if (!src->z && blind)
+		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
+				"cannot read the damaged compressed cpu data: %s",
+				strerror(errno));
+	if (src->z && !blind && !same_first_records(src->z, h)) {
+		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
+				"compressed cpu data read through libtracecmd: its first records differ from ours");
+		nft_zcpu_close(src->z);
+		src->z = NULL;
+	}
+}
+
+bool dat_source_cpu_done(struct dat_source *src, int cpu)
+{
+	if (src->z)
+		return nft_zcpu_cpu_done(src->z, cpu);
+	return !tracecmd_peek_data(src->h, cpu);
+}
+
+unsigned long long dat_source_cpu_bytes(struct dat_source *src, int cpu)
+{
+	if (src->z)
+		return nft_zcpu_cpu_bytes(src->z, cpu);
+	return tracecmd_get_cpu_file_size(src->h, cpu);
+}
