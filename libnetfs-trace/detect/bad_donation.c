@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "../model_internal.h"
+#include "reqtab.h"
 
 struct bd_sreq {
 	uint64_t start, len;
@@ -62,20 +63,18 @@ struct bd_req {
 };
 
 struct bd_state {
-	struct nft_idmap reqs;		/* id -> struct bd_req */
+	struct nft_reqtab reqs;		/* id -> struct bd_req */
 };
 
 static struct bd_state *bd_state(struct nft_model *m)
 {
-	struct bd_state *st = nft_detector_state(m, &nft_detect_bad_donation);
-
-	if (st && !st->reqs.cap && nft_idmap_init(&st->reqs, 64))
-		return NULL;
-	return st;
+	return nft_detector_state(m, &nft_detect_bad_donation);
 }
 
-static void bd_req_free(struct bd_req *r)
+static void bd_req_free(void *block)
 {
+	struct bd_req *r = block;
+
 	free(r->sreqs);
 	free(r);
 }
@@ -83,52 +82,33 @@ static void bd_req_free(struct bd_req *r)
 static void bd_state_free(void *state)
 {
 	struct bd_state *st = state;
-	size_t i;
 
-	for (i = 0; i < st->reqs.cap; i++)
-		if (st->reqs.vals[i])
-			bd_req_free(st->reqs.vals[i]);
-	nft_idmap_release(&st->reqs);
+	nft_reqtab_release(&st->reqs, bd_req_free);
 }
 
 static struct bd_req *get_req(struct bd_state *st,
 			      const struct nft_request *req)
 {
-	struct bd_req *r = nft_idmap_get(&st->reqs, req->id);
+	struct bd_req *r = nft_reqtab_get(&st->reqs, req->id, 0, NULL);
+	bool made;
 
 	if (r || req->is_write)
 		return r;
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
-	r->id = req->id;
-	if (nft_idmap_put(&st->reqs, req->id, r)) {
-		free(r);
-		return NULL;
-	}
+	r = nft_reqtab_get(&st->reqs, req->id, sizeof(*r), &made);
+	if (r && made)
+		r->id = req->id;
 	return r;
+}
+
+static void bd_sreq_init(void *elem)
+{
+	((struct bd_sreq *)elem)->last_donor = -1;
 }
 
 static struct bd_sreq *get_sreq(struct bd_req *r, int64_t index)
 {
-	if (index < 0 || index > 65535)
-		return NULL;
-	if ((uint32_t)index >= r->nr) {
-		uint32_t n = r->nr ? r->nr : 8, i;
-		void *v;
-
-		while (n <= (uint32_t)index)
-			n *= 2;
-		v = realloc(r->sreqs, n * sizeof(*r->sreqs));
-		if (!v)
-			return NULL;
-		r->sreqs = v;
-		memset(r->sreqs + r->nr, 0, (n - r->nr) * sizeof(*r->sreqs));
-		for (i = r->nr; i < n; i++)
-			r->sreqs[i].last_donor = -1;
-		r->nr = n;
-	}
-	return &r->sreqs[index];
+	return nft_reqtab_sreq(&r->sreqs, &r->nr, index, sizeof(*r->sreqs),
+			       bd_sreq_init);
 }
 
 static bool known(const struct bd_sreq *b)
@@ -517,14 +497,11 @@ static void bd_release(struct nft_model *m, struct nft_request *req,
 		       bool at_end)
 {
 	struct bd_state *st = bd_state(m);
-	struct bd_req *r;
 
 	(void)at_end;
 	if (!st)
 		return;
-	r = nft_idmap_del(&st->reqs, req->id);
-	if (r)
-		bd_req_free(r);
+	nft_reqtab_drop(&st->reqs, req->id, bd_req_free);
 }
 
 const struct nft_detector nft_detect_bad_donation = {

@@ -50,6 +50,7 @@
 #include <string.h>
 
 #include "../model_internal.h"
+#include "reqtab.h"
 #include "../util.h"
 
 #define PAGE_SHIFT 12
@@ -111,7 +112,7 @@ struct eu_req {
 };
 
 struct eu_state {
-	struct nft_idmap reqs;		/* id -> struct eu_req */
+	struct nft_reqtab reqs;		/* id -> struct eu_req */
 	/* The last netfs_collect_folio: names the request of the next unlock. */
 	bool cf_valid;
 	uint32_t cf_rreq;
@@ -123,15 +124,13 @@ struct eu_state {
 
 static struct eu_state *eu_state(struct nft_model *m)
 {
-	struct eu_state *st = nft_detector_state(m, &nft_detect_early_unlock);
-
-	if (st && !st->reqs.cap && nft_idmap_init(&st->reqs, 64))
-		return NULL;
-	return st;
+	return nft_detector_state(m, &nft_detect_early_unlock);
 }
 
-static void eu_req_free(struct eu_req *r)
+static void eu_req_free(void *block)
 {
+	struct eu_req *r = block;
+
 	free(r->sreqs);
 	free(r);
 }
@@ -139,12 +138,8 @@ static void eu_req_free(struct eu_req *r)
 static void eu_state_free(void *state)
 {
 	struct eu_state *st = state;
-	size_t i;
 
-	for (i = 0; i < st->reqs.cap; i++)
-		if (st->reqs.vals[i])
-			eu_req_free(st->reqs.vals[i]);
-	nft_idmap_release(&st->reqs);
+	nft_reqtab_release(&st->reqs, eu_req_free);
 }
 
 /* Buffered reads only: these unlock folios. */
@@ -175,41 +170,23 @@ static bool is_buffered_read(const struct nft_request *req)
 static struct eu_req *get_req(struct eu_state *st,
 			      const struct nft_request *req, bool create)
 {
-	struct eu_req *r = nft_idmap_get(&st->reqs, req->id);
+	struct eu_req *r = nft_reqtab_get(&st->reqs, req->id, 0, NULL);
+	bool made;
 
 	if (r || !create || !is_buffered_read(req))
 		return r;
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
-	r->id = req->id;
-	r->late_index = -1;
-	if (nft_idmap_put(&st->reqs, req->id, r)) {
-		free(r);
-		return NULL;
+	r = nft_reqtab_get(&st->reqs, req->id, sizeof(*r), &made);
+	if (r && made) {
+		r->id = req->id;
+		r->late_index = -1;
 	}
 	return r;
 }
 
 static struct eu_sreq *get_sreq(struct eu_req *r, int32_t index)
 {
-	if (index < 0 || index > 65535)
-		return NULL;
-	if ((uint32_t)index >= r->nr_sreqs) {
-		uint32_t n = r->nr_sreqs ? r->nr_sreqs : 8;
-		void *v;
-
-		while (n <= (uint32_t)index)
-			n *= 2;
-		v = realloc(r->sreqs, n * sizeof(*r->sreqs));
-		if (!v)
-			return NULL;
-		r->sreqs = v;
-		memset(r->sreqs + r->nr_sreqs, 0,
-		       (n - r->nr_sreqs) * sizeof(*r->sreqs));
-		r->nr_sreqs = n;
-	}
-	return &r->sreqs[index];
+	return nft_reqtab_sreq(&r->sreqs, &r->nr_sreqs, index,
+			       sizeof(*r->sreqs), NULL);
 }
 
 /* Add [lo, hi) to the request's done spans (kept sorted and disjoint). */
@@ -763,16 +740,13 @@ static void eu_release(struct nft_model *m, struct nft_request *req,
 		       bool at_end)
 {
 	struct eu_state *st = eu_state(m);
-	struct eu_req *r;
 
 	(void)at_end;
 	if (!st)
 		return;
 	if (st->cf_valid && st->cf_rreq == req->id)
 		st->cf_valid = false;
-	r = nft_idmap_del(&st->reqs, req->id);
-	if (r)
-		eu_req_free(r);
+	nft_reqtab_drop(&st->reqs, req->id, eu_req_free);
 }
 
 const struct nft_detector nft_detect_early_unlock = {
