@@ -1405,27 +1405,43 @@ bool nft_zcpu_cpu_done(struct nft_zcpu *z, int cpu)
 
 /* ---- where the uncompressed cpu data is ---- */
 
-struct range_walk {
+/* A walk over the options for the cpu ranges of instance @name. */
+struct buffer_walk {
 	const char *name;
 	struct nft_dat_range *r;
 	int n, max;
 };
 
+/*
+ * Is option @id/@v the BUFFER option of @w's instance?  -1: no; 0: yes, but
+ * its cpu data is (@compressed false) or is not (@compressed true)
+ * compressed; 1: yes.  Ranges found so far are dropped when it is.
+ */
+static int buffer_of(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+		     uint64_t sz, struct buffer_walk *w, bool compressed,
+		     struct buffer_opt *b)
+{
+	const char *name;
+	uint64_t flags;
+
+	if (id != OPT_BUFFER || buffer_option(z, v, sz, &name, b) ||
+	    strcmp(name, w->name))
+		return -1;
+	w->n = 0;
+	if (read_num(z, b->section + 2, 2, &flags))
+		return 0;
+	return !(flags & SEC_FL_COMPRESS) == !compressed;
+}
+
 static int range_option(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
 			uint64_t sz, uint64_t at, void *arg)
 {
-	struct range_walk *w = arg;
+	struct buffer_walk *w = arg;
 	struct buffer_opt b = { 0 };
-	const char *name;
-	uint64_t flags;
 	uint32_t i;
 
 	(void)at;
-	if (id != OPT_BUFFER || buffer_option(z, v, sz, &name, &b) ||
-	    strcmp(name, w->name))
-		return 0;
-	w->n = 0;
-	if (read_num(z, b.section + 2, 2, &flags) || (flags & SEC_FL_COMPRESS))
+	if (buffer_of(z, id, v, sz, w, false, &b) <= 0)
 		return 0;
 	for (i = 0; i < b.cpus && w->n < w->max; i++) {
 		const unsigned char *e = b.cpu + i * 20;
@@ -1443,7 +1459,7 @@ int nft_dat7_ranges(int fd, const char *instance, struct nft_dat_range *r,
 		    int max)
 {
 	struct nft_zcpu z = { .fd = fd };
-	struct range_walk w = { instance, r, 0, max };
+	struct buffer_walk w = { instance, r, 0, max };
 	uint64_t options;
 	struct stat st;
 	int ret;
@@ -1540,27 +1556,17 @@ int nft_dat7_end(int fd, uint64_t *end)
 
 /* ---- chunks a count hides from libtracecmd ---- */
 
-struct hidden_walk {
-	const char *name;
-	struct nft_dat_range *r;	/* off: where the hidden bytes start */
-	int n, max;
-};
-
+/* w->r[].off: where the hidden bytes start */
 static int hidden_option(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
 			 uint64_t sz, uint64_t at, void *arg)
 {
-	struct hidden_walk *w = arg;
+	struct buffer_walk *w = arg;
 	struct buffer_opt b = { 0 };
-	const char *name;
-	uint64_t flags;
 	uint32_t i;
 
 	(void)at;
-	if (id != OPT_BUFFER || buffer_option(z, v, sz, &name, &b) ||
-	    strcmp(name, w->name) ||
-	    read_num(z, b.section + 2, 2, &flags) || !(flags & SEC_FL_COMPRESS))
+	if (buffer_of(z, id, v, sz, w, true, &b) <= 0)
 		return 0;
-	w->n = 0;
 	for (i = 0; i < b.cpus && w->n < w->max; i++) {
 		const unsigned char *e = b.cpu + i * 20;
 		uint64_t off = get_num(z, e + 4, 8), size = get_num(z, e + 12, 8);
@@ -1590,7 +1596,7 @@ int nft_zcpu_hidden(int fd, const char *instance, struct nft_dat_range *r,
 		    int max)
 {
 	struct nft_zcpu z = { .fd = fd };
-	struct hidden_walk w = { instance, r, 0, max };
+	struct buffer_walk w = { instance, r, 0, max };
 	uint64_t options;
 	struct stat st;
 	int ret;
