@@ -17,24 +17,12 @@
 #include <unistd.h>
 
 #include "decoders/decoder.h"
+#include "sinks.h"
 
 #define OUT_MAX (16u << 20)
 
 static int fd = -1;
 static char path[64];
-
-static int drop(void *ctx, const struct nft_event *ev)
-{
-	(void)ctx;
-	(void)ev;
-	return 0;
-}
-
-static void quiet(void *ctx, enum nft_diag_level level, const char *file,
-		  const char *where, const char *msg)
-{
-	(void)ctx; (void)level; (void)file; (void)where; (void)msg;
-}
 
 static void read_all(struct nft_input *in)
 {

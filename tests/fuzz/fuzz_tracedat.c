@@ -21,22 +21,10 @@
 
 #include "decoders/dat_page.h"
 #include "decoders/decoder.h"
+#include "sinks.h"
 
 static int fd = -1;
 static char path[64];
-
-static int drop(void *ctx, const struct nft_event *ev)
-{
-	(void)ctx;
-	(void)ev;
-	return 0;
-}
-
-static void quiet(void *ctx, enum nft_diag_level level, const char *file,
-		  const char *where, const char *msg)
-{
-	(void)ctx; (void)level; (void)file; (void)where; (void)msg;
-}
 
 static void fuzz_page(const uint8_t *data, size_t size)
 {
