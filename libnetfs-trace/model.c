@@ -908,11 +908,11 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 		n = nft_idmap_get(&m->reqs, ev->rreq);
 		if (n)
 			touch_request(m, n);
-		return;
+		goto no_request;
 	}
 	n = lookup_request(m, ev, object);
 	if (!n)
-		return;
+		goto no_request;
 	req = &n->req;
 	if (req->refs.known && req->refs.count == 0 && !allowed_after_zero(ev) &&
 	    !is_birth(ev) && !req->reported_uaf) {
@@ -1050,9 +1050,16 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 	for_each_detector(d)
 		if (d->event)
 			d->event(m, ev, req, s);
+	if (m->opts.hooks.event)
+		m->opts.hooks.event(m->opts.hooks.ctx, ev, req, s);
 
 	if (req->state == NFT_REQ_FREED)
 		release_request(m, n, false);
+	return;
+no_request:
+	/* a folioq line, or a line of a request already gone */
+	if (m->opts.hooks.event)
+		m->opts.hooks.event(m->opts.hooks.ctx, ev, NULL, NULL);
 }
 
 /* ---- the stuck/leak clock ---- */
@@ -1223,10 +1230,14 @@ int nft_model_event(void *model, const struct nft_event *ev)
 	switch (ev->kind) {
 	case NFT_EV_LOST:
 		lost_events(m, ev);
+		if (m->opts.hooks.event)
+			m->opts.hooks.event(m->opts.hooks.ctx, ev, NULL, NULL);
 		return 0;
 	case NFT_EV_OTHER:
 	case NFT_EV_NONE:
 		m->sum.other_events++;
+		if (m->opts.hooks.event)
+			m->opts.hooks.event(m->opts.hooks.ctx, ev, NULL, NULL);
 		return 0;
 	default:
 		break;
@@ -1243,6 +1254,8 @@ int nft_model_event(void *model, const struct nft_event *ev)
 		for_each_detector(d)
 			if (d->event)
 				d->event(m, ev, NULL, NULL);
+		if (m->opts.hooks.event)
+			m->opts.hooks.event(m->opts.hooks.ctx, ev, NULL, NULL);
 	}
 	if (tick_due) {
 		check_quiet(m, false);

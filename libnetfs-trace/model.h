@@ -320,6 +320,15 @@ struct nft_model;
 /* Callbacks for incremental users (netfs-top); all optional. */
 struct nft_model_hooks {
 	void (*finding)(void *ctx, const struct nft_finding *f);
+	/*
+	 * Every event, after the model and the detectors took it (@req/@sreq
+	 * the request and subrequest it is about, NULL if none: fscache,
+	 * cachefiles, lost-event markers, other systems' events).  A request
+	 * freed by this event is still valid here; request_end follows.
+	 */
+	void (*event)(void *ctx, const struct nft_event *ev,
+		      const struct nft_request *req,
+		      const struct nft_subreq *sreq);
 	/* A request is about to be released (freed, or at finish). */
 	void (*request_end)(void *ctx, const struct nft_request *req);
 	/* An unknown symbol was seen for the first time. */
