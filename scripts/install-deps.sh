@@ -7,7 +7,8 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 PKGS="build-essential pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev \
 libelf-dev libdw-dev libncurses-dev liblzma-dev zlib1g-dev libzstd-dev \
-bats tmux xz-utils zstd gzip trace-cmd python3 clang llvm"
+bats tmux xz-utils zstd gzip trace-cmd python3 clang llvm \
+chromium protobuf-compiler prometheus prometheus-node-exporter curl"
 [ "${1:-}" = "--kernel" ] && PKGS="$PKGS qemu-system-x86 busybox-static cpio"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
