@@ -22,6 +22,8 @@
 #include "cmd/lib/cli.h"
 #include "decoders/decoder.h"
 #include "decoders/live.h"
+#include "libnetfs-trace/httpd.h"
+#include "libnetfs-trace/metrics.h"
 #include "libnetfs-trace/pipeline.h"
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/top.h"
@@ -37,6 +39,8 @@ enum {
 	OPT_ROWS,
 	OPT_BENCH,
 	OPT_VERSION,
+	OPT_LISTEN,
+	OPT_TEXTFILE,
 };
 
 static const struct nft_cli_option options[] = {
@@ -62,6 +66,10 @@ static const struct nft_cli_option options[] = {
 	  "sort rows by REQ/s, RD/s, WR/s, SUBREQ, RETRY, FAIL, INFL, P50, P99, MAX" },
 	{ { "rows", required_argument, NULL, OPT_ROWS }, 0, "N",
 	  "batch: rows printed per interval (default 20)" },
+	{ { "listen", required_argument, NULL, OPT_LISTEN }, 0, "ADDR",
+	  "serve metrics on http://ADDR/metrics: PORT or :PORT (127.0.0.1), HOST:PORT (docs/metrics.md; port 9858)" },
+	{ { "textfile", required_argument, NULL, OPT_TEXTFILE }, 0, "DIR",
+	  "write DIR/netfs.prom every -d SECS, for node_exporter's textfile collector" },
 	NFT_CLI_ANALYSIS_OPTIONS,
 	{ { "bench-pages", required_argument, NULL, OPT_BENCH }, 0, "DAT",
 	  "benchmark: decode DAT's records as raw pages through the live path" },
@@ -80,6 +88,7 @@ struct top_args {
 	const char *events[MAX_EVENT_FILTERS];
 	size_t n_events;
 	const char *input, *bench;
+	const char *listen, *textfile;	/* the exporter (docs/metrics.md) */
 	enum nft_top_group group;
 	enum nft_top_col sort;
 	struct nft_cli_analysis an;
@@ -203,6 +212,12 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 			break;
 		case OPT_BENCH:
 			a->bench = optarg;
+			break;
+		case OPT_LISTEN:
+			a->listen = optarg;
+			break;
+		case OPT_TEXTFILE:
+			a->textfile = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -392,7 +407,41 @@ struct source {
 	unsigned long ticks;
 	int error;
 	unsigned long input_errors;	/* -i: errors reading the capture */
+	/* the exporter: --listen, --textfile */
+	struct nft_metrics *mx;
+	struct nft_httpd *httpd;
+	bool export_failed;	/* netfs.prom could not be written (said) */
 };
+
+/* Answer scrapes for up to @secs (or sleep) unless a stop signal comes. */
+static void serve(struct source *s, double secs)
+{
+	double end = mono() + secs;
+
+	if (!s->httpd) {
+		nap(secs);
+		return;
+	}
+	do {
+		double left = end - mono();
+
+		nft_httpd_poll(s->httpd, left > 0 ? (int)(left * 1000) : 0);
+	} while (!stop && mono() < end);
+}
+
+/* Close an interval: the aggregator's tick, then DIR/netfs.prom. */
+static void tick(struct source *s, uint64_t now_ns, double secs)
+{
+	nft_top_tick(s->top, now_ns, secs);
+	if (s->a->textfile &&
+	    nft_metrics_write_textfile(s->mx, s->a->textfile) &&
+	    !s->export_failed) {
+		fprintf(stderr, PROG ": %s/netfs.prom: %s\n", s->a->textfile,
+			strerror(errno));
+		s->export_failed = true;
+		stop = 1;
+	}
+}
 
 /* Feed replayed events up to trace time @until; true at the end. */
 static bool feed_until(struct source *s, uint64_t until)
@@ -420,6 +469,9 @@ static int pump_replay(void *ctx, bool paused)
 	int r = 0;
 	bool end;
 
+	if (s->httpd)
+		nft_httpd_poll(s->httpd, 0);
+
 	if (paused) {
 		if (!s->paused_since)
 			s->paused_since = now;
@@ -442,7 +494,7 @@ static int pump_replay(void *ctx, bool paused)
 		double secs = s->a->speed > 0 ? (now - s->last_tick) * s->a->speed :
 			      (t - s->last_tick_vt) / 1e9;
 
-		nft_top_tick(s->top, t, secs > 0 ? secs : s->a->delay);
+		tick(s, t, secs > 0 ? secs : s->a->delay);
 		s->last_tick_vt = t;
 		s->last_tick = now;
 		r |= TUI_TICKED;
@@ -480,10 +532,12 @@ static int pump_live(void *ctx, bool paused)
 	double now = mono();
 
 	(void)paused;	/* keep reading: a paused screen must not overrun */
+	if (s->httpd)
+		nft_httpd_poll(s->httpd, 0);
 	live_read(s);
 	if (now - s->last_tick < s->a->delay)
 		return 0;
-	nft_top_tick(s->top, live_now(s), now - s->last_tick);
+	tick(s, live_now(s), now - s->last_tick);
 	s->last_tick = now;
 	return TUI_TICKED;
 }
@@ -512,19 +566,19 @@ static void run_batch(struct source *s)
 			bool end = feed_until(s, until);
 			const struct nft_summary *sum = nft_model_summary(s->model);
 
-			nft_top_tick(s->top, end ? sum->ts_last : until, a->delay);
+			tick(s, end ? sum->ts_last : until, a->delay);
 			s->last_tick_vt = until;
 			s->ticks++;
 			print_interval(s);
 			if (end)
 				break;
 			if (a->speed > 0)
-				nap(a->delay / a->speed);
+				serve(s, a->delay / a->speed);
 		} else {
 			double due = s->last_tick + a->delay;
 
 			while (!stop && mono() < due) {
-				nap(due - mono() < 0.1 ? due - mono() : 0.1);
+				serve(s, due - mono() < 0.1 ? due - mono() : 0.1);
 				live_read(s);
 			}
 			/*
@@ -532,12 +586,48 @@ static void run_batch(struct source *s)
 			 * what it saw, or its events and findings would be lost.
 			 */
 			live_read(s);
-			nft_top_tick(s->top, live_now(s), mono() - s->last_tick);
+			tick(s, live_now(s), mono() - s->last_tick);
 			s->last_tick = mono();
 			s->ticks++;
 			print_interval(s);
 		}
 	}
+}
+
+/*
+ * --listen / --textfile with no screen to draw on (no -b, and stdin or
+ * stdout no terminal: systemd, a pipe): the screen's loop, headless.
+ */
+static void run_headless(struct source *s)
+{
+	int (*pump)(void *, bool) = s->evs ? pump_replay : pump_live;
+
+	while (!stop && !(pump(s, false) & TUI_ENDED))
+		serve(s, 0.05);
+}
+
+/* --listen, --textfile: the metrics, the server, the first netfs.prom. */
+static int open_exporter(struct source *s)
+{
+	char err[300];
+
+	nft_metrics_attach(s->mx, s->model, s->top);
+	if (s->a->textfile && nft_metrics_write_textfile(s->mx, s->a->textfile)) {
+		fprintf(stderr, PROG ": %s/netfs.prom: %s\n", s->a->textfile,
+			strerror(errno));
+		return -1;
+	}
+	if (!s->a->listen)
+		return 0;
+	s->httpd = nft_httpd_open(s->a->listen, nft_metrics_render, s->mx,
+				  err, sizeof(err));
+	if (!s->httpd) {
+		fprintf(stderr, PROG ": --listen %s\n", err);
+		return -1;
+	}
+	fprintf(stderr, PROG ": serving metrics on http://%s/metrics\n",
+		nft_httpd_addr(s->httpd));
+	return 0;
 }
 
 /* -i: the whole capture into s->evs, replayed from there. */
@@ -672,10 +762,18 @@ static int run_top(const struct top_args *a)
 		return 2;
 	nft_cli_model_opts(&a->an, &mo);
 	nft_top_hooks(s.top, &mo.hooks);
+	if (a->listen || a->textfile) {
+		s.mx = nft_metrics_new(VERSION);
+		if (!s.mx)
+			goto fail;
+		nft_metrics_hooks(s.mx, &mo.hooks);	/* chains top's */
+	}
 	s.model = nft_model_new(&mo);
 	if (!s.model)
 		goto fail;
 	nft_top_attach(s.top, s.model);
+	if (s.mx && open_exporter(&s))
+		goto fail;
 	s.sink.event = nft_top_event;
 	s.sink.ctx = s.top;
 	if (a->input) {
@@ -701,6 +799,8 @@ static int run_top(const struct top_args *a)
 	s.start = s.last_tick = mono();
 	if (a->batch) {
 		run_batch(&s);
+	} else if (s.mx && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		run_headless(&s);
 	} else {
 		struct tui_opts to = { source, a->delay, &stop };
 		struct tui_ops ops = { a->input ? pump_replay : pump_live, &s };
@@ -710,6 +810,14 @@ static int run_top(const struct top_args *a)
 				getenv("TERM") ? getenv("TERM") : "");
 			goto fail;
 		}
+	}
+	/* A replay ended: its final values stay up until a signal. */
+	if (s.httpd && s.finished && !stop && !s.export_failed &&
+	    (a->batch || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, PROG ": %s ended; serving its final metrics until stopped\n",
+			a->input);
+		while (!stop)
+			serve(&s, 1);
 	}
 	if (s.error) {
 		fprintf(stderr, PROG ": reading the trace buffers: %s\n",
@@ -724,7 +832,7 @@ static int run_top(const struct top_args *a)
 	for (i = 0; i < n && !status; i++)
 		if (a->an.fail_mask & (1u << f[i].kind))
 			status = 1;
-	if (s.input_errors)
+	if (s.input_errors || s.export_failed)
 		status = 2;
 	goto out;
 fail:
@@ -732,6 +840,8 @@ fail:
 out:
 	/* The instance goes first: nothing below may leave it behind. */
 	nft_live_close(s.live);
+	nft_httpd_close(s.httpd);
+	nft_metrics_free(s.mx);
 	nft_pages_free(s.pages);
 	nft_evbuf_free(s.evs);
 	nft_model_free(s.model);
@@ -750,6 +860,9 @@ int main(int argc, char **argv)
 		return run_bench(&a);
 	install_signals();
 	rc = run_top(&a);
+	/* an exporter stopped by SIGINT/SIGTERM ends as a service should: 0 */
+	if ((stop_sig == SIGINT || stop_sig == SIGTERM) && (a.listen || a.textfile))
+		stop_sig = 0;
 	if (stop_sig) {
 		/* Cleaned up on the ordinary path: end with the signal's status. */
 		fflush(stdout);
