@@ -13,7 +13,9 @@
 #  4. with BIG_DAT and HALF_DAT (two recordings of bench/record-big-dat.sh):
 #     bench/big-dat.sh, into bench/BIG-DAT.md;
 #  5. 1,000 small captures: netfs-replay -j 2 against a shell loop
-#     (bench/many.sh).
+#     (bench/many.sh);
+#  6. the exporter's CPU at a measured event rate, with and without
+#     --listen, and its instruction counts (bench/exporter.sh).
 #
 # Each timing is the best of $RUNS runs (default 3).  BIN= picks the
 # binaries (default bin/), LINES= the size of the big capture.
@@ -169,6 +171,14 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	echo
 	if [ -d "$corpus" ]; then
 		NFT_BIN="$BIN" CORPUS="$corpus" bench/top-overhead.sh
+	else
+		echo "(no corpus: skipped)"
+	fi
+	echo
+	echo "## Exporter overhead (issue 14)"
+	echo
+	if [ -d "$corpus" ]; then
+		BIN="$BIN" RUNS="$RUNS" NFT_CORPUS="$corpus" bench/exporter.sh
 	else
 		echo "(no corpus: skipped)"
 	fi
