@@ -33,6 +33,8 @@ setup() {
 teardown() {
 	local pid
 
+	[ -S "$BATS_TEST_TMPDIR/tmux.sock" ] &&
+		tmux -S "$BATS_TEST_TMPDIR/tmux.sock" kill-server 2> /dev/null
 	[ -f "$PIDS" ] || return 0
 	while read -r pid; do
 		kill -TERM "$pid" 2> /dev/null || true
@@ -329,4 +331,66 @@ prom_query() {
 	run timeout 20 "$TOP" -b -i "$CAP1" --speed 0 --textfile "$BATS_TEST_TMPDIR/no/such/dir"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"netfs.prom"* ]]
+}
+
+@test "live (a fake tracefs), headless: serves and rewrites netfs.prom; SIGTERM exits 0, instance removed" {
+	need curl
+	T=$BATS_TEST_TMPDIR/tracefs
+	mkdir -p "$T/instances" "$BATS_TEST_TMPDIR/tf"
+	tar xf "$FIX/top/formats-6.12.tar" -C "$T"
+	# stdin and stdout no terminal, no -b: headless
+	NETFS_TOP_TRACEFS=$T "$TOP" --listen 127.0.0.1:0 -d 0.2 \
+		--textfile "$BATS_TEST_TMPDIR/tf" < /dev/null \
+		> "$BATS_TEST_TMPDIR/live.out" 2> "$BATS_TEST_TMPDIR/live.err" &
+	pid=$!
+	echo "$pid" >> "$PIDS"
+	for i in $(seq 100); do
+		grep -q "serving metrics on" "$BATS_TEST_TMPDIR/live.err" && break
+		sleep 0.1
+	done
+	port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/metrics|\1|p' "$BATS_TEST_TMPDIR/live.err")
+	[ -n "$port" ]
+	[ -d "$T/instances/netfs-top-$pid" ]
+	run curl -s "http://127.0.0.1:$port/metrics"
+	[[ "$output" == *"netfs_exporter_build_info{version="* ]]
+	[[ "$output" == *$'\nnetfs_requests_in_flight 0\n'* ]]
+	# the file is rewritten every interval
+	m1=$(stat -c %Y.%y "$BATS_TEST_TMPDIR/tf/netfs.prom")
+	for i in $(seq 50); do
+		m2=$(stat -c %Y.%y "$BATS_TEST_TMPDIR/tf/netfs.prom")
+		[ "$m2" != "$m1" ] && break
+		sleep 0.1
+	done
+	[ "$m2" != "$m1" ]
+	# no screen drawn on stdout
+	[ ! -s "$BATS_TEST_TMPDIR/live.out" ]
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 0 ]
+	[ ! -e "$T/instances/netfs-top-$pid" ]
+}
+
+@test "the screen and --listen together (tmux)" {
+	need tmux
+	need curl
+	SOCK=$BATS_TEST_TMPDIR/tmux.sock
+	tmux -S "$SOCK" -f /dev/null new-session -d -s t -x 140 -y 40 \
+		"TERM=xterm-256color $TOP -i $CAP1 --speed 0 -d 0.2 --listen 127.0.0.1:0 2> $BATS_TEST_TMPDIR/tui.err; echo EXITED \$?; sleep 30"
+	for i in $(seq 100); do
+		tmux -S "$SOCK" capture-pane -p -t t | grep -q "end of capture" && break
+		sleep 0.1
+	done
+	tmux -S "$SOCK" capture-pane -p -t t | grep -q "end of capture" || {
+		tmux -S "$SOCK" kill-server; false; }
+	port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/metrics|\1|p' "$BATS_TEST_TMPDIR/tui.err")
+	run curl -s --max-time 5 "http://127.0.0.1:$port/metrics"
+	[[ "$output" == *"netfs_requests_total{origin="* ]]
+	tmux -S "$SOCK" send-keys -t t q
+	for i in $(seq 100); do
+		tmux -S "$SOCK" capture-pane -p -t t | grep -q "EXITED 0" && break
+		sleep 0.1
+	done
+	tmux -S "$SOCK" capture-pane -p -t t | grep -q "EXITED 0"
+	tmux -S "$SOCK" kill-server
 }
