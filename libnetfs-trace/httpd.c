@@ -365,10 +365,20 @@ static void accept_all(struct nft_httpd *h)
 		for (i = 0; i < NFT_HTTPD_CLIENTS && !c; i++)
 			if (h->c[i].fd < 0)
 				c = &h->c[i];
+		/*
+		 * Full: the oldest connection still sending its request goes,
+		 * so idle connections cannot lock scrapes out.
+		 */
+		if (!c)
+			for (i = 0; i < NFT_HTTPD_CLIENTS; i++)
+				if (!h->c[i].out &&
+				    (!c || h->c[i].deadline < c->deadline))
+					c = &h->c[i];
 		if (!c) {
-			close(fd);	/* full: the scraper retries */
+			close(fd);	/* all busy answering: the scraper retries */
 			continue;
 		}
+		client_close(c);
 		c->fd = fd;
 		c->in_len = 0;
 		c->in[0] = 0;

@@ -7,7 +7,8 @@
  * it, anything else 404 (405 for other methods).  Every response has a
  * Content-Length and "Connection: close".  At most NFT_HTTPD_CLIENTS
  * connections at once; one that sends no complete request head within
- * NFT_HTTPD_TIMEOUT_MS, or sends more than 8 KiB of it, is closed.
+ * NFT_HTTPD_TIMEOUT_MS, or sends more than 8 KiB of it, is closed, and when
+ * all are taken a new one replaces the oldest still sending its request.
  */
 #ifndef NFT_HTTPD_H
 #define NFT_HTTPD_H

@@ -394,3 +394,37 @@ prom_query() {
 	tmux -S "$SOCK" capture-pane -p -t t | grep -q "EXITED 0"
 	tmux -S "$SOCK" kill-server
 }
+
+@test "idle connections and garbage cannot lock scrapes out" {
+	need curl
+	start_top top -i "$CAP1" --speed 0
+	run timeout 30 python3 - "$PORT" <<-'EOF'
+	import os, socket, sys
+	port = int(sys.argv[1])
+	def conn():
+	    s = socket.create_connection(("127.0.0.1", port))
+	    s.settimeout(5)
+	    return s
+	idle = [conn() for _ in range(40)]	# more than the 16 slots
+	for n in (1, 100, 9000):
+	    s = conn()
+	    s.sendall(os.urandom(n))
+	    s.close()
+	for s in idle[:8]:
+	    s.sendall(b"GET /metr")		# half a request line
+	s = conn()
+	s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+	d = b""
+	while True:
+	    c = s.recv(65536)
+	    if not c:
+	        break
+	    d += c
+	print(d.split(b"\r\n")[0].decode())
+	assert d.startswith(b"HTTP/1.1 200 OK"), d[:100]
+	assert b"netfs_requests_total" in d
+	EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	kill -0 "$LAST_PID"
+}
