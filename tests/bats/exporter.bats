@@ -40,11 +40,12 @@ teardown() {
 		kill -TERM "$pid" 2> /dev/null || true
 	done < "$PIDS"
 	while read -r pid; do
-		# bounded: timeout(1) kills what ignores TERM
 		for _ in $(seq 50); do
 			kill -0 "$pid" 2> /dev/null || break
 			sleep 0.1
 		done
+		# what ignored TERM: the command under timeout(1), then timeout
+		pkill -KILL -P "$pid" 2> /dev/null || true
 		kill -KILL "$pid" 2> /dev/null || true
 	done < "$PIDS"
 }
