@@ -67,7 +67,7 @@ static const struct nft_cli_option options[] = {
 	{ { "rows", required_argument, NULL, OPT_ROWS }, 0, "N",
 	  "batch: rows printed per interval (default 20)" },
 	{ { "listen", required_argument, NULL, OPT_LISTEN }, 0, "ADDR",
-	  "serve metrics on http://ADDR/metrics: PORT or :PORT (127.0.0.1), HOST:PORT (docs/metrics.md; port 9858)" },
+	  "serve http://ADDR/metrics: PORT (on 127.0.0.1) or HOST:PORT; port 9858" },
 	{ { "textfile", required_argument, NULL, OPT_TEXTFILE }, 0, "DIR",
 	  "write DIR/netfs.prom every -d SECS, for node_exporter's textfile collector" },
 	NFT_CLI_ANALYSIS_OPTIONS,

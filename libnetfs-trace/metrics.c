@@ -109,7 +109,24 @@ struct nft_metrics {
 	uint64_t untimed;		/* requests ended without timestamps */
 	uint64_t failures[N_ERRNOS + 2];
 	uint64_t findings[NFT_FIND__NR];
+	struct {
+		void (*write)(void *ctx, struct nft_om *w);
+		void *ctx;
+	} src[NFT_METRICS_SOURCES];
+	unsigned int n_src;
 };
+
+int nft_metrics_add_source(struct nft_metrics *mx,
+			   void (*write)(void *ctx, struct nft_om *w),
+			   void *ctx)
+{
+	if (mx->n_src == NFT_METRICS_SOURCES || !write)
+		return -1;
+	mx->src[mx->n_src].write = write;
+	mx->src[mx->n_src].ctx = ctx;
+	mx->n_src++;
+	return 0;
+}
 
 struct nft_metrics *nft_metrics_new(const char *version)
 {
@@ -309,6 +326,8 @@ void nft_metrics_write(const struct nft_metrics *mx, struct nft_om *w)
 	nft_om_family_begin(w, "netfs_exporter_build", NFT_OM_INFO, NULL,
 			    "netfs-top's version and the kernel generation its model decodes (always 1)");
 	nft_om_sample_u64(w, NULL, l, 1);
+	if (!mx->model)
+		goto sources;	/* no tracing: no tracepoint metrics */
 
 	nft_om_family_begin(w, "netfs_requests", NFT_OM_COUNTER, NULL,
 			    "netfs requests ended (freed, or alive at the end of a replayed capture), by origin");
@@ -432,6 +451,9 @@ void nft_metrics_write(const struct nft_metrics *mx, struct nft_om *w)
 	one(w, "netfs_lost_event_markers", NFT_OM_COUNTER, NULL,
 	    "places where the trace says events were lost (the number may be unknown)",
 	    s->lost_markers);
+sources:
+	for (k = 0; k < mx->n_src; k++)
+		mx->src[k].write(mx->src[k].ctx, w);
 }
 
 int nft_metrics_render(void *ctx, FILE *out, enum nft_om_format fmt)

@@ -42,6 +42,19 @@ void nft_metrics_hooks(struct nft_metrics *mx, struct nft_model_hooks *hooks);
 void nft_metrics_attach(struct nft_metrics *mx, const struct nft_model *m,
 			const struct nft_top *top);
 
+/*
+ * Another producer's families, written after ours in every exposition and
+ * textfile (the /proc/fs/netfs/stats reader of --stats-only: its @write
+ * calls its reader with nft_om_emit_cb and @w).  At most
+ * NFT_METRICS_SOURCES; returns 0 or -1.  Without a model attached
+ * (nft_metrics_attach() never called: --stats-only, no tracing), only
+ * netfs_exporter_build_info and these are written.
+ */
+#define NFT_METRICS_SOURCES 4
+int nft_metrics_add_source(struct nft_metrics *mx,
+			   void (*write)(void *ctx, struct nft_om *w),
+			   void *ctx);
+
 /* Every family, into @w (no nft_om_end(): callers may add their own). */
 void nft_metrics_write(const struct nft_metrics *mx, struct nft_om *w);
 

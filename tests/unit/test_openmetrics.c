@@ -295,6 +295,42 @@ static void test_metrics(void)
 	nft_metrics_free(mx);
 }
 
+/* a /proc/fs/netfs/stats reader as --stats-only would plug it in */
+static void fake_stats(void *ctx, struct nft_om *w)
+{
+	(void)ctx;
+	nft_om_emit_cb(w, "netfs_stats_reads_total", NFT_OM_COUNTER, "h",
+		       "op", "RA", 279);
+	nft_om_emit_cb(w, "netfs_stats_objects", NFT_OM_GAUGE, "h",
+		       "kind", "request", 0);
+}
+
+static void test_sources(void)
+{
+	struct nft_metrics *mx = nft_metrics_new("9.9");
+	struct buf b;
+	int i;
+
+	for (i = 0; i < NFT_METRICS_SOURCES; i++)
+		nft_metrics_add_source(mx, fake_stats, NULL);
+	is(nft_metrics_add_source(mx, fake_stats, NULL), -1, "sources bounded");
+	nft_metrics_free(mx);
+	mx = nft_metrics_new("9.9");
+	is(nft_metrics_add_source(mx, fake_stats, NULL), 0, "source added");
+	open_buf(&b, NFT_OM_OPENMETRICS);
+	nft_metrics_write(mx, &b.w);
+	is(close_buf(&b), 0, "no error");
+	ok(strstr(b.p, "netfs_exporter_build_info{version=\"9.9\",kernel_generation=\"unknown\"} 1\n"),
+	   "no model: build info, generation unknown");
+	ok(!strstr(b.p, "netfs_requests_total"), "no model: no tracepoint metrics");
+	ok(strstr(b.p, "# TYPE netfs_stats_reads counter\n# HELP netfs_stats_reads h\n"
+		       "netfs_stats_reads_total{op=\"RA\"} 279\n"),
+	   "the source's families follow: %s", b.p);
+	ok(!strcmp(b.p + strlen(b.p) - 6, "# EOF\n"), "then # EOF");
+	free(b.p);
+	nft_metrics_free(mx);
+}
+
 int main(void)
 {
 	test_escaping();
@@ -304,5 +340,6 @@ int main(void)
 	test_negotiate();
 	test_emit_cb();
 	test_metrics();
+	test_sources();
 	return tap_done();
 }
