@@ -429,3 +429,50 @@ prom_query() {
 	[ "$status" -eq 0 ]
 	kill -0 "$LAST_PID"
 }
+
+@test "every corpus capture: netfs.prom equals netfs-replay's summary" {
+	[ -d "$CORPUS" ] || skip "no corpus at $CORPUS"
+	D=$BATS_TEST_TMPDIR/tf
+	mkdir -p "$D"
+	n=0
+	for f in "$CORPUS"/*/*.dat; do
+		timeout 120 "$TOP" -b -i "$f" --speed 0 -d 1000 --fail-on none \
+			--textfile "$D" > /dev/null 2>&1
+		"$REPLAY" --json --fail-on none "$f" 2> /dev/null > "$D/r.json"
+		run python3 - "$D/netfs.prom" "$D/r.json" <<-'EOF'
+		import collections, json, re, sys
+		m = collections.defaultdict(float)
+		for line in open(sys.argv[1]):
+		    if line.startswith("#"):
+		        continue
+		    name, labels, v = re.match(r'(\w+)(?:\{(.*)\})? (\S+)$', line).groups()
+		    m[name] += float(v)
+		    for k, x in re.findall(r'(\w+)="([^"]*)"', labels or ""):
+		        m[(name, k, x)] += float(v)
+		d = json.load(open(sys.argv[2]))
+		s = d["summary"]
+		want = {
+		    "netfs_requests_total": s["requests"],
+		    "netfs_request_duration_seconds_count": s["requests"],
+		    "netfs_read_bytes_total": s["bytes_read"],
+		    ("netfs_read_bytes_total", "source", "cache"): s["bytes_cache_read"],
+		    ("netfs_write_bytes_total", "dest", "server"): s["bytes_written"],
+		    ("netfs_write_bytes_total", "dest", "cache"): s["bytes_cache_written"],
+		    "netfs_subrequests_total": s["subrequests"],
+		    "netfs_retries_total": s["retries"],
+		    "netfs_failures_total": s["failures"],
+		    "netfs_events_total": s["events"],
+		    "netfs_lost_events_total": s["lost_events"],
+		    "netfs_requests_in_flight": s["in_flight_at_end"],
+		    "netfs_findings_total": len(d["findings"]),
+		}
+		bad = [(k, m[k], v) for k, v in want.items() if m[k] != v]
+		print(bad)
+		sys.exit(1 if bad else 0)
+		EOF
+		[ "$status" -eq 0 ] || { echo "$f: $output"; false; }
+		n=$((n + 1))
+	done
+	echo "$n captures"
+	[ "$n" -gt 20 ]
+}
