@@ -451,6 +451,9 @@ void nft_metrics_write(const struct nft_metrics *mx, struct nft_om *w)
 	one(w, "netfs_lost_event_markers", NFT_OM_COUNTER, NULL,
 	    "places where the trace says events were lost (the number may be unknown)",
 	    s->lost_markers);
+	one(w, "netfs_evicted_requests", NFT_OM_COUNTER, NULL,
+	    "requests dropped by the model's object bound (--max-objects) before they ended: counted, not timed",
+	    s->evicted_requests);
 sources:
 	for (k = 0; k < mx->n_src; k++)
 		mx->src[k].write(mx->src[k].ctx, w);
