@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Writers of /proc/fs/netfs/stats samples (netfs-top --stats-only): one
+ * JSON object per interval (through json_writer.h), or the Prometheus text
+ * format (HELP/TYPE/samples, no timestamps) that node_exporter's textfile
+ * collector reads.  The samples are nft_procstats_emit()'s.
+ */
+#ifndef NFT_PROCSTATS_OUT_H
+#define NFT_PROCSTATS_OUT_H
+
+#include <stdio.h>
+
+#include "libnetfs-trace/procstats.h"
+
+/*
+ * One compact JSON line: {"interval": N, "source": PATH, "up": bool,
+ * "features": [...], "parse_errors": N, "samples": [{"name", "type",
+ * "labels": {..}, "value"}, ...], "totals": {...}} (docs/metrics-procstats.md).
+ */
+void nft_procstats_print_json(const struct nft_procstats *ps, FILE *out,
+			      unsigned long interval, const char *source);
+
+/* The Prometheus text exposition format (version 0.0.4) of @ps. */
+void nft_procstats_print_prom(const struct nft_procstats *ps, FILE *out);
+
+#endif /* NFT_PROCSTATS_OUT_H */
