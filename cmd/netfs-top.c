@@ -23,6 +23,8 @@
 #include "decoders/decoder.h"
 #include "decoders/live.h"
 #include "libnetfs-trace/pipeline.h"
+#include "libnetfs-trace/procstats.h"
+#include "libnetfs-trace/report/procstats_out.h"
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/top.h"
 #include "tui/tui.h"
@@ -37,6 +39,8 @@ enum {
 	OPT_ROWS,
 	OPT_BENCH,
 	OPT_VERSION,
+	OPT_STATS_ONLY,
+	OPT_STATS_FILE,
 };
 
 static const struct nft_cli_option options[] = {
@@ -63,6 +67,10 @@ static const struct nft_cli_option options[] = {
 	{ { "rows", required_argument, NULL, OPT_ROWS }, 0, "N",
 	  "batch: rows printed per interval (default 20)" },
 	NFT_CLI_ANALYSIS_OPTIONS,
+	{ { "stats-only", no_argument, NULL, OPT_STATS_ONLY }, 0, NULL,
+	  "no tracing, no root: the counters of /proc/fs/netfs/stats every -d SECS" },
+	{ { "stats-file", required_argument, NULL, OPT_STATS_FILE }, 0, "PATH",
+	  "--stats-only: read PATH instead of /proc/fs/netfs/stats" },
 	{ { "bench-pages", required_argument, NULL, OPT_BENCH }, 0, "DAT",
 	  "benchmark: decode DAT's records as raw pages through the live path" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
@@ -80,6 +88,8 @@ struct top_args {
 	const char *events[MAX_EVENT_FILTERS];
 	size_t n_events;
 	const char *input, *bench;
+	bool stats_only;
+	const char *stats_file;
 	enum nft_top_group group;
 	enum nft_top_col sort;
 	struct nft_cli_analysis an;
@@ -204,6 +214,12 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 		case OPT_BENCH:
 			a->bench = optarg;
 			break;
+		case OPT_STATS_ONLY:
+			a->stats_only = a->batch = true;
+			break;
+		case OPT_STATS_FILE:
+			a->stats_file = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -223,6 +239,10 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 		return nft_cli_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
 	if (a->json && !a->batch)
 		return nft_cli_usage_error(PROG, "%s goes with -b (batch mode)", "--json");
+	if (a->stats_only && (a->input || a->n_events || a->buffer_kb))
+		return nft_cli_usage_error(PROG, "%s: no -i, -e or -B: it does not trace", "--stats-only");
+	if (a->stats_file && !a->stats_only)
+		return nft_cli_usage_error(PROG, "%s goes with --stats-only", "--stats-file");
 	if (a->input && (a->n_events || a->buffer_kb))
 		return nft_cli_usage_error(PROG, "%s: -e and -B are for live mode", a->input);
 	return 0;
@@ -601,7 +621,9 @@ static int open_live(struct source *s)
 
 	s->live = nft_live_open(&lo, &why, msg, sizeof(msg));
 	if (!s->live) {
-		fprintf(stderr, PROG ": %s\n", msg);
+		/* One line; a refusal names the tracing-free mode too. */
+		fprintf(stderr, PROG ": %s%s\n", msg, why == NFT_LIVE_FAILED ? "" :
+			"; or use --stats-only: the counters of " NFT_PROCSTATS_PATH ", no tracing, no root");
 		return -1;
 	}
 	st = nft_live_stats(s->live);
@@ -616,6 +638,50 @@ static int open_live(struct source *s)
 		fprintf(stderr, PROG ": %s is no tracefs: instance %s only, no events will come\n",
 			st->tracefs, st->instance);
 	return 0;
+}
+
+/*
+ * --stats-only: /proc/fs/netfs/stats (or --stats-file) every -d SECS, as
+ * JSON lines (--json) or the Prometheus text format; no tracefs, no root.
+ * Exit 2 if no read succeeded.
+ */
+static int run_stats(const struct top_args *a)
+{
+	const char *path = a->stats_file;
+	struct nft_procstats *ps = calloc(1, sizeof(*ps));
+	unsigned long n = 0;
+	bool any = false, warned = false;
+
+	if (!ps)
+		return 2;
+	while (!stop && (!a->have_count || n < a->count)) {
+		double due = mono() + a->delay;
+
+		if (n)
+			while (!stop && mono() < due)
+				nap(due - mono());
+		if (stop)
+			break;
+		if (nft_procstats_read(path, ps)) {
+			if (!warned)
+				fprintf(stderr, PROG ": %s: %s (the file needs netfs loaded and CONFIG_NETFS_STATS or CONFIG_FSCACHE_STATS)\n",
+					path ? path : NFT_PROCSTATS_PATH,
+					errno == EINVAL ? "nothing in it parses" : strerror(errno));
+			warned = true;
+		} else {
+			any = true;
+		}
+		n++;
+		if (a->json)
+			nft_procstats_print_json(ps, stdout, n,
+						 path ? path : NFT_PROCSTATS_PATH);
+		else
+			nft_procstats_print_prom(ps, stdout);
+		if (fflush(stdout) || ferror(stdout))
+			break;
+	}
+	free(ps);
+	return any ? 0 : 2;
 }
 
 /* --bench-pages: the live decode path, timed on a trace.dat's pages. */
@@ -749,7 +815,7 @@ int main(int argc, char **argv)
 	if (a.bench)
 		return run_bench(&a);
 	install_signals();
-	rc = run_top(&a);
+	rc = a.stats_only ? run_stats(&a) : run_top(&a);
 	if (stop_sig) {
 		/* Cleaned up on the ordinary path: end with the signal's status. */
 		fflush(stdout);
