@@ -746,9 +746,10 @@ static void test_table(void)
 	bool good = true;
 
 	for (i = 0; i < n; i++) {
-		ok(nft_procstats_table_entry(i, &section, &key, &family, &type,
-					     &ln, &lv, &help) && help,
-		   "table %s:%s -> %s", section, key, family);
+		bool got = nft_procstats_table_entry(i, &section, &key, &family,
+						     &type, &ln, &lv, &help);
+
+		ok(got && help, "table %s:%s -> %s", section, key, family);
 		for (j = 0; j < i; j++) {
 			const char *s2, *k2, *f2, *l2, *v2, *h2;
 			int t2;
