@@ -290,9 +290,11 @@ static void test_corpus(void)
 	snprintf(pat, sizeof(pat), "%s/*/*.netfs-stats",
 		 dir && *dir ? dir : "../shared/corpus");
 	if (glob(pat, 0, NULL, &g)) {
+		globfree(&g);
 		snprintf(pat, sizeof(pat),
 			 "/work/shared/corpus/*/*.netfs-stats");
 		if (glob(pat, 0, NULL, &g)) {
+			globfree(&g);
 			ok(1, "# SKIP no corpus");
 			return;
 		}
