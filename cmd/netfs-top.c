@@ -25,6 +25,8 @@
 #include "libnetfs-trace/httpd.h"
 #include "libnetfs-trace/metrics.h"
 #include "libnetfs-trace/pipeline.h"
+#include "libnetfs-trace/procstats.h"
+#include "libnetfs-trace/report/procstats_out.h"
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/top.h"
 #include "tui/tui.h"
@@ -41,6 +43,8 @@ enum {
 	OPT_VERSION,
 	OPT_LISTEN,
 	OPT_TEXTFILE,
+	OPT_STATS_ONLY,
+	OPT_STATS_FILE,
 };
 
 static const struct nft_cli_option options[] = {
@@ -71,6 +75,10 @@ static const struct nft_cli_option options[] = {
 	{ { "textfile", required_argument, NULL, OPT_TEXTFILE }, 0, "DIR",
 	  "write DIR/netfs.prom every -d SECS, for node_exporter's textfile collector" },
 	NFT_CLI_ANALYSIS_OPTIONS,
+	{ { "stats-only", no_argument, NULL, OPT_STATS_ONLY }, 0, NULL,
+	  "no tracing, no root: the counters of /proc/fs/netfs/stats every -d SECS" },
+	{ { "stats-file", required_argument, NULL, OPT_STATS_FILE }, 0, "PATH",
+	  "--stats-only: read PATH instead of /proc/fs/netfs/stats" },
 	{ { "bench-pages", required_argument, NULL, OPT_BENCH }, 0, "DAT",
 	  "benchmark: decode DAT's records as raw pages through the live path" },
 	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
@@ -89,6 +97,8 @@ struct top_args {
 	size_t n_events;
 	const char *input, *bench;
 	const char *listen, *textfile;	/* the exporter (docs/metrics.md) */
+	bool stats_only;
+	const char *stats_file;
 	enum nft_top_group group;
 	enum nft_top_col sort;
 	struct nft_cli_analysis an;
@@ -219,6 +229,12 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 		case OPT_TEXTFILE:
 			a->textfile = optarg;
 			break;
+		case OPT_STATS_ONLY:
+			a->stats_only = a->batch = true;
+			break;
+		case OPT_STATS_FILE:
+			a->stats_file = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -238,6 +254,10 @@ static int parse_args(int argc, char **argv, struct top_args *a)
 		return nft_cli_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
 	if (a->json && !a->batch)
 		return nft_cli_usage_error(PROG, "%s goes with -b (batch mode)", "--json");
+	if (a->stats_only && (a->input || a->n_events || a->buffer_kb))
+		return nft_cli_usage_error(PROG, "%s: no -i, -e or -B: it does not trace", "--stats-only");
+	if (a->stats_file && !a->stats_only)
+		return nft_cli_usage_error(PROG, "%s goes with --stats-only", "--stats-file");
 	if (a->input && (a->n_events || a->buffer_kb))
 		return nft_cli_usage_error(PROG, "%s: -e and -B are for live mode", a->input);
 	return 0;
@@ -410,6 +430,7 @@ struct source {
 	/* the exporter: --listen, --textfile */
 	struct nft_metrics *mx;
 	struct nft_httpd *httpd;
+	struct nft_procstats_source *procstats;	/* live: the stats file */
 	bool export_failed;	/* netfs.prom could not be written (said) */
 };
 
@@ -691,7 +712,9 @@ static int open_live(struct source *s)
 
 	s->live = nft_live_open(&lo, &why, msg, sizeof(msg));
 	if (!s->live) {
-		fprintf(stderr, PROG ": %s\n", msg);
+		/* One line; a refusal names the tracing-free mode too. */
+		fprintf(stderr, PROG ": %s%s\n", msg, why == NFT_LIVE_FAILED ? "" :
+			"; or use --stats-only: the counters of " NFT_PROCSTATS_PATH ", no tracing, no root");
 		return -1;
 	}
 	st = nft_live_stats(s->live);
@@ -706,6 +729,95 @@ static int open_live(struct source *s)
 		fprintf(stderr, PROG ": %s is no tracefs: instance %s only, no events will come\n",
 			st->tracefs, st->instance);
 	return 0;
+}
+
+/*
+ * --stats-only: /proc/fs/netfs/stats (or --stats-file) every -d SECS, as
+ * JSON lines (--json) or the Prometheus text format; no tracefs, no root.
+ * Exit 2 if no read succeeded.
+ */
+/*
+ * --stats-only with --listen / --textfile: the stats file read at every
+ * scrape and written to DIR/netfs.prom every -d SECS; no model, no tracing.
+ */
+static int run_stats_exporter(const struct top_args *a)
+{
+	struct source s = { .a = a };
+	unsigned long n = 0;
+	int rc = 2;
+
+	s.procstats = calloc(1, sizeof(*s.procstats));
+	s.mx = nft_metrics_new(VERSION);
+	if (!s.procstats || !s.mx)
+		goto out;
+	s.procstats->path = a->stats_file;
+	if (nft_procstats_read(a->stats_file, &s.procstats->ps)) {
+		fprintf(stderr, PROG ": %s: %s (the file needs netfs loaded and CONFIG_NETFS_STATS or CONFIG_FSCACHE_STATS)\n",
+			a->stats_file ? a->stats_file : NFT_PROCSTATS_PATH,
+			errno == EINVAL ? "nothing in it parses" : strerror(errno));
+		goto out;
+	}
+	nft_metrics_add_source(s.mx, nft_procstats_om_source, s.procstats);
+	if (open_exporter(&s))
+		goto out;
+	rc = 0;
+	while (!stop && (!a->have_count || n < a->count)) {
+		serve(&s, a->delay);
+		if (stop)
+			break;
+		n++;
+		if (a->textfile &&
+		    nft_metrics_write_textfile(s.mx, a->textfile)) {
+			fprintf(stderr, PROG ": %s/netfs.prom: %s\n",
+				a->textfile, strerror(errno));
+			rc = 2;
+			break;
+		}
+	}
+out:
+	nft_httpd_close(s.httpd);
+	nft_metrics_free(s.mx);
+	free(s.procstats);
+	return rc;
+}
+
+static int run_stats(const struct top_args *a)
+{
+	const char *path = a->stats_file;
+	struct nft_procstats *ps = calloc(1, sizeof(*ps));
+	unsigned long n = 0;
+	bool any = false, warned = false;
+
+	if (!ps)
+		return 2;
+	while (!stop && (!a->have_count || n < a->count)) {
+		double due = mono() + a->delay;
+
+		if (n)
+			while (!stop && mono() < due)
+				nap(due - mono());
+		if (stop)
+			break;
+		if (nft_procstats_read(path, ps)) {
+			if (!warned)
+				fprintf(stderr, PROG ": %s: %s (the file needs netfs loaded and CONFIG_NETFS_STATS or CONFIG_FSCACHE_STATS)\n",
+					path ? path : NFT_PROCSTATS_PATH,
+					errno == EINVAL ? "nothing in it parses" : strerror(errno));
+			warned = true;
+		} else {
+			any = true;
+		}
+		n++;
+		if (a->json)
+			nft_procstats_print_json(ps, stdout, n,
+						 path ? path : NFT_PROCSTATS_PATH);
+		else
+			nft_procstats_print_prom(ps, stdout);
+		if (fflush(stdout) || ferror(stdout))
+			break;
+	}
+	free(ps);
+	return any ? 0 : 2;
 }
 
 /* --bench-pages: the live decode path, timed on a trace.dat's pages. */
@@ -772,6 +884,15 @@ static int run_top(const struct top_args *a)
 	if (!s.model)
 		goto fail;
 	nft_top_attach(s.top, s.model);
+	/* live: the kernel's own counters beside the traced ones */
+	if (s.mx && !a->input) {
+		s.procstats = calloc(1, sizeof(*s.procstats));
+		if (!s.procstats)
+			goto fail;
+		s.procstats->path = a->stats_file;
+		nft_metrics_add_source(s.mx, nft_procstats_om_source,
+				       s.procstats);
+	}
 	if (s.mx && open_exporter(&s))
 		goto fail;
 	s.sink.event = nft_top_event;
@@ -842,6 +963,7 @@ out:
 	nft_live_close(s.live);
 	nft_httpd_close(s.httpd);
 	nft_metrics_free(s.mx);
+	free(s.procstats);
 	nft_pages_free(s.pages);
 	nft_evbuf_free(s.evs);
 	nft_model_free(s.model);
@@ -859,7 +981,11 @@ int main(int argc, char **argv)
 	if (a.bench)
 		return run_bench(&a);
 	install_signals();
-	rc = run_top(&a);
+	if (a.stats_only)
+		rc = a.listen || a.textfile ? run_stats_exporter(&a)
+					    : run_stats(&a);
+	else
+		rc = run_top(&a);
 	/* an exporter stopped by SIGINT/SIGTERM ends as a service should: 0 */
 	if ((stop_sig == SIGINT || stop_sig == SIGTERM) && (a.listen || a.textfile))
 		stop_sig = 0;

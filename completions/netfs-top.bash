@@ -6,7 +6,7 @@ _netfs_top()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
-	-i|--input|--bench-pages)
+	-i|--input|--bench-pages|--stats-file)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--textfile)
 		COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -21,6 +21,6 @@ _netfs_top()
 	-d|--delay|-n|--iterations|-B|--buffer-size|--speed|--rows|--stuck-after|--retry-limit|--kernel|--listen)
 		return ;;
 	esac
-	COMPREPLY=($(compgen -W "-d --delay -b --batch -n --iterations --json -B --buffer-size -e --event -i --input --speed -g --group -s --sort --rows --fail-on --stuck-after --retry-limit --kernel --listen --textfile --bench-pages -h --help --version" -- "$cur"))
+	COMPREPLY=($(compgen -W "-d --delay -b --batch -n --iterations --json -B --buffer-size -e --event -i --input --speed -g --group -s --sort --rows --fail-on --stuck-after --retry-limit --kernel --listen --textfile --bench-pages --stats-only --stats-file -h --help --version" -- "$cur"))
 }
 complete -F _netfs_top netfs-top

@@ -476,3 +476,42 @@ prom_query() {
 	echo "$n captures"
 	[ "$n" -gt 20 ]
 }
+
+@test "--stats-only --listen: the stats file read afresh at each scrape, OpenMetrics on request" {
+	need curl
+	local f=$BATS_TEST_TMPDIR/stats fx=$BATS_TEST_DIRNAME/../fixtures/procstats
+
+	cp "$fx/6.12-final.netfs-stats" "$f"
+	start_top top --stats-only --stats-file "$f" -d 0.2
+	run curl -sf "http://127.0.0.1:$PORT/metrics"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'netfs_stats_reads_total{origin="readahead"} 1238'* ]]
+	[[ "$output" == *'netfs_proc_stats_up 1'* ]]
+	[[ "$output" == *'netfs_exporter_build_info{'* ]]
+	# no model: no tracepoint families
+	[[ "$output" != *'netfs_requests_total'* ]]
+	# the kernel's counter moves: the next scrape says so
+	cp "$fx/7.2-final.netfs-stats" "$f"
+	run curl -sf -H 'Accept: application/openmetrics-text; version=1.0.0' \
+		"http://127.0.0.1:$PORT/metrics"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'netfs_stats_reads_total{origin="dio_read"} 3169'* ]]
+	[[ "$output" == *'# EOF'* ]]
+	need promtool
+	curl -sf "http://127.0.0.1:$PORT/metrics" | promtool check metrics
+}
+
+@test "--stats-only --textfile: netfs.prom of the stats file every -d SECS" {
+	local d=$BATS_TEST_TMPDIR/tf fx=$BATS_TEST_DIRNAME/../fixtures/procstats
+
+	mkdir "$d"
+	run timeout 20 "$TOP" --stats-only --stats-file "$fx/7.2-final.netfs-stats" \
+		--textfile "$d" -d 0.05 -n 2
+	[ "$status" -eq 0 ]
+	grep -q 'netfs_stats_reads_total{origin="dio_read"} 3169' "$d/netfs.prom"
+	[ "$(ls "$d")" = netfs.prom ]
+	# a missing stats file is refused before anything is served
+	run timeout 20 "$TOP" --stats-only --stats-file "$d/none" --textfile "$d" -n 1
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"$d/none"* ]]
+}
