@@ -270,53 +270,28 @@ static void suppressed_note(const struct nft_pipeline_result *r)
 			r->diag.suppressed == 1 ? "" : "s");
 }
 
-/*
- * --json on an input that was refused (or could not be read): still one
- * JSON document, with the reason, so a CI job always parses its output.
- */
-static void json_refused(FILE *out, const struct nft_pipeline_result *r)
-{
-	int i;
-
-	fprintf(out, "{\n  \"version\": 1,\n  \"input\": {\"file\": ");
-	nft_json_str(out, r->input.name);
-	fprintf(out, ", \"format\": ");
-	nft_json_str(out, r->input.format ? r->input.format : "unknown");
-	fprintf(out, ", \"compression\": ");
-	nft_json_str(out, r->input.compression);
-	fprintf(out, ", \"errors\": %lu, \"warnings\": %lu, \"suppressed\": %lu},\n",
-		r->diag.errors, r->diag.warnings, r->diag.suppressed);
-	fprintf(out, "  \"refused\": true,\n  \"messages\": [");
-	for (i = 0; i < r->n_msgs; i++) {
-		fprintf(out, "%s\n    {\"level\": \"%s\", \"where\": ",
-			i ? "," : "",
-			r->msgs[i].level == NFT_DIAG_ERROR ? "error" : "warning");
-		nft_json_str(out, r->msgs[i].where);
-		fprintf(out, ", \"message\": ");
-		nft_json_str(out, r->msgs[i].text);
-		fprintf(out, "}");
-	}
-	fprintf(out, "%s],\n  \"summary\": null,\n  \"findings\": [],\n  \"unknown_symbols\": []\n}\n",
-		r->n_msgs ? "\n  " : "");
-}
-
 /* --model: one line (or JSON object) per request, as each is released. */
 struct model_out {
 	bool json;
 	FILE *out;
 	const struct nft_pipeline_result *r;	/* the input's name */
 	bool started;
-	unsigned long n;
+	struct nft_jw jw;
 };
 
+/* The document's head, up to the "model" array (open). */
 static void model_head(struct model_out *mo)
 {
 	if (mo->started || !mo->json)
 		return;
 	mo->started = true;
-	fprintf(mo->out, "{\"version\": 1, \"input\": {\"file\": ");
-	nft_json_str(mo->out, mo->r->input.name);
-	fprintf(mo->out, "}, \"model\": [");
+	nft_jw_init(&mo->jw, mo->out, NFT_JW_COMPACT);
+	nft_jw_object_begin(&mo->jw, NULL);
+	nft_jw_u64(&mo->jw, "version", 1);
+	nft_jw_object_begin(&mo->jw, "input");
+	nft_jw_str(&mo->jw, "file", mo->r->input.name);
+	nft_jw_end(&mo->jw);
+	nft_jw_array_begin(&mo->jw, "model");
 }
 
 static const char *verdict_name(enum nft_replay_verdict v)
@@ -330,7 +305,7 @@ static void model_result(void *ctx, const struct nft_replay_result *res)
 	struct model_out *mo = ctx;
 	const char *origin = res->origin ?
 		nft_sym_name(NFT_SYMC_ORIGIN, res->origin) : "--";
-	int i, n = 0;
+	int i;
 
 	if (!mo->json) {
 		fprintf(mo->out, "R=%08x %s ", res->rreq, origin);
@@ -345,30 +320,26 @@ static void model_result(void *ctx, const struct nft_replay_result *res)
 		return;
 	}
 	model_head(mo);
-	fprintf(mo->out, "%s\n  {\"request\": \"%08x\", \"origin\": ",
-		mo->n++ ? "," : "", res->rreq);
-	nft_json_str(mo->out, res->origin ? origin : "");
-	fprintf(mo->out, ", \"result\": \"%s\"", verdict_name(res->verdict));
+	nft_jw_line(&mo->jw);
+	nft_jw_object_begin(&mo->jw, NULL);
+	nft_jw_strf(&mo->jw, "request", "%08x", res->rreq);
+	nft_jw_str(&mo->jw, "origin", res->origin ? origin : "");
+	nft_jw_str(&mo->jw, "result", verdict_name(res->verdict));
 	if (res->verdict == NFT_REPLAY_DEPART) {
-		fprintf(mo->out, ", \"line\": %llu, \"object\": ",
-			(unsigned long long)res->line);
-		nft_json_str(mo->out, res->object);
-		fprintf(mo->out, ", \"position\": %u, \"kernel\": ", res->position);
-		nft_json_str(mo->out, res->kernel);
-		fprintf(mo->out, ", \"model\": ");
-		nft_json_str(mo->out, res->model);
+		nft_jw_u64(&mo->jw, "line", res->line);
+		nft_jw_str(&mo->jw, "object", res->object);
+		nft_jw_u64(&mo->jw, "position", res->position);
+		nft_jw_str(&mo->jw, "kernel", res->kernel);
+		nft_jw_str(&mo->jw, "model", res->model);
 	}
-	if (res->verdict == NFT_REPLAY_NOT_MODELLED) {
-		fprintf(mo->out, ", \"why\": ");
-		nft_json_str(mo->out, res->why);
-	}
-	fprintf(mo->out, ", \"ignored\": [");
+	if (res->verdict == NFT_REPLAY_NOT_MODELLED)
+		nft_jw_str(&mo->jw, "why", res->why);
+	nft_jw_array_begin(&mo->jw, "ignored");
 	for (i = 0; i < NFT_REPLAY_IGN__NR; i++)
-		if (res->ignored & (1u << i)) {
-			fprintf(mo->out, "%s", n++ ? ", " : "");
-			nft_json_str(mo->out, nft_replay_ignore_name(i));
-		}
-	fprintf(mo->out, "]}");
+		if (res->ignored & (1u << i))
+			nft_jw_str(&mo->jw, NULL, nft_replay_ignore_name(i));
+	nft_jw_end(&mo->jw);
+	nft_jw_end(&mo->jw);
 }
 
 /* The object bound was reached: say so on stderr too (also with -q). */
@@ -389,13 +360,13 @@ static void bound_warnings(struct nft_pipeline_result *r,
 static int run_model(const struct replay_args *a, const char *input)
 {
 	struct nft_pipeline_result r;
-	struct model_out mo = { a->json, stdout, &r, false, 0 };
+	struct model_out mo = { .json = a->json, .out = stdout, .r = &r };
 	struct nft_replay_opts ropts = { 0 };
 	const struct nft_replay_stats *st;
 	struct nft_pipeline_opts po;
 	struct nft_model *model;
 	struct nft_replay *rp;
-	int status = 0, i, n = 0;
+	int status = 0, i;
 
 	nft_cli_model_opts(&a->an, &ropts.model);
 	ropts.result = model_result;
@@ -426,20 +397,23 @@ static int run_model(const struct replay_args *a, const char *input)
 	st = nft_replay_stats(rp);
 	if (a->json) {
 		model_head(&mo);
-		fprintf(mo.out, "%s], \"model_summary\": {\"kernel\": ",
-			st->requests ? "\n" : "");
-		nft_json_str(mo.out, nft_gen_name(nft_model_summary(model)->gen));
-		fprintf(mo.out, ", \"requests\": %llu, \"match\": %llu, \"depart\": %llu, \"not_modelled\": %llu, \"ignored\": {",
-			(unsigned long long)st->requests,
-			(unsigned long long)st->match,
-			(unsigned long long)st->depart,
-			(unsigned long long)st->not_modelled);
-		for (i = 0; i < NFT_REPLAY_IGN__NR; i++) {
-			fprintf(mo.out, "%s", n++ ? ", " : "");
-			nft_json_str(mo.out, nft_replay_ignore_name(i));
-			fprintf(mo.out, ": %llu", (unsigned long long)st->ignored[i]);
-		}
-		fprintf(mo.out, "}}}\n");
+		nft_jw_line(&mo.jw);
+		nft_jw_end(&mo.jw);
+		nft_jw_object_begin(&mo.jw, "model_summary");
+		nft_jw_str(&mo.jw, "kernel",
+			   nft_gen_name(nft_model_summary(model)->gen));
+		nft_jw_u64(&mo.jw, "requests", st->requests);
+		nft_jw_u64(&mo.jw, "match", st->match);
+		nft_jw_u64(&mo.jw, "depart", st->depart);
+		nft_jw_u64(&mo.jw, "not_modelled", st->not_modelled);
+		nft_jw_object_begin(&mo.jw, "ignored");
+		for (i = 0; i < NFT_REPLAY_IGN__NR; i++)
+			nft_jw_u64(&mo.jw, nft_replay_ignore_name(i),
+				   st->ignored[i]);
+		nft_jw_end(&mo.jw);
+		nft_jw_end(&mo.jw);
+		nft_jw_end(&mo.jw);
+		fputc('\n', mo.out);
 	} else {
 		printf("model: %llu requests, %llu match, %llu depart, %llu not modelled\n",
 		       (unsigned long long)st->requests,
@@ -460,7 +434,12 @@ out:
 /* One capture's report on stdout (messages on stderr); its exit status. */
 static int run_replay(const struct replay_args *a, const char *input)
 {
-	struct nft_report_opts ropts = { a->an.fail_mask, a->quiet };
+	struct nft_report_opts ropts = {
+		.fail_mask = a->an.fail_mask,
+		.quiet = a->quiet,
+		/* several captures: JSON Lines, a document a line */
+		.one_line = a->ninputs > 1,
+	};
 	struct nft_model_opts mopts = { 0 };
 	struct nft_pipeline_result r;
 	struct nft_pipeline_opts po;
@@ -486,14 +465,14 @@ static int run_replay(const struct replay_args *a, const char *input)
 		nft_pipeline_report(&r, NFT_DIAG_ERROR, "%s",
 				    nft_input_open_error(input, r.error));
 		if (a->json)
-			json_refused(stdout, &r);
+			nft_report_json_refused(stdout, &r, a->ninputs > 1);
 		status = 2;
 		goto out;
 	default:
 		say_why(&r);
 		suppressed_note(&r);
 		if (a->json)
-			json_refused(stdout, &r);
+			nft_report_json_refused(stdout, &r, a->ninputs > 1);
 		status = 2;
 		goto out;
 	}
@@ -566,48 +545,10 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/*
- * --json with several captures is JSON Lines: the document's line breaks
- * (always between tokens: a string never holds a raw one) and the
- * indentation after them go, a space stays after ',' and ':'.
- */
-struct jsonl {
-	bool at_break;		/* after a line break, in its indentation */
-	char last;		/* last character written */
-	bool any;
-};
-
-static size_t jsonl_squeeze(struct jsonl *j, const char *in, size_t n,
-			    char *out)
+/* Pass a child's file on to @fd. */
+static int copy_out(int from, int fd)
 {
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		char c = in[i];
-
-		if (c == '\n') {
-			j->at_break = true;
-			continue;
-		}
-		if (j->at_break) {
-			if (c == ' ' || c == '\t')
-				continue;
-			j->at_break = false;
-			if (j->last == ',' || j->last == ':')
-				out[o++] = ' ';
-		}
-		out[o++] = c;
-		j->last = c;
-		j->any = true;
-	}
-	return o;
-}
-
-/* Pass a child's file on to @fd; as JSON Lines with @jsonl. */
-static int copy_out(int from, int fd, bool jsonl)
-{
-	char buf[65536], sq[2 * sizeof(buf)];
-	struct jsonl j = { 0 };
+	char buf[65536];
 	off_t off = 0;
 	ssize_t got;
 
@@ -618,16 +559,9 @@ static int copy_out(int from, int fd, bool jsonl)
 			return -1;
 		}
 		off += got;
-		if (!jsonl) {
-			if (write_all(fd, buf, (size_t)got))
-				return -1;
-			continue;
-		}
-		if (write_all(fd, sq, jsonl_squeeze(&j, buf, (size_t)got, sq)))
+		if (write_all(fd, buf, (size_t)got))
 			return -1;
 	}
-	if (jsonl && j.any && write_all(fd, "\n", 1))
-		return -1;
 	return 0;
 }
 
@@ -708,19 +642,9 @@ static void job_lost(const struct replay_args *a, const char *input,
 	m = open_memstream(&doc, &len);
 	if (!m)
 		return;
-	json_refused(m, &r);
-	if (!fclose(m)) {
-		struct jsonl j = { 0 };
-		char *sq = malloc(2 * len + 1);
-
-		if (sq) {
-			size_t n = jsonl_squeeze(&j, doc, len, sq);
-
-			sq[n++] = '\n';
-			write_all(STDOUT_FILENO, sq, n);
-		}
-		free(sq);
-	}
+	nft_report_json_refused(m, &r, true);
+	if (!fclose(m))
+		write_all(STDOUT_FILENO, doc, len);
 	free(doc);
 }
 
@@ -789,13 +713,13 @@ static int run_many(const struct replay_args *a)
 		while (shown < n && jb[shown].done) {
 			struct job *j = &jb[shown];
 
-			if (j->err >= 0 && copy_out(j->err, STDERR_FILENO, false))
+			if (j->err >= 0 && copy_out(j->err, STDERR_FILENO))
 				fprintf(stderr, PROG ": %s: %s\n",
 					a->inputs[shown], strerror(errno));
 			if (j->sig || j->start_err)
 				job_lost(a, a->inputs[shown], j);
 			else if (j->out >= 0 &&
-				 copy_out(j->out, STDOUT_FILENO, a->json)) {
+				 copy_out(j->out, STDOUT_FILENO)) {
 				fprintf(stderr, PROG ": write error: %s\n",
 					strerror(errno));
 				j->status = 2;
