@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "summary_fields.h"
 #include "../pipeline.h"
 
 #define NFT_JSON_VERSION 1
@@ -38,69 +39,31 @@ void nft_json_counts(struct nft_jw *jw, const char *key,
 	nft_jw_end(jw);
 }
 
+/* The summary's members come from one table (summary_fields.c). */
 void nft_json_summary(struct nft_jw *jw, const char *key,
 		      const struct nft_summary *s, bool lines)
 {
-#define LINE() do { if (lines) nft_jw_line(jw); } while (0)
+	size_t i;
+
 	nft_jw_object_begin(jw, key);
-	LINE();
-	nft_jw_str(jw, "kernel", nft_gen_name(s->gen));
-	LINE();
-	nft_jw_ts(jw, "first_ts", s->ts_first);
-	nft_jw_ts(jw, "last_ts", s->ts_last);
-	LINE();
-	nft_jw_u64(jw, "events", s->events);
-	nft_jw_u64(jw, "other_events", s->other_events);
-	LINE();
-	nft_jw_u64(jw, "requests", s->requests);
-	nft_jw_u64(jw, "subrequests", s->subreqs);
-	LINE();
-	nft_json_counts(jw, "requests_by_origin", NFT_SYMC_ORIGIN,
-			s->requests_by_origin, NFT_ORIGIN__NR, 0, 0);
-	LINE();
-	nft_json_counts(jw, "subrequests_by_source", NFT_SYMC_SOURCE,
-			s->subreqs_by_source, NFT_SRC__NR, 0, 0);
-	LINE();
-	nft_json_counts(jw, "netfs_read", NFT_SYMC_READ_TRACE, s->read_ops,
-			NFT_RD__NR, 0, 0);
-	LINE();
-	nft_json_counts(jw, "netfs_write", NFT_SYMC_WRITE_TRACE, s->write_ops,
-			NFT_WR__NR, 0, 0);
-	LINE();
-	nft_jw_u64(jw, "write_iters", s->write_iters);
-	LINE();
-	nft_jw_u64(jw, "bytes_read", s->bytes_read);
-	nft_jw_u64(jw, "bytes_written", s->bytes_written);
-	LINE();
-	nft_jw_u64(jw, "bytes_cache_read", s->bytes_cache_read);
-	nft_jw_u64(jw, "bytes_cache_written", s->bytes_cache_written);
-	LINE();
-	nft_jw_u64(jw, "retries", s->retries);
-	nft_jw_u64(jw, "failures", s->failures);
-	LINE();
-	nft_jw_u64(jw, "lost_events", s->lost_events);
-	nft_jw_u64(jw, "lost_markers", s->lost_markers);
-	LINE();
-	nft_jw_u64(jw, "cookies", s->cookies);
-	nft_jw_u64(jw, "cache_objects", s->cache_objects);
-	LINE();
-	nft_jw_u64(jw, "in_flight_at_end", s->in_flight_at_end);
-	nft_jw_u64(jw, "reused_ids", s->reused_ids);
+	for (i = 0; i < nft_summary_nfields; i++) {
+		const struct nft_summary_field *f = &nft_summary_fields[i];
+
+		if (lines && f->line)
+			nft_jw_line(jw);
+		nft_summary_field_json(jw, f, s);
+	}
 	if (s->notes & (NFT_NOTE_EVICTED | NFT_NOTE_FINDINGS_CAPPED)) {
-		LINE();
+		if (lines)
+			nft_jw_line(jw);
 		nft_jw_object_begin(jw, "object_bound");
-		nft_jw_u64(jw, "max_objects", s->max_objects);
-		nft_jw_u64(jw, "peak_objects", s->peak_objects);
-		nft_jw_u64(jw, "evicted_requests", s->evicted_requests);
-		nft_jw_u64(jw, "evicted_open", s->evicted_open);
-		nft_jw_u64(jw, "evicted_subreqs", s->evicted_subreqs);
-		nft_jw_u64(jw, "evicted_fsobjs", s->evicted_fsobjs);
-		nft_jw_u64(jw, "evicted_lines", s->evicted_lines);
-		nft_jw_u64(jw, "findings_per_kind", s->findings_per_kind);
-		nft_jw_u64(jw, "findings_not_kept", s->findings_not_kept);
+		for (i = 0; i < nft_summary_bound_nfields; i++)
+			nft_summary_field_json(jw, &nft_summary_bound_fields[i],
+					       s);
 		nft_jw_end(jw);
 	}
-	LINE();
+	if (lines)
+		nft_jw_line(jw);
 	nft_jw_array_begin(jw, "notes");
 	for (unsigned int bit = 1; bit; bit <<= 1) {
 		char note[512];
@@ -110,9 +73,9 @@ void nft_json_summary(struct nft_jw *jw, const char *key,
 				   nft_note_fmt(s, bit, note, sizeof(note)));
 	}
 	nft_jw_end(jw);
-	LINE();
+	if (lines)
+		nft_jw_line(jw);
 	nft_jw_end(jw);
-#undef LINE
 }
 
 void nft_json_finding(struct nft_jw *jw, const char *key,
