@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,68 +31,23 @@
 #define PROG "netfs-replay"
 #define VERSION "0.1"
 
-enum {
-	OPT_JSON = 256,
-	OPT_BRIEF,
-	OPT_INSTANCE,
-	OPT_VERSION,
-	OPT_MODEL,
-	OPT_VOCAB,
-	OPT_BTF_BASE,
-	OPT_SPOOL_MAX,
-};
-
-static const struct nft_cli_option options[] = {
-	{ { "input", required_argument, NULL, 'i' }, 'i', "FILE",
-	  "capture to read (also the last argument; '-' = stdin; default trace.dat)" },
-	{ { "jobs", required_argument, NULL, 'j' }, 'j', "N",
-	  "several captures (FILE...): analyse N at a time (default: the number of CPUs); reports still come in the order given" },
-	{ { "json", no_argument, NULL, OPT_JSON }, 0, NULL,
-	  "print one JSON document (docs/json.md)" },
-	{ { "request", required_argument, NULL, 'R' }, 'R', "ID",
-	  "show one object's life: a request (ID or R=ID: subrequests, timeline, refs, folio and other lines), a subrequest (R=ID[n]), an fscache cookie (c=ID), volume (V=ID) or cache (C=ID), a cachefiles object (o=ID)" },
-	{ { "brief", no_argument, NULL, OPT_BRIEF }, 0, NULL,
-	  "with -R: only the object's lines, in the compact pasted form" },
-	NFT_CLI_ANALYSIS_OPTIONS,
-	{ { "instance", required_argument, NULL, OPT_INSTANCE }, 0, "NAME",
-	  "trace.dat: the buffer instance to read" },
-	{ { "model", no_argument, NULL, OPT_MODEL }, 0, NULL,
-	  "replay every request through the reference engine and report where the kernel departs from it (docs/model-replay.md)" },
-	{ { "vocab", required_argument, NULL, OPT_VOCAB }, 0, "KOBJ",
-	  "instead of a capture: which trace symbols of this kernel module or vmlinux (.ko, .ko.xz, .ko.zst, BTF) we know; repeatable" },
-	{ { "btf-base", required_argument, NULL, OPT_BTF_BASE }, 0, "FILE",
-	  "with --vocab: vmlinux BTF that module BTF builds on (e.g. /sys/kernel/btf/vmlinux of that kernel)" },
-	{ { "spool-max", required_argument, NULL, OPT_SPOOL_MAX }, 0, "SIZE",
-	  "a compressed or piped trace.dat is copied to TMPDIR: at most SIZE bytes (K, M, G; default half of TMPDIR's free space, at most 8G; also NETFS_REPLAY_SPOOL_MAX)" },
-	{ { "quiet", no_argument, NULL, 'q' }, 'q', NULL,
-	  "print the findings only, not the summary" },
-	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
-	{ { "version", no_argument, NULL, OPT_VERSION }, 0, NULL,
-	  "show the version" },
-};
-
-#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
-
 struct replay_args {
 	const char *input;
 	const char **inputs;	/* the captures, argv's strings */
 	int ninputs;
-	long jobs;		/* -j; 0 = the number of CPUs */
+	unsigned long jobs;	/* -j; 0 = the number of CPUs */
 	bool json, brief, quiet, model;
 	bool have_request;
 	struct nft_focus focus;	/* -R */
 	struct nft_cli_analysis an;
 	const char *instance;
-	const char **vocab;	/* --vocab files, argv's strings */
-	int nvocab;
+	struct nft_cli_list vocab;	/* --vocab files, argv's strings */
 	const char *btf_base;
 	uint64_t spool_max;	/* --spool-max, NETFS_REPLAY_SPOOL_MAX; 0 = default */
 };
 
-static void usage(FILE *out)
+static void usage_head(FILE *out)
 {
-	size_t i;
-
 	fprintf(out, "usage: " PROG " [OPTIONS] [FILE...]\n\n"
 		     "Rebuild every netfs request, fscache cookie and cachefiles object\n"
 		     "of a capture (trace.dat, ftrace text, trace-cmd report or perf\n"
@@ -101,8 +55,13 @@ static void usage(FILE *out)
 		     "zstd) and report ref leaks, use-after-free, folios unlocked early,\n"
 		     "bad donations, stuck requests, over-reads, bad rewinds, retry\n"
 		     "storms and failures.  Several captures are analysed in parallel\n"
-		     "(-j) and reported one after another in the order given.\n\noptions:\n");
-	nft_cli_print_options(out, options, N_OPTIONS);
+		     "(-j) and reported one after another in the order given.\n\n");
+}
+
+static void usage_tail(FILE *out)
+{
+	size_t i;
+
 	fprintf(out, "\nfinding kinds:");
 	for (i = 0; i < NFT_FIND__NR; i++)
 		fprintf(out, " %s", nft_finding_kind_name(i));
@@ -110,96 +69,78 @@ static void usage(FILE *out)
 		     "(several captures: the worst of theirs)\n");
 }
 
+/* -R ID: the object to show. */
+static int request_cb(const struct nft_option *opt, const char *arg)
+{
+	struct replay_args *a = opt->value;
+
+	if (nft_focus_parse(arg, &a->focus))
+		return -1;
+	a->have_request = true;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct replay_args *a)
 {
-	struct option longopts[N_OPTIONS + 1];
-	int c, rc;
+	const struct nft_option options[] = {
+		OPT_GROUP("options:"),
+		OPT_STRING('i', "input", &a->input, "FILE",
+			   "capture to read (also the last argument; '-' = stdin; default trace.dat)"),
+		OPT_ULONG('j', "jobs", &a->jobs, "N", 1, 4096,
+			  "several captures (FILE...): analyse N at a time (default: the number of CPUs); reports still come in the order given",
+			  .err = "-j wants a number of jobs from 1 to 4096, not '%s'"),
+		OPT_BOOL(0, "json", &a->json,
+			 "print one JSON document (docs/json.md)"),
+		OPT_CALLBACK('R', "request", a, "ID",
+			     "show one object's life: a request (ID or R=ID: subrequests, timeline, refs, folio and other lines), a subrequest (R=ID[n]), an fscache cookie (c=ID), volume (V=ID) or cache (C=ID), a cachefiles object (o=ID)",
+			     request_cb,
+			     .err = "bad id '%s' for -R (hex as printed: 00000a98, R=00000a98, R=a98[1], c=2a, V=1, o=5, C=1)"),
+		OPT_BOOL(0, "brief", &a->brief,
+			 "with -R: only the object's lines, in the compact pasted form"),
+		NFT_CLI_ANALYSIS_OPTIONS(&a->an),
+		OPT_STRING(0, "instance", &a->instance, "NAME",
+			   "trace.dat: the buffer instance to read"),
+		OPT_BOOL(0, "model", &a->model,
+			 "replay every request through the reference engine and report where the kernel departs from it (docs/model-replay.md)"),
+		OPT_STRING_LIST(0, "vocab", &a->vocab, "KOBJ",
+				"instead of a capture: which trace symbols of this kernel module or vmlinux (.ko, .ko.xz, .ko.zst, BTF) we know; repeatable"),
+		OPT_STRING(0, "btf-base", &a->btf_base, "FILE",
+			   "with --vocab: vmlinux BTF that module BTF builds on (e.g. /sys/kernel/btf/vmlinux of that kernel)"),
+		OPT_SIZE(0, "spool-max", &a->spool_max, "SIZE",
+			 "a compressed or piped trace.dat is copied to TMPDIR: at most SIZE bytes (K, M, G; default half of TMPDIR's free space, at most 8G; also NETFS_REPLAY_SPOOL_MAX)",
+			 .err = "bad size '%s' for --spool-max (e.g. 500M, 2G)"),
+		OPT_BOOL('q', "quiet", &a->quiet,
+			 "print the findings only, not the summary"),
+		OPT_HELP(),
+		OPT_VERSION(),
+		OPT_END(),
+	};
+	const struct nft_cli cli = {
+		.prog = PROG, .version = VERSION, .options = options,
+		.usage_head = usage_head, .usage_tail = usage_tail,
+	};
+	const char *env = getenv("NETFS_REPLAY_SPOOL_MAX");
+	int first, rc;
 
-	nft_cli_longopts(options, N_OPTIONS, longopts);
 	nft_cli_analysis_init(&a->an);
-	{
-		const char *env = getenv("NETFS_REPLAY_SPOOL_MAX");
-
-		if (env && *env && nft_parse_size(env, &a->spool_max))
-			return nft_cli_usage_error(PROG, "bad size '%s' in NETFS_REPLAY_SPOOL_MAX (e.g. 500M, 2G)", env);
-	}
-	while ((c = getopt_long(argc, argv, "i:j:R:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			a->input = optarg;
-			break;
-		case 'j': {
-			char *end;
-
-			errno = 0;
-			a->jobs = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || a->jobs < 1 ||
-			    a->jobs > 4096)
-				return nft_cli_usage_error(PROG, "-j wants a number of jobs from 1 to 4096, not '%s'", optarg);
-			break;
-		}
-		case OPT_JSON:
-			a->json = true;
-			break;
-		case 'R':
-			if (nft_focus_parse(optarg, &a->focus))
-				return nft_cli_usage_error(PROG, "bad id '%s' for -R (hex as printed: 00000a98, R=00000a98, R=a98[1], c=2a, V=1, o=5, C=1)", optarg);
-			a->have_request = true;
-			break;
-		case OPT_BRIEF:
-			a->brief = true;
-			break;
-		case OPT_INSTANCE:
-			a->instance = optarg;
-			break;
-		case OPT_VOCAB:
-			if (!a->vocab)
-				a->vocab = calloc(argc, sizeof(*a->vocab));
-			if (!a->vocab)
-				return nft_cli_usage_error(PROG, "%s", "out of memory");
-			a->vocab[a->nvocab++] = optarg;
-			break;
-		case OPT_BTF_BASE:
-			a->btf_base = optarg;
-			break;
-		case OPT_MODEL:
-			a->model = true;
-			break;
-		case OPT_SPOOL_MAX:
-			if (nft_parse_size(optarg, &a->spool_max))
-				return nft_cli_usage_error(PROG, "bad size '%s' for --spool-max (e.g. 500M, 2G)", optarg);
-			break;
-		case 'q':
-			a->quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case OPT_VERSION:
-			printf(PROG " " VERSION "\n");
-			exit(0);
-		default:
-			rc = nft_cli_analysis_option(PROG, c, optarg, &a->an);
-			if (rc == 1)
-				break;
-			if (rc == 0)
-				fprintf(stderr, "Try '" PROG " --help'.\n");
-			return 2;
-		}
-	}
-	if (a->btf_base && !a->nvocab)
+	if (env && *env && nft_parse_size(env, &a->spool_max))
+		return nft_cli_usage_error(PROG, "bad size '%s' in NETFS_REPLAY_SPOOL_MAX (e.g. 500M, 2G)", env);
+	rc = nft_cli_parse(&cli, argc, argv, &first);
+	if (rc)
+		return rc;
+	if (a->btf_base && !a->vocab.n)
 		return nft_cli_usage_error(PROG, "%s goes with --vocab", "--btf-base");
-	if (a->nvocab) {
-		if (optind < argc || a->input)
+	if (a->vocab.n) {
+		if (first < argc || a->input)
 			return nft_cli_usage_error(PROG, "%s takes no capture", "--vocab");
 		return 0;
 	}
-	if (optind < argc) {
+	if (first < argc) {
 		if (a->input)
-			return nft_cli_usage_error(PROG, "one input only with -i ('%s' is extra; give several captures as arguments)", argv[optind]);
-		a->input = argv[optind];
-		a->inputs = (const char **)argv + optind;
-		a->ninputs = argc - optind;
+			return nft_cli_usage_error(PROG, "one input only with -i ('%s' is extra; give several captures as arguments)", argv[first]);
+		a->input = argv[first];
+		a->inputs = (const char **)argv + first;
+		a->ninputs = argc - first;
 	}
 	if (a->ninputs > 1) {
 		int i, stdin_seen = 0;
@@ -650,7 +591,7 @@ static void job_lost(const struct replay_args *a, const char *input,
 
 static int run_many(const struct replay_args *a)
 {
-	long jobs = a->jobs ? a->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	long jobs = a->jobs ? (long)a->jobs : sysconf(_SC_NPROCESSORS_ONLN);
 	int n = a->ninputs, next = 0, shown = 0, running = 0, worst = 0;
 	struct job *jb = calloc(n, sizeof(*jb));
 
@@ -767,17 +708,17 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &a);
 
 	if (rc) {
-		free(a.vocab);
+		free(a.vocab.v);
 		return rc;
 	}
-	if (a.nvocab)
-		rc = nft_vocab_report(stdout, PROG, a.vocab, a.nvocab,
+	if (a.vocab.n)
+		rc = nft_vocab_report(stdout, PROG, a.vocab.v, (int)a.vocab.n,
 				      a.btf_base);
 	else if (a.ninputs > 1)
 		rc = run_many(&a);
 	else
 		rc = run_replay(&a, a.input);
-	free(a.vocab);
+	free(a.vocab.v);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
 		return 2;
