@@ -99,6 +99,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_HELPERS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_LIB)
 
+# the option parser's test links the commands' own library too
+$(BUILD)/tests/test_cli: $(CLI_OBJS)
+
 $(BUILD)/tests/unit/tap.o $(BUILD)/tests/unit/lines.o: $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)

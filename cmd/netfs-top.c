@@ -10,7 +10,6 @@
  * when a signal ended it (after the cleanup; a fault re-raises instead).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,66 +34,12 @@
 #define VERSION "0.1"
 #define MAX_EVENT_FILTERS 64
 
-enum {
-	OPT_JSON = 256,
-	OPT_SPEED,
-	OPT_ROWS,
-	OPT_BENCH,
-	OPT_VERSION,
-	OPT_LISTEN,
-	OPT_TEXTFILE,
-	OPT_STATS_ONLY,
-	OPT_STATS_FILE,
-};
-
-static const struct nft_cli_option options[] = {
-	{ { "delay", required_argument, NULL, 'd' }, 'd', "SECS",
-	  "interval between screen updates / batch lines (default 1)" },
-	{ { "batch", no_argument, NULL, 'b' }, 'b', NULL,
-	  "batch mode (like top -b): print intervals, no screen" },
-	{ { "iterations", required_argument, NULL, 'n' }, 'n', "COUNT",
-	  "stop after COUNT intervals" },
-	{ { "json", no_argument, NULL, OPT_JSON }, 0, NULL,
-	  "batch: one JSON object per interval (docs/netfs-top-json.md)" },
-	{ { "buffer-size", required_argument, NULL, 'B' }, 'B', "KB",
-	  "per-CPU ring buffer size of our tracefs instance (not -b: that is batch)" },
-	{ { "event", required_argument, NULL, 'e' }, 'e', "EVENT",
-	  "only these events: netfs, fscache:*, netfs:netfs_sreq ... (repeatable)" },
-	{ { "input", required_argument, NULL, 'i' }, 'i', "FILE",
-	  "replay a capture (ftrace text or trace.dat) instead of the live kernel" },
-	{ { "speed", required_argument, NULL, OPT_SPEED }, 0, "N",
-	  "replay N times faster than recorded; 0 = as fast as possible (default 1)" },
-	{ { "group", required_argument, NULL, 'g' }, 'g', "BY",
-	  "rows per inode, origin or cookie (default inode)" },
-	{ { "sort", required_argument, NULL, 's' }, 's', "COLUMN",
-	  "sort rows by REQ/s, RD/s, WR/s, SUBREQ, RETRY, FAIL, INFL, P50, P99, MAX" },
-	{ { "rows", required_argument, NULL, OPT_ROWS }, 0, "N",
-	  "batch: rows printed per interval (default 20)" },
-	{ { "listen", required_argument, NULL, OPT_LISTEN }, 0, "ADDR",
-	  "serve http://ADDR/metrics: PORT (on 127.0.0.1) or HOST:PORT; port 9858" },
-	{ { "textfile", required_argument, NULL, OPT_TEXTFILE }, 0, "DIR",
-	  "write DIR/netfs.prom every -d SECS, for node_exporter's textfile collector" },
-	NFT_CLI_ANALYSIS_OPTIONS,
-	{ { "stats-only", no_argument, NULL, OPT_STATS_ONLY }, 0, NULL,
-	  "no tracing, no root: the counters of /proc/fs/netfs/stats every -d SECS" },
-	{ { "stats-file", required_argument, NULL, OPT_STATS_FILE }, 0, "PATH",
-	  "--stats-only: read PATH instead of /proc/fs/netfs/stats" },
-	{ { "bench-pages", required_argument, NULL, OPT_BENCH }, 0, "DAT",
-	  "benchmark: decode DAT's records as raw pages through the live path" },
-	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
-	{ { "version", no_argument, NULL, OPT_VERSION }, 0, NULL,
-	  "show the version" },
-};
-
-#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
-
 struct top_args {
 	double delay, speed;
-	bool batch, json, have_count;
-	unsigned long count, rows;
+	bool batch, json;
+	unsigned long count, rows;	/* count 0: no -n */
 	unsigned int buffer_kb;
-	const char *events[MAX_EVENT_FILTERS];
-	size_t n_events;
+	struct nft_cli_list events;	/* -e, at most MAX_EVENT_FILTERS */
 	const char *input, *bench;
 	const char *listen, *textfile;	/* the exporter (docs/metrics.md) */
 	bool stats_only;
@@ -107,7 +52,7 @@ struct top_args {
 /* @stop ends the main loop; @stop_sig: the signal that asked for it. */
 static volatile sig_atomic_t stop, stop_sig;
 
-static void usage(FILE *out)
+static void usage_head(FILE *out)
 {
 	fprintf(out, "usage: " PROG " [OPTIONS]\n"
 		     "       " PROG " -b [--json] [-d SECS] [-n COUNT] [OPTIONS]\n"
@@ -118,30 +63,16 @@ static void usage(FILE *out)
 		     "appear.  Live mode needs root and a kernel with netfs tracepoints;\n"
 		     "it reads them through a tracefs instance of its own (netfs-top-PID)\n"
 		     "that it removes on exit.\n\n"
-		     "Note: -b is batch mode (like top); the buffer size is -B.\n\noptions:\n");
-	nft_cli_print_options(out, options, N_OPTIONS);
+		     "Note: -b is batch mode (like top); the buffer size is -B.\n\n");
+}
+
+static void usage_tail(FILE *out)
+{
 	fprintf(out, "\nkeys: h help, q quit, g grouping, < > sort, / filter, Enter drill down, p pause\n");
 	fprintf(out, "environment: NETFS_TOP_TRACEFS=DIR uses DIR as tracefs\n");
 	fprintf(out, "\nexit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error,\n"
 		     "refusal (not root, no tracefs, no netfs events) or unreadable input;\n"
 		     "128+sig: ended by a signal, after removing the instance\n");
-}
-
-static bool parse_double(const char *s, double *v, double min)
-{
-	char *end;
-
-	*v = strtod(s, &end);
-	return end != s && !*end && *v >= min;
-}
-
-static bool parse_ulong(const char *s, unsigned long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return !errno && end != s && !*end && *s != '-';
 }
 
 static int lookup(const char *s, const char *(*name)(int), int n)
@@ -157,108 +88,104 @@ static int lookup(const char *s, const char *(*name)(int), int n)
 static const char *group_name(int i) { return nft_top_group_name(i); }
 static const char *col_name(int i) { return nft_top_col_name(i); }
 
+/* -g BY */
+static int group_cb(const struct nft_option *opt, const char *arg)
+{
+	int k = lookup(arg, group_name, NFT_TOP_GROUP__NR);
+
+	if (k < 0)
+		return -1;
+	*(enum nft_top_group *)opt->value = k;
+	return 0;
+}
+
+/* -s COLUMN (not the row name column) */
+static int sort_cb(const struct nft_option *opt, const char *arg)
+{
+	int k = lookup(arg, col_name, NFT_TOP_COL__NR);
+
+	if (k <= 0)
+		return -1;
+	*(enum nft_top_col *)opt->value = k;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct top_args *a)
 {
-	struct option longopts[N_OPTIONS + 1];
-	unsigned long ul;
-	int c, k, rc;
+	const struct nft_option options[] = {
+		OPT_GROUP("options:"),
+		OPT_DOUBLE('d', "delay", &a->delay, "SECS", 0.01,
+			   "interval between screen updates / batch lines (default 1)",
+			   .err = "-d wants seconds >= 0.01, not '%s'"),
+		OPT_BOOL('b', "batch", &a->batch,
+			 "batch mode (like top -b): print intervals, no screen"),
+		OPT_ULONG('n', "iterations", &a->count, "COUNT", 1, 0,
+			  "stop after COUNT intervals",
+			  .err = "-n wants a count > 0, not '%s'"),
+		OPT_BOOL(0, "json", &a->json,
+			 "batch: one JSON object per interval (docs/netfs-top-json.md)"),
+		OPT_UINT('B', "buffer-size", &a->buffer_kb, "KB", 1, 4u << 20,
+			 "per-CPU ring buffer size of our tracefs instance (not -b: that is batch)",
+			 .err = "-B wants a size in KB (1 .. 4194304), not '%s'"),
+		OPT_STRING_LIST('e', "event", &a->events, "EVENT",
+				"only these events: netfs, fscache:*, netfs:netfs_sreq ... (repeatable)",
+				.err = "too many -e (%s)"),
+		OPT_STRING('i', "input", &a->input, "FILE",
+			   "replay a capture (ftrace text or trace.dat) instead of the live kernel"),
+		OPT_DOUBLE(0, "speed", &a->speed, "N", 0,
+			   "replay N times faster than recorded; 0 = as fast as possible (default 1)",
+			   .err = "--speed wants a factor >= 0, not '%s'"),
+		OPT_CALLBACK('g', "group", &a->group, "BY",
+			     "rows per inode, origin or cookie (default inode)",
+			     group_cb,
+			     .err = "-g wants inode, origin or cookie, not '%s'"),
+		OPT_CALLBACK('s', "sort", &a->sort, "COLUMN",
+			     "sort rows by REQ/s, RD/s, WR/s, SUBREQ, RETRY, FAIL, INFL, P50, P99, MAX",
+			     sort_cb, .err = "unknown sort column '%s'"),
+		OPT_ULONG(0, "rows", &a->rows, "N", 0, 0,
+			  "batch: rows printed per interval (default 20)",
+			  .err = "--rows wants a number, not '%s'"),
+		OPT_STRING(0, "listen", &a->listen, "ADDR",
+			   "serve http://ADDR/metrics: PORT (on 127.0.0.1) or HOST:PORT; port 9858"),
+		OPT_STRING(0, "textfile", &a->textfile, "DIR",
+			   "write DIR/netfs.prom every -d SECS, for node_exporter's textfile collector"),
+		NFT_CLI_ANALYSIS_OPTIONS(&a->an),
+		OPT_BOOL(0, "stats-only", &a->stats_only,
+			 "no tracing, no root: the counters of /proc/fs/netfs/stats every -d SECS"),
+		OPT_STRING(0, "stats-file", &a->stats_file, "PATH",
+			   "--stats-only: read PATH instead of /proc/fs/netfs/stats"),
+		OPT_STRING(0, "bench-pages", &a->bench, "DAT",
+			   "benchmark: decode DAT's records as raw pages through the live path"),
+		OPT_HELP(),
+		OPT_VERSION(),
+		OPT_END(),
+	};
+	const struct nft_cli cli = {
+		.prog = PROG, .version = VERSION, .options = options,
+		.usage_head = usage_head, .usage_tail = usage_tail,
+	};
+	int first, rc;
 
-	nft_cli_longopts(options, N_OPTIONS, longopts);
 	a->delay = 1;
 	a->speed = 1;
 	a->rows = 20;
 	a->sort = NFT_TOP_COL_REQS;
+	a->events.max = MAX_EVENT_FILTERS;
 	nft_cli_analysis_init(&a->an);
-	while ((c = getopt_long(argc, argv, "d:bn:B:e:i:g:s:h", longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			if (!parse_double(optarg, &a->delay, 0.01))
-				return nft_cli_usage_error(PROG, "-d wants seconds >= 0.01, not '%s'", optarg);
-			break;
-		case 'b':
-			a->batch = true;
-			break;
-		case 'n':
-			if (!parse_ulong(optarg, &a->count) || !a->count)
-				return nft_cli_usage_error(PROG, "-n wants a count > 0, not '%s'", optarg);
-			a->have_count = true;
-			break;
-		case OPT_JSON:
-			a->json = true;
-			break;
-		case 'B':
-			if (!parse_ulong(optarg, &ul) || !ul || ul > 4u << 20)
-				return nft_cli_usage_error(PROG, "-B wants a size in KB (1 .. 4194304), not '%s'", optarg);
-			a->buffer_kb = ul;
-			break;
-		case 'e':
-			if (a->n_events == MAX_EVENT_FILTERS)
-				return nft_cli_usage_error(PROG, "too many -e (%s)", optarg);
-			a->events[a->n_events++] = optarg;
-			break;
-		case 'i':
-			a->input = optarg;
-			break;
-		case OPT_SPEED:
-			if (!parse_double(optarg, &a->speed, 0))
-				return nft_cli_usage_error(PROG, "--speed wants a factor >= 0, not '%s'", optarg);
-			break;
-		case 'g':
-			k = lookup(optarg, group_name, NFT_TOP_GROUP__NR);
-			if (k < 0)
-				return nft_cli_usage_error(PROG, "-g wants inode, origin or cookie, not '%s'", optarg);
-			a->group = k;
-			break;
-		case 's':
-			k = lookup(optarg, col_name, NFT_TOP_COL__NR);
-			if (k <= 0)
-				return nft_cli_usage_error(PROG, "unknown sort column '%s'", optarg);
-			a->sort = k;
-			break;
-		case OPT_ROWS:
-			if (!parse_ulong(optarg, &a->rows))
-				return nft_cli_usage_error(PROG, "--rows wants a number, not '%s'", optarg);
-			break;
-		case OPT_BENCH:
-			a->bench = optarg;
-			break;
-		case OPT_LISTEN:
-			a->listen = optarg;
-			break;
-		case OPT_TEXTFILE:
-			a->textfile = optarg;
-			break;
-		case OPT_STATS_ONLY:
-			a->stats_only = a->batch = true;
-			break;
-		case OPT_STATS_FILE:
-			a->stats_file = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case OPT_VERSION:
-			printf(PROG " " VERSION "\n");
-			exit(0);
-		default:
-			rc = nft_cli_analysis_option(PROG, c, optarg, &a->an);
-			if (rc == 1)
-				break;
-			if (rc == 0)
-				fprintf(stderr, "Try '" PROG " --help'.\n");
-			return 2;
-		}
-	}
-	if (optind < argc)
-		return nft_cli_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
+	rc = nft_cli_parse(&cli, argc, argv, &first);
+	if (rc)
+		return rc;
+	if (first < argc)
+		return nft_cli_usage_error(PROG, "unexpected argument '%s'", argv[first]);
+	if (a->stats_only)
+		a->batch = true;
 	if (a->json && !a->batch)
 		return nft_cli_usage_error(PROG, "%s goes with -b (batch mode)", "--json");
-	if (a->stats_only && (a->input || a->n_events || a->buffer_kb))
+	if (a->stats_only && (a->input || a->events.n || a->buffer_kb))
 		return nft_cli_usage_error(PROG, "%s: no -i, -e or -B: it does not trace", "--stats-only");
 	if (a->stats_file && !a->stats_only)
 		return nft_cli_usage_error(PROG, "%s goes with --stats-only", "--stats-file");
-	if (a->input && (a->n_events || a->buffer_kb))
+	if (a->input && (a->events.n || a->buffer_kb))
 		return nft_cli_usage_error(PROG, "%s: -e and -B are for live mode", a->input);
 	return 0;
 }
@@ -580,7 +507,7 @@ static void run_batch(struct source *s)
 {
 	const struct top_args *a = s->a;
 
-	while (!stop && (!a->have_count || s->ticks < a->count)) {
+	while (!stop && (!a->count || s->ticks < a->count)) {
 		if (s->evs) {
 			/* Replay intervals are -d seconds of trace time. */
 			uint64_t until = s->last_tick_vt + (uint64_t)(a->delay * 1e9);
@@ -705,7 +632,8 @@ static int load_capture(struct source *s)
 
 static int open_live(struct source *s)
 {
-	struct nft_live_opts lo = { s->a->events, s->a->n_events, s->a->buffer_kb };
+	struct nft_live_opts lo = { s->a->events.v, s->a->events.n,
+				     s->a->buffer_kb };
 	const struct nft_live_stats *st;
 	enum nft_live_refusal why;
 	char msg[512];
@@ -761,7 +689,7 @@ static int run_stats_exporter(const struct top_args *a)
 	if (open_exporter(&s))
 		goto out;
 	rc = 0;
-	while (!stop && (!a->have_count || n < a->count)) {
+	while (!stop && (!a->count || n < a->count)) {
 		serve(&s, a->delay);
 		if (stop)
 			break;
@@ -790,7 +718,7 @@ static int run_stats(const struct top_args *a)
 
 	if (!ps)
 		return 2;
-	while (!stop && (!a->have_count || n < a->count)) {
+	while (!stop && (!a->count || n < a->count)) {
 		double due = mono() + a->delay;
 
 		if (n)
@@ -977,9 +905,11 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &a);
 
 	if (rc)
-		return rc;
-	if (a.bench)
-		return run_bench(&a);
+		goto out;
+	if (a.bench) {
+		rc = run_bench(&a);
+		goto out;
+	}
 	install_signals();
 	if (a.stats_only)
 		rc = a.listen || a.textfile ? run_stats_exporter(&a)
@@ -992,11 +922,14 @@ int main(int argc, char **argv)
 	if (stop_sig) {
 		/* Cleaned up on the ordinary path: end with the signal's status. */
 		fflush(stdout);
-		return 128 + stop_sig;
+		rc = 128 + stop_sig;
+		goto out;
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
-		return 2;
+		rc = 2;
 	}
+out:
+	free(a.events.v);
 	return rc;
 }
