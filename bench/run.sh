@@ -13,7 +13,8 @@
 #  4. with BIG_DAT and HALF_DAT (two recordings of bench/record-big-dat.sh):
 #     bench/big-dat.sh, into bench/BIG-DAT.md;
 #  5. 1,000 small captures: netfs-replay -j 2 against a shell loop
-#     (bench/many.sh).
+#     (bench/many.sh);
+#  6. --html on the big capture: time, memory, page size (bench/html.sh).
 #
 # Each timing is the best of $RUNS runs (default 3).  BIN= picks the
 # binaries (default bin/), LINES= the size of the big capture.
@@ -180,6 +181,8 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	else
 		echo "(no corpus: skipped)"
 	fi
+	echo
+	BIN="$BIN" RUNS="$RUNS" WORK="$WORK" bench/html.sh "$big"
 } > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "bench: wrote $OUT" >&2

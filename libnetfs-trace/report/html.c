@@ -162,6 +162,8 @@ struct nft_html {
 	uint64_t bad_not_kept, inflight_not_kept;
 	struct hdet **slow;		/* [origin][opts.slowest] */
 
+	struct nft_idmap det_by_key, det_by_id;	/* while writing */
+
 	struct hseries ser;
 	uint64_t lat[NFT_ORIGIN__NR][H_LAT];
 	uint64_t lat_n[NFT_ORIGIN__NR];
@@ -1014,19 +1016,27 @@ static void write_summary(FILE *out, const struct nft_model *m,
 	free(buf);
 }
 
+/* The detail records by (reuse, id), and by id alone (the latest). */
+static void det_index(struct nft_html *h, struct hdet **v, size_t n)
+{
+	nft_idmap_init(&h->det_by_key, n * 2 + 16);
+	nft_idmap_init(&h->det_by_id, n * 2 + 16);
+	for (size_t i = 0; i < n; i++) {
+		nft_idmap_put(&h->det_by_key,
+			      (uint64_t)v[i]->row.reuse << 32 | v[i]->row.id, v[i]);
+		nft_idmap_put(&h->det_by_id, v[i]->row.id, v[i]);
+	}
+}
+
 /* The detail record of a request, or NULL. */
-static const struct hdet *find_det(struct hdet **v, size_t n, uint32_t id,
+static const struct hdet *find_det(const struct nft_html *h, uint32_t id,
 				   uint32_t reuse)
 {
-	for (size_t i = 0; i < n; i++)
-		if (v[i]->row.id == id && v[i]->row.reuse == reuse)
-			return v[i];
-	return NULL;
+	return nft_idmap_get(&h->det_by_key, (uint64_t)reuse << 32 | id);
 }
 
 static void write_findings(FILE *out, struct nft_html *h,
-			   const struct nft_model *m, struct hdet **det,
-			   size_t ndet, bool timed)
+			   const struct nft_model *m, bool timed)
 {
 	const struct nft_finding **v;
 	char ts[32], a[40];
@@ -1048,9 +1058,7 @@ static void write_findings(FILE *out, struct nft_html *h,
 		const struct hdet *d = NULL;
 
 		if (f->rreq)
-			for (k = 0; k < ndet && !d; k++)
-				if (det[k]->row.id == f->rreq)
-					d = det[k];
+			d = nft_idmap_get(&h->det_by_id, f->rreq);
 		fprintf(out, "<tr class=\"finding sev-%s\" id=\"F%zu\" data-kind=\"%s\" data-object=\"",
 			nft_severity_name(f->severity), i + 1,
 			nft_finding_kind_name(f->kind));
@@ -1146,8 +1154,7 @@ static const char *bad_kind(uint16_t bad)
 }
 
 static void write_timeline(FILE *out, struct nft_html *h, struct hrow *rows,
-			   size_t nrows, struct hdet **det, size_t ndet,
-			   const struct tl *t)
+			   size_t nrows, const struct tl *t)
 {
 	int lanes_of[NFT_ORIGIN__NR] = { 0 };
 	uint64_t per_origin[NFT_ORIGIN__NR] = { 0 };
@@ -1272,7 +1279,7 @@ static void write_timeline(FILE *out, struct nft_html *h, struct hrow *rows,
 	/* the requests */
 	for (i = 0; i < nrows; i++) {
 		const struct hrow *r = &rows[i];
-		const struct hdet *d = find_det(det, ndet, r->id, r->reuse);
+		const struct hdet *d = find_det(h, r->id, r->reuse);
 		double x0 = tx(t, r->x0), x1 = tx(t, r->x1), yy;
 
 		o = r->origin;
@@ -1328,7 +1335,7 @@ static void write_timeline(FILE *out, struct nft_html *h, struct hrow *rows,
 			nft_jw_u64(&jw, NULL, r->bytes);
 			nft_jw_str(&jw, NULL, bad_kind(r->bad));
 			nft_jw_bool(&jw, NULL,
-				    find_det(det, ndet, r->id, r->reuse) != NULL);
+				    find_det(h, r->id, r->reuse) != NULL);
 			nft_jw_end(&jw);
 		}
 		nft_jw_end(&jw);
@@ -1402,12 +1409,16 @@ static void write_bytes(FILE *out, struct nft_html *h, const struct tl *t)
 {
 	size_t nb = h->ser.started ? ser_idx(&h->ser, h->x_last) + 1 : 0, i;
 	double peak = 0;
+	uint64_t tot[H_NSRC] = { 0 };
 	char b[32];
 	int c;
 
 	fputs("<h2 id=\"bytes\">Bytes by source over time</h2>\n", out);
 	for (i = 0; i < nb; i++) {
 		double s = 0;
+
+		for (c = 0; c < H_NSRC; c++)
+			tot[c] += h->ser.v[c][i];
 
 		for (c = 0; c < H_NSRC; c++)
 			s += (double)h->ser.v[c][i];
@@ -1424,7 +1435,12 @@ static void write_bytes(FILE *out, struct nft_html *h, const struct tl *t)
 		fprintf(out, " <svg width=\"10\" height=\"10\"><rect class=\"s%d\" width=\"10\" height=\"10\"/></svg> %s",
 			c, h_src_name[c]);
 	fprintf(out, "; peak %s a bucket</p>\n", fmt_bytes(b, sizeof(b), peak));
-	fputs("<svg id=\"bytes-plot\" width=\"100%\" height=\"160\" viewBox=\"0 0 1200 160\" preserveAspectRatio=\"none\">", out);
+	/* the sums, for the tests: the summary's bytes read/written */
+	fprintf(out, "<svg id=\"bytes-plot\" data-read=\"%" PRIu64 "\" data-written=\"%" PRIu64 "\" "
+		"data-cache-read=\"%" PRIu64 "\" data-cache-written=\"%" PRIu64 "\" "
+		"width=\"100%%\" height=\"160\" viewBox=\"0 0 1200 160\" preserveAspectRatio=\"none\">",
+		tot[H_SRC_SERVER] + tot[H_SRC_CACHE] + tot[H_SRC_ZERO],
+		tot[H_SRC_UPLOAD], tot[H_SRC_CACHE], tot[H_SRC_CWRITE]);
 	for (i = 0; i < nb; i++) {
 		uint64_t bx = h->ser.x0 + i * h->ser.w;
 		double x0 = tx(t, bx), x1 = tx(t, bx + h->ser.w), y = 150;
@@ -1687,6 +1703,7 @@ int nft_html_write(FILE *out, struct nft_html *h, const struct nft_model *m,
 		if (h->slow[i])
 			det[ndet++] = h->slow[i];
 	qsort(det, ndet, sizeof(*det), cmp_det);
+	det_index(h, det, ndet);
 	if (!h->overflow) {
 		rows = malloc((h->nrows + 1) * sizeof(*rows));
 		if (rows)
@@ -1730,8 +1747,8 @@ int nft_html_write(FILE *out, struct nft_html *h, const struct nft_model *m,
 	}
 	fputs("<h2>Summary</h2>\n", out);
 	write_summary(out, m, in);
-	write_findings(out, h, m, det, ndet, timed);
-	write_timeline(out, h, rows, nrows, det, ndet, &t);
+	write_findings(out, h, m, timed);
+	write_timeline(out, h, rows, nrows, &t);
 	write_latency(out, h);
 	write_bytes(out, h, &t);
 
@@ -1752,6 +1769,8 @@ int nft_html_write(FILE *out, struct nft_html *h, const struct nft_model *m,
 		nonce, script);
 	free(rows);
 	free(det);
+	nft_idmap_release(&h->det_by_key);
+	nft_idmap_release(&h->det_by_id);
 	return ferror(out) ? -1 : 0;
 }
 

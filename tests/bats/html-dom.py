@@ -12,6 +12,8 @@
   details    ids of the drill-down sections
   hrefs      every href; srcs every src attribute
   tags       the set of element names
+  bytes      the byte sums of the bytes-by-source plot (read, written,
+             cache_read, cache_written), zeros when it has none
   text       the page's text (to look for escaped capture text)
 
 Usage: html-dom.py DOM-FILE
@@ -26,7 +28,9 @@ class Dom(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out = {"ready": None, "rows": [], "bad_rows": [], "bands": [],
                     "findings": [], "summary": {}, "details": [],
-                    "hrefs": [], "srcs": [], "tags": [], "attrs": [],
+                    "hrefs": [], "srcs": [],
+                    "bytes": {"read": 0, "written": 0, "cache_read": 0,
+                              "cache_written": 0}, "tags": [], "attrs": [],
                     "text": ""}
         self.key = None
         self.in_td = False
@@ -49,6 +53,9 @@ class Dom(HTMLParser):
             self.out["rows"].append(a.get("data-id"))
             if "bad" in cls:
                 self.out["bad_rows"].append(a.get("data-id"))
+        if tag == "svg" and a.get("id") == "bytes-plot":
+            for k in ("read", "written", "cache-read", "cache-written"):
+                self.out["bytes"][k.replace("-", "_")] = int(a["data-" + k])
         if tag == "g" and "band" in cls:
             self.out["bands"].append(a.get("data-origin"))
         if tag == "tr" and "finding" in cls:

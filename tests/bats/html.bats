@@ -89,6 +89,12 @@ check_report() {
 	[ "$(d 'd["summary"]["subrequests"]')" = "$(summary_line "$W/text" subrequests)" ]
 	[ "$(d 'd["summary"]["events"]')" = "$(summary_line "$W/text" events)" ]
 	[ "$(d 'd["summary"]["bytes read"]')" = "$(summary_line "$W/text" 'bytes read')" ]
+	# bytes by source over time: the buckets (merged pairwise as the
+	# capture went on) still add up to the summary's totals
+	[ "$(d 'd["bytes"]["read"]')" = "$(json_get 'd["summary"]["bytes_read"]' < "$W/json")" ]
+	[ "$(d 'd["bytes"]["written"]')" = "$(json_get 'd["summary"]["bytes_written"]' < "$W/json")" ]
+	[ "$(d 'd["bytes"]["cache_read"]')" = "$(json_get 'd["summary"]["bytes_cache_read"]' < "$W/json")" ]
+	[ "$(d 'd["bytes"]["cache_written"]')" = "$(json_get 'd["summary"]["bytes_cache_written"]' < "$W/json")" ]
 	# one bar per request (captures below the row limit)
 	local requests
 	requests=$(json_get 'd["summary"]["requests"]' < "$W/json")
