@@ -162,7 +162,8 @@ struct nft_html {
 	uint64_t bad_not_kept, inflight_not_kept;
 	struct hdet **slow;		/* [origin][opts.slowest] */
 
-	struct nft_idmap det_by_key, det_by_id;	/* while writing */
+	/* while writing: detail records, a request's first finding row */
+	struct nft_idmap det_by_key, det_by_id, first_f;
 
 	struct hseries ser;
 	uint64_t lat[NFT_ORIGIN__NR][H_LAT];
@@ -1021,6 +1022,7 @@ static void det_index(struct nft_html *h, struct hdet **v, size_t n)
 {
 	nft_idmap_init(&h->det_by_key, n * 2 + 16);
 	nft_idmap_init(&h->det_by_id, n * 2 + 16);
+	nft_idmap_init(&h->first_f, 16);
 	for (size_t i = 0; i < n; i++) {
 		nft_idmap_put(&h->det_by_key,
 			      (uint64_t)v[i]->row.reuse << 32 | v[i]->row.id, v[i]);
@@ -1059,6 +1061,8 @@ static void write_findings(FILE *out, struct nft_html *h,
 
 		if (f->rreq)
 			d = nft_idmap_get(&h->det_by_id, f->rreq);
+		if (f->rreq && !nft_idmap_get(&h->first_f, f->rreq))
+			nft_idmap_put(&h->first_f, f->rreq, (void *)(uintptr_t)(i + 1));
 		fprintf(out, "<tr class=\"finding sev-%s\" id=\"F%zu\" data-kind=\"%s\" data-object=\"",
 			nft_severity_name(f->severity), i + 1,
 			nft_finding_kind_name(f->kind));
@@ -1298,8 +1302,14 @@ static void write_timeline(FILE *out, struct nft_html *h, struct hrow *rows,
 			fputs("</a>", out);
 		if (r->bad) {
 			/* the marker links to the finding's row */
+			uintptr_t fi = (uintptr_t)nft_idmap_get(&h->first_f, r->id);
+
+			if (fi)
+				snprintf(a, sizeof(a), "F%zu", (size_t)fi);
+			else
+				snprintf(a, sizeof(a), "findings");
 			fprintf(out, "<a href=\"#%s\"><rect class=\"fmark\" x=\"%.2f\" y=\"%.1f\" width=\"3\" height=\"%.0f\"/></a>",
-				d ? a : "findings", x0, yy, rh);
+				a, x0, yy, rh);
 		}
 	}
 	fputs("</svg></div>\n<div id=\"tip\"></div>\n", out);
@@ -1471,7 +1481,8 @@ static int cmp_sub(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static void write_detail(FILE *out, struct nft_html *h, const struct hdet *d,
+static void write_detail(FILE *out, struct nft_html *h,
+			 const struct nft_model *m, const struct hdet *d,
 			 const struct nft_finding **fv, size_t nf)
 {
 	const struct hrow *r = &d->row;
@@ -1634,7 +1645,24 @@ static void write_detail(FILE *out, struct nft_html *h, const struct hdet *d,
 		}
 		fputs("<text x=\"4\" y=\"24\">r</text></svg>\n", out);
 	}
-	if (d->nlines) {
+	if (d->why & WHY_FOCUS) {
+		/* -R: the model kept every line of the request */
+		const struct nft_history_line *hl;
+		size_t nl, k;
+
+		hl = nft_model_focus_lines(m, &nl);
+		fprintf(out, "<details open><summary>lines (%zu", nl);
+		if (nft_model_focus_lines_dropped(m))
+			fprintf(out, ", %" PRIu64 " more not kept",
+				nft_model_focus_lines_dropped(m));
+		fputs(")</summary><pre>", out);
+		for (k = 0; hl && k < nl; k++) {
+			fprintf(out, "%" PRIu64 ": ", hl[k].pos);
+			esc(out, hl[k].text);
+			fputc('\n', out);
+		}
+		fputs("</pre></details>\n", out);
+	} else if (d->nlines) {
 		fprintf(out, "<details><summary>lines (%u kept", d->nlines);
 		if (d->lines_skipped)
 			fprintf(out, ", %" PRIu64 " in the middle not kept", d->lines_skipped);
@@ -1763,7 +1791,7 @@ int nft_html_write(FILE *out, struct nft_html *h, const struct nft_model *m,
 	fputs("</p>\n", out);
 	fv = nft_report_sorted(m, &nf);
 	for (i = 0; i < ndet; i++)
-		write_detail(out, h, det[i], fv, fv ? nf : 0);
+		write_detail(out, h, m, det[i], fv, fv ? nf : 0);
 	free(fv);
 	fprintf(out, "<script nonce=\"%s\">%s</script>\n</body></html>\n",
 		nonce, script);
@@ -1771,6 +1799,7 @@ int nft_html_write(FILE *out, struct nft_html *h, const struct nft_model *m,
 	free(det);
 	nft_idmap_release(&h->det_by_key);
 	nft_idmap_release(&h->det_by_id);
+	nft_idmap_release(&h->first_f);
 	return ferror(out) ? -1 : 0;
 }
 

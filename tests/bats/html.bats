@@ -157,6 +157,8 @@ corpus_capture() {	# KERNEL-PREFIX WORKLOAD
 	[ "$(d 'sorted(d["findings"])')" = '[["ref-leak", "R=00002152"], ["ref-leak", "R=00002152[2]"]]' ]
 	[ "$(d 'd["details"]')" = '["R00002152"]' ]
 	d '"#R00002152" in d["hrefs"] and "#F1" in d["hrefs"]' | grep -qx True
+	# the bar's finding mark links to the finding's row
+	grep -q '<a href="#F1"><rect class="fmark"' "$W/r.html"
 	# evidence: line numbers and the lines' text, no timestamps (none in the paste)
 	grep -q 'line 13: .*netfs_rreq_ref: R=00002152 GET SUBREQ  r=4$' "$W/r.html"
 	# the drill-down: subrequests, byte map, ref count step plot
@@ -215,6 +217,8 @@ corpus_capture() {	# KERNEL-PREFIX WORKLOAD
 	dom "$W/r.html"
 	[ "$(d 'd["rows"]')" = '["00002152"]' ]
 	[ "$(d 'd["details"]')" = '["R00002152"]' ]
+	# all its lines, numbered as -R's text view numbers them
+	grep -q '^<details open><summary>lines (26)</summary><pre>3: .*netfs_rreq_ref: R=00002152 NEW         r=1$' "$W/r.html"
 	run "$REPLAY" -R 1 --html "$W/none.html" "$FIX/pasted/allqueued-6.14.txt"
 	[ "$status" -eq 2 ]
 }
