@@ -189,6 +189,45 @@ corpus_capture() {	# KERNEL-PREFIX WORKLOAD
 	! grep -q 'data-pwned=' "$W/dom.out"
 }
 
+# cdp HTML -- tests/bats/html-cdp.py drives the page over the DevTools
+# protocol: zoom buttons, wheel, drag, hover, click; no exception meanwhile.
+cdp() {
+	local prof pid rc=0
+	prof=$(mktemp -d "$W/profile.XXXXXX")
+	setsid timeout --kill-after=5 60 python3 "$BATS_TEST_DIRNAME/html-cdp.py" \
+		"$CHROMIUM" "$prof" "$1" > "$W/cdp.out" 2>&1 &
+	pid=$!
+	echo "$pid" > "$W/cdp.pgid"
+	wait "$pid" || rc=$?
+	kill -KILL -- "-$pid" 2>/dev/null || true
+	rm -f "$W/cdp.pgid"
+	rm -rf "$prof"
+	cat "$W/cdp.out"
+	return $rc
+}
+
+@test "html: zoom, pan, hover and click work in the browser (DevTools protocol)" {
+	"$REPLAY" --html "$W/p.html" "$FIX/pasted/allqueued-6.14.txt" > /dev/null || true
+	run cdp "$W/p.html"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ok   hover shows the request"* ]]
+	[[ "$output" == *"ok   click on a bar goes to its drill-down"* ]]
+	[[ "$output" != *PROBLEM* ]]
+	[ -d "$CORPUS" ] || skip "no corpus at $CORPUS"
+	cap=$(corpus_capture 6.12 fc_read)
+	"$REPLAY" --html "$W/r.html" --fail-on none "$cap" > /dev/null
+	run cdp "$W/r.html"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"ok   drag pans"* ]]
+	[[ "$output" == *"ok   wheel zooms in"* ]]
+	# and it fails on a page whose script breaks on hover
+	sed 's/var q=D.rows\[+i\];/var q=D.rows[+i];q.x.y;/' "$W/r.html" > "$W/broken.html"
+	! grep -q 'var q=D.rows\[+i\];tip' "$W/broken.html"
+	run cdp "$W/broken.html"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"PROBLEM"* ]]
+}
+
 @test "html: a console error is caught (the check can fail)" {
 	printf '<!DOCTYPE html><html><body><script>null.x();</script></body></html>\n' > "$W/bad.html"
 	run dom "$W/bad.html"
