@@ -235,6 +235,33 @@ cdp() {
 	[[ "$output" == *"Uncaught TypeError"* ]]
 }
 
+@test "html: every corpus trace.dat: a page, self-contained, a bar per request, byte sums and findings as --json says" {
+	[ -d "$CORPUS" ] || skip "no corpus at $CORPUS"
+	local f n=0
+	for f in "$CORPUS"/*/*.dat; do
+		"$REPLAY" --fail-on none --html "$W/c.html" "$f" > /dev/null 2>&1
+		"$REPLAY" --fail-on none --json "$f" > "$W/c.json" 2> /dev/null
+		self_contained "$W/c.html"
+		# the file as written (no browser): what the DOM starts from
+		python3 "$BATS_TEST_DIRNAME/html-dom.py" "$W/c.html" > "$W/dom.json"
+		python3 - "$W/dom.json" "$W/c.json" "$f" <<'PY'
+import json, sys
+p, j = (json.load(open(a)) for a in sys.argv[1:3])
+s = j["summary"]
+want = {"rows": s["requests"], "read": s["bytes_read"],
+        "written": s["bytes_written"],
+        "findings": sorted([f["kind"], f["object"]] for f in j["findings"])}
+got = {"rows": len(p["rows"]), "read": p["bytes"]["read"],
+       "written": p["bytes"]["written"], "findings": sorted(p["findings"])}
+if got != want:
+    sys.exit("%s: page %s, --json %s" % (sys.argv[3], got, want))
+PY
+		! grep -q '(text not kept)' "$W/c.html" || { echo "evidence text lost: $f"; return 1; }
+		n=$((n + 1))
+	done
+	[ "$n" -gt 20 ]
+}
+
 @test "html: past the row limit, healthy requests become density bands" {
 	[ -d "$CORPUS" ] || skip "no corpus at $CORPUS"
 	cap=$(corpus_capture 6.12 fc_read)
