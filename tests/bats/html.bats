@@ -13,7 +13,6 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 ART=$BATS_TEST_DIRNAME/../../build/artifacts
 
 setup() {
-	[ -x "$CHROMIUM" ] || skip "no chromium at $CHROMIUM (Debian: apt-get install chromium)"
 	CORPUS=${NFT_CORPUS:-$BATS_TEST_DIRNAME/../../../shared/corpus}
 	W=$(mktemp -d)
 	mkdir -p "$ART"
@@ -26,6 +25,11 @@ teardown() {
 		[ -e "$pg" ] && kill -KILL -- "-$(cat "$pg")" 2>/dev/null || true
 	done
 	rm -rf "$W"
+}
+
+# The tests that load a page in the browser; the others run without one.
+need_chromium() {
+	[ -x "$CHROMIUM" ] || skip "no chromium at $CHROMIUM (Debian: apt-get install chromium)"
 }
 
 # chrome NAME ARGS... -- headless chromium on a fresh profile, in a process
@@ -118,6 +122,7 @@ corpus_capture() {	# KERNEL-PREFIX WORKLOAD
 }
 
 @test "html: 6.1 corpus capture (seqread) loads clean, rows and summary match" {
+	need_chromium
 	[ -d "$CORPUS" ] || skip "no corpus at $CORPUS"
 	cap=$(corpus_capture 6.1 seqread)
 	run "$REPLAY" --html "$W/r.html" --fail-on none "$cap"
@@ -128,6 +133,7 @@ corpus_capture() {	# KERNEL-PREFIX WORKLOAD
 }
 
 @test "html: 6.12 corpus capture with a finding (fc_read: bad-context)" {
+	need_chromium
 	[ -d "$CORPUS" ] || skip "no corpus at $CORPUS"
 	cap=$(corpus_capture 6.12 fc_read)
 	"$REPLAY" --html "$W/r.html" --fail-on none "$cap"
@@ -140,6 +146,7 @@ corpus_capture() {	# KERNEL-PREFIX WORKLOAD
 }
 
 @test "html: 7.2 corpus capture with failures (smb_fault_killloop)" {
+	need_chromium
 	[ -d "$CORPUS" ] || skip "no corpus at $CORPUS"
 	cap=$(corpus_capture 7.2 smb_fault_killloop)
 	"$REPLAY" --html "$W/r.html" --fail-on none "$cap"
@@ -150,6 +157,7 @@ corpus_capture() {	# KERNEL-PREFIX WORKLOAD
 }
 
 @test "html: pasted fixture without timestamps (allqueued-6.14 ref leak): findings, evidence text, drill-down" {
+	need_chromium
 	cap=$FIX/pasted/allqueued-6.14.txt
 	run "$REPLAY" --html "$W/r.html" "$cap"
 	[ "$status" -eq 1 ]		# ref-leak fails by default; the file is still written
@@ -171,6 +179,7 @@ corpus_capture() {	# KERNEL-PREFIX WORKLOAD
 }
 
 @test "html: markup in the capture is shown as text and never runs" {
+	need_chromium
 	cap=$FIX/html/markup-comm.txt
 	"$REPLAY" --html "$W/r.html" --fail-on none "$cap"
 	# the control: chromium runs this payload when it is not escaped
@@ -207,6 +216,7 @@ cdp() {
 }
 
 @test "html: zoom, pan, hover and click work in the browser (DevTools protocol)" {
+	need_chromium
 	"$REPLAY" --html "$W/p.html" "$FIX/pasted/allqueued-6.14.txt" > /dev/null || true
 	run cdp "$W/p.html"
 	[ "$status" -eq 0 ]
@@ -229,6 +239,7 @@ cdp() {
 }
 
 @test "html: a console error is caught (the check can fail)" {
+	need_chromium
 	printf '<!DOCTYPE html><html><body><script>null.x();</script></body></html>\n' > "$W/bad.html"
 	run dom "$W/bad.html"
 	[ "$status" -ne 0 ]
@@ -263,6 +274,7 @@ PY
 }
 
 @test "html: past the row limit, healthy requests become density bands" {
+	need_chromium
 	[ -d "$CORPUS" ] || skip "no corpus at $CORPUS"
 	cap=$(corpus_capture 6.12 fc_read)
 	NETFS_REPLAY_HTML_ROWS=10 "$REPLAY" --html "$W/r.html" --fail-on none "$cap"
@@ -279,6 +291,7 @@ PY
 }
 
 @test "html: -R draws that request only" {
+	need_chromium
 	"$REPLAY" -R 2152 --html "$W/r.html" "$FIX/pasted/allqueued-6.14.txt" > /dev/null || true
 	dom "$W/r.html"
 	[ "$(d 'd["rows"]')" = '["00002152"]' ]
