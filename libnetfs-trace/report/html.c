@@ -1172,7 +1172,6 @@ static void write_timeline(FILE *out, struct nft_html *h, struct hrow *rows,
 	size_t jlen = 0;
 	FILE *jm;
 	struct nft_jw jw;
-	uint64_t shown_dens = 0;
 
 	if (!lane && nrows)
 		return;
@@ -1313,7 +1312,6 @@ static void write_timeline(FILE *out, struct nft_html *h, struct hrow *rows,
 		}
 	}
 	fputs("</svg></div>\n<div id=\"tip\"></div>\n", out);
-	(void)shown_dens;
 
 	/* the script's data */
 	jm = open_memstream(&jbuf, &jlen);
@@ -1518,7 +1516,7 @@ static void write_detail(FILE *out, struct nft_html *h,
 	nft_rreq_flags_str(h->gen, d->flags, fl, sizeof(fl));
 	fprintf(out, "<br>range 0x%" PRIx64 " +0x%" PRIx64 ", state %s, flags ",
 		r->start, r->len, nft_req_state_name(d->state));
-	esc(out, fl);
+	esc(out, *fl ? fl : "none");
 	fprintf(out, ", duration %s, %u subrequest%s, %" PRIu64 " bytes",
 		fmt_dur(h, b, sizeof(b), r->x1 - r->x0), r->nsub,
 		r->nsub == 1 ? "" : "s", r->bytes);
