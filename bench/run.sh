@@ -16,6 +16,7 @@
 #     (bench/many.sh);
 #  6. the exporter's CPU at a measured event rate, with and without
 #     --listen, and its instruction counts (bench/exporter.sh).
+#  7. --html on the big capture: time, memory, page size (bench/html.sh).
 #
 # Each timing is the best of $RUNS runs (default 3).  BIN= picks the
 # binaries (default bin/), LINES= the size of the big capture.
@@ -190,6 +191,8 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	else
 		echo "(no corpus: skipped)"
 	fi
+	echo
+	BIN="$BIN" RUNS="$RUNS" WORK="$WORK" bench/html.sh "$big"
 } > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "bench: wrote $OUT" >&2

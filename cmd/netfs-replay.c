@@ -27,6 +27,7 @@
 #include "libnetfs-trace/model_replay.h"
 #include "libnetfs-trace/pipeline.h"
 #include "libnetfs-trace/report/report.h"
+#include "libnetfs-trace/report/html.h"
 
 #define PROG "netfs-replay"
 #define VERSION "0.1"
@@ -44,6 +45,7 @@ struct replay_args {
 	struct nft_cli_list vocab;	/* --vocab files, argv's strings */
 	const char *btf_base;
 	uint64_t spool_max;	/* --spool-max, NETFS_REPLAY_SPOOL_MAX; 0 = default */
+	const char *html;	/* --html FILE */
 };
 
 static void usage_head(FILE *out)
@@ -95,6 +97,8 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			     "show one object's life: a request (ID or R=ID: subrequests, timeline, refs, folio and other lines), a subrequest (R=ID[n]), an fscache cookie (c=ID), volume (V=ID) or cache (C=ID), a cachefiles object (o=ID)",
 			     request_cb,
 			     .err = "bad id '%s' for -R (hex as printed: 00000a98, R=00000a98, R=a98[1], c=2a, V=1, o=5, C=1)"),
+		OPT_STRING(0, "html", &a->html, "FILE",
+			   "also write a self-contained HTML report to FILE: summary, findings, timeline, drill-downs (docs/html.md); with -R: that request only"),
 		OPT_BOOL(0, "brief", &a->brief,
 			 "with -R: only the object's lines, in the compact pasted form"),
 		NFT_CLI_ANALYSIS_OPTIONS(&a->an),
@@ -149,10 +153,14 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			return nft_cli_usage_error(PROG, "%s goes with one capture", "-R");
 		if (a->model)
 			return nft_cli_usage_error(PROG, "%s goes with one capture", "--model");
+		if (a->html)
+			return nft_cli_usage_error(PROG, "%s goes with one capture", "--html");
 		for (i = 0; i < a->ninputs; i++)
 			if (!strcmp(a->inputs[i], "-") && stdin_seen++)
 				return nft_cli_usage_error(PROG, "%s: standard input can be read once", "-");
 	}
+	if (a->model && a->html)
+		return nft_cli_usage_error(PROG, "%s does not go with --model", "--html");
 	if (a->model && a->have_request)
 		return nft_cli_usage_error(PROG, "%s does not go with -R", "--model");
 	if (a->brief && !a->have_request)
@@ -385,6 +393,7 @@ static int run_replay(const struct replay_args *a, const char *input)
 	struct nft_pipeline_result r;
 	struct nft_pipeline_opts po;
 	const struct nft_finding *f;
+	struct nft_html *html = NULL;
 	size_t n, i;
 	int status = 0;
 
@@ -395,6 +404,18 @@ static int run_replay(const struct replay_args *a, const char *input)
 		mopts.focus = a->focus;
 	pipeline_opts(a, input, &po);
 	po.model_opts = &mopts;
+	if (a->html) {
+		const char *rows = getenv("NETFS_REPLAY_HTML_ROWS");	/* tests */
+		struct nft_html_opts ho = { .focus = mopts.focus,
+					    .max_rows = rows ? atoi(rows) : 0 };
+
+		html = nft_html_new(&ho, &mopts.hooks);
+		if (!html) {
+			fprintf(stderr, PROG ": out of memory\n");
+			return 2;
+		}
+		po.want_raw = true;
+	}
 	switch (nft_pipeline_run(&po, &r)) {
 	case NFT_PIPELINE_OK:
 		break;
@@ -446,7 +467,12 @@ static int run_replay(const struct replay_args *a, const char *input)
 			status = 1;
 	if (r.diag.errors)
 		status = 2;
+	if (html && nft_html_write_file(a->html, html, r.model, &r.input)) {
+		fprintf(stderr, PROG ": %s: %s\n", a->html, strerror(errno));
+		status = 2;
+	}
 out:
+	nft_html_free(html);
 	nft_pipeline_result_free(&r);
 	return status;
 }
