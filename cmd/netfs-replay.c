@@ -27,6 +27,7 @@
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/model_replay.h"
 #include "libnetfs-trace/pipeline.h"
+#include "libnetfs-trace/report/perfetto.h"
 #include "libnetfs-trace/report/report.h"
 
 #define PROG "netfs-replay"
@@ -41,6 +42,7 @@ enum {
 	OPT_VOCAB,
 	OPT_BTF_BASE,
 	OPT_SPOOL_MAX,
+	OPT_PERFETTO,
 };
 
 static const struct nft_cli_option options[] = {
@@ -54,6 +56,8 @@ static const struct nft_cli_option options[] = {
 	  "show one object's life: a request (ID or R=ID: subrequests, timeline, refs, folio and other lines), a subrequest (R=ID[n]), an fscache cookie (c=ID), volume (V=ID) or cache (C=ID), a cachefiles object (o=ID)" },
 	{ { "brief", no_argument, NULL, OPT_BRIEF }, 0, NULL,
 	  "with -R: only the object's lines, in the compact pasted form" },
+	{ { "perfetto", required_argument, NULL, OPT_PERFETTO }, 0, "FILE",
+	  "also write the capture as a Perfetto trace (open in ui.perfetto.dev; '-' = stdout, the report then goes to stderr): requests, subrequests, refs, cookies, threads, findings (docs/perfetto.md); with -R that object only" },
 	NFT_CLI_ANALYSIS_OPTIONS,
 	{ { "instance", required_argument, NULL, OPT_INSTANCE }, 0, "NAME",
 	  "trace.dat: the buffer instance to read" },
@@ -88,6 +92,7 @@ struct replay_args {
 	int nvocab;
 	const char *btf_base;
 	uint64_t spool_max;	/* --spool-max, NETFS_REPLAY_SPOOL_MAX; 0 = default */
+	const char *perfetto;	/* --perfetto FILE */
 };
 
 static void usage(FILE *out)
@@ -165,6 +170,9 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		case OPT_MODEL:
 			a->model = true;
 			break;
+		case OPT_PERFETTO:
+			a->perfetto = optarg;
+			break;
 		case OPT_SPOOL_MAX:
 			if (nft_parse_size(optarg, &a->spool_max))
 				return nft_cli_usage_error(PROG, "bad size '%s' for --spool-max (e.g. 500M, 2G)", optarg);
@@ -212,6 +220,8 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			if (!strcmp(a->inputs[i], "-") && stdin_seen++)
 				return nft_cli_usage_error(PROG, "%s: standard input can be read once", "-");
 	}
+	if (a->perfetto && (a->model || (a->ninputs > 1 && !strcmp(a->perfetto, "-"))))
+		return nft_cli_usage_error(PROG, "%s goes to a file, with one capture to stdout, not with --model", "--perfetto");
 	if (a->model && a->have_request)
 		return nft_cli_usage_error(PROG, "%s does not go with -R", "--model");
 	if (a->brief && !a->have_request)
@@ -457,6 +467,40 @@ out:
 	return status;
 }
 
+/* --perfetto: the writer, hooked into the model options; NULL: said why. */
+static struct nft_perfetto *replay_perfetto(const struct replay_args *a,
+					    const char *input,
+					    struct nft_model_opts *mopts)
+{
+	struct nft_perfetto_opts o = {
+		.path = a->perfetto, .capture = input,
+		.append = a->ninputs > 1, .gen = mopts->gen,
+		.focus = a->have_request ? a->focus : (struct nft_focus){ 0 },
+	};
+	struct nft_perfetto *pf;
+	int err;
+
+	while (o.index + 1 < (unsigned int)a->ninputs &&
+	       a->inputs[o.index] != input)
+		o.index++;
+	pf = nft_perfetto_open(&o, &err);
+	if (!pf)
+		fprintf(stderr, PROG ": %s: %s\n", a->perfetto, strerror(err));
+	else
+		nft_perfetto_hook(pf, &mopts->hooks);
+	return pf;
+}
+
+static int replay_perfetto_close(const struct replay_args *a,
+				 struct nft_perfetto *pf)
+{
+	int err = nft_perfetto_close(pf, NULL);
+
+	if (err)
+		fprintf(stderr, PROG ": %s: %s\n", a->perfetto, strerror(err));
+	return err;
+}
+
 /* One capture's report on stdout (messages on stderr); its exit status. */
 static int run_replay(const struct replay_args *a, const char *input)
 {
@@ -465,6 +509,8 @@ static int run_replay(const struct replay_args *a, const char *input)
 	struct nft_pipeline_result r;
 	struct nft_pipeline_opts po;
 	const struct nft_finding *f;
+	struct nft_perfetto *pf = NULL;
+	FILE *out = stdout;
 	size_t n, i;
 	int status = 0;
 
@@ -473,6 +519,13 @@ static int run_replay(const struct replay_args *a, const char *input)
 	nft_cli_model_opts(&a->an, &mopts);
 	if (a->have_request)
 		mopts.focus = a->focus;
+	if (a->perfetto) {
+		pf = replay_perfetto(a, input, &mopts);
+		if (!pf)
+			return 2;
+		if (!strcmp(a->perfetto, "-"))
+			out = stderr;
+	}
 	pipeline_opts(a, input, &po);
 	po.model_opts = &mopts;
 	switch (nft_pipeline_run(&po, &r)) {
@@ -486,14 +539,14 @@ static int run_replay(const struct replay_args *a, const char *input)
 		nft_pipeline_report(&r, NFT_DIAG_ERROR, "%s",
 				    nft_input_open_error(input, r.error));
 		if (a->json)
-			json_refused(stdout, &r);
+			json_refused(out, &r);
 		status = 2;
 		goto out;
 	default:
 		say_why(&r);
 		suppressed_note(&r);
 		if (a->json)
-			json_refused(stdout, &r);
+			json_refused(out, &r);
 		status = 2;
 		goto out;
 	}
@@ -503,7 +556,7 @@ static int run_replay(const struct replay_args *a, const char *input)
 	r.input.warnings = r.diag.warnings;
 	r.input.suppressed = r.diag.suppressed;
 	if (a->have_request) {
-		if (nft_report_focus(stdout, r.model, a->brief, a->json)) {
+		if (nft_report_focus(out, r.model, a->brief, a->json)) {
 			char name[NFT_OBJECT_LEN];
 
 			nft_focus_name(&a->focus, name);
@@ -513,12 +566,12 @@ static int run_replay(const struct replay_args *a, const char *input)
 			goto out;
 		}
 	} else if (a->json) {
-		nft_report_json(stdout, r.model, &r.input, &ropts);
+		nft_report_json(out, r.model, &r.input, &ropts);
 	} else {
 		/* several captures, findings only: still say whose */
 		if (a->quiet && a->ninputs > 1)
 			printf("input: %s\n", r.input.name);
-		nft_report_text(stdout, r.model, &r.input, &ropts);
+		nft_report_text(out, r.model, &r.input, &ropts);
 	}
 	f = nft_model_findings(r.model, &n);
 	for (i = 0; i < n; i++)
@@ -527,6 +580,8 @@ static int run_replay(const struct replay_args *a, const char *input)
 	if (r.diag.errors)
 		status = 2;
 out:
+	if (pf && replay_perfetto_close(a, pf) && status < 2)
+		status = 2;
 	nft_pipeline_result_free(&r);
 	return status;
 }
@@ -849,6 +904,8 @@ int main(int argc, char **argv)
 	if (a.nvocab)
 		rc = nft_vocab_report(stdout, PROG, a.vocab, a.nvocab,
 				      a.btf_base);
+	else if (a.ninputs > 1 && a.perfetto && (rc = nft_perfetto_create(a.perfetto)))
+		fprintf(stderr, PROG ": %s: %s\n", a.perfetto, strerror(rc)), rc = 2;
 	else if (a.ninputs > 1)
 		rc = run_many(&a);
 	else
