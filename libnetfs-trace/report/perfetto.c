@@ -184,6 +184,7 @@ struct psreq {
 	uint16_t source;
 	uint32_t cycles;
 	uint64_t transferred;
+	uint64_t t_alloc;	/* the request's GET SUBREQ for it, 0 unknown */
 };
 
 struct rec_pos {
@@ -210,6 +211,15 @@ struct preq {
 	size_t nfl, capfl;
 	struct psreq *s;	/* by debug index */
 	size_t caps;
+	/*
+	 * Times of the request's GET SUBREQ lines not yet matched to a new
+	 * subrequest: netfs_alloc_subrequest() takes that ref as it makes one
+	 * (fs/netfs/objects.c), so the n-th unmatched GET SUBREQ is when the
+	 * next new subrequest was made -- its issue slice begins there when
+	 * the kernel traces no PREP/SUBMT for it (7.x reads).
+	 */
+	uint64_t sub_t[16];
+	uint8_t sub_head, sub_n;
 };
 
 struct rec_hdr {
@@ -707,10 +717,10 @@ static void declare_ref(struct nft_perfetto *pf, struct preq *r)
  * now if @r streams.  @bind: a slice begin or instant a finding may point
  * at.  @flow: a flow to add (0: none).
  */
-static void req_emit(struct nft_perfetto *pf, struct preq *r, uint64_t pos,
-		     bool bind, uint64_t flow)
+static void req_emit_at(struct nft_perfetto *pf, struct preq *r, uint64_t ts,
+			uint64_t pos, bool bind, uint64_t flow)
 {
-	struct rec_hdr h = { pf->now, 0 };
+	struct rec_hdr h = { ts, 0 };
 	size_t need;
 
 	if (flow)
@@ -722,7 +732,7 @@ static void req_emit(struct nft_perfetto *pf, struct preq *r, uint64_t pos,
 	if (pf->now > r->t_last)
 		r->t_last = pf->now;
 	if (r->streaming) {
-		te_write(pf, pf->now);
+		te_write(pf, ts);
 		return;
 	}
 	h.len = (uint32_t)pf->te.len;
@@ -747,6 +757,12 @@ static void req_emit(struct nft_perfetto *pf, struct preq *r, uint64_t pos,
 	memcpy(r->buf + r->len, &h, sizeof(h));
 	memcpy(r->buf + r->len + sizeof(h), pf->te.buf, h.len);
 	r->len += sizeof(h) + h.len;
+}
+
+static void req_emit(struct nft_perfetto *pf, struct preq *r, uint64_t pos,
+		     bool bind, uint64_t flow)
+{
+	req_emit_at(pf, r, pf->now, pos, bind, flow);
 }
 
 static void request_slice_begin(struct nft_perfetto *pf, struct preq *r,
@@ -896,6 +912,11 @@ static struct psreq *sreq_get(struct nft_perfetto *pf, struct preq *r,
 	if (!s->present) {
 		s->present = true;
 		s->stream = (int8_t)(stream >= 0 ? stream : 0);
+		if (r->sub_n) {
+			s->t_alloc = r->sub_t[r->sub_head];
+			r->sub_head = (uint8_t)((r->sub_head + 1) % 16);
+			r->sub_n--;
+		}
 		if (r->streaming)
 			declare_sreq(pf, r, index);
 	}
@@ -939,6 +960,17 @@ static void sreq_end_slice(struct nft_perfetto *pf, struct preq *r,
 	s->open = 0;
 }
 
+static void issue_name(char *name, size_t sz, const struct nft_event *ev,
+		       const struct psreq *s)
+{
+	int n = snprintf(name, sz, "[%x] %s s=%" PRIx64 " len=%" PRIx64,
+			 ev->index, nft_sym_name(NFT_SYMC_SOURCE, s->source),
+			 ev->start, ev->len);
+
+	if (s->cycles > 1 && n > 0 && (size_t)n < sz)
+		snprintf(name + n, sz - (size_t)n, " (issue %u)", s->cycles);
+}
+
 static void sreq_event(struct nft_perfetto *pf, struct preq *r,
 		       const struct nft_event *ev)
 {
@@ -967,14 +999,7 @@ static void sreq_event(struct nft_perfetto *pf, struct preq *r,
 		if (s->open || (what == NFT_SREQ_PREPARE && !ev->len))
 			return;
 		s->cycles++;
-		if (s->cycles > 1)
-			snprintf(name, sizeof(name), "[%x] %s s=%" PRIx64 " len=%" PRIx64 " (issue %u)",
-				 ev->index, nft_sym_name(NFT_SYMC_SOURCE, s->source),
-				 ev->start, ev->len, s->cycles);
-		else
-			snprintf(name, sizeof(name), "[%x] %s s=%" PRIx64 " len=%" PRIx64,
-				 ev->index, nft_sym_name(NFT_SYMC_SOURCE, s->source),
-				 ev->start, ev->len);
+		issue_name(name, sizeof(name), ev, s);
 		flow = thread_flow(pf, ev, "issue", r->id, ev->index);
 		te_start(pf, TYPE_SLICE_BEGIN, u);
 		te_name(pf, name);
@@ -991,6 +1016,20 @@ static void sreq_event(struct nft_perfetto *pf, struct preq *r,
 		if (ev->transferred > s->transferred) {
 			bytes_add(pf, s->source, ev->transferred - s->transferred);
 			s->transferred = ev->transferred;
+		}
+		if (!s->open && !s->cycles && s->t_alloc) {
+			/* no PREP/SUBMT traced: issued when it was made */
+			s->cycles++;
+			issue_name(name, sizeof(name), ev, s);
+			te_start(pf, TYPE_SLICE_BEGIN, u);
+			te_name(pf, name);
+			nft_pb_uint(&pf->te, TE_CORRELATION, r->id);
+			da_str(pf, DA_SOURCE, nft_sym_name(NFT_SYMC_SOURCE, s->source));
+			da_hex(pf, DA_START, ev->start);
+			da_hex(pf, DA_LEN, ev->len);
+			da_str(pf, DA_STATE, "begins at its request's GET SUBREQ (no PREP/SUBMT line)");
+			req_emit_at(pf, r, s->t_alloc, 0, false, 0);
+			s->open = 1;
 		}
 		if (s->open == 1)
 			sreq_end_slice(pf, r, ev->index, ev);
@@ -1049,6 +1088,14 @@ static void request_event(struct nft_perfetto *pf, const struct nft_event *ev,
 			r->has_ref = true;
 			if (r->streaming)
 				declare_ref(pf, r);
+		}
+		if (ev->what == NFT_RREF_GET_SUBREQ) {
+			if (r->sub_n == 16) {
+				r->sub_head = (uint8_t)((r->sub_head + 1) % 16);
+				r->sub_n--;
+			}
+			r->sub_t[(r->sub_head + r->sub_n) % 16] = pf->now;
+			r->sub_n++;
 		}
 		te_start(pf, TYPE_COUNTER, uuid(pf, K_REF, r->n));
 		nft_pb_int(&pf->te, TE_COUNTER, ev->ref);
