@@ -13,7 +13,8 @@
 #  4. with BIG_DAT and HALF_DAT (two recordings of bench/record-big-dat.sh):
 #     bench/big-dat.sh, into bench/BIG-DAT.md;
 #  5. 1,000 small captures: netfs-replay -j 2 against a shell loop
-#     (bench/many.sh).
+#     (bench/many.sh);
+#  6. the Perfetto export on the big capture: time and size (bench/perfetto.sh).
 #
 # Each timing is the best of $RUNS runs (default 3).  BIN= picks the
 # binaries (default bin/), LINES= the size of the big capture.
@@ -162,6 +163,8 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	echo
 	# its body, without the SPDX line, the title and the blank line after it
 	sed '1,3d' bench/BIG-DAT.md
+	echo
+	BIN="$BIN" RUNS="$RUNS" NFT_CORPUS="$corpus" bench/perfetto.sh "$big"
 	echo
 	echo "## netfs-top live path"
 	echo
