@@ -654,7 +654,7 @@ static uint64_t thread_track(struct nft_perfetto *pf,
 		return 0;
 	snprintf(name, sizeof(name), "%s-%d", ev->comm && *ev->comm ?
 		 ev->comm : "<...>", ev->pid);
-	write_td(pf, &(struct td){ .uuid = u, .tid = ev->pid,
+	write_td(pf, &(struct td){ .uuid = u, .tid = ev->pid, .name = name,
 		 .thread_name = name });
 	return u;
 }
@@ -1554,6 +1554,21 @@ static void on_finding(struct nft_perfetto *pf, const struct nft_finding *f)
 	start(pf, !f->ts_ns);
 	declare_findings(pf);
 	pf->st.findings++;
+	/*
+	 * Found on the event the model is taking now, before our event hook
+	 * sees it: the finding's time (synthetic: its last evidence line) may
+	 * be ahead of the stream's.
+	 */
+	{
+		uint64_t pos = 0, t;
+
+		for (i = 0; i < f->n_evidence; i++)
+			if (f->evidence[i].pos > pos)
+				pos = f->evidence[i].pos;
+		t = raw_time(pf, pos, f->ts_ns, f->ts_ns != 0);
+		if (t > pf->now)
+			pf->now = t;
+	}
 	snprintf(name, sizeof(name), "%s %s", nft_finding_kind_name(f->kind),
 		 f->object);
 	if (f->rreq)
