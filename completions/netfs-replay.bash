@@ -59,7 +59,7 @@ _netfs_replay()
 
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "-i --input -j --jobs --json -R --request
-			--brief --fail-on --stuck-after --retry-limit --kernel
+			--brief --perfetto --fail-on --stuck-after --retry-limit --kernel
 			--instance --spool-max --model --vocab --btf-base -q --quiet -h --help
 			--version" -- "$cur")
 		return
