@@ -145,6 +145,7 @@ enum {
 };
 enum {
 	FX_ROOT = 1, FX_FINDINGS, FX_REQUESTS, FX_FSCACHE, FX_INFLIGHT,
+	FX_EVIDENCE,
 	FX_BYTES,	/* + enum bytes_kind */
 };
 
@@ -268,6 +269,19 @@ struct nft_perfetto {
 		uint32_t id;
 		uint64_t uuid;
 	} recent[RECENT];
+	/*
+	 * Evidence on the line the model is taking now: a finding comes
+	 * before our event hook sees its line, so the flow waits here for
+	 * the slice or instant the line makes (req_emit_at()), or, if it
+	 * makes none, starts at an instant on the "evidence lines" track.
+	 */
+	uint64_t seen_pos;	/* the last line our event hook took */
+	struct {
+		uint64_t pos, flow;
+		uint32_t rreq;
+	} pend[MAX_FLOWS];
+	size_t npend;
+	bool evidence_declared;
 	struct nft_perfetto_stats st;
 	char name[512];
 };
@@ -725,6 +739,15 @@ static void req_emit_at(struct nft_perfetto *pf, struct preq *r, uint64_t ts,
 
 	if (flow)
 		nft_pb_fixed64(&pf->te, TE_FLOW, flow);
+	if (bind) {
+		size_t i;
+
+		for (i = 0; i < pf->npend; i++)
+			if (pf->pend[i].pos == pos && pf->pend[i].rreq == r->id) {
+				nft_pb_fixed64(&pf->te, TE_FLOW, pf->pend[i].flow);
+				pf->pend[i--] = pf->pend[--pf->npend];
+			}
+	}
 	if (pf->te.err) {
 		pf->err = pf->err ? pf->err : pf->te.err;
 		return;
@@ -1579,6 +1602,16 @@ static void on_finding(struct nft_perfetto *pf, const struct nft_finding *f)
 		uint64_t flow = new_flow(pf);
 		size_t k;
 
+		if (r && f->evidence[i].pos > pf->seen_pos &&
+		    pf->npend < MAX_FLOWS) {
+			/* this very line: its event is yet to come */
+			pf->pend[pf->npend].pos = f->evidence[i].pos;
+			pf->pend[pf->npend].flow = flow;
+			pf->pend[pf->npend++].rreq = r->id;
+			flows[nflows++] = flow;
+			continue;
+		}
+
 		for (k = 0; off >= 0 && k < r->nfl; k++)
 			if (r->fl[k].off == (uint32_t)off)
 				off = -1;	/* a flow cannot fork: one each */
@@ -1666,6 +1699,31 @@ static void on_finding(struct nft_perfetto *pf, const struct nft_finding *f)
 	}
 }
 
+/* Evidence flows whose line made no slice or instant: start at one of ours. */
+static void pend_out(struct nft_perfetto *pf)
+{
+	uint64_t u = uuid(pf, K_FIXED, FX_EVIDENCE);
+	size_t i;
+
+	if (!pf->evidence_declared) {
+		pf->evidence_declared = true;
+		write_td(pf, &(struct td){ .uuid = u,
+			 .parent = uuid(pf, K_FIXED, FX_FINDINGS),
+			 .name = "evidence lines", .merge = MERGE_NONE });
+	}
+	for (i = 0; i < pf->npend; i++) {
+		char ln[32];
+
+		snprintf(ln, sizeof(ln), "line %" PRIu64, pf->pend[i].pos);
+		te_start(pf, TYPE_INSTANT, u);
+		te_name(pf, ln);
+		da_uint(pf, DA_LINE, pf->pend[i].pos);
+		write_event(pf, pf->now, pf->te.buf, pf->te.len,
+			    &pf->pend[i].flow, 1);
+	}
+	pf->npend = 0;
+}
+
 /* ---- hooks ---- */
 
 static void hook_event(void *ctx, const struct nft_event *ev,
@@ -1710,6 +1768,9 @@ static void hook_event(void *ctx, const struct nft_event *ev,
 		request_event(pf, ev, req);
 	else if (!(ev->have & NFT_HAVE_RREQ))
 		fs_event(pf, ev);
+	pf->seen_pos = ev->pos;
+	if (pf->npend)
+		pend_out(pf);
 }
 
 static void hook_finding(void *ctx, const struct nft_finding *f)
@@ -1814,6 +1875,8 @@ int nft_perfetto_close(struct nft_perfetto *pf, struct nft_perfetto_stats *st)
 	int err;
 
 	if (pf->started) {
+		if (pf->npend)
+			pend_out(pf);
 		/* requests the model never ended (a run cut short) */
 		for (i = 0; i < pf->reqs.cap; i++)
 			if (pf->reqs.vals[i]) {

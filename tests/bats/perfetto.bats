@@ -126,6 +126,10 @@ PY
 	[ "$(json_get '[f["args"]["kind"] for f in d["findings"]]' < "$T/p.chk")" = '["early-unlock"]' ]
 	[ "$(json_get 'd["findings"][0]["flows"] >= 2' < "$T/p.chk")" = True ]
 	json_get 'd["findings"][0]["args"]["evidence lines"]' < "$T/p.chk" | grep -q '^9 10'
+	# line 17 (the ZERO subrequest issued too late) is its slice, which a flow leaves
+	grep -A3 'name: "\[2\] ZERO s=5fb2 len=4e"' "$T/p.pftrace.txt" | grep -q 'flow_ids:'
+	# the folio lines 9 and 10 made no event: instants of their own
+	grep -q 'name: "line 9"' "$T/p.pftrace.txt"
 	grep -q 'no timestamps: time = line number' "$T/p.pftrace.txt"
 	# the finding is on the request's own track too, which is not merged
 	grep -B8 'sibling_merge_behavior: SIBLING_MERGE_BEHAVIOR_NONE' "$T/p.pftrace.txt" | grep -q 'R=00001b55'
