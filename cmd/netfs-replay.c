@@ -220,8 +220,10 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			if (!strcmp(a->inputs[i], "-") && stdin_seen++)
 				return nft_cli_usage_error(PROG, "%s: standard input can be read once", "-");
 	}
-	if (a->perfetto && (a->model || (a->ninputs > 1 && !strcmp(a->perfetto, "-"))))
-		return nft_cli_usage_error(PROG, "%s goes to a file, with one capture to stdout, not with --model", "--perfetto");
+	if (a->perfetto && a->model)
+		return nft_cli_usage_error(PROG, "%s does not go with --model", "--perfetto");
+	if (a->perfetto && a->ninputs > 1 && !strcmp(a->perfetto, "-"))
+		return nft_cli_usage_error(PROG, "%s: several captures go into a file, not to stdout", "--perfetto -");
 	if (a->model && a->have_request)
 		return nft_cli_usage_error(PROG, "%s does not go with -R", "--model");
 	if (a->brief && !a->have_request)
@@ -904,9 +906,11 @@ int main(int argc, char **argv)
 	if (a.nvocab)
 		rc = nft_vocab_report(stdout, PROG, a.vocab, a.nvocab,
 				      a.btf_base);
-	else if (a.ninputs > 1 && a.perfetto && (rc = nft_perfetto_create(a.perfetto)))
-		fprintf(stderr, PROG ": %s: %s\n", a.perfetto, strerror(rc)), rc = 2;
-	else if (a.ninputs > 1)
+	else if (a.ninputs > 1 && a.perfetto &&
+		 (rc = nft_perfetto_create(a.perfetto))) {
+		fprintf(stderr, PROG ": %s: %s\n", a.perfetto, strerror(rc));
+		rc = 2;
+	} else if (a.ninputs > 1)
 		rc = run_many(&a);
 	else
 		rc = run_replay(&a, a.input);
