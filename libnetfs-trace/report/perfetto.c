@@ -231,6 +231,7 @@ struct rec_hdr {
 struct pfs {
 	uint8_t type;
 	uint32_t id;
+	uint64_t serial;	/* its tracks' uuids: one per incarnation */
 	bool declared, open;
 	uint8_t ctr_declared;	/* bit per counter */
 	uint8_t lane_declared;
@@ -257,7 +258,7 @@ struct nft_perfetto {
 	uint64_t now;		/* the stream's time: never goes back */
 	unsigned int gen_cands;
 	enum nft_gen gen;
-	uint64_t next_req, next_flow, next_finding;
+	uint64_t next_req, next_flow, next_finding, next_fs;
 	struct nft_idmap reqs, fsobjs, threads;
 	uint64_t origin_declared;	/* bit per origin */
 	bool fscache_declared, findings_declared, requests_declared;
@@ -1274,6 +1275,11 @@ static uint64_t fs_key(unsigned int type, uint32_t id)
 	return ((uint64_t)type << 32) | id;
 }
 
+static uint64_t fs_uuid(const struct nft_perfetto *pf, const struct pfs *o)
+{
+	return uuid(pf, K_FSOBJ, o->serial);
+}
+
 static void declare_fscache(struct nft_perfetto *pf)
 {
 	if (pf->fscache_declared)
@@ -1303,12 +1309,14 @@ static struct pfs *fs_get(struct nft_perfetto *pf, unsigned int type,
 	}
 	o->type = (uint8_t)type;
 	o->id = id;
+	o->serial = ++pf->next_fs;
 	declare_fscache(pf);
 	snprintf(name, sizeof(name), "%s=%08x %s", fs_prefix[type], id,
 		 fs_kind[type]);
-	write_td(pf, &(struct td){ .uuid = uuid(pf, K_FSOBJ, key),
+	/* incarnations of one id share a name: Perfetto merges them */
+	write_td(pf, &(struct td){ .uuid = fs_uuid(pf, o),
 		 .parent = uuid(pf, K_FIXED, FX_FSCACHE), .name = name,
-		 .merge = MERGE_NONE, .child_ordering = ORDER_EXPLICIT });
+		 .child_ordering = ORDER_EXPLICIT });
 	o->declared = true;
 	return o;
 }
@@ -1316,13 +1324,12 @@ static struct pfs *fs_get(struct nft_perfetto *pf, unsigned int type,
 static void fs_counter(struct nft_perfetto *pf, struct pfs *o, int which,
 		       int64_t v)
 {
-	uint64_t key = fs_key(o->type, o->id);
-	uint64_t u = uuid(pf, K_FSCTR, ((uint64_t)which << 34) | key);
+	uint64_t u = uuid(pf, K_FSCTR, (o->serial << 2) | (uint64_t)which);
 
 	if (!(o->ctr_declared & (1u << which))) {
 		o->ctr_declared |= 1u << which;
 		write_td(pf, &(struct td){ .uuid = u,
-			 .parent = uuid(pf, K_FSOBJ, key),
+			 .parent = fs_uuid(pf, o),
 			 .name = fsc_names[which], .counter_unit = UNIT_COUNT,
 			 .merge = MERGE_NONE, .has_rank = true,
 			 .rank = which });
@@ -1335,7 +1342,7 @@ static void fs_counter(struct nft_perfetto *pf, struct pfs *o, int which,
 static uint64_t lane_uuid(const struct nft_perfetto *pf, const struct pfs *o,
 			  int lane)
 {
-	return uuid(pf, K_FSLANE, ((uint64_t)lane << 34) | fs_key(o->type, o->id));
+	return uuid(pf, K_FSLANE, (o->serial << 3) | (uint64_t)lane);
 }
 
 /* "BEGIN io_read" -> "io"; "END lookupf" -> "lookup". */
@@ -1369,7 +1376,7 @@ static void fs_access(struct nft_perfetto *pf, struct pfs *o,
 				o->lane_declared |= 1u << i;
 				snprintf(name, sizeof(name), "access %d", i);
 				write_td(pf, &(struct td){ .uuid = u,
-					 .parent = uuid(pf, K_FSOBJ, fs_key(o->type, o->id)),
+					 .parent = fs_uuid(pf, o),
 					 .name = name, .merge = MERGE_NONE,
 					 .has_rank = true, .rank = 10 + i });
 			}
@@ -1397,7 +1404,7 @@ static void fs_access(struct nft_perfetto *pf, struct pfs *o,
 			return;
 		}
 	}
-	te_start(pf, TYPE_INSTANT, uuid(pf, K_FSOBJ, fs_key(o->type, o->id)));
+	te_start(pf, TYPE_INSTANT, fs_uuid(pf, o));
 	te_name(pf, sym && *sym ? sym : ev->name);
 	da_uint(pf, DA_LINE, ev->pos);
 	te_write(pf, pf->now);
@@ -1416,7 +1423,7 @@ static void fs_end(struct nft_perfetto *pf, struct pfs *o, const char *why)
 		}
 	if (o->open) {
 		o->open = false;
-		te_start(pf, TYPE_SLICE_END, uuid(pf, K_FSOBJ, fs_key(o->type, o->id)));
+		te_start(pf, TYPE_SLICE_END, fs_uuid(pf, o));
 		da_str(pf, DA_STATE, why);
 		te_write(pf, pf->now);
 	}
@@ -1450,7 +1457,7 @@ static void fs_event(struct nft_perfetto *pf, const struct nft_event *ev)
 	if (!o->open) {
 		o->open = true;
 		snprintf(name, sizeof(name), "%s=%08x", fs_prefix[type], id);
-		te_start(pf, TYPE_SLICE_BEGIN, uuid(pf, K_FSOBJ, fs_key(type, id)));
+		te_start(pf, TYPE_SLICE_BEGIN, fs_uuid(pf, o));
 		te_name(pf, name);
 		da_uint(pf, DA_LINE, ev->pos);
 		te_write(pf, pf->now);
@@ -1476,8 +1483,12 @@ static void fs_event(struct nft_perfetto *pf, const struct nft_event *ev)
 	case NFT_EV_CACHEFILES_REF:
 		if (ev->have & NFT_HAVE_REF) {
 			fs_counter(pf, o, FSC_REF, ev->ref);
-			if (ev->ref == 0)
+			if (ev->ref == 0) {
+				/* gone: a later line of this id is a new one */
 				fs_end(pf, o, "freed");
+				nft_idmap_del(&pf->fsobjs, fs_key(type, id));
+				free(o);
+			}
 		}
 		break;
 	case NFT_EV_FSCACHE_ACQUIRE:
@@ -1491,7 +1502,7 @@ static void fs_event(struct nft_perfetto *pf, const struct nft_event *ev)
 	case NFT_EV_CACHEFILES_IO_ERROR:
 	case NFT_EV_CACHEFILES_MARK_FAILED:
 	case NFT_EV_CACHEFILES_LOOKUP:
-		te_start(pf, TYPE_INSTANT, uuid(pf, K_FSOBJ, fs_key(type, id)));
+		te_start(pf, TYPE_INSTANT, fs_uuid(pf, o));
 		te_name(pf, nft_event_kind_name(ev->kind));
 		da_uint(pf, DA_LINE, ev->pos);
 		if (ev->have & NFT_HAVE_LEN)
@@ -1685,11 +1696,15 @@ static void on_finding(struct nft_perfetto *pf, const struct nft_finding *f)
 			[NFT_FOCUS_CF_OBJECT] = NFT_FSOBJ_CF_OBJECT + 1,
 		};
 
+		const struct pfs *o = NULL;
+
 		if (!nft_focus_parse(f->object, &fo) &&
 		    fo.type < sizeof(type_of) / sizeof(type_of[0]) &&
-		    type_of[fo.type] &&
-		    nft_idmap_get(&pf->fsobjs, fs_key(type_of[fo.type] - 1, fo.id)))
-			obj = uuid(pf, K_FSOBJ, fs_key(type_of[fo.type] - 1, fo.id));
+		    type_of[fo.type])
+			o = nft_idmap_get(&pf->fsobjs,
+					  fs_key(type_of[fo.type] - 1, fo.id));
+		if (o)
+			obj = fs_uuid(pf, o);
 	}
 	if (obj) {
 		te_start(pf, TYPE_INSTANT, obj);
