@@ -45,6 +45,27 @@
 	T("27.000020", "netfs_rreq_ref: R=000000f0 PUT WORK IP  r=0"),         \
 	T("27.000030", "netfs_rreq: R=000000f0 RA FREE    f=102")
 
+/*
+ * A cookie's life: the 6.1 corpus dioread lines (c=00000046), then a put
+ * to 0 and the same id made again (constructed), which is a new cookie.
+ */
+#define D(ts, line) "dd-412 [000] ..... " ts ": " line
+#define W(ts, line) "kworker/u4:9-381 [001] ..... " ts ": " line
+#define COOKIE                                                                 \
+	D("31.516818", "fscache_cookie: c=00000046 NEW acq   r=1"),           \
+	D("31.517054", "fscache_acquire: c=00000046 V=00000001 vr=2 vc=1"),    \
+	D("31.517563", "fscache_active: c=00000046 USE           r=1 a=0 c=1"), \
+	D("31.517596", "fscache_access: c=00000046 BEGIN lookup  r=1 a=1"),    \
+	D("31.517607", "fscache_cookie: c=00000046 GQ  use   r=2"),           \
+	W("31.517767", "fscache_cookie: c=00000046 GET attch r=3"),           \
+	W("31.520039", "fscache_cookie: c=00000046 -   activ r=3"),           \
+	W("31.520049", "fscache_access: c=00000046 END   lookup  r=3 a=0"),    \
+	W("31.520069", "fscache_cookie: c=00000046 PQ  work  r=2"),           \
+	D("31.535941", "fscache_active: c=00000046 UNUSE         r=2 a=0 c=0"), \
+	W("31.600000", "fscache_cookie: c=00000046 PUT obj   r=1"),           \
+	W("31.600010", "fscache_cookie: c=00000046 PUT relnq r=0"),           \
+	D("31.700000", "fscache_cookie: c=00000046 NEW acq   r=1")
+
 /* ---- a minimal reader of what we wrote ---- */
 
 struct buf {
@@ -382,6 +403,53 @@ int main(void)
 		ok(on_req >= 1, "... and an instant on the request's own track");
 	}
 	free(d);
+
+	/* an fscache cookie: life slices per incarnation, counters, an access */
+	{
+		static const char *const ck[] = { COOKIE };
+		uint64_t c1 = 0, c2 = 0, acc;
+
+		d = export(ck, sizeof(ck) / sizeof(ck[0]), NFT_TF_AS_IS, &len,
+			   &nf);
+		parse(d, len, &p);
+		is(p.bad, 0, "cookie: every packet reads");
+		for (i = 0; i < p.nt; i++)
+			if (!strcmp(p.t[i].name, "c=00000046 cookie")) {
+				if (!c1)
+					c1 = p.t[i].uuid;
+				else
+					c2 = p.t[i].uuid;
+			}
+		ok(c1 && c2 && c1 != c2, "two incarnations of c=46: two tracks of one name");
+		e = nth(&p, c1, 1, 0);
+		ok(e && e->ts == 31516818000ull, "life slice from NEW acq");
+		e = nth(&p, c1, 2, 0);
+		ok(e && e->ts == 31600010000ull, "... to the put that printed r=0");
+		e = nth(&p, c2, 1, 0);
+		ok(e && e->ts == 31700000000ull, "the new one's life from its NEW");
+		e = nth(&p, c2, 2, 0);
+		ok(e && e->ts == 31700000000ull, "... open at the end: closed there");
+		ref = child_named(&p, c1, "ref");
+		{
+			static const uint64_t want[] = { 1, 1, 1, 2, 3, 3, 3, 2, 2, 1, 0 };
+
+			for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+				e = nth(&p, ref, 4, (int)i);
+				if (!e || e->counter != want[i])
+					break;
+			}
+			is(i, sizeof(want) / sizeof(want[0]), "ref counter = the printed r=");
+		}
+		ok(child_named(&p, c1, "n_accesses") && child_named(&p, c1, "n_active"),
+		   "n_accesses and n_active counters");
+		acc = child_named(&p, c1, "access 0");
+		e = nth(&p, acc, 1, 0);
+		ok(e && !strcmp(e->name, "lookup") && e->ts == 31517596000ull,
+		   "BEGIN lookup opens an access slice");
+		e = nth(&p, acc, 2, 0);
+		ok(e && e->ts == 31520049000ull, "... END lookup closes it");
+		free(d);
+	}
 
 	/* pasted without timestamps: time is the line number */
 	{
