@@ -186,6 +186,7 @@ struct psreq {
 	uint32_t cycles;
 	uint64_t transferred;
 	uint64_t t_alloc;	/* the request's GET SUBREQ for it, 0 unknown */
+	bool touched;		/* something was written on its track */
 };
 
 struct rec_pos {
@@ -995,20 +996,15 @@ static void issue_name(char *name, size_t sz, const struct nft_event *ev,
 		snprintf(name + n, sz - (size_t)n, " (issue %u)", s->cycles);
 }
 
-static void sreq_event(struct nft_perfetto *pf, struct preq *r,
-		       const struct nft_event *ev)
+/* What one netfs_sreq line of subrequest @s (track @u) draws. */
+static void sreq_lines(struct nft_perfetto *pf, struct preq *r,
+		       struct psreq *s, const struct nft_event *ev, uint64_t u)
 {
-	struct psreq *s = sreq_get(pf, r, ev->index, ev->stream);
 	unsigned int what = ev->what;
-	uint64_t u, flow = 0;
+	uint64_t flow = 0;
 	char name[96];
 	int evn;
 
-	if (!s)
-		return;
-	u = sreq_uuid(pf, r, ev->index);
-	if (ev->source)
-		s->source = ev->source;
 	if (what == NFT_SREQ_PREPARE || what == NFT_SREQ_SUBMIT ||
 	    what == NFT_SREQ_RETRY) {
 		if (what == NFT_SREQ_RETRY) {
@@ -1041,7 +1037,7 @@ static void sreq_event(struct nft_perfetto *pf, struct preq *r,
 			bytes_add(pf, s->source, ev->transferred - s->transferred);
 			s->transferred = ev->transferred;
 		}
-		if (!s->open && !s->cycles && s->t_alloc) {
+		if (!s->open && !s->cycles && s->t_alloc && !s->touched) {
 			/* no PREP/SUBMT traced: issued when it was made */
 			s->cycles++;
 			issue_name(name, sizeof(name), ev, s);
@@ -1094,6 +1090,22 @@ static void sreq_event(struct nft_perfetto *pf, struct preq *r,
 			da_str(pf, DA_ERROR, nft_errno_name(ev->error));
 		req_emit(pf, r, ev->pos, true, 0);
 	}
+}
+
+static void sreq_event(struct nft_perfetto *pf, struct preq *r,
+		       const struct nft_event *ev)
+{
+	struct psreq *s = sreq_get(pf, r, ev->index, ev->stream);
+	size_t len = r->len;
+	uint64_t packets = pf->st.packets;
+
+	if (!s)
+		return;
+	if (ev->source)
+		s->source = ev->source;
+	sreq_lines(pf, r, s, ev, sreq_uuid(pf, r, ev->index));
+	if (r->len != len || pf->st.packets != packets)
+		s->touched = true;
 }
 
 static void request_event(struct nft_perfetto *pf, const struct nft_event *ev,
@@ -1676,8 +1688,10 @@ static void on_finding(struct nft_perfetto *pf, const struct nft_finding *f)
 		r->finding = true;
 		obj = req_uuid(pf, r);
 		if (f->subreq >= 0 && (size_t)f->subreq < r->caps &&
-		    r->s[f->subreq].present)
+		    r->s[f->subreq].present) {
 			obj = sreq_uuid(pf, r, f->subreq);
+			r->s[f->subreq].touched = true;
+		}
 		te_start(pf, TYPE_INSTANT, obj);
 		te_name(pf, name);
 		nft_pb_uint(&pf->te, TE_CORRELATION, f->rreq);
