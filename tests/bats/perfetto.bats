@@ -198,3 +198,48 @@ PY
 	run python3 "$CHECK" "$T/short.pftrace"
 	[ "$status" -ne 0 ]
 }
+
+@test "a request that outgrows its buffer (4000 subrequests, 3 issues each) goes out early and streams" {
+	python3 - > "$T/long.txt" <<'PY'
+t = 100.0
+def line(comm, ev):
+    global t
+    t += 0.000001
+    print("%16s [000] ..... %12.6f: %s" % (comm, t, ev))
+R = "R=00000abc"
+line("dd-500", "netfs_rreq_ref: %s NEW         r=2" % R)
+line("dd-500", "netfs_read: %s DIO-READ c=00000000 ni=1234 s=0 l=10000000 sz=10000000" % R)
+r = 2
+for i in range(1, 4001):
+    r += 1
+    line("dd-500", "netfs_rreq_ref: %s GET SUBREQ  r=%d" % (R, r))
+    s, st = "%s[%x]" % (R, i), (i - 1) * 0x1000
+    line("dd-500", "netfs_sreq: %s DOWN PREP  f=100 s=%x 0/1000 s=0 e=0" % (s, st))
+    for c in range(3):
+        line("dd-500", "netfs_sreq: %s DOWN SUBMT f=100 s=%x 0/1000 s=0 e=0" % (s, st))
+        if c < 2:
+            line("cifsd-223", "netfs_sreq: %s DOWN TERM  f=300 s=%x 0/1000 s=0 e=-11" % (s, st))
+            line("dd-500", "netfs_sreq: %s DOWN RETRY f=000 s=%x 0/1000 s=0 e=-11" % (s, st))
+    line("cifsd-223", "netfs_sreq: %s DOWN TERM  f=110 s=%x 1000/1000 s=0 e=0" % (s, st))
+    line("kworker/u8:1-29", "netfs_sreq: %s DOWN CONSM f=010 s=%x 1000/1000 s=0 e=0" % (s, st))
+    line("kworker/u8:1-29", "netfs_sreq: %s DOWN FREE  f=010 s=%x 1000/1000 s=0 e=0" % (s, st))
+    r -= 1
+    line("kworker/u8:1-29", "netfs_rreq_ref: %s PUT SUBREQ  r=%d" % (R, r))
+line("dd-500", "netfs_rreq_ref: %s PUT RETURN  r=1" % R)
+line("dd-500", "netfs_rreq_ref: %s PUT WORK IP  r=0" % R)
+line("dd-500", "netfs_rreq: %s DR FREE    f=102" % R)
+PY
+	"$REPLAY" -q --perfetto "$T/long.pftrace" "$T/long.txt" > /dev/null 2>&1 || true
+	[ "$(stat -c %s "$T/long.pftrace")" -gt 2000000 ]
+	decodes "$T/long.pftrace"
+	python3 "$CHECK" "$T/long.pftrace" > "$T/long.chk"
+	[ "$(json_get 'len(d["requests"]["00000abc"][0]["subrequests"])' < "$T/long.chk")" = 4000 ]
+	[ "$(json_get 'len(d["requests"]["00000abc"][0]["refs"])' < "$T/long.chk")" = 8003 ]
+	grep -c 'name: "\[[0-9a-f]*\] DOWN s=[0-9a-f]* len=1000 (issue 3)"' "$T/long.pftrace.txt" | grep -qx 4000
+	# streamed: the last subrequest's track is declared after the request's
+	# life slice began (a buffered request declares all of them first)
+	local began last
+	began=$(grep -n 'name: "-- R=00000abc"' "$T/long.pftrace.txt" | head -1 | cut -d: -f1)
+	last=$(grep -n 'name: "R=00000abc\[fa0\]"' "$T/long.pftrace.txt" | head -1 | cut -d: -f1)
+	[ -n "$began" ] && [ -n "$last" ] && [ "$last" -gt "$began" ]
+}
