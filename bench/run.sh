@@ -17,6 +17,7 @@
 #  6. the exporter's CPU at a measured event rate, with and without
 #     --listen, and its instruction counts (bench/exporter.sh).
 #  7. --html on the big capture: time, memory, page size (bench/html.sh).
+#  8. the Perfetto export on the big capture: time and size (bench/perfetto.sh).
 #
 # Each timing is the best of $RUNS runs (default 3).  BIN= picks the
 # binaries (default bin/), LINES= the size of the big capture.
@@ -165,6 +166,8 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	echo
 	# its body, without the SPDX line, the title and the blank line after it
 	sed '1,3d' bench/BIG-DAT.md
+	echo
+	BIN="$BIN" RUNS="$RUNS" NFT_CORPUS="$corpus" bench/perfetto.sh "$big"
 	echo
 	echo "## netfs-top live path"
 	echo

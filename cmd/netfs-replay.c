@@ -26,6 +26,7 @@
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/model_replay.h"
 #include "libnetfs-trace/pipeline.h"
+#include "libnetfs-trace/report/perfetto.h"
 #include "libnetfs-trace/report/report.h"
 #include "libnetfs-trace/report/html.h"
 
@@ -46,6 +47,7 @@ struct replay_args {
 	const char *btf_base;
 	uint64_t spool_max;	/* --spool-max, NETFS_REPLAY_SPOOL_MAX; 0 = default */
 	const char *html;	/* --html FILE */
+	const char *perfetto;	/* --perfetto FILE */
 };
 
 static void usage_head(FILE *out)
@@ -99,6 +101,8 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			     .err = "bad id '%s' for -R (hex as printed: 00000a98, R=00000a98, R=a98[1], c=2a, V=1, o=5, C=1)"),
 		OPT_STRING(0, "html", &a->html, "FILE",
 			   "also write a self-contained HTML report to FILE: summary, findings, timeline, drill-downs (docs/html.md); with -R: that request only"),
+		OPT_STRING(0, "perfetto", &a->perfetto, "FILE",
+			   "also write the capture as a Perfetto trace (TrackEvent protobuf) to FILE, '-' = stdout; with -R: that object only (docs/perfetto.md)"),
 		OPT_BOOL(0, "brief", &a->brief,
 			 "with -R: only the object's lines, in the compact pasted form"),
 		NFT_CLI_ANALYSIS_OPTIONS(&a->an),
@@ -161,6 +165,10 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 	}
 	if (a->model && a->html)
 		return nft_cli_usage_error(PROG, "%s does not go with --model", "--html");
+	if (a->perfetto && a->model)
+		return nft_cli_usage_error(PROG, "%s does not go with --model", "--perfetto");
+	if (a->perfetto && a->ninputs > 1 && !strcmp(a->perfetto, "-"))
+		return nft_cli_usage_error(PROG, "%s: several captures go into a file, not to stdout", "--perfetto -");
 	if (a->model && a->have_request)
 		return nft_cli_usage_error(PROG, "%s does not go with -R", "--model");
 	if (a->brief && !a->have_request)
@@ -380,6 +388,40 @@ out:
 	return status;
 }
 
+/* --perfetto: the writer, hooked into the model options; NULL: said why. */
+static struct nft_perfetto *replay_perfetto(const struct replay_args *a,
+					    const char *input,
+					    struct nft_model_opts *mopts)
+{
+	struct nft_perfetto_opts o = {
+		.path = a->perfetto, .capture = input,
+		.append = a->ninputs > 1, .gen = mopts->gen,
+		.focus = a->have_request ? a->focus : (struct nft_focus){ 0 },
+	};
+	struct nft_perfetto *pf;
+	int err;
+
+	while (o.index + 1 < (unsigned int)a->ninputs &&
+	       a->inputs[o.index] != input)
+		o.index++;
+	pf = nft_perfetto_open(&o, &err);
+	if (!pf)
+		fprintf(stderr, PROG ": %s: %s\n", a->perfetto, strerror(err));
+	else
+		nft_perfetto_hook(pf, &mopts->hooks);
+	return pf;
+}
+
+static int replay_perfetto_close(const struct replay_args *a,
+				 struct nft_perfetto *pf)
+{
+	int err = nft_perfetto_close(pf, NULL);
+
+	if (err)
+		fprintf(stderr, PROG ": %s: %s\n", a->perfetto, strerror(err));
+	return err;
+}
+
 /* One capture's report on stdout (messages on stderr); its exit status. */
 static int run_replay(const struct replay_args *a, const char *input)
 {
@@ -394,6 +436,8 @@ static int run_replay(const struct replay_args *a, const char *input)
 	struct nft_pipeline_opts po;
 	const struct nft_finding *f;
 	struct nft_html *html = NULL;
+	struct nft_perfetto *pf = NULL;
+	FILE *out = stdout;
 	size_t n, i;
 	int status = 0;
 
@@ -402,6 +446,13 @@ static int run_replay(const struct replay_args *a, const char *input)
 	nft_cli_model_opts(&a->an, &mopts);
 	if (a->have_request)
 		mopts.focus = a->focus;
+	if (a->perfetto) {
+		pf = replay_perfetto(a, input, &mopts);
+		if (!pf)
+			return 2;
+		if (!strcmp(a->perfetto, "-"))
+			out = stderr;
+	}
 	pipeline_opts(a, input, &po);
 	po.model_opts = &mopts;
 	if (a->html) {
@@ -427,14 +478,14 @@ static int run_replay(const struct replay_args *a, const char *input)
 		nft_pipeline_report(&r, NFT_DIAG_ERROR, "%s",
 				    nft_input_open_error(input, r.error));
 		if (a->json)
-			nft_report_json_refused(stdout, &r, a->ninputs > 1);
+			nft_report_json_refused(out, &r, a->ninputs > 1);
 		status = 2;
 		goto out;
 	default:
 		say_why(&r);
 		suppressed_note(&r);
 		if (a->json)
-			nft_report_json_refused(stdout, &r, a->ninputs > 1);
+			nft_report_json_refused(out, &r, a->ninputs > 1);
 		status = 2;
 		goto out;
 	}
@@ -444,7 +495,7 @@ static int run_replay(const struct replay_args *a, const char *input)
 	r.input.warnings = r.diag.warnings;
 	r.input.suppressed = r.diag.suppressed;
 	if (a->have_request) {
-		if (nft_report_focus(stdout, r.model, a->brief, a->json)) {
+		if (nft_report_focus(out, r.model, a->brief, a->json)) {
 			char name[NFT_OBJECT_LEN];
 
 			nft_focus_name(&a->focus, name);
@@ -454,12 +505,12 @@ static int run_replay(const struct replay_args *a, const char *input)
 			goto out;
 		}
 	} else if (a->json) {
-		nft_report_json(stdout, r.model, &r.input, &ropts);
+		nft_report_json(out, r.model, &r.input, &ropts);
 	} else {
 		/* several captures, findings only: still say whose */
 		if (a->quiet && a->ninputs > 1)
 			printf("input: %s\n", r.input.name);
-		nft_report_text(stdout, r.model, &r.input, &ropts);
+		nft_report_text(out, r.model, &r.input, &ropts);
 	}
 	f = nft_model_findings(r.model, &n);
 	for (i = 0; i < n; i++)
@@ -473,6 +524,8 @@ static int run_replay(const struct replay_args *a, const char *input)
 	}
 out:
 	nft_html_free(html);
+	if (pf && replay_perfetto_close(a, pf) && status < 2)
+		status = 2;
 	nft_pipeline_result_free(&r);
 	return status;
 }
@@ -740,7 +793,11 @@ int main(int argc, char **argv)
 	if (a.vocab.n)
 		rc = nft_vocab_report(stdout, PROG, a.vocab.v, (int)a.vocab.n,
 				      a.btf_base);
-	else if (a.ninputs > 1)
+	else if (a.ninputs > 1 && a.perfetto &&
+		 (rc = nft_perfetto_create(a.perfetto))) {
+		fprintf(stderr, PROG ": %s: %s\n", a.perfetto, strerror(rc));
+		rc = 2;
+	} else if (a.ninputs > 1)
 		rc = run_many(&a);
 	else
 		rc = run_replay(&a, a.input);

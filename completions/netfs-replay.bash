@@ -60,7 +60,7 @@ _netfs_replay()
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "-i --input -j --jobs --json -R --request
 			--brief --fail-on --stuck-after --retry-limit --kernel --max-objects
-			--instance --spool-max --model --vocab --btf-base --html -q --quiet -h --help
+			--instance --spool-max --model --vocab --btf-base --html --perfetto -q --quiet -h --help
 			--version" -- "$cur")
 		return
 	fi
