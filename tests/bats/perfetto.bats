@@ -243,3 +243,23 @@ PY
 	last=$(grep -n 'name: "R=00000abc\[fa0\]"' "$T/long.pftrace.txt" | head -1 | cut -d: -f1)
 	[ -n "$began" ] && [ -n "$last" ] && [ "$last" -gt "$began" ]
 }
+
+# Perfetto's own merged schema (protos/perfetto/trace/perfetto_trace.proto of
+# a google/perfetto checkout, not vendored here): NFT_PERFETTO_PROTO=PATH.
+# Every field we write must be one upstream knows: protoc prints a field it
+# does not know as a bare number.
+@test "upstream perfetto_trace.proto (NFT_PERFETTO_PROTO): every corpus export decodes, no unknown field" {
+	[ -n "${NFT_PERFETTO_PROTO:-}" ] || skip "NFT_PERFETTO_PROTO not set"
+	local f n=0 dir base
+
+	dir=$(dirname "$NFT_PERFETTO_PROTO")
+	base=$(basename "$NFT_PERFETTO_PROTO")
+	for f in "$CORPUS"/*/*.dat; do
+		"$NFT_BIN/netfs-replay" --perfetto "$T/o.pftrace" "$f" > /dev/null 2>&1 || true
+		protoc -I "$dir" --decode=perfetto.protos.Trace "$base" \
+			< "$T/o.pftrace" > "$T/o.txt"
+		! grep -qE '^[[:space:]]*[0-9]+: ' "$T/o.txt"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
+}
