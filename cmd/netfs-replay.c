@@ -335,6 +335,8 @@ static int run_replay(const struct replay_args *a, const char *input)
 		.quiet = a->quiet,
 		/* several captures: JSON Lines, a document a line */
 		.one_line = a->ninputs > 1,
+		/* several captures, findings only: still say whose */
+		.name_input = a->ninputs > 1,
 	};
 	struct nft_model_opts mopts = { 0 };
 	struct nft_pipeline_result r;
@@ -412,9 +414,6 @@ static int run_replay(const struct replay_args *a, const char *input)
 	} else if (a->json) {
 		nft_report_json(out, r.model, &r.input, &ropts);
 	} else {
-		/* several captures, findings only: still say whose */
-		if (a->quiet && a->ninputs > 1)
-			printf("input: %s\n", r.input.name);
 		nft_report_text(out, r.model, &r.input, &ropts);
 	}
 	f = nft_model_findings(r.model, &n);
@@ -543,7 +542,6 @@ static pid_t job_start(const struct replay_args *a, const char *input,
 static void job_lost(const struct replay_args *a, const char *input,
 		     const struct job *jb)
 {
-	struct nft_pipeline_result r = { 0 };
 	char *doc = NULL, why[200];
 	size_t len = 0;
 	FILE *m;
@@ -558,16 +556,10 @@ static void job_lost(const struct replay_args *a, const char *input,
 		input, why);
 	if (!a->json)
 		return;
-	r.input.name = input;
-	r.input.compression = "none";
-	r.diag.errors = 1;
-	r.n_msgs = 1;
-	r.msgs[0].level = NFT_DIAG_ERROR;
-	snprintf(r.msgs[0].text, sizeof(r.msgs[0].text), "%s", why);
 	m = open_memstream(&doc, &len);
 	if (!m)
 		return;
-	nft_report_json_refused(m, &r, true);
+	nft_report_json_lost(m, input, why);
 	if (!fclose(m))
 		write_all(STDOUT_FILENO, doc, len);
 	free(doc);
