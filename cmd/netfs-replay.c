@@ -26,6 +26,7 @@
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/model_replay.h"
 #include "libnetfs-trace/pipeline.h"
+#include "libnetfs-trace/report/model_replay_out.h"
 #include "libnetfs-trace/report/perfetto.h"
 #include "libnetfs-trace/report/report.h"
 #include "libnetfs-trace/report/html.h"
@@ -227,78 +228,6 @@ static void suppressed_note(const struct nft_pipeline_result *r)
 			r->diag.suppressed == 1 ? "" : "s");
 }
 
-/* --model: one line (or JSON object) per request, as each is released. */
-struct model_out {
-	bool json;
-	FILE *out;
-	const struct nft_pipeline_result *r;	/* the input's name */
-	bool started;
-	struct nft_jw jw;
-};
-
-/* The document's head, up to the "model" array (open). */
-static void model_head(struct model_out *mo)
-{
-	if (mo->started || !mo->json)
-		return;
-	mo->started = true;
-	nft_jw_init(&mo->jw, mo->out, NFT_JW_COMPACT);
-	nft_jw_object_begin(&mo->jw, NULL);
-	nft_jw_u64(&mo->jw, "version", 1);
-	nft_jw_object_begin(&mo->jw, "input");
-	nft_jw_str(&mo->jw, "file", mo->r->input.name);
-	nft_jw_end(&mo->jw);
-	nft_jw_array_begin(&mo->jw, "model");
-}
-
-static const char *verdict_name(enum nft_replay_verdict v)
-{
-	return v == NFT_REPLAY_MATCH ? "match" :
-	       v == NFT_REPLAY_DEPART ? "depart" : "not-modelled";
-}
-
-static void model_result(void *ctx, const struct nft_replay_result *res)
-{
-	struct model_out *mo = ctx;
-	const char *origin = res->origin ?
-		nft_sym_name(NFT_SYMC_ORIGIN, res->origin) : "--";
-	int i;
-
-	if (!mo->json) {
-		fprintf(mo->out, "R=%08x %s ", res->rreq, origin);
-		if (res->verdict == NFT_REPLAY_MATCH)
-			fprintf(mo->out, "match\n");
-		else if (res->verdict == NFT_REPLAY_DEPART)
-			fprintf(mo->out, "departs at line %llu: %s #%u: kernel <%s> model <%s>\n",
-				(unsigned long long)res->line, res->object,
-				res->position, res->kernel, res->model);
-		else
-			fprintf(mo->out, "not modelled (%s)\n", res->why);
-		return;
-	}
-	model_head(mo);
-	nft_jw_line(&mo->jw);
-	nft_jw_object_begin(&mo->jw, NULL);
-	nft_jw_strf(&mo->jw, "request", "%08x", res->rreq);
-	nft_jw_str(&mo->jw, "origin", res->origin ? origin : "");
-	nft_jw_str(&mo->jw, "result", verdict_name(res->verdict));
-	if (res->verdict == NFT_REPLAY_DEPART) {
-		nft_jw_u64(&mo->jw, "line", res->line);
-		nft_jw_str(&mo->jw, "object", res->object);
-		nft_jw_u64(&mo->jw, "position", res->position);
-		nft_jw_str(&mo->jw, "kernel", res->kernel);
-		nft_jw_str(&mo->jw, "model", res->model);
-	}
-	if (res->verdict == NFT_REPLAY_NOT_MODELLED)
-		nft_jw_str(&mo->jw, "why", res->why);
-	nft_jw_array_begin(&mo->jw, "ignored");
-	for (i = 0; i < NFT_REPLAY_IGN__NR; i++)
-		if (res->ignored & (1u << i))
-			nft_jw_str(&mo->jw, NULL, nft_replay_ignore_name(i));
-	nft_jw_end(&mo->jw);
-	nft_jw_end(&mo->jw);
-}
-
 /* The object bound was reached: say so on stderr too (also with -q). */
 static void bound_warnings(struct nft_pipeline_result *r,
 			   const struct nft_model *m)
@@ -316,17 +245,18 @@ static void bound_warnings(struct nft_pipeline_result *r,
 
 static int run_model(const struct replay_args *a, const char *input)
 {
-	struct nft_pipeline_result r;
-	struct model_out mo = { .json = a->json, .out = stdout, .r = &r };
+	struct nft_pipeline_result r = { 0 };
+	struct nft_model_out mo;
 	struct nft_replay_opts ropts = { 0 };
 	const struct nft_replay_stats *st;
 	struct nft_pipeline_opts po;
 	struct nft_model *model;
 	struct nft_replay *rp;
-	int status = 0, i;
+	int status = 0;
 
+	nft_model_out_init(&mo, stdout, a->json, &r.input);
 	nft_cli_model_opts(&a->an, &ropts.model);
-	ropts.result = model_result;
+	ropts.result = nft_model_out_result;
 	ropts.ctx = &mo;
 	rp = nft_replay_new(&ropts);
 	if (!rp) {
@@ -352,32 +282,7 @@ static int run_model(const struct replay_args *a, const char *input)
 	nft_replay_finish(rp);
 	bound_warnings(&r, model);
 	st = nft_replay_stats(rp);
-	if (a->json) {
-		model_head(&mo);
-		nft_jw_line(&mo.jw);
-		nft_jw_end(&mo.jw);
-		nft_jw_object_begin(&mo.jw, "model_summary");
-		nft_jw_str(&mo.jw, "kernel",
-			   nft_gen_name(nft_model_summary(model)->gen));
-		nft_jw_u64(&mo.jw, "requests", st->requests);
-		nft_jw_u64(&mo.jw, "match", st->match);
-		nft_jw_u64(&mo.jw, "depart", st->depart);
-		nft_jw_u64(&mo.jw, "not_modelled", st->not_modelled);
-		nft_jw_object_begin(&mo.jw, "ignored");
-		for (i = 0; i < NFT_REPLAY_IGN__NR; i++)
-			nft_jw_u64(&mo.jw, nft_replay_ignore_name(i),
-				   st->ignored[i]);
-		nft_jw_end(&mo.jw);
-		nft_jw_end(&mo.jw);
-		nft_jw_end(&mo.jw);
-		fputc('\n', mo.out);
-	} else {
-		printf("model: %llu requests, %llu match, %llu depart, %llu not modelled\n",
-		       (unsigned long long)st->requests,
-		       (unsigned long long)st->match,
-		       (unsigned long long)st->depart,
-		       (unsigned long long)st->not_modelled);
-	}
+	nft_model_out_summary(&mo, st, model);
 	if (st->depart)
 		status = 1;
 	if (r.diag.errors)
@@ -430,6 +335,8 @@ static int run_replay(const struct replay_args *a, const char *input)
 		.quiet = a->quiet,
 		/* several captures: JSON Lines, a document a line */
 		.one_line = a->ninputs > 1,
+		/* several captures, findings only: still say whose */
+		.name_input = a->ninputs > 1,
 	};
 	struct nft_model_opts mopts = { 0 };
 	struct nft_pipeline_result r;
@@ -507,9 +414,6 @@ static int run_replay(const struct replay_args *a, const char *input)
 	} else if (a->json) {
 		nft_report_json(out, r.model, &r.input, &ropts);
 	} else {
-		/* several captures, findings only: still say whose */
-		if (a->quiet && a->ninputs > 1)
-			printf("input: %s\n", r.input.name);
 		nft_report_text(out, r.model, &r.input, &ropts);
 	}
 	f = nft_model_findings(r.model, &n);
@@ -638,7 +542,6 @@ static pid_t job_start(const struct replay_args *a, const char *input,
 static void job_lost(const struct replay_args *a, const char *input,
 		     const struct job *jb)
 {
-	struct nft_pipeline_result r = { 0 };
 	char *doc = NULL, why[200];
 	size_t len = 0;
 	FILE *m;
@@ -653,16 +556,10 @@ static void job_lost(const struct replay_args *a, const char *input,
 		input, why);
 	if (!a->json)
 		return;
-	r.input.name = input;
-	r.input.compression = "none";
-	r.diag.errors = 1;
-	r.n_msgs = 1;
-	r.msgs[0].level = NFT_DIAG_ERROR;
-	snprintf(r.msgs[0].text, sizeof(r.msgs[0].text), "%s", why);
 	m = open_memstream(&doc, &len);
 	if (!m)
 		return;
-	nft_report_json_refused(m, &r, true);
+	nft_report_json_lost(m, input, why);
 	if (!fclose(m))
 		write_all(STDOUT_FILENO, doc, len);
 	free(doc);

@@ -3,7 +3,8 @@
  * netfs-top: what netfs is doing right now, from the running kernel's
  * tracepoints (decoders/live.c) or from a capture replayed at its recorded
  * speed.  Options and wiring only: decoders/ read, the model and
- * libnetfs-trace/top.c aggregate, tui/ draws, top.c prints batch intervals.
+ * libnetfs-trace/top.c aggregate, tui/ draws, report/top_out.c prints
+ * batch intervals.
  *
  * Exit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error,
  * refusal (no root, no tracefs, no netfs) or unreadable input; 128+sig
@@ -26,6 +27,7 @@
 #include "libnetfs-trace/pipeline.h"
 #include "libnetfs-trace/procstats.h"
 #include "libnetfs-trace/report/procstats_out.h"
+#include "libnetfs-trace/report/top_out.h"
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/top.h"
 #include "tui/tui.h"

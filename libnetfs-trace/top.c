@@ -102,16 +102,19 @@ struct nft_top {
 	uint32_t f_head, f_n;
 	struct hist_ev *hist;			/* ring */
 	uint32_t h_head, h_n;
-	size_t json_findings;	/* model findings already printed */
 	/*
-	 * Findings the model counted but did not keep (its per-kind cap,
-	 * model.h): their JSON, taken when they came, for the next interval
-	 * (at most max_findings; the rest only counted).
+	 * The interval's findings: [f_lo, f_hi) of the model's array, and
+	 * copies of those it counted but did not keep (its per-kind cap,
+	 * model.h), taken when they came (at most max_findings; the rest
+	 * only counted).  cur fills, last is the closed interval's.
 	 */
-	char *pend;
-	size_t pend_len, pend_cap;
-	uint32_t pend_n;
-	uint64_t pend_dropped;
+	size_t f_lo, f_hi;
+	struct unkept {
+		struct nft_finding *v;
+		uint32_t n;
+		uint64_t dropped;
+	} unkept[2];
+	unsigned int cur;	/* unkept[cur] fills */
 };
 
 static const char *const group_names[] = { "inode", "origin", "cookie" };
@@ -160,11 +163,27 @@ struct nft_top *nft_top_new(const struct nft_top_opts *opts)
 	t->hist = calloc(t->o.history, sizeof(*t->hist));
 	if (!t->findings || !t->hist)
 		goto fail;
+	for (i = 0; i < 2; i++) {
+		t->unkept[i].v = calloc(t->o.max_findings,
+					sizeof(*t->unkept[i].v));
+		if (!t->unkept[i].v)
+			goto fail;
+	}
 	return t;
 fail:
 	nft_top_free(t);
 	errno = ENOMEM;
 	return NULL;
+}
+
+static void unkept_clear(struct unkept *u)
+{
+	uint32_t i;
+
+	for (i = 0; i < u->n; i++)
+		nft_finding_release(&u->v[i]);
+	u->n = 0;
+	u->dropped = 0;
 }
 
 void nft_top_free(struct nft_top *t)
@@ -178,9 +197,12 @@ void nft_top_free(struct nft_top *t)
 		free(t->g[i].hash);
 		free(t->g[i].sorted);
 	}
+	for (i = 0; i < 2; i++) {
+		unkept_clear(&t->unkept[i]);
+		free(t->unkept[i].v);
+	}
 	free(t->findings);
 	free(t->hist);
-	free(t->pend);
 	free(t);
 }
 
@@ -312,47 +334,38 @@ static void on_request_end(void *ctx, const struct nft_request *req)
 }
 
 /*
- * A finding the model will not keep: its JSON now, for the next interval
- * (each one NUL-terminated in t->pend, spliced in by nft_jw_raw()).
+ * A finding the model will not keep: a copy of it for the interval (the
+ * hook's finding dies when the hook returns).
  */
-static void pend_finding(struct nft_top *t, const struct nft_finding *f)
+static void keep_unkept(struct nft_top *t, const struct nft_finding *f)
 {
+	struct unkept *u = &t->unkept[t->cur];
 	const struct nft_finding *kept;
-	struct nft_jw jw;
-	char *buf = NULL;
-	size_t n, len = 0;
-	FILE *mem;
+	struct nft_finding *c;
+	size_t n;
 
 	if (!t->model)
 		return;
 	kept = nft_model_findings(t->model, &n);
 	if (n && f >= kept && f < kept + n)
-		return;		/* in the model's array: printed from there */
-	if (t->pend_n >= t->o.max_findings) {
-		t->pend_dropped++;
+		return;		/* in the model's array: read from there */
+	if (u->n >= t->o.max_findings) {
+		u->dropped++;
 		return;
 	}
-	mem = open_memstream(&buf, &len);
-	if (!mem)
-		return;
-	nft_jw_init(&jw, mem, NFT_JW_ONE_LINE);
-	nft_json_finding(&jw, NULL, f);
-	if (fclose(mem) || !buf)
-		goto out;
-	if (t->pend_len + len + 1 > t->pend_cap) {
-		size_t cap = (t->pend_len + len + 1) * 2;
-		char *p = realloc(t->pend, cap);
-
-		if (!p)
-			goto out;
-		t->pend = p;
-		t->pend_cap = cap;
+	c = &u->v[u->n];
+	*c = *f;
+	c->message = f->message ? strdup(f->message) : NULL;
+	c->evidence = f->n_evidence ?
+		      malloc(f->n_evidence * sizeof(*f->evidence)) : NULL;
+	if ((f->message && !c->message) || (f->n_evidence && !c->evidence)) {
+		nft_finding_release(c);
+		return;		/* out of memory: as before, not listed */
 	}
-	memcpy(t->pend + t->pend_len, buf, len + 1);
-	t->pend_len += len + 1;
-	t->pend_n++;
-out:
-	free(buf);
+	if (c->evidence)
+		memcpy(c->evidence, f->evidence,
+		       f->n_evidence * sizeof(*f->evidence));
+	u->n++;
 }
 
 static void on_finding(void *ctx, const struct nft_finding *f)
@@ -371,7 +384,7 @@ static void on_finding(void *ctx, const struct nft_finding *f)
 	if (t->f_n < t->o.max_findings)
 		t->f_n++;
 	t->hdr.findings++;
-	pend_finding(t, f);
+	keep_unkept(t, f);
 }
 
 void nft_top_hooks(struct nft_top *t, struct nft_model_hooks *hooks)
@@ -481,6 +494,10 @@ void nft_top_tick(struct nft_top *t, uint64_t now_ns, double secs)
 			   (NFT_NOTE_EVICTED | NFT_NOTE_FINDINGS_CAPPED);
 	t->prev = *s;
 	t->hdr.intervals++;
+	t->f_lo = t->f_hi;
+	nft_model_findings(t->model, &t->f_hi);
+	t->cur ^= 1;
+	unkept_clear(&t->unkept[t->cur]);
 	for (gi = 0; gi < NFT_TOP_GROUP__NR; gi++)
 		for (i = 0; i < t->g[gi].n; i++) {
 			struct nft_top_row *r = &t->g[gi].rows[i];
@@ -553,22 +570,60 @@ static int cmp_rows(const void *a, const void *b, void *arg)
 	return r;
 }
 
-size_t nft_top_rows(struct nft_top *t, enum nft_top_group gi,
-		    enum nft_top_col col, bool ascending, const char *filter,
-		    const struct nft_top_row ***rows)
+size_t nft_top_nr_rows(const struct nft_top *t, enum nft_top_group g)
 {
-	struct group *g = &t->g[gi];
+	return g < NFT_TOP_GROUP__NR ? t->g[g].n : 0;
+}
+
+size_t nft_top_sort_rows(const struct nft_top *t, enum nft_top_group gi,
+			 enum nft_top_col col, bool ascending,
+			 const char *filter, const struct nft_top_row **out)
+{
+	const struct group *g = &t->g[gi];
 	struct sort_ctx c = { t, col, ascending };
 	size_t n = 0;
 	uint32_t i;
 
 	for (i = 0; i < g->n; i++)
 		if (!filter || !*filter || strstr(g->rows[i].name, filter))
-			g->sorted[n++] = &g->rows[i];
+			out[n++] = &g->rows[i];
 	if (n > 1)
-		qsort_r(g->sorted, n, sizeof(*g->sorted), cmp_rows, &c);
-	*rows = g->sorted;
+		qsort_r(out, n, sizeof(*out), cmp_rows, &c);
 	return n;
+}
+
+size_t nft_top_rows(struct nft_top *t, enum nft_top_group gi,
+		    enum nft_top_col col, bool ascending, const char *filter,
+		    const struct nft_top_row ***rows)
+{
+	*rows = t->g[gi].sorted;
+	return nft_top_sort_rows(t, gi, col, ascending, filter,
+				 t->g[gi].sorted);
+}
+
+size_t nft_top_interval_findings(const struct nft_top *t,
+				 uint64_t *not_listed)
+{
+	const struct unkept *u = &t->unkept[t->cur ^ 1];
+
+	if (not_listed)
+		*not_listed = u->dropped;
+	return t->f_hi - t->f_lo + u->n;
+}
+
+const struct nft_finding *nft_top_interval_finding(const struct nft_top *t,
+						   size_t i)
+{
+	const struct unkept *u = &t->unkept[t->cur ^ 1];
+	const struct nft_finding *f;
+	size_t n;
+
+	if (i < t->f_hi - t->f_lo) {
+		f = nft_model_findings(t->model, &n);
+		return t->f_lo + i < n ? &f[t->f_lo + i] : NULL;
+	}
+	i -= t->f_hi - t->f_lo;
+	return i < u->n ? &u->v[i] : NULL;
 }
 
 const struct nft_top_finding *nft_top_finding_at(const struct nft_top *t,
@@ -740,158 +795,4 @@ void nft_top_fmt_ns(char *buf, size_t sz, uint64_t ns)
 		snprintf(buf, sz, "%.1fms", ns / 1e6);
 	else
 		snprintf(buf, sz, "%.2fs", ns / 1e9);
-}
-
-/* Subrequests of the interval by where they went: server, cache, zero. */
-static void by_source(const struct nft_summary *s, uint64_t *server,
-		      uint64_t *cache, uint64_t *zero)
-{
-	*server = s->subreqs_by_source[NFT_SRC_DOWNLOAD] +
-		  s->subreqs_by_source[NFT_SRC_UPLOAD];
-	*cache = s->subreqs_by_source[NFT_SRC_CACHE_READ] +
-		 s->subreqs_by_source[NFT_SRC_CACHE_WRITE];
-	*zero = s->subreqs_by_source[NFT_SRC_ZERO];
-}
-
-void nft_top_print_text(const struct nft_top *t, FILE *out,
-			enum nft_top_group g, enum nft_top_col col,
-			size_t max_rows)
-{
-	const struct nft_top_header *h = &t->hdr;
-	const struct nft_top_row **rows;
-	uint64_t sv, ca, ze;
-	char rd[16], wr[16], age[16];
-	size_t n, i;
-	int c;
-
-	by_source(&h->delta, &sv, &ca, &ze);
-	nft_top_fmt_bytes(rd, sizeof(rd), h->delta.bytes_read / h->secs);
-	nft_top_fmt_bytes(wr, sizeof(wr), h->delta.bytes_written / h->secs);
-	nft_top_fmt_ns(age, sizeof(age), h->oldest_age_ns);
-	fprintf(out, "netfs-top interval %" PRIu64 " (%.2fs): %.1f req/s  read %s/s  write %s/s\n",
-		h->intervals, h->secs, h->delta.requests / h->secs, rd, wr);
-	fprintf(out, "subreq/s server %.1f cache %.1f zero %.1f  retries/s %.1f  failures/s %.1f\n",
-		sv / h->secs, ca / h->secs, ze / h->secs,
-		h->delta.retries / h->secs, h->delta.failures / h->secs);
-	fprintf(out, "in flight %" PRIu64 "  oldest %s  lost events %" PRIu64 "%s  findings %" PRIu64 "\n",
-		h->in_flight, age, h->total.lost_events,
-		h->total.lost_markers && !h->total.lost_events ? "+" : "",
-		h->findings);
-	for (unsigned int bit = 1; bit; bit <<= 1) {
-		char note[512];
-
-		if (h->new_notes & bit)
-			fprintf(out, "note: %s\n",
-				nft_note_fmt(&h->total, bit, note, sizeof(note)));
-	}
-	fprintf(out, "%-20s", nft_top_group_name(g));
-	for (c = 1; c < NFT_TOP_COL__NR; c++)
-		fprintf(out, " %8s", nft_top_col_name(c));
-	fputc('\n', out);
-	n = nft_top_rows((struct nft_top *)t, g, col, false, NULL, &rows);
-	for (i = 0; i < n && i < max_rows; i++) {
-		fprintf(out, "%-20s", rows[i]->name);
-		for (c = 1; c < NFT_TOP_COL__NR; c++) {
-			double v = nft_top_value(t, rows[i], c);
-			char b[16];
-
-			if (c == NFT_TOP_COL_RD || c == NFT_TOP_COL_WR)
-				nft_top_fmt_bytes(b, sizeof(b), v);
-			else if (c >= NFT_TOP_COL_P50)
-				nft_top_fmt_ns(b, sizeof(b), (uint64_t)v);
-			else if (c == NFT_TOP_COL_REQS)
-				snprintf(b, sizeof(b), "%.1f", v);
-			else
-				snprintf(b, sizeof(b), "%.0f", v);
-			fprintf(out, " %8s", b);
-		}
-		fputc('\n', out);
-	}
-	fputc('\n', out);
-}
-
-void nft_top_print_json(struct nft_top *t, FILE *out, enum nft_top_group g,
-			enum nft_top_col col, size_t max_rows)
-{
-	const struct nft_top_header *h = &t->hdr;
-	const struct nft_finding *f;
-	const struct nft_top_row **rows;
-	uint64_t sv, ca, ze;
-	struct nft_jw jw;
-	size_t n, i, off;
-
-	by_source(&h->delta, &sv, &ca, &ze);
-	nft_jw_init(&jw, out, NFT_JW_ONE_LINE);
-	nft_jw_object_begin(&jw, NULL);
-	nft_jw_object_begin(&jw, "interval");
-	nft_jw_u64(&jw, "n", h->intervals);
-	nft_jw_double(&jw, "secs", h->secs, 3);
-	nft_jw_ts(&jw, "ts", h->now_ns);
-	nft_jw_u64(&jw, "events", h->delta.events);
-	nft_jw_u64(&jw, "requests", h->delta.requests);
-	nft_jw_double(&jw, "requests_per_s", h->delta.requests / h->secs, 3);
-	nft_json_counts(&jw, "requests_by_origin_per_s", NFT_SYMC_ORIGIN,
-			h->delta.requests_by_origin, NFT_ORIGIN__NR, h->secs, 3);
-	nft_jw_double(&jw, "read_bytes_per_s", h->delta.bytes_read / h->secs, 1);
-	nft_jw_double(&jw, "write_bytes_per_s",
-		      h->delta.bytes_written / h->secs, 1);
-	nft_jw_object_begin(&jw, "subrequests_per_s");
-	nft_jw_double(&jw, "server", sv / h->secs, 3);
-	nft_jw_double(&jw, "cache", ca / h->secs, 3);
-	nft_jw_double(&jw, "zero", ze / h->secs, 3);
-	nft_jw_end(&jw);
-	nft_jw_double(&jw, "retries_per_s", h->delta.retries / h->secs, 3);
-	nft_jw_double(&jw, "failures_per_s", h->delta.failures / h->secs, 3);
-	nft_jw_u64(&jw, "in_flight", h->in_flight);
-	nft_jw_u64(&jw, "oldest_in_flight_ns", h->oldest_age_ns);
-	if (h->oldest_id)
-		nft_jw_strf(&jw, "oldest_in_flight", "%08x", h->oldest_id);
-	else
-		nft_jw_null(&jw, "oldest_in_flight");
-	nft_jw_u64(&jw, "lost_events", h->delta.lost_events);
-	nft_jw_u64(&jw, "lost_markers", h->delta.lost_markers);
-	nft_jw_end(&jw);
-	nft_json_summary(&jw, "total", &h->total, false);
-	nft_jw_str(&jw, "group", nft_top_group_name(g));
-	nft_jw_array_begin(&jw, "rows");
-	n = nft_top_rows(t, g, col, false, NULL, &rows);
-	for (i = 0; i < n && i < max_rows; i++) {
-		const struct nft_top_row *r = rows[i];
-
-		nft_jw_object_begin(&jw, NULL);
-		nft_jw_str(&jw, "key", r->name);
-		nft_jw_double(&jw, "requests_per_s",
-			      nft_top_value(t, r, NFT_TOP_COL_REQS), 3);
-		nft_jw_double(&jw, "read_bytes_per_s",
-			      nft_top_value(t, r, NFT_TOP_COL_RD), 1);
-		nft_jw_double(&jw, "write_bytes_per_s",
-			      nft_top_value(t, r, NFT_TOP_COL_WR), 1);
-		nft_jw_u64(&jw, "requests", r->total.reqs);
-		nft_jw_u64(&jw, "subrequests", r->total.subreqs);
-		nft_jw_u64(&jw, "retries", r->total.retries);
-		nft_jw_u64(&jw, "failures", r->total.fails);
-		nft_jw_u64(&jw, "in_flight", r->in_flight);
-		nft_jw_u64(&jw, "p50_ns", nft_hist_quantile(&r->lat, 0.5));
-		nft_jw_u64(&jw, "p99_ns", nft_hist_quantile(&r->lat, 0.99));
-		nft_jw_u64(&jw, "max_ns", r->lat.max);
-		nft_jw_end(&jw);
-	}
-	nft_jw_end(&jw);
-	nft_jw_array_begin(&jw, "findings");
-	f = nft_model_findings(t->model, &n);
-	for (i = t->json_findings; i < n; i++)
-		nft_json_finding(&jw, NULL, &f[i]);
-	for (i = 0, off = 0; i < t->pend_n && off < t->pend_len; i++) {
-		nft_jw_raw(&jw, NULL, t->pend + off);
-		off += strlen(t->pend + off) + 1;
-	}
-	t->json_findings = n;
-	nft_jw_end(&jw);
-	if (t->pend_dropped)
-		nft_jw_u64(&jw, "findings_not_listed", t->pend_dropped);
-	nft_jw_end(&jw);
-	fputc('\n', out);
-	t->pend_len = 0;
-	t->pend_n = 0;
-	t->pend_dropped = 0;
 }

@@ -5,8 +5,9 @@
  * cycling the grouping costs nothing), rates over the last interval,
  * latency percentiles from bounded log-linear histograms, the findings as
  * they appear, and a bounded history of recent events from which one
- * request's timeline can be drawn again.  The TUI and the batch printer
- * both read this; neither computes anything.
+ * request's timeline can be drawn again.  The TUI (tui/) and the batch
+ * writers (report/top_out.h) read it through the calls below; neither
+ * computes anything, and the aggregator keeps its state.
  */
 #ifndef NFT_TOP_H
 #define NFT_TOP_H
@@ -150,10 +151,22 @@ void nft_top_tick(struct nft_top *t, uint64_t now_ns, double secs);
 
 const struct nft_top_header *nft_top_header(const struct nft_top *t);
 
+/* How many rows grouping @g has (with "(other)", if rows were folded). */
+size_t nft_top_nr_rows(const struct nft_top *t, enum nft_top_group g);
+
 /*
- * Rows of grouping @g sorted by @col (descending unless @ascending), only
- * those whose name contains @filter (NULL = all).  Returns the count; the
- * array is owned by @t and valid until the next call or tick.
+ * Rows of grouping @g sorted by @col (descending unless @ascending; ties:
+ * most requests overall, then the key), only those whose name contains
+ * @filter (NULL = all), into @out, which has room for nft_top_nr_rows().
+ * Returns the count; the rows are @t's, valid until the next tick.
+ */
+size_t nft_top_sort_rows(const struct nft_top *t, enum nft_top_group g,
+			 enum nft_top_col col, bool ascending,
+			 const char *filter, const struct nft_top_row **out);
+
+/*
+ * The same into an array owned by @t, valid until the next call or tick
+ * (the TUI's).
  */
 size_t nft_top_rows(struct nft_top *t, enum nft_top_group g,
 		    enum nft_top_col col, bool ascending, const char *filter,
@@ -182,12 +195,18 @@ size_t nft_top_row_requests(const struct nft_top *t, enum nft_top_group g,
  */
 int nft_top_request_report(const struct nft_top *t, uint32_t id, FILE *out);
 
-/* One interval as text (like top -b) or one JSON line (docs/netfs-top-json.md). */
-void nft_top_print_text(const struct nft_top *t, FILE *out,
-			enum nft_top_group g, enum nft_top_col col,
-			size_t max_rows);
-void nft_top_print_json(struct nft_top *t, FILE *out, enum nft_top_group g,
-			enum nft_top_col col, size_t max_rows);
+/*
+ * The findings of the last closed interval: first the model's kept ones
+ * that came in it (nft_model_findings() order), then those past the
+ * model's per-kind cap, copied when they came (at most max_findings;
+ * @not_listed, if not NULL, gets how many more were only counted).
+ * nft_top_interval_finding() returns the @i-th (NULL past the count),
+ * valid until the next tick.
+ */
+size_t nft_top_interval_findings(const struct nft_top *t,
+				 uint64_t *not_listed);
+const struct nft_finding *nft_top_interval_finding(const struct nft_top *t,
+						   size_t i);
 
 /*
  * A whole capture held in memory, so that replay mode can hand it to the

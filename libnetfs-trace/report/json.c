@@ -256,3 +256,16 @@ void nft_report_json_refused(FILE *out, const struct nft_pipeline_result *r,
 	nft_jw_end(&jw);
 	json_end(&jw);
 }
+
+void nft_report_json_lost(FILE *out, const char *input, const char *why)
+{
+	struct nft_pipeline_result r = { 0 };
+
+	r.input.name = input;
+	r.input.compression = "none";
+	r.diag.errors = 1;
+	r.n_msgs = 1;
+	r.msgs[0].level = NFT_DIAG_ERROR;
+	snprintf(r.msgs[0].text, sizeof(r.msgs[0].text), "%s", why);
+	nft_report_json_refused(out, &r, true);
+}

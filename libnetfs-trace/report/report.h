@@ -33,6 +33,7 @@ struct nft_report_opts {
 	unsigned int fail_mask;	/* kinds that make the exit status 1 */
 	bool quiet;		/* findings only */
 	bool one_line;		/* JSON: the document on one line (JSON Lines) */
+	bool name_input;	/* text, quiet: still an "input: NAME" line */
 };
 
 /* Findings sorted most severe first (then by position). Caller frees. */
@@ -98,12 +99,14 @@ void nft_json_counts(struct nft_jw *jw, const char *key,
 		     double div, int decimals);
 
 /*
- * The document of an input that was refused or could not be read (or
- * whose analysis died: the caller fills @r): still one document, with the
- * reason in "messages", so a CI job always has JSON to parse.
+ * The document of an input that was refused or could not be read: still
+ * one document, with the reason in "messages", so a CI job always has JSON
+ * to parse.  nft_report_json_lost(): the same, one line, for a capture
+ * whose analysis died or could not be started (@why, one error message).
  */
 struct nft_pipeline_result;
 void nft_report_json_refused(FILE *out, const struct nft_pipeline_result *r,
 			     bool one_line);
+void nft_report_json_lost(FILE *out, const char *input, const char *why);
 
 #endif /* NFT_REPORT_H */

@@ -223,6 +223,8 @@ void nft_report_text(FILE *out, const struct nft_model *m,
 	if (!opts->quiet) {
 		print_summary(out, m, in);
 		print_unknowns(out, m);
+	} else if (opts->name_input) {
+		fprintf(out, "input: %s\n", in->name);
 	}
 	v = nft_report_sorted(m, &n);
 	if (nft_model_summary(m)->findings_not_kept)

@@ -214,6 +214,113 @@ static void test_aggregator(const char *txt)
 	nft_top_free(t);
 }
 
+/* One request opened at @t that never completes: stuck 5 s later. */
+static void top_open(struct nft_top *t, double ts, unsigned int id)
+{
+	const char *fmt[] = {
+		"dd-565 [000] ..... %.6f: netfs_rreq_ref: R=%08x NEW         r=2",
+		"dd-565 [000] ..... %.6f: netfs_read: R=%08x DIO-READ  c=00000000 ni=534061 s=0 l=1000 sz=4000000",
+	};
+	enum nft_dialect d = NFT_DIALECT_AUTO;
+	static uint64_t pos;
+	char line[256];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct nft_event ev;
+		const char *err = NULL;
+
+		snprintf(line, sizeof(line), fmt[i], ts, id);
+		nft_event_init(&ev);
+		if (nft_parse_ftrace_line(line, strlen(line), &d, &ev, &err) < 1)
+			continue;
+		ev.pos = ++pos;
+		nft_top_event(t, &ev);
+	}
+}
+
+/*
+ * The interval's findings as the batch JSON writer reads them: the model's
+ * kept ones of the interval in its order, then copies of those past its
+ * per-kind cap (at most max_findings), the rest counted; every finding in
+ * exactly one interval.  Twin: a pane large enough lists them all.
+ */
+static void test_interval_findings(uint32_t max_findings, bool expect_dropped)
+{
+	struct nft_model_opts mo = { .max_objects = 100 };
+	struct nft_top_opts to = { .max_findings = max_findings };
+	struct nft_top *t = nft_top_new(&to);
+	const struct nft_finding *kept, *f;
+	uint64_t seen = 0, dropped = 0, nl;
+	size_t n, nk, i, kept_seen = 0;
+	bool order = true, copies = true;
+	unsigned int id, tick;
+
+	nft_top_hooks(t, &mo.hooks);
+	struct nft_model *m = nft_model_new(&mo);
+
+	nft_top_attach(t, m);
+	/* 1 s apart: each is stuck 5 s later, long before 100 newer come */
+	for (tick = 0, id = 1; tick < 3; tick++) {
+		for (; id <= 200 * (tick + 1); id++)
+			top_open(t, 10.0 + id, id);
+		if (tick == 2)
+			nft_model_finish(m);
+		nft_top_tick(t, nft_model_summary(m)->ts_last, 200);
+		n = nft_top_interval_findings(t, &nl);
+		kept = nft_model_findings(m, &nk);
+		for (i = 0; i < n; i++) {
+			f = nft_top_interval_finding(t, i);
+			if (!f) {
+				order = false;
+				continue;
+			}
+			if (f >= kept && f < kept + nk) {
+				/* the model's: in its order, none twice */
+				if (f != &kept[kept_seen])
+					order = false;
+				kept_seen++;
+			} else if (f->kind != NFT_FIND_STUCK || !f->message ||
+				   !*f->message || !*f->object) {
+				copies = false;
+			}
+		}
+		ok(nft_top_interval_finding(t, n) == NULL,
+		   "interval %u: nothing past the count", tick + 1);
+		seen += n;
+		dropped += nl;
+	}
+	ok(order, "the model's kept findings, each once, in its order");
+	is((int64_t)kept_seen, (int64_t)nk, "every kept finding in an interval");
+	ok(copies, "the unkept ones copied whole");
+	ok(nft_model_summary(m)->findings_not_kept > 0, "the model's cap was reached");
+	is((int64_t)(seen + dropped),
+	   (int64_t)(nk + nft_model_summary(m)->findings_not_kept),
+	   "listed + counted = every finding");
+	ok(expect_dropped ? dropped > 0 : dropped == 0,
+	   "max_findings %u: %llu not listed", max_findings,
+	   (unsigned long long)dropped);
+	nft_top_tick(t, nft_model_summary(m)->ts_last, 1);
+	is((int64_t)nft_top_interval_findings(t, &nl), 0, "a quiet interval: none");
+	is((int64_t)nl, 0, "and none counted");
+	{
+		const struct nft_top_row **rows, **mine;
+		size_t k;
+
+		n = nft_top_rows(t, NFT_TOP_BY_INODE, NFT_TOP_COL_P99, false,
+				 NULL, &rows);
+		mine = calloc(nft_top_nr_rows(t, NFT_TOP_BY_INODE) + 1,
+			      sizeof(*mine));
+		k = nft_top_sort_rows(t, NFT_TOP_BY_INODE, NFT_TOP_COL_P99,
+				      false, NULL, mine);
+		ok(k == n && k && !memcmp(rows, mine, n * sizeof(*rows)),
+		   "the caller's array sorted as the aggregator's");
+		free(mine);
+	}
+	nft_model_free(m);
+	nft_top_free(t);
+}
+
 int main(void)
 {
 	glob_t g;
@@ -222,6 +329,8 @@ int main(void)
 	test_page_lost();
 	test_late_pages("tests/fixtures/6.18/smb_dio.dat");
 	test_aggregator("tests/fixtures/top/smallreads-6.12.txt.xz");
+	test_interval_findings(8, true);
+	test_interval_findings(4096, false);
 	/* The corpus .dat files are too big for the repository. */
 	if (!glob("/work/shared/corpus/*/smb_dio.dat", 0, NULL, &g)) {
 		size_t i;
