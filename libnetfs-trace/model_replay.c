@@ -264,6 +264,7 @@ static int run_engine(struct nft_replay *rp, const struct nft_scenario *sc,
 		e = nft_engine_new(sc, &o);
 		if (e && !nft_engine_run(e) && !rp->eng_oom)
 			rc = 0;
+		nft_engine_free(e);	/* the steps are in rp->eng */
 		p = (const char *)rp->eng.v;
 		left = rp->eng.n * sizeof(*rp->eng.v);
 		while (!rc && left) {
