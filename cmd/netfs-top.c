@@ -605,14 +605,13 @@ static int open_live(struct source *s)
 		return -1;
 	}
 	st = nft_live_stats(s->live);
-	s->pages = nft_pages_new(nft_live_tep(s->live),
-				 (int)sysconf(_SC_NPROCESSORS_CONF),
+	s->pages = nft_pages_new(nft_live_tep(s->live), nft_live_cpus(s->live),
 				 (size_t)getpagesize());
 	if (!s->pages) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return -1;
 	}
-	if (st->fake)
+	if (st->fake && !st->cpus)
 		fprintf(stderr, PROG ": %s is no tracefs: instance %s only, no events will come\n",
 			st->tracefs, st->instance);
 	return 0;
