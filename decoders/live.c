@@ -96,6 +96,7 @@ struct cpu_queue {
 	uint32_t len;
 	uint64_t ts;
 	long long lost;		/* pending marker: >0 count, -1 unknown */
+	uint64_t lost_until;	/* ... of events older than this */
 	bool lost_pending;
 	bool resume;		/* pages[0] was held back: go on at resume_at */
 	uint32_t resume_at;
@@ -310,6 +311,8 @@ static void load_page(struct nft_pages *p, struct cpu_queue *q,
 	uint32_t room = p->subbuf - p->hdr, size = word & COMMIT_MASK;
 
 	q->ts = rd8(p, page);
+	if (count_missed)
+		q->lost_until = q->ts;
 	q->pg = page + p->hdr;
 	q->next = 0;
 	q->data = NULL;
@@ -358,6 +361,8 @@ static int emit_lost(struct nft_pages *p, int cpu, struct cpu_queue *q,
 	ev.cpu = cpu;
 	ev.have = NFT_HAVE_CPU;
 	ev.lost = q->lost > 0 ? (uint64_t)q->lost : 0;
+	/* dropped before the page that said so: older than its start */
+	ev.end = q->lost_until;
 	q->lost = 0;
 	ev.pos = ++p->ordinal;
 	p->st.lost_markers++;
@@ -830,14 +835,20 @@ uint64_t nft_feed_complete_to(struct nft_feed *f)
 
 	for (cpu = 0; cpu < dp->ncpus; cpu++) {
 		size_t i = f->cpu_next[cpu] > f->next ? f->cpu_next[cpu] : f->next;
+		const struct feed_ring *r = &f->r[cpu];
 
 		while (i < dp->n && dp->cpu[i] != cpu)
 			i++;
 		f->cpu_next[cpu] = i;
-		if (i < dp->n) {
+		if (r->n) {
+			/* written, not read yet */
+			memcpy(&ts, r->pages + r->head * dp->subbuf, 8);
+		} else if (i < dp->n) {
 			memcpy(&ts, dp->pages + i * dp->subbuf, 8);
-			upto = ts < upto ? ts : upto;
+		} else {
+			continue;
 		}
+		upto = ts < upto ? ts : upto;
 	}
 	return upto;
 }
@@ -871,6 +882,7 @@ size_t nft_feed_read(struct nft_feed *f, struct nft_pages *pages, size_t max)
 					f->st.missed_stored += r->lost;
 				} else {
 					f->st.missed_unstored++;
+					f->st.records_unstored += r->lost;
 				}
 				commit |= RB_MISSED_EVENTS;
 				memcpy(page + 8, &commit, 8);
@@ -1254,6 +1266,7 @@ static int open_feed(struct nft_live *l, char *msg, size_t msgsz)
 		return -1;
 	}
 	l->feed_rate = env_size("NETFS_TOP_FEED_RATE", SIZE_MAX);
+	nft_feed_set_unstored(l->feed, env_size("NETFS_TOP_FEED_UNSTORED", 0));
 	if (l->feed_dp.ncpus > l->ncpus)
 		l->ncpus = l->feed_dp.ncpus;
 	l->st.cpus = l->feed_dp.ncpus;
@@ -1446,9 +1459,12 @@ int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 	struct timespec ts;
 
 	if (l->feed) {
+		int n;
+
 		nft_feed_write(l->feed, l->feed_rate);
+		n = (int)nft_feed_read(l->feed, pages, MAX_PAGES_PER_READ);
 		pages->limit = nft_feed_complete_to(l->feed);
-		return (int)nft_feed_read(l->feed, pages, MAX_PAGES_PER_READ);
+		return n;
 	}
 	adapt_slack(l, pages);
 	clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -119,6 +119,7 @@ struct nft_feed_stats {
 	uint64_t missed_pages;		/* pages read with RB_MISSED_EVENTS */
 	uint64_t missed_stored;		/* sum of the counts stored */
 	uint64_t missed_unstored;	/* pages whose count did not fit */
+	uint64_t records_unstored;	/* ... and the records they stand for */
 };
 
 struct nft_feed *nft_feed_new(const struct nft_dat_pages *dp,
@@ -132,8 +133,9 @@ size_t nft_feed_write(struct nft_feed *f, size_t n);
 size_t nft_feed_read(struct nft_feed *f, struct nft_pages *pages, size_t max);
 const struct nft_feed_stats *nft_feed_stats(const struct nft_feed *f);
 /*
- * Every cpu's records older than this are written (the start of the
- * earliest page still to come; UINT64_MAX at the end): the reader's limit.
+ * Every cpu's records older than this have been read (the start of the
+ * earliest page unread or still to come; UINT64_MAX at the end): the
+ * reader's limit after a read.
  */
 uint64_t nft_feed_complete_to(struct nft_feed *f);
 
@@ -175,7 +177,8 @@ struct nft_live;
  * them): each nft_live_read() writes NETFS_TOP_FEED_RATE pages (default:
  * all) into rings of NETFS_TOP_FEED_RING pages per CPU (default 1024) and
  * reads them back; a rate above the ring's room is an overload, whose
- * losses the pages then report as the kernel's would.
+ * losses the pages then report as the kernel's would
+ * (NETFS_TOP_FEED_UNSTORED=1: without their counts).
  */
 struct nft_live *nft_live_open(const struct nft_live_opts *opts,
 			       enum nft_live_refusal *why, char *msg,

@@ -541,7 +541,14 @@ static struct nft_req_node *new_request(struct nft_model *m, uint32_t id,
 		return NULL;
 	n->req.id = id;
 	n->req.reuse = reuse;
-	n->req.uncertain = m->lost_to_end;
+	/*
+	 * Events lost before @lost_until may have been this request's too
+	 * (its NEW, a subrequest on the cpu that lost them): a live reader
+	 * learns of a loss only after the records of other cpus that ran
+	 * meanwhile, so the request can be new to us after the marker.
+	 */
+	n->req.uncertain = m->lost_to_end ||
+			   (m->lost_until && m->now <= m->lost_until);
 	n->req.t_new = n->req.t_last = m->now;
 	n->req.pos_new = n->req.pos_last = m->pos;
 	nft_ledger_init(&n->req.refs);
@@ -1197,6 +1204,8 @@ static void lost_events(struct nft_model *m, const struct nft_event *ev)
 	m->lost_seen = true;
 	m->lost_to_end |= !!(ev->flags & NFT_LOST_TO_END);
 	m->lost_pos = ev->pos;
+	if (ev->end > m->lost_until)
+		m->lost_until = ev->end;
 	for (n = m->lru_head; n; n = n->next)
 		n->req.uncertain = true;
 	nft_model_fs_mark_uncertain(m);
