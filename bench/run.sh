@@ -165,10 +165,10 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	echo
 	echo "## netfs-top live path"
 	echo
-	echo "Decode + model + aggregation cost per event on the live path: the records of corpus trace.dat files cut back into ring-buffer pages and fed through kbuffer, decoders/tep_event.c, the model and the netfs-top aggregator (\`netfs-top --bench-pages\`, pinned to one core, 5 rounds including per-round setup)."
+	echo "Decode + model + detectors + aggregation per event on the live path (issue 12 goal 4: >= 5 M events/s per core): the records of corpus trace.dat files cut back into ring-buffer pages and fed through the live decoder's page walk (decoders/live.c), decoders/tep_event.c, the model and the netfs-top aggregator (\`netfs-top --bench-pages\`, pinned to one core, best of $RUNS; \"with set-up\" adds a new model per round). Instructions per record: callgrind, not affected by the load of the machine (BEFORE=dir/bin adds another build's columns). How the path got there: [ISSUE-12.md](ISSUE-12.md)."
 	echo
 	if [ -d "$corpus" ]; then
-		NFT_BIN="$BIN" CORPUS="$corpus" bench/top-overhead.sh
+		NFT_BIN="$BIN" CORPUS="$corpus" RUNS="$RUNS" BEFORE="${BEFORE:-}" bench/top-overhead.sh
 	else
 		echo "(no corpus: skipped)"
 	fi

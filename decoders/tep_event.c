@@ -255,6 +255,12 @@ struct ev_info {
 };
 
 #define MAX_EVENT_ID 65536	/* common_type is 16 bits */
+#define NCOMMS 256
+
+struct comm_slot {
+	int pid;
+	const char *comm;
+};
 
 struct nft_tep_decoder {
 	struct tep_handle *tep;
@@ -262,6 +268,7 @@ struct nft_tep_decoder {
 	struct tep_format_field *c_type;
 	int last_pid;
 	const char *last_comm;
+	struct comm_slot comms[NCOMMS];	/* pid -> comm, direct-mapped */
 	unsigned int irq_key;		/* flags | pc << 8 of irq_str, or ~0 */
 	char irq_str[8];
 	bool swap;			/* the file's byte order is not ours */
@@ -914,12 +921,24 @@ static int decode_fields(struct nft_tep_decoder *c, const struct ev_info *ei,
 
 static const char *comm_of(struct nft_tep_decoder *c, int pid)
 {
-	if (pid != c->last_pid || !c->last_comm) {
-		c->last_comm = tep_data_comm_from_pid(c->tep, pid);
-		if (!c->last_comm)
-			c->last_comm = "<...>";
-		c->last_pid = pid;
+	struct comm_slot *s;
+
+	if (pid == c->last_pid && c->last_comm)
+		return c->last_comm;
+	/*
+	 * tep_data_comm_from_pid() is a bsearch of every saved comm: keep
+	 * the answers (the tep's strings, which stay while it does; the
+	 * decoder never registers comms, so they do not move).
+	 */
+	s = &c->comms[(unsigned int)pid % NCOMMS];
+	if (!s->comm || s->pid != pid) {
+		s->comm = tep_data_comm_from_pid(c->tep, pid);
+		if (!s->comm)
+			s->comm = "<...>";
+		s->pid = pid;
 	}
+	c->last_comm = s->comm;
+	c->last_pid = pid;
 	return c->last_comm;
 }
 
