@@ -13,7 +13,9 @@
 #  4. with BIG_DAT and HALF_DAT (two recordings of bench/record-big-dat.sh):
 #     bench/big-dat.sh, into bench/BIG-DAT.md;
 #  5. 1,000 small captures: netfs-replay -j 2 against a shell loop
-#     (bench/many.sh).
+#     (bench/many.sh);
+#  6. netfs-top's live path (bench/top-overhead.sh) and one thread
+#     against two (bench/threads.sh).
 #
 # Each timing is the best of $RUNS runs (default 3).  BIN= picks the
 # binaries (default bin/), LINES= the size of the big capture.
@@ -172,6 +174,12 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	else
 		echo "(no corpus: skipped)"
 	fi
+	echo
+	echo "## Both cores: decoder and model on two threads (issue 12)"
+	echo
+	echo "netfs-replay with the model on a second thread fed batches of decoded events (libnetfs-trace/pipeline.c) against one thread (NETFS_TRACE_THREADS=1 / 0) by bench/threads.sh; by default the second thread is used only past 50,000 events with an idle CPU. What the split can give and why: [ISSUE-12.md](ISSUE-12.md)."
+	echo
+	BIN="$BIN" NFT_CORPUS="$corpus" BIG_DAT="${BIG_DAT:-}" REPS="$RUNS" bench/threads.sh || echo "(bench/threads.sh failed)"
 	echo
 	echo "## Many captures: netfs-replay -j (issue 12)"
 	echo
