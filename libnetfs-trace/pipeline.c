@@ -94,7 +94,7 @@ static void keep_msg(void *ctx, enum nft_diag_level level, const char *file,
  */
 #define ASYNC_AFTER 50000
 #define ASYNC_BATCH 256
-#define ASYNC_NBATCH 8
+#define ASYNC_NBATCH 16
 
 struct async_item {
 	struct nft_event ev;	/* a message: comm = file, name = where,
@@ -121,6 +121,7 @@ struct async {
 	struct async_batch *b[ASYNC_NBATCH];
 	size_t head, count;		/* oldest full batch, full batches */
 	bool done;
+	bool idle, full;		/* the sink's / the decoder's thread waits */
 	int stop;			/* the sink's non-zero, from its thread */
 	int stop_errno;			/* and its errno then */
 	bool failed;			/* out of memory: went serial */
@@ -213,8 +214,11 @@ static void *async_main(void *arg)
 		size_t i;
 
 		pthread_mutex_lock(&a->mu);
-		while (!a->count && !a->done)
+		while (!a->count && !a->done) {
+			a->idle = true;
 			pthread_cond_wait(&a->filled, &a->mu);
+			a->idle = false;
+		}
 		if (!a->count) {
 			pthread_mutex_unlock(&a->mu);
 			return NULL;
@@ -242,7 +246,8 @@ static void *async_main(void *arg)
 		pthread_mutex_lock(&a->mu);
 		a->head = (a->head + 1) % ASYNC_NBATCH;
 		a->count--;
-		pthread_cond_signal(&a->drained);
+		if (a->full)
+			pthread_cond_signal(&a->drained);
 		pthread_mutex_unlock(&a->mu);
 	}
 }
@@ -252,9 +257,19 @@ static void async_publish(struct async *a)
 {
 	pthread_mutex_lock(&a->mu);
 	a->count++;
-	pthread_cond_signal(&a->filled);
-	while (a->count == ASYNC_NBATCH)
+	/*
+	 * Wake the sink's thread with half the batches ready, not with each:
+	 * a wake-up per batch cost more than the batch (futex, scheduler).
+	 */
+	if (a->idle && a->count >= ASYNC_NBATCH / 2)
+		pthread_cond_signal(&a->filled);
+	while (a->count == ASYNC_NBATCH) {
+		a->full = true;
+		if (a->idle)
+			pthread_cond_signal(&a->filled);
 		pthread_cond_wait(&a->drained, &a->mu);
+		a->full = false;
+	}
 	a->cur = a->b[(a->head + a->count) % ASYNC_NBATCH];
 	pthread_mutex_unlock(&a->mu);
 }
