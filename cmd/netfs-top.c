@@ -606,7 +606,7 @@ static int open_live(struct source *s)
 	}
 	st = nft_live_stats(s->live);
 	s->pages = nft_pages_new(nft_live_tep(s->live), nft_live_cpus(s->live),
-				 (size_t)getpagesize());
+				 nft_live_subbuf(s->live));
 	if (!s->pages) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return -1;

@@ -1437,6 +1437,13 @@ int nft_live_cpus(const struct nft_live *l)
 	return l->ncpus > 0 ? l->ncpus : 1;
 }
 
+size_t nft_live_subbuf(const struct nft_live *l)
+{
+	if (l->feed)
+		return l->feed_dp.subbuf;
+	return l->subbuf ? l->subbuf : (size_t)getpagesize();
+}
+
 const struct nft_live_stats *nft_live_stats(const struct nft_live *l)
 {
 	return &l->st;
@@ -1477,8 +1484,14 @@ int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 		if (l->fds[cpu] < 0)
 			continue;
 		for (n = 0; n < MAX_PAGES_PER_READ; n++) {
-			ssize_t r = read(l->fds[cpu], l->buf, l->subbuf);
+			/* straight into the queue when the sizes agree */
+			bool direct = l->subbuf == pages->subbuf;
+			char *dst = direct ? nft_pages_slot(pages, cpu) : l->buf;
+			ssize_t r;
 
+			if (!dst)
+				return -1;
+			r = read(l->fds[cpu], dst, l->subbuf);
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r < 0 && errno == EAGAIN)
@@ -1487,18 +1500,28 @@ int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 				return -1;
 			if (r == 0)
 				break;
-			if (n == MAX_PAGES_PER_READ - 1) {
+			if (n == MAX_PAGES_PER_READ - 1 && r >= 8) {
 				/* not drained: complete only up to this page's start */
 				uint64_t page_ts;
 
-				memcpy(&page_ts, l->buf, sizeof(page_ts));
+				memcpy(&page_ts, dst, sizeof(page_ts));
 				upto = page_ts < upto ? page_ts : upto;
 			}
 			/* A short read is a partial page: zero the rest. */
 			if ((size_t)r < l->subbuf)
-				memset(l->buf + r, 0, l->subbuf - r);
-			if (nft_pages_add(pages, cpu, l->buf))
-				return -1;
+				memset(dst + r, 0, l->subbuf - r);
+			if (direct) {
+				nft_pages_commit(pages, cpu);
+			} else {
+				char *slot = nft_pages_slot(pages, cpu);
+
+				if (!slot)
+					return -1;
+				memset(slot, 0, pages->subbuf);
+				memcpy(slot, l->buf, l->subbuf < pages->subbuf ?
+						     l->subbuf : pages->subbuf);
+				nft_pages_commit(pages, cpu);
+			}
 			total++;
 		}
 		limit = upto < limit ? upto : limit;

@@ -188,6 +188,8 @@ struct nft_live *nft_live_open(const struct nft_live_opts *opts,
 struct tep_handle *nft_live_tep(const struct nft_live *l);
 /* CPU numbers nft_live_read() may queue pages for: size struct nft_pages. */
 int nft_live_cpus(const struct nft_live *l);
+/* The sub-buffer (page) size of the instance's buffers: the same. */
+size_t nft_live_subbuf(const struct nft_live *l);
 const struct nft_live_stats *nft_live_stats(const struct nft_live *l);
 
 /*
