@@ -114,6 +114,7 @@ struct async {
 	struct nft_pipeline_result *r;
 	uint64_t events;
 	long after;			/* hand over after this many; <0 never */
+	bool automatic;			/* ... if a cpu is idle then */
 	bool threaded;
 	pthread_t th;
 	pthread_mutex_t mu;
@@ -334,15 +335,43 @@ fail:
 	return false;
 }
 
+/*
+ * A second cpu online that the rest of the machine leaves idle: the load
+ * average below the cpus minus one, and right now (/proc/loadavg's
+ * runnable count, ours included) a cpu with nothing to run -- not so when
+ * netfs-replay -j runs a capture per cpu.
+ */
+static bool spare_cpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	double load;
+	int running = 0;
+	FILE *f;
+
+	if (n < 2 || getloadavg(&load, 1) != 1 || load >= n - 1)
+		return false;
+	f = fopen("/proc/loadavg", "re");
+	if (f) {
+		if (fscanf(f, "%*s %*s %*s %d/", &running) != 1)
+			running = 0;
+		fclose(f);
+	}
+	return running < n;
+}
+
 static int async_event(void *ctx, const struct nft_event *ev)
 {
 	struct async *a = ctx;
 	int stop;
 
 	if (!a->threaded) {
-		if (a->after < 0 || a->failed || a->events++ < (uint64_t)a->after ||
-		    !async_start(a))
+		if (a->after < 0 || a->failed || a->events++ < (uint64_t)a->after)
 			return a->sink.event(a->sink.ctx, ev);
+		/* decided when the capture proved long, on the load then */
+		if ((a->automatic && !spare_cpu()) || !async_start(a)) {
+			a->after = -1;
+			return a->sink.event(a->sink.ctx, ev);
+		}
 	}
 	stop = __atomic_load_n(&a->stop, __ATOMIC_ACQUIRE);
 	if (stop)
@@ -354,15 +383,6 @@ static int async_event(void *ctx, const struct nft_event *ev)
 	if (a->cur->n == ASYNC_BATCH)
 		async_publish(a);
 	return 0;
-}
-
-/* A second cpu online that the rest of the machine leaves idle. */
-static bool spare_cpu(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	double load;
-
-	return n >= 2 && getloadavg(&load, 1) == 1 && load < n - 1;
 }
 
 static void async_init(struct async *a, struct nft_pipeline_result *r,
@@ -378,8 +398,8 @@ static void async_init(struct async *a, struct nft_pipeline_result *r,
 		a->after = -1;
 	else if (env && *env == '1')
 		a->after = 0;
-	else if (!spare_cpu())
-		a->after = -1;
+	else
+		a->automatic = true;
 }
 
 /* After the decoder: the rest of the events, and the sink back here. */
