@@ -20,6 +20,10 @@ BINDIR ?= $(prefix)/bin
 MANDIR ?= $(prefix)/share/man
 BASH_COMPLETE_DIR ?= $(prefix)/share/bash-completion/completions
 ZSH_COMPLETE_DIR ?= $(prefix)/share/zsh/site-functions
+# systemd searches /usr/local/lib/systemd/system too; packagers pass
+# SYSTEMD_UNIT_DIR=%{_unitdir} (or pkg-config's systemdsystemunitdir).
+SYSTEMD_UNIT_DIR ?= $(prefix)/lib/systemd/system
+DOCDIR ?= $(prefix)/share/doc/netfs-trace
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -95,6 +99,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_HELPERS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_LIB)
 
+# the option parser's test links the commands' own library too
+$(BUILD)/tests/test_cli: $(CLI_OBJS)
+
 $(BUILD)/tests/unit/tap.o $(BUILD)/tests/unit/lines.o: $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$@)
@@ -133,6 +140,15 @@ install: all
 		install -m 0644 $$f \
 		$(DESTDIR)$(BASH_COMPLETE_DIR)/$$(basename $$f .bash); done
 	install -m 0644 $(wildcard completions/_*) $(DESTDIR)$(ZSH_COMPLETE_DIR)
+	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(DOCDIR)
+	for f in $(wildcard scripts/systemd/*.in); do \
+		sed 's|@BINDIR@|$(BINDIR)|g' $$f > \
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$(basename $$f .in) && \
+		chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$(basename $$f .in) \
+		|| exit 1; done
+	install -m 0644 $(wildcard scripts/systemd/*.timer) $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	install -m 0644 docs/netfs-alerts.yml docs/service.md \
+		docs/metrics-procstats.md $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf $(BUILD) build-san $(BIN)

@@ -14,7 +14,11 @@
 #     bench/big-dat.sh, into bench/BIG-DAT.md;
 #  5. 1,000 small captures: netfs-replay -j 2 against a shell loop
 #     (bench/many.sh);
-#  6. netfs-top's live path (bench/top-overhead.sh) and one thread
+#  6. the exporter's CPU at a measured event rate, with and without
+#     --listen, and its instruction counts (bench/exporter.sh).
+#  7. --html on the big capture: time, memory, page size (bench/html.sh).
+#  8. the Perfetto export on the big capture: time and size (bench/perfetto.sh).
+#  9. netfs-top's live path (bench/top-overhead.sh) and one thread
 #     against two (bench/threads.sh).
 #
 # Each timing is the best of $RUNS runs (default 3).  BIN= picks the
@@ -165,6 +169,8 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	# its body, without the SPDX line, the title and the blank line after it
 	sed '1,3d' bench/BIG-DAT.md
 	echo
+	BIN="$BIN" RUNS="$RUNS" NFT_CORPUS="$corpus" bench/perfetto.sh "$big"
+	echo
 	echo "## netfs-top live path"
 	echo
 	echo "Decode + model + detectors + aggregation per event on the live path (issue 12 goal 4: >= 5 M events/s per core): the records of corpus trace.dat files cut back into ring-buffer pages and fed through the live decoder's page walk (decoders/live.c), decoders/tep_event.c, the model and the netfs-top aggregator (\`netfs-top --bench-pages\`, pinned to one core, best of $RUNS; \"with set-up\" adds a new model per round). Instructions per record: callgrind, not affected by the load of the machine (BEFORE=dir/bin adds another build's columns). How the path got there: [ISSUE-12.md](ISSUE-12.md)."
@@ -181,6 +187,14 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	echo
 	BIN="$BIN" NFT_CORPUS="$corpus" BIG_DAT="${BIG_DAT:-}" REPS="$RUNS" bench/threads.sh || echo "(bench/threads.sh failed)"
 	echo
+	echo "## Exporter overhead (issue 14)"
+	echo
+	if [ -d "$corpus" ]; then
+		BIN="$BIN" RUNS="$RUNS" NFT_CORPUS="$corpus" bench/exporter.sh
+	else
+		echo "(no corpus: skipped)"
+	fi
+	echo
 	echo "## Many captures: netfs-replay -j (issue 12)"
 	echo
 	if [ -d "$corpus" ]; then
@@ -188,6 +202,8 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	else
 		echo "(no corpus: skipped)"
 	fi
+	echo
+	BIN="$BIN" RUNS="$RUNS" WORK="$WORK" bench/html.sh "$big"
 } > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 echo "bench: wrote $OUT" >&2

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,73 +26,32 @@
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/model_replay.h"
 #include "libnetfs-trace/pipeline.h"
+#include "libnetfs-trace/report/perfetto.h"
 #include "libnetfs-trace/report/report.h"
+#include "libnetfs-trace/report/html.h"
 
 #define PROG "netfs-replay"
 #define VERSION "0.1"
-
-enum {
-	OPT_JSON = 256,
-	OPT_BRIEF,
-	OPT_INSTANCE,
-	OPT_VERSION,
-	OPT_MODEL,
-	OPT_VOCAB,
-	OPT_BTF_BASE,
-	OPT_SPOOL_MAX,
-};
-
-static const struct nft_cli_option options[] = {
-	{ { "input", required_argument, NULL, 'i' }, 'i', "FILE",
-	  "capture to read (also the last argument; '-' = stdin; default trace.dat)" },
-	{ { "jobs", required_argument, NULL, 'j' }, 'j', "N",
-	  "several captures (FILE...): analyse N at a time (default: the number of CPUs); reports still come in the order given" },
-	{ { "json", no_argument, NULL, OPT_JSON }, 0, NULL,
-	  "print one JSON document (docs/json.md)" },
-	{ { "request", required_argument, NULL, 'R' }, 'R', "ID",
-	  "show one object's life: a request (ID or R=ID: subrequests, timeline, refs, folio and other lines), a subrequest (R=ID[n]), an fscache cookie (c=ID), volume (V=ID) or cache (C=ID), a cachefiles object (o=ID)" },
-	{ { "brief", no_argument, NULL, OPT_BRIEF }, 0, NULL,
-	  "with -R: only the object's lines, in the compact pasted form" },
-	NFT_CLI_ANALYSIS_OPTIONS,
-	{ { "instance", required_argument, NULL, OPT_INSTANCE }, 0, "NAME",
-	  "trace.dat: the buffer instance to read" },
-	{ { "model", no_argument, NULL, OPT_MODEL }, 0, NULL,
-	  "replay every request through the reference engine and report where the kernel departs from it (docs/model-replay.md)" },
-	{ { "vocab", required_argument, NULL, OPT_VOCAB }, 0, "KOBJ",
-	  "instead of a capture: which trace symbols of this kernel module or vmlinux (.ko, .ko.xz, .ko.zst, BTF) we know; repeatable" },
-	{ { "btf-base", required_argument, NULL, OPT_BTF_BASE }, 0, "FILE",
-	  "with --vocab: vmlinux BTF that module BTF builds on (e.g. /sys/kernel/btf/vmlinux of that kernel)" },
-	{ { "spool-max", required_argument, NULL, OPT_SPOOL_MAX }, 0, "SIZE",
-	  "a compressed or piped trace.dat is copied to TMPDIR: at most SIZE bytes (K, M, G; default half of TMPDIR's free space, at most 8G; also NETFS_REPLAY_SPOOL_MAX)" },
-	{ { "quiet", no_argument, NULL, 'q' }, 'q', NULL,
-	  "print the findings only, not the summary" },
-	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
-	{ { "version", no_argument, NULL, OPT_VERSION }, 0, NULL,
-	  "show the version" },
-};
-
-#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
 struct replay_args {
 	const char *input;
 	const char **inputs;	/* the captures, argv's strings */
 	int ninputs;
-	long jobs;		/* -j; 0 = the number of CPUs */
+	unsigned long jobs;	/* -j; 0 = the number of CPUs */
 	bool json, brief, quiet, model;
 	bool have_request;
 	struct nft_focus focus;	/* -R */
 	struct nft_cli_analysis an;
 	const char *instance;
-	const char **vocab;	/* --vocab files, argv's strings */
-	int nvocab;
+	struct nft_cli_list vocab;	/* --vocab files, argv's strings */
 	const char *btf_base;
 	uint64_t spool_max;	/* --spool-max, NETFS_REPLAY_SPOOL_MAX; 0 = default */
+	const char *html;	/* --html FILE */
+	const char *perfetto;	/* --perfetto FILE */
 };
 
-static void usage(FILE *out)
+static void usage_head(FILE *out)
 {
-	size_t i;
-
 	fprintf(out, "usage: " PROG " [OPTIONS] [FILE...]\n\n"
 		     "Rebuild every netfs request, fscache cookie and cachefiles object\n"
 		     "of a capture (trace.dat, ftrace text, trace-cmd report or perf\n"
@@ -101,8 +59,13 @@ static void usage(FILE *out)
 		     "zstd) and report ref leaks, use-after-free, folios unlocked early,\n"
 		     "bad donations, stuck requests, over-reads, bad rewinds, retry\n"
 		     "storms and failures.  Several captures are analysed in parallel\n"
-		     "(-j) and reported one after another in the order given.\n\noptions:\n");
-	nft_cli_print_options(out, options, N_OPTIONS);
+		     "(-j) and reported one after another in the order given.\n\n");
+}
+
+static void usage_tail(FILE *out)
+{
+	size_t i;
+
 	fprintf(out, "\nfinding kinds:");
 	for (i = 0; i < NFT_FIND__NR; i++)
 		fprintf(out, " %s", nft_finding_kind_name(i));
@@ -110,96 +73,82 @@ static void usage(FILE *out)
 		     "(several captures: the worst of theirs)\n");
 }
 
+/* -R ID: the object to show. */
+static int request_cb(const struct nft_option *opt, const char *arg)
+{
+	struct replay_args *a = opt->value;
+
+	if (nft_focus_parse(arg, &a->focus))
+		return -1;
+	a->have_request = true;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct replay_args *a)
 {
-	struct option longopts[N_OPTIONS + 1];
-	int c, rc;
+	const struct nft_option options[] = {
+		OPT_GROUP("options:"),
+		OPT_STRING('i', "input", &a->input, "FILE",
+			   "capture to read (also the last argument; '-' = stdin; default trace.dat)"),
+		OPT_ULONG('j', "jobs", &a->jobs, "N", 1, 4096,
+			  "several captures (FILE...): analyse N at a time (default: the number of CPUs); reports still come in the order given",
+			  .err = "-j wants a number of jobs from 1 to 4096, not '%s'"),
+		OPT_BOOL(0, "json", &a->json,
+			 "print one JSON document (docs/json.md)"),
+		OPT_CALLBACK('R', "request", a, "ID",
+			     "show one object's life: a request (ID or R=ID: subrequests, timeline, refs, folio and other lines), a subrequest (R=ID[n]), an fscache cookie (c=ID), volume (V=ID) or cache (C=ID), a cachefiles object (o=ID)",
+			     request_cb,
+			     .err = "bad id '%s' for -R (hex as printed: 00000a98, R=00000a98, R=a98[1], c=2a, V=1, o=5, C=1)"),
+		OPT_STRING(0, "html", &a->html, "FILE",
+			   "also write a self-contained HTML report to FILE: summary, findings, timeline, drill-downs (docs/html.md); with -R: that request only"),
+		OPT_STRING(0, "perfetto", &a->perfetto, "FILE",
+			   "also write the capture as a Perfetto trace (TrackEvent protobuf) to FILE, '-' = stdout; with -R: that object only (docs/perfetto.md)"),
+		OPT_BOOL(0, "brief", &a->brief,
+			 "with -R: only the object's lines, in the compact pasted form"),
+		NFT_CLI_ANALYSIS_OPTIONS(&a->an),
+		OPT_STRING(0, "instance", &a->instance, "NAME",
+			   "trace.dat: the buffer instance to read"),
+		OPT_BOOL(0, "model", &a->model,
+			 "replay every request through the reference engine and report where the kernel departs from it (docs/model-replay.md)"),
+		OPT_STRING_LIST(0, "vocab", &a->vocab, "KOBJ",
+				"instead of a capture: which trace symbols of this kernel module or vmlinux (.ko, .ko.xz, .ko.zst, BTF) we know; repeatable"),
+		OPT_STRING(0, "btf-base", &a->btf_base, "FILE",
+			   "with --vocab: vmlinux BTF that module BTF builds on (e.g. /sys/kernel/btf/vmlinux of that kernel)"),
+		OPT_SIZE(0, "spool-max", &a->spool_max, "SIZE",
+			 "a compressed or piped trace.dat is copied to TMPDIR: at most SIZE bytes (K, M, G; default half of TMPDIR's free space, at most 8G; also NETFS_REPLAY_SPOOL_MAX)",
+			 .err = "bad size '%s' for --spool-max (e.g. 500M, 2G)"),
+		OPT_BOOL('q', "quiet", &a->quiet,
+			 "print the findings only, not the summary"),
+		OPT_HELP(),
+		OPT_VERSION(),
+		OPT_END(),
+	};
+	const struct nft_cli cli = {
+		.prog = PROG, .version = VERSION, .options = options,
+		.usage_head = usage_head, .usage_tail = usage_tail,
+	};
+	const char *env = getenv("NETFS_REPLAY_SPOOL_MAX");
+	int first, rc;
 
-	nft_cli_longopts(options, N_OPTIONS, longopts);
 	nft_cli_analysis_init(&a->an);
-	{
-		const char *env = getenv("NETFS_REPLAY_SPOOL_MAX");
-
-		if (env && *env && nft_parse_size(env, &a->spool_max))
-			return nft_cli_usage_error(PROG, "bad size '%s' in NETFS_REPLAY_SPOOL_MAX (e.g. 500M, 2G)", env);
-	}
-	while ((c = getopt_long(argc, argv, "i:j:R:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			a->input = optarg;
-			break;
-		case 'j': {
-			char *end;
-
-			errno = 0;
-			a->jobs = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || a->jobs < 1 ||
-			    a->jobs > 4096)
-				return nft_cli_usage_error(PROG, "-j wants a number of jobs from 1 to 4096, not '%s'", optarg);
-			break;
-		}
-		case OPT_JSON:
-			a->json = true;
-			break;
-		case 'R':
-			if (nft_focus_parse(optarg, &a->focus))
-				return nft_cli_usage_error(PROG, "bad id '%s' for -R (hex as printed: 00000a98, R=00000a98, R=a98[1], c=2a, V=1, o=5, C=1)", optarg);
-			a->have_request = true;
-			break;
-		case OPT_BRIEF:
-			a->brief = true;
-			break;
-		case OPT_INSTANCE:
-			a->instance = optarg;
-			break;
-		case OPT_VOCAB:
-			if (!a->vocab)
-				a->vocab = calloc(argc, sizeof(*a->vocab));
-			if (!a->vocab)
-				return nft_cli_usage_error(PROG, "%s", "out of memory");
-			a->vocab[a->nvocab++] = optarg;
-			break;
-		case OPT_BTF_BASE:
-			a->btf_base = optarg;
-			break;
-		case OPT_MODEL:
-			a->model = true;
-			break;
-		case OPT_SPOOL_MAX:
-			if (nft_parse_size(optarg, &a->spool_max))
-				return nft_cli_usage_error(PROG, "bad size '%s' for --spool-max (e.g. 500M, 2G)", optarg);
-			break;
-		case 'q':
-			a->quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case OPT_VERSION:
-			printf(PROG " " VERSION "\n");
-			exit(0);
-		default:
-			rc = nft_cli_analysis_option(PROG, c, optarg, &a->an);
-			if (rc == 1)
-				break;
-			if (rc == 0)
-				fprintf(stderr, "Try '" PROG " --help'.\n");
-			return 2;
-		}
-	}
-	if (a->btf_base && !a->nvocab)
+	if (env && *env && nft_parse_size(env, &a->spool_max))
+		return nft_cli_usage_error(PROG, "bad size '%s' in NETFS_REPLAY_SPOOL_MAX (e.g. 500M, 2G)", env);
+	rc = nft_cli_parse(&cli, argc, argv, &first);
+	if (rc)
+		return rc;
+	if (a->btf_base && !a->vocab.n)
 		return nft_cli_usage_error(PROG, "%s goes with --vocab", "--btf-base");
-	if (a->nvocab) {
-		if (optind < argc || a->input)
+	if (a->vocab.n) {
+		if (first < argc || a->input)
 			return nft_cli_usage_error(PROG, "%s takes no capture", "--vocab");
 		return 0;
 	}
-	if (optind < argc) {
+	if (first < argc) {
 		if (a->input)
-			return nft_cli_usage_error(PROG, "one input only with -i ('%s' is extra; give several captures as arguments)", argv[optind]);
-		a->input = argv[optind];
-		a->inputs = (const char **)argv + optind;
-		a->ninputs = argc - optind;
+			return nft_cli_usage_error(PROG, "one input only with -i ('%s' is extra; give several captures as arguments)", argv[first]);
+		a->input = argv[first];
+		a->inputs = (const char **)argv + first;
+		a->ninputs = argc - first;
 	}
 	if (a->ninputs > 1) {
 		int i, stdin_seen = 0;
@@ -208,10 +157,18 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			return nft_cli_usage_error(PROG, "%s goes with one capture", "-R");
 		if (a->model)
 			return nft_cli_usage_error(PROG, "%s goes with one capture", "--model");
+		if (a->html)
+			return nft_cli_usage_error(PROG, "%s goes with one capture", "--html");
 		for (i = 0; i < a->ninputs; i++)
 			if (!strcmp(a->inputs[i], "-") && stdin_seen++)
 				return nft_cli_usage_error(PROG, "%s: standard input can be read once", "-");
 	}
+	if (a->model && a->html)
+		return nft_cli_usage_error(PROG, "%s does not go with --model", "--html");
+	if (a->perfetto && a->model)
+		return nft_cli_usage_error(PROG, "%s does not go with --model", "--perfetto");
+	if (a->perfetto && a->ninputs > 1 && !strcmp(a->perfetto, "-"))
+		return nft_cli_usage_error(PROG, "%s: several captures go into a file, not to stdout", "--perfetto -");
 	if (a->model && a->have_request)
 		return nft_cli_usage_error(PROG, "%s does not go with -R", "--model");
 	if (a->brief && !a->have_request)
@@ -270,53 +227,28 @@ static void suppressed_note(const struct nft_pipeline_result *r)
 			r->diag.suppressed == 1 ? "" : "s");
 }
 
-/*
- * --json on an input that was refused (or could not be read): still one
- * JSON document, with the reason, so a CI job always parses its output.
- */
-static void json_refused(FILE *out, const struct nft_pipeline_result *r)
-{
-	int i;
-
-	fprintf(out, "{\n  \"version\": 1,\n  \"input\": {\"file\": ");
-	nft_json_str(out, r->input.name);
-	fprintf(out, ", \"format\": ");
-	nft_json_str(out, r->input.format ? r->input.format : "unknown");
-	fprintf(out, ", \"compression\": ");
-	nft_json_str(out, r->input.compression);
-	fprintf(out, ", \"errors\": %lu, \"warnings\": %lu, \"suppressed\": %lu},\n",
-		r->diag.errors, r->diag.warnings, r->diag.suppressed);
-	fprintf(out, "  \"refused\": true,\n  \"messages\": [");
-	for (i = 0; i < r->n_msgs; i++) {
-		fprintf(out, "%s\n    {\"level\": \"%s\", \"where\": ",
-			i ? "," : "",
-			r->msgs[i].level == NFT_DIAG_ERROR ? "error" : "warning");
-		nft_json_str(out, r->msgs[i].where);
-		fprintf(out, ", \"message\": ");
-		nft_json_str(out, r->msgs[i].text);
-		fprintf(out, "}");
-	}
-	fprintf(out, "%s],\n  \"summary\": null,\n  \"findings\": [],\n  \"unknown_symbols\": []\n}\n",
-		r->n_msgs ? "\n  " : "");
-}
-
 /* --model: one line (or JSON object) per request, as each is released. */
 struct model_out {
 	bool json;
 	FILE *out;
 	const struct nft_pipeline_result *r;	/* the input's name */
 	bool started;
-	unsigned long n;
+	struct nft_jw jw;
 };
 
+/* The document's head, up to the "model" array (open). */
 static void model_head(struct model_out *mo)
 {
 	if (mo->started || !mo->json)
 		return;
 	mo->started = true;
-	fprintf(mo->out, "{\"version\": 1, \"input\": {\"file\": ");
-	nft_json_str(mo->out, mo->r->input.name);
-	fprintf(mo->out, "}, \"model\": [");
+	nft_jw_init(&mo->jw, mo->out, NFT_JW_COMPACT);
+	nft_jw_object_begin(&mo->jw, NULL);
+	nft_jw_u64(&mo->jw, "version", 1);
+	nft_jw_object_begin(&mo->jw, "input");
+	nft_jw_str(&mo->jw, "file", mo->r->input.name);
+	nft_jw_end(&mo->jw);
+	nft_jw_array_begin(&mo->jw, "model");
 }
 
 static const char *verdict_name(enum nft_replay_verdict v)
@@ -330,7 +262,7 @@ static void model_result(void *ctx, const struct nft_replay_result *res)
 	struct model_out *mo = ctx;
 	const char *origin = res->origin ?
 		nft_sym_name(NFT_SYMC_ORIGIN, res->origin) : "--";
-	int i, n = 0;
+	int i;
 
 	if (!mo->json) {
 		fprintf(mo->out, "R=%08x %s ", res->rreq, origin);
@@ -345,30 +277,26 @@ static void model_result(void *ctx, const struct nft_replay_result *res)
 		return;
 	}
 	model_head(mo);
-	fprintf(mo->out, "%s\n  {\"request\": \"%08x\", \"origin\": ",
-		mo->n++ ? "," : "", res->rreq);
-	nft_json_str(mo->out, res->origin ? origin : "");
-	fprintf(mo->out, ", \"result\": \"%s\"", verdict_name(res->verdict));
+	nft_jw_line(&mo->jw);
+	nft_jw_object_begin(&mo->jw, NULL);
+	nft_jw_strf(&mo->jw, "request", "%08x", res->rreq);
+	nft_jw_str(&mo->jw, "origin", res->origin ? origin : "");
+	nft_jw_str(&mo->jw, "result", verdict_name(res->verdict));
 	if (res->verdict == NFT_REPLAY_DEPART) {
-		fprintf(mo->out, ", \"line\": %llu, \"object\": ",
-			(unsigned long long)res->line);
-		nft_json_str(mo->out, res->object);
-		fprintf(mo->out, ", \"position\": %u, \"kernel\": ", res->position);
-		nft_json_str(mo->out, res->kernel);
-		fprintf(mo->out, ", \"model\": ");
-		nft_json_str(mo->out, res->model);
+		nft_jw_u64(&mo->jw, "line", res->line);
+		nft_jw_str(&mo->jw, "object", res->object);
+		nft_jw_u64(&mo->jw, "position", res->position);
+		nft_jw_str(&mo->jw, "kernel", res->kernel);
+		nft_jw_str(&mo->jw, "model", res->model);
 	}
-	if (res->verdict == NFT_REPLAY_NOT_MODELLED) {
-		fprintf(mo->out, ", \"why\": ");
-		nft_json_str(mo->out, res->why);
-	}
-	fprintf(mo->out, ", \"ignored\": [");
+	if (res->verdict == NFT_REPLAY_NOT_MODELLED)
+		nft_jw_str(&mo->jw, "why", res->why);
+	nft_jw_array_begin(&mo->jw, "ignored");
 	for (i = 0; i < NFT_REPLAY_IGN__NR; i++)
-		if (res->ignored & (1u << i)) {
-			fprintf(mo->out, "%s", n++ ? ", " : "");
-			nft_json_str(mo->out, nft_replay_ignore_name(i));
-		}
-	fprintf(mo->out, "]}");
+		if (res->ignored & (1u << i))
+			nft_jw_str(&mo->jw, NULL, nft_replay_ignore_name(i));
+	nft_jw_end(&mo->jw);
+	nft_jw_end(&mo->jw);
 }
 
 /* The object bound was reached: say so on stderr too (also with -q). */
@@ -389,13 +317,13 @@ static void bound_warnings(struct nft_pipeline_result *r,
 static int run_model(const struct replay_args *a, const char *input)
 {
 	struct nft_pipeline_result r;
-	struct model_out mo = { a->json, stdout, &r, false, 0 };
+	struct model_out mo = { .json = a->json, .out = stdout, .r = &r };
 	struct nft_replay_opts ropts = { 0 };
 	const struct nft_replay_stats *st;
 	struct nft_pipeline_opts po;
 	struct nft_model *model;
 	struct nft_replay *rp;
-	int status = 0, i, n = 0;
+	int status = 0, i;
 
 	nft_cli_model_opts(&a->an, &ropts.model);
 	ropts.result = model_result;
@@ -426,20 +354,23 @@ static int run_model(const struct replay_args *a, const char *input)
 	st = nft_replay_stats(rp);
 	if (a->json) {
 		model_head(&mo);
-		fprintf(mo.out, "%s], \"model_summary\": {\"kernel\": ",
-			st->requests ? "\n" : "");
-		nft_json_str(mo.out, nft_gen_name(nft_model_summary(model)->gen));
-		fprintf(mo.out, ", \"requests\": %llu, \"match\": %llu, \"depart\": %llu, \"not_modelled\": %llu, \"ignored\": {",
-			(unsigned long long)st->requests,
-			(unsigned long long)st->match,
-			(unsigned long long)st->depart,
-			(unsigned long long)st->not_modelled);
-		for (i = 0; i < NFT_REPLAY_IGN__NR; i++) {
-			fprintf(mo.out, "%s", n++ ? ", " : "");
-			nft_json_str(mo.out, nft_replay_ignore_name(i));
-			fprintf(mo.out, ": %llu", (unsigned long long)st->ignored[i]);
-		}
-		fprintf(mo.out, "}}}\n");
+		nft_jw_line(&mo.jw);
+		nft_jw_end(&mo.jw);
+		nft_jw_object_begin(&mo.jw, "model_summary");
+		nft_jw_str(&mo.jw, "kernel",
+			   nft_gen_name(nft_model_summary(model)->gen));
+		nft_jw_u64(&mo.jw, "requests", st->requests);
+		nft_jw_u64(&mo.jw, "match", st->match);
+		nft_jw_u64(&mo.jw, "depart", st->depart);
+		nft_jw_u64(&mo.jw, "not_modelled", st->not_modelled);
+		nft_jw_object_begin(&mo.jw, "ignored");
+		for (i = 0; i < NFT_REPLAY_IGN__NR; i++)
+			nft_jw_u64(&mo.jw, nft_replay_ignore_name(i),
+				   st->ignored[i]);
+		nft_jw_end(&mo.jw);
+		nft_jw_end(&mo.jw);
+		nft_jw_end(&mo.jw);
+		fputc('\n', mo.out);
 	} else {
 		printf("model: %llu requests, %llu match, %llu depart, %llu not modelled\n",
 		       (unsigned long long)st->requests,
@@ -457,14 +388,56 @@ out:
 	return status;
 }
 
+/* --perfetto: the writer, hooked into the model options; NULL: said why. */
+static struct nft_perfetto *replay_perfetto(const struct replay_args *a,
+					    const char *input,
+					    struct nft_model_opts *mopts)
+{
+	struct nft_perfetto_opts o = {
+		.path = a->perfetto, .capture = input,
+		.append = a->ninputs > 1, .gen = mopts->gen,
+		.focus = a->have_request ? a->focus : (struct nft_focus){ 0 },
+	};
+	struct nft_perfetto *pf;
+	int err;
+
+	while (o.index + 1 < (unsigned int)a->ninputs &&
+	       a->inputs[o.index] != input)
+		o.index++;
+	pf = nft_perfetto_open(&o, &err);
+	if (!pf)
+		fprintf(stderr, PROG ": %s: %s\n", a->perfetto, strerror(err));
+	else
+		nft_perfetto_hook(pf, &mopts->hooks);
+	return pf;
+}
+
+static int replay_perfetto_close(const struct replay_args *a,
+				 struct nft_perfetto *pf)
+{
+	int err = nft_perfetto_close(pf, NULL);
+
+	if (err)
+		fprintf(stderr, PROG ": %s: %s\n", a->perfetto, strerror(err));
+	return err;
+}
+
 /* One capture's report on stdout (messages on stderr); its exit status. */
 static int run_replay(const struct replay_args *a, const char *input)
 {
-	struct nft_report_opts ropts = { a->an.fail_mask, a->quiet };
+	struct nft_report_opts ropts = {
+		.fail_mask = a->an.fail_mask,
+		.quiet = a->quiet,
+		/* several captures: JSON Lines, a document a line */
+		.one_line = a->ninputs > 1,
+	};
 	struct nft_model_opts mopts = { 0 };
 	struct nft_pipeline_result r;
 	struct nft_pipeline_opts po;
 	const struct nft_finding *f;
+	struct nft_html *html = NULL;
+	struct nft_perfetto *pf = NULL;
+	FILE *out = stdout;
 	size_t n, i;
 	int status = 0;
 
@@ -473,8 +446,27 @@ static int run_replay(const struct replay_args *a, const char *input)
 	nft_cli_model_opts(&a->an, &mopts);
 	if (a->have_request)
 		mopts.focus = a->focus;
+	if (a->perfetto) {
+		pf = replay_perfetto(a, input, &mopts);
+		if (!pf)
+			return 2;
+		if (!strcmp(a->perfetto, "-"))
+			out = stderr;
+	}
 	pipeline_opts(a, input, &po);
 	po.model_opts = &mopts;
+	if (a->html) {
+		const char *rows = getenv("NETFS_REPLAY_HTML_ROWS");	/* tests */
+		struct nft_html_opts ho = { .focus = mopts.focus,
+					    .max_rows = rows ? atoi(rows) : 0 };
+
+		html = nft_html_new(&ho, &mopts.hooks);
+		if (!html) {
+			fprintf(stderr, PROG ": out of memory\n");
+			return 2;
+		}
+		po.want_raw = true;
+	}
 	switch (nft_pipeline_run(&po, &r)) {
 	case NFT_PIPELINE_OK:
 		break;
@@ -486,14 +478,14 @@ static int run_replay(const struct replay_args *a, const char *input)
 		nft_pipeline_report(&r, NFT_DIAG_ERROR, "%s",
 				    nft_input_open_error(input, r.error));
 		if (a->json)
-			json_refused(stdout, &r);
+			nft_report_json_refused(out, &r, a->ninputs > 1);
 		status = 2;
 		goto out;
 	default:
 		say_why(&r);
 		suppressed_note(&r);
 		if (a->json)
-			json_refused(stdout, &r);
+			nft_report_json_refused(out, &r, a->ninputs > 1);
 		status = 2;
 		goto out;
 	}
@@ -503,7 +495,7 @@ static int run_replay(const struct replay_args *a, const char *input)
 	r.input.warnings = r.diag.warnings;
 	r.input.suppressed = r.diag.suppressed;
 	if (a->have_request) {
-		if (nft_report_focus(stdout, r.model, a->brief, a->json)) {
+		if (nft_report_focus(out, r.model, a->brief, a->json)) {
 			char name[NFT_OBJECT_LEN];
 
 			nft_focus_name(&a->focus, name);
@@ -513,12 +505,12 @@ static int run_replay(const struct replay_args *a, const char *input)
 			goto out;
 		}
 	} else if (a->json) {
-		nft_report_json(stdout, r.model, &r.input, &ropts);
+		nft_report_json(out, r.model, &r.input, &ropts);
 	} else {
 		/* several captures, findings only: still say whose */
 		if (a->quiet && a->ninputs > 1)
 			printf("input: %s\n", r.input.name);
-		nft_report_text(stdout, r.model, &r.input, &ropts);
+		nft_report_text(out, r.model, &r.input, &ropts);
 	}
 	f = nft_model_findings(r.model, &n);
 	for (i = 0; i < n; i++)
@@ -526,7 +518,14 @@ static int run_replay(const struct replay_args *a, const char *input)
 			status = 1;
 	if (r.diag.errors)
 		status = 2;
+	if (html && nft_html_write_file(a->html, html, r.model, &r.input)) {
+		fprintf(stderr, PROG ": %s: %s\n", a->html, strerror(errno));
+		status = 2;
+	}
 out:
+	nft_html_free(html);
+	if (pf && replay_perfetto_close(a, pf) && status < 2)
+		status = 2;
 	nft_pipeline_result_free(&r);
 	return status;
 }
@@ -566,48 +565,10 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/*
- * --json with several captures is JSON Lines: the document's line breaks
- * (always between tokens: a string never holds a raw one) and the
- * indentation after them go, a space stays after ',' and ':'.
- */
-struct jsonl {
-	bool at_break;		/* after a line break, in its indentation */
-	char last;		/* last character written */
-	bool any;
-};
-
-static size_t jsonl_squeeze(struct jsonl *j, const char *in, size_t n,
-			    char *out)
+/* Pass a child's file on to @fd. */
+static int copy_out(int from, int fd)
 {
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		char c = in[i];
-
-		if (c == '\n') {
-			j->at_break = true;
-			continue;
-		}
-		if (j->at_break) {
-			if (c == ' ' || c == '\t')
-				continue;
-			j->at_break = false;
-			if (j->last == ',' || j->last == ':')
-				out[o++] = ' ';
-		}
-		out[o++] = c;
-		j->last = c;
-		j->any = true;
-	}
-	return o;
-}
-
-/* Pass a child's file on to @fd; as JSON Lines with @jsonl. */
-static int copy_out(int from, int fd, bool jsonl)
-{
-	char buf[65536], sq[2 * sizeof(buf)];
-	struct jsonl j = { 0 };
+	char buf[65536];
 	off_t off = 0;
 	ssize_t got;
 
@@ -618,16 +579,9 @@ static int copy_out(int from, int fd, bool jsonl)
 			return -1;
 		}
 		off += got;
-		if (!jsonl) {
-			if (write_all(fd, buf, (size_t)got))
-				return -1;
-			continue;
-		}
-		if (write_all(fd, sq, jsonl_squeeze(&j, buf, (size_t)got, sq)))
+		if (write_all(fd, buf, (size_t)got))
 			return -1;
 	}
-	if (jsonl && j.any && write_all(fd, "\n", 1))
-		return -1;
 	return 0;
 }
 
@@ -708,25 +662,15 @@ static void job_lost(const struct replay_args *a, const char *input,
 	m = open_memstream(&doc, &len);
 	if (!m)
 		return;
-	json_refused(m, &r);
-	if (!fclose(m)) {
-		struct jsonl j = { 0 };
-		char *sq = malloc(2 * len + 1);
-
-		if (sq) {
-			size_t n = jsonl_squeeze(&j, doc, len, sq);
-
-			sq[n++] = '\n';
-			write_all(STDOUT_FILENO, sq, n);
-		}
-		free(sq);
-	}
+	nft_report_json_refused(m, &r, true);
+	if (!fclose(m))
+		write_all(STDOUT_FILENO, doc, len);
 	free(doc);
 }
 
 static int run_many(const struct replay_args *a)
 {
-	long jobs = a->jobs ? a->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	long jobs = a->jobs ? (long)a->jobs : sysconf(_SC_NPROCESSORS_ONLN);
 	int n = a->ninputs, next = 0, shown = 0, running = 0, worst = 0;
 	struct job *jb = calloc(n, sizeof(*jb));
 
@@ -789,13 +733,13 @@ static int run_many(const struct replay_args *a)
 		while (shown < n && jb[shown].done) {
 			struct job *j = &jb[shown];
 
-			if (j->err >= 0 && copy_out(j->err, STDERR_FILENO, false))
+			if (j->err >= 0 && copy_out(j->err, STDERR_FILENO))
 				fprintf(stderr, PROG ": %s: %s\n",
 					a->inputs[shown], strerror(errno));
 			if (j->sig || j->start_err)
 				job_lost(a, a->inputs[shown], j);
 			else if (j->out >= 0 &&
-				 copy_out(j->out, STDOUT_FILENO, a->json)) {
+				 copy_out(j->out, STDOUT_FILENO)) {
 				fprintf(stderr, PROG ": write error: %s\n",
 					strerror(errno));
 				j->status = 2;
@@ -843,17 +787,21 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &a);
 
 	if (rc) {
-		free(a.vocab);
+		free(a.vocab.v);
 		return rc;
 	}
-	if (a.nvocab)
-		rc = nft_vocab_report(stdout, PROG, a.vocab, a.nvocab,
+	if (a.vocab.n)
+		rc = nft_vocab_report(stdout, PROG, a.vocab.v, (int)a.vocab.n,
 				      a.btf_base);
-	else if (a.ninputs > 1)
+	else if (a.ninputs > 1 && a.perfetto &&
+		 (rc = nft_perfetto_create(a.perfetto))) {
+		fprintf(stderr, PROG ": %s: %s\n", a.perfetto, strerror(rc));
+		rc = 2;
+	} else if (a.ninputs > 1)
 		rc = run_many(&a);
 	else
 		rc = run_replay(&a, a.input);
-	free(a.vocab);
+	free(a.vocab.v);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
 		return 2;

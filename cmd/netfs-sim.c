@@ -5,97 +5,32 @@
  * only; the model lives in libnetfs-trace/engine/.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/lib/cli.h"
 #include "libnetfs-trace/engine/engine.h"
 
 struct sim_args {
 	const char *scenario, *inject, *dialect, *out, *truth;
-	const char *seed, *events, *scenario_out, *form;
-	int list, help, random;
+	const char *scenario_out;
+	bool list, random;
+	struct nft_engine_opts eo;
 };
 
-#define ARG(f) offsetof(struct sim_args, f)
-
-static const struct opt_desc {
-	const char *name;
-	char has_arg;
-	size_t off;		/* const char * field, or int flag */
-	const char *meta, *help;
-} opts[] = {
-	{ "inject", 1, ARG(inject), "NAME", "reproduce one kernel bug (see --list-injections)" },
-	{ "seed", 1, ARG(seed), "N", "random seed (default 1); same seed, same bytes" },
-	{ "dialect", 1, ARG(dialect), "K", "kernel text format: 6.12 or 7.2 (default 7.2)" },
-	{ "output", 'o', ARG(out), "FILE", "trace text output (default or - : stdout)" },
-	{ "form", 1, ARG(form), "FORM", "text layout: trace (default), comm, task, bare, wrapped, comm-wrapped, ..." },
-	{ "truth", 1, ARG(truth), "FILE", "write the ground truth (JSON lines) here" },
-	{ "events", 1, ARG(events), "N", "repeat the workload until N events were written" },
-	{ "random", 0, ARG(random), NULL, "a random scenario drawn from --seed (instead of SCENARIO)" },
-	{ "scenario-out", 1, ARG(scenario_out), "FILE", "write the scenario text that was run (with --random)" },
-	{ "list-injections", 0, ARG(list), NULL, "list the injectable bugs and exit" },
-	{ "help", 'h', ARG(help), NULL, "show this help" },
-};
-
-#define NR_OPTS (sizeof(opts) / sizeof(opts[0]))
-
-static void usage(FILE *f)
+static void usage_head(FILE *f)
 {
-	size_t i;
-
 	fprintf(f, "usage: netfs-sim [SCENARIO] [OPTIONS]\n\n"
 		"Simulate netfs I/O and write a tracefs text capture of it.\n\n");
-	for (i = 0; i < NR_OPTS; i++) {
-		char left[40];
+}
 
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
-			 opts[i].has_arg > 1 ? "-" : "",
-			 opts[i].has_arg > 1 ? opts[i].has_arg : ' ',
-			 opts[i].has_arg > 1 ? ", " : "", opts[i].name,
-			 opts[i].meta ? " " : "", opts[i].meta ? opts[i].meta : "");
-		fprintf(f, "  %-26s %s\n", left + (opts[i].has_arg > 1 ? 0 : 1),
-			opts[i].help);
-	}
+static void usage_tail(FILE *f)
+{
 	fprintf(f, "\nExit status: 0 ok, 1 an output file could not be written, 2 usage\n"
 		"error or bad scenario (FILE:LINE: message), 3 the injection does not\n"
 		"apply to the dialect (its bug is of another kernel generation).\n");
-}
-
-static int parse_args(int argc, char **argv, struct sim_args *a)
-{
-	struct option lo[NR_OPTS + 1];
-	char so[16] = "";
-	size_t i, n = 0;
-	int c, idx;
-
-	memset(lo, 0, sizeof(lo));
-	for (i = 0; i < NR_OPTS; i++) {
-		lo[i].name = opts[i].name;
-		lo[i].has_arg = opts[i].meta ? required_argument : no_argument;
-		lo[i].val = 256 + i;
-		if (opts[i].has_arg > 1) {
-			so[n++] = opts[i].has_arg;
-			if (opts[i].meta)
-				so[n++] = ':';
-		}
-	}
-	while ((c = getopt_long(argc, argv, so, lo, &idx)) != -1) {
-		for (i = 0; i < NR_OPTS; i++)
-			if (c == (int)(256 + i) || c == opts[i].has_arg)
-				break;
-		if (i == NR_OPTS)
-			return -1;
-		if (opts[i].meta)
-			*(const char **)((char *)a + opts[i].off) = optarg;
-		else
-			*(int *)((char *)a + opts[i].off) = 1;
-	}
-	if (optind < argc)
-		a->scenario = argv[optind++];
-	return optind < argc ? -1 : 0;
 }
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -107,6 +42,100 @@ static int parse_u64(const char *s, uint64_t *v)
 	errno = 0;
 	*v = strtoull(s, &end, 0);
 	return errno || end == s || *end ? -1 : 0;
+}
+
+/* --seed N: decimal or 0x hex */
+static int seed_cb(const struct nft_option *opt, const char *arg)
+{
+	return parse_u64(arg, opt->value);
+}
+
+/* --events N: the bound of the scenario's "events" key (docs/scenario.md) */
+static int events_cb(const struct nft_option *opt, const char *arg)
+{
+	uint64_t *v = opt->value;
+
+	return parse_u64(arg, v) || *v > 1000000000 ? -1 : 0;
+}
+
+static int dialect_cb(const struct nft_option *opt, const char *arg)
+{
+	struct sim_args *a = opt->value;
+	int d = nft_engine_dialect_lookup(arg);
+
+	if (d < 0)
+		return -1;
+	a->eo.dialect = d;
+	a->dialect = arg;
+	return 0;
+}
+
+static int form_cb(const struct nft_option *opt, const char *arg)
+{
+	struct nft_engine_opts *eo = opt->value;
+
+	return nft_engine_form_lookup(arg, &eo->form, &eo->wrap) ? -1 : 0;
+}
+
+static int inject_cb(const struct nft_option *opt, const char *arg)
+{
+	struct sim_args *a = opt->value;
+
+	a->eo.inject = nft_inject_lookup(arg);
+	a->inject = arg;
+	return a->eo.inject < 0 ? -1 : 0;
+}
+
+static int parse_args(int argc, char **argv, struct sim_args *a)
+{
+	const struct nft_option options[] = {
+		OPT_CALLBACK(0, "inject", a, "NAME",
+			     "reproduce one kernel bug (see --list-injections)",
+			     inject_cb,
+			     .err = "unknown injection '%s' (see --list-injections)"),
+		OPT_CALLBACK(0, "seed", &a->eo.seed, "N",
+			     "random seed (default 1); same seed, same bytes",
+			     seed_cb, .err = "--seed: '%s' is not a number"),
+		OPT_CALLBACK(0, "dialect", a, "K",
+			     "kernel text format: 6.12 or 7.2 (default 7.2)",
+			     dialect_cb,
+			     .err = "unknown dialect '%s' (6.12 or 7.2)"),
+		OPT_STRING('o', "output", &a->out, "FILE",
+			   "trace text output (default or - : stdout)"),
+		OPT_CALLBACK(0, "form", &a->eo, "FORM",
+			     "text layout: trace (default), comm, task, bare, wrapped, comm-wrapped, ...",
+			     form_cb,
+			     .err = "unknown form '%s' (trace, comm, task, bare, wrapped, FORM-wrapped)"),
+		OPT_STRING(0, "truth", &a->truth, "FILE",
+			   "write the ground truth (JSON lines) here"),
+		OPT_CALLBACK(0, "events", &a->eo.max_events, "N",
+			     "repeat the workload until N events were written",
+			     events_cb,
+			     .err = "--events: '%s' is not a number in 0..1000000000"),
+		OPT_BOOL(0, "random", &a->random,
+			 "a random scenario drawn from --seed (instead of SCENARIO)"),
+		OPT_STRING(0, "scenario-out", &a->scenario_out, "FILE",
+			   "write the scenario text that was run (with --random)"),
+		OPT_BOOL(0, "list-injections", &a->list,
+			 "list the injectable bugs and exit"),
+		OPT_HELP(),
+		OPT_END(),
+	};
+	const struct nft_cli cli = {
+		.prog = "netfs-sim", .options = options,
+		.usage_head = usage_head, .usage_tail = usage_tail,
+		.bare_errors = true,
+	};
+	int first, rc = nft_cli_parse(&cli, argc, argv, &first);
+
+	if (rc)
+		return rc;
+	if (first < argc)
+		a->scenario = argv[first++];
+	if (first < argc)
+		return nft_cli_usage_error("netfs-sim", "unexpected argument '%s'",
+					   argv[first]);
+	return 0;
 }
 
 static int list_injections(void)
@@ -143,52 +172,20 @@ static FILE *open_out(const char *path, FILE *dflt)
 
 int main(int argc, char **argv)
 {
-	struct sim_args a = { 0 };
-	struct nft_engine_opts eo = { .seed = 1, .dialect = NFT_ENGINE_7_2,
-				      .inject = -1 };
+	struct sim_args a = {
+		.eo = { .seed = 1, .dialect = NFT_ENGINE_7_2, .inject = -1 },
+	};
+	struct nft_engine_opts eo;
 	struct nft_scenario *sc;
 	struct nft_engine *e;
 	char err[256];
 	int rc;
 
-	if (parse_args(argc, argv, &a)) {
-		usage(stderr);
+	if (parse_args(argc, argv, &a))
 		return 2;
-	}
-	if (a.help) {
-		usage(stdout);
-		return 0;
-	}
 	if (a.list)
 		return list_injections();
-	if (a.seed && parse_u64(a.seed, &eo.seed)) {
-		fprintf(stderr, "netfs-sim: --seed: '%s' is not a number\n", a.seed);
-		return 2;
-	}
-	/* The bound of the scenario's "events" key (docs/scenario.md). */
-	if (a.events && (parse_u64(a.events, &eo.max_events) ||
-			 eo.max_events > 1000000000)) {
-		fprintf(stderr, "netfs-sim: --events: '%s' is not a number in 0..1000000000\n",
-			a.events);
-		return 2;
-	}
-	if (a.dialect && (rc = nft_engine_dialect_lookup(a.dialect)) < 0) {
-		fprintf(stderr, "netfs-sim: unknown dialect '%s' (6.12 or 7.2)\n",
-			a.dialect);
-		return 2;
-	} else if (a.dialect) {
-		eo.dialect = rc;
-	}
-	if (a.form && nft_engine_form_lookup(a.form, &eo.form, &eo.wrap)) {
-		fprintf(stderr, "netfs-sim: unknown form '%s' (trace, comm, task, bare, wrapped, FORM-wrapped)\n",
-			a.form);
-		return 2;
-	}
-	if (a.inject && (eo.inject = nft_inject_lookup(a.inject)) < 0) {
-		fprintf(stderr, "netfs-sim: unknown injection '%s' (see --list-injections)\n",
-			a.inject);
-		return 2;
-	}
+	eo = a.eo;
 	if (a.random && a.scenario) {
 		fprintf(stderr, "netfs-sim: --random and a scenario file exclude each other\n");
 		return 2;

@@ -10,7 +10,6 @@
  * when a signal ended it (after the cleanup; a fault re-raises instead).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,7 +21,11 @@
 #include "cmd/lib/cli.h"
 #include "decoders/decoder.h"
 #include "decoders/live.h"
+#include "libnetfs-trace/httpd.h"
+#include "libnetfs-trace/metrics.h"
 #include "libnetfs-trace/pipeline.h"
+#include "libnetfs-trace/procstats.h"
+#include "libnetfs-trace/report/procstats_out.h"
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/top.h"
 #include "tui/tui.h"
@@ -31,55 +34,16 @@
 #define VERSION "0.1"
 #define MAX_EVENT_FILTERS 64
 
-enum {
-	OPT_JSON = 256,
-	OPT_SPEED,
-	OPT_ROWS,
-	OPT_BENCH,
-	OPT_VERSION,
-};
-
-static const struct nft_cli_option options[] = {
-	{ { "delay", required_argument, NULL, 'd' }, 'd', "SECS",
-	  "interval between screen updates / batch lines (default 1)" },
-	{ { "batch", no_argument, NULL, 'b' }, 'b', NULL,
-	  "batch mode (like top -b): print intervals, no screen" },
-	{ { "iterations", required_argument, NULL, 'n' }, 'n', "COUNT",
-	  "stop after COUNT intervals" },
-	{ { "json", no_argument, NULL, OPT_JSON }, 0, NULL,
-	  "batch: one JSON object per interval (docs/netfs-top-json.md)" },
-	{ { "buffer-size", required_argument, NULL, 'B' }, 'B', "KB",
-	  "per-CPU ring buffer size of our tracefs instance (not -b: that is batch)" },
-	{ { "event", required_argument, NULL, 'e' }, 'e', "EVENT",
-	  "only these events: netfs, fscache:*, netfs:netfs_sreq ... (repeatable)" },
-	{ { "input", required_argument, NULL, 'i' }, 'i', "FILE",
-	  "replay a capture (ftrace text or trace.dat) instead of the live kernel" },
-	{ { "speed", required_argument, NULL, OPT_SPEED }, 0, "N",
-	  "replay N times faster than recorded; 0 = as fast as possible (default 1)" },
-	{ { "group", required_argument, NULL, 'g' }, 'g', "BY",
-	  "rows per inode, origin or cookie (default inode)" },
-	{ { "sort", required_argument, NULL, 's' }, 's', "COLUMN",
-	  "sort rows by REQ/s, RD/s, WR/s, SUBREQ, RETRY, FAIL, INFL, P50, P99, MAX" },
-	{ { "rows", required_argument, NULL, OPT_ROWS }, 0, "N",
-	  "batch: rows printed per interval (default 20)" },
-	NFT_CLI_ANALYSIS_OPTIONS,
-	{ { "bench-pages", required_argument, NULL, OPT_BENCH }, 0, "DAT",
-	  "benchmark: decode DAT's records as raw pages through the live path" },
-	{ { "help", no_argument, NULL, 'h' }, 'h', NULL, "show this help" },
-	{ { "version", no_argument, NULL, OPT_VERSION }, 0, NULL,
-	  "show the version" },
-};
-
-#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
-
 struct top_args {
 	double delay, speed;
-	bool batch, json, have_count;
-	unsigned long count, rows;
+	bool batch, json;
+	unsigned long count, rows;	/* count 0: no -n */
 	unsigned int buffer_kb;
-	const char *events[MAX_EVENT_FILTERS];
-	size_t n_events;
+	struct nft_cli_list events;	/* -e, at most MAX_EVENT_FILTERS */
 	const char *input, *bench;
+	const char *listen, *textfile;	/* the exporter (docs/metrics.md) */
+	bool stats_only;
+	const char *stats_file;
 	enum nft_top_group group;
 	enum nft_top_col sort;
 	struct nft_cli_analysis an;
@@ -88,7 +52,7 @@ struct top_args {
 /* @stop ends the main loop; @stop_sig: the signal that asked for it. */
 static volatile sig_atomic_t stop, stop_sig;
 
-static void usage(FILE *out)
+static void usage_head(FILE *out)
 {
 	fprintf(out, "usage: " PROG " [OPTIONS]\n"
 		     "       " PROG " -b [--json] [-d SECS] [-n COUNT] [OPTIONS]\n"
@@ -99,30 +63,16 @@ static void usage(FILE *out)
 		     "appear.  Live mode needs root and a kernel with netfs tracepoints;\n"
 		     "it reads them through a tracefs instance of its own (netfs-top-PID)\n"
 		     "that it removes on exit.\n\n"
-		     "Note: -b is batch mode (like top); the buffer size is -B.\n\noptions:\n");
-	nft_cli_print_options(out, options, N_OPTIONS);
+		     "Note: -b is batch mode (like top); the buffer size is -B.\n\n");
+}
+
+static void usage_tail(FILE *out)
+{
 	fprintf(out, "\nkeys: h help, q quit, g grouping, < > sort, / filter, Enter drill down, p pause\n");
 	fprintf(out, "environment: NETFS_TOP_TRACEFS=DIR uses DIR as tracefs\n");
 	fprintf(out, "\nexit status: 0 clean, 1 findings of a --fail-on kind, 2 usage error,\n"
 		     "refusal (not root, no tracefs, no netfs events) or unreadable input;\n"
 		     "128+sig: ended by a signal, after removing the instance\n");
-}
-
-static bool parse_double(const char *s, double *v, double min)
-{
-	char *end;
-
-	*v = strtod(s, &end);
-	return end != s && !*end && *v >= min;
-}
-
-static bool parse_ulong(const char *s, unsigned long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return !errno && end != s && !*end && *s != '-';
 }
 
 static int lookup(const char *s, const char *(*name)(int), int n)
@@ -138,92 +88,104 @@ static int lookup(const char *s, const char *(*name)(int), int n)
 static const char *group_name(int i) { return nft_top_group_name(i); }
 static const char *col_name(int i) { return nft_top_col_name(i); }
 
+/* -g BY */
+static int group_cb(const struct nft_option *opt, const char *arg)
+{
+	int k = lookup(arg, group_name, NFT_TOP_GROUP__NR);
+
+	if (k < 0)
+		return -1;
+	*(enum nft_top_group *)opt->value = k;
+	return 0;
+}
+
+/* -s COLUMN (not the row name column) */
+static int sort_cb(const struct nft_option *opt, const char *arg)
+{
+	int k = lookup(arg, col_name, NFT_TOP_COL__NR);
+
+	if (k <= 0)
+		return -1;
+	*(enum nft_top_col *)opt->value = k;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct top_args *a)
 {
-	struct option longopts[N_OPTIONS + 1];
-	unsigned long ul;
-	int c, k, rc;
+	const struct nft_option options[] = {
+		OPT_GROUP("options:"),
+		OPT_DOUBLE('d', "delay", &a->delay, "SECS", 0.01,
+			   "interval between screen updates / batch lines (default 1)",
+			   .err = "-d wants seconds >= 0.01, not '%s'"),
+		OPT_BOOL('b', "batch", &a->batch,
+			 "batch mode (like top -b): print intervals, no screen"),
+		OPT_ULONG('n', "iterations", &a->count, "COUNT", 1, 0,
+			  "stop after COUNT intervals",
+			  .err = "-n wants a count > 0, not '%s'"),
+		OPT_BOOL(0, "json", &a->json,
+			 "batch: one JSON object per interval (docs/netfs-top-json.md)"),
+		OPT_UINT('B', "buffer-size", &a->buffer_kb, "KB", 1, 4u << 20,
+			 "per-CPU ring buffer size of our tracefs instance (not -b: that is batch)",
+			 .err = "-B wants a size in KB (1 .. 4194304), not '%s'"),
+		OPT_STRING_LIST('e', "event", &a->events, "EVENT",
+				"only these events: netfs, fscache:*, netfs:netfs_sreq ... (repeatable)",
+				.err = "too many -e (%s)"),
+		OPT_STRING('i', "input", &a->input, "FILE",
+			   "replay a capture (ftrace text or trace.dat) instead of the live kernel"),
+		OPT_DOUBLE(0, "speed", &a->speed, "N", 0,
+			   "replay N times faster than recorded; 0 = as fast as possible (default 1)",
+			   .err = "--speed wants a factor >= 0, not '%s'"),
+		OPT_CALLBACK('g', "group", &a->group, "BY",
+			     "rows per inode, origin or cookie (default inode)",
+			     group_cb,
+			     .err = "-g wants inode, origin or cookie, not '%s'"),
+		OPT_CALLBACK('s', "sort", &a->sort, "COLUMN",
+			     "sort rows by REQ/s, RD/s, WR/s, SUBREQ, RETRY, FAIL, INFL, P50, P99, MAX",
+			     sort_cb, .err = "unknown sort column '%s'"),
+		OPT_ULONG(0, "rows", &a->rows, "N", 0, 0,
+			  "batch: rows printed per interval (default 20)",
+			  .err = "--rows wants a number, not '%s'"),
+		OPT_STRING(0, "listen", &a->listen, "ADDR",
+			   "serve http://ADDR/metrics: PORT (on 127.0.0.1) or HOST:PORT; port 9858"),
+		OPT_STRING(0, "textfile", &a->textfile, "DIR",
+			   "write DIR/netfs.prom every -d SECS, for node_exporter's textfile collector"),
+		NFT_CLI_ANALYSIS_OPTIONS(&a->an),
+		OPT_BOOL(0, "stats-only", &a->stats_only,
+			 "no tracing, no root: the counters of /proc/fs/netfs/stats every -d SECS"),
+		OPT_STRING(0, "stats-file", &a->stats_file, "PATH",
+			   "--stats-only: read PATH instead of /proc/fs/netfs/stats"),
+		OPT_STRING(0, "bench-pages", &a->bench, "DAT",
+			   "benchmark: decode DAT's records as raw pages through the live path"),
+		OPT_HELP(),
+		OPT_VERSION(),
+		OPT_END(),
+	};
+	const struct nft_cli cli = {
+		.prog = PROG, .version = VERSION, .options = options,
+		.usage_head = usage_head, .usage_tail = usage_tail,
+	};
+	int first, rc;
 
-	nft_cli_longopts(options, N_OPTIONS, longopts);
 	a->delay = 1;
 	a->speed = 1;
 	a->rows = 20;
 	a->sort = NFT_TOP_COL_REQS;
+	a->events.max = MAX_EVENT_FILTERS;
 	nft_cli_analysis_init(&a->an);
-	while ((c = getopt_long(argc, argv, "d:bn:B:e:i:g:s:h", longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			if (!parse_double(optarg, &a->delay, 0.01))
-				return nft_cli_usage_error(PROG, "-d wants seconds >= 0.01, not '%s'", optarg);
-			break;
-		case 'b':
-			a->batch = true;
-			break;
-		case 'n':
-			if (!parse_ulong(optarg, &a->count) || !a->count)
-				return nft_cli_usage_error(PROG, "-n wants a count > 0, not '%s'", optarg);
-			a->have_count = true;
-			break;
-		case OPT_JSON:
-			a->json = true;
-			break;
-		case 'B':
-			if (!parse_ulong(optarg, &ul) || !ul || ul > 4u << 20)
-				return nft_cli_usage_error(PROG, "-B wants a size in KB (1 .. 4194304), not '%s'", optarg);
-			a->buffer_kb = ul;
-			break;
-		case 'e':
-			if (a->n_events == MAX_EVENT_FILTERS)
-				return nft_cli_usage_error(PROG, "too many -e (%s)", optarg);
-			a->events[a->n_events++] = optarg;
-			break;
-		case 'i':
-			a->input = optarg;
-			break;
-		case OPT_SPEED:
-			if (!parse_double(optarg, &a->speed, 0))
-				return nft_cli_usage_error(PROG, "--speed wants a factor >= 0, not '%s'", optarg);
-			break;
-		case 'g':
-			k = lookup(optarg, group_name, NFT_TOP_GROUP__NR);
-			if (k < 0)
-				return nft_cli_usage_error(PROG, "-g wants inode, origin or cookie, not '%s'", optarg);
-			a->group = k;
-			break;
-		case 's':
-			k = lookup(optarg, col_name, NFT_TOP_COL__NR);
-			if (k <= 0)
-				return nft_cli_usage_error(PROG, "unknown sort column '%s'", optarg);
-			a->sort = k;
-			break;
-		case OPT_ROWS:
-			if (!parse_ulong(optarg, &a->rows))
-				return nft_cli_usage_error(PROG, "--rows wants a number, not '%s'", optarg);
-			break;
-		case OPT_BENCH:
-			a->bench = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case OPT_VERSION:
-			printf(PROG " " VERSION "\n");
-			exit(0);
-		default:
-			rc = nft_cli_analysis_option(PROG, c, optarg, &a->an);
-			if (rc == 1)
-				break;
-			if (rc == 0)
-				fprintf(stderr, "Try '" PROG " --help'.\n");
-			return 2;
-		}
-	}
-	if (optind < argc)
-		return nft_cli_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
+	rc = nft_cli_parse(&cli, argc, argv, &first);
+	if (rc)
+		return rc;
+	if (first < argc)
+		return nft_cli_usage_error(PROG, "unexpected argument '%s'", argv[first]);
+	if (a->stats_only)
+		a->batch = true;
 	if (a->json && !a->batch)
 		return nft_cli_usage_error(PROG, "%s goes with -b (batch mode)", "--json");
-	if (a->input && (a->n_events || a->buffer_kb))
+	if (a->stats_only && (a->input || a->events.n || a->buffer_kb))
+		return nft_cli_usage_error(PROG, "%s: no -i, -e or -B: it does not trace", "--stats-only");
+	if (a->stats_file && !a->stats_only)
+		return nft_cli_usage_error(PROG, "%s goes with --stats-only", "--stats-file");
+	if (a->input && (a->events.n || a->buffer_kb))
 		return nft_cli_usage_error(PROG, "%s: -e and -B are for live mode", a->input);
 	return 0;
 }
@@ -392,7 +354,42 @@ struct source {
 	unsigned long ticks;
 	int error;
 	unsigned long input_errors;	/* -i: errors reading the capture */
+	/* the exporter: --listen, --textfile */
+	struct nft_metrics *mx;
+	struct nft_httpd *httpd;
+	struct nft_procstats_source *procstats;	/* live: the stats file */
+	bool export_failed;	/* netfs.prom could not be written (said) */
 };
+
+/* Answer scrapes for up to @secs (or sleep) unless a stop signal comes. */
+static void serve(struct source *s, double secs)
+{
+	double end = mono() + secs;
+
+	if (!s->httpd) {
+		nap(secs);
+		return;
+	}
+	do {
+		double left = end - mono();
+
+		nft_httpd_poll(s->httpd, left > 0 ? (int)(left * 1000) : 0);
+	} while (!stop && mono() < end);
+}
+
+/* Close an interval: the aggregator's tick, then DIR/netfs.prom. */
+static void tick(struct source *s, uint64_t now_ns, double secs)
+{
+	nft_top_tick(s->top, now_ns, secs);
+	if (s->a->textfile &&
+	    nft_metrics_write_textfile(s->mx, s->a->textfile) &&
+	    !s->export_failed) {
+		fprintf(stderr, PROG ": %s/netfs.prom: %s\n", s->a->textfile,
+			strerror(errno));
+		s->export_failed = true;
+		stop = 1;
+	}
+}
 
 /* Feed replayed events up to trace time @until; true at the end. */
 static bool feed_until(struct source *s, uint64_t until)
@@ -420,6 +417,9 @@ static int pump_replay(void *ctx, bool paused)
 	int r = 0;
 	bool end;
 
+	if (s->httpd)
+		nft_httpd_poll(s->httpd, 0);
+
 	if (paused) {
 		if (!s->paused_since)
 			s->paused_since = now;
@@ -442,7 +442,7 @@ static int pump_replay(void *ctx, bool paused)
 		double secs = s->a->speed > 0 ? (now - s->last_tick) * s->a->speed :
 			      (t - s->last_tick_vt) / 1e9;
 
-		nft_top_tick(s->top, t, secs > 0 ? secs : s->a->delay);
+		tick(s, t, secs > 0 ? secs : s->a->delay);
 		s->last_tick_vt = t;
 		s->last_tick = now;
 		r |= TUI_TICKED;
@@ -480,10 +480,12 @@ static int pump_live(void *ctx, bool paused)
 	double now = mono();
 
 	(void)paused;	/* keep reading: a paused screen must not overrun */
+	if (s->httpd)
+		nft_httpd_poll(s->httpd, 0);
 	live_read(s);
 	if (now - s->last_tick < s->a->delay)
 		return 0;
-	nft_top_tick(s->top, live_now(s), now - s->last_tick);
+	tick(s, live_now(s), now - s->last_tick);
 	s->last_tick = now;
 	return TUI_TICKED;
 }
@@ -505,26 +507,26 @@ static void run_batch(struct source *s)
 {
 	const struct top_args *a = s->a;
 
-	while (!stop && (!a->have_count || s->ticks < a->count)) {
+	while (!stop && (!a->count || s->ticks < a->count)) {
 		if (s->evs) {
 			/* Replay intervals are -d seconds of trace time. */
 			uint64_t until = s->last_tick_vt + (uint64_t)(a->delay * 1e9);
 			bool end = feed_until(s, until);
 			const struct nft_summary *sum = nft_model_summary(s->model);
 
-			nft_top_tick(s->top, end ? sum->ts_last : until, a->delay);
+			tick(s, end ? sum->ts_last : until, a->delay);
 			s->last_tick_vt = until;
 			s->ticks++;
 			print_interval(s);
 			if (end)
 				break;
 			if (a->speed > 0)
-				nap(a->delay / a->speed);
+				serve(s, a->delay / a->speed);
 		} else {
 			double due = s->last_tick + a->delay;
 
 			while (!stop && mono() < due) {
-				nap(due - mono() < 0.1 ? due - mono() : 0.1);
+				serve(s, due - mono() < 0.1 ? due - mono() : 0.1);
 				live_read(s);
 			}
 			/*
@@ -532,12 +534,48 @@ static void run_batch(struct source *s)
 			 * what it saw, or its events and findings would be lost.
 			 */
 			live_read(s);
-			nft_top_tick(s->top, live_now(s), mono() - s->last_tick);
+			tick(s, live_now(s), mono() - s->last_tick);
 			s->last_tick = mono();
 			s->ticks++;
 			print_interval(s);
 		}
 	}
+}
+
+/*
+ * --listen / --textfile with no screen to draw on (no -b, and stdin or
+ * stdout no terminal: systemd, a pipe): the screen's loop, headless.
+ */
+static void run_headless(struct source *s)
+{
+	int (*pump)(void *, bool) = s->evs ? pump_replay : pump_live;
+
+	while (!stop && !(pump(s, false) & TUI_ENDED))
+		serve(s, 0.05);
+}
+
+/* --listen, --textfile: the metrics, the server, the first netfs.prom. */
+static int open_exporter(struct source *s)
+{
+	char err[300];
+
+	nft_metrics_attach(s->mx, s->model, s->top);
+	if (s->a->textfile && nft_metrics_write_textfile(s->mx, s->a->textfile)) {
+		fprintf(stderr, PROG ": %s/netfs.prom: %s\n", s->a->textfile,
+			strerror(errno));
+		return -1;
+	}
+	if (!s->a->listen)
+		return 0;
+	s->httpd = nft_httpd_open(s->a->listen, nft_metrics_render, s->mx,
+				  err, sizeof(err));
+	if (!s->httpd) {
+		fprintf(stderr, PROG ": --listen %s\n", err);
+		return -1;
+	}
+	fprintf(stderr, PROG ": serving metrics on http://%s/metrics\n",
+		nft_httpd_addr(s->httpd));
+	return 0;
 }
 
 /* -i: the whole capture into s->evs, replayed from there. */
@@ -594,14 +632,17 @@ static int load_capture(struct source *s)
 
 static int open_live(struct source *s)
 {
-	struct nft_live_opts lo = { s->a->events, s->a->n_events, s->a->buffer_kb };
+	struct nft_live_opts lo = { s->a->events.v, s->a->events.n,
+				     s->a->buffer_kb };
 	const struct nft_live_stats *st;
 	enum nft_live_refusal why;
 	char msg[512];
 
 	s->live = nft_live_open(&lo, &why, msg, sizeof(msg));
 	if (!s->live) {
-		fprintf(stderr, PROG ": %s\n", msg);
+		/* One line; a refusal names the tracing-free mode too. */
+		fprintf(stderr, PROG ": %s%s\n", msg, why == NFT_LIVE_FAILED ? "" :
+			"; or use --stats-only: the counters of " NFT_PROCSTATS_PATH ", no tracing, no root");
 		return -1;
 	}
 	st = nft_live_stats(s->live);
@@ -615,6 +656,95 @@ static int open_live(struct source *s)
 		fprintf(stderr, PROG ": %s is no tracefs: instance %s only, no events will come\n",
 			st->tracefs, st->instance);
 	return 0;
+}
+
+/*
+ * --stats-only: /proc/fs/netfs/stats (or --stats-file) every -d SECS, as
+ * JSON lines (--json) or the Prometheus text format; no tracefs, no root.
+ * Exit 2 if no read succeeded.
+ */
+/*
+ * --stats-only with --listen / --textfile: the stats file read at every
+ * scrape and written to DIR/netfs.prom every -d SECS; no model, no tracing.
+ */
+static int run_stats_exporter(const struct top_args *a)
+{
+	struct source s = { .a = a };
+	unsigned long n = 0;
+	int rc = 2;
+
+	s.procstats = calloc(1, sizeof(*s.procstats));
+	s.mx = nft_metrics_new(VERSION);
+	if (!s.procstats || !s.mx)
+		goto out;
+	s.procstats->path = a->stats_file;
+	if (nft_procstats_read(a->stats_file, &s.procstats->ps)) {
+		fprintf(stderr, PROG ": %s: %s (the file needs netfs loaded and CONFIG_NETFS_STATS or CONFIG_FSCACHE_STATS)\n",
+			a->stats_file ? a->stats_file : NFT_PROCSTATS_PATH,
+			errno == EINVAL ? "nothing in it parses" : strerror(errno));
+		goto out;
+	}
+	nft_metrics_add_source(s.mx, nft_procstats_om_source, s.procstats);
+	if (open_exporter(&s))
+		goto out;
+	rc = 0;
+	while (!stop && (!a->count || n < a->count)) {
+		serve(&s, a->delay);
+		if (stop)
+			break;
+		n++;
+		if (a->textfile &&
+		    nft_metrics_write_textfile(s.mx, a->textfile)) {
+			fprintf(stderr, PROG ": %s/netfs.prom: %s\n",
+				a->textfile, strerror(errno));
+			rc = 2;
+			break;
+		}
+	}
+out:
+	nft_httpd_close(s.httpd);
+	nft_metrics_free(s.mx);
+	free(s.procstats);
+	return rc;
+}
+
+static int run_stats(const struct top_args *a)
+{
+	const char *path = a->stats_file;
+	struct nft_procstats *ps = calloc(1, sizeof(*ps));
+	unsigned long n = 0;
+	bool any = false, warned = false;
+
+	if (!ps)
+		return 2;
+	while (!stop && (!a->count || n < a->count)) {
+		double due = mono() + a->delay;
+
+		if (n)
+			while (!stop && mono() < due)
+				nap(due - mono());
+		if (stop)
+			break;
+		if (nft_procstats_read(path, ps)) {
+			if (!warned)
+				fprintf(stderr, PROG ": %s: %s (the file needs netfs loaded and CONFIG_NETFS_STATS or CONFIG_FSCACHE_STATS)\n",
+					path ? path : NFT_PROCSTATS_PATH,
+					errno == EINVAL ? "nothing in it parses" : strerror(errno));
+			warned = true;
+		} else {
+			any = true;
+		}
+		n++;
+		if (a->json)
+			nft_procstats_print_json(ps, stdout, n,
+						 path ? path : NFT_PROCSTATS_PATH);
+		else
+			nft_procstats_print_prom(ps, stdout);
+		if (fflush(stdout) || ferror(stdout))
+			break;
+	}
+	free(ps);
+	return any ? 0 : 2;
 }
 
 /* --bench-pages: the live decode path, timed on a trace.dat's pages. */
@@ -679,10 +809,27 @@ static int run_top(const struct top_args *a)
 		return 2;
 	nft_cli_model_opts(&a->an, &mo);
 	nft_top_hooks(s.top, &mo.hooks);
+	if (a->listen || a->textfile) {
+		s.mx = nft_metrics_new(VERSION);
+		if (!s.mx)
+			goto fail;
+		nft_metrics_hooks(s.mx, &mo.hooks);	/* chains top's */
+	}
 	s.model = nft_model_new(&mo);
 	if (!s.model)
 		goto fail;
 	nft_top_attach(s.top, s.model);
+	/* live: the kernel's own counters beside the traced ones */
+	if (s.mx && !a->input) {
+		s.procstats = calloc(1, sizeof(*s.procstats));
+		if (!s.procstats)
+			goto fail;
+		s.procstats->path = a->stats_file;
+		nft_metrics_add_source(s.mx, nft_procstats_om_source,
+				       s.procstats);
+	}
+	if (s.mx && open_exporter(&s))
+		goto fail;
 	s.sink.event = nft_top_event;
 	s.sink.ctx = s.top;
 	if (a->input) {
@@ -708,6 +855,8 @@ static int run_top(const struct top_args *a)
 	s.start = s.last_tick = mono();
 	if (a->batch) {
 		run_batch(&s);
+	} else if (s.mx && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		run_headless(&s);
 	} else {
 		struct tui_opts to = { source, a->delay, &stop };
 		struct tui_ops ops = { a->input ? pump_replay : pump_live, &s };
@@ -717,6 +866,14 @@ static int run_top(const struct top_args *a)
 				getenv("TERM") ? getenv("TERM") : "");
 			goto fail;
 		}
+	}
+	/* A replay ended: its final values stay up until a signal. */
+	if (s.httpd && s.finished && !stop && !s.export_failed &&
+	    (a->batch || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, PROG ": %s ended; serving its final metrics until stopped\n",
+			a->input);
+		while (!stop)
+			serve(&s, 1);
 	}
 	if (s.error) {
 		fprintf(stderr, PROG ": reading the trace buffers: %s\n",
@@ -731,7 +888,7 @@ static int run_top(const struct top_args *a)
 	for (i = 0; i < n && !status; i++)
 		if (a->an.fail_mask & (1u << f[i].kind))
 			status = 1;
-	if (s.input_errors)
+	if (s.input_errors || s.export_failed)
 		status = 2;
 	goto out;
 fail:
@@ -739,6 +896,9 @@ fail:
 out:
 	/* The instance goes first: nothing below may leave it behind. */
 	nft_live_close(s.live);
+	nft_httpd_close(s.httpd);
+	nft_metrics_free(s.mx);
+	free(s.procstats);
 	nft_pages_free(s.pages);
 	nft_evbuf_free(s.evs);
 	nft_model_free(s.model);
@@ -752,19 +912,31 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &a);
 
 	if (rc)
-		return rc;
-	if (a.bench)
-		return run_bench(&a);
+		goto out;
+	if (a.bench) {
+		rc = run_bench(&a);
+		goto out;
+	}
 	install_signals();
-	rc = run_top(&a);
+	if (a.stats_only)
+		rc = a.listen || a.textfile ? run_stats_exporter(&a)
+					    : run_stats(&a);
+	else
+		rc = run_top(&a);
+	/* an exporter stopped by SIGINT/SIGTERM ends as a service should: 0 */
+	if ((stop_sig == SIGINT || stop_sig == SIGTERM) && (a.listen || a.textfile))
+		stop_sig = 0;
 	if (stop_sig) {
 		/* Cleaned up on the ordinary path: end with the signal's status. */
 		fflush(stdout);
-		return 128 + stop_sig;
+		rc = 128 + stop_sig;
+		goto out;
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
-		return 2;
+		rc = 2;
 	}
+out:
+	free(a.events.v);
 	return rc;
 }

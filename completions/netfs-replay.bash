@@ -51,7 +51,7 @@ _netfs_replay()
 		mapfile -t COMPREPLY < <(compgen -W "1 2 4 8 $(nproc 2>/dev/null)" -- "$cur")
 		return
 		;;
-	-R | --request | --stuck-after | --retry-limit | --instance | --spool-max)
+	-R | --request | --stuck-after | --retry-limit | --max-objects | --instance | --spool-max)
 		COMPREPLY=()
 		return
 		;;
@@ -59,8 +59,8 @@ _netfs_replay()
 
 	if [[ $cur == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "-i --input -j --jobs --json -R --request
-			--brief --fail-on --stuck-after --retry-limit --kernel
-			--instance --spool-max --model --vocab --btf-base -q --quiet -h --help
+			--brief --fail-on --stuck-after --retry-limit --kernel --max-objects
+			--instance --spool-max --model --vocab --btf-base --html --perfetto -q --quiet -h --help
 			--version" -- "$cur")
 		return
 	fi

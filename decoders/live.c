@@ -1333,7 +1333,12 @@ struct nft_live *nft_live_open(const struct nft_live_opts *opts,
 		goto fail;
 	dir = l->st.tracefs;
 	snprintf(path, sizeof(path), "%s/events/netfs", dir);
-	if (access(path, F_OK)) {
+	/*
+	 * AT_EACCESS: access() checks the real uid and drops the capabilities
+	 * of a non-root caller, refusing a service that runs as a user with
+	 * CAP_DAC_OVERRIDE (docs/service.md).
+	 */
+	if (faccessat(AT_FDCWD, path, F_OK, AT_EACCESS)) {
 		*why = NFT_LIVE_NO_EVENTS;
 		if (errno == EACCES)
 			*why = NFT_LIVE_NO_ACCESS;

@@ -340,6 +340,11 @@ static int origin_from_op(const struct nft_request *req)
 	return req->op < NFT_RD__NR ? rd[req->op] : 0;
 }
 
+int nft_request_origin(const struct nft_request *req)
+{
+	return origin_from_op(req);
+}
+
 static void account_subreq(struct nft_model *m, struct nft_subreq *s)
 {
 	struct nft_summary *sum = &m->sum;
@@ -350,8 +355,10 @@ static void account_subreq(struct nft_model *m, struct nft_subreq *s)
 	if (s->error < 0)
 		sum->subreq_failed_by_source[src]++;
 	switch (src) {
-	case NFT_SRC_DOWNLOAD:
 	case NFT_SRC_ZERO:
+		sum->bytes_zero += s->transferred;
+		/* fall through */
+	case NFT_SRC_DOWNLOAD:
 		sum->bytes_read += s->transferred;
 		break;
 	case NFT_SRC_CACHE_READ:

@@ -274,6 +274,7 @@ struct nft_summary {
 	uint64_t bytes_written;	/* transferred by upload subrequests */
 	uint64_t bytes_cache_read;
 	uint64_t bytes_cache_written;
+	uint64_t bytes_zero;	/* of bytes_read: ZERO subrequests (no I/O) */
 	uint64_t retries;
 	uint64_t failures;	/* netfs_failure + cachefiles errors */
 	uint64_t cookies, cache_objects;
@@ -426,6 +427,12 @@ int nft_model_for_each_request(const struct nft_model *m,
 			       int (*fn)(void *ctx,
 					 const struct nft_request *req),
 			       void *ctx);
+
+/*
+ * The origin a request is counted under in requests_by_origin: its printed
+ * origin, else the one its netfs_read/netfs_write trace implies (0 unknown).
+ */
+int nft_request_origin(const struct nft_request *req);
 
 /* A live request by id, or NULL. */
 const struct nft_request *nft_model_request(const struct nft_model *m,

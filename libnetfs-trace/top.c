@@ -311,10 +311,14 @@ static void on_request_end(void *ctx, const struct nft_request *req)
 	}
 }
 
-/* A finding the model will not keep: its JSON now, for the next interval. */
+/*
+ * A finding the model will not keep: its JSON now, for the next interval
+ * (each one NUL-terminated in t->pend, spliced in by nft_jw_raw()).
+ */
 static void pend_finding(struct nft_top *t, const struct nft_finding *f)
 {
 	const struct nft_finding *kept;
+	struct nft_jw jw;
 	char *buf = NULL;
 	size_t n, len = 0;
 	FILE *mem;
@@ -331,11 +335,12 @@ static void pend_finding(struct nft_top *t, const struct nft_finding *f)
 	mem = open_memstream(&buf, &len);
 	if (!mem)
 		return;
-	nft_json_finding(mem, f);
+	nft_jw_init(&jw, mem, NFT_JW_ONE_LINE);
+	nft_json_finding(&jw, NULL, f);
 	if (fclose(mem) || !buf)
 		goto out;
-	if (t->pend_len + len + 3 > t->pend_cap) {
-		size_t cap = (t->pend_len + len + 3) * 2;
+	if (t->pend_len + len + 1 > t->pend_cap) {
+		size_t cap = (t->pend_len + len + 1) * 2;
 		char *p = realloc(t->pend, cap);
 
 		if (!p)
@@ -343,13 +348,8 @@ static void pend_finding(struct nft_top *t, const struct nft_finding *f)
 		t->pend = p;
 		t->pend_cap = cap;
 	}
-	if (t->pend_n) {
-		memcpy(t->pend + t->pend_len, ", ", 2);
-		t->pend_len += 2;
-	}
-	memcpy(t->pend + t->pend_len, buf, len);
-	t->pend_len += len;
-	t->pend[t->pend_len] = 0;
+	memcpy(t->pend + t->pend_len, buf, len + 1);
+	t->pend_len += len + 1;
 	t->pend_n++;
 out:
 	free(buf);
@@ -819,27 +819,6 @@ void nft_top_print_text(const struct nft_top *t, FILE *out,
 	fputc('\n', out);
 }
 
-static void json_counts(FILE *out, const char *key, enum nft_sym_class cls,
-			const uint64_t *counts, int n, double div)
-{
-	const char *sep = "";
-	int i;
-
-	fprintf(out, ", \"%s\": {", key);
-	for (i = 0; i < n; i++) {
-		if (!counts[i])
-			continue;
-		fputs(sep, out);
-		nft_json_str(out, i ? nft_sym_name(cls, i) : "unknown");
-		if (div)
-			fprintf(out, ": %.3f", counts[i] / div);
-		else
-			fprintf(out, ": %" PRIu64, counts[i]);
-		sep = ", ";
-	}
-	fputc('}', out);
-}
-
 void nft_top_print_json(struct nft_top *t, FILE *out, enum nft_top_group g,
 			enum nft_top_col col, size_t max_rows)
 {
@@ -847,66 +826,80 @@ void nft_top_print_json(struct nft_top *t, FILE *out, enum nft_top_group g,
 	const struct nft_finding *f;
 	const struct nft_top_row **rows;
 	uint64_t sv, ca, ze;
-	char ts[32];
-	size_t n, i;
+	struct nft_jw jw;
+	size_t n, i, off;
 
 	by_source(&h->delta, &sv, &ca, &ze);
-	nft_fmt_ts(ts, sizeof(ts), h->now_ns);
-	fprintf(out, "{\"interval\": {\"n\": %" PRIu64 ", \"secs\": %.3f, \"ts\": \"%s\"",
-		h->intervals, h->secs, ts);
-	fprintf(out, ", \"events\": %" PRIu64 ", \"requests\": %" PRIu64,
-		h->delta.events, h->delta.requests);
-	fprintf(out, ", \"requests_per_s\": %.3f", h->delta.requests / h->secs);
-	json_counts(out, "requests_by_origin_per_s", NFT_SYMC_ORIGIN,
-		    h->delta.requests_by_origin, NFT_ORIGIN__NR, h->secs);
-	fprintf(out, ", \"read_bytes_per_s\": %.1f, \"write_bytes_per_s\": %.1f",
-		h->delta.bytes_read / h->secs, h->delta.bytes_written / h->secs);
-	fprintf(out, ", \"subrequests_per_s\": {\"server\": %.3f, \"cache\": %.3f, \"zero\": %.3f}",
-		sv / h->secs, ca / h->secs, ze / h->secs);
-	fprintf(out, ", \"retries_per_s\": %.3f, \"failures_per_s\": %.3f",
-		h->delta.retries / h->secs, h->delta.failures / h->secs);
-	fprintf(out, ", \"in_flight\": %" PRIu64 ", \"oldest_in_flight_ns\": %" PRIu64,
-		h->in_flight, h->oldest_age_ns);
+	nft_jw_init(&jw, out, NFT_JW_ONE_LINE);
+	nft_jw_object_begin(&jw, NULL);
+	nft_jw_object_begin(&jw, "interval");
+	nft_jw_u64(&jw, "n", h->intervals);
+	nft_jw_double(&jw, "secs", h->secs, 3);
+	nft_jw_ts(&jw, "ts", h->now_ns);
+	nft_jw_u64(&jw, "events", h->delta.events);
+	nft_jw_u64(&jw, "requests", h->delta.requests);
+	nft_jw_double(&jw, "requests_per_s", h->delta.requests / h->secs, 3);
+	nft_json_counts(&jw, "requests_by_origin_per_s", NFT_SYMC_ORIGIN,
+			h->delta.requests_by_origin, NFT_ORIGIN__NR, h->secs, 3);
+	nft_jw_double(&jw, "read_bytes_per_s", h->delta.bytes_read / h->secs, 1);
+	nft_jw_double(&jw, "write_bytes_per_s",
+		      h->delta.bytes_written / h->secs, 1);
+	nft_jw_object_begin(&jw, "subrequests_per_s");
+	nft_jw_double(&jw, "server", sv / h->secs, 3);
+	nft_jw_double(&jw, "cache", ca / h->secs, 3);
+	nft_jw_double(&jw, "zero", ze / h->secs, 3);
+	nft_jw_end(&jw);
+	nft_jw_double(&jw, "retries_per_s", h->delta.retries / h->secs, 3);
+	nft_jw_double(&jw, "failures_per_s", h->delta.failures / h->secs, 3);
+	nft_jw_u64(&jw, "in_flight", h->in_flight);
+	nft_jw_u64(&jw, "oldest_in_flight_ns", h->oldest_age_ns);
 	if (h->oldest_id)
-		fprintf(out, ", \"oldest_in_flight\": \"%08x\"", h->oldest_id);
+		nft_jw_strf(&jw, "oldest_in_flight", "%08x", h->oldest_id);
 	else
-		fputs(", \"oldest_in_flight\": null", out);
-	fprintf(out, ", \"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64 "}, ",
-		h->delta.lost_events, h->delta.lost_markers);
-	fputs("\"total\": ", out);
-	nft_json_summary(out, &h->total, false);
-	fprintf(out, ", \"group\": \"%s\", \"rows\": [", nft_top_group_name(g));
+		nft_jw_null(&jw, "oldest_in_flight");
+	nft_jw_u64(&jw, "lost_events", h->delta.lost_events);
+	nft_jw_u64(&jw, "lost_markers", h->delta.lost_markers);
+	nft_jw_end(&jw);
+	nft_json_summary(&jw, "total", &h->total, false);
+	nft_jw_str(&jw, "group", nft_top_group_name(g));
+	nft_jw_array_begin(&jw, "rows");
 	n = nft_top_rows(t, g, col, false, NULL, &rows);
 	for (i = 0; i < n && i < max_rows; i++) {
 		const struct nft_top_row *r = rows[i];
 
-		fprintf(out, "%s{\"key\": ", i ? ", " : "");
-		nft_json_str(out, r->name);
-		fprintf(out, ", \"requests_per_s\": %.3f, \"read_bytes_per_s\": %.1f, \"write_bytes_per_s\": %.1f",
-			nft_top_value(t, r, NFT_TOP_COL_REQS),
-			nft_top_value(t, r, NFT_TOP_COL_RD),
-			nft_top_value(t, r, NFT_TOP_COL_WR));
-		fprintf(out, ", \"requests\": %" PRIu64 ", \"subrequests\": %" PRIu64 ", \"retries\": %" PRIu64 ", \"failures\": %" PRIu64,
-			r->total.reqs, r->total.subreqs, r->total.retries,
-			r->total.fails);
-		fprintf(out, ", \"in_flight\": %u, \"p50_ns\": %" PRIu64 ", \"p99_ns\": %" PRIu64 ", \"max_ns\": %" PRIu64 "}",
-			r->in_flight, nft_hist_quantile(&r->lat, 0.5),
-			nft_hist_quantile(&r->lat, 0.99), r->lat.max);
+		nft_jw_object_begin(&jw, NULL);
+		nft_jw_str(&jw, "key", r->name);
+		nft_jw_double(&jw, "requests_per_s",
+			      nft_top_value(t, r, NFT_TOP_COL_REQS), 3);
+		nft_jw_double(&jw, "read_bytes_per_s",
+			      nft_top_value(t, r, NFT_TOP_COL_RD), 1);
+		nft_jw_double(&jw, "write_bytes_per_s",
+			      nft_top_value(t, r, NFT_TOP_COL_WR), 1);
+		nft_jw_u64(&jw, "requests", r->total.reqs);
+		nft_jw_u64(&jw, "subrequests", r->total.subreqs);
+		nft_jw_u64(&jw, "retries", r->total.retries);
+		nft_jw_u64(&jw, "failures", r->total.fails);
+		nft_jw_u64(&jw, "in_flight", r->in_flight);
+		nft_jw_u64(&jw, "p50_ns", nft_hist_quantile(&r->lat, 0.5));
+		nft_jw_u64(&jw, "p99_ns", nft_hist_quantile(&r->lat, 0.99));
+		nft_jw_u64(&jw, "max_ns", r->lat.max);
+		nft_jw_end(&jw);
 	}
-	fputs("], \"findings\": [", out);
+	nft_jw_end(&jw);
+	nft_jw_array_begin(&jw, "findings");
 	f = nft_model_findings(t->model, &n);
-	for (i = t->json_findings; i < n; i++) {
-		if (i > t->json_findings)
-			fputs(", ", out);
-		nft_json_finding(out, &f[i]);
+	for (i = t->json_findings; i < n; i++)
+		nft_json_finding(&jw, NULL, &f[i]);
+	for (i = 0, off = 0; i < t->pend_n && off < t->pend_len; i++) {
+		nft_jw_raw(&jw, NULL, t->pend + off);
+		off += strlen(t->pend + off) + 1;
 	}
-	if (t->pend_n)
-		fprintf(out, "%s%s", n > t->json_findings ? ", " : "", t->pend);
 	t->json_findings = n;
-	fputs("]", out);
+	nft_jw_end(&jw);
 	if (t->pend_dropped)
-		fprintf(out, ", \"findings_not_listed\": %" PRIu64, t->pend_dropped);
-	fputs("}\n", out);
+		nft_jw_u64(&jw, "findings_not_listed", t->pend_dropped);
+	nft_jw_end(&jw);
+	fputc('\n', out);
 	t->pend_len = 0;
 	t->pend_n = 0;
 	t->pend_dropped = 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "../report/json_writer.h"
 
 static const struct {
 	const char *name, *desc;
@@ -141,10 +142,17 @@ void inject_setup(struct nft_engine *e)
 /* A ground-truth line on a non-netfs object ("c=0000002a", "V=00000001"). */
 void truth_obj(struct nft_engine *e, const char *kind, const char *object)
 {
+	struct nft_jw jw;
+
 	e->st.findings++;
-	if (e->o.truth)
-		fprintf(e->o.truth, "{\"kind\":\"%s\",\"object\":\"%s\"}\n",
-			kind, object);
+	if (!e->o.truth)
+		return;
+	nft_jw_init(&jw, e->o.truth, NFT_JW_TIGHT);
+	nft_jw_object_begin(&jw, NULL);
+	nft_jw_str(&jw, "kind", kind);
+	nft_jw_str(&jw, "object", object);
+	nft_jw_end(&jw);
+	fputc('\n', e->o.truth);
 }
 
 /*
@@ -154,16 +162,24 @@ void truth_obj(struct nft_engine *e, const char *kind, const char *object)
  */
 void truth(struct nft_engine *e, const char *kind, const struct req *r, int subreq)
 {
-	const char *clock = strcmp(kind, "stuck") ? "" : ",\"clock\":true";
 	FILE *f = e->o.truth;
+	struct nft_jw jw;
 
 	e->st.findings++;
 	if (!f)
 		return;
+	nft_jw_init(&jw, f, NFT_JW_TIGHT);
+	nft_jw_object_begin(&jw, NULL);
+	nft_jw_str(&jw, "kind", kind);
 	if (subreq < 0)
-		fprintf(f, "{\"kind\":\"%s\",\"object\":\"R=%08x\",\"request\":\"%08x\"%s}\n",
-			kind, r->id, r->id, clock);
+		nft_jw_strf(&jw, "object", "R=%08x", r->id);
 	else
-		fprintf(f, "{\"kind\":\"%s\",\"object\":\"R=%08x[%x]\",\"request\":\"%08x\",\"subreq\":%d%s}\n",
-			kind, r->id, subreq, r->id, subreq, clock);
+		nft_jw_strf(&jw, "object", "R=%08x[%x]", r->id, subreq);
+	nft_jw_strf(&jw, "request", "%08x", r->id);
+	if (subreq >= 0)
+		nft_jw_i64(&jw, "subreq", subreq);
+	if (!strcmp(kind, "stuck"))
+		nft_jw_bool(&jw, "clock", true);
+	nft_jw_end(&jw);
+	fputc('\n', f);
 }

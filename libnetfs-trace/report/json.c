@@ -3,176 +3,181 @@
  * The JSON document (schema in docs/json.md).  Keys are stable; new keys may
  * be added, none are renamed.  Times are strings of seconds with six
  * decimals, like ftrace prints them, so text and trace.dat inputs of one
- * capture give identical documents.
+ * capture give identical documents.  Everything goes through the one JSON
+ * writer (json_writer.h): the layout of the document is its calls to
+ * nft_jw_line(), one key group per line.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
+#include "summary_fields.h"
+#include "../pipeline.h"
 
 #define NFT_JSON_VERSION 1
 
-void nft_json_str(FILE *out, const char *s)
+/* A symbol -> count object of the non-zero entries ("unknown" for 0). */
+void nft_json_counts(struct nft_jw *jw, const char *key,
+		     enum nft_sym_class cls, const uint64_t *counts, int n,
+		     double div, int decimals)
 {
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void json_counts(FILE *out, const char *nl, const char *key,
-			enum nft_sym_class cls, const uint64_t *counts, int n)
-{
-	const char *sep = "";
 	int i;
 
-	fprintf(out, ",%s\"%s\": {", nl, key);
+	nft_jw_object_begin(jw, key);
 	for (i = 0; i < n; i++) {
+		const char *name;
+
 		if (!counts[i])
 			continue;
-		fprintf(out, "%s", sep);
-		nft_json_str(out, i ? nft_sym_name(cls, i) : "unknown");
-		fprintf(out, ": %" PRIu64, counts[i]);
-		sep = ", ";
+		name = i ? nft_sym_name(cls, i) : "unknown";
+		if (div)
+			nft_jw_double(jw, name, counts[i] / div, decimals);
+		else
+			nft_jw_u64(jw, name, counts[i]);
 	}
-	fputc('}', out);
+	nft_jw_end(jw);
 }
 
-void nft_json_summary(FILE *out, const struct nft_summary *s, bool pretty)
+/* The summary's members come from one table (summary_fields.c). */
+void nft_json_summary(struct nft_jw *jw, const char *key,
+		      const struct nft_summary *s, bool lines)
 {
-	const char *nl = pretty ? "\n    " : " ";
-	char a[32], b[32];
-
-	nft_fmt_ts(a, sizeof(a), s->ts_first);
-	nft_fmt_ts(b, sizeof(b), s->ts_last);
-	fprintf(out, "{%s\"kernel\": ", pretty ? "\n    " : "");
-	nft_json_str(out, nft_gen_name(s->gen));
-	fprintf(out, ",%s\"first_ts\": \"%s\", \"last_ts\": \"%s\"", nl, a, b);
-	fprintf(out, ",%s\"events\": %" PRIu64 ", \"other_events\": %" PRIu64,
-		nl, s->events, s->other_events);
-	fprintf(out, ",%s\"requests\": %" PRIu64 ", \"subrequests\": %" PRIu64,
-		nl, s->requests, s->subreqs);
-	json_counts(out, nl, "requests_by_origin", NFT_SYMC_ORIGIN,
-		    s->requests_by_origin, NFT_ORIGIN__NR);
-	json_counts(out, nl, "subrequests_by_source", NFT_SYMC_SOURCE,
-		    s->subreqs_by_source, NFT_SRC__NR);
-	json_counts(out, nl, "netfs_read", NFT_SYMC_READ_TRACE, s->read_ops,
-		    NFT_RD__NR);
-	json_counts(out, nl, "netfs_write", NFT_SYMC_WRITE_TRACE, s->write_ops,
-		    NFT_WR__NR);
-	fprintf(out, ",%s\"write_iters\": %" PRIu64, nl, s->write_iters);
-	fprintf(out, ",%s\"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64,
-		nl, s->bytes_read, s->bytes_written);
-	fprintf(out, ",%s\"bytes_cache_read\": %" PRIu64 ", \"bytes_cache_written\": %" PRIu64,
-		nl, s->bytes_cache_read, s->bytes_cache_written);
-	fprintf(out, ",%s\"retries\": %" PRIu64 ", \"failures\": %" PRIu64,
-		nl, s->retries, s->failures);
-	fprintf(out, ",%s\"lost_events\": %" PRIu64 ", \"lost_markers\": %" PRIu64,
-		nl, s->lost_events, s->lost_markers);
-	fprintf(out, ",%s\"cookies\": %" PRIu64 ", \"cache_objects\": %" PRIu64,
-		nl, s->cookies, s->cache_objects);
-	fprintf(out, ",%s\"in_flight_at_end\": %" PRIu64 ", \"reused_ids\": %" PRIu64,
-		nl, s->in_flight_at_end, s->reused_ids);
-	if (s->notes & (NFT_NOTE_EVICTED | NFT_NOTE_FINDINGS_CAPPED))
-		fprintf(out, ",%s\"object_bound\": {\"max_objects\": %" PRIu64
-			", \"peak_objects\": %" PRIu64
-			", \"evicted_requests\": %" PRIu64
-			", \"evicted_open\": %" PRIu64
-			", \"evicted_subreqs\": %" PRIu64
-			", \"evicted_fsobjs\": %" PRIu64
-			", \"evicted_lines\": %" PRIu64
-			", \"findings_per_kind\": %u, \"findings_not_kept\": %" PRIu64 "}",
-			nl, s->max_objects, s->peak_objects, s->evicted_requests,
-			s->evicted_open, s->evicted_subreqs, s->evicted_fsobjs,
-			s->evicted_lines, s->findings_per_kind,
-			s->findings_not_kept);
-	fprintf(out, ",%s\"notes\": [", nl);
-	for (unsigned int bit = 1, n = 0; bit; bit <<= 1) {
-		if (!(s->notes & bit))
-			continue;
-		char note[512];
-
-		fputs(n++ ? ", " : "", out);
-		nft_json_str(out, nft_note_fmt(s, bit, note, sizeof(note)));
-	}
-	fprintf(out, "]%s}", pretty ? "\n  " : "");
-}
-
-void nft_json_finding(FILE *out, const struct nft_finding *f)
-{
-	char ts[32];
 	size_t i;
 
-	fprintf(out, "{\"kind\": \"%s\", \"severity\": \"%s\", ",
-		nft_finding_kind_name(f->kind), nft_severity_name(f->severity));
-	if (f->rreq)
-		fprintf(out, "\"request\": \"%08x\", ", f->rreq);
-	else
-		fputs("\"request\": null, ", out);
-	if (f->subreq >= 0)
-		fprintf(out, "\"subreq\": %d, ", f->subreq);
-	else
-		fputs("\"subreq\": null, ", out);
-	fputs("\"object\": ", out);
-	nft_json_str(out, f->object);
-	fputs(", \"message\": ", out);
-	nft_json_str(out, f->message);
-	fprintf(out, ", \"uncertain\": %s, \"evidence\": [",
-		f->uncertain ? "true" : "false");
-	for (i = 0; i < f->n_evidence; i++) {
-		nft_fmt_ts(ts, sizeof(ts), f->evidence[i].ts_ns);
-		fprintf(out, "%s{\"line\": %" PRIu64 ", \"ts\": \"%s\"}",
-			i ? ", " : "", f->evidence[i].pos, ts);
+	nft_jw_object_begin(jw, key);
+	for (i = 0; i < nft_summary_nfields; i++) {
+		const struct nft_summary_field *f = &nft_summary_fields[i];
+
+		if (lines && f->line)
+			nft_jw_line(jw);
+		nft_summary_field_json(jw, f, s);
 	}
-	fputs("]}", out);
+	if (s->notes & (NFT_NOTE_EVICTED | NFT_NOTE_FINDINGS_CAPPED)) {
+		if (lines)
+			nft_jw_line(jw);
+		nft_jw_object_begin(jw, "object_bound");
+		for (i = 0; i < nft_summary_bound_nfields; i++)
+			nft_summary_field_json(jw, &nft_summary_bound_fields[i],
+					       s);
+		nft_jw_end(jw);
+	}
+	if (lines)
+		nft_jw_line(jw);
+	nft_jw_array_begin(jw, "notes");
+	for (unsigned int bit = 1; bit; bit <<= 1) {
+		char note[512];
+
+		if (s->notes & bit)
+			nft_jw_str(jw, NULL,
+				   nft_note_fmt(s, bit, note, sizeof(note)));
+	}
+	nft_jw_end(jw);
+	if (lines)
+		nft_jw_line(jw);
+	nft_jw_end(jw);
+}
+
+void nft_json_finding(struct nft_jw *jw, const char *key,
+		      const struct nft_finding *f)
+{
+	size_t i;
+
+	nft_jw_object_begin(jw, key);
+	nft_jw_str(jw, "kind", nft_finding_kind_name(f->kind));
+	nft_jw_str(jw, "severity", nft_severity_name(f->severity));
+	if (f->rreq)
+		nft_jw_strf(jw, "request", "%08x", f->rreq);
+	else
+		nft_jw_null(jw, "request");
+	if (f->subreq >= 0)
+		nft_jw_i64(jw, "subreq", f->subreq);
+	else
+		nft_jw_null(jw, "subreq");
+	nft_jw_str(jw, "object", f->object);
+	nft_jw_str(jw, "message", f->message);
+	nft_jw_bool(jw, "uncertain", f->uncertain);
+	nft_jw_array_begin(jw, "evidence");
+	for (i = 0; i < f->n_evidence; i++) {
+		nft_jw_object_begin(jw, NULL);
+		nft_jw_u64(jw, "line", f->evidence[i].pos);
+		nft_jw_ts(jw, "ts", f->evidence[i].ts_ns);
+		nft_jw_end(jw);
+	}
+	nft_jw_end(jw);
+	nft_jw_end(jw);
 }
 
 /* "in_flight": the requests alive at the end, with what each waits for. */
-static void json_in_flight(FILE *out, const struct nft_model *m)
+static void json_in_flight(struct nft_jw *jw, const struct nft_model *m)
 {
 	const struct nft_in_flight *f;
 	size_t n, i;
 
 	f = nft_model_in_flight(m, &n);
-	fputs("  \"in_flight\": [", out);
+	nft_jw_line(jw);
+	nft_jw_array_begin(jw, "in_flight");
 	for (i = 0; i < n; i++) {
 		const char *w = f[i].waiting, *sep;
 
-		fprintf(out, "%s\n    {\"request\": \"%08x\", \"object\": ",
-			i ? "," : "", f[i].rreq);
-		nft_json_str(out, f[i].object);
-		fputs(", \"waiting_for\": [", out);
+		nft_jw_line(jw);
+		nft_jw_object_begin(jw, NULL);
+		nft_jw_strf(jw, "request", "%08x", f[i].rreq);
+		nft_jw_str(jw, "object", f[i].object);
+		nft_jw_array_begin(jw, "waiting_for");
 		/* nft_request_waits() joins the items with ", " */
 		for (; *w; w = *sep ? sep + 2 : sep) {
-			char item[sizeof(f[i].waiting)];
-			size_t len;
-
 			sep = strstr(w, ", ");
 			if (!sep)
 				sep = w + strlen(w);
-			len = (size_t)(sep - w);
-			memcpy(item, w, len);
-			item[len] = 0;
-			if (w != f[i].waiting)
-				fputs(", ", out);
-			nft_json_str(out, item);
+			nft_jw_strn(jw, NULL, w, (size_t)(sep - w));
 		}
-		fputs("]}", out);
+		nft_jw_end(jw);
+		nft_jw_end(jw);
 	}
-	fputs(n ? "\n  ],\n" : "],\n", out);
+	nft_jw_line(jw);
+	nft_jw_end(jw);
+}
+
+/*
+ * "input": what was read; @errors etc. from the caller's diag; @dat: with
+ * what a trace.dat says of itself.
+ */
+static void json_input(struct nft_jw *jw, const struct nft_report_input *in,
+		       const char *compression, unsigned long errors,
+		       unsigned long warnings, unsigned long suppressed,
+		       bool dat)
+{
+	nft_jw_line(jw);
+	nft_jw_object_begin(jw, "input");
+	nft_jw_str(jw, "file", in->name);
+	nft_jw_str(jw, "format", in->format ? in->format : "unknown");
+	nft_jw_str(jw, "compression", compression);
+	nft_jw_u64(jw, "errors", errors);
+	nft_jw_u64(jw, "warnings", warnings);
+	nft_jw_u64(jw, "suppressed", suppressed);
+	if (dat && in->dat) {
+		nft_jw_u64(jw, "records", in->records);
+		nft_jw_i64(jw, "cpus", in->cpus);
+		nft_jw_str(jw, "instance", in->instance ? in->instance : "");
+		nft_jw_str(jw, "release", in->release ? in->release : "");
+	}
+	nft_jw_end(jw);
+}
+
+static void json_begin(struct nft_jw *jw, FILE *out, bool one_line)
+{
+	nft_jw_init(jw, out, one_line ? NFT_JW_ONE_LINE : NFT_JW_COMPACT);
+	nft_jw_object_begin(jw, NULL);
+	nft_jw_line(jw);
+	nft_jw_u64(jw, "version", NFT_JSON_VERSION);
+}
+
+static void json_end(struct nft_jw *jw)
+{
+	nft_jw_line(jw);
+	nft_jw_end(jw);
+	fputc('\n', jw->out);
 }
 
 void nft_report_json(FILE *out, const struct nft_model *m,
@@ -181,45 +186,73 @@ void nft_report_json(FILE *out, const struct nft_model *m,
 {
 	const struct nft_finding **v;
 	const struct nft_unknown *u;
+	struct nft_jw jw;
 	size_t n, i;
 
-	(void)opts;
-	fprintf(out, "{\n  \"version\": %d,\n  \"input\": {\"file\": ",
-		NFT_JSON_VERSION);
-	nft_json_str(out, in->name);
-	fputs(", \"format\": ", out);
-	nft_json_str(out, in->format);
-	fputs(", \"compression\": ", out);
-	nft_json_str(out, in->compression ? in->compression : "none");
-	fprintf(out, ", \"errors\": %lu, \"warnings\": %lu, \"suppressed\": %lu",
-		in->errors, in->warnings, in->suppressed);
-	if (in->dat) {
-		fprintf(out, ", \"records\": %llu, \"cpus\": %d, \"instance\": ",
-			in->records, in->cpus);
-		nft_json_str(out, in->instance ? in->instance : "");
-		fputs(", \"release\": ", out);
-		nft_json_str(out, in->release ? in->release : "");
-	}
-	fputs("},\n", out);
-	fputs("  \"summary\": ", out);
-	nft_json_summary(out, nft_model_summary(m), true);
-	fputs(",\n  \"findings\": [", out);
+	json_begin(&jw, out, opts->one_line);
+	json_input(&jw, in, in->compression ? in->compression : "none",
+		   in->errors, in->warnings, in->suppressed, true);
+	nft_jw_line(&jw);
+	nft_json_summary(&jw, "summary", nft_model_summary(m), true);
+	nft_jw_line(&jw);
+	nft_jw_array_begin(&jw, "findings");
 	v = nft_report_sorted(m, &n);
 	for (i = 0; v && i < n; i++) {
-		fputs(i ? ",\n    " : "\n    ", out);
-		nft_json_finding(out, v[i]);
+		nft_jw_line(&jw);
+		nft_json_finding(&jw, NULL, v[i]);
 	}
 	free(v);
-	fputs(n ? "\n  ],\n" : "],\n", out);
-	json_in_flight(out, m);
-	fputs("  \"unknown_symbols\": [", out);
+	nft_jw_line(&jw);
+	nft_jw_end(&jw);
+	json_in_flight(&jw, m);
+	nft_jw_line(&jw);
+	nft_jw_array_begin(&jw, "unknown_symbols");
 	u = nft_model_unknowns(m, &n);
 	for (i = 0; i < n; i++) {
-		fprintf(out, "%s\n    {\"class\": \"%s\", \"text\": ",
-			i ? "," : "", nft_sym_class_name(u[i].cls));
-		nft_json_str(out, u[i].text);
-		fprintf(out, ", \"count\": %" PRIu64 ", \"first_line\": %" PRIu64 "}",
-			u[i].count, u[i].first_pos);
+		nft_jw_line(&jw);
+		nft_jw_object_begin(&jw, NULL);
+		nft_jw_str(&jw, "class", nft_sym_class_name(u[i].cls));
+		nft_jw_str(&jw, "text", u[i].text);
+		nft_jw_u64(&jw, "count", u[i].count);
+		nft_jw_u64(&jw, "first_line", u[i].first_pos);
+		nft_jw_end(&jw);
 	}
-	fputs(n ? "\n  ]\n}\n" : "]\n}\n", out);
+	nft_jw_line(&jw);
+	nft_jw_end(&jw);
+	json_end(&jw);
+}
+
+void nft_report_json_refused(FILE *out, const struct nft_pipeline_result *r,
+			     bool one_line)
+{
+	struct nft_jw jw;
+	int i;
+
+	json_begin(&jw, out, one_line);
+	json_input(&jw, &r->input, r->input.compression, r->diag.errors,
+		   r->diag.warnings, r->diag.suppressed, false);
+	nft_jw_line(&jw);
+	nft_jw_bool(&jw, "refused", true);
+	nft_jw_line(&jw);
+	nft_jw_array_begin(&jw, "messages");
+	for (i = 0; i < r->n_msgs; i++) {
+		nft_jw_line(&jw);
+		nft_jw_object_begin(&jw, NULL);
+		nft_jw_str(&jw, "level", r->msgs[i].level == NFT_DIAG_ERROR ?
+				       "error" : "warning");
+		nft_jw_str(&jw, "where", r->msgs[i].where);
+		nft_jw_str(&jw, "message", r->msgs[i].text);
+		nft_jw_end(&jw);
+	}
+	nft_jw_line(&jw);
+	nft_jw_end(&jw);
+	nft_jw_line(&jw);
+	nft_jw_null(&jw, "summary");
+	nft_jw_line(&jw);
+	nft_jw_array_begin(&jw, "findings");
+	nft_jw_end(&jw);
+	nft_jw_line(&jw);
+	nft_jw_array_begin(&jw, "unknown_symbols");
+	nft_jw_end(&jw);
+	json_end(&jw);
 }

@@ -4,6 +4,8 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_writer.h"
@@ -29,8 +31,6 @@ void nft_jw_escape(FILE *out, const char *s, size_t n)
 			fputs("\\n", out);
 		else if (c == '\t')
 			fputs("\\t", out);
-		else if (c == '\r')
-			fputs("\\r", out);
 		else if (c < 0x20 || c >= 0x7f)
 			fprintf(out, "\\u%04x", c);
 		else
@@ -52,19 +52,20 @@ static void indent(struct nft_jw *jw, int depth)
 static void member(struct nft_jw *jw, const char *key)
 {
 	int d = jw->depth;
+	bool tight = jw->style == NFT_JW_TIGHT;
 
 	if (d > 0) {
 		if (jw->has_member[d - 1])
 			fputc(',', jw->out);
 		if (jw->style == NFT_JW_PRETTY || jw->line_break)
 			indent(jw, d);
-		else if (jw->has_member[d - 1])
+		else if (jw->has_member[d - 1] && !tight)
 			fputc(' ', jw->out);
 		jw->has_member[d - 1] = true;
 		jw->line_break = false;
 		if (key && !jw->open_array[d - 1]) {
 			nft_jw_escape(jw->out, key, strlen(key));
-			fputs(": ", jw->out);
+			fputs(tight ? ":" : ": ", jw->out);
 		}
 	}
 }
@@ -109,7 +110,8 @@ void nft_jw_end(struct nft_jw *jw)
 
 void nft_jw_line(struct nft_jw *jw)
 {
-	jw->line_break = true;
+	if (jw->style == NFT_JW_COMPACT)
+		jw->line_break = true;
 }
 
 void nft_jw_str(struct nft_jw *jw, const char *key, const char *s)
@@ -125,6 +127,36 @@ void nft_jw_strn(struct nft_jw *jw, const char *key, const char *s, size_t n)
 {
 	member(jw, key);
 	nft_jw_escape(jw->out, s, n);
+}
+
+void nft_jw_strf(struct nft_jw *jw, const char *key, const char *fmt, ...)
+{
+	char buf[256], *p = buf;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf)) {
+		p = malloc((size_t)n + 1);
+		if (p) {
+			va_start(ap, fmt);
+			vsnprintf(p, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+		} else {
+			p = buf;
+		}
+	}
+	nft_jw_str(jw, key, n < 0 ? NULL : p);
+	if (p != buf)
+		free(p);
+}
+
+void nft_jw_raw(struct nft_jw *jw, const char *key, const char *json)
+{
+	member(jw, key);
+	fputs(json ? json : "null", jw->out);
 }
 
 void nft_jw_u64(struct nft_jw *jw, const char *key, uint64_t v)

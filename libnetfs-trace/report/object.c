@@ -184,61 +184,72 @@ static void fsobj_text(FILE *out, const struct nft_model *m,
 
 /* ---- JSON ---- */
 
-static void json_links(FILE *out, const char *key, const char *idkey,
+static void json_links(struct nft_jw *jw, const char *key, const char *idkey,
 		       const struct nft_focus_link *v, size_t n)
 {
 	size_t i;
 
-	fprintf(out, ", \"%s\": [", key);
+	nft_jw_array_begin(jw, key);
 	for (i = 0; i < n; i++) {
-		fprintf(out, "%s{\"%s\": \"%08x\", \"line\": %" PRIu64,
-			i ? ", " : "", idkey, v[i].id, v[i].pos);
-		if (!strcmp(idkey, "request")) {
-			fputs(", \"operation\": ", out);
-			nft_json_str(out, v[i].copy ? "COPY2CACHE" :
-					  !v[i].what ? "" :
-					  nft_sym_name(v[i].is_write ?
-						       NFT_SYMC_WRITE_TRACE :
-						       NFT_SYMC_READ_TRACE,
-						       v[i].what));
-		}
-		fputc('}', out);
+		nft_jw_object_begin(jw, NULL);
+		nft_jw_strf(jw, idkey, "%08x", v[i].id);
+		nft_jw_u64(jw, "line", v[i].pos);
+		if (!strcmp(idkey, "request"))
+			nft_jw_str(jw, "operation",
+				   v[i].copy ? "COPY2CACHE" :
+				   !v[i].what ? "" :
+				   nft_sym_name(v[i].is_write ?
+						NFT_SYMC_WRITE_TRACE :
+						NFT_SYMC_READ_TRACE,
+						v[i].what));
+		nft_jw_end(jw);
 	}
-	fputc(']', out);
+	nft_jw_end(jw);
 }
 
-static void json_accesses(FILE *out, const struct nft_focus_fs *fs)
+/* One end of an access: "begin", "begin_line", "begin_ts", "begin_a". */
+static void json_access_end(struct nft_jw *jw, const char *which, int what,
+			    uint64_t pos, uint64_t ts, int a)
+{
+	char key[16];
+
+	if (!what) {
+		nft_jw_null(jw, which);
+		snprintf(key, sizeof(key), "%s_line", which);
+		nft_jw_null(jw, key);
+		snprintf(key, sizeof(key), "%s_ts", which);
+		nft_jw_null(jw, key);
+		snprintf(key, sizeof(key), "%s_a", which);
+		nft_jw_null(jw, key);
+		return;
+	}
+	nft_jw_str(jw, which, access_name(what));
+	snprintf(key, sizeof(key), "%s_line", which);
+	nft_jw_u64(jw, key, pos);
+	snprintf(key, sizeof(key), "%s_ts", which);
+	nft_jw_ts(jw, key, ts);
+	snprintf(key, sizeof(key), "%s_a", which);
+	nft_jw_i64(jw, key, a);
+}
+
+static void json_accesses(struct nft_jw *jw, const struct nft_focus_fs *fs)
 {
 	size_t i;
 
-	fprintf(out, ", \"open_accesses\": %zu, \"accesses\": [",
-		open_accesses(fs));
+	nft_jw_u64(jw, "open_accesses", open_accesses(fs));
+	nft_jw_array_begin(jw, "accesses");
 	for (i = 0; i < fs->n_accesses; i++) {
 		const struct nft_focus_access *a = &fs->accesses[i];
 
-		fprintf(out, "%s{\"begin\": ", i ? ", " : "");
-		if (a->begin) {
-			nft_json_str(out, access_name(a->begin));
-			fprintf(out, ", \"begin_line\": %" PRIu64 ", \"begin_ts\": ",
-				a->pos_begin);
-			nft_view_ts_json(out, a->ts_begin);
-			fprintf(out, ", \"begin_a\": %d", a->a_begin);
-		} else {
-			fputs("null, \"begin_line\": null, \"begin_ts\": null, \"begin_a\": null", out);
-		}
-		fputs(", \"end\": ", out);
-		if (a->end) {
-			nft_json_str(out, access_name(a->end));
-			fprintf(out, ", \"end_line\": %" PRIu64 ", \"end_ts\": ",
-				a->pos_end);
-			nft_view_ts_json(out, a->ts_end);
-			fprintf(out, ", \"end_a\": %d", a->a_end);
-		} else {
-			fputs("null, \"end_line\": null, \"end_ts\": null, \"end_a\": null", out);
-		}
-		fprintf(out, ", \"open\": %s}", a->end ? "false" : "true");
+		nft_jw_object_begin(jw, NULL);
+		json_access_end(jw, "begin", a->begin, a->pos_begin,
+				a->ts_begin, a->a_begin);
+		json_access_end(jw, "end", a->end, a->pos_end, a->ts_end,
+				a->a_end);
+		nft_jw_bool(jw, "open", !a->end);
+		nft_jw_end(jw);
 	}
-	fputc(']', out);
+	nft_jw_end(jw);
 }
 
 static void fsobj_json(FILE *out, const struct nft_model *m,
@@ -247,68 +258,75 @@ static void fsobj_json(FILE *out, const struct nft_model *m,
 {
 	char name[NFT_OBJECT_LEN];
 	uint32_t volume = fs->volume;
+	struct nft_jw jw;
 	size_t i;
 
 	nft_focus_name(f, name);
-	fprintf(out, "{\"object\": \"%s\", \"kind\": \"%s\", \"id\": \"%08x\", \"state\": \"%s\", \"first_line\": %" PRIu64 ", \"last_line\": %" PRIu64,
-		name, nft_focus_kind(f->type), f->id,
-		nft_fsobj_state_name(fs->obj), fs->pos_first, fs->pos_last);
+	nft_jw_init(&jw, out, NFT_JW_ONE_LINE);
+	nft_jw_object_begin(&jw, NULL);
+	nft_jw_str(&jw, "object", name);
+	nft_jw_str(&jw, "kind", nft_focus_kind(f->type));
+	nft_jw_strf(&jw, "id", "%08x", f->id);
+	nft_jw_str(&jw, "state", nft_fsobj_state_name(fs->obj));
+	nft_jw_u64(&jw, "first_line", fs->pos_first);
+	nft_jw_u64(&jw, "last_line", fs->pos_last);
 	switch (f->type) {
 	case NFT_FOCUS_COOKIE:
 		if (!volume && fs->obj)
 			volume = fs->obj->link;
 		if (volume)
-			fprintf(out, ", \"volume\": \"%08x\"", volume);
+			nft_jw_strf(&jw, "volume", "%08x", volume);
 		else
-			fputs(", \"volume\": null", out);
-		json_links(out, "objects", "object", fs->objects,
+			nft_jw_null(&jw, "volume");
+		json_links(&jw, "objects", "object", fs->objects,
 			   fs->n_objects);
-		json_links(out, "requests", "request", fs->users, fs->n_users);
-		json_accesses(out, fs);
+		json_links(&jw, "requests", "request", fs->users, fs->n_users);
+		json_accesses(&jw, fs);
 		break;
 	case NFT_FOCUS_VOLUME:
-		json_links(out, "cookies", "cookie", fs->users, fs->n_users);
-		json_accesses(out, fs);
+		json_links(&jw, "cookies", "cookie", fs->users, fs->n_users);
+		json_accesses(&jw, fs);
 		break;
 	case NFT_FOCUS_CF_OBJECT:
 		if (fs->cookie)
-			fprintf(out, ", \"cookie\": \"%08x\"", fs->cookie);
+			nft_jw_strf(&jw, "cookie", "%08x", fs->cookie);
 		else
-			fputs(", \"cookie\": null", out);
+			nft_jw_null(&jw, "cookie");
 		if (fs->backer_known)
-			fprintf(out, ", \"backer\": \"%" PRIx64 "\"", fs->backer);
+			nft_jw_strf(&jw, "backer", "%" PRIx64, fs->backer);
 		else
-			fputs(", \"backer\": null", out);
-		fprintf(out, ", \"reads\": {\"count\": %" PRIu64 ", \"bytes\": %" PRIu64 "}, \"writes\": {\"count\": %" PRIu64 ", \"bytes\": %" PRIu64 "}, \"truncations\": [",
-			fs->reads, fs->read_bytes, fs->writes, fs->write_bytes);
+			nft_jw_null(&jw, "backer");
+		nft_jw_object_begin(&jw, "reads");
+		nft_jw_u64(&jw, "count", fs->reads);
+		nft_jw_u64(&jw, "bytes", fs->read_bytes);
+		nft_jw_end(&jw);
+		nft_jw_object_begin(&jw, "writes");
+		nft_jw_u64(&jw, "count", fs->writes);
+		nft_jw_u64(&jw, "bytes", fs->write_bytes);
+		nft_jw_end(&jw);
+		nft_jw_array_begin(&jw, "truncations");
 		for (i = 0; i < fs->n_truncs; i++) {
 			const struct nft_focus_trunc *t = &fs->truncs[i];
 
-			fprintf(out, "%s{\"line\": %" PRIu64 ", \"ts\": ",
-				i ? ", " : "", t->pos);
-			nft_view_ts_json(out, t->ts);
-			fputs(", \"why\": ", out);
-			nft_json_str(out, nft_sym_name(NFT_SYMC_CF_TRUNC,
-						       t->what));
-			fprintf(out, ", \"from\": %" PRIu64 ", \"to\": %" PRIu64 "}",
-				t->from, t->to);
+			nft_jw_object_begin(&jw, NULL);
+			nft_jw_u64(&jw, "line", t->pos);
+			nft_jw_ts(&jw, "ts", t->ts);
+			nft_jw_str(&jw, "why", nft_sym_name(NFT_SYMC_CF_TRUNC,
+							    t->what));
+			nft_jw_u64(&jw, "from", t->from);
+			nft_jw_u64(&jw, "to", t->to);
+			nft_jw_end(&jw);
 		}
-		fputc(']', out);
+		nft_jw_end(&jw);
 		break;
 	default:
 		break;
 	}
-	fprintf(out, ", \"not_kept\": %" PRIu64 ", \"refs\": ", fs->dropped);
-	if (fs->obj) {
-		nft_view_ledger_json(out, &fs->obj->refs);
-	} else {
-		struct nft_ledger none;
-
-		memset(&none, 0, sizeof(none));
-		nft_view_ledger_json(out, &none);
-	}
-	nft_view_lines_json(out, m);
-	fputs("}\n", out);
+	nft_jw_u64(&jw, "not_kept", fs->dropped);
+	nft_view_ledger_json(&jw, fs->obj ? &fs->obj->refs : NULL);
+	nft_view_lines_json(&jw, m);
+	nft_jw_end(&jw);
+	fputc('\n', out);
 }
 
 /*
@@ -328,27 +346,34 @@ int nft_report_old_cookie(FILE *out, const struct nft_model *m, bool brief,
 		return -1;
 	nft_focus_name(&f, name);
 	if (json) {
-		fprintf(out, "{\"object\": \"%s\", \"kind\": \"cookie\", \"id\": \"%016" PRIx64 "\", \"fscache\": \"before 5.17\", \"parent\": ",
-			name, c->id);
+		struct nft_jw jw;
+
+		nft_jw_init(&jw, out, NFT_JW_ONE_LINE);
+		nft_jw_object_begin(&jw, NULL);
+		nft_jw_str(&jw, "object", name);
+		nft_jw_str(&jw, "kind", "cookie");
+		nft_jw_strf(&jw, "id", "%016" PRIx64, c->id);
+		nft_jw_str(&jw, "fscache", "before 5.17");
 		if (c->parent)
-			fprintf(out, "\"%016" PRIx64 "\"", c->parent);
+			nft_jw_strf(&jw, "parent", "%016" PRIx64, c->parent);
 		else
-			fputs("null", out);
-		fprintf(out, ", \"events\": %" PRIu64 ", \"first_line\": %" PRIu64 ", \"last_line\": %" PRIu64 ", \"acquired\": %s, \"relinquished\": %s, \"usage\": ",
-			c->events, c->pos_first, c->pos_last,
-			c->acquired ? "true" : "false",
-			c->relinquished ? "true" : "false");
+			nft_jw_null(&jw, "parent");
+		nft_jw_u64(&jw, "events", c->events);
+		nft_jw_u64(&jw, "first_line", c->pos_first);
+		nft_jw_u64(&jw, "last_line", c->pos_last);
+		nft_jw_bool(&jw, "acquired", c->acquired);
+		nft_jw_bool(&jw, "relinquished", c->relinquished);
 		if (c->usage >= 0)
-			fprintf(out, "%d", c->usage);
+			nft_jw_i64(&jw, "usage", c->usage);
 		else
-			fputs("null", out);
-		fputs(", \"collision_line\": ", out);
+			nft_jw_null(&jw, "usage");
 		if (c->pos_collision)
-			fprintf(out, "%" PRIu64, c->pos_collision);
+			nft_jw_u64(&jw, "collision_line", c->pos_collision);
 		else
-			fputs("null", out);
-		nft_view_lines_json(out, m);
-		fputs("}\n", out);
+			nft_jw_null(&jw, "collision_line");
+		nft_view_lines_json(&jw, m);
+		nft_jw_end(&jw);
+		fputc('\n', out);
 		return 0;
 	}
 	if (brief) {

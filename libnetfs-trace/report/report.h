@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "../model.h"
+#include "json_writer.h"
 
 /* What the caller knows about the input (for the header / "input"). */
 struct nft_report_input {
@@ -31,6 +32,7 @@ struct nft_report_input {
 struct nft_report_opts {
 	unsigned int fail_mask;	/* kinds that make the exit status 1 */
 	bool quiet;		/* findings only */
+	bool one_line;		/* JSON: the document on one line (JSON Lines) */
 };
 
 /* Findings sorted most severe first (then by position). Caller frees. */
@@ -79,13 +81,29 @@ void nft_fmt_ts(char *buf, size_t sz, uint64_t ts_ns);
 
 /*
  * The "summary" object (netfs-replay's; netfs-top's "total") and one
- * finding object, as docs/json.md describes them.  @pretty: one key group
- * per line (the netfs-replay document), else all on one line (JSON Lines).
+ * finding object, as docs/json.md describes them, as member @key of the
+ * writer's current object (NULL: an array element).  @lines: one key group
+ * per line (nft_jw_line(): the netfs-replay document).
  */
-void nft_json_summary(FILE *out, const struct nft_summary *s, bool pretty);
-void nft_json_finding(FILE *out, const struct nft_finding *f);
+void nft_json_summary(struct nft_jw *jw, const char *key,
+		      const struct nft_summary *s, bool lines);
+void nft_json_finding(struct nft_jw *jw, const char *key,
+		      const struct nft_finding *f);
+/*
+ * {"SYMBOL": count, ...} of the non-zero entries of a per-symbol table
+ * (entry 0: "unknown"); with @div, count / div with @decimals (rates).
+ */
+void nft_json_counts(struct nft_jw *jw, const char *key,
+		     enum nft_sym_class cls, const uint64_t *counts, int n,
+		     double div, int decimals);
 
-/* Print @s as a JSON string literal. */
-void nft_json_str(FILE *out, const char *s);
+/*
+ * The document of an input that was refused or could not be read (or
+ * whose analysis died: the caller fills @r): still one document, with the
+ * reason in "messages", so a CI job always has JSON to parse.
+ */
+struct nft_pipeline_result;
+void nft_report_json_refused(FILE *out, const struct nft_pipeline_result *r,
+			     bool one_line);
 
 #endif /* NFT_REPORT_H */

@@ -348,14 +348,6 @@ void nft_view_lines(FILE *out, const struct nft_model *m, bool brief)
 
 /* ---- JSON ---- */
 
-void nft_view_ts_json(FILE *out, uint64_t ts_ns)
-{
-	char ts[32];
-
-	nft_fmt_ts(ts, sizeof(ts), ts_ns);
-	fprintf(out, "\"%s\"", ts);
-}
-
 static const char *ref_op_name(int op)
 {
 	static const char *const names[] = {
@@ -369,116 +361,125 @@ static const char *ref_op_name(int op)
 		       names[op] : "";
 }
 
-void nft_view_ledger_json(FILE *out, const struct nft_ledger *l)
+void nft_view_ledger_json(struct nft_jw *jw, const struct nft_ledger *l)
 {
 	uint32_t i;
 
-	fputc('[', out);
-	for (i = 0; i < l->n; i++) {
+	nft_jw_array_begin(jw, "refs");
+	for (i = 0; l && i < l->n; i++) {
 		const struct nft_ref_entry *e = &l->v[i];
 
-		fprintf(out, "%s{\"line\": %" PRIu64 ", \"ts\": ", i ? ", " : "",
-			e->pos);
-		nft_view_ts_json(out, e->ts_ns);
-		fputs(", \"what\": ", out);
-		nft_json_str(out, nft_sym_name(e->cls, e->what));
-		fprintf(out, ", \"op\": \"%s\", \"printed\": %d, \"expected\": ",
-			ref_op_name(e->op), e->printed);
+		nft_jw_object_begin(jw, NULL);
+		nft_jw_u64(jw, "line", e->pos);
+		nft_jw_ts(jw, "ts", e->ts_ns);
+		nft_jw_str(jw, "what", nft_sym_name(e->cls, e->what));
+		nft_jw_str(jw, "op", ref_op_name(e->op));
+		nft_jw_i64(jw, "printed", e->printed);
 		if (e->expected == INT32_MIN)
-			fputs("null}", out);
+			nft_jw_null(jw, "expected");
 		else
-			fprintf(out, "%d}", e->expected);
+			nft_jw_i64(jw, "expected", e->expected);
+		nft_jw_end(jw);
 	}
-	fprintf(out, "], \"refs_not_kept\": %u", l->dropped);
+	nft_jw_end(jw);
+	nft_jw_u64(jw, "refs_not_kept", l ? l->dropped : 0);
 }
 
-void nft_view_lines_json(FILE *out, const struct nft_model *m)
+void nft_view_lines_json(struct nft_jw *jw, const struct nft_model *m)
 {
 	const struct nft_history_line *h;
-	const char *sep = "";
 	size_t n, i;
 
 	h = nft_model_focus_lines(m, &n);
-	fputs(", \"lines\": [", out);
+	nft_jw_array_begin(jw, "lines");
 	for (i = 0; i < n; i++) {
 		if (!h[i].text)
 			continue;
-		fprintf(out, "%s{\"line\": %" PRIu64 ", \"ts\": ", sep, h[i].pos);
-		nft_view_ts_json(out, h[i].ts_ns);
-		fputs(", \"text\": ", out);
-		nft_json_str(out, h[i].text);
-		fputc('}', out);
-		sep = ", ";
+		nft_jw_object_begin(jw, NULL);
+		nft_jw_u64(jw, "line", h[i].pos);
+		nft_jw_ts(jw, "ts", h[i].ts_ns);
+		nft_jw_str(jw, "text", h[i].text);
+		nft_jw_end(jw);
 	}
-	fprintf(out, "], \"lines_not_kept\": %" PRIu64,
-		nft_model_focus_lines_dropped(m));
+	nft_jw_end(jw);
+	nft_jw_u64(jw, "lines_not_kept", nft_model_focus_lines_dropped(m));
 }
 
-static void json_cycles(FILE *out, const struct nft_subreq *s)
+static void json_cycles(struct nft_jw *jw, const struct nft_subreq *s)
 {
 	uint32_t k;
 
-	fprintf(out, ", \"issued\": %u, \"cycles\": [", s->nr_cycles);
+	nft_jw_u64(jw, "issued", s->nr_cycles);
+	nft_jw_array_begin(jw, "cycles");
 	for (k = 0; k < s->nr_cycles && k < NFT_SREQ_CYCLES; k++) {
 		const struct nft_sreq_cycle *c = &s->cycle[k];
 
-		fprintf(out, "%s{\"issue_line\": %" PRIu64 ", \"issue_ts\": ",
-			k ? ", " : "", c->pos_issue);
-		nft_view_ts_json(out, c->t_issue);
+		nft_jw_object_begin(jw, NULL);
+		nft_jw_u64(jw, "issue_line", c->pos_issue);
+		nft_jw_ts(jw, "issue_ts", c->t_issue);
 		if (c->t_term || c->pos_term) {
-			fprintf(out, ", \"term_line\": %" PRIu64 ", \"term_ts\": ",
-				c->pos_term);
-			nft_view_ts_json(out, c->t_term);
+			nft_jw_u64(jw, "term_line", c->pos_term);
+			nft_jw_ts(jw, "term_ts", c->t_term);
 		} else {
-			fputs(", \"term_line\": null, \"term_ts\": null", out);
+			nft_jw_null(jw, "term_line");
+			nft_jw_null(jw, "term_ts");
 		}
-		fputc('}', out);
+		nft_jw_end(jw);
 	}
-	fputc(']', out);
+	nft_jw_end(jw);
 }
 
-/* The fields of one subrequest, without braces. */
-static void json_sreq_fields(FILE *out, const struct nft_subreq *s)
+/* The members of one subrequest, in the writer's current object. */
+static void json_sreq_fields(struct nft_jw *jw, const struct nft_subreq *s)
 {
-	fprintf(out, "\"index\": %d, \"stream\": %d, \"source\": \"%s\", \"start\": %" PRIu64 ", \"len\": %" PRIu64 ", \"transferred\": %" PRIu64 ", \"error\": %d, \"retries\": %u",
-		s->index, s->stream, nft_sym_name(NFT_SYMC_SOURCE, s->source),
-		s->start, s->len, s->transferred, s->error, s->reissues);
-	fprintf(out, ", \"state\": \"%s\"", nft_sreq_state_name(s->state));
-	json_cycles(out, s);
-	fputs(", \"refs\": ", out);
-	nft_view_ledger_json(out, &s->refs);
+	nft_jw_i64(jw, "index", s->index);
+	nft_jw_i64(jw, "stream", s->stream);
+	nft_jw_str(jw, "source", nft_sym_name(NFT_SYMC_SOURCE, s->source));
+	nft_jw_u64(jw, "start", s->start);
+	nft_jw_u64(jw, "len", s->len);
+	nft_jw_u64(jw, "transferred", s->transferred);
+	nft_jw_i64(jw, "error", s->error);
+	nft_jw_u64(jw, "retries", s->reissues);
+	nft_jw_str(jw, "state", nft_sreq_state_name(s->state));
+	json_cycles(jw, s);
+	nft_view_ledger_json(jw, &s->refs);
 }
 
 static void json_request(FILE *out, const struct nft_model *m,
 			 const struct nft_request *r)
 {
-	const char *sep = "";
+	struct nft_jw jw;
 	uint32_t i;
 
-	fprintf(out, "{\"request\": \"%08x\", \"origin\": ", r->id);
-	nft_json_str(out, r->origin ? nft_sym_name(NFT_SYMC_ORIGIN, r->origin) :
-				      "");
-	fprintf(out, ", \"ino\": \"%" PRIx64 "\", \"start\": %" PRIu64 ", \"len\": %" PRIu64,
-		r->ino, r->start, r->len);
-	fprintf(out, ", \"cookie\": \"%08x\", \"state\": \"%s\", \"first_line\": %" PRIu64 ", \"last_line\": %" PRIu64,
-		r->cookie, nft_req_state_name(r->state),
-		r->pos_new, r->pos_free ? r->pos_free : r->pos_last);
-	fputs(", \"subrequests\": [", out);
+	nft_jw_init(&jw, out, NFT_JW_ONE_LINE);
+	nft_jw_object_begin(&jw, NULL);
+	nft_jw_strf(&jw, "request", "%08x", r->id);
+	nft_jw_str(&jw, "origin", r->origin ?
+		   nft_sym_name(NFT_SYMC_ORIGIN, r->origin) : "");
+	nft_jw_strf(&jw, "ino", "%" PRIx64, r->ino);
+	nft_jw_u64(&jw, "start", r->start);
+	nft_jw_u64(&jw, "len", r->len);
+	nft_jw_strf(&jw, "cookie", "%08x", r->cookie);
+	nft_jw_str(&jw, "state", nft_req_state_name(r->state));
+	nft_jw_u64(&jw, "first_line", r->pos_new);
+	nft_jw_u64(&jw, "last_line", r->pos_free ? r->pos_free : r->pos_last);
+	nft_jw_array_begin(&jw, "subrequests");
 	for (i = 0; i < r->nr_sreq_slots; i++) {
 		const struct nft_subreq *s = r->sreqs[i];
 
 		if (!s)
 			continue;
-		fprintf(out, "%s{", sep);
-		json_sreq_fields(out, s);
-		fputc('}', out);
-		sep = ", ";
+		nft_jw_object_begin(&jw, NULL);
+		json_sreq_fields(&jw, s);
+		nft_jw_end(&jw);
 	}
-	fprintf(out, "], \"object\": \"R=%08x\", \"kind\": \"request\", \"refs\": ",
-		r->id);
-	nft_view_ledger_json(out, &r->refs);
-	nft_view_lines_json(out, m);
-	fputs("}\n", out);
+	nft_jw_end(&jw);
+	nft_jw_strf(&jw, "object", "R=%08x", r->id);
+	nft_jw_str(&jw, "kind", "request");
+	nft_view_ledger_json(&jw, &r->refs);
+	nft_view_lines_json(&jw, m);
+	nft_jw_end(&jw);
+	fputc('\n', out);
 }
 
 /* ---- one subrequest (-R R=ID[n]) ---- */
@@ -583,23 +584,30 @@ static void subreq_json(FILE *out, const struct nft_model *m,
 {
 	uint64_t pos[5], ts[5];
 	const char *name[5];
+	struct nft_jw jw;
 	int n, k;
 
-	fprintf(out, "{\"object\": \"R=%08x[%x]\", \"kind\": \"subrequest\", \"request\": \"%08x\", ",
-		r->id, (unsigned int)s->index, r->id);
-	json_sreq_fields(out, s);
-	fputs(", \"states\": [", out);
+	nft_jw_init(&jw, out, NFT_JW_ONE_LINE);
+	nft_jw_object_begin(&jw, NULL);
+	nft_jw_strf(&jw, "object", "R=%08x[%x]", r->id, (unsigned int)s->index);
+	nft_jw_str(&jw, "kind", "subrequest");
+	nft_jw_strf(&jw, "request", "%08x", r->id);
+	json_sreq_fields(&jw, s);
+	nft_jw_array_begin(&jw, "states");
 	n = sreq_states(m, s, name, pos, ts);
 	for (k = 0; k < n; k++) {
-		fprintf(out, "%s{\"state\": \"%s\", \"line\": %" PRIu64 ", \"ts\": ",
-			k ? ", " : "", name[k], pos[k]);
-		nft_view_ts_json(out, ts[k]);
-		fputc('}', out);
+		nft_jw_object_begin(&jw, NULL);
+		nft_jw_str(&jw, "state", name[k]);
+		nft_jw_u64(&jw, "line", pos[k]);
+		nft_jw_ts(&jw, "ts", ts[k]);
+		nft_jw_end(&jw);
 	}
-	fprintf(out, "], \"first_line\": %" PRIu64 ", \"last_line\": %" PRIu64,
-		s->pos_first, s->pos_free ? s->pos_free : s->pos_last);
-	nft_view_lines_json(out, m);
-	fputs("}\n", out);
+	nft_jw_end(&jw);
+	nft_jw_u64(&jw, "first_line", s->pos_first);
+	nft_jw_u64(&jw, "last_line", s->pos_free ? s->pos_free : s->pos_last);
+	nft_view_lines_json(&jw, m);
+	nft_jw_end(&jw);
+	fputc('\n', out);
 }
 
 static int report_subreq(FILE *out, const struct nft_model *m, int32_t index,

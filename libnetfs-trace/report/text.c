@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "summary_fields.h"
 
 void nft_fmt_ts(char *buf, size_t sz, uint64_t ts_ns)
 {
@@ -47,7 +48,7 @@ const struct nft_finding **nft_report_sorted(const struct nft_model *m,
 	return v;
 }
 
-/* "RA 512, DR 3" for the non-zero entries of a per-symbol count table. */
+/* " (RA 512, DR 3)" for the non-zero entries of a per-symbol count table. */
 static void print_counts(FILE *out, enum nft_sym_class cls,
 			 const uint64_t *counts, int n)
 {
@@ -63,7 +64,60 @@ static void print_counts(FILE *out, enum nft_sym_class cls,
 	}
 	if (counts[0])
 		fprintf(out, "%sunknown %" PRIu64, sep, counts[0]), sep = ", ";
-	fputs(sep[0] == ',' ? ")\n" : "\n", out);
+	if (sep[0] == ',')
+		fputc(')', out);
+}
+
+/*
+ * The summary's count lines: "{key}" is the field of that JSON key in the
+ * one table of summary fields (summary_fields.c): a count as a number, a
+ * per-symbol table as " (RA 4, DR 17)".  Stable: scripts grep these.
+ */
+static const char *const summary_lines[] = {
+	"events: {events} (other events: {other_events})",
+	"lost events: {lost_events} in {lost_markers} marker(s)",
+	"requests: {requests}{requests_by_origin}",
+	"subrequests: {subrequests}{subrequests_by_source}",
+	"bytes read: {bytes_read} (from cache: {bytes_cache_read})",
+	"bytes written: {bytes_written} (to cache: {bytes_cache_written})",
+	"retries: {retries}",
+	"failures: {failures}",
+	"cookies: {cookies}, cache objects: {cache_objects}",
+	"in flight at end of capture: {in_flight_at_end}",
+};
+
+/* One of summary_lines[], without its line break. */
+static void print_summary_line(FILE *out, const char *fmt,
+			       const struct nft_summary *s)
+{
+	while (*fmt) {
+		const struct nft_summary_field *f;
+		const char *end = strchr(fmt, '{');
+		char key[48];
+		size_t n;
+
+		if (!end) {
+			fputs(fmt, out);
+			return;
+		}
+		fwrite(fmt, 1, (size_t)(end - fmt), out);
+		fmt = end + 1;
+		end = strchr(fmt, '}');
+		n = end ? (size_t)(end - fmt) : 0;
+		if (!end || n >= sizeof(key))
+			return;
+		memcpy(key, fmt, n);
+		key[n] = 0;
+		fmt = end + 1;
+		f = nft_summary_field(key);
+		if (!f)
+			continue;
+		if (f->kind == NFT_SF_COUNTS)
+			print_counts(out, f->cls, nft_summary_counts(s, f),
+				     f->n);
+		else
+			fprintf(out, "%" PRIu64, nft_summary_value(s, f));
+	}
 }
 
 /* Under "in flight at end of capture: N", what each of them waits for. */
@@ -103,25 +157,11 @@ static void print_summary(FILE *out, const struct nft_model *m,
 		fprintf(out, "time: %s - %s\n", a, b);
 	else
 		fprintf(out, "time: none (the lines carry no timestamps)\n");
-	fprintf(out, "events: %" PRIu64 " (other events: %" PRIu64 ")\n",
-		s->events, s->other_events);
-	fprintf(out, "lost events: %" PRIu64 " in %" PRIu64 " marker(s)\n",
-		s->lost_events, s->lost_markers);
-	fprintf(out, "requests: %" PRIu64, s->requests);
-	print_counts(out, NFT_SYMC_ORIGIN, s->requests_by_origin,
-		     NFT_ORIGIN__NR);
-	fprintf(out, "subrequests: %" PRIu64, s->subreqs);
-	print_counts(out, NFT_SYMC_SOURCE, s->subreqs_by_source, NFT_SRC__NR);
-	fprintf(out, "bytes read: %" PRIu64 " (from cache: %" PRIu64 ")\n",
-		s->bytes_read, s->bytes_cache_read);
-	fprintf(out, "bytes written: %" PRIu64 " (to cache: %" PRIu64 ")\n",
-		s->bytes_written, s->bytes_cache_written);
-	fprintf(out, "retries: %" PRIu64 "\n", s->retries);
-	fprintf(out, "failures: %" PRIu64 "\n", s->failures);
-	fprintf(out, "cookies: %" PRIu64 ", cache objects: %" PRIu64 "\n",
-		s->cookies, s->cache_objects);
-	fprintf(out, "in flight at end of capture: %" PRIu64 "\n",
-		s->in_flight_at_end);
+	for (size_t i = 0; i < sizeof(summary_lines) / sizeof(summary_lines[0]);
+	     i++) {
+		print_summary_line(out, summary_lines[i], s);
+		fputc('\n', out);
+	}
 	print_in_flight(out, m, s);
 	fprintf(out, "unknown symbols: %" PRIu64 "\n", s->unknown_symbols);
 	for (unsigned int bit = 1; bit; bit <<= 1) {

@@ -11,14 +11,15 @@
 
 /* Text: "  @title:" then one line per ledger entry. */
 void nft_view_ledger(FILE *out, const char *title, const struct nft_ledger *l);
-/* JSON: "[{line, ts, what, op, printed, expected}, ...]". */
-void nft_view_ledger_json(FILE *out, const struct nft_ledger *l);
+/*
+ * JSON: the members "refs": [{line, ts, what, op, printed, expected}, ...]
+ * and "refs_not_kept": N of the writer's current object (@l NULL: none).
+ */
+void nft_view_ledger_json(struct nft_jw *jw, const struct nft_ledger *l);
 /* Text: "lines (N):" and each line, or @brief: the compact pasted form. */
 void nft_view_lines(FILE *out, const struct nft_model *m, bool brief);
-/* JSON: ", \"lines\": [{line, ts, text}, ...], \"lines_not_kept\": N". */
-void nft_view_lines_json(FILE *out, const struct nft_model *m);
-/* "18.343060" as a JSON string. */
-void nft_view_ts_json(FILE *out, uint64_t ts_ns);
+/* JSON: the members "lines": [{line, ts, text}, ...], "lines_not_kept": N. */
+void nft_view_lines_json(struct nft_jw *jw, const struct nft_model *m);
 
 /* The fscache/cachefiles object views (object.c). */
 /* -R c=<pointer>: a cookie of the fscache before 5.17.  -1 if not seen. */

@@ -23,7 +23,11 @@ Checks:
   - the intervals add up to the total (sum of interval.requests);
   - no findings in any line (normal I/O on a healthy kernel);
   - no netfs-top-* instance left after either netfs-top exited, and each
-    one had its instance while running.
+    one had its instance while running;
+  - the exporter (the first netfs-top ran with --textfile and --listen):
+    its last netfs.prom has the stats deltas too (requests by origin,
+    download/upload subrequests) and equals the last JSON line's totals;
+    the live scrapes (classic and OpenMetrics) parse and never exceed it.
 Prints a PASS/FAIL line per check, "check-kernel: PASS" or
 "check-kernel: FAIL: ..." and "check-kernel: N passed, N failed" at the
 end; exit 1 on any failure.
@@ -165,6 +169,8 @@ def main():
     if findings:
         witness(d, findings)
 
+    check_exporter(d, check, total, before, after)
+
     pid_inst = [x for x in read(d, "instances-running").split() if x.startswith("netfs-top-")]
     check(len(pid_inst) == 1, "one netfs-top instance while running: %s" % pid_inst)
     left = [x for x in read(d, "instances-after").split() if x.startswith("netfs-top-")]
@@ -192,6 +198,84 @@ def main():
 
 
 PASSED = [0]
+
+# stats counter -> (family, label, value) of the exporter (docs/metrics.md)
+EXPORTED = [
+    ("RA", "netfs_requests_total", "origin", "readahead"),
+    ("RF", "netfs_requests_total", "origin", "readpage"),
+    ("WB", "netfs_requests_total", "origin", "read_for_write"),
+    ("DR", "netfs_requests_total", "origin", "dio_read"),
+    ("WP", "netfs_requests_total", "origin", "writeback"),
+    ("DW", "netfs_requests_total", "origin", "dio_write"),
+    ("DL", "netfs_subrequests_total", "source", "download"),
+    ("UL", "netfs_subrequests_total", "source", "upload"),
+]
+
+
+def read_prom(path):
+    """Samples of a text exposition: [(name, {labels}, value)], or None."""
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if not line or line.startswith("#"):
+                    continue
+                m = re.match(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$', line)
+                if not m:
+                    return None
+                labels = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(3) or ""))
+                out.append((m.group(1), labels, float(m.group(4))))
+    except OSError:
+        return None
+    return out
+
+
+def prom_sum(samples, name, **want):
+    return sum(v for n, l, v in samples
+               if n == name and all(l.get(k) == x for k, x in want.items()))
+
+
+def check_exporter(d, check, total, before, after):
+    """The exporter's textfile and scrapes against the stats and the JSON."""
+    prom = read_prom(os.path.join(d, "netfs.prom"))
+    if not check(prom, "exporter: netfs.prom written and parseable"):
+        return
+    check(read(d, "textfile-dir") == "netfs.prom",
+          "exporter: only netfs.prom in the textfile directory (%r)" %
+          read(d, "textfile-dir"))
+    for ctr, fam, label, value in EXPORTED:
+        if ctr not in before or ctr not in after:
+            continue
+        delta = after[ctr] - before[ctr]
+        got = prom_sum(prom, fam, **{label: value})
+        check(got >= delta, "exporter: %s{%s=%s} %d >= stats %s delta %d" % (
+            fam, label, value, got, ctr, delta))
+    pairs = [
+        ("requests ended", prom_sum(prom, "netfs_requests_total"),
+         sum(total.get("requests_by_origin", {}).values())),
+        ("bytes read", prom_sum(prom, "netfs_read_bytes_total"),
+         total.get("bytes_read", 0)),
+        ("bytes written", prom_sum(prom, "netfs_write_bytes_total", dest="server"),
+         total.get("bytes_written", 0)),
+        ("subrequests", prom_sum(prom, "netfs_subrequests_total"),
+         total.get("subrequests", 0)),
+        ("events", prom_sum(prom, "netfs_events_total"), total.get("events", 0)),
+    ]
+    for what, got, want in pairs:
+        check(got == want, "exporter: %s %d == netfs-top's JSON total %d" % (what, got, want))
+    gen = [l.get("kernel_generation") for n, l, v in prom
+           if n == "netfs_exporter_build_info"]
+    check(gen and gen[0] != "unknown", "exporter: kernel generation %s" % gen)
+    live = read_prom(os.path.join(d, "scrape.prom"))
+    if check(live, "exporter: live scrape (--listen, classic text) parseable"):
+        req = prom_sum(live, "netfs_requests_total")
+        check(0 < req <= prom_sum(prom, "netfs_requests_total"),
+              "exporter: live scrape's %d requests, > 0 and <= the final %d" % (
+                  req, prom_sum(prom, "netfs_requests_total")))
+    om = read(d, "scrape.om")
+    check(om.endswith("# EOF") and "# TYPE netfs_requests counter" in om,
+          "exporter: live OpenMetrics scrape ends with # EOF")
 
 
 def witness(d, findings):

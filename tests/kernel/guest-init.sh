@@ -17,6 +17,9 @@
 #   4. start a second netfs-top, SIGTERM it in the middle of a cold read,
 #      list instances/ again;
 #   5. copy everything to /out and power off.
+# The first netfs-top is also the exporter (docs/metrics.md): --textfile
+# /tmp/tf (netfs.prom every interval) and --listen 127.0.0.1:9858, scraped
+# with busybox wget once the workload is done.
 # Anything the host needs is in /out; the console only helps a human.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -79,7 +82,11 @@ mkdir $W && echo 65536 > $W/buffer_size_kb &&
 # ---- 1. netfs-top in the background ------------------------------------------
 cat /proc/fs/netfs/stats > $R/stats-start
 log "starting netfs-top"
-netfs-top -b --json -d 1 -n $N > /tmp/top.json 2> $R/top.err &
+# loopback for --listen
+ifconfig lo 127.0.0.1 up 2>> $R/guest.log || ip link set lo up 2>> $R/guest.log
+mkdir -p /tmp/tf
+netfs-top -b --json -d 1 -n $N --textfile /tmp/tf --listen 127.0.0.1:9858 \
+	> /tmp/top.json 2> $R/top.err &
 TOP=$!
 if ! wait_started $TOP /tmp/top.json; then
 	ls $T/instances > $R/instances-running
@@ -107,6 +114,11 @@ cat /mnt/t/w_append > /dev/null
 log "workload end"
 cat /proc/fs/netfs/stats > $R/stats-after
 kill -0 $TOP 2>/dev/null && echo running > $R/top-alive-after-workload || echo exited > $R/top-alive-after-workload
+# the exporter, scraped live: classic text, then OpenMetrics
+wget -q -O $R/scrape.prom http://127.0.0.1:9858/metrics 2>> $R/guest.log ||
+	log "scrape failed"
+wget -q -O $R/scrape.om --header 'Accept: application/openmetrics-text; version=1.0.0' \
+	http://127.0.0.1:9858/metrics 2>> $R/guest.log || log "OpenMetrics scrape failed"
 
 # ---- 3. netfs-top finishes by itself -----------------------------------------------
 wait $TOP
@@ -114,6 +126,8 @@ echo $? > $R/top.rc
 log "netfs-top exited rc=$(cat $R/top.rc)"
 ls $T/instances > $R/instances-after
 cp /tmp/top.json $R/top.json
+ls -A /tmp/tf > $R/textfile-dir
+cp /tmp/tf/netfs.prom $R/netfs.prom 2>/dev/null
 if [ -d $W ]; then
 	echo 0 > $W/tracing_on
 	cp $W/trace $R/witness.txt
