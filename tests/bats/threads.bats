@@ -80,3 +80,19 @@ captures() {
 	[ -n "$a" ]
 	[ "$a" = "$b" ]
 }
+
+@test "--perfetto and --html (written through the model's hooks): the same files" {
+	local f=$FIX/6.16/smb_fault_killloop.dat t
+	"$REPLAY" --help | grep -q -- --perfetto || skip "no --perfetto"
+	for t in 0 1; do
+		NETFS_TRACE_THREADS=$t "$REPLAY" --perfetto "$BATS_TEST_TMPDIR/p$t" \
+			--html "$BATS_TEST_TMPDIR/h$t" "$f" > /dev/null 2>&1 || true
+		# the page's CSP nonce is new each run
+		sed 's/nonce-[0-9a-f]*/nonce-X/g; s/nonce="[0-9a-f]*"/nonce="X"/g' \
+			"$BATS_TEST_TMPDIR/h$t" > "$BATS_TEST_TMPDIR/hn$t"
+	done
+	[ -s "$BATS_TEST_TMPDIR/p0" ]
+	cmp "$BATS_TEST_TMPDIR/p0" "$BATS_TEST_TMPDIR/p1"
+	[ -s "$BATS_TEST_TMPDIR/hn0" ]
+	cmp "$BATS_TEST_TMPDIR/hn0" "$BATS_TEST_TMPDIR/hn1"
+}
