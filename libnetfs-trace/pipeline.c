@@ -95,6 +95,8 @@ static void keep_msg(void *ctx, enum nft_diag_level level, const char *file,
 #define ASYNC_AFTER 50000
 #define ASYNC_BATCH 256
 #define ASYNC_NBATCH 16
+/* a batch of long raw lines goes early: memory stays ~NBATCH MiB at most */
+#define ASYNC_ARENA_MAX (1u << 20)
 
 struct async_item {
 	struct nft_event ev;	/* a message: comm = file, name = where,
@@ -296,7 +298,7 @@ static void queue_msg(void *ctx, enum nft_diag_level level, const char *file,
 	it->ev.comm = file ? OFF(f) : NULL;
 	it->ev.name = where ? OFF(w) : NULL;
 	it->ev.raw = OFF(m);
-	if (++b->n == ASYNC_BATCH)
+	if (++b->n == ASYNC_BATCH || b->used > ASYNC_ARENA_MAX)
 		async_publish(a);
 }
 
@@ -380,7 +382,7 @@ static int async_event(void *ctx, const struct nft_event *ev)
 		/* out of memory for a copy: what the serial path would not be */
 		return -1;
 	}
-	if (a->cur->n == ASYNC_BATCH)
+	if (a->cur->n == ASYNC_BATCH || a->cur->used > ASYNC_ARENA_MAX)
 		async_publish(a);
 	return 0;
 }
