@@ -18,6 +18,8 @@
 #     --listen, and its instruction counts (bench/exporter.sh).
 #  7. --html on the big capture: time, memory, page size (bench/html.sh).
 #  8. the Perfetto export on the big capture: time and size (bench/perfetto.sh).
+#  9. netfs-top's live path (bench/top-overhead.sh) and one thread
+#     against two (bench/threads.sh).
 #
 # Each timing is the best of $RUNS runs (default 3).  BIN= picks the
 # binaries (default bin/), LINES= the size of the big capture.
@@ -171,13 +173,19 @@ read -r half_ev _ half_find <<< "$(json_summary "$half")"
 	echo
 	echo "## netfs-top live path"
 	echo
-	echo "Decode + model + aggregation cost per event on the live path: the records of corpus trace.dat files cut back into ring-buffer pages and fed through kbuffer, decoders/tep_event.c, the model and the netfs-top aggregator (\`netfs-top --bench-pages\`, pinned to one core, 5 rounds including per-round setup)."
+	echo "Decode + model + detectors + aggregation per event on the live path (issue 12 goal 4: >= 5 M events/s per core): the records of corpus trace.dat files cut back into ring-buffer pages and fed through the live decoder's page walk (decoders/live.c), decoders/tep_event.c, the model and the netfs-top aggregator (\`netfs-top --bench-pages\`, pinned to one core, best of $RUNS; \"with set-up\" adds a new model per round). Instructions per record: callgrind, not affected by the load of the machine (BEFORE=dir/bin adds another build's columns). How the path got there: [ISSUE-12.md](ISSUE-12.md)."
 	echo
 	if [ -d "$corpus" ]; then
-		NFT_BIN="$BIN" CORPUS="$corpus" bench/top-overhead.sh
+		NFT_BIN="$BIN" CORPUS="$corpus" RUNS="$RUNS" BEFORE="${BEFORE:-}" bench/top-overhead.sh
 	else
 		echo "(no corpus: skipped)"
 	fi
+	echo
+	echo "## Both cores: decoder and model on two threads (issue 12)"
+	echo
+	echo "netfs-replay with the model on a second thread fed batches of decoded events (libnetfs-trace/pipeline.c) against one thread (NETFS_TRACE_THREADS=1 / 0) by bench/threads.sh; by default the second thread is used only past 50,000 events with an idle CPU. What the split can give and why: [ISSUE-12.md](ISSUE-12.md)."
+	echo
+	BIN="$BIN" NFT_CORPUS="$corpus" BIG_DAT="${BIG_DAT:-}" REPS="$RUNS" bench/threads.sh || echo "(bench/threads.sh failed)"
 	echo
 	echo "## Exporter overhead (issue 14)"
 	echo

@@ -7,7 +7,7 @@
  * (nft_live_close(), or nft_live_emergency_cleanup() from a fatal signal),
  * and a leftover of a dead netfs-top is removed at the next start.  The
  * per-CPU buffers are read as raw sub-buffer pages (trace_pipe_raw) and cut
- * into records with kbuffer; records become events in tep_event.c, the
+ * into records here (as kbuffer would); records become events in tep_event.c, the
  * same code that decodes trace.dat files.  No text is parsed on this path.
  *
  * NETFS_TOP_TRACEFS points at another tree.  When that tree is no tracefs
@@ -31,7 +31,6 @@
 #include <sys/vfs.h>
 
 #include <event-parse.h>
-#include <kbuffer.h>
 #include <tracefs.h>
 #include <trace-cmd.h>
 
@@ -56,25 +55,65 @@ static const char *const systems[] = { "netfs", "fscache", "cachefiles", NULL };
 
 /* ---- pages -> events ---- */
 
+/*
+ * The kernel's sub-buffer page (kernel/trace/ring_buffer.c, struct
+ * buffer_data_page): u64 time_stamp, local_t commit, data[].  commit's low
+ * 27 bits are the bytes of data; bit 31 RB_MISSED_EVENTS says events were
+ * dropped before this page, bit 30 RB_MISSED_STORED that their count (a
+ * long) follows the data.  Each event starts with a u32 of type_len (5
+ * bits) and time_delta (27 bits): type_len 0: a u32 length, then the data;
+ * 1..28: type_len * 4 bytes of data; 29 padding (a u32 length); 30 time
+ * extend and 31 absolute time stamp (a u32 of the upper bits).
+ *
+ * The records are cut out here rather than by kbuffer: a call per record
+ * (and its function pointers per word) was a tenth of the live path, and
+ * kbuffer trusts every length it reads.  The walk below follows kbuffer's
+ * arithmetic (libtraceevent src/kbuffer-parse.c: translate_data()), so a
+ * record has the timestamp trace-cmd gives it, and checks each length
+ * against the page's commit before it reads past it.
+ */
+#define COMMIT_MASK ((1ULL << 27) - 1)
+#define RB_MISSED_EVENTS (1ULL << 31)
+#define RB_MISSED_STORED (1ULL << 30)
+#define TYPE_PADDING 29
+#define TYPE_TIME_EXTEND 30
+#define TYPE_TIME_STAMP 31
+#define TS_SHIFT 27
+/* absolute time stamps lack the top 5 bits: they come from the page's */
+#define TS_MSB (0xf8ULL << 56)
+
 struct cpu_queue {
 	char *pages;
 	size_t n, cap;		/* pages queued / room */
-	size_t cur;		/* page being decoded */
-	struct kbuffer *kb;
-	void *data;		/* current record, NULL when drained */
-	unsigned long long ts;
+	size_t cur;		/* pages loaded so far */
+	/* the page being read */
+	const unsigned char *pg;	/* its data[] */
+	uint32_t size;		/* committed bytes of data */
+	uint32_t next;		/* offset of the event after the current */
+	uint32_t at;		/* offset of the current record's header */
+	/* the current record, data NULL when drained */
+	const void *data;
+	uint32_t len;
+	uint64_t ts;
 	long long lost;		/* pending marker: >0 count, -1 unknown */
+	uint64_t lost_until;	/* ... of events older than this */
 	bool lost_pending;
-	bool resume;		/* pages[0] was held back: go on at resume_off */
-	int resume_off;
+	bool resume;		/* pages[0] was held back: go on at resume_at */
+	uint32_t resume_at;
+	uint64_t resume_ts;
 };
 
 struct nft_pages {
 	struct tep_handle *tep;
 	struct nft_tep_decoder *dec;
 	size_t subbuf;
+	unsigned int hdr;	/* 8 + sizeof(long) of the traced kernel */
+	bool long4;		/* its long is 4 bytes */
+	bool swap;		/* its byte order is not ours */
+	bool big;		/* it is big-endian (bit fields of an event) */
 	int ncpus;
 	struct cpu_queue *q;
+	int *active;		/* cpus with a record, during a flush */
 	uint64_t limit;		/* flush emits records up to this timestamp */
 	uint64_t emitted_ts;	/* the newest record delivered */
 	uint64_t ordinal;
@@ -85,7 +124,6 @@ struct nft_pages *nft_pages_new(struct tep_handle *tep, int ncpus,
 				size_t subbuf_size)
 {
 	struct nft_pages *p = calloc(1, sizeof(*p));
-	int i;
 
 	if (!p)
 		return NULL;
@@ -93,19 +131,16 @@ struct nft_pages *nft_pages_new(struct tep_handle *tep, int ncpus,
 	p->subbuf = subbuf_size;
 	p->limit = UINT64_MAX;
 	p->ncpus = ncpus > 0 ? ncpus : 1;
+	p->long4 = tep_get_long_size(tep) == 4;
+	p->hdr = p->long4 ? 12 : 16;
+	p->big = tep_is_file_bigendian(tep);
+	p->swap = p->big != !!tep_is_local_bigendian(tep);
 	p->q = calloc(p->ncpus, sizeof(*p->q));
+	p->active = calloc(p->ncpus, sizeof(*p->active));
 	p->dec = nft_tep_decoder_new(tep);
-	if (!p->q || !p->dec)
+	if (!p->q || !p->active || !p->dec || subbuf_size <= p->hdr ||
+	    subbuf_size > COMMIT_MASK)
 		goto fail;
-	for (i = 0; i < p->ncpus; i++) {
-		p->q[i].kb = kbuffer_alloc(tep_get_long_size(tep) == 4 ?
-					   KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
-					   tep_is_file_bigendian(tep) ?
-					   KBUFFER_ENDIAN_BIG :
-					   KBUFFER_ENDIAN_LITTLE);
-		if (!p->q[i].kb)
-			goto fail;
-	}
 	return p;
 fail:
 	nft_pages_free(p);
@@ -119,11 +154,10 @@ void nft_pages_free(struct nft_pages *p)
 
 	if (!p)
 		return;
-	for (i = 0; p->q && i < p->ncpus; i++) {
-		kbuffer_free(p->q[i].kb);
+	for (i = 0; p->q && i < p->ncpus; i++)
 		free(p->q[i].pages);
-	}
 	free(p->q);
+	free(p->active);
 	nft_tep_decoder_free(p->dec);
 	free(p);
 }
@@ -133,13 +167,18 @@ const struct nft_pages_stats *nft_pages_stats(const struct nft_pages *p)
 	return &p->st;
 }
 
-int nft_pages_add(struct nft_pages *p, int cpu, const void *page)
+void nft_pages_set_limit(struct nft_pages *p, uint64_t ts)
+{
+	p->limit = ts;
+}
+
+void *nft_pages_slot(struct nft_pages *p, int cpu)
 {
 	struct cpu_queue *q;
 
 	if (cpu < 0 || cpu >= p->ncpus) {
 		errno = EINVAL;
-		return -1;
+		return NULL;
 	}
 	q = &p->q[cpu];
 	if (q->n == q->cap) {
@@ -147,31 +186,166 @@ int nft_pages_add(struct nft_pages *p, int cpu, const void *page)
 		char *np = realloc(q->pages, cap * p->subbuf);
 
 		if (!np)
-			return -1;
+			return NULL;
 		q->pages = np;
 		q->cap = cap;
 	}
-	memcpy(q->pages + q->n * p->subbuf, page, p->subbuf);
-	q->n++;
+	return q->pages + q->n * p->subbuf;
+}
+
+void nft_pages_commit(struct nft_pages *p, int cpu)
+{
+	p->q[cpu].n++;
 	p->st.pages++;
+}
+
+int nft_pages_add(struct nft_pages *p, int cpu, const void *page)
+{
+	void *slot = nft_pages_slot(p, cpu);
+
+	if (!slot)
+		return -1;
+	memcpy(slot, page, p->subbuf);
+	nft_pages_commit(p, cpu);
 	return 0;
 }
 
-/* Position @q on the first record of its next non-empty page. */
+static inline uint32_t rd4(const struct nft_pages *p, const void *at)
+{
+	uint32_t v;
+
+	memcpy(&v, at, 4);
+	return p->swap ? __builtin_bswap32(v) : v;
+}
+
+static inline uint64_t rd8(const struct nft_pages *p, const void *at)
+{
+	uint64_t v;
+
+	memcpy(&v, at, 8);
+	return p->swap ? __builtin_bswap64(v) : v;
+}
+
+static inline uint64_t rdlong(const struct nft_pages *p, const void *at)
+{
+	return p->long4 ? rd4(p, at) : rd8(p, at);
+}
+
+/* Drops said by pages without a record add up; -1 (count not stored) wins. */
+static long long add_missed(long long pending, long long page)
+{
+	if (pending < 0 || page < 0)
+		return -1;
+	return pending + page;
+}
+
+/*
+ * Step @q to its page's next record: true with q->data, q->len, q->ts set;
+ * false at the end of the page.  An event that runs past the commit ends
+ * the page (counted: a torn page, not a record we could read).
+ */
+static inline bool next_record(struct nft_pages *p, struct cpu_queue *q)
+{
+	while (q->next < q->size) {
+		uint32_t at = q->next, left = q->size - at, h, type, delta, len;
+		const unsigned char *e = q->pg + at;
+
+		if (left < 4)
+			goto torn;
+		h = rd4(p, e);
+		type = p->big ? h >> 27 : h & 31;
+		delta = p->big ? h & ((1u << 27) - 1) : h >> 5;
+		if (type == 0) {
+			if (left < 8)
+				goto torn;
+			len = rd4(p, e + 4);
+			if (len < 4 || ((len - 4 + 3) & ~3u) > left - 8)
+				goto torn;
+			len = (len - 4 + 3) & ~3u;
+			q->data = e + 8;
+			q->next = at + 8 + len;
+		} else if (type <= 28) {
+			len = type * 4;
+			if (len > left - 4)
+				goto torn;
+			q->data = e + 4;
+			q->next = at + 4 + len;
+		} else if (type == TYPE_PADDING) {
+			/* kbuffer adds a discarded event's delta too */
+			q->ts += delta;
+			len = left >= 8 ? rd4(p, e + 4) : left;
+			q->next = len < left - 4 ? at + 4 + len : q->size;
+			continue;
+		} else {
+			uint64_t ext;
+
+			if (left < 8)
+				goto torn;
+			ext = ((uint64_t)rd4(p, e + 4) << TS_SHIFT) + delta;
+			if (type == TYPE_TIME_STAMP)
+				q->ts = ext | (q->ts & TS_MSB);
+			else
+				q->ts += ext;
+			q->next = at + 8;
+			continue;
+		}
+		q->ts += delta;
+		q->len = len;
+		q->at = at;
+		return true;
+	}
+	q->data = NULL;
+	return false;
+torn:
+	p->st.bad_records++;
+	q->next = q->size;
+	q->data = NULL;
+	return false;
+}
+
+/* Start reading @page: its header, and what it says was dropped before it. */
+static void load_page(struct nft_pages *p, struct cpu_queue *q,
+		      const unsigned char *page, bool count_missed)
+{
+	uint64_t word = rdlong(p, page + 8);
+	uint32_t room = p->subbuf - p->hdr, size = word & COMMIT_MASK;
+
+	q->ts = rd8(p, page);
+	if (count_missed)
+		q->lost_until = q->ts;
+	q->pg = page + p->hdr;
+	q->next = 0;
+	q->data = NULL;
+	if (size > room ||
+	    (word & ~(COMMIT_MASK | RB_MISSED_EVENTS | RB_MISSED_STORED))) {
+		/* not a page the kernel wrote: its records are lost */
+		p->st.bad_pages++;
+		size = 0;
+		if (count_missed) {
+			q->lost = add_missed(q->lost_pending ? q->lost : 0, -1);
+			q->lost_pending = true;
+		}
+	} else if (count_missed && (word & RB_MISSED_EVENTS)) {
+		long long missed = -1;
+
+		if ((word & RB_MISSED_STORED) &&
+		    size + (p->long4 ? 4u : 8u) <= room)
+			missed = (long long)rdlong(p, q->pg + size);
+		q->lost = add_missed(q->lost_pending ? q->lost : 0,
+				     missed > 0 ? missed : -1);
+		q->lost_pending = true;
+	}
+	q->size = size;
+}
+
+/* Position @q on the first record of its next page that has one. */
 static void load_next(struct nft_pages *p, struct cpu_queue *q)
 {
 	q->data = NULL;
 	while (q->cur < q->n) {
-		int missed;
-
-		kbuffer_load_subbuffer(q->kb, q->pages + q->cur++ * p->subbuf);
-		missed = kbuffer_missed_events(q->kb);
-		if (missed) {
-			q->lost_pending = true;
-			q->lost = missed;
-		}
-		q->data = kbuffer_read_event(q->kb, &q->ts);
-		if (q->data)
+		load_page(p, q, (const unsigned char *)q->pages +
+				q->cur++ * p->subbuf, true);
+		if (next_record(p, q))
 			return;
 	}
 }
@@ -187,23 +361,26 @@ static int emit_lost(struct nft_pages *p, int cpu, struct cpu_queue *q,
 	ev.cpu = cpu;
 	ev.have = NFT_HAVE_CPU;
 	ev.lost = q->lost > 0 ? (uint64_t)q->lost : 0;
+	/* dropped before the page that said so: older than its start */
+	ev.end = q->lost_until;
+	q->lost = 0;
 	ev.pos = ++p->ordinal;
 	p->st.lost_markers++;
 	p->st.lost_events += ev.lost;
 	return sink->event(sink->ctx, &ev);
 }
 
-static int emit_record(struct nft_pages *p, int cpu, struct cpu_queue *q,
-		       struct nft_sink *sink)
+static inline int emit_record(struct nft_pages *p, int cpu,
+			      struct cpu_queue *q, struct nft_sink *sink)
 {
-	struct tep_record rec = { 0 };
+	struct tep_record rec;
 	struct nft_event ev;
 	int r;
 
 	rec.ts = q->ts;
 	rec.cpu = cpu;
-	rec.data = q->data;
-	rec.size = kbuffer_event_size(q->kb);
+	rec.data = (void *)q->data;
+	rec.size = q->len;
 	p->st.records++;
 	if (rec.ts < p->emitted_ts)
 		p->st.late_records++;
@@ -224,11 +401,23 @@ static int emit_record(struct nft_pages *p, int cpu, struct cpu_queue *q,
 static void resume_held(struct nft_pages *p, struct cpu_queue *q)
 {
 	q->resume = false;
-	kbuffer_load_subbuffer(q->kb, q->pages);
+	load_page(p, q, (const unsigned char *)q->pages, false);
 	q->cur = 1;
-	q->data = kbuffer_read_at_offset(q->kb, q->resume_off, &q->ts);
-	if (!q->data)
-		load_next(p, q);
+	q->next = q->resume_at;
+	q->ts = q->resume_ts;
+	/* the held record again: its delta is already in resume_ts */
+	if (next_record(p, q)) {
+		q->ts = q->resume_ts;
+		return;
+	}
+	load_next(p, q);
+}
+
+/* Does @a come before @b: the older record, the lower cpu on a tie. */
+static inline bool before(const struct cpu_queue *a, int acpu,
+			  const struct cpu_queue *b, int bcpu)
+{
+	return a->ts < b->ts || (a->ts == b->ts && acpu < bcpu);
 }
 
 /*
@@ -237,47 +426,82 @@ static void resume_held(struct nft_pages *p, struct cpu_queue *q)
  * newer than ones another CPU writes meanwhile, which only the next read
  * gets (nft_live_read() sets the limit).  Merging those early would deliver
  * a request's events out of order.
+ *
+ * The merge: smallest timestamp first, the lower cpu on a tie.  The cpu
+ * picked keeps going while its records stay ahead of the best of the
+ * others, so the scan of the cpus is paid once per run of records, not
+ * once per record (records come in runs per cpu).
  */
 int nft_pages_flush(struct nft_pages *p, struct nft_sink *sink)
 {
-	int i, ret = 0;
+	int i, nact = 0, ret = 0;
 
 	for (i = 0; i < p->ncpus; i++) {
-		p->q[i].cur = 0;
-		if (p->q[i].resume && p->q[i].n)
-			resume_held(p, &p->q[i]);
+		struct cpu_queue *q = &p->q[i];
+
+		q->cur = 0;
+		q->data = NULL;
+		if (!q->n)
+			continue;
+		if (q->resume)
+			resume_held(p, q);
 		else
-			load_next(p, &p->q[i]);
+			load_next(p, q);
+		if (q->data)
+			p->active[nact++] = i;
 	}
-	for (;;) {
-		struct cpu_queue *best = NULL;
-		int bcpu = -1;
+	/*
+	 * A loss is told as early as it is known: the dropped records were
+	 * older than the page that says so, so the marker goes before every
+	 * record of this flush, and (below) right after the last record
+	 * before the loss when the page comes in the same flush -- before
+	 * the records of other cpus that ran while the lost ones were
+	 * written, whose requests the model must already hold uncertain.
+	 */
+	for (i = 0; !ret && i < p->ncpus; i++)
+		if (p->q[i].lost_pending)
+			ret = emit_lost(p, i, &p->q[i], sink);
+	while (nact && !ret) {
+		struct cpu_queue *best, *second = NULL;
+		int bi = 0, bcpu, scpu = -1;
 
-		/* Few CPUs have data at once: a linear scan beats a heap. */
-		for (i = 0; i < p->ncpus; i++) {
-			struct cpu_queue *q = &p->q[i];
+		for (i = 1; i < nact; i++)
+			if (before(&p->q[p->active[i]], p->active[i],
+				   &p->q[p->active[bi]], p->active[bi]))
+				bi = i;
+		bcpu = p->active[bi];
+		best = &p->q[bcpu];
+		for (i = 0; i < nact; i++) {
+			int c = p->active[i];
 
-			if (q->data && (!best || q->ts < best->ts)) {
-				best = q;
-				bcpu = i;
+			if (i != bi && (!second || before(&p->q[c], c, second, scpu))) {
+				second = &p->q[c];
+				scpu = c;
 			}
 		}
-		if (!best || best->ts > p->limit)
-			break;
-		if (best->lost_pending)
-			ret = emit_lost(p, bcpu, best, sink);
-		if (!ret)
+		/* the run of @best: up to the limit and the next cpu's turn */
+		for (;;) {
+			if (best->ts > p->limit)
+				goto out;
 			ret = emit_record(p, bcpu, best, sink);
-		if (ret)
-			break;
-		best->data = kbuffer_next_event(best->kb, &best->ts);
-		if (!best->data)
-			load_next(p, best);
+			if (ret)
+				goto out;
+			if (!next_record(p, best)) {
+				load_next(p, best);
+				if (best->lost_pending)
+					ret = emit_lost(p, bcpu, best, sink);
+				if (ret)
+					goto out;
+			}
+			if (!best->data) {
+				p->active[bi] = p->active[--nact];
+				break;
+			}
+			if (second && !before(best, bcpu, second, scpu))
+				break;
+		}
 	}
-	/* Drops reported by pages that held no record at all. */
-	for (i = 0; !ret && i < p->ncpus; i++)
-		if (p->q[i].lost_pending && !p->q[i].data)
-			ret = emit_lost(p, i, &p->q[i], sink);
+out:
 	for (i = 0; i < p->ncpus; i++) {
 		struct cpu_queue *q = &p->q[i];
 
@@ -286,7 +510,8 @@ int nft_pages_flush(struct nft_pages *p, struct nft_sink *sink)
 			/* hold back the current page and the ones after it */
 			size_t keep = q->n - (q->cur - 1);
 
-			q->resume_off = kbuffer_curr_offset(q->kb);
+			q->resume_at = q->at;
+			q->resume_ts = q->ts;
 			memmove(q->pages, q->pages + (q->cur - 1) * p->subbuf,
 				keep * p->subbuf);
 			q->n = keep;
@@ -303,7 +528,6 @@ int nft_pages_flush(struct nft_pages *p, struct nft_sink *sink)
 /* ---- writing pages (tests, benchmark) ---- */
 
 #define PAGE_HDR 16		/* u64 timestamp, long commit (8-byte longs) */
-#define TYPE_TIME_EXTEND 30
 #define MAX_SMALL 112		/* 28 * 4: larger records carry a length word */
 
 void nft_page_init(void *page, size_t subbuf_size, uint64_t ts)
@@ -459,6 +683,220 @@ void nft_dat_pages_free(struct nft_dat_pages *dp)
 	memset(dp, 0, sizeof(*dp));
 }
 
+/* ---- a ring buffer stand-in (tests, benchmark, NETFS_TOP_FEED) ---- */
+
+struct feed_ring {
+	char *pages;		/* ring_pages pages */
+	uint32_t *records;	/* per slot */
+	size_t head, n;		/* oldest unread slot, pages unread */
+	uint64_t lost;		/* events overwritten since the last read */
+};
+
+struct nft_feed {
+	const struct nft_dat_pages *dp;
+	size_t ring_pages, next;
+	size_t *cpu_next;	/* per cpu: its next page not written yet */
+	bool unstored;
+	struct feed_ring *r;
+	struct nft_feed_stats st;
+};
+
+/* Data records in a page nft_page_append() wrote (host order, 8-byte long). */
+static uint32_t page_records(const char *page, size_t subbuf)
+{
+	uint64_t commit;
+	uint32_t at = 0, n = 0;
+
+	memcpy(&commit, page + 8, 8);
+	commit &= COMMIT_MASK;
+	if (commit > subbuf - PAGE_HDR)
+		return 0;
+	while (at + 4 <= commit) {
+		uint32_t h, type, len = 0;
+
+		memcpy(&h, page + PAGE_HDR + at, 4);
+		type = h & 31;
+		if (type == 0 || type == TYPE_PADDING || type >= TYPE_TIME_EXTEND) {
+			if (at + 8 > commit)
+				break;
+			memcpy(&len, page + PAGE_HDR + at + 4, 4);
+		}
+		if (type == 0)
+			at += 8 + ((len - 4 + 3) & ~3u);
+		else if (type <= 28)
+			at += 4 + type * 4;
+		else if (type == TYPE_PADDING)
+			at += 4 + len;
+		else
+			at += 8;
+		if (type <= 28)
+			n++;
+	}
+	return n;
+}
+
+struct nft_feed *nft_feed_new(const struct nft_dat_pages *dp,
+			      size_t ring_pages)
+{
+	struct nft_feed *f = calloc(1, sizeof(*f));
+	int i;
+
+	if (!f)
+		return NULL;
+	f->dp = dp;
+	f->ring_pages = ring_pages ? ring_pages : 1;
+	f->r = calloc(dp->ncpus > 0 ? dp->ncpus : 1, sizeof(*f->r));
+	f->cpu_next = calloc(dp->ncpus > 0 ? dp->ncpus : 1, sizeof(size_t));
+	if (!f->r || !f->cpu_next)
+		goto fail;
+	for (i = 0; i < dp->ncpus; i++) {
+		f->r[i].pages = malloc(f->ring_pages * dp->subbuf);
+		f->r[i].records = calloc(f->ring_pages, sizeof(uint32_t));
+		if (!f->r[i].pages || !f->r[i].records)
+			goto fail;
+	}
+	return f;
+fail:
+	nft_feed_free(f);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void nft_feed_free(struct nft_feed *f)
+{
+	int i;
+
+	if (!f)
+		return;
+	for (i = 0; f->r && i < f->dp->ncpus; i++) {
+		free(f->r[i].pages);
+		free(f->r[i].records);
+	}
+	free(f->r);
+	free(f->cpu_next);
+	free(f);
+}
+
+void nft_feed_set_unstored(struct nft_feed *f, bool unstored)
+{
+	f->unstored = unstored;
+}
+
+const struct nft_feed_stats *nft_feed_stats(const struct nft_feed *f)
+{
+	return &f->st;
+}
+
+size_t nft_feed_write(struct nft_feed *f, size_t n)
+{
+	const struct nft_dat_pages *dp = f->dp;
+	size_t done = 0;
+
+	for (; done < n && f->next < dp->n; done++, f->next++) {
+		int cpu = dp->cpu[f->next];
+		struct feed_ring *r;
+		size_t slot;
+
+		if (cpu < 0 || cpu >= dp->ncpus)
+			continue;
+		r = &f->r[cpu];
+		if (r->n == f->ring_pages) {
+			/* the writer laps the reader: the oldest page goes */
+			r->lost += r->records[r->head];
+			f->st.pages_overwritten++;
+			f->st.records_overwritten += r->records[r->head];
+			r->head = (r->head + 1) % f->ring_pages;
+			r->n--;
+		}
+		slot = (r->head + r->n) % f->ring_pages;
+		memcpy(r->pages + slot * dp->subbuf,
+		       dp->pages + f->next * dp->subbuf, dp->subbuf);
+		r->records[slot] = page_records(dp->pages + f->next * dp->subbuf,
+						dp->subbuf);
+		r->n++;
+		f->st.pages_written++;
+		f->st.records_written += r->records[slot];
+	}
+	return done;
+}
+
+/*
+ * The timestamp up to which every cpu's records are written: the start of
+ * the earliest page still to come (UINT64_MAX at the end).  The writer
+ * hands over whole pages, so a cpu read now may hold records newer than
+ * ones another cpu has in its page still being filled: they wait, as
+ * nft_live_read() makes records newer than its read wait.
+ */
+uint64_t nft_feed_complete_to(struct nft_feed *f)
+{
+	const struct nft_dat_pages *dp = f->dp;
+	uint64_t upto = UINT64_MAX, ts;
+	int cpu;
+
+	for (cpu = 0; cpu < dp->ncpus; cpu++) {
+		size_t i = f->cpu_next[cpu] > f->next ? f->cpu_next[cpu] : f->next;
+		const struct feed_ring *r = &f->r[cpu];
+
+		while (i < dp->n && dp->cpu[i] != cpu)
+			i++;
+		f->cpu_next[cpu] = i;
+		if (r->n) {
+			/* written, not read yet */
+			memcpy(&ts, r->pages + r->head * dp->subbuf, 8);
+		} else if (i < dp->n) {
+			memcpy(&ts, dp->pages + i * dp->subbuf, 8);
+		} else {
+			continue;
+		}
+		upto = ts < upto ? ts : upto;
+	}
+	return upto;
+}
+
+size_t nft_feed_read(struct nft_feed *f, struct nft_pages *pages, size_t max)
+{
+	const struct nft_dat_pages *dp = f->dp;
+	size_t total = 0;
+	int cpu;
+
+	for (cpu = 0; cpu < dp->ncpus; cpu++) {
+		struct feed_ring *r = &f->r[cpu];
+		size_t k;
+
+		for (k = 0; k < max && r->n; k++) {
+			char *page = nft_pages_slot(pages, cpu);
+			uint64_t commit;
+
+			if (!page)
+				return total;
+			memcpy(page, r->pages + r->head * dp->subbuf, dp->subbuf);
+			r->head = (r->head + 1) % f->ring_pages;
+			r->n--;
+			if (r->lost) {
+				/* as ring_buffer_read_page() marks the page */
+				memcpy(&commit, page + 8, 8);
+				if (!f->unstored &&
+				    dp->subbuf - PAGE_HDR - commit >= 8) {
+					memcpy(page + PAGE_HDR + commit, &r->lost, 8);
+					commit |= RB_MISSED_STORED;
+					f->st.missed_stored += r->lost;
+				} else {
+					f->st.missed_unstored++;
+					f->st.records_unstored += r->lost;
+				}
+				commit |= RB_MISSED_EVENTS;
+				memcpy(page + 8, &commit, 8);
+				f->st.missed_pages++;
+				r->lost = 0;
+			}
+			nft_pages_commit(pages, cpu);
+			f->st.pages_read++;
+			total++;
+		}
+	}
+	return total;
+}
+
 /* ---- the instance ---- */
 
 struct nft_live {
@@ -470,6 +908,10 @@ struct nft_live {
 	char *buf;
 	bool mono;		/* trace_clock is mono: comparable with ours */
 	uint64_t late_seen;	/* late records when the slack was last set */
+	/* NETFS_TOP_FEED: a fake tree's buffers (see live.h) */
+	struct nft_dat_pages feed_dp;
+	struct nft_feed *feed;
+	size_t feed_rate;
 	struct nft_live_stats st;
 };
 
@@ -794,6 +1236,43 @@ static struct tep_handle *load_formats(const char *dir)
 	return tep;
 }
 
+static size_t env_size(const char *name, size_t dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtoull(v, &end, 10);
+	return *end || !n ? dflt : (size_t)n;
+}
+
+/* NETFS_TOP_FEED in a fake tree: the buffers hold that capture's records. */
+static int open_feed(struct nft_live *l, char *msg, size_t msgsz)
+{
+	const char *path = getenv("NETFS_TOP_FEED");
+
+	if (!path || !*path)
+		return 0;
+	if (nft_dat_pages_load(path, &l->feed_dp)) {
+		say(msg, msgsz, "NETFS_TOP_FEED=%s: %s", path, strerror(errno));
+		return -1;
+	}
+	l->feed = nft_feed_new(&l->feed_dp,
+			       env_size("NETFS_TOP_FEED_RING", 1024));
+	if (!l->feed) {
+		say(msg, msgsz, "out of memory");
+		return -1;
+	}
+	l->feed_rate = env_size("NETFS_TOP_FEED_RATE", SIZE_MAX);
+	nft_feed_set_unstored(l->feed, env_size("NETFS_TOP_FEED_UNSTORED", 0));
+	if (l->feed_dp.ncpus > l->ncpus)
+		l->ncpus = l->feed_dp.ncpus;
+	l->st.cpus = l->feed_dp.ncpus;
+	return 0;
+}
+
 /* Where tracefs is, or a refusal that says what to do. */
 static int find_tracefs(struct nft_live *l, enum nft_live_refusal *why,
 			char *msg, size_t sz)
@@ -936,6 +1415,8 @@ struct nft_live *nft_live_open(const struct nft_live_opts *opts,
 		goto fail_inst;
 	}
 	open_buffers(l);
+	if (l->st.fake && open_feed(l, msg, msgsz))
+		goto fail_inst;
 	if (!l->st.cpus && !l->st.fake) {
 		say(msg, msgsz, "cannot open the per-CPU buffers of %s: %s",
 		    l->inst, strerror(errno));
@@ -953,7 +1434,19 @@ fail:
 
 struct tep_handle *nft_live_tep(const struct nft_live *l)
 {
-	return l->tep;
+	return l->feed ? l->feed_dp.tep : l->tep;
+}
+
+int nft_live_cpus(const struct nft_live *l)
+{
+	return l->ncpus > 0 ? l->ncpus : 1;
+}
+
+size_t nft_live_subbuf(const struct nft_live *l)
+{
+	if (l->feed)
+		return l->feed_dp.subbuf;
+	return l->subbuf ? l->subbuf : (size_t)getpagesize();
 }
 
 const struct nft_live_stats *nft_live_stats(const struct nft_live *l)
@@ -977,6 +1470,14 @@ int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 	uint64_t limit = UINT64_MAX, start;
 	struct timespec ts;
 
+	if (l->feed) {
+		int n;
+
+		nft_feed_write(l->feed, l->feed_rate);
+		n = (int)nft_feed_read(l->feed, pages, MAX_PAGES_PER_READ);
+		pages->limit = nft_feed_complete_to(l->feed);
+		return n;
+	}
 	adapt_slack(l, pages);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	start = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
@@ -988,8 +1489,14 @@ int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 		if (l->fds[cpu] < 0)
 			continue;
 		for (n = 0; n < MAX_PAGES_PER_READ; n++) {
-			ssize_t r = read(l->fds[cpu], l->buf, l->subbuf);
+			/* straight into the queue when the sizes agree */
+			bool direct = l->subbuf == pages->subbuf;
+			char *dst = direct ? nft_pages_slot(pages, cpu) : l->buf;
+			ssize_t r;
 
+			if (!dst)
+				return -1;
+			r = read(l->fds[cpu], dst, l->subbuf);
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r < 0 && errno == EAGAIN)
@@ -998,18 +1505,28 @@ int nft_live_read(struct nft_live *l, struct nft_pages *pages)
 				return -1;
 			if (r == 0)
 				break;
-			if (n == MAX_PAGES_PER_READ - 1) {
+			if (n == MAX_PAGES_PER_READ - 1 && r >= 8) {
 				/* not drained: complete only up to this page's start */
 				uint64_t page_ts;
 
-				memcpy(&page_ts, l->buf, sizeof(page_ts));
+				memcpy(&page_ts, dst, sizeof(page_ts));
 				upto = page_ts < upto ? page_ts : upto;
 			}
 			/* A short read is a partial page: zero the rest. */
 			if ((size_t)r < l->subbuf)
-				memset(l->buf + r, 0, l->subbuf - r);
-			if (nft_pages_add(pages, cpu, l->buf))
-				return -1;
+				memset(dst + r, 0, l->subbuf - r);
+			if (direct) {
+				nft_pages_commit(pages, cpu);
+			} else {
+				char *slot = nft_pages_slot(pages, cpu);
+
+				if (!slot)
+					return -1;
+				memset(slot, 0, pages->subbuf);
+				memcpy(slot, l->buf, l->subbuf < pages->subbuf ?
+						     l->subbuf : pages->subbuf);
+				nft_pages_commit(pages, cpu);
+			}
 			total++;
 		}
 		limit = upto < limit ? upto : limit;
@@ -1028,6 +1545,9 @@ void nft_live_close(struct nft_live *l)
 	nft_live_emergency_cleanup();
 	if (l->tep)
 		tep_free(l->tep);
+	nft_feed_free(l->feed);
+	if (l->feed_dp.handle)
+		nft_dat_pages_free(&l->feed_dp);
 	free(l->fds);
 	free(l->buf);
 	free(l);

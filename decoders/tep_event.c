@@ -233,6 +233,8 @@ struct bound_field {
 	struct tep_format_field *f;
 	uint8_t slot;
 	bool is_signed;
+	uint8_t size;		/* f->size and f->offset, kept here: the */
+	uint16_t off;		/* per-record path reads nothing else of f */
 	struct sym_map sym;	/* cls == NO_SYM when not symbolic */
 };
 
@@ -242,11 +244,23 @@ struct ev_info {
 	const char *name;
 	struct tep_event *event;
 	struct tep_format_field *c_flags, *c_preempt, *c_pid;
+	/*
+	 * A record of at least @need bytes holds every field above and each
+	 * has a size of 1, 2, 4 or 8: read without a check per field
+	 * (UINT32_MAX: some field is odd, always the checked path).
+	 */
+	uint32_t need;
 	int nbound;
 	struct bound_field b[MAX_SPECS];
 };
 
 #define MAX_EVENT_ID 65536	/* common_type is 16 bits */
+#define NCOMMS 256
+
+struct comm_slot {
+	int pid;
+	const char *comm;
+};
 
 struct nft_tep_decoder {
 	struct tep_handle *tep;
@@ -254,6 +268,9 @@ struct nft_tep_decoder {
 	struct tep_format_field *c_type;
 	int last_pid;
 	const char *last_comm;
+	struct comm_slot comms[NCOMMS];	/* pid -> comm, direct-mapped */
+	unsigned int irq_key;		/* flags | pc << 8 of irq_str, or ~0 */
+	char irq_str[8];
 	bool swap;			/* the file's byte order is not ours */
 	char unk[NFT_MAX_UNKNOWN][24];
 };
@@ -560,6 +577,9 @@ static int bind_fields(struct ev_info *ei, const struct kind_spec *ks)
 			continue;
 		b->slot = fs->slot;
 		b->is_signed = b->f->flags & TEP_FIELD_IS_SIGNED;
+		b->size = b->f->size;
+		b->off = b->f->offset >= 0 && b->f->offset <= 0xffff ?
+			 b->f->offset : 0;
 		b->sym.cls = NO_SYM;
 		if (fs->cls != NO_SYM &&
 		    build_sym_map(ei->event, which, fs->cls, &b->sym))
@@ -567,6 +587,31 @@ static int bind_fields(struct ev_info *ei, const struct kind_spec *ks)
 		ei->nbound++;
 	}
 	return 0;
+}
+
+static bool plain_field(const struct tep_format_field *f, uint32_t *need)
+{
+	if (!f || f->offset < 0 || f->offset > 0xffff ||
+	    (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8))
+		return false;
+	if ((uint32_t)(f->offset + f->size) > *need)
+		*need = f->offset + f->size;
+	return true;
+}
+
+/* ei->need: see struct ev_info. */
+static void set_need(struct nft_tep_decoder *c, struct ev_info *ei)
+{
+	uint32_t need = 0;
+	bool plain = plain_field(c->c_type, &need) &&
+		     plain_field(ei->c_pid, &need) &&
+		     plain_field(ei->c_flags, &need) &&
+		     plain_field(ei->c_preempt, &need);
+	int i;
+
+	for (i = 0; plain && i < ei->nbound; i++)
+		plain = plain_field(ei->b[i].f, &need);
+	ei->need = plain ? need : UINT32_MAX;
 }
 
 static struct ev_info *make_info(struct nft_tep_decoder *c, int id)
@@ -593,6 +638,7 @@ static struct ev_info *make_info(struct nft_tep_decoder *c, int id)
 		free(ei);
 		return NULL;
 	}
+	set_need(c, ei);
 	return ei;
 }
 
@@ -669,6 +715,42 @@ read_field(struct nft_tep_decoder *c, const struct tep_record *rec,
 		v |= ~0ULL << bits;
 	*val = v;
 	return true;
+}
+
+/* A field of 1, 2, 4 or 8 bytes the caller knows is inside the record. */
+static inline __attribute__((always_inline)) uint64_t
+load(const struct nft_tep_decoder *c, const char *p, unsigned int size,
+     bool is_signed)
+{
+	uint64_t v;
+
+	switch (size) {
+	case 1:
+		v = *(const uint8_t *)p;
+		if (is_signed)
+			v = (uint64_t)(int64_t)(int8_t)v;
+		return v;
+	case 2: {
+		uint16_t x;
+
+		memcpy(&x, p, 2);
+		x = c->swap ? __builtin_bswap16(x) : x;
+		return is_signed ? (uint64_t)(int64_t)(int16_t)x : x;
+	}
+	case 4: {
+		uint32_t x;
+
+		memcpy(&x, p, 4);
+		x = c->swap ? __builtin_bswap32(x) : x;
+		return is_signed ? (uint64_t)(int64_t)(int32_t)x : x;
+	}
+	default: {
+		uint64_t x;
+
+		memcpy(&x, p, 8);
+		return c->swap ? __builtin_bswap64(x) : x;
+	}
+	}
 }
 
 /*
@@ -812,6 +894,17 @@ static int decode_fields(struct nft_tep_decoder *c, const struct ev_info *ei,
 	uint64_t tmp[3] = { 0, 0, 0 };
 	int i, missing = 0;
 
+	if ((uint32_t)rec->size >= ei->need) {
+		/* every field is inside the record (set_need()) */
+		for (i = 0; i < ei->nbound; i++) {
+			const struct bound_field *b = &ei->b[i];
+
+			store(c, ev, b, load(c, (const char *)rec->data + b->off,
+					     b->size, b->is_signed), tmp);
+		}
+		derive(ev, tmp);
+		return 0;
+	}
 	for (i = 0; i < ei->nbound; i++) {
 		const struct bound_field *b = &ei->b[i];
 		uint64_t v;
@@ -828,12 +921,24 @@ static int decode_fields(struct nft_tep_decoder *c, const struct ev_info *ei,
 
 static const char *comm_of(struct nft_tep_decoder *c, int pid)
 {
-	if (pid != c->last_pid || !c->last_comm) {
-		c->last_comm = tep_data_comm_from_pid(c->tep, pid);
-		if (!c->last_comm)
-			c->last_comm = "<...>";
-		c->last_pid = pid;
+	struct comm_slot *s;
+
+	if (pid == c->last_pid && c->last_comm)
+		return c->last_comm;
+	/*
+	 * tep_data_comm_from_pid() is a bsearch of every saved comm: keep
+	 * the answers (the tep's strings, which stay while it does; the
+	 * decoder never registers comms, so they do not move).
+	 */
+	s = &c->comms[(unsigned int)pid % NCOMMS];
+	if (!s->comm || s->pid != pid) {
+		s->comm = tep_data_comm_from_pid(c->tep, pid);
+		if (!s->comm)
+			s->comm = "<...>";
+		s->pid = pid;
 	}
+	c->last_comm = s->comm;
+	c->last_pid = pid;
 	return c->last_comm;
 }
 
@@ -849,6 +954,7 @@ struct nft_tep_decoder *nft_tep_decoder_new(struct tep_handle *tep)
 		return NULL;
 	c->tep = tep;
 	c->last_pid = -1;
+	c->irq_key = ~0u;
 	c->swap = tep && tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
 	/* No event formats at all: every record will be "unknown type". */
 	c->c_type = any ? tep_find_common_field(any, "common_type") : NULL;
@@ -888,6 +994,30 @@ int nft_tep_decode(struct nft_tep_decoder *c, const struct tep_record *rec,
 	ev->cpu = cpu;
 	ev->ts_ns = rec->ts;
 	ev->have = NFT_HAVE_TS | NFT_HAVE_CPU;
+	if ((uint32_t)rec->size >= ei->need) {
+		/* the common fields are inside it too (set_need()) */
+		const char *d = rec->data;
+		unsigned int key;
+
+		ev->pid = (int32_t)load(c, d + ei->c_pid->offset,
+					ei->c_pid->size, true);
+		ev->have |= NFT_HAVE_PID;
+		ev->comm = comm_of(c, ev->pid);
+		key = (unsigned int)load(c, d + ei->c_flags->offset,
+					 ei->c_flags->size, false) & 0xff;
+		key |= ((unsigned int)load(c, d + ei->c_preempt->offset,
+					   ei->c_preempt->size, false) & 0xff) << 8;
+		/* the same context as the record before, most of the time */
+		if (key != c->irq_key) {
+			format_irqs(c->irq_str, key & 0xff, key >> 8);
+			c->irq_key = key;
+		}
+		memcpy(ev->irqs, c->irq_str, sizeof(ev->irqs));
+		if (ei->kind == NFT_EV_OTHER)
+			return NFT_TEP_OTHER;
+		return decode_fields(c, ei, rec, ev) ? NFT_TEP_SHORT :
+						       NFT_TEP_OURS;
+	}
 	if (read_field(c, rec, ei->c_pid, true, &v)) {
 		ev->pid = (int32_t)v;
 		ev->have |= NFT_HAVE_PID;

@@ -201,7 +201,10 @@ struct nft_unknown_sym {
  *  NFT_EV_OTHER     name, and rreq/index when the line carries R=x[n]
  *  NFT_EV_LOST      lost (0 = an unknown number), cpu, flags
  *                   (NFT_LOST_TO_END: the cpu's events from here on are
- *                   all lost, as in a trace.dat cut short)
+ *                   all lost, as in a trace.dat cut short), end (the
+ *                   lost events are older than this timestamp, 0 if not
+ *                   known: an object first seen before it may have lost
+ *                   some of its events too)
  */
 #define NFT_LOST_TO_END 1u
 

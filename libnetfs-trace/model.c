@@ -34,11 +34,24 @@ static const struct nft_detector *const detectors[] = {
 
 void *nft_detector_state(struct nft_model *m, const struct nft_detector *d)
 {
-	size_t i;
+	/*
+	 * Asked several times per event: remember where each detector sits
+	 * (detectors[] is constant, so a slot is right or empty, never stale).
+	 */
+	static _Thread_local struct {
+		const struct nft_detector *d;
+		size_t i;
+	} slot[16];
+	size_t h = ((uintptr_t)d >> 4) % 16, i;
 
+	if (slot[h].d == d)
+		return m->dstate ? m->dstate[slot[h].i] : NULL;
 	for (i = 0; i < NR_DETECTORS; i++)
-		if (detectors[i] == d)
+		if (detectors[i] == d) {
+			slot[h].d = d;
+			slot[h].i = i;
 			return m->dstate ? m->dstate[i] : NULL;
+		}
 	return NULL;
 }
 
@@ -548,7 +561,14 @@ static struct nft_req_node *new_request(struct nft_model *m, uint32_t id,
 		return NULL;
 	n->req.id = id;
 	n->req.reuse = reuse;
-	n->req.uncertain = m->lost_to_end;
+	/*
+	 * Events lost before @lost_until may have been this request's too
+	 * (its NEW, a subrequest on the cpu that lost them): a live reader
+	 * learns of a loss only after the records of other cpus that ran
+	 * meanwhile, so the request can be new to us after the marker.
+	 */
+	n->req.uncertain = m->lost_to_end ||
+			   (m->lost_until && m->now <= m->lost_until);
 	n->req.t_new = n->req.t_last = m->now;
 	n->req.pos_new = n->req.pos_last = m->pos;
 	nft_ledger_init(&n->req.refs);
@@ -844,14 +864,31 @@ static bool allowed_after_zero(const struct nft_event *ev)
  */
 static bool rreq_in_progress(const struct nft_model *m, uint32_t f)
 {
+	/* asked per netfs_rreq line, of a few flag words: a pure function */
+	static _Thread_local struct {
+		bool valid, r;
+		enum nft_gen gen;
+		uint32_t f;
+	} memos[16];
+	enum nft_gen gen = nft_model_gen(m);
+	typeof(&memos[0]) memo = &memos[(f ^ f >> 4 ^ f >> 8 ^ f >> 12) % 16];
 	char buf[256];
 	const char *p;
+	bool r = false;
 
-	nft_rreq_flags_str(nft_model_gen(m), f, buf, sizeof(buf));
+	if (memo->valid && memo->gen == gen && memo->f == f)
+		return memo->r;
+	nft_rreq_flags_str(gen, f, buf, sizeof(buf));
 	for (p = buf; (p = strstr(p, "IN_PROGRESS")); p += 11)
-		if ((p == buf || p[-1] == '|') && (!p[11] || p[11] == '|'))
-			return true;
-	return false;
+		if ((p == buf || p[-1] == '|') && (!p[11] || p[11] == '|')) {
+			r = true;
+			break;
+		}
+	memo->valid = true;
+	memo->gen = gen;
+	memo->f = f;
+	memo->r = r;
+	return r;
 }
 
 /*
@@ -1204,6 +1241,8 @@ static void lost_events(struct nft_model *m, const struct nft_event *ev)
 	m->lost_seen = true;
 	m->lost_to_end |= !!(ev->flags & NFT_LOST_TO_END);
 	m->lost_pos = ev->pos;
+	if (ev->end > m->lost_until)
+		m->lost_until = ev->end;
 	for (n = m->lru_head; n; n = n->next)
 		n->req.uncertain = true;
 	nft_model_fs_mark_uncertain(m);

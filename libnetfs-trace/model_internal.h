@@ -61,6 +61,7 @@ struct nft_model {
 	bool lost_seen;			/* a lost-events marker went by */
 	bool lost_to_end;		/* ... one that lost all that follows */
 	uint64_t lost_pos;
+	uint64_t lost_until;		/* the latest NFT_EV_LOST end */
 	bool finished;
 	bool gen_forced;
 	unsigned int gen_cands;		/* generations the evidence allows (gen.c) */

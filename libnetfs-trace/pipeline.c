@@ -6,13 +6,17 @@
  * refusals are hints.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gen.h"
 #include "pipeline.h"
+#include "vocab.h"
 
 static const struct {
 	const char *name;
@@ -63,6 +67,371 @@ static void keep_msg(void *ctx, enum nft_diag_level level, const char *file,
 	snprintf(m->text, sizeof(m->text), "%s", msg);
 }
 
+/* ---- decoding and analysing on two threads ---- */
+
+/*
+ * The decoder runs where the pipeline was called; past a few tens of
+ * thousands of events (and with a second cpu online) the sink -- the
+ * model, its detectors and whatever hooks it streams through -- moves to
+ * a thread of its own and the two run side by side, handing over batches
+ * of decoded events.  Before the handover the sink is called directly, so
+ * the two never touch it at once.  An event's strings (comm, name, raw
+ * line, unknown symbols) live in the decoder's buffers only during the
+ * call: each batch keeps copies.  The input's messages travel in the same
+ * batches, between the events they came between, so the caller's report
+ * function sees everything in the order of the serial path and the output
+ * is the same byte for byte (tests/bats/threads.bats).
+ *
+ * It pays only with a cpu to spare: the decoder does most of the work
+ * (55-70 % of a record's instructions for trace.dat and text), so the
+ * second thread takes a third of the time off at best, and the hand-over
+ * costs ~240 instructions an event (a tenth more cpu time; more when the
+ * two threads fight over one busy cpu).  So by default it hands over only
+ * for a capture longer than ASYNC_AFTER events, with two cpus online and
+ * the load average below the cpus minus one (bench/threads.sh measures).
+ * NETFS_TRACE_THREADS=0 keeps everything on one thread, =1 hands over
+ * from the first event (tests: the output is the same either way).
+ */
+#define ASYNC_AFTER 50000
+#define ASYNC_BATCH 256
+#define ASYNC_NBATCH 16
+/* a batch of long raw lines goes early: memory stays ~NBATCH MiB at most */
+#define ASYNC_ARENA_MAX (1u << 20)
+
+struct async_item {
+	struct nft_event ev;	/* a message: comm = file, name = where,
+				 * raw = text; kind = level */
+	bool msg;
+};
+
+struct async_batch {
+	struct async_item it[ASYNC_BATCH];
+	size_t n;
+	char *arena;		/* the strings; pointers are offsets + 1 */
+	size_t used, cap;
+};
+
+struct async {
+	struct nft_sink sink;		/* the real one */
+	struct nft_pipeline_result *r;
+	uint64_t events;
+	long after;			/* hand over after this many; <0 never */
+	bool automatic;			/* ... if a cpu is idle then */
+	bool threaded;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, drained;
+	struct async_batch *b[ASYNC_NBATCH];
+	size_t head, count;		/* oldest full batch, full batches */
+	bool done;
+	bool idle, full;		/* the sink's / the decoder's thread waits */
+	int stop;			/* the sink's non-zero, from its thread */
+	int stop_errno;			/* and its errno then */
+	bool failed;			/* out of memory: went serial */
+	struct async_batch *cur;	/* the one the decoder fills */
+};
+
+static size_t arena_put(struct async_batch *b, const char *s, size_t len)
+{
+	size_t at;
+
+	if (b->used + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64 * 1024;
+		char *n;
+
+		while (cap < b->used + len + 1)
+			cap *= 2;
+		n = realloc(b->arena, cap);
+		if (!n)
+			return 0;
+		b->arena = n;
+		b->cap = cap;
+	}
+	at = b->used;
+	memcpy(b->arena + at, s, len);
+	b->arena[at + len] = 0;
+	b->used += len + 1;
+	return at + 1;
+}
+
+#define OFF(x) ((const char *)(uintptr_t)(x))
+#define PTR(b, p) ((p) ? (b)->arena + (uintptr_t)(p) - 1 : NULL)
+
+/* Copy @ev into @b; false when out of memory. */
+static bool batch_add(struct async_batch *b, const struct nft_event *ev)
+{
+	struct async_item *it = &b->it[b->n];
+	size_t o;
+	uint8_t i;
+
+	it->msg = false;
+	it->ev = *ev;
+	if (ev->comm) {
+		if (!(o = arena_put(b, ev->comm, strlen(ev->comm))))
+			return false;
+		it->ev.comm = OFF(o);
+	}
+	if (ev->name) {
+		if (!(o = arena_put(b, ev->name, strlen(ev->name))))
+			return false;
+		it->ev.name = OFF(o);
+	}
+	if (ev->raw) {
+		if (!(o = arena_put(b, ev->raw, ev->raw_len)))
+			return false;
+		it->ev.raw = OFF(o);
+	}
+	for (i = 0; i < ev->n_unknown && i < NFT_MAX_UNKNOWN; i++) {
+		if (!ev->unknown[i].text)
+			continue;
+		if (!(o = arena_put(b, ev->unknown[i].text, ev->unknown[i].len)))
+			return false;
+		it->ev.unknown[i].text = OFF(o);
+	}
+	b->n++;
+	return true;
+}
+
+/* The strings of item @it of @b back to pointers. */
+static void batch_fix(struct async_batch *b, struct async_item *it)
+{
+	uint8_t i;
+
+	it->ev.comm = PTR(b, it->ev.comm);
+	it->ev.name = PTR(b, it->ev.name);
+	it->ev.raw = PTR(b, it->ev.raw);
+	for (i = 0; i < it->ev.n_unknown && i < NFT_MAX_UNKNOWN; i++)
+		it->ev.unknown[i].text = PTR(b, it->ev.unknown[i].text);
+}
+
+static void keep_msg(void *ctx, enum nft_diag_level level, const char *file,
+		     const char *where, const char *msg);
+
+/* The sink's thread: every batch, in order, until the decoder is done. */
+static void *async_main(void *arg)
+{
+	struct async *a = arg;
+
+	for (;;) {
+		struct async_batch *b;
+		size_t i;
+
+		pthread_mutex_lock(&a->mu);
+		while (!a->count && !a->done) {
+			a->idle = true;
+			pthread_cond_wait(&a->filled, &a->mu);
+			a->idle = false;
+		}
+		if (!a->count) {
+			pthread_mutex_unlock(&a->mu);
+			return NULL;
+		}
+		b = a->b[a->head];
+		pthread_mutex_unlock(&a->mu);
+		for (i = 0; i < b->n && !a->stop; i++) {
+			struct async_item *it = &b->it[i];
+			int rc;
+
+			batch_fix(b, it);
+			if (it->msg) {
+				keep_msg(a->r, (enum nft_diag_level)it->ev.kind,
+					 it->ev.comm, it->ev.name, it->ev.raw);
+				continue;
+			}
+			rc = a->sink.event(a->sink.ctx, &it->ev);
+			if (rc) {
+				a->stop_errno = errno;
+				__atomic_store_n(&a->stop, rc, __ATOMIC_RELEASE);
+			}
+		}
+		b->n = 0;
+		b->used = 0;
+		pthread_mutex_lock(&a->mu);
+		a->head = (a->head + 1) % ASYNC_NBATCH;
+		a->count--;
+		if (a->full)
+			pthread_cond_signal(&a->drained);
+		pthread_mutex_unlock(&a->mu);
+	}
+}
+
+/* Hand the batch being filled over; wait for an empty one. */
+static void async_publish(struct async *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->count++;
+	/*
+	 * Wake the sink's thread with half the batches ready, not with each:
+	 * a wake-up per batch cost more than the batch (futex, scheduler).
+	 */
+	if (a->idle && a->count >= ASYNC_NBATCH / 2)
+		pthread_cond_signal(&a->filled);
+	while (a->count == ASYNC_NBATCH) {
+		a->full = true;
+		if (a->idle)
+			pthread_cond_signal(&a->filled);
+		pthread_cond_wait(&a->drained, &a->mu);
+		a->full = false;
+	}
+	a->cur = a->b[(a->head + a->count) % ASYNC_NBATCH];
+	pthread_mutex_unlock(&a->mu);
+}
+
+static void queue_msg(void *ctx, enum nft_diag_level level, const char *file,
+		      const char *where, const char *msg)
+{
+	struct async *a = ctx;
+	struct async_batch *b = a->cur;
+	struct async_item *it = &b->it[b->n];
+	size_t f, w, m;
+
+	f = arena_put(b, file ? file : "", file ? strlen(file) : 0);
+	w = arena_put(b, where ? where : "", where ? strlen(where) : 0);
+	m = arena_put(b, msg ? msg : "", msg ? strlen(msg) : 0);
+	if (!f || !w || !m) {
+		keep_msg(a->r, level, file, where, msg);	/* best effort */
+		return;
+	}
+	memset(&it->ev, 0, sizeof(it->ev));
+	it->msg = true;
+	it->ev.kind = (enum nft_event_kind)level;
+	it->ev.comm = file ? OFF(f) : NULL;
+	it->ev.name = where ? OFF(w) : NULL;
+	it->ev.raw = OFF(m);
+	if (++b->n == ASYNC_BATCH || b->used > ASYNC_ARENA_MAX)
+		async_publish(a);
+}
+
+static bool async_start(struct async *a)
+{
+	int i;
+
+	for (i = 0; i < ASYNC_NBATCH; i++) {
+		a->b[i] = calloc(1, sizeof(*a->b[i]));
+		if (!a->b[i])
+			goto fail;
+	}
+	if (pthread_mutex_init(&a->mu, NULL))
+		goto fail;
+	pthread_cond_init(&a->filled, NULL);
+	pthread_cond_init(&a->drained, NULL);
+	a->cur = a->b[0];
+	/* lazily built tables, built here before the second thread may ask */
+	nft_sym_lookup(0, "", 0);
+	if (pthread_create(&a->th, NULL, async_main, a)) {
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->filled);
+		pthread_cond_destroy(&a->drained);
+		goto fail;
+	}
+	a->threaded = true;
+	a->r->diag.report = queue_msg;
+	a->r->diag.ctx = a;
+	return true;
+fail:
+	for (i = 0; i < ASYNC_NBATCH; i++) {
+		free(a->b[i]);
+		a->b[i] = NULL;
+	}
+	a->failed = true;
+	return false;
+}
+
+/*
+ * A second cpu online that the rest of the machine leaves idle: the load
+ * average below the cpus minus one, and right now (/proc/loadavg's
+ * runnable count, ours included) a cpu with nothing to run -- not so when
+ * netfs-replay -j runs a capture per cpu.
+ */
+static bool spare_cpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	double load;
+	int running = 0;
+	FILE *f;
+
+	if (n < 2 || getloadavg(&load, 1) != 1 || load >= n - 1)
+		return false;
+	f = fopen("/proc/loadavg", "re");
+	if (f) {
+		if (fscanf(f, "%*s %*s %*s %d/", &running) != 1)
+			running = 0;
+		fclose(f);
+	}
+	return running < n;
+}
+
+static int async_event(void *ctx, const struct nft_event *ev)
+{
+	struct async *a = ctx;
+	int stop;
+
+	if (!a->threaded) {
+		if (a->after < 0 || a->failed || a->events++ < (uint64_t)a->after)
+			return a->sink.event(a->sink.ctx, ev);
+		/* decided when the capture proved long, on the load then */
+		if ((a->automatic && !spare_cpu()) || !async_start(a)) {
+			a->after = -1;
+			return a->sink.event(a->sink.ctx, ev);
+		}
+	}
+	stop = __atomic_load_n(&a->stop, __ATOMIC_ACQUIRE);
+	if (stop)
+		return stop;
+	if (!batch_add(a->cur, ev)) {
+		/* out of memory for a copy: what the serial path would not be */
+		return -1;
+	}
+	if (a->cur->n == ASYNC_BATCH || a->cur->used > ASYNC_ARENA_MAX)
+		async_publish(a);
+	return 0;
+}
+
+static void async_init(struct async *a, struct nft_pipeline_result *r,
+		       const struct nft_sink *sink)
+{
+	const char *env = getenv("NETFS_TRACE_THREADS");
+
+	memset(a, 0, sizeof(*a));
+	a->sink = *sink;
+	a->r = r;
+	a->after = ASYNC_AFTER;
+	if (env && *env == '0')
+		a->after = -1;
+	else if (env && *env == '1')
+		a->after = 0;
+	else
+		a->automatic = true;
+}
+
+/* After the decoder: the rest of the events, and the sink back here. */
+static int async_finish(struct async *a)
+{
+	int i, e = errno;
+
+	if (a->threaded) {
+		pthread_mutex_lock(&a->mu);
+		if (a->cur->n)
+			a->count++;
+		a->done = true;
+		pthread_cond_signal(&a->filled);
+		pthread_mutex_unlock(&a->mu);
+		pthread_join(a->th, NULL);
+		pthread_mutex_destroy(&a->mu);
+		pthread_cond_destroy(&a->filled);
+		pthread_cond_destroy(&a->drained);
+		a->r->diag.report = keep_msg;
+		a->r->diag.ctx = a->r;
+	}
+	for (i = 0; i < ASYNC_NBATCH; i++) {
+		if (a->b[i])
+			free(a->b[i]->arena);
+		free(a->b[i]);
+	}
+	errno = a->stop ? a->stop_errno : e;
+	return a->stop;
+}
+
 void nft_pipeline_report(struct nft_pipeline_result *r,
 			 enum nft_diag_level level, const char *fmt, ...)
 {
@@ -107,6 +476,8 @@ static int run_text(const struct nft_pipeline_opts *o,
 {
 	struct nft_text_opts to = { .want_raw = o->want_raw };
 	struct nft_text_stats st = { 0 };
+	struct async a;
+	int rc;
 
 	r->input.format = "text";
 	/* --kernel: read indexes as that generation prints them. */
@@ -117,7 +488,12 @@ static int run_text(const struct nft_pipeline_opts *o,
 			to.dialect = nft_gen_profile(g)->sreq_index_hex ?
 				     NFT_DIALECT_MODERN : NFT_DIALECT_6_1;
 	}
-	if (decode_ftrace_text(r->in, &to, sink, &r->diag, &st))
+	async_init(&a, r, sink);
+	rc = decode_ftrace_text(r->in, &to, &(struct nft_sink){ async_event, &a },
+				&r->diag, &st);
+	if (async_finish(&a) && !rc)
+		rc = -1;
+	if (rc)
 		return failed(r, NFT_PIPELINE_READ_FAILED, errno);
 	r->lines = st.lines;
 	r->events = st.events;
@@ -141,9 +517,16 @@ static int run_dat(const struct nft_pipeline_opts *o,
 		.libtracecmd_only = o->libtracecmd_only,
 	};
 	struct nft_dat_stats st = { 0 };
+	struct async a;
+	int rc;
 
 	r->input.format = "trace.dat";
-	if (decode_trace_dat(r->in, &dopts, sink, &r->diag, &st))
+	async_init(&a, r, sink);
+	rc = decode_trace_dat(r->in, &dopts, &(struct nft_sink){ async_event, &a },
+			      &r->diag, &st);
+	if (async_finish(&a) && !rc)
+		rc = -1;
+	if (rc)
 		return failed(r, NFT_PIPELINE_READ_FAILED, errno);
 	r->events = st.events;
 	snprintf(r->detail, sizeof(r->detail), "%llu records, %d cpus%s%s",

@@ -724,14 +724,23 @@ void nft_evbuf_free(struct nft_evbuf *b)
 	free(b);
 }
 
+/* snprintf(dst, sz, "%s", src) without its cost: this runs per event. */
+static void copy_str(char *dst, size_t sz, const char *src)
+{
+	size_t n = src ? strnlen(src, sz - 1) : 0;
+
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
 static void copy_ev(struct hist_ev *h, const struct nft_event *ev)
 {
 	h->ev = *ev;
 	h->ev.raw = NULL;
 	h->ev.raw_len = 0;
 	h->ev.n_unknown = 0;
-	snprintf(h->comm, sizeof(h->comm), "%s", ev->comm ? ev->comm : "");
-	snprintf(h->name, sizeof(h->name), "%s", ev->name ? ev->name : "");
+	copy_str(h->comm, sizeof(h->comm), ev->comm);
+	copy_str(h->name, sizeof(h->name), ev->name);
 }
 
 int nft_evbuf_add(void *evbuf, const struct nft_event *ev)
