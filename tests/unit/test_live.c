@@ -24,6 +24,7 @@
 #include "decoders/live.h"
 #include "libnetfs-trace/model.h"
 #include "libnetfs-trace/top.h"
+#include "libnetfs-trace/report/top_out.h"
 #include "tap.h"
 
 #define HDR 16
