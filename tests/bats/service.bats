@@ -28,7 +28,7 @@ install_to() {
 	[ -f "$D/usr/share/doc/netfs-trace/service.md" ]
 	[ -f "$D/usr/share/doc/netfs-trace/metrics-procstats.md" ]
 	! grep -r '@BINDIR@' "$D/usr/lib/systemd/system"
-	grep -q '^ExecStart=/usr/bin/netfs-top -b --listen ' "$D/usr/lib/systemd/system/netfs-top-exporter.service"
+	grep -q '^ExecStart=/usr/bin/netfs-top --listen .* --fail-on none' "$D/usr/lib/systemd/system/netfs-top-exporter.service"
 	grep -q '^ExecStart=/usr/bin/netfs-top --stats-only ' "$D/usr/lib/systemd/system/netfs-top-textfile.service"
 }
 
