@@ -84,8 +84,9 @@ start_top() {
 	start "$name" "$TOP" --listen 127.0.0.1:0 "$@"
 	PORT=
 	for i in $(seq 100); do
+		# the background shell may not have opened NAME.err yet
 		PORT=$(sed -n 's|.*serving metrics on http://127\.0\.0\.1:\([0-9]*\)/metrics|\1|p' \
-			"$BATS_TEST_TMPDIR/$name.err")
+			"$BATS_TEST_TMPDIR/$name.err" 2> /dev/null || true)
 		[ -n "$PORT" ] && return 0
 		kill -0 "$LAST_PID" 2> /dev/null || break
 		sleep 0.1
