@@ -118,3 +118,9 @@ expect() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"no cookie c=00000000deadbeef in this capture"* ]]
 }
+
+@test "pasted: 9p duplicate cookie, the reply with evict lines (5.12): the collision with the cookie being evicted" {
+	expect 9p-evict-collision-5.12 "failure c=0000000097476aaa"
+	run "$REPLAY" --fail-on none "$P/9p-evict-collision-5.12.txt"
+	[[ "$output" == *"unknown symbols: 0"* ]]
+}
