@@ -124,3 +124,10 @@ expect() {
 	run "$REPLAY" --fail-on none "$P/9p-evict-collision-5.12.txt"
 	[[ "$output" == *"unknown symbols: 0"* ]]
 }
+
+@test "pasted: nfs cookie LRU vs use_cookie, the wrapped first report: same object, quotations not events" {
+	expect nfs-cookie-lru-wrapped "use-after-free c=00000b95"
+	run "$REPLAY" --fail-on none "$P/nfs-cookie-lru-wrapped.txt"
+	[[ "$output" == *"requests: 1 (RA 1)"* ]]
+	[[ "$output" == *"unknown symbols: 0"* ]]
+}
