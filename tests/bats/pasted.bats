@@ -131,3 +131,28 @@ expect() {
 	[[ "$output" == *"requests: 1 (RA 1)"* ]]
 	[[ "$output" == *"unknown symbols: 0"* ]]
 }
+
+@test "pasted: 5.17 cachefiles lookup (fscache corruption thread): a healthy lookup, nothing found" {
+	expect cachefiles-lookup-5.17
+	run "$REPLAY" --fail-on none "$P/cachefiles-lookup-5.17.txt"
+	[[ "$output" == *"events: 5 "* ]]
+	[[ "$output" == *"cache objects: 1"* ]]
+	[[ "$output" == *"unknown symbols: 0"* ]]
+}
+
+@test "pasted: ceph writeback relock hang (debug tracepoints only): nothing claimed, the debug folio trace unknown" {
+	expect ceph-wb-relock-6.13
+	run "$REPLAY" --fail-on none "$P/ceph-wb-relock-6.13.txt"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'unknown netfs_folio_trace "ceph-wb-lock"'* ]]
+}
+
+@test "pasted: afs invalidate_folio of the wrong half (debug tracepoints): read, nothing claimed" {
+	expect afs-inval-folio-6.11
+	for f in "$P/afs-inval-folio-6.11.txt" "$P/afs-inval-folio-6.11.qp.txt"; do
+		run "$REPLAY" --fail-on none "$f"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"events: 10 "* ]]
+		[[ "$output" == *'unknown netfs_folio_trace "inval-part": 2 time(s)'* ]]
+	done
+}
