@@ -156,3 +156,15 @@ expect() {
 		[[ "$output" == *'unknown netfs_folio_trace "inval-part": 2 time(s)'* ]]
 	done
 }
+
+@test "pasted: afs truncate with debug folio fields (6.11): every line read, nothing claimed" {
+	expect afs-truncate-lbs-6.11
+	for f in "$P/afs-truncate-lbs-6.11.txt" "$P/afs-truncate-lbs-6.11.qp.txt"; do
+		run "$REPLAY" --fail-on none "$f"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"events: 33 (other events: 0)"* ]]
+		[[ "$output" == *"requests: 2 (RA 1, WB 1)"* ]]
+		[[ "$output" == *"bytes written: 40 "* ]]
+		[[ "$output" == *"unknown symbols: 0"* ]]
+	done
+}
