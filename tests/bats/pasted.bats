@@ -168,3 +168,11 @@ expect() {
 		[[ "$output" == *"unknown symbols: 0"* ]]
 	done
 }
+
+@test "pasted: knfsd FAQ, 5.17 cache that only writes (fscache_access mid-stream): nothing found" {
+	expect knfsd-sync-nocacheread-5.17
+	run "$REPLAY" --fail-on none "$P/knfsd-sync-nocacheread-5.17.txt"
+	[[ "$output" == *"events: 9 "* ]]
+	[[ "$output" == *"cookies: 7,"* ]]
+	[[ "$output" == *"unknown symbols: 0"* ]]
+}
