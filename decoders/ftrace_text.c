@@ -2193,6 +2193,30 @@ static bool dump_framing(const char *s, const char *e)
 	       !memcmp(s, empty, sizeof(empty) - 1);
 }
 
+/*
+ * A frame of a callchain that `perf script` prints, indented, under an event
+ * recorded with -g: "        ffffffff81601197 __traceiter_netfs_sreq+0x37
+ * ([kernel.kallsyms])", or "[unknown]" for the symbol; the last frame is
+ * often cut in a mail.  Not an event, nor a line to warn about.
+ */
+static bool callchain_frame(const char *line, const char *s, const char *e)
+{
+	const char *p = s, *t;
+
+	if (s == line)
+		return false;		/* frames are indented */
+	while (p < e && hex_digit(*p) >= 0)
+		p++;
+	if (p - s < 6 || p - s > 16 || p == e || !is_blank(*p))
+		return false;
+	p = skip_blanks(p, e);
+	if ((size_t)(e - p) >= 9 && !memcmp(p, "[unknown]", 9))
+		return true;
+	for (t = p; t < e && !is_blank(*t); t++)
+		;
+	return t - p > 3 && memmem(p, t - p, "+0x", 3);
+}
+
 /* trace-cmd report's first lines: "cpus=2", "version = 6" */
 static bool report_header(const char *s, const char *e)
 {
@@ -2441,6 +2465,8 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	if (*s == 'C' && (rc = parse_cpu_line(&c, ev)) != R_NONE)
 		return rc;
 	if ((*s == 'D' || *s == '-' || *s == '(') && dump_framing(s, c.e))
+		return R_IGNORE;
+	if (hex_digit(*s) >= 0 && callchain_frame(line, s, c.e))
 		return R_IGNORE;
 	if (*s == 'c' || *s == 'v') {
 		if (report_header(s, c.e))

@@ -176,3 +176,13 @@ expect() {
 	[[ "$output" == *"cookies: 7,"* ]]
 	[[ "$output" == *"unknown symbols: 0"* ]]
 }
+
+@test "pasted: 9p perf script line with its callchain (6.18): the event read, the frames not warned about" {
+	expect 9p-perf-callchain-6.18
+	run --separate-stderr "$REPLAY" --fail-on none "$P/9p-perf-callchain-6.18.txt"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"events: 1 "* ]]
+	[[ "$output" == *"subrequests: 1 (DOWN 1)"* ]]
+	[[ "$stderr" != *"ffffffff"* ]]
+	[[ "$stderr" != *"7f776ed86c23"* ]]
+}
