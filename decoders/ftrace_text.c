@@ -2217,6 +2217,26 @@ static bool callchain_frame(const char *line, const char *s, const char *e)
 	return t - p > 3 && memmem(p, t - p, "+0x", 3);
 }
 
+/*
+ * The stack the tracer records after an event with the stacktrace option or
+ * trigger (kernel/trace/trace_output.c trace_stack_print()): a header whose
+ * event is "<stack trace>" or "<user stack trace>", then one " => symbol"
+ * line a frame.  Not events, nor lines to warn about.
+ */
+static bool stack_trace_line(const char *s, const char *e)
+{
+	static const char kst[] = "<stack trace>";
+	static const char ust[] = "<user stack trace>";
+
+	if (e - s >= 3 && s[0] == '=' && s[1] == '>' && is_blank(s[2]))
+		return true;
+	if ((size_t)(e - s) >= sizeof(kst) - 1 &&
+	    !memcmp(e - (sizeof(kst) - 1), kst, sizeof(kst) - 1))
+		return true;
+	return (size_t)(e - s) >= sizeof(ust) - 1 &&
+	       !memcmp(e - (sizeof(ust) - 1), ust, sizeof(ust) - 1);
+}
+
 /* trace-cmd report's first lines: "cpus=2", "version = 6" */
 static bool report_header(const char *s, const char *e)
 {
@@ -2467,6 +2487,8 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	if ((*s == 'D' || *s == '-' || *s == '(') && dump_framing(s, c.e))
 		return R_IGNORE;
 	if (hex_digit(*s) >= 0 && callchain_frame(line, s, c.e))
+		return R_IGNORE;
+	if ((*s == '=' || c.e[-1] == '>') && stack_trace_line(s, c.e))
 		return R_IGNORE;
 	if (*s == 'c' || *s == 'v') {
 		if (report_header(s, c.e))
