@@ -2221,15 +2221,22 @@ static bool callchain_frame(const char *line, const char *s, const char *e)
  * The stack the tracer records after an event with the stacktrace option or
  * trigger (kernel/trace/trace_output.c trace_stack_print()): a header whose
  * event is "<stack trace>" or "<user stack trace>", then one " => symbol"
- * line a frame.  Not events, nor lines to warn about.
+ * line a frame.  Not events, nor lines to warn about.  A line a person
+ * marked with "=>" in front of an event is not a frame.
  */
 static bool stack_trace_line(const char *s, const char *e)
 {
 	static const char kst[] = "<stack trace>";
 	static const char ust[] = "<user stack trace>";
+	const char *p;
 
-	if (e - s >= 3 && s[0] == '=' && s[1] == '>' && is_blank(s[2]))
+	if (e - s >= 3 && s[0] == '=' && s[1] == '>' && is_blank(s[2])) {
+		/* one symbol, not a line someone marked with "=>" */
+		for (p = skip_blanks(s + 2, e); p < e; p++)
+			if (is_blank(*p))
+				return false;
 		return true;
+	}
 	if ((size_t)(e - s) >= sizeof(kst) - 1 &&
 	    !memcmp(e - (sizeof(kst) - 1), kst, sizeof(kst) - 1))
 		return true;

@@ -1054,11 +1054,13 @@ static void test_pasted_tolerance(void)
 		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
 		"        ffffffff81601197\n"
 		"        0000001 l=800000 sz=280000000\n"
-		"so the fix => the collector waits\n";
+		"so the fix => the collector waits\n"
+		"=>         <...>-2869    [003] ...2    29.779784: fscache_cookie: *COLLISION* c=0000000046a8b5b3 u=1 p=00000000b2d5d5a9 Nc=0 Na=1 f=26\n";
 
 	is(decode_str(notframes, sizeof(notframes) - 1, NULL, &d, &st), 0,
 	   "not frames");
 	is(d.warnings, 3, "each still a line that is no event");
+	is(ngot, 2, "an event marked with \"=>\" by hand is still read");
 }
 
 static void test_trace_cmd(void)
