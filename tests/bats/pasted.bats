@@ -186,3 +186,10 @@ expect() {
 	[[ "$stderr" != *"ffffffff"* ]]
 	[[ "$stderr" != *"7f776ed86c23"* ]]
 }
+
+@test "pasted: 9p mmap corruption, the two lines quoted back from IRC: folio unlocked before the ZERO" {
+	expect 9p-mmap-irc-quote-6.18 "early-unlock R=00001b55"
+	run "$REPLAY" --fail-on none "$P/9p-mmap-irc-quote-6.18.txt"
+	[[ "$output" == *"ix=5 of inode 157f3"* ]]
+	[[ "$output" == *"[2] ZERO s=5fb2 len 4e"* ]]
+}
