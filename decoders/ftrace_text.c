@@ -2193,6 +2193,57 @@ static bool dump_framing(const char *s, const char *e)
 	       !memcmp(s, empty, sizeof(empty) - 1);
 }
 
+/*
+ * A frame of a callchain that `perf script` prints, indented, under an event
+ * recorded with -g: "        ffffffff81601197 __traceiter_netfs_sreq+0x37
+ * ([kernel.kallsyms])", or "[unknown]" for the symbol; the last frame is
+ * often cut in a mail.  Not an event, nor a line to warn about.
+ */
+static bool callchain_frame(const char *line, const char *s, const char *e)
+{
+	const char *p = s, *t;
+
+	if (s == line)
+		return false;		/* frames are indented */
+	while (p < e && hex_digit(*p) >= 0)
+		p++;
+	if (p - s < 6 || p - s > 16 || p == e || !is_blank(*p))
+		return false;
+	p = skip_blanks(p, e);
+	if ((size_t)(e - p) >= 9 && !memcmp(p, "[unknown]", 9))
+		return true;
+	for (t = p; t < e && !is_blank(*t); t++)
+		;
+	return t - p > 3 && memmem(p, t - p, "+0x", 3);
+}
+
+/*
+ * The stack the tracer records after an event with the stacktrace option or
+ * trigger (kernel/trace/trace_output.c trace_stack_print()): a header whose
+ * event is "<stack trace>" or "<user stack trace>", then one " => symbol"
+ * line a frame.  Not events, nor lines to warn about.  A line a person
+ * marked with "=>" in front of an event is not a frame.
+ */
+static bool stack_trace_line(const char *s, const char *e)
+{
+	static const char kst[] = "<stack trace>";
+	static const char ust[] = "<user stack trace>";
+	const char *p;
+
+	if (e - s >= 3 && s[0] == '=' && s[1] == '>' && is_blank(s[2])) {
+		/* one symbol, not a line someone marked with "=>" */
+		for (p = skip_blanks(s + 2, e); p < e; p++)
+			if (is_blank(*p))
+				return false;
+		return true;
+	}
+	if ((size_t)(e - s) >= sizeof(kst) - 1 &&
+	    !memcmp(e - (sizeof(kst) - 1), kst, sizeof(kst) - 1))
+		return true;
+	return (size_t)(e - s) >= sizeof(ust) - 1 &&
+	       !memcmp(e - (sizeof(ust) - 1), ust, sizeof(ust) - 1);
+}
+
 /* trace-cmd report's first lines: "cpus=2", "version = 6" */
 static bool report_header(const char *s, const char *e)
 {
@@ -2441,6 +2492,10 @@ static int parse_line(struct line_ctx *lc, const char *line, size_t len,
 	if (*s == 'C' && (rc = parse_cpu_line(&c, ev)) != R_NONE)
 		return rc;
 	if ((*s == 'D' || *s == '-' || *s == '(') && dump_framing(s, c.e))
+		return R_IGNORE;
+	if (hex_digit(*s) >= 0 && callchain_frame(line, s, c.e))
+		return R_IGNORE;
+	if ((*s == '=' || c.e[-1] == '>') && stack_trace_line(s, c.e))
 		return R_IGNORE;
 	if (*s == 'c' || *s == 'v') {
 		if (report_header(s, c.e))

@@ -44,6 +44,20 @@
  * "abandon" (a failed read: netfs_unlock_abandoned_read_pages(), or the
  * collector's abandon_to) are not early unlocks, and requests with failed
  * subrequests are left to the failure detector.  Writes are not reads.
+ *
+ * An excerpt may hold only the unlock and the late subrequest, as when the
+ * maintainer quoted the 570ad253a345 bug back in two lines:
+ *
+ *   netfs_folio: i=157f3 ix=00005-00005 read-unlock
+ *   netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=5fb2 0/4e s=0 e=0
+ *
+ * No request is known at the unlock.  Such an unlock is kept, and a read
+ * subrequest issued after it (first seen there, in a submit/prepare/add
+ * line) into the folio's bytes, of a request first seen after it too and
+ * with neither inode nor range of its own (no netfs_read line), is taken as
+ * the late one when the folio lines name this one inode only: no other file
+ * could own the request.  A netfs_read of another inode, or folio lines of
+ * two, and nothing is said.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +73,7 @@
 #define EU_MAX_PENDING 8	/* unlocked folios with missing bytes */
 #define EU_MAX_EXTRA 3		/* later lines of the late subrequest */
 #define EU_MAX_INFLIGHT 8	/* <= 6.11: in flight at the UNLOCK */
+#define EU_MAX_ORPHANS 8	/* unlocks no known request owned */
 /*
  * Two CPUs' trace clocks may disagree by a little: a line of another CPU
  * stamped within this of the unlock may have happened before it.
@@ -120,6 +135,12 @@ struct eu_state {
 	/* The last "abandon" folio line: its read-unlock is no early one. */
 	bool ab_valid;
 	uint64_t ab_ino, ab_first;
+	/* Unlocks no request was known for (an excerpt), oldest first. */
+	struct eu_pending orphan[EU_MAX_ORPHANS];
+	int n_orphan;
+	/* The one inode the folio and read lines named, unless several. */
+	uint64_t one_ino;
+	bool several_ino;
 };
 
 static struct eu_state *eu_state(struct nft_model *m)
@@ -506,6 +527,88 @@ static struct eu_req *join_folio(struct nft_model *m, struct eu_state *st,
 	return get_req(st, &best->req, true);
 }
 
+static void note_ino(struct eu_state *st, uint64_t ino)
+{
+	if (!ino || st->several_ino)
+		return;
+	if (!st->one_ino)
+		st->one_ino = ino;
+	else if (st->one_ino != ino)
+		st->several_ino = true;
+}
+
+/* A read-done/read-unlock no known request owns. */
+static void keep_orphan(struct eu_state *st, const struct nft_event *ev)
+{
+	struct eu_pending *p;
+	int i;
+
+	for (i = 0; i < st->n_orphan; i++)
+		if (st->orphan[i].ino == ev->ino &&
+		    st->orphan[i].first == ev->first) {
+			if (!st->orphan[i].pos2) {	/* read-done, then unlock */
+				st->orphan[i].pos2 = ev->pos;
+				st->orphan[i].ts2 = ev->ts_ns;
+			}
+			return;
+		}
+	if (st->n_orphan == EU_MAX_ORPHANS) {
+		memmove(&st->orphan[0], &st->orphan[1],
+			(EU_MAX_ORPHANS - 1) * sizeof(st->orphan[0]));
+		st->n_orphan--;
+	}
+	p = &st->orphan[st->n_orphan++];
+	memset(p, 0, sizeof(*p));
+	p->ino = ev->ino;
+	p->first = ev->first;
+	p->last = ev->last;
+	p->pos = ev->pos;
+	p->ts = ev->ts_ns;
+	p->what = ev->what;
+	p->have_ts = ev->have & NFT_HAVE_TS;
+	p->cpu = (ev->have & NFT_HAVE_CPU) ? ev->cpu : -1;
+}
+
+/*
+ * A subrequest issued into the bytes of an unlock no request was known for
+ * (see the head comment).
+ */
+static void judge_orphans(struct nft_model *m, struct eu_state *st,
+			  struct eu_req *r, const struct nft_request *req,
+			  const struct nft_event *ev, const struct eu_sreq *s)
+{
+	uint64_t lo = ev->start, hi = ev->start + ev->len;
+	int i;
+
+	if (!st->n_orphan || st->several_ino || req->ino || req->range_known ||
+	    r->reported || r->failed || req->uncertain || !ev->len ||
+	    s->pos_first != ev->pos)
+		return;
+	switch (ev->what) {
+	case NFT_SREQ_SUBMIT:
+	case NFT_SREQ_PREPARE:
+	case NFT_SREQ_ADDED:
+		break;
+	default:
+		return;
+	}
+	for (i = 0; i < st->n_orphan; i++) {
+		struct eu_pending p = st->orphan[i];
+		uint64_t flo = p.first << PAGE_SHIFT;
+		uint64_t fhi = (p.last + 1) << PAGE_SHIFT;
+
+		if (req->pos_new <= p.pos || lo >= fhi || flo >= hi ||
+		    within_skew(&p, ev))
+			continue;
+		p.gap[0].lo = lo > flo ? lo : flo;
+		p.gap[0].hi = hi < fhi ? hi : fhi;
+		p.n_gap = 1;
+		report(m, r, &p, (uint32_t)ev->index, s, ev->source, true,
+		       ev->pos, ev->ts_ns);
+		return;
+	}
+}
+
 static void folio_event(struct nft_model *m, struct eu_state *st,
 			const struct nft_event *ev)
 {
@@ -538,8 +641,11 @@ static void folio_event(struct nft_model *m, struct eu_state *st,
 		return;
 	st->ab_valid = false;
 	r = join_folio(m, st, ev, &req);
-	if (!r)
+	if (!r) {
+		if (ev->what != NFT_FOLIO_COPY_TO_CACHE)
+			keep_orphan(st, ev);
 		return;
+	}
 	if (!r->ino)
 		r->ino = ev->ino;
 	p.ino = ev->ino;
@@ -565,7 +671,8 @@ static void extend_evidence(struct nft_model *m, struct eu_req *r,
 	r->n_extra++;
 }
 
-static void sreq_event(struct nft_model *m, struct eu_req *r,
+static void sreq_event(struct nft_model *m, struct eu_state *st,
+		       struct eu_req *r, const struct nft_request *req,
 		       const struct nft_event *ev)
 {
 	struct eu_sreq *s;
@@ -623,6 +730,8 @@ static void sreq_event(struct nft_model *m, struct eu_req *r,
 	}
 	if (r->n_pending && !r->failed)
 		judge_late(m, r, ev, s, (uint32_t)ev->index);
+	if (!r->reported)
+		judge_orphans(m, st, r, req, ev, s);
 }
 
 /*
@@ -679,6 +788,7 @@ static void eu_event(struct nft_model *m, const struct nft_event *ev,
 	case NFT_EV_NETFS_PROGRESS:
 	case NFT_EV_NETFS_RREQ:
 	case NFT_EV_NETFS_FAILURE:
+	case NFT_EV_NETFS_READ:
 		break;
 	default:
 		return;
@@ -687,7 +797,12 @@ static void eu_event(struct nft_model *m, const struct nft_event *ev,
 	if (!st)
 		return;
 	if (ev->kind == NFT_EV_NETFS_FOLIO) {
+		note_ino(st, ev->ino);
 		folio_event(m, st, ev);
+		return;
+	}
+	if (ev->kind == NFT_EV_NETFS_READ) {
+		note_ino(st, ev->ino);
 		return;
 	}
 	if (!req)
@@ -707,7 +822,7 @@ static void eu_event(struct nft_model *m, const struct nft_event *ev,
 	switch (ev->kind) {
 	case NFT_EV_NETFS_SREQ:
 		if (ev->have & NFT_HAVE_INDEX)
-			sreq_event(m, r, ev);
+			sreq_event(m, st, r, req, ev);
 		break;
 	case NFT_EV_NETFS_COLLECT_SREQ:
 		add_done(r, ev->start, ev->start + ev->transferred);

@@ -118,3 +118,78 @@ expect() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"no cookie c=00000000deadbeef in this capture"* ]]
 }
+
+@test "pasted: 9p duplicate cookie, the reply with evict lines (5.12): the collision with the cookie being evicted" {
+	expect 9p-evict-collision-5.12 "failure c=0000000097476aaa"
+	run "$REPLAY" --fail-on none "$P/9p-evict-collision-5.12.txt"
+	[[ "$output" == *"unknown symbols: 0"* ]]
+}
+
+@test "pasted: nfs cookie LRU vs use_cookie, the wrapped first report: same object, quotations not events" {
+	expect nfs-cookie-lru-wrapped "use-after-free c=00000b95"
+	run "$REPLAY" --fail-on none "$P/nfs-cookie-lru-wrapped.txt"
+	[[ "$output" == *"requests: 1 (RA 1)"* ]]
+	[[ "$output" == *"unknown symbols: 0"* ]]
+}
+
+@test "pasted: 5.17 cachefiles lookup (fscache corruption thread): a healthy lookup, nothing found" {
+	expect cachefiles-lookup-5.17
+	run "$REPLAY" --fail-on none "$P/cachefiles-lookup-5.17.txt"
+	[[ "$output" == *"events: 5 "* ]]
+	[[ "$output" == *"cache objects: 1"* ]]
+	[[ "$output" == *"unknown symbols: 0"* ]]
+}
+
+@test "pasted: ceph writeback relock hang (debug tracepoints only): nothing claimed, the debug folio trace unknown" {
+	expect ceph-wb-relock-6.13
+	run "$REPLAY" --fail-on none "$P/ceph-wb-relock-6.13.txt"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'unknown netfs_folio_trace "ceph-wb-lock"'* ]]
+}
+
+@test "pasted: afs invalidate_folio of the wrong half (debug tracepoints): read, nothing claimed" {
+	expect afs-inval-folio-6.11
+	for f in "$P/afs-inval-folio-6.11.txt" "$P/afs-inval-folio-6.11.qp.txt"; do
+		run "$REPLAY" --fail-on none "$f"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"events: 10 "* ]]
+		[[ "$output" == *'unknown netfs_folio_trace "inval-part": 2 time(s)'* ]]
+	done
+}
+
+@test "pasted: afs truncate with debug folio fields (6.11): every line read, nothing claimed" {
+	expect afs-truncate-lbs-6.11
+	for f in "$P/afs-truncate-lbs-6.11.txt" "$P/afs-truncate-lbs-6.11.qp.txt"; do
+		run "$REPLAY" --fail-on none "$f"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"events: 33 (other events: 0)"* ]]
+		[[ "$output" == *"requests: 2 (RA 1, WB 1)"* ]]
+		[[ "$output" == *"bytes written: 40 "* ]]
+		[[ "$output" == *"unknown symbols: 0"* ]]
+	done
+}
+
+@test "pasted: knfsd FAQ, 5.17 cache that only writes (fscache_access mid-stream): nothing found" {
+	expect knfsd-sync-nocacheread-5.17
+	run "$REPLAY" --fail-on none "$P/knfsd-sync-nocacheread-5.17.txt"
+	[[ "$output" == *"events: 9 "* ]]
+	[[ "$output" == *"cookies: 7,"* ]]
+	[[ "$output" == *"unknown symbols: 0"* ]]
+}
+
+@test "pasted: 9p perf script line with its callchain (6.18): the event read, the frames not warned about" {
+	expect 9p-perf-callchain-6.18
+	run --separate-stderr "$REPLAY" --fail-on none "$P/9p-perf-callchain-6.18.txt"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"events: 1 "* ]]
+	[[ "$output" == *"subrequests: 1 (DOWN 1)"* ]]
+	[[ "$stderr" != *"ffffffff"* ]]
+	[[ "$stderr" != *"7f776ed86c23"* ]]
+}
+
+@test "pasted: 9p mmap corruption, the two lines quoted back from IRC: folio unlocked before the ZERO" {
+	expect 9p-mmap-irc-quote-6.18 "early-unlock R=00001b55"
+	run "$REPLAY" --fail-on none "$P/9p-mmap-irc-quote-6.18.txt"
+	[[ "$output" == *"ix=5 of inode 157f3"* ]]
+	[[ "$output" == *"[2] ZERO s=5fb2 len 4e"* ]]
+}

@@ -325,8 +325,61 @@ static const char *const u7_write[] = {
 	U7_ZERO_TERM,
 };
 
+/*
+ * The two lines the maintainer quoted back (D. Martinet, 19 Dec 2025,
+ * <aUVXI5wt9jm9x66E@codewreck.org>): no request known at the unlock.
+ */
+#define U7_UNLOCK5 "netfs_folio: i=157f3 ix=00005-00005 read-unlock"
+static const char *const u7_two_lines[] = {
+	U7_UNLOCK5,
+	"netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=5fb2 0/4e s=0 e=0",
+};
+
+/* Clean twins: the next folio's bytes; a request of another inode; folio
+ * lines of two inodes; a subrequest only seen terminating; a request seen
+ * before the unlock. */
+static const char *const u7_two_next[] = {
+	U7_UNLOCK5,
+	"netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=6000 0/4e s=0 e=0",
+};
+
+static const char *const u7_two_other_ino[] = {
+	U7_UNLOCK5,
+	"netfs_read: R=00001b55 READAHEAD c=00000000 ni=1a2b3 s=5000 l=1000 sz=5fb2",
+	"netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=5fb2 0/4e s=0 e=0",
+};
+
+static const char *const u7_two_inodes[] = {
+	"netfs_folio: i=1a2b3 ix=00005-00005 read-unlock",
+	U7_UNLOCK5,
+	"netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=5fb2 0/4e s=0 e=0",
+};
+
+static const char *const u7_two_term[] = {
+	U7_UNLOCK5,
+	"netfs_sreq: R=00001b55[2] ZERO TERM  f=102 s=5fb2 4e/4e s=5 e=0",
+};
+
+static const char *const u7_two_known[] = {
+	"netfs_rreq_ref: R=00001b55 GET SUBREQ  r=3",
+	U7_UNLOCK5,
+	"netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=5fb2 0/4e s=0 e=0",
+};
+
 static void test_early_unlock_7(void)
 {
+	EXPECT("7.x the two lines quoted back", u7_two_lines,
+	       NFT_FIND_EARLY_UNLOCK, 1, "R=00001b55", 2, "came only after");
+	CLEAN("7.x two lines: the next folio", u7_two_next,
+	      NFT_FIND_EARLY_UNLOCK);
+	CLEAN("7.x two lines: a request of another inode", u7_two_other_ino,
+	      NFT_FIND_EARLY_UNLOCK);
+	CLEAN("7.x two lines: folios of two inodes", u7_two_inodes,
+	      NFT_FIND_EARLY_UNLOCK);
+	CLEAN("7.x two lines: only a TERM", u7_two_term,
+	      NFT_FIND_EARLY_UNLOCK);
+	CLEAN("7.x two lines: the request known before", u7_two_known,
+	      NFT_FIND_EARLY_UNLOCK);
 	EXPECT("7.x ZERO after the unlock", u7_late, NFT_FIND_EARLY_UNLOCK, 1,
 	       "R=00001b55", 18, "[2] ZERO");
 	EXPECT("7.x commit excerpt", u7_excerpt, NFT_FIND_EARLY_UNLOCK, 1,

@@ -1030,6 +1030,37 @@ static void test_pasted_tolerance(void)
 	   "an unknown field where a mainline one belongs is named");
 	ok(strstr(msgs, "line 4: malformed netfs_sreq: no transferred/len (the line ends there") != NULL,
 	   "a line that ends early says so");
+
+	/* Stacks under an event: perf script -g frames (the 9p mmap thread,
+	 * <aUU8thEsa0X4YrlF@codewreck.org>) and ftrace's stacktrace option. */
+	static const char stacks[] =
+		"clang     691 [000] 18146.476058: netfs:netfs_sreq: R=0003306d[1] DOWN TERM  f=192 s=0 5fb2/5fb2 s=5 e=0\n"
+		"        ffffffff81601197 __traceiter_netfs_sreq+0x37 ([kernel.kallsyms])\n"
+		"        ffffffff817fcbc6 v9fs_issue_read+0x86 ([kernel.kallsyms])\n"
+		"            7f776ed86c23 clang::SrcMgr::ContentCache::getInvalidBOM(llvm::StringRef)+0x13 (/usr/lib/x86_64-linux-gnu/li\n"
+		"            7f776ed86c24 [unknown] (/usr/bin/clang)\n"
+		"           clang-318     [002] .....  3031.183453: <stack trace>\n"
+		" => __traceiter_netfs_sreq\n"
+		" => netfs_read_subreq_terminated\n"
+		"netfs_rreq_ref: R=0003306d PUT RETURN  r=1\n";
+
+	is(decode_str(stacks, sizeof(stacks) - 1, NULL, &d, &st), 0, "stacks");
+	is(ngot, 2, "the two events");
+	is(d.warnings, 0, "no frame warned about");
+	is(d.errors, 0, "nor an error");
+
+	/* Clean twins: a wrapped field, a bare address, prose with "=>". */
+	static const char notframes[] =
+		"netfs_rreq_ref: R=00000001 NEW         r=1\n"
+		"        ffffffff81601197\n"
+		"        0000001 l=800000 sz=280000000\n"
+		"so the fix => the collector waits\n"
+		"=>         <...>-2869    [003] ...2    29.779784: fscache_cookie: *COLLISION* c=0000000046a8b5b3 u=1 p=00000000b2d5d5a9 Nc=0 Na=1 f=26\n";
+
+	is(decode_str(notframes, sizeof(notframes) - 1, NULL, &d, &st), 0,
+	   "not frames");
+	is(d.warnings, 3, "each still a line that is no event");
+	is(ngot, 2, "an event marked with \"=>\" by hand is still read");
 }
 
 static void test_trace_cmd(void)
