@@ -51,7 +51,8 @@
  *   netfs_folio: i=157f3 ix=00005-00005 read-unlock
  *   netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=5fb2 0/4e s=0 e=0
  *
- * No request is known at the unlock.  Such an unlock is kept, and a read
+ * No request is known at the unlock, none is alive at all.  Such an
+ * unlock is kept, and a read
  * subrequest issued after it (first seen there, in a submit/prepare/add
  * line) into the folio's bytes, of a request first seen after it too and
  * with neither inode nor range of its own (no netfs_read line), is taken as
@@ -642,7 +643,15 @@ static void folio_event(struct nft_model *m, struct eu_state *st,
 	st->ab_valid = false;
 	r = join_folio(m, st, ev, &req);
 	if (!r) {
-		if (ev->what != NFT_FOLIO_COPY_TO_CACHE)
+		/*
+		 * Only with no request alive at all: a folio under read is
+		 * unlocked by the collector of a live request, so an unlock
+		 * with one alive but not joined is a capture without
+		 * netfs_read lines (the request's inode unknown), not an
+		 * excerpt -- and a later read of the same bytes there (the
+		 * page cache dropped and read again) is no late subrequest.
+		 */
+		if (ev->what != NFT_FOLIO_COPY_TO_CACHE && !m->reqs.len)
 			keep_orphan(st, ev);
 		return;
 	}

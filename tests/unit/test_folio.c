@@ -366,8 +366,24 @@ static const char *const u7_two_known[] = {
 	"netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=5fb2 0/4e s=0 e=0",
 };
 
+/*
+ * A capture without netfs_read lines (only netfs_sreq and netfs_folio
+ * enabled): the first read's request is alive at its unlock but not joined
+ * (its inode unknown); the page cache is dropped and the same bytes read
+ * again by a new request.  No excerpt, no late subrequest.
+ */
+static const char *const u7_reread[] = {
+	"netfs_sreq: R=00001b54[1] DOWN SUBMT f=000 s=5000 0/fb2 s=0 e=0",
+	"netfs_sreq: R=00001b54[1] DOWN TERM  f=102 s=5000 fb2/fb2 s=5 e=0",
+	U7_UNLOCK5,
+	"netfs_sreq: R=00001b55[1] DOWN SUBMT f=000 s=5000 0/fb2 s=0 e=0",
+	"netfs_sreq: R=00001b55[2] ZERO SUBMT f=000 s=5fb2 0/4e s=0 e=0",
+};
+
 static void test_early_unlock_7(void)
 {
+	CLEAN("7.x no netfs_read lines: the same bytes read again",
+	      u7_reread, NFT_FIND_EARLY_UNLOCK);
 	EXPECT("7.x the two lines quoted back", u7_two_lines,
 	       NFT_FIND_EARLY_UNLOCK, 1, "R=00001b55", 2, "came only after");
 	CLEAN("7.x two lines: the next folio", u7_two_next,
