@@ -1732,7 +1732,7 @@ int nft_html_write(FILE *out, struct nft_html *h, const struct nft_model *m,
 	det_index(h, det, ndet);
 	if (!h->overflow) {
 		rows = malloc((h->nrows + 1) * sizeof(*rows));
-		if (rows)
+		if (rows && h->nrows)	/* no request: h->rows is NULL */
 			memcpy(rows, h->rows, h->nrows * sizeof(*rows));
 		nrows = rows ? h->nrows : 0;
 	} else {
