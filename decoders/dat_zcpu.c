@@ -72,8 +72,10 @@ struct zstream {
 	int cpu;
 	uint64_t pos, end;	/* file offset of the next chunk; end of data */
 	uint64_t chunk_at;	/* file offset of the chunk in buf */
+	uint64_t start;		/* raw: file offset of the cpu's data */
 	uint32_t chunks, chunks_left, chunk_no;
-	uint64_t voff;		/* uncompressed offset of buf[0] */
+	uint64_t voff;		/* uncompressed offset of buf[0] (raw: in
+				 * the file) */
 	uint64_t bytes;		/* uncompressed bytes of the chunks read */
 	char *buf;
 	size_t len, cap;
@@ -106,6 +108,8 @@ struct nft_zcpu {
 	struct nft_diag *diag;
 	const char *fname;
 	struct nft_page_fmt fmt;
+	bool raw;		/* uncompressed cpu data: windows of pages */
+	size_t window;		/* bytes of a raw window, whole pages */
 	uint64_t opt_end;	/* end of the last options section walked */
 	bool past_end;		/* the options chain leads past the file */
 };
@@ -1025,9 +1029,48 @@ static bool more_chunks(struct nft_zcpu *z, struct zstream *s)
 	return true;
 }
 
+/*
+ * Uncompressed cpu data: the next window of whole pages into s->buf (one
+ * buffer per cpu, allocated once: memory stays flat however long the
+ * file).  false at the end.
+ */
+static bool load_window(struct nft_zcpu *z, struct zstream *s)
+{
+	uint64_t want = s->end - s->pos;
+	char where[64];
+
+	if (s->pos >= s->end)
+		return false;
+	if (want > z->window)
+		want = z->window;
+	if (!s->buf) {
+		s->buf = malloc(z->window + PAGE_SLACK);
+		if (!s->buf)
+			goto lost;
+		s->cap = z->window;
+	}
+	if (pread(z->fd, s->buf, want, s->pos) == (ssize_t)want) {
+		s->chunk_at = s->voff = s->pos;
+		s->pos += want;
+		s->len = want;
+		s->page = 0;
+		return true;
+	}
+lost:
+	snprintf(where, sizeof(where), "offset %" PRIu64, s->pos);
+	nft_diag_report(z->diag, NFT_DIAG_ERROR, z->fname, where,
+			"cpu %d: its data cannot be read from here on (%s); the rest of its records are lost",
+			s->cpu, s->buf ? "short read" : "out of memory");
+	s->pos = s->end;
+	s->lost_pending = true;
+	return false;
+}
+
 /* Decompress the next good chunk into s->buf; false at the end. */
 static bool load_chunk(struct nft_zcpu *z, struct zstream *s)
 {
+	if (z->raw)
+		return load_window(z, s);
 	while (more_chunks(z, s)) {
 		uint64_t zlen, ulen, at = s->pos;
 		void *zbuf;
@@ -1082,6 +1125,16 @@ static void page_error(struct nft_zcpu *z, struct zstream *s, const char *what,
 	uint64_t page = (s->voff + s->page) / z->page_size;
 
 	s->damaged++;
+	if (z->raw) {
+		snprintf(where, sizeof(where), "offset %" PRIu64,
+			 s->voff + s->page);
+		nft_diag_report(z->diag, NFT_DIAG_ERROR, z->fname, where,
+				"cpu %d: ring-buffer page %" PRIu64 " of the cpu data corrupt (%s): %s",
+				s->cpu, (s->voff + s->page - s->start) / z->page_size + 1,
+				what, good ? "its records before the damage are read, the rest of the page is lost" :
+				"page skipped, its records are lost");
+		return;
+	}
 	snprintf(where, sizeof(where), "offset %" PRIu64, s->chunk_at);
 	nft_diag_report(z->diag, NFT_DIAG_ERROR, z->fname, where,
 			"cpu %d: ring-buffer page %" PRIu64 " of the cpu data corrupt (%s): %s (in compressed chunk %u of %u at that offset, uncompressed offset %" PRIu64 ")",
@@ -1124,7 +1177,7 @@ static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
 			s->page += z->page_size;
 		first = false;
 		while (s->page + z->page_size > s->len) {
-			if (s->page < s->len) {
+			if (s->page < s->len && !z->raw) {
 				stream_error(z, s, s->chunk_at, "ends in a partial page; its records are lost");
 				s->lost_pending = true;
 			}
@@ -1151,7 +1204,7 @@ static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
 			s->missed = add_missed(s->missed, -1);
 		s->lost_pending = mended;
 		s->cur = page;
-		kbuffer_load_subbuffer(s->kb, page);
+		nft_page_load_checked(s->kb, page);
 		s->missed = add_missed(s->missed, kbuffer_missed_events(s->kb));
 		s->data = kbuffer_read_event(s->kb, &s->ts);
 		if (!s->data)
@@ -1290,6 +1343,122 @@ struct nft_zcpu *nft_zcpu_open(int fd, const char *instance,
 		return NULL;
 	}
 	return z;
+}
+
+static void quiet_report(void *ctx, enum nft_diag_level level,
+			 const char *file, const char *where, const char *msg)
+{
+	(void)ctx, (void)level, (void)file, (void)where, (void)msg;
+}
+
+/* Window of a raw stream: whole pages, about 256 KiB. */
+#define RAW_WINDOW (256u << 10)
+
+/* v7 without compression: the timestamp options, as layout() reads them */
+static int raw_v7_options(struct nft_zcpu *z)
+{
+	struct want_buffer w = { "\001", { 0 } };	/* no buffer has this name */
+	uint64_t options;
+	int ret = read_header(z, &options);
+
+	if (ret <= 0)
+		return -ENOTSUP;	/* compressed (nft_zcpu_open()) or damage */
+	ret = walk_options(z, options, open_option, &w);
+	free(w.b.cpu);
+	return ret ? -ENOTSUP : 0;
+}
+
+struct nft_zcpu *nft_zcpu_open_raw(int fd, const struct nft_dat_range *r,
+				   int n, struct tep_handle *tep,
+				   struct nft_diag *diag, const char *fname)
+{
+	struct nft_zcpu *z = calloc(1, sizeof(*z));
+	unsigned char magic[12];
+	struct stat st;
+	int i, ret = 0;
+
+	if (!z) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	z->fd = fd;
+	z->diag = diag;
+	z->fname = fname;
+	z->raw = true;
+	z->s = calloc(n > 0 ? n : 1, sizeof(*z->s));
+	if (!z->s)
+		ret = -ENOMEM;
+	else if (n <= 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+		 !nft_page_fmt_read(fd, &z->fmt) ||
+		 pread(fd, magic, sizeof(magic), 0) != sizeof(magic))
+		ret = -ENOTSUP;
+	if (!ret) {
+		z->file_size = st.st_size;
+		z->big_endian = z->fmt.big_endian;
+		z->page_size = z->fmt.page_size;
+		z->lsize = tep_get_header_page_size(tep) == 4 ? 4 : 8;
+		if (z->lsize != z->fmt.lsize)
+			ret = -ENOTSUP;
+		else if (!memcmp(magic, "\027\010\104tracing7", 12))
+			ret = raw_v7_options(z);
+		else if (memcmp(magic, "\027\010\104tracing6", 12))
+			ret = -ENOTSUP;
+	}
+	z->window = RAW_WINDOW > z->page_size ?
+		    RAW_WINDOW / (z->page_size ? z->page_size : 1) * z->page_size :
+		    z->page_size;
+	for (i = 0; !ret && i < n; i++) {
+		struct zstream *s = &z->s[z->n];
+
+		if (!r[i].len)
+			continue;
+		/* whole pages inside the file, else libtracecmd reads it */
+		if (r[i].len % z->page_size || r[i].off > z->file_size ||
+		    r[i].len > z->file_size - r[i].off) {
+			ret = -ENOTSUP;
+			break;
+		}
+		s->cpu = r[i].cpu;
+		s->start = s->pos = r[i].off;
+		s->end = r[i].off + r[i].len;
+		s->bytes = r[i].len;
+		s->kb = kbuffer_alloc(z->lsize == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
+				      z->big_endian ? KBUFFER_ENDIAN_BIG :
+				      KBUFFER_ENDIAN_LITTLE);
+		if (!s->kb)
+			ret = -ENOMEM;
+		z->n++;
+	}
+	if (ret) {
+		nft_zcpu_close(z);
+		errno = -ret;
+		return NULL;
+	}
+	qsort(z->s, z->n, sizeof(*z->s), by_cpu);
+	/*
+	 * Quiet while the first pages load: the caller checks every page
+	 * (tracedat.c scan_pages()) and hands a damaged file to libtracecmd
+	 * with its own messages.
+	 */
+	{
+		struct nft_diag quiet = { .report = quiet_report };
+
+		z->diag = &quiet;
+		for (i = 0; i < z->n; i++) {
+			struct zstream *s = &z->s[i];
+
+			next_page(z, s, true);
+			s->have_first = s->data != NULL;
+			s->first_ts = s->ts + z->ts_offset;
+		}
+		z->diag = diag;
+	}
+	return z;
+}
+
+bool nft_zcpu_is_raw(const struct nft_zcpu *z)
+{
+	return z && z->raw;
 }
 
 void nft_zcpu_close(struct nft_zcpu *z)

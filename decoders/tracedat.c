@@ -327,7 +327,8 @@ static void add_bad_page(struct dat_ctx *c, int cpu, unsigned long long lost_at,
  * offset), and remember where records are lost, for the lost-events
  * markers.  Reads the data once.
  */
-static void scan_pages(struct dat_ctx *c, int fd, const char *instance)
+static unsigned long long scan_pages(struct dat_ctx *c, int fd,
+				     const char *instance)
 {
 	struct nft_dat_range r[MAX_RANGES];
 	struct nft_page_fmt f;
@@ -338,12 +339,12 @@ static void scan_pages(struct dat_ctx *c, int fd, const char *instance)
 
 	if (fd < 0 || !nft_page_fmt_read(fd, &f) ||
 	    (n = dat_data_ranges(fd, instance ? instance : "", r, MAX_RANGES)) <= 0)
-		return;
+		return 0;
 	block = f.page_size >= (1u << 20) ? f.page_size :
 		(1u << 20) / f.page_size * f.page_size;
 	buf = malloc(block);
 	if (!buf)
-		return;
+		return 0;
 	for (i = 0; i < n; i++) {
 		unsigned long long pages = r[i].len / f.page_size, p = 0;
 
@@ -380,6 +381,7 @@ static void scan_pages(struct dat_ctx *c, int fd, const char *instance)
 		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, "offset 0",
 				"%llu corrupt ring-buffer pages in all (the first %d are listed): their records are lost",
 				total, MAX_PAGE_REPORTS);
+	return total;
 }
 
 /*
@@ -587,8 +589,16 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h, int fd,
 	c->bad = calloc(c->nr_seen > 0 ? c->nr_seen : 1, sizeof(*c->bad));
 	if (!c->seen || !c->bad)
 		return -1;
-	if (!c->src.z) {
-		scan_pages(c, data_fd, instance);
+	if (!c->src.z || nft_zcpu_is_raw(c->src.z)) {
+		/*
+		 * Damaged uncompressed pages: libtracecmd reads them (the
+		 * page guard mends them) and these markers and messages say
+		 * what was lost; sound ones are read by our page loop.
+		 */
+		if (scan_pages(c, data_fd, instance) && c->src.z) {
+			nft_zcpu_close(c->src.z);
+			c->src.z = NULL;
+		}
 		hidden_chunks(c, data_fd, instance);
 	}
 	if (!c->stop)
