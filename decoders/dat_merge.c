@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * trace.dat: the records of one buffer, all cpus merged by timestamp, from
- * dat_zcpu.c (compressed cpu data) or libtracecmd.
+ * dat_zcpu.c (compressed cpu data, and sound uncompressed cpu data) or
+ * libtracecmd (NETFS_REPLAY_DAT_RAW=0 for uncompressed data; damaged
+ * uncompressed pages; timestamps libtracecmd converts).
  */
 #include <errno.h>
 #include <fcntl.h>

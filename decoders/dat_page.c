@@ -210,30 +210,17 @@ static unsigned char *scratch_page(struct kbuffer *kb)
 	return s->buf[s->which];
 }
 
-static int (*real_load)(struct kbuffer *, void *);
-
-static bool find_real_load(void)
-{
-	if (!real_load)
-		real_load = (int (*)(struct kbuffer *, void *))
-			dlsym(RTLD_NEXT, "kbuffer_load_subbuffer");
-	return real_load != NULL;
-}
-
-int nft_page_load_checked(struct kbuffer *kbuf, void *page)
-{
-	return find_real_load() ? real_load(kbuf, page) : -1;
-}
-
 int kbuffer_load_subbuffer(struct kbuffer *kbuf, void *subbuffer)
 {
-	int (*real)(struct kbuffer *, void *);
+	static int (*real)(struct kbuffer *, void *);
 	struct nft_page_verdict v;
 	unsigned char *copy;
 
-	if (!find_real_load())
+	if (!real)
+		real = (int (*)(struct kbuffer *, void *))
+			dlsym(RTLD_NEXT, "kbuffer_load_subbuffer");
+	if (!real)
 		return -1;
-	real = real_load;
 	if (!guard.page_size || !kbuf || !subbuffer ||
 	    nft_page_sound(&guard, subbuffer, &v))
 		return real(kbuf, subbuffer);

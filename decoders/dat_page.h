@@ -54,13 +54,6 @@ bool nft_page_fmt_read(int fd, struct nft_page_fmt *f);
  */
 void nft_page_guard(const struct nft_page_fmt *f);
 
-/*
- * Load @page, which the caller has found sound (nft_page_sound()) or
- * mended, into @kbuf without the guard's second check.
- */
-struct kbuffer;
-int nft_page_load_checked(struct kbuffer *kbuf, void *page);
-
 /* Pages replaced since the guard was set. */
 unsigned long nft_page_guard_hits(void);
 

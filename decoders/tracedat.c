@@ -31,7 +31,8 @@
  * instances); dat_open.c (compression, the lean metadata copy, crash
  * isolation); dat_layout.c (the v6 block chain, clipping, trailing data,
  * spooling, where the cpu data lies); dat_merge.c (cpus merged by time);
- * dat_zcpu.c (compressed cpu data); dat_page.c (pages checked before
+ * dat_zcpu.c (compressed cpu data, and uncompressed cpu data whose pages
+ * scan_pages() found sound); dat_page.c (pages checked before
  * kbuffer); tep_event.c (records to events, __print_symbolic() names).
  */
 #include <dlfcn.h>
