@@ -116,6 +116,7 @@ struct nft_zcpu {
 	struct nft_page_fmt fmt;
 	bool swap;		/* the file's byte order is not the host's */
 	bool raw;		/* uncompressed cpu data: windows of pages */
+	bool prechecked;	/* raw: every page found sound beforehand */
 	size_t window;		/* bytes of a raw window, whole pages */
 	uint64_t opt_end;	/* end of the last options section walked */
 	bool past_end;		/* the options chain leads past the file */
@@ -1210,14 +1211,20 @@ static void load_page(struct nft_zcpu *z, struct zstream *s, const char *page)
 	const unsigned char *p = (const unsigned char *)page;
 	uint64_t word = rdlong(z, p + 8);
 
+	uint32_t room = z->page_size - 8 - z->lsize;
+
 	s->ts = rd8(z, p);
 	s->pg = p + 8 + z->lsize;
 	s->psize = word & COMMIT_MASK;
 	s->next = 0;
 	s->data = NULL;
 	s->page_missed = 0;
+	/* never past the page, whatever was checked before */
+	if (s->psize > room)
+		s->psize = 0;
 	if (word & RB_MISSED_EVENTS)
-		s->page_missed = (word & RB_MISSED_STORED) ?
+		s->page_missed = (word & RB_MISSED_STORED) &&
+				 s->psize + z->lsize <= room ?
 			(long long)rdlong(z, s->pg + s->psize) : -1;
 }
 
@@ -1307,7 +1314,8 @@ static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
 		}
 		page = s->buf + s->page;
 		mended = false;
-		if (!nft_page_sound(&z->fmt, page, &v)) {
+		/* next_rec() stays inside the page either way */
+		if (!z->prechecked && !nft_page_sound(&z->fmt, page, &v)) {
 			page_error(z, s, v.why, v.good);
 			if (!v.good) {
 				s->lost_pending = true;
@@ -1578,6 +1586,12 @@ struct nft_zcpu *nft_zcpu_open_raw(int fd, const struct nft_dat_range *r,
 bool nft_zcpu_is_raw(const struct nft_zcpu *z)
 {
 	return z && z->raw;
+}
+
+void nft_zcpu_prechecked(struct nft_zcpu *z)
+{
+	if (z && z->raw)
+		z->prechecked = true;
 }
 
 void nft_zcpu_close(struct nft_zcpu *z)

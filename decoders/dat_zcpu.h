@@ -46,6 +46,12 @@ struct nft_zcpu *nft_zcpu_open_raw(int fd, const struct nft_dat_range *r,
 				   int n, struct tep_handle *tep,
 				   struct nft_diag *diag, const char *fname);
 bool nft_zcpu_is_raw(const struct nft_zcpu *z);
+/*
+ * Every page of a raw reader's data was found sound by nft_page_sound()
+ * (tracedat.c scan_pages()): do not check each again as it is loaded (the
+ * walk itself stays inside the page and its committed data regardless).
+ */
+void nft_zcpu_prechecked(struct nft_zcpu *z);
 
 /*
  * The next record of all CPUs merged as tracecmd_read_next_data() merges

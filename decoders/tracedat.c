@@ -329,7 +329,7 @@ static void add_bad_page(struct dat_ctx *c, int cpu, unsigned long long lost_at,
  * markers.  Reads the data once.
  */
 static unsigned long long scan_pages(struct dat_ctx *c, int fd,
-				     const char *instance)
+				     const char *instance, bool *whole)
 {
 	struct nft_dat_range r[MAX_RANGES];
 	struct nft_page_fmt f;
@@ -338,6 +338,7 @@ static unsigned long long scan_pages(struct dat_ctx *c, int fd,
 	size_t block;
 	int i, n;
 
+	*whole = false;
 	if (fd < 0 || !nft_page_fmt_read(fd, &f) ||
 	    (n = dat_data_ranges(fd, instance ? instance : "", r, MAX_RANGES)) <= 0)
 		return 0;
@@ -346,6 +347,7 @@ static unsigned long long scan_pages(struct dat_ctx *c, int fd,
 	buf = malloc(block);
 	if (!buf)
 		return 0;
+	*whole = true;
 	for (i = 0; i < n; i++) {
 		unsigned long long pages = r[i].len / f.page_size, p = 0;
 
@@ -356,8 +358,10 @@ static unsigned long long scan_pages(struct dat_ctx *c, int fd,
 			ssize_t got = pread(fd, buf, want, at);
 			size_t k;
 
-			if (got < (ssize_t)f.page_size)
+			if (got < (ssize_t)f.page_size) {
+				*whole = false;
 				break;
+			}
 			for (k = 0; k + f.page_size <= (size_t)got; k += f.page_size, p++) {
 				struct nft_page_verdict v;
 				char where[64];
@@ -596,10 +600,14 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h, int fd,
 		 * page guard mends them) and these markers and messages say
 		 * what was lost; sound ones are read by our page loop.
 		 */
-		if (scan_pages(c, data_fd, instance) && c->src.z) {
+		bool whole;
+
+		if (scan_pages(c, data_fd, instance, &whole) && c->src.z) {
 			nft_zcpu_close(c->src.z);
 			c->src.z = NULL;
 		}
+		if (whole)
+			nft_zcpu_prechecked(c->src.z);
 		hidden_chunks(c, data_fd, instance);
 	}
 	if (!c->stop)
