@@ -1493,6 +1493,9 @@ static int raw_v7_options(struct nft_zcpu *z)
 
 	if (ret <= 0)
 		return -ENOTSUP;	/* compressed (nft_zcpu_open()) or damage */
+	/* a section flagged compressed in it would be damage, but decompress */
+	if (!z->dctx && !(z->dctx = ZSTD_createDCtx()))
+		return -ENOMEM;
 	ret = walk_options(z, options, open_option, &w);
 	free(w.b.cpu);
 	return ret ? -ENOTSUP : 0;
