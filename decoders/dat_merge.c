@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * trace.dat: the records of one buffer, all cpus merged by timestamp, from
- * dat_zcpu.c (compressed cpu data) or libtracecmd.
+ * dat_zcpu.c (compressed cpu data, and sound uncompressed cpu data) or
+ * libtracecmd (NETFS_REPLAY_DAT_RAW=0 for uncompressed data; damaged
+ * uncompressed pages; timestamps libtracecmd converts).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +69,46 @@ static bool same_first_records(struct nft_zcpu *z, struct tracecmd_input *h)
 }
 
 /*
+ * Uncompressed cpu data: our page loop (dat_zcpu.c's, fed by pread()) when
+ * the cpu data it finds is exactly what libtracecmd found (every cpu's
+ * size) and the first record of every cpu is the same (a v6 file's
+ * timestamp options are libtracecmd's to apply).  NULL: libtracecmd reads.
+ */
+static struct nft_zcpu *open_raw(struct tracecmd_input *h, int fd,
+				 const char *instance, struct nft_diag *diag,
+				 const char *fname)
+{
+	struct nft_dat_range r[MAX_RANGES];
+	struct tep_handle *tep = tracecmd_get_tep(h);
+	const char *env = getenv("NETFS_REPLAY_DAT_RAW");
+	struct nft_zcpu *z;
+	int n, i, cpu, cpus = tep ? tep_get_cpus(tep) : 0;
+
+	if ((env && !strcmp(env, "0")) || cpus <= 0)
+		return NULL;
+	n = dat_data_ranges(fd, instance ? instance : "", r, MAX_RANGES);
+	if (n <= 0 || n == MAX_RANGES)
+		return NULL;
+	for (cpu = 0; cpu < cpus; cpu++) {
+		unsigned long long want = tracecmd_get_cpu_file_size(h, cpu);
+
+		for (i = 0; i < n && r[i].cpu != cpu; i++)
+			;
+		if (i < n ? r[i].len != want : want != 0)
+			return NULL;
+	}
+	for (i = 0; i < n; i++)
+		if (r[i].cpu < 0 || r[i].cpu >= cpus)
+			return NULL;
+	z = nft_zcpu_open_raw(fd, r, n, tep, diag, fname);
+	if (z && !same_first_records(z, h)) {
+		nft_zcpu_close(z);
+		z = NULL;
+	}
+	return z;
+}
+
+/*
  * @fd < 0: libtracecmd only.  @blind: libtracecmd was given a copy without
  * some cpus' data, so there is nothing to compare with.
  */
@@ -79,6 +121,10 @@ void dat_source_open(struct dat_source *src, struct tracecmd_input *h,
 	if (fd < 0)
 		return;
 	src->z = nft_zcpu_open(fd, instance, tracecmd_get_tep(h), diag, fname);
+	if (!src->z && !blind) {
+		src->z = open_raw(h, fd, instance, diag, fname);
+		return;
+	}
 	if (!src->z && blind)
 		nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
 				"cannot read the damaged compressed cpu data: %s",

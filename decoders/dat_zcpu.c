@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The compressed per-CPU data of a trace-cmd v7 trace.dat, one chunk at a
- * time, cut into records with kbuffer.
+ * time, cut into records as kbuffer does (inline: next_rec()).
  *
  * Why not libtracecmd: libtracecmd 3.1 (Debian 12's 3.1.6) decompresses a
  * CPU's data chunk by chunk into a per-CPU cache, and free_zpage() never
@@ -11,8 +11,10 @@
  * every page lookup walks that cache, so time grows faster than the file.
  * trace-cmd report has the same growth.  Here each CPU holds one
  * decompressed chunk at a time.  libtracecmd still opens the file and parses
- * its event formats; uncompressed files are still read by libtracecmd, which
- * maps and unmaps their pages as it goes.
+ * its event formats.  Uncompressed cpu data (v6, v7 without compression) is
+ * read by the same page loop, a window of pages per CPU at a time with
+ * pread() (nft_zcpu_open_raw()): libtracecmd's reader mallocs every record
+ * and its mapping of the cpu data counted in RSS, growing with the file.
  *
  * Layout read here (trace-cmd.dat.v7(5); numbers in the file's endianness):
  *   "\027\010\104tracing" "7\0", endian (u8), long size (u8), page size (u32),
@@ -43,7 +45,6 @@
 #include <sys/stat.h>
 
 #include <event-parse.h>
-#include <kbuffer.h>
 #include <trace-cmd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -72,13 +73,20 @@ struct zstream {
 	int cpu;
 	uint64_t pos, end;	/* file offset of the next chunk; end of data */
 	uint64_t chunk_at;	/* file offset of the chunk in buf */
+	uint64_t start;		/* raw: file offset of the cpu's data */
 	uint32_t chunks, chunks_left, chunk_no;
-	uint64_t voff;		/* uncompressed offset of buf[0] */
+	uint64_t voff;		/* uncompressed offset of buf[0] (raw: in
+				 * the file) */
 	uint64_t bytes;		/* uncompressed bytes of the chunks read */
 	char *buf;
 	size_t len, cap;
 	size_t page;		/* offset in buf of the page being cut */
-	struct kbuffer *kb;
+	/* the page being cut, as kbuffer would hold it (next_rec()) */
+	const unsigned char *pg;	/* its data, after the header */
+	uint32_t psize;		/* committed bytes of data */
+	uint32_t at, next;	/* current record's header; the one after */
+	uint32_t dlen;		/* current record's data bytes */
+	long long page_missed;	/* what the page header says was dropped */
 	void *data;		/* current record, NULL at the end */
 	unsigned long long ts;
 	long long missed;	/* for the current record, -1: count unknown */
@@ -88,7 +96,7 @@ struct zstream {
 	bool lost_pending;	/* records were lost: say so on the next one */
 	bool hidden_said;	/* data past the declared chunks reported */
 	char *fix;		/* a damaged page's sound records */
-	char *cur;		/* the page kbuffer holds */
+	char *cur;		/* the page being cut */
 	unsigned int damaged;	/* pages page_error() reported */
 };
 
@@ -106,6 +114,10 @@ struct nft_zcpu {
 	struct nft_diag *diag;
 	const char *fname;
 	struct nft_page_fmt fmt;
+	bool swap;		/* the file's byte order is not the host's */
+	bool raw;		/* uncompressed cpu data: windows of pages */
+	bool prechecked;	/* raw: every page found sound beforehand */
+	size_t window;		/* bytes of a raw window, whole pages */
 	uint64_t opt_end;	/* end of the last options section walked */
 	bool past_end;		/* the options chain leads past the file */
 };
@@ -1025,9 +1037,48 @@ static bool more_chunks(struct nft_zcpu *z, struct zstream *s)
 	return true;
 }
 
+/*
+ * Uncompressed cpu data: the next window of whole pages into s->buf (one
+ * buffer per cpu, allocated once: memory stays flat however long the
+ * file).  false at the end.
+ */
+static bool load_window(struct nft_zcpu *z, struct zstream *s)
+{
+	uint64_t want = s->end - s->pos;
+	char where[64];
+
+	if (s->pos >= s->end)
+		return false;
+	if (want > z->window)
+		want = z->window;
+	if (!s->buf) {
+		s->buf = malloc(z->window + PAGE_SLACK);
+		if (!s->buf)
+			goto lost;
+		s->cap = z->window;
+	}
+	if (pread(z->fd, s->buf, want, s->pos) == (ssize_t)want) {
+		s->chunk_at = s->voff = s->pos;
+		s->pos += want;
+		s->len = want;
+		s->page = 0;
+		return true;
+	}
+lost:
+	snprintf(where, sizeof(where), "offset %" PRIu64, s->pos);
+	nft_diag_report(z->diag, NFT_DIAG_ERROR, z->fname, where,
+			"cpu %d: its data cannot be read from here on (%s); the rest of its records are lost",
+			s->cpu, s->buf ? "short read" : "out of memory");
+	s->pos = s->end;
+	s->lost_pending = true;
+	return false;
+}
+
 /* Decompress the next good chunk into s->buf; false at the end. */
 static bool load_chunk(struct nft_zcpu *z, struct zstream *s)
 {
+	if (z->raw)
+		return load_window(z, s);
 	while (more_chunks(z, s)) {
 		uint64_t zlen, ulen, at = s->pos;
 		void *zbuf;
@@ -1082,6 +1133,16 @@ static void page_error(struct nft_zcpu *z, struct zstream *s, const char *what,
 	uint64_t page = (s->voff + s->page) / z->page_size;
 
 	s->damaged++;
+	if (z->raw) {
+		snprintf(where, sizeof(where), "offset %" PRIu64,
+			 s->voff + s->page);
+		nft_diag_report(z->diag, NFT_DIAG_ERROR, z->fname, where,
+				"cpu %d: ring-buffer page %" PRIu64 " of the cpu data corrupt (%s): %s",
+				s->cpu, (s->voff + s->page - s->start) / z->page_size + 1,
+				what, good ? "its records before the damage are read, the rest of the page is lost" :
+				"page skipped, its records are lost");
+		return;
+	}
 	snprintf(where, sizeof(where), "offset %" PRIu64, s->chunk_at);
 	nft_diag_report(z->diag, NFT_DIAG_ERROR, z->fname, where,
 			"cpu %d: ring-buffer page %" PRIu64 " of the cpu data corrupt (%s): %s (in compressed chunk %u of %u at that offset, uncompressed offset %" PRIu64 ")",
@@ -1094,10 +1155,9 @@ static void page_error(struct nft_zcpu *z, struct zstream *s, const char *what,
 /* Does the current record end inside its page? */
 static bool record_fits(struct nft_zcpu *z, struct zstream *s)
 {
-	size_t at = (char *)s->data - s->cur;
-	int size = kbuffer_event_size(s->kb);
+	size_t at = (const char *)s->data - s->cur;
 
-	return size >= 0 && at <= z->page_size && size <= (int)(z->page_size - at);
+	return at <= z->page_size && s->dlen <= z->page_size - at;
 }
 
 /*
@@ -1109,6 +1169,127 @@ static long long add_missed(long long pending, long long page)
 	if (pending < 0 || page < 0)
 		return -1;
 	return pending + page;
+}
+
+/* ---- records cut out of a page, as libtraceevent's kbuffer does ---- */
+
+#define TYPE_PADDING 29
+#define TYPE_TIME_EXTEND 30
+#define TYPE_TIME_STAMP 31
+#define TS_SHIFT 27
+#define TS_MSB (0xf8ULL << 56)
+#define RB_MISSED_EVENTS (1ULL << 31)
+#define RB_MISSED_STORED (1ULL << 30)
+
+static inline uint32_t rd4(const struct nft_zcpu *z, const unsigned char *b)
+{
+	uint32_t v;
+
+	memcpy(&v, b, 4);
+	return z->swap ? __builtin_bswap32(v) : v;
+}
+
+static inline uint64_t rd8(const struct nft_zcpu *z, const unsigned char *b)
+{
+	uint64_t v;
+
+	memcpy(&v, b, 8);
+	return z->swap ? __builtin_bswap64(v) : v;
+}
+
+static inline uint64_t rdlong(const struct nft_zcpu *z, const unsigned char *b)
+{
+	return z->lsize == 8 ? rd8(z, b) : rd4(z, b);
+}
+
+/*
+ * kbuffer_load_subbuffer() without a call: the page's time stamp, committed
+ * size and missed-events count.  @page is sound (nft_page_sound()) or mended.
+ */
+static void load_page(struct nft_zcpu *z, struct zstream *s, const char *page)
+{
+	const unsigned char *p = (const unsigned char *)page;
+	uint64_t word = rdlong(z, p + 8);
+
+	uint32_t room = z->page_size - 8 - z->lsize;
+
+	s->ts = rd8(z, p);
+	s->pg = p + 8 + z->lsize;
+	s->psize = word & COMMIT_MASK;
+	s->next = 0;
+	s->data = NULL;
+	s->page_missed = 0;
+	/* never past the page, whatever was checked before */
+	if (s->psize > room)
+		s->psize = 0;
+	if (word & RB_MISSED_EVENTS)
+		s->page_missed = (word & RB_MISSED_STORED) &&
+				 s->psize + z->lsize <= room ?
+			(long long)rdlong(z, s->pg + s->psize) : -1;
+}
+
+/*
+ * kbuffer_next_event() without a call and two function pointers per word
+ * (the same walk as decoders/live.c next_record(), which test_live.c holds
+ * to kbuffer): 1 with s->data on the next record, 0 at the end of the
+ * page, -1 when a record runs past the committed data.
+ */
+static inline int next_rec(struct nft_zcpu *z, struct zstream *s)
+{
+	while (s->next < s->psize) {
+		uint32_t at = s->next, left = s->psize - at, h, type, delta, len;
+		const unsigned char *e = s->pg + at;
+
+		if (left < 4)
+			goto torn;
+		h = rd4(z, e);
+		type = z->big_endian ? h >> 27 : h & 31;
+		delta = z->big_endian ? h & ((1u << 27) - 1) : h >> 5;
+		if (type == 0) {
+			if (left < 8)
+				goto torn;
+			len = rd4(z, e + 4);
+			if (len < 4 || ((len - 4 + 3) & ~3u) > left - 8)
+				goto torn;
+			len = (len - 4 + 3) & ~3u;
+			s->data = (void *)(e + 8);
+			s->next = at + 8 + len;
+		} else if (type <= 28) {
+			len = type * 4;
+			if (len > left - 4)
+				goto torn;
+			s->data = (void *)(e + 4);
+			s->next = at + 4 + len;
+		} else if (type == TYPE_PADDING) {
+			/* kbuffer adds a discarded event's delta too */
+			s->ts += delta;
+			len = left >= 8 ? rd4(z, e + 4) : left;
+			s->next = len < left - 4 ? at + 4 + len : s->psize;
+			continue;
+		} else {
+			uint64_t ext;
+
+			if (left < 8)
+				goto torn;
+			ext = ((uint64_t)rd4(z, e + 4) << TS_SHIFT) + delta;
+			if (type == TYPE_TIME_STAMP)
+				s->ts = ext | (s->ts & TS_MSB);
+			else
+				s->ts += ext;
+			s->next = at + 8;
+			continue;
+		}
+		s->ts += delta;
+		s->dlen = len;
+		s->at = at;
+		return 1;
+	}
+	s->data = NULL;
+	return 0;
+torn:
+	s->next = s->psize;
+	s->data = NULL;
+	return -1;
 }
 
 /* Position @s on the first record of its next page that has one. */
@@ -1124,7 +1305,7 @@ static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
 			s->page += z->page_size;
 		first = false;
 		while (s->page + z->page_size > s->len) {
-			if (s->page < s->len) {
+			if (s->page < s->len && !z->raw) {
 				stream_error(z, s, s->chunk_at, "ends in a partial page; its records are lost");
 				s->lost_pending = true;
 			}
@@ -1133,7 +1314,8 @@ static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
 		}
 		page = s->buf + s->page;
 		mended = false;
-		if (!nft_page_sound(&z->fmt, page, &v)) {
+		/* next_rec() stays inside the page either way */
+		if (!z->prechecked && !nft_page_sound(&z->fmt, page, &v)) {
 			page_error(z, s, v.why, v.good);
 			if (!v.good) {
 				s->lost_pending = true;
@@ -1151,9 +1333,15 @@ static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
 			s->missed = add_missed(s->missed, -1);
 		s->lost_pending = mended;
 		s->cur = page;
-		kbuffer_load_subbuffer(s->kb, page);
-		s->missed = add_missed(s->missed, kbuffer_missed_events(s->kb));
-		s->data = kbuffer_read_event(s->kb, &s->ts);
+		load_page(z, s, page);
+		if (next_rec(z, s) < 0) {
+			page_error(z, s, "a record runs past the page", 0);
+			s->lost_pending = true;
+			continue;
+		}
+		/* kbuffer_missed_events(): only before a record at offset 0 */
+		s->missed = add_missed(s->missed,
+				       (s->data ? s->at : s->next) ? 0 : s->page_missed);
 		if (!s->data)
 			continue;
 		if (record_fits(z, s))
@@ -1167,8 +1355,7 @@ static void advance(struct nft_zcpu *z, struct zstream *s)
 {
 	s->consumed = false;
 	s->missed = 0;
-	s->data = kbuffer_next_event(s->kb, &s->ts);
-	if (s->data && !record_fits(z, s)) {
+	if (next_rec(z, s) < 0 || (s->data && !record_fits(z, s))) {
 		page_error(z, s, "a record runs past the page", 0);
 		s->lost_pending = true;
 	} else if (s->data)
@@ -1208,11 +1395,6 @@ static int add_streams(struct nft_zcpu *z, const struct buffer_opt *b)
 		s->pos = off + 4;
 		s->end = off + 4 + size;
 		s->chunks = s->chunks_left = count;
-		s->kb = kbuffer_alloc(z->lsize == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
-				      z->big_endian ? KBUFFER_ENDIAN_BIG :
-				      KBUFFER_ENDIAN_LITTLE);
-		if (!s->kb)
-			return -1;
 		z->n++;
 	}
 	qsort(z->s, z->n, sizeof(*z->s), by_cpu);
@@ -1257,6 +1439,7 @@ static int layout(struct nft_zcpu *z, const char *instance,
 	z->fmt.page_size = z->page_size;
 	z->fmt.lsize = z->lsize;
 	z->fmt.big_endian = z->big_endian;
+	z->swap = z->big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
 	if (!ret && add_streams(z, &b))
 		ret = errno == ENOMEM ? -ENOMEM : -EINVAL;
 	free(b.cpu);
@@ -1292,6 +1475,128 @@ struct nft_zcpu *nft_zcpu_open(int fd, const char *instance,
 	return z;
 }
 
+static void quiet_report(void *ctx, enum nft_diag_level level,
+			 const char *file, const char *where, const char *msg)
+{
+	(void)ctx, (void)level, (void)file, (void)where, (void)msg;
+}
+
+/* Window of a raw stream: whole pages, about 256 KiB. */
+#define RAW_WINDOW (256u << 10)
+
+/* v7 without compression: the timestamp options, as layout() reads them */
+static int raw_v7_options(struct nft_zcpu *z)
+{
+	struct want_buffer w = { "\001", { 0 } };	/* no buffer has this name */
+	uint64_t options;
+	int ret = read_header(z, &options);
+
+	if (ret <= 0)
+		return -ENOTSUP;	/* compressed (nft_zcpu_open()) or damage */
+	/* a section flagged compressed in it would be damage, but decompress */
+	if (!z->dctx && !(z->dctx = ZSTD_createDCtx()))
+		return -ENOMEM;
+	ret = walk_options(z, options, open_option, &w);
+	free(w.b.cpu);
+	return ret ? -ENOTSUP : 0;
+}
+
+struct nft_zcpu *nft_zcpu_open_raw(int fd, const struct nft_dat_range *r,
+				   int n, struct tep_handle *tep,
+				   struct nft_diag *diag, const char *fname)
+{
+	struct nft_zcpu *z = calloc(1, sizeof(*z));
+	unsigned char magic[12];
+	struct stat st;
+	int i, ret = 0;
+
+	if (!z) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	z->fd = fd;
+	z->diag = diag;
+	z->fname = fname;
+	z->raw = true;
+	z->s = calloc(n > 0 ? n : 1, sizeof(*z->s));
+	if (!z->s)
+		ret = -ENOMEM;
+	else if (n <= 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+		 !nft_page_fmt_read(fd, &z->fmt) ||
+		 pread(fd, magic, sizeof(magic), 0) != sizeof(magic))
+		ret = -ENOTSUP;
+	if (!ret) {
+		z->file_size = st.st_size;
+		z->big_endian = z->fmt.big_endian;
+		z->swap = z->big_endian !=
+			  (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+		z->page_size = z->fmt.page_size;
+		z->lsize = tep_get_header_page_size(tep) == 4 ? 4 : 8;
+		if (z->lsize != z->fmt.lsize)
+			ret = -ENOTSUP;
+		else if (!memcmp(magic, "\027\010\104tracing7", 12))
+			ret = raw_v7_options(z);
+		else if (memcmp(magic, "\027\010\104tracing6", 12))
+			ret = -ENOTSUP;
+	}
+	z->window = RAW_WINDOW > z->page_size ?
+		    RAW_WINDOW / (z->page_size ? z->page_size : 1) * z->page_size :
+		    z->page_size;
+	for (i = 0; !ret && i < n; i++) {
+		struct zstream *s = &z->s[z->n];
+
+		if (!r[i].len)
+			continue;
+		/* whole pages inside the file, else libtracecmd reads it */
+		if (r[i].len % z->page_size || r[i].off > z->file_size ||
+		    r[i].len > z->file_size - r[i].off) {
+			ret = -ENOTSUP;
+			break;
+		}
+		s->cpu = r[i].cpu;
+		s->start = s->pos = r[i].off;
+		s->end = r[i].off + r[i].len;
+		s->bytes = r[i].len;
+		z->n++;
+	}
+	if (ret) {
+		nft_zcpu_close(z);
+		errno = -ret;
+		return NULL;
+	}
+	qsort(z->s, z->n, sizeof(*z->s), by_cpu);
+	/*
+	 * Quiet while the first pages load: the caller checks every page
+	 * (tracedat.c scan_pages()) and hands a damaged file to libtracecmd
+	 * with its own messages.
+	 */
+	{
+		struct nft_diag quiet = { .report = quiet_report };
+
+		z->diag = &quiet;
+		for (i = 0; i < z->n; i++) {
+			struct zstream *s = &z->s[i];
+
+			next_page(z, s, true);
+			s->have_first = s->data != NULL;
+			s->first_ts = s->ts + z->ts_offset;
+		}
+		z->diag = diag;
+	}
+	return z;
+}
+
+bool nft_zcpu_is_raw(const struct nft_zcpu *z)
+{
+	return z && z->raw;
+}
+
+void nft_zcpu_prechecked(struct nft_zcpu *z)
+{
+	if (z && z->raw)
+		z->prechecked = true;
+}
+
 void nft_zcpu_close(struct nft_zcpu *z)
 {
 	int i;
@@ -1299,7 +1604,6 @@ void nft_zcpu_close(struct nft_zcpu *z)
 	if (!z)
 		return;
 	for (i = 0; z->s && i < z->n; i++) {
-		kbuffer_free(z->s[i].kb);
 		free(z->s[i].buf);
 		free(z->s[i].fix);
 	}
@@ -1329,9 +1633,9 @@ int nft_zcpu_next(struct nft_zcpu *z, struct tep_record *rec)
 	rec->ts = best->ts + z->ts_offset;
 	rec->cpu = best->cpu;
 	rec->data = best->data;
-	rec->size = kbuffer_event_size(best->kb);
-	rec->record_size = kbuffer_curr_size(best->kb);
-	rec->offset = best->voff + best->page + kbuffer_curr_offset(best->kb);
+	rec->size = best->dlen;
+	rec->record_size = best->next - best->at;
+	rec->offset = best->voff + best->page + 8 + z->lsize + best->at;
 	rec->missed_events = best->missed;
 	rec->ref_count = 1;
 	best->consumed = true;

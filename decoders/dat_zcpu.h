@@ -30,6 +30,29 @@ struct nft_zcpu *nft_zcpu_open(int fd, const char *instance,
 			       const char *fname);
 void nft_zcpu_close(struct nft_zcpu *z);
 
+struct nft_dat_range;
+/*
+ * The same reader for UNCOMPRESSED cpu data (v6, or v7 without
+ * compression): the @n ranges @r (one per cpu, from dat_data_ranges()) are
+ * read a window of whole pages at a time with pread() into one buffer per
+ * cpu, so memory stays flat and no record is allocated.  Records carry
+ * their file offset, as libtracecmd's do.  NULL with errno ENOTSUP when it
+ * does not apply (a range that is not whole pages inside the file, a v7
+ * file whose timestamps libtracecmd converts, a compressed file), ENOMEM.
+ * A v6 file's OFFSET/DATE options are not read here: the caller compares
+ * the first records with libtracecmd's.
+ */
+struct nft_zcpu *nft_zcpu_open_raw(int fd, const struct nft_dat_range *r,
+				   int n, struct tep_handle *tep,
+				   struct nft_diag *diag, const char *fname);
+bool nft_zcpu_is_raw(const struct nft_zcpu *z);
+/*
+ * Every page of a raw reader's data was found sound by nft_page_sound()
+ * (tracedat.c scan_pages()): do not check each again as it is loaded (the
+ * walk itself stays inside the page and its committed data regardless).
+ */
+void nft_zcpu_prechecked(struct nft_zcpu *z);
+
 /*
  * The next record of all CPUs merged as tracecmd_read_next_data() merges
  * them: smallest timestamp first, the lower CPU on a tie.  Fills @rec (its

@@ -31,7 +31,8 @@
  * instances); dat_open.c (compression, the lean metadata copy, crash
  * isolation); dat_layout.c (the v6 block chain, clipping, trailing data,
  * spooling, where the cpu data lies); dat_merge.c (cpus merged by time);
- * dat_zcpu.c (compressed cpu data); dat_page.c (pages checked before
+ * dat_zcpu.c (compressed cpu data, and uncompressed cpu data whose pages
+ * scan_pages() found sound); dat_page.c (pages checked before
  * kbuffer); tep_event.c (records to events, __print_symbolic() names).
  */
 #include <dlfcn.h>
@@ -327,7 +328,8 @@ static void add_bad_page(struct dat_ctx *c, int cpu, unsigned long long lost_at,
  * offset), and remember where records are lost, for the lost-events
  * markers.  Reads the data once.
  */
-static void scan_pages(struct dat_ctx *c, int fd, const char *instance)
+static unsigned long long scan_pages(struct dat_ctx *c, int fd,
+				     const char *instance, bool *whole)
 {
 	struct nft_dat_range r[MAX_RANGES];
 	struct nft_page_fmt f;
@@ -336,14 +338,16 @@ static void scan_pages(struct dat_ctx *c, int fd, const char *instance)
 	size_t block;
 	int i, n;
 
+	*whole = false;
 	if (fd < 0 || !nft_page_fmt_read(fd, &f) ||
 	    (n = dat_data_ranges(fd, instance ? instance : "", r, MAX_RANGES)) <= 0)
-		return;
+		return 0;
 	block = f.page_size >= (1u << 20) ? f.page_size :
 		(1u << 20) / f.page_size * f.page_size;
 	buf = malloc(block);
 	if (!buf)
-		return;
+		return 0;
+	*whole = true;
 	for (i = 0; i < n; i++) {
 		unsigned long long pages = r[i].len / f.page_size, p = 0;
 
@@ -354,8 +358,10 @@ static void scan_pages(struct dat_ctx *c, int fd, const char *instance)
 			ssize_t got = pread(fd, buf, want, at);
 			size_t k;
 
-			if (got < (ssize_t)f.page_size)
+			if (got < (ssize_t)f.page_size) {
+				*whole = false;
 				break;
+			}
 			for (k = 0; k + f.page_size <= (size_t)got; k += f.page_size, p++) {
 				struct nft_page_verdict v;
 				char where[64];
@@ -380,6 +386,7 @@ static void scan_pages(struct dat_ctx *c, int fd, const char *instance)
 		nft_diag_report(c->diag, NFT_DIAG_ERROR, c->fname, "offset 0",
 				"%llu corrupt ring-buffer pages in all (the first %d are listed): their records are lost",
 				total, MAX_PAGE_REPORTS);
+	return total;
 }
 
 /*
@@ -587,8 +594,20 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h, int fd,
 	c->bad = calloc(c->nr_seen > 0 ? c->nr_seen : 1, sizeof(*c->bad));
 	if (!c->seen || !c->bad)
 		return -1;
-	if (!c->src.z) {
-		scan_pages(c, data_fd, instance);
+	if (!c->src.z || nft_zcpu_is_raw(c->src.z)) {
+		/*
+		 * Damaged uncompressed pages: libtracecmd reads them (the
+		 * page guard mends them) and these markers and messages say
+		 * what was lost; sound ones are read by our page loop.
+		 */
+		bool whole;
+
+		if (scan_pages(c, data_fd, instance, &whole) && c->src.z) {
+			nft_zcpu_close(c->src.z);
+			c->src.z = NULL;
+		}
+		if (whole)
+			nft_zcpu_prechecked(c->src.z);
 		hidden_chunks(c, data_fd, instance);
 	}
 	if (!c->stop)
