@@ -498,6 +498,146 @@ int nft_zcpu_check(int fd, int *copy_fd)
 	return c.damaged;
 }
 
+/* ---- which formats the records use ---- */
+
+static uint64_t num_at(const unsigned char *b, int n, bool big_endian)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)b[big_endian ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/* The "ID: N" line of a format text; -1 when it has none. */
+static long format_id(const unsigned char *t, uint64_t len)
+{
+	const unsigned char *p = t, *end = t + len;
+
+	while (p < end) {
+		const unsigned char *nl = memchr(p, '\n', end - p);
+		const unsigned char *e = nl ? nl : end;
+
+		if (e - p > 4 && !memcmp(p, "ID: ", 4)) {
+			long v = 0;
+
+			for (p += 4; p < e && *p >= '0' && *p <= '9'; p++)
+				if ((v = v * 10 + (*p - '0')) >= NFT_DAT_IDS)
+					return -1;
+			return p == e || *p == ' ' ? v : -1;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return -1;
+}
+
+/* A 4-byte count of formats, each an 8-byte size and its text. */
+static long long format_block(const unsigned char *d, uint64_t len,
+			      bool big_endian, unsigned char *ids)
+{
+	uint64_t n, i, p = 4, sz;
+	long id;
+
+	if (len < 4)
+		return -1;
+	n = num_at(d, 4, big_endian);
+	for (i = 0; i < n; i++) {
+		if (len - p < 8)
+			return -1;
+		sz = num_at(d + p, 8, big_endian);
+		p += 8;
+		if (sz > len - p || (id = format_id(d + p, sz)) < 0)
+			return -1;
+		ids[id >> 3] |= 1u << (id & 7);
+		p += sz;
+	}
+	return p;
+}
+
+long long nft_dat_ftrace_ids(const unsigned char *d, uint64_t len,
+			     bool big_endian, unsigned char *ids)
+{
+	return format_block(d, len, big_endian, ids);
+}
+
+long long nft_dat_event_ids(const unsigned char *d, uint64_t len,
+			    bool big_endian, unsigned char *ids)
+{
+	uint64_t n, i, p = 4;
+	const unsigned char *nul;
+	long long used;
+
+	if (len < 4)
+		return -1;
+	n = num_at(d, 4, big_endian);
+	for (i = 0; i < n; i++) {
+		nul = memchr(d + p, 0, len - p);
+		if (!nul)
+			return -1;
+		p = nul + 1 - d;
+		used = format_block(d + p, len - p, big_endian, ids);
+		if (used < 0)
+			return -1;
+		p += used;
+	}
+	return p;
+}
+
+bool nft_dat_ftrace_unused(const unsigned char *ftrace,
+			   const unsigned char *events,
+			   const unsigned char *records)
+{
+	int i;
+
+	for (i = 0; i < NFT_DAT_IDS / 8; i++)
+		if ((records[i] & ftrace[i]) ||
+		    (records[i] & ~(ftrace[i] | events[i])))
+			return false;
+	return true;
+}
+
+/* NETFS_REPLAY_DAT_FTRACE=1 keeps the ftrace formats in every lean copy. */
+bool nft_dat_drop_ftrace_ok(void)
+{
+	const char *env = getenv("NETFS_REPLAY_DAT_FTRACE");
+
+	return !env || strcmp(env, "1");
+}
+
+static void damage_seen(void *ctx, enum nft_diag_level level,
+			const char *file, const char *where, const char *msg)
+{
+	(void)level, (void)file, (void)where, (void)msg;
+	*(bool *)ctx = true;
+}
+
+int nft_zcpu_record_ids(int fd, const struct nft_dat_range *r, int n,
+			unsigned long max, unsigned char *ids)
+{
+	bool bad = false;
+	struct nft_diag quiet = { .report = damage_seen, .ctx = &bad };
+	struct tep_record rec;
+	unsigned long count = 0;
+	struct nft_zcpu *z = n ? nft_zcpu_open_raw(fd, r, n, NULL, &quiet, "") :
+			     nft_zcpu_open(fd, "", NULL, &quiet, "");
+
+	if (!z)
+		return -1;
+	while (!bad && nft_zcpu_next(z, &rec) == 1) {
+		unsigned int id;
+
+		if (++count > max || rec.size < 2) {
+			bad = true;
+			break;
+		}
+		id = num_at(rec.data, 2, z->big_endian);
+		ids[id >> 3] |= 1u << (id & 7);
+	}
+	nft_zcpu_close(z);
+	return bad ? -1 : 0;
+}
+
 /* ---- an uncompressed copy of the metadata ---- */
 
 /*
@@ -506,6 +646,8 @@ int nft_zcpu_check(int fd, int *copy_fd)
  * 8 bytes; BUFFER (3) points at its cpu data's section.
  */
 #define OPT_HEADER_INFO 16
+#define OPT_FTRACE_EVENTS 17
+#define OPT_EVENT_FORMATS 18
 #define OPT_KALLSYMS 19
 #define OPT_BUFFER_TEXT 22
 
@@ -515,6 +657,7 @@ struct unpack {
 	unsigned char *opts;	/* the options, as they will be written */
 	size_t len, cap;
 	bool lean;		/* kallsyms left out */
+	bool no_ftrace;		/* and the ftrace formats */
 };
 
 static void put_num(const struct nft_zcpu *z, unsigned char *b, int n,
@@ -589,8 +732,9 @@ static int unpack_option(struct nft_zcpu *z, uint64_t id,
 		off = get_num(z, v, 8);
 		if (read_num(z, off + 4, 4, &desc))
 			goto out;
-		if (u->lean && id == OPT_KALLSYMS) {
-			/* an empty list: its 4-byte size, 0 */
+		if ((u->lean && id == OPT_KALLSYMS) ||
+		    (u->no_ftrace && id == OPT_FTRACE_EVENTS)) {
+			/* an empty list: its 4-byte size or count, 0 */
 			static const char none[4];
 
 			if (write_section(z, u, id, desc, none, sizeof(none),
@@ -638,7 +782,62 @@ static int write_header(struct nft_zcpu *z, struct unpack *u, uint64_t options)
 	return pwrite(u->out, h, sizeof(h), 0) == sizeof(h) ? 0 : -1;
 }
 
-static int unpack(int fd, int *copy_fd, bool lean)
+struct fmt_ids {
+	unsigned char *ftrace, *events;
+	bool other_buffers;	/* instances or a latency buffer */
+};
+
+static int collect_ids(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+		       uint64_t sz, uint64_t at, void *arg)
+{
+	struct fmt_ids *f = arg;
+	unsigned char *d;
+	uint64_t len;
+	long long used;
+
+	(void)at;
+	if (id == OPT_BUFFER) {
+		/* nft_zcpu_record_ids() reads the top level's records only */
+		if (sz <= 8 || v[8])
+			f->other_buffers = true;
+		return 0;
+	}
+	if (id == OPT_BUFFER_TEXT)
+		f->other_buffers = true;
+	if (id != OPT_FTRACE_EVENTS && id != OPT_EVENT_FORMATS)
+		return 0;
+	if (sz < 8 ||
+	    !(d = (unsigned char *)read_section(z, get_num(z, v, 8), id, &len)))
+		return -1;
+	used = id == OPT_FTRACE_EVENTS ?
+	       nft_dat_ftrace_ids(d, len, z->big_endian, f->ftrace) :
+	       nft_dat_event_ids(d, len, z->big_endian, f->events);
+	free(d);
+	return used < 0 ? -1 : 0;
+}
+
+/*
+ * The ftrace formats (18 or so, a quarter of every open's parsing) can be
+ * left out when no record is of an ftrace event and every record's event
+ * has a format: a small file only (its records are read once more here).
+ */
+static bool ftrace_unused(struct nft_zcpu *z, uint64_t options)
+{
+	unsigned char *b = calloc(3, NFT_DAT_IDS / 8);
+	struct fmt_ids f = { b, b + NFT_DAT_IDS / 8, false };
+	bool ok;
+
+	if (!b)
+		return false;
+	ok = !walk_options(z, options, collect_ids, &f) && !f.other_buffers &&
+	     !nft_zcpu_record_ids(z->fd, NULL, 0, NFT_DAT_SCAN_MAX,
+				  b + 2 * NFT_DAT_IDS / 8) &&
+	     nft_dat_ftrace_unused(f.ftrace, f.events, b + 2 * NFT_DAT_IDS / 8);
+	free(b);
+	return ok;
+}
+
+static int unpack(int fd, int *copy_fd, bool lean, bool *no_ftrace)
 {
 	struct nft_zcpu z = { .fd = fd };
 	struct unpack u = { .out = -1, .end = 18 + 6 + 8, .lean = lean };
@@ -657,6 +856,8 @@ static int unpack(int fd, int *copy_fd, bool lean)
 	ret = -1;
 	if (!(z.dctx = ZSTD_createDCtx()))
 		return -1;
+	if (no_ftrace && nft_dat_drop_ftrace_ok())
+		u.no_ftrace = *no_ftrace = ftrace_unused(&z, options);
 	u.out = nft_tmpfile();
 	if (u.out < 0 || walk_options(&z, options, unpack_option, &u) ||
 	    add_unpacked(&u, &z, OPT_DONE, done, 8) ||
@@ -676,7 +877,7 @@ out:
 
 int nft_zcpu_unpack(int fd, int *copy_fd)
 {
-	return unpack(fd, copy_fd, false);
+	return unpack(fd, copy_fd, false, NULL);
 }
 
 /*
@@ -684,9 +885,10 @@ int nft_zcpu_unpack(int fd, int *copy_fd)
  * were most of the cost of opening it (decompressed in libtracecmd, twice
  * with the checking child) for names no netfs format prints.
  */
-int nft_zcpu_unpack_lean(int fd, int *copy_fd)
+int nft_zcpu_unpack_lean(int fd, int *copy_fd, bool *no_ftrace)
 {
-	return unpack(fd, copy_fd, true);
+	*no_ftrace = false;
+	return unpack(fd, copy_fd, true, no_ftrace);
 }
 
 /* ---- a file cut short ---- */
@@ -1408,6 +1610,14 @@ static int add_streams(struct nft_zcpu *z, const struct buffer_opt *b)
 	return 0;
 }
 
+/* Without a tep (nft_zcpu_record_ids()): the file's long size. */
+static int file_lsize(struct nft_zcpu *z)
+{
+	unsigned char b;
+
+	return pread(z->fd, &b, 1, 13) == 1 && b == 4 ? 4 : 8;
+}
+
 static int layout(struct nft_zcpu *z, const char *instance,
 		  struct tep_handle *tep)
 {
@@ -1435,7 +1645,8 @@ static int layout(struct nft_zcpu *z, const char *instance,
 	else if (b.page_size < 64 || b.page_size > MAX_CHUNK)
 		ret = -EINVAL;
 	z->page_size = b.page_size;
-	z->lsize = tep_get_header_page_size(tep) == 4 ? 4 : 8;
+	z->lsize = tep ? (tep_get_header_page_size(tep) == 4 ? 4 : 8) :
+		   file_lsize(z);
 	z->fmt.page_size = z->page_size;
 	z->fmt.lsize = z->lsize;
 	z->fmt.big_endian = z->big_endian;
@@ -1531,7 +1742,8 @@ struct nft_zcpu *nft_zcpu_open_raw(int fd, const struct nft_dat_range *r,
 		z->swap = z->big_endian !=
 			  (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
 		z->page_size = z->fmt.page_size;
-		z->lsize = tep_get_header_page_size(tep) == 4 ? 4 : 8;
+		z->lsize = !tep ? z->fmt.lsize :
+			   tep_get_header_page_size(tep) == 4 ? 4 : 8;
 		if (z->lsize != z->fmt.lsize)
 			ret = -ENOTSUP;
 		else if (!memcmp(magic, "\027\010\104tracing7", 12))
