@@ -597,15 +597,21 @@ static bool pages_sound(int fd, unsigned long long size)
  * (not v6, buffer instances, options that change timestamps, a latency
  * file, any damaged or partial page); -1: error.
  */
-/* May the v6 copy leave out the ftrace formats at @fpos..@kall? */
+/*
+ * May the v6 copy leave out the ftrace formats at @fpos..@kall?  *sound:
+ * every record was read and every page found sound on the way (our page
+ * loop checks each page it loads), so pages_sound() need not read them.
+ */
 static bool v6_ftrace_unused(int fd, bool big_endian, unsigned long long fpos,
-			     unsigned long long spos, unsigned long long kall)
+			     unsigned long long spos, unsigned long long kall,
+			     bool *sound)
 {
 	struct nft_dat_range r[MAX_RANGES];
 	unsigned char *b, *d;
 	bool ok = false;
 	int n;
 
+	*sound = false;
 	if (!nft_dat_drop_ftrace_ok() || kall - fpos > (64u << 20) ||
 	    (n = dat_data_ranges(fd, "", r, MAX_RANGES)) <= 0 || n == MAX_RANGES)
 		return false;
@@ -616,9 +622,11 @@ static bool v6_ftrace_unused(int fd, bool big_endian, unsigned long long fpos,
 	    (long long)(spos - fpos) &&
 	    nft_dat_event_ids(d + (spos - fpos), kall - spos, big_endian,
 			      b + NFT_DAT_IDS / 8) == (long long)(kall - spos) &&
-	    !nft_zcpu_record_ids(fd, r, n, NFT_DAT_SCAN_MAX, b + 2 * NFT_DAT_IDS / 8))
+	    !nft_zcpu_record_ids(fd, r, n, NFT_DAT_SCAN_MAX, b + 2 * NFT_DAT_IDS / 8)) {
+		*sound = true;
 		ok = nft_dat_ftrace_unused(b, b + NFT_DAT_IDS / 8,
 					   b + 2 * NFT_DAT_IDS / 8);
+	}
 	free(d);
 	free(b);
 	return ok;
@@ -630,6 +638,7 @@ int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace)
 	static const char zeros[16];
 	unsigned long long kall, cmd, table, cpus, systems, i, opt, at = 0;
 	unsigned long long fpos, spos;
+	bool sound;
 	char head[sizeof(magic6)];
 	struct cursor c;
 	struct stat sb;
@@ -683,9 +692,13 @@ int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace)
 	if (c.bad || !is_tag(&c, "flyrecord"))
 		return 1;
 	table = c.pos + 10;
-	if (cpus * 16 > c.size - table || !pages_sound(fd, c.size))
+	if (cpus * 16 > c.size - table)
 		return 1;
-	*no_ftrace = v6_ftrace_unused(fd, c.big_endian, fpos, spos, kall);
+	*no_ftrace = v6_ftrace_unused(fd, c.big_endian, fpos, spos, kall, &sound);
+	if (!sound && !pages_sound(fd, c.size)) {
+		*no_ftrace = false;
+		return 1;
+	}
 	out = nft_tmpfile();
 	if (out < 0)
 		return -1;
