@@ -56,7 +56,8 @@ bool dat_check_v6(struct nft_diag *diag, const char *fname, int *fd,
 		  int *spool_fd, struct nft_dat_cut *cut);
 int dat_data_ranges(int fd, const char *instance, struct nft_dat_range *r,
 		    int max);
-int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace);
+int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace, int *kept,
+		int *all);
 
 /* dat_open.c */
 extern bool dat_skip_kallsyms;

@@ -599,12 +599,13 @@ static bool pages_sound(int fd, unsigned long long size)
  */
 /*
  * May the v6 copy leave out the ftrace formats at @fpos..@kall?  *sound:
- * every record was read and every page found sound on the way (our page
- * loop checks each page it loads), so pages_sound() need not read them.
+ * every record was read.  *pruned (*plen bytes): the systems' formats
+ * pruned to those the records need, when ok.
  */
 static bool v6_ftrace_unused(int fd, bool big_endian, unsigned long long fpos,
 			     unsigned long long spos, unsigned long long kall,
-			     bool *sound)
+			     bool *sound, unsigned char **pruned,
+			     long long *plen, int *kept, int *all)
 {
 	struct nft_dat_range r[MAX_RANGES];
 	unsigned char *b, *d;
@@ -612,6 +613,7 @@ static bool v6_ftrace_unused(int fd, bool big_endian, unsigned long long fpos,
 	int n;
 
 	*sound = false;
+	*pruned = NULL;
 	if (!nft_dat_drop_ftrace_ok() || kall - fpos > (64u << 20) ||
 	    (n = dat_data_ranges(fd, "", r, MAX_RANGES)) <= 0 || n == MAX_RANGES)
 		return false;
@@ -626,18 +628,25 @@ static bool v6_ftrace_unused(int fd, bool big_endian, unsigned long long fpos,
 		*sound = true;
 		ok = nft_dat_ftrace_unused(b, b + NFT_DAT_IDS / 8,
 					   b + 2 * NFT_DAT_IDS / 8);
+		if (ok)
+			*plen = nft_dat_prune_events(d + (spos - fpos),
+						     kall - spos, big_endian,
+						     b + 2 * NFT_DAT_IDS / 8,
+						     pruned, kept, all);
 	}
 	free(d);
 	free(b);
 	return ok;
 }
 
-int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace)
+int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace, int *kept, int *all)
 {
 	static const char magic6[12] = "\027\010\104tracing6";
 	static const char zeros[16];
 	unsigned long long kall, cmd, table, cpus, systems, i, opt, at = 0;
 	unsigned long long fpos, spos;
+	unsigned char *pruned = NULL;
+	long long plen = -1;
 	bool sound;
 	char head[sizeof(magic6)];
 	struct cursor c;
@@ -646,6 +655,7 @@ int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace)
 
 	*copy_fd = -1;
 	*no_ftrace = false;
+	*kept = *all = 0;
 	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) ||
 	    pread(fd, head, sizeof(head), 0) != sizeof(head) ||
 	    memcmp(head, magic6, sizeof(head)))
@@ -694,21 +704,36 @@ int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace)
 	table = c.pos + 10;
 	if (cpus * 16 > c.size - table)
 		return 1;
-	*no_ftrace = v6_ftrace_unused(fd, c.big_endian, fpos, spos, kall, &sound);
-	if (!sound && !pages_sound(fd, c.size)) {
-		*no_ftrace = false;
+	/*
+	 * every page checked as scan_pages() would (the record scan below
+	 * does not report every kind of damage)
+	 */
+	if (!pages_sound(fd, c.size))
 		return 1;
-	}
+	*no_ftrace = v6_ftrace_unused(fd, c.big_endian, fpos, spos, kall,
+				      &sound, &pruned, &plen, kept, all);
 	out = nft_tmpfile();
-	if (out < 0)
+	if (out < 0) {
+		free(pruned);
 		return -1;
+	}
 	if (*no_ftrace) {
-		/* no ftrace formats: their count 0, the systems as they are */
+		/*
+		 * no ftrace formats: their count 0, the systems pruned to
+		 * the formats the records use (nft_dat_prune_events())
+		 */
 		if (copy_bytes(fd, out, 0, fpos, &at) ||
 		    pwrite(out, zeros, 4, at) != 4)
 			goto fail;
 		at += 4;
-		if (copy_bytes(fd, out, spos, kall - spos, &at) ||
+		if (pruned && plen >= 0) {
+			if (pwrite(out, pruned, plen, at) != plen)
+				goto fail;
+			at += plen;
+		} else if (copy_bytes(fd, out, spos, kall - spos, &at)) {
+			goto fail;
+		}
+		if (
 		    pwrite(out, zeros, 8, at) != 8 ||
 		    (at += 8, copy_bytes(fd, out, cmd, table - cmd, &at)))
 			goto fail;
@@ -720,9 +745,11 @@ int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace)
 	for (i = 0; i < cpus; i++, at += 16)
 		if (pwrite(out, zeros, 16, at) != 16)
 			goto fail;
+	free(pruned);
 	*copy_fd = out;
 	return 0;
 fail:
+	free(pruned);
 	close(out);
 	return -1;
 }

@@ -292,6 +292,7 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 	int fd, lfd, e, sig, meta_fd = -1, lib_fd;
 	char comp_name[96];
 	bool lean = false, no_ftrace = false;
+	int kept = 0, all = 0;
 
 	*spool_fd = -1;
 	*data_fd = -1;
@@ -346,12 +347,13 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 		 */
 		else if (lib_fd == fd && meta_fd < 0 && own_reader &&
 			 dat_skip_kallsyms && compressed_v7(fd) &&
-			 nft_zcpu_unpack_lean(fd, &meta_fd, &no_ftrace) == 0) {
+			 nft_zcpu_unpack_lean(fd, &meta_fd, &no_ftrace, &kept,
+					      &all) == 0) {
 			lib_fd = meta_fd;
 			lean = true;
 		} else if (lib_fd == fd && meta_fd < 0 && own_reader &&
 			   dat_skip_kallsyms && !cut->found && raw_allowed() &&
-			   dat_v6_lean(fd, &meta_fd, &no_ftrace) == 0) {
+			   dat_v6_lean(fd, &meta_fd, &no_ftrace, &kept, &all) == 0) {
 			/*
 			 * A sound v6 file our page loop reads whole: the same,
 			 * without kallsyms, printk formats and cpu data.
@@ -363,9 +365,11 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 	}
 	if (getenv("NETFS_REPLAY_DAT_SAY_OPEN"))
 		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
-				"libtracecmd opens %s%s", !lean ? "the file" :
+				"libtracecmd opens %s%s (%d of %d event formats)",
+				!lean ? "the file" :
 				*lean_raw ? "a lean v6 copy" : "a lean v7 copy",
-				no_ftrace ? " without the ftrace formats" : "");
+				no_ftrace ? " without the ftrace formats" : "",
+				kept, all);
 	*lib_blind = meta_fd >= 0;
 	/*
 	 * Every file is opened in a child first, the compressed ones too:

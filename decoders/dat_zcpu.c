@@ -35,6 +35,7 @@
  * timestamp, and so do we; files whose timestamps it converts further
  * (TSC2NSEC, TIME_SHIFT of a guest) are left to libtracecmd.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -584,6 +585,228 @@ long long nft_dat_event_ids(const unsigned char *d, uint64_t len,
 	return p;
 }
 
+/*
+ * Pruning a list of systems to the formats the records use.  The decoder
+ * (tep_event.c) looks at the format of each event that has records, at the
+ * common_type field of the first event, and -- for a __print_symbolic()
+ * entry whose value is an enum name libtraceevent could not evaluate
+ * (resolve_elsewhere()) -- at the tables of every other event holding the
+ * same string.  So a format stays when a record uses it, when its text
+ * holds a string such an entry of a kept format names, or when it is the
+ * first by id; and only when every format has the same common_type field.
+ */
+#define COMMON_TYPE "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;"
+
+struct fmt_ref {
+	const unsigned char *at;	/* the 8-byte size, then the text */
+	uint64_t size;
+	long id;
+	int sys;
+	bool keep;
+};
+
+struct str_ref {
+	const unsigned char *s;
+	size_t len;
+};
+
+static bool plain_number(const unsigned char *v, size_t len)
+{
+	size_t i = 0;
+
+	while (len && v[len - 1] == ' ')
+		len--;
+	while (i < len && v[i] == ' ')
+		i++;
+	if (i < len && v[i] == '-')
+		i++;
+	if (len - i > 2 && v[i] == '0' && (v[i + 1] == 'x' || v[i + 1] == 'X')) {
+		for (i += 2; i < len && isxdigit(v[i]); i++)
+			;
+		return i == len;
+	}
+	if (i == len)
+		return false;
+	for (; i < len && isdigit(v[i]); i++)
+		;
+	return i == len;
+}
+
+/*
+ * The strings of the table entries of @t whose value is not a number, into
+ * @strs.  -1 when a '{' is not followed by "value, \"string\"" (then
+ * nothing is pruned).
+ */
+static int enum_names(const unsigned char *t, uint64_t len,
+		      struct str_ref **strs, int *n, int *cap)
+{
+	const unsigned char *p = memmem(t, len, "print fmt:", 10), *end = t + len;
+	const unsigned char *v, *comma, *q;
+
+	if (!p)
+		return 0;
+	while ((p = memchr(p, '{', end - p))) {
+		v = ++p;
+		comma = memchr(v, ',', end - v);
+		if (!comma)
+			return -1;
+		for (q = comma + 1; q < end && *q == ' '; q++)
+			;
+		if (q >= end || *q != '"')
+			return -1;
+		if (plain_number(v, comma - v))
+			continue;
+		v = ++q;
+		q = memchr(v, '"', end - v);
+		if (!q)
+			return -1;
+		while (v < q && *v == ' ')
+			v++;
+		while (q > v && q[-1] == ' ')
+			q--;
+		if (q == v)
+			return -1;
+		if (*n == *cap) {
+			int c = *cap ? *cap * 2 : 32;
+			struct str_ref *m = realloc(*strs, c * sizeof(**strs));
+
+			if (!m)
+				return -1;
+			*strs = m;
+			*cap = c;
+		}
+		(*strs)[*n].s = v;
+		(*strs)[(*n)++].len = q - v;
+	}
+	return 0;
+}
+
+static bool has_id(const unsigned char *ids, long id)
+{
+	return id >= 0 && (ids[id >> 3] & (1u << (id & 7)));
+}
+
+long long nft_dat_prune_events(const unsigned char *d, uint64_t len,
+			       bool big_endian, const unsigned char *records,
+			       unsigned char **out, int *kept, int *all)
+{
+	struct fmt_ref *f = NULL;
+	struct str_ref *strs = NULL;
+	uint64_t nsys, i, p = 4, o = 0, cnt, j;
+	int nf = 0, capf = 0, ns = 0, caps = 0, k, first = -1, sys;
+	long long ret = -1;
+	unsigned char *w = NULL;
+	const unsigned char *nul;
+
+	*out = NULL;
+	*kept = *all = 0;
+	if (len < 4)
+		return -1;
+	nsys = num_at(d, 4, big_endian);
+	if (nsys > 4096)
+		return -1;
+	for (sys = 0; (uint64_t)sys < nsys; sys++) {
+		nul = memchr(d + p, 0, len - p);
+		if (!nul || len - (nul + 1 - d) < 4)
+			goto out;
+		p = nul + 1 - d;
+		cnt = num_at(d + p, 4, big_endian);
+		p += 4;
+		for (j = 0; j < cnt; j++) {
+			if (len - p < 8)
+				goto out;
+			if (nf == capf) {
+				int c = capf ? capf * 2 : 64;
+				struct fmt_ref *m = realloc(f, c * sizeof(*f));
+
+				if (!m)
+					goto out;
+				f = m;
+				capf = c;
+			}
+			f[nf].at = d + p;
+			f[nf].size = num_at(d + p, 8, big_endian);
+			p += 8;
+			if (f[nf].size > len - p)
+				goto out;
+			f[nf].id = format_id(d + p, f[nf].size);
+			f[nf].sys = sys;
+			f[nf].keep = has_id(records, f[nf].id);
+			if (f[nf].id < 0 ||
+			    !memmem(d + p, f[nf].size, COMMON_TYPE, sizeof(COMMON_TYPE) - 1))
+				goto out;
+			if (first < 0 || f[nf].id < f[first].id)
+				first = nf;
+			p += f[nf].size;
+			nf++;
+		}
+	}
+	if (p != len || first < 0)
+		goto out;
+	f[first].keep = true;
+	for (k = 0; k < nf; k++)
+		if (f[k].keep &&
+		    enum_names(f[k].at + 8, f[k].size, &strs, &ns, &caps))
+			goto out;
+	for (k = 0; k < nf; k++) {
+		int m;
+
+		for (m = 0; !f[k].keep && m < ns; m++)
+			if (memmem(f[k].at + 8, f[k].size, strs[m].s, strs[m].len))
+				f[k].keep = true;
+	}
+	w = malloc(len);
+	if (!w)
+		goto out;
+	/* the systems with a format kept, each with its kept formats */
+	o = 4;
+	cnt = 0;
+	p = 4;
+	k = 0;
+	for (i = 0; i < nsys; i++) {
+		uint64_t n = 0, at = o, cpos, nlen;
+		int b;
+
+		nul = memchr(d + p, 0, len - p);
+		nlen = nul + 1 - (d + p);
+		memcpy(w + o, d + p, nlen);
+		cpos = o + nlen;
+		o = cpos + 4;
+		p += nlen + 4;
+		for (; k < nf && (uint64_t)f[k].sys == i; k++) {
+			p += 8 + f[k].size;
+			if (!f[k].keep)
+				continue;
+			memcpy(w + o, f[k].at, 8 + f[k].size);
+			o += 8 + f[k].size;
+			n++;
+			(*kept)++;
+		}
+		if (!n) {
+			o = at;		/* no format left: no system */
+			continue;
+		}
+		for (b = 0; b < 4; b++)
+			w[cpos + (big_endian ? 3 - b : b)] = n >> (8 * b);
+		cnt++;
+	}
+	{
+		int b;
+
+		for (b = 0; b < 4; b++)
+			w[big_endian ? 3 - b : b] = cnt >> (8 * b);
+	}
+	*all = nf;
+	*out = w;
+	w = NULL;
+	ret = o;
+out:
+	free(w);
+	free(strs);
+	free(f);
+	return ret;
+}
+
 bool nft_dat_ftrace_unused(const unsigned char *ftrace,
 			   const unsigned char *events,
 			   const unsigned char *records)
@@ -635,7 +858,7 @@ int nft_zcpu_record_ids(int fd, const struct nft_dat_range *r, int n,
 		ids[id >> 3] |= 1u << (id & 7);
 	}
 	nft_zcpu_close(z);
-	return bad ? -1 : 0;
+	return bad || quiet.errors || quiet.warnings ? -1 : 0;
 }
 
 /* ---- an uncompressed copy of the metadata ---- */
@@ -658,6 +881,8 @@ struct unpack {
 	size_t len, cap;
 	bool lean;		/* kallsyms left out */
 	bool no_ftrace;		/* and the ftrace formats */
+	unsigned char *records;	/* then only their formats: event ids */
+	int kept, all;
 };
 
 static void put_num(const struct nft_zcpu *z, unsigned char *b, int n,
@@ -747,6 +972,18 @@ static int unpack_option(struct nft_zcpu *z, uint64_t id,
 		if (id != OPT_BUFFER &&
 		    !(data = read_section(z, off, id, &len)))
 			goto out;
+		if (id == OPT_EVENT_FORMATS && u->records) {
+			unsigned char *pruned;
+			long long plen = nft_dat_prune_events((unsigned char *)data,
+					len, z->big_endian, u->records, &pruned,
+					&u->kept, &u->all);
+
+			if (plen >= 0) {
+				free(data);
+				data = (char *)pruned;
+				len = plen;
+			}
+		}
 		if (write_section(z, u, id, desc, data, len, &new_at))
 			goto out;
 		put_num(z, val, 8, new_at);
@@ -821,23 +1058,32 @@ static int collect_ids(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
  * left out when no record is of an ftrace event and every record's event
  * has a format: a small file only (its records are read once more here).
  */
-static bool ftrace_unused(struct nft_zcpu *z, uint64_t options)
+static bool ftrace_unused(struct nft_zcpu *z, uint64_t options,
+			  unsigned char **records)
 {
 	unsigned char *b = calloc(3, NFT_DAT_IDS / 8);
 	struct fmt_ids f = { b, b + NFT_DAT_IDS / 8, false };
 	bool ok;
 
+	*records = NULL;
 	if (!b)
 		return false;
 	ok = !walk_options(z, options, collect_ids, &f) && !f.other_buffers &&
 	     !nft_zcpu_record_ids(z->fd, NULL, 0, NFT_DAT_SCAN_MAX,
 				  b + 2 * NFT_DAT_IDS / 8) &&
 	     nft_dat_ftrace_unused(f.ftrace, f.events, b + 2 * NFT_DAT_IDS / 8);
-	free(b);
+	if (ok) {
+		/* the bitmap of the records' ids, at the start of its block */
+		memmove(b, b + 2 * NFT_DAT_IDS / 8, NFT_DAT_IDS / 8);
+		*records = b;
+	} else {
+		free(b);
+	}
 	return ok;
 }
 
-static int unpack(int fd, int *copy_fd, bool lean, bool *no_ftrace)
+static int unpack(int fd, int *copy_fd, bool lean, bool *no_ftrace,
+		  int *kept, int *all)
 {
 	struct nft_zcpu z = { .fd = fd };
 	struct unpack u = { .out = -1, .end = 18 + 6 + 8, .lean = lean };
@@ -857,7 +1103,8 @@ static int unpack(int fd, int *copy_fd, bool lean, bool *no_ftrace)
 	if (!(z.dctx = ZSTD_createDCtx()))
 		return -1;
 	if (no_ftrace && nft_dat_drop_ftrace_ok())
-		u.no_ftrace = *no_ftrace = ftrace_unused(&z, options);
+		u.no_ftrace = *no_ftrace = ftrace_unused(&z, options,
+							 &u.records);
 	u.out = nft_tmpfile();
 	if (u.out < 0 || walk_options(&z, options, unpack_option, &u) ||
 	    add_unpacked(&u, &z, OPT_DONE, done, 8) ||
@@ -867,9 +1114,14 @@ static int unpack(int fd, int *copy_fd, bool lean, bool *no_ftrace)
 	*copy_fd = u.out;
 	u.out = -1;
 	ret = 0;
+	if (kept) {
+		*kept = u.kept;
+		*all = u.all;
+	}
 out:
 	if (u.out >= 0)
 		close(u.out);
+	free(u.records);
 	free(u.opts);
 	ZSTD_freeDCtx(z.dctx);
 	return ret;
@@ -877,7 +1129,7 @@ out:
 
 int nft_zcpu_unpack(int fd, int *copy_fd)
 {
-	return unpack(fd, copy_fd, false, NULL);
+	return unpack(fd, copy_fd, false, NULL, NULL, NULL);
 }
 
 /*
@@ -885,10 +1137,12 @@ int nft_zcpu_unpack(int fd, int *copy_fd)
  * were most of the cost of opening it (decompressed in libtracecmd, twice
  * with the checking child) for names no netfs format prints.
  */
-int nft_zcpu_unpack_lean(int fd, int *copy_fd, bool *no_ftrace)
+int nft_zcpu_unpack_lean(int fd, int *copy_fd, bool *no_ftrace,
+			 int *kept, int *all)
 {
 	*no_ftrace = false;
-	return unpack(fd, copy_fd, true, no_ftrace);
+	*kept = *all = 0;
+	return unpack(fd, copy_fd, true, no_ftrace, kept, all);
 }
 
 /* ---- a file cut short ---- */

@@ -99,9 +99,11 @@ int nft_zcpu_check(int fd, int *copy_fd);
 int nft_zcpu_unpack(int fd, int *copy_fd);
 /*
  * The same without the kallsyms (an empty list), and without the ftrace
- * formats when no record needs them (*no_ftrace says so).
+ * formats when no record needs them (*no_ftrace says so), and then only
+ * *kept of the *all other formats (nft_dat_prune_events()).
  */
-int nft_zcpu_unpack_lean(int fd, int *copy_fd, bool *no_ftrace);
+int nft_zcpu_unpack_lean(int fd, int *copy_fd, bool *no_ftrace,
+			 int *kept, int *all);
 
 /*
  * Event ids (common_type: < 65536) as bitmaps of NFT_DAT_IDS bits.  The
@@ -119,7 +121,19 @@ long long nft_dat_event_ids(const unsigned char *d, uint64_t len,
 bool nft_dat_ftrace_unused(const unsigned char *ftrace,
 			   const unsigned char *events,
 			   const unsigned char *records);
-/* NETFS_REPLAY_DAT_FTRACE=1 keeps the ftrace formats in every lean copy. */
+/*
+ * @d/@len, a list of systems, with only the formats the records use (and
+ * those the decoder may look at besides: see dat_zcpu.c) into *out
+ * (malloc'd): its length; -1 when it cannot be pruned safely.  *kept of
+ * *all formats.
+ */
+long long nft_dat_prune_events(const unsigned char *d, uint64_t len,
+			       bool big_endian, const unsigned char *records,
+			       unsigned char **out, int *kept, int *all);
+/*
+ * NETFS_REPLAY_DAT_FTRACE=1 keeps every format (ftrace's and the unused
+ * ones) in every lean copy.
+ */
 bool nft_dat_drop_ftrace_ok(void);
 /*
  * The id of every record of the top level's cpu data into @ids: @r/@n an
