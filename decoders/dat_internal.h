@@ -58,6 +58,8 @@ int dat_data_ranges(int fd, const char *instance, struct nft_dat_range *r,
 		    int max);
 int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace, int *kept,
 		int *all);
+int dat_lean_raw_copy(int fd, int *copy_fd, bool *no_ftrace, int *kept,
+		      int *all);
 
 /* dat_open.c */
 extern bool dat_skip_kallsyms;

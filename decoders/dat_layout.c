@@ -753,3 +753,45 @@ fail:
 	close(out);
 	return -1;
 }
+
+static void lean_quiet(void *ctx, enum nft_diag_level level, const char *file,
+		       const char *where, const char *msg)
+{
+	(void)ctx, (void)level, (void)file, (void)where, (void)msg;
+}
+
+/*
+ * dat_v6_lean() for a v6 file; for a v7 file without compression the same
+ * copy nft_zcpu_unpack_lean() makes of a compressed one, when every page
+ * is sound and our page loop can read the top level's data (no option
+ * that changes timestamps: nft_zcpu_open_raw() refuses those).
+ */
+int dat_lean_raw_copy(int fd, int *copy_fd, bool *no_ftrace, int *kept,
+		      int *all)
+{
+	static const char magic7[12] = "\027\010\104tracing7";
+	struct nft_diag quiet = { .report = NULL };
+	struct nft_dat_range r[MAX_RANGES];
+	struct nft_zcpu *z;
+	char head[sizeof(magic7)];
+	struct stat sb;
+	int n;
+
+	*copy_fd = -1;
+	*no_ftrace = false;
+	*kept = *all = 0;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) ||
+	    pread(fd, head, sizeof(head), 0) != sizeof(head))
+		return 1;
+	if (memcmp(head, magic7, sizeof(head)))
+		return dat_v6_lean(fd, copy_fd, no_ftrace, kept, all);
+	n = dat_data_ranges(fd, "", r, MAX_RANGES);
+	if (n <= 0 || n == MAX_RANGES || !pages_sound(fd, sb.st_size))
+		return 1;
+	quiet.report = lean_quiet;
+	z = nft_zcpu_open_raw(fd, r, n, NULL, &quiet, "");
+	if (!z)
+		return 1;
+	nft_zcpu_close(z);
+	return nft_zcpu_unpack_lean_none(fd, copy_fd, no_ftrace, kept, all);
+}

@@ -262,6 +262,14 @@ static int unpacked_metadata(int fd, bool own_reader, const char *comp_name,
 	return -1;
 }
 
+static bool is_v7(int fd)
+{
+	char head[12];
+
+	return pread(fd, head, sizeof(head), 0) == sizeof(head) &&
+	       !memcmp(head, "\027\010\104tracing7", 12);
+}
+
 /* Our page loop may read uncompressed cpu data (see dat_merge.c open_raw()). */
 static bool raw_allowed(void)
 {
@@ -353,9 +361,11 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 			lean = true;
 		} else if (lib_fd == fd && meta_fd < 0 && own_reader &&
 			   dat_skip_kallsyms && !cut->found && raw_allowed() &&
-			   dat_v6_lean(fd, &meta_fd, &no_ftrace, &kept, &all) == 0) {
+			   dat_lean_raw_copy(fd, &meta_fd, &no_ftrace, &kept,
+					     &all) == 0) {
 			/*
-			 * A sound v6 file our page loop reads whole: the same,
+			 * A sound uncompressed file (v6, or v7 without
+			 * compression) our page loop reads whole: the same,
 			 * without kallsyms, printk formats and cpu data.
 			 */
 			lib_fd = meta_fd;
@@ -367,7 +377,9 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
 				"libtracecmd opens %s%s (%d of %d event formats)",
 				!lean ? "the file" :
-				*lean_raw ? "a lean v6 copy" : "a lean v7 copy",
+				!*lean_raw ? "a lean v7 copy" :
+				compressed_v7(fd) || !is_v7(fd) ? "a lean v6 copy" :
+				"a lean v7 copy (no compression)",
 				no_ftrace ? " without the ftrace formats" : "",
 				kept, all);
 	*lib_blind = meta_fd >= 0;

@@ -1058,9 +1058,11 @@ static int collect_ids(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
  * left out when no record is of an ftrace event and every record's event
  * has a format: a small file only (its records are read once more here).
  */
-static bool ftrace_unused(struct nft_zcpu *z, uint64_t options,
+static bool ftrace_unused(struct nft_zcpu *z, uint64_t options, bool raw,
 			  unsigned char **records)
 {
+	struct nft_dat_range r[64];
+	int n = 0;
 	unsigned char *b = calloc(3, NFT_DAT_IDS / 8);
 	struct fmt_ids f = { b, b + NFT_DAT_IDS / 8, false };
 	bool ok;
@@ -1069,8 +1071,9 @@ static bool ftrace_unused(struct nft_zcpu *z, uint64_t options,
 	if (!b)
 		return false;
 	ok = !walk_options(z, options, collect_ids, &f) && !f.other_buffers &&
-	     !nft_zcpu_record_ids(z->fd, NULL, 0, NFT_DAT_SCAN_MAX,
-				  b + 2 * NFT_DAT_IDS / 8) &&
+	     (!raw || (n = nft_dat7_ranges(z->fd, "", r, 64)) > 0) &&
+	     !nft_zcpu_record_ids(z->fd, raw ? r : NULL, raw ? n : 0,
+				  NFT_DAT_SCAN_MAX, b + 2 * NFT_DAT_IDS / 8) &&
 	     nft_dat_ftrace_unused(f.ftrace, f.events, b + 2 * NFT_DAT_IDS / 8);
 	if (ok) {
 		/* the bitmap of the records' ids, at the start of its block */
@@ -1082,8 +1085,18 @@ static bool ftrace_unused(struct nft_zcpu *z, uint64_t options,
 	return ok;
 }
 
+/* An uncompressed v7 file: only the top level, no latency buffer. */
+static int top_only(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+		    uint64_t sz, uint64_t at, void *arg)
+{
+	(void)z, (void)at, (void)arg;
+	if ((id == OPT_BUFFER && (sz <= 8 || v[8])) || id == OPT_BUFFER_TEXT)
+		return 1;
+	return 0;
+}
+
 static int unpack(int fd, int *copy_fd, bool lean, bool *no_ftrace,
-		  int *kept, int *all)
+		  int *kept, int *all, bool raw)
 {
 	struct nft_zcpu z = { .fd = fd };
 	struct unpack u = { .out = -1, .end = 18 + 6 + 8, .lean = lean };
@@ -1097,13 +1110,27 @@ static int unpack(int fd, int *copy_fd, bool lean, bool *no_ftrace,
 		return -1;
 	z.file_size = st.st_size;
 	ret = read_header(&z, &options);
+	if (raw && ret == 1) {
+		/* "none": its sections are read as they are */
+		char name[5] = "";
+
+		if (pread(fd, name, 5, 18) != 5 || memcmp(name, "none", 5))
+			return 1;
+		ret = 0;
+	} else if (raw) {
+		return 1;
+	}
 	if (ret)
 		return ret;
 	ret = -1;
 	if (!(z.dctx = ZSTD_createDCtx()))
 		return -1;
+	if (raw && walk_options(&z, options, top_only, NULL)) {
+		ZSTD_freeDCtx(z.dctx);
+		return 1;
+	}
 	if (no_ftrace && nft_dat_drop_ftrace_ok())
-		u.no_ftrace = *no_ftrace = ftrace_unused(&z, options,
+		u.no_ftrace = *no_ftrace = ftrace_unused(&z, options, raw,
 							 &u.records);
 	u.out = nft_tmpfile();
 	if (u.out < 0 || walk_options(&z, options, unpack_option, &u) ||
@@ -1129,7 +1156,7 @@ out:
 
 int nft_zcpu_unpack(int fd, int *copy_fd)
 {
-	return unpack(fd, copy_fd, false, NULL, NULL, NULL);
+	return unpack(fd, copy_fd, false, NULL, NULL, NULL, false);
 }
 
 /*
@@ -1142,7 +1169,15 @@ int nft_zcpu_unpack_lean(int fd, int *copy_fd, bool *no_ftrace,
 {
 	*no_ftrace = false;
 	*kept = *all = 0;
-	return unpack(fd, copy_fd, true, no_ftrace, kept, all);
+	return unpack(fd, copy_fd, true, no_ftrace, kept, all, false);
+}
+
+int nft_zcpu_unpack_lean_none(int fd, int *copy_fd, bool *no_ftrace,
+			      int *kept, int *all)
+{
+	*no_ftrace = false;
+	*kept = *all = 0;
+	return unpack(fd, copy_fd, true, no_ftrace, kept, all, true);
 }
 
 /* ---- a file cut short ---- */

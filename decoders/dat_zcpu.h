@@ -104,6 +104,12 @@ int nft_zcpu_unpack(int fd, int *copy_fd);
  */
 int nft_zcpu_unpack_lean(int fd, int *copy_fd, bool *no_ftrace,
 			 int *kept, int *all);
+/*
+ * The same for a v7 file without compression (only its top level, no
+ * latency buffer; 1 otherwise), whose cpu data our page loop reads.
+ */
+int nft_zcpu_unpack_lean_none(int fd, int *copy_fd, bool *no_ftrace,
+			      int *kept, int *all);
 
 /*
  * Event ids (common_type: < 65536) as bitmaps of NFT_DAT_IDS bits.  The

@@ -157,11 +157,16 @@ twins() {
 # of a sound v6 file (dat_layout.c dat_v6_lean(): no kallsyms, printk
 # formats or cpu data; no ftrace formats when no record is of an ftrace
 # event).  NETFS_REPLAY_DAT_SAY_OPEN=1 says which.
-@test "a sound v6 file: libtracecmd opens a lean copy; -R, NETFS_REPLAY_DAT_RAW=0 the file" {
+@test "a sound v6 or uncompressed v7 file: libtracecmd opens a lean copy; -R, NETFS_REPLAY_DAT_RAW=0 the file" {
 	local f=$DAT/pages-v6.dat id
 	run --separate-stderr env NETFS_REPLAY_DAT_SAY_OPEN=1 "$BIN/netfs-replay" "$f"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"libtracecmd opens a lean v6 copy without the ftrace formats"* ]]
+	# a v7 file without compression: nft_zcpu_unpack_lean_none()
+	run --separate-stderr env NETFS_REPLAY_DAT_SAY_OPEN=1 "$BIN/netfs-replay" "$DAT/v7/pages-none.dat"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"libtracecmd opens a lean v7 copy (no compression) without the ftrace formats"* ]]
+	all_views "$DAT/v7/pages-none.dat"
 	run --separate-stderr env NETFS_REPLAY_DAT_SAY_OPEN=1 NETFS_REPLAY_DAT_FTRACE=1 "$BIN/netfs-replay" "$f"
 	[[ "$stderr" == *"libtracecmd opens a lean v6 copy"* ]]
 	[[ "$stderr" != *"without the ftrace formats"* ]]
