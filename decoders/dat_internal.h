@@ -41,7 +41,7 @@ struct dat_source {
 /* dat_merge.c */
 void dat_for_each_record(struct dat_source *src, record_fn fn, void *data);
 void dat_source_open(struct dat_source *src, struct tracecmd_input *h,
-		     int fd, bool blind, const char *instance,
+		     int fd, bool blind, bool lean_raw, const char *instance,
 		     struct nft_diag *diag, const char *fname);
 bool dat_source_cpu_done(struct dat_source *src, int cpu);
 unsigned long long dat_source_cpu_bytes(struct dat_source *src, int cpu);
@@ -56,6 +56,10 @@ bool dat_check_v6(struct nft_diag *diag, const char *fname, int *fd,
 		  int *spool_fd, struct nft_dat_cut *cut);
 int dat_data_ranges(int fd, const char *instance, struct nft_dat_range *r,
 		    int max);
+int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace, int *kept,
+		int *all);
+int dat_lean_raw_copy(int fd, int *copy_fd, bool *no_ftrace, int *kept,
+		      int *all);
 
 /* dat_open.c */
 extern bool dat_skip_kallsyms;
@@ -65,6 +69,6 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 				      const char *fname, bool own_reader,
 				      int *spool_fd, int *data_fd,
 				      bool *lib_blind, int *lean_fd,
-				      struct nft_dat_cut *cut);
+				      bool *lean_raw, struct nft_dat_cut *cut);
 
 #endif

@@ -19,6 +19,7 @@
 #include <trace-cmd.h>
 
 #include "dat_internal.h"
+#include "dat_page.h"
 #include "dat_zcpu.h"
 #include "decoder.h"
 
@@ -491,4 +492,306 @@ int dat_data_ranges(int fd, const char *instance, struct nft_dat_range *r,
 		r[n++].len = c.range[i].len;
 	}
 	return n;
+}
+
+/* ---- a lean metadata copy of a v6 file ---- */
+
+/*
+ * Options that change no record and add no buffer: libtracecmd applies
+ * DATE (1), OFFSET (7), TIME_SHIFT (12), GUEST (13) and TSC2NSEC (14) to
+ * the timestamps, and BUFFER (3) adds an instance; a file with any other
+ * option keeps libtracecmd's open of the whole file (and its comparison of
+ * the first records, dat_merge.c same_first_records()).
+ */
+static bool v6_plain_option(unsigned long long opt)
+{
+	switch (opt) {
+	case 2:		/* CPUSTAT */
+	case 4:		/* TRACECLOCK */
+	case 5:		/* UNAME */
+	case 8:		/* CPUCOUNT */
+	case 9:		/* VERSION */
+	case 10:	/* PROCMAPS */
+	case 11:	/* TRACEID */
+		return true;
+	}
+	return false;
+}
+
+static int copy_bytes(int in, int out, unsigned long long from,
+		      unsigned long long len, unsigned long long *at)
+{
+	char buf[65536];
+
+	while (len) {
+		size_t want = len < sizeof(buf) ? len : sizeof(buf);
+
+		if (pread(in, buf, want, from) != (ssize_t)want ||
+		    pwrite(out, buf, want, *at) != (ssize_t)want)
+			return -1;
+		from += want;
+		*at += want;
+		len -= want;
+	}
+	return 0;
+}
+
+/*
+ * Is every page of the top level's uncompressed cpu data whole, inside the
+ * file and sound (nft_page_sound(), as scan_pages() will check it)?  Only
+ * then can our page loop read all of it with no help from libtracecmd.
+ */
+static bool pages_sound(int fd, unsigned long long size)
+{
+	struct nft_dat_range r[MAX_RANGES];
+	struct nft_page_fmt f;
+	unsigned char *buf;
+	size_t block;
+	bool ok = true;
+	int i, n;
+
+	if (!nft_page_fmt_read(fd, &f) || !f.page_size ||
+	    (n = dat_data_ranges(fd, "", r, MAX_RANGES)) <= 0 || n == MAX_RANGES)
+		return false;
+	block = f.page_size >= (1u << 20) ? f.page_size :
+		(1u << 20) / f.page_size * f.page_size;
+	buf = malloc(block);
+	if (!buf)
+		return false;
+	for (i = 0; ok && i < n; i++) {
+		unsigned long long done = 0;
+
+		if (r[i].len % f.page_size || r[i].off > size ||
+		    r[i].len > size - r[i].off) {
+			ok = false;
+			break;
+		}
+		while (ok && done < r[i].len) {
+			size_t want = r[i].len - done < block ? r[i].len - done : block;
+			size_t k;
+
+			if (pread(fd, buf, want, r[i].off + done) != (ssize_t)want) {
+				ok = false;
+				break;
+			}
+			for (k = 0; ok && k < want; k += f.page_size) {
+				struct nft_page_verdict v;
+
+				ok = nft_page_sound(&f, buf + k, &v);
+			}
+			done += want;
+		}
+	}
+	free(buf);
+	return ok;
+}
+
+/*
+ * For a sound v6 file whose cpu data our page loop reads: a copy for
+ * libtracecmd (and the checking child) with the headers, event formats,
+ * cmdlines and options as they are, the kallsyms and printk formats empty
+ * and every cpu's data empty -- libtracecmd read 4 MB of symbols and the
+ * printk list twice (child and process) for names nothing but raw
+ * rendering prints; and without the ftrace formats when no record is of
+ * an ftrace event (*no_ftrace).  0: *copy_fd holds it; 1: the file does not qualify
+ * (not v6, buffer instances, options that change timestamps, a latency
+ * file, any damaged or partial page); -1: error.
+ */
+/*
+ * May the v6 copy leave out the ftrace formats at @fpos..@kall?  *sound:
+ * every record was read.  *pruned (*plen bytes): the systems' formats
+ * pruned to those the records need, when ok.
+ */
+static bool v6_ftrace_unused(int fd, bool big_endian, unsigned long long fpos,
+			     unsigned long long spos, unsigned long long kall,
+			     bool *sound, unsigned char **pruned,
+			     long long *plen, int *kept, int *all)
+{
+	struct nft_dat_range r[MAX_RANGES];
+	unsigned char *b, *d;
+	bool ok = false;
+	int n;
+
+	*sound = false;
+	*pruned = NULL;
+	if (!nft_dat_drop_ftrace_ok() || kall - fpos > (64u << 20) ||
+	    (n = dat_data_ranges(fd, "", r, MAX_RANGES)) <= 0 || n == MAX_RANGES)
+		return false;
+	b = calloc(3, NFT_DAT_IDS / 8);
+	d = malloc(kall - fpos);
+	if (b && d && pread(fd, d, kall - fpos, fpos) == (ssize_t)(kall - fpos) &&
+	    nft_dat_ftrace_ids(d, spos - fpos, big_endian, b) ==
+	    (long long)(spos - fpos) &&
+	    nft_dat_event_ids(d + (spos - fpos), kall - spos, big_endian,
+			      b + NFT_DAT_IDS / 8) == (long long)(kall - spos) &&
+	    !nft_zcpu_record_ids(fd, r, n, NFT_DAT_SCAN_MAX, b + 2 * NFT_DAT_IDS / 8)) {
+		*sound = true;
+		ok = nft_dat_ftrace_unused(b, b + NFT_DAT_IDS / 8,
+					   b + 2 * NFT_DAT_IDS / 8);
+		if (ok)
+			*plen = nft_dat_prune_events(d + (spos - fpos),
+						     kall - spos, big_endian,
+						     b + 2 * NFT_DAT_IDS / 8,
+						     pruned, kept, all);
+	}
+	free(d);
+	free(b);
+	return ok;
+}
+
+int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace, int *kept, int *all)
+{
+	static const char magic6[12] = "\027\010\104tracing6";
+	static const char zeros[16];
+	unsigned long long kall, cmd, table, cpus, systems, i, opt, at = 0;
+	unsigned long long fpos, spos;
+	unsigned char *pruned = NULL;
+	long long plen = -1;
+	bool sound;
+	char head[sizeof(magic6)];
+	struct cursor c;
+	struct stat sb;
+	int out;
+
+	*copy_fd = -1;
+	*no_ftrace = false;
+	*kept = *all = 0;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) ||
+	    pread(fd, head, sizeof(head), 0) != sizeof(head) ||
+	    memcmp(head, magic6, sizeof(head)))
+		return 1;
+	memset(&c, 0, sizeof(c));
+	c.fd = fd;
+	c.pos = 10;
+	c.size = sb.st_size;
+	skip_string(&c);			/* version */
+	c.big_endian = get_num(&c, 1);
+	skip(&c, 1);				/* long size */
+	c.page_size = get_num(&c, 4);
+	skip(&c, 12);				/* "header_page" */
+	skip(&c, get_num(&c, 8));
+	skip(&c, 13);				/* "header_event" */
+	skip(&c, get_num(&c, 8));
+	fpos = c.pos;
+	skip_blocks(&c, 4, 8);			/* ftrace formats */
+	spos = c.pos;
+	systems = get_num(&c, 4);
+	for (i = 0; i < systems && !c.bad; i++) {
+		skip_string(&c);
+		skip_blocks(&c, 4, 8);
+	}
+	kall = c.pos;
+	skip(&c, get_num(&c, 4));		/* kallsyms */
+	skip(&c, get_num(&c, 4));		/* printk */
+	cmd = c.pos;
+	skip(&c, get_num(&c, 8));		/* cmdlines */
+	cpus = get_num(&c, 4);
+	if (c.bad || !cpus || cpus >= MAX_RANGES)
+		return 1;
+	if (is_tag(&c, "options  ")) {
+		skip(&c, 10);
+		while (!c.bad) {
+			opt = get_num(&c, 2);
+			if (!opt)
+				break;
+			if (!v6_plain_option(opt))
+				return 1;
+			skip(&c, get_num(&c, 4));
+		}
+	}
+	if (c.bad || !is_tag(&c, "flyrecord"))
+		return 1;
+	table = c.pos + 10;
+	if (cpus * 16 > c.size - table)
+		return 1;
+	/*
+	 * every page checked as scan_pages() would (the record scan below
+	 * does not report every kind of damage)
+	 */
+	if (!pages_sound(fd, c.size))
+		return 1;
+	*no_ftrace = v6_ftrace_unused(fd, c.big_endian, fpos, spos, kall,
+				      &sound, &pruned, &plen, kept, all);
+	out = nft_tmpfile();
+	if (out < 0) {
+		free(pruned);
+		return -1;
+	}
+	if (*no_ftrace) {
+		/*
+		 * no ftrace formats: their count 0, the systems pruned to
+		 * the formats the records use (nft_dat_prune_events())
+		 */
+		if (copy_bytes(fd, out, 0, fpos, &at) ||
+		    pwrite(out, zeros, 4, at) != 4)
+			goto fail;
+		at += 4;
+		if (pruned && plen >= 0) {
+			if (pwrite(out, pruned, plen, at) != plen)
+				goto fail;
+			at += plen;
+		} else if (copy_bytes(fd, out, spos, kall - spos, &at)) {
+			goto fail;
+		}
+		if (
+		    pwrite(out, zeros, 8, at) != 8 ||
+		    (at += 8, copy_bytes(fd, out, cmd, table - cmd, &at)))
+			goto fail;
+	} else if (copy_bytes(fd, out, 0, kall, &at) ||
+	    pwrite(out, zeros, 8, at) != 8 ||	/* kallsyms, printk: none */
+	    (at += 8, copy_bytes(fd, out, cmd, table - cmd, &at)))
+		goto fail;
+	/* every cpu: offset 0, size 0 */
+	for (i = 0; i < cpus; i++, at += 16)
+		if (pwrite(out, zeros, 16, at) != 16)
+			goto fail;
+	free(pruned);
+	*copy_fd = out;
+	return 0;
+fail:
+	free(pruned);
+	close(out);
+	return -1;
+}
+
+static void lean_quiet(void *ctx, enum nft_diag_level level, const char *file,
+		       const char *where, const char *msg)
+{
+	(void)ctx, (void)level, (void)file, (void)where, (void)msg;
+}
+
+/*
+ * dat_v6_lean() for a v6 file; for a v7 file without compression the same
+ * copy nft_zcpu_unpack_lean() makes of a compressed one, when every page
+ * is sound and our page loop can read the top level's data (no option
+ * that changes timestamps: nft_zcpu_open_raw() refuses those).
+ */
+int dat_lean_raw_copy(int fd, int *copy_fd, bool *no_ftrace, int *kept,
+		      int *all)
+{
+	static const char magic7[12] = "\027\010\104tracing7";
+	struct nft_diag quiet = { .report = NULL };
+	struct nft_dat_range r[MAX_RANGES];
+	struct nft_zcpu *z;
+	char head[sizeof(magic7)];
+	struct stat sb;
+	int n;
+
+	*copy_fd = -1;
+	*no_ftrace = false;
+	*kept = *all = 0;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) ||
+	    pread(fd, head, sizeof(head), 0) != sizeof(head))
+		return 1;
+	if (memcmp(head, magic7, sizeof(head)))
+		return dat_v6_lean(fd, copy_fd, no_ftrace, kept, all);
+	n = dat_data_ranges(fd, "", r, MAX_RANGES);
+	if (n <= 0 || n == MAX_RANGES || !pages_sound(fd, sb.st_size))
+		return 1;
+	quiet.report = lean_quiet;
+	z = nft_zcpu_open_raw(fd, r, n, NULL, &quiet, "");
+	if (!z)
+		return 1;
+	nft_zcpu_close(z);
+	return nft_zcpu_unpack_lean_none(fd, copy_fd, no_ftrace, kept, all);
 }

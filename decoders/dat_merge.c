@@ -76,7 +76,7 @@ static bool same_first_records(struct nft_zcpu *z, struct tracecmd_input *h)
  */
 static struct nft_zcpu *open_raw(struct tracecmd_input *h, int fd,
 				 const char *instance, struct nft_diag *diag,
-				 const char *fname)
+				 const char *fname, bool lean)
 {
 	struct nft_dat_range r[MAX_RANGES];
 	struct tep_handle *tep = tracecmd_get_tep(h);
@@ -84,12 +84,17 @@ static struct nft_zcpu *open_raw(struct tracecmd_input *h, int fd,
 	struct nft_zcpu *z;
 	int n, i, cpu, cpus = tep ? tep_get_cpus(tep) : 0;
 
-	if ((env && !strcmp(env, "0")) || cpus <= 0)
+	if ((!lean && env && !strcmp(env, "0")) || cpus <= 0)
 		return NULL;
 	n = dat_data_ranges(fd, instance ? instance : "", r, MAX_RANGES);
 	if (n <= 0 || n == MAX_RANGES)
 		return NULL;
-	for (cpu = 0; cpu < cpus; cpu++) {
+	/*
+	 * A lean copy (dat_v6_lean()): libtracecmd has no cpu data to compare
+	 * with; the copy is made only of a file whose options change no
+	 * timestamp and whose every page is sound.
+	 */
+	for (cpu = 0; !lean && cpu < cpus; cpu++) {
 		unsigned long long want = tracecmd_get_cpu_file_size(h, cpu);
 
 		for (i = 0; i < n && r[i].cpu != cpu; i++)
@@ -101,7 +106,7 @@ static struct nft_zcpu *open_raw(struct tracecmd_input *h, int fd,
 		if (r[i].cpu < 0 || r[i].cpu >= cpus)
 			return NULL;
 	z = nft_zcpu_open_raw(fd, r, n, tep, diag, fname);
-	if (z && !same_first_records(z, h)) {
+	if (z && !lean && !same_first_records(z, h)) {
 		nft_zcpu_close(z);
 		z = NULL;
 	}
@@ -113,16 +118,25 @@ static struct nft_zcpu *open_raw(struct tracecmd_input *h, int fd,
  * some cpus' data, so there is nothing to compare with.
  */
 void dat_source_open(struct dat_source *src, struct tracecmd_input *h,
-		     int fd, bool blind, const char *instance,
+		     int fd, bool blind, bool lean_raw, const char *instance,
 		     struct nft_diag *diag, const char *fname)
 {
 	src->h = h;
 	src->z = NULL;
 	if (fd < 0)
 		return;
+	if (lean_raw) {
+		/* libtracecmd has only the metadata: our page loop or nothing */
+		src->z = open_raw(h, fd, instance, diag, fname, true);
+		if (!src->z)
+			nft_diag_report(diag, NFT_DIAG_ERROR, fname, "offset 0",
+					"cannot read the cpu data: %s",
+					strerror(errno ? errno : EINVAL));
+		return;
+	}
 	src->z = nft_zcpu_open(fd, instance, tracecmd_get_tep(h), diag, fname);
 	if (!src->z && !blind) {
-		src->z = open_raw(h, fd, instance, diag, fname);
+		src->z = open_raw(h, fd, instance, diag, fname, false);
 		return;
 	}
 	if (!src->z && blind)

@@ -262,31 +262,50 @@ static int unpacked_metadata(int fd, bool own_reader, const char *comp_name,
 	return -1;
 }
 
+static bool is_v7(int fd)
+{
+	char head[12];
+
+	return pread(fd, head, sizeof(head), 0) == sizeof(head) &&
+	       !memcmp(head, "\027\010\104tracing7", 12);
+}
+
+/* Our page loop may read uncompressed cpu data (see dat_merge.c open_raw()). */
+static bool raw_allowed(void)
+{
+	const char *env = getenv("NETFS_REPLAY_DAT_RAW");
+
+	return !env || strcmp(env, "0");
+}
+
 /*
  * On success *data_fd is our descriptor of the file (the spool when there
  * is one), for dat_zcpu.c; the caller closes it.  *lib_blind says that
  * libtracecmd was given a copy without some cpus' data.  *lean_fd: the lean
  * metadata copy libtracecmd opened (checked by the child), for any second
  * open of the file (pick_instance()); -1 when there is none, else the
- * caller closes it.
+ * caller closes it.  *lean_raw: that copy is a v6 file's (dat_v6_lean()),
+ * without cpu data: our page loop must read it.
  */
 struct tracecmd_input *dat_open_input(struct nft_input *in,
 				      struct nft_diag *diag,
 				      const char *fname, bool own_reader,
 				      int *spool_fd, int *data_fd,
 				      bool *lib_blind, int *lean_fd,
-				      struct nft_dat_cut *cut)
+				      bool *lean_raw, struct nft_dat_cut *cut)
 {
 	const char *path = nft_input_path(in);
 	const char *comp = nft_input_compression(in);
 	struct tracecmd_input *h;
 	int fd, lfd, e, sig, meta_fd = -1, lib_fd;
 	char comp_name[96];
-	bool lean = false;
+	bool lean = false, no_ftrace = false;
+	int kept = 0, all = 0;
 
 	*spool_fd = -1;
 	*data_fd = -1;
 	*lean_fd = -1;
+	*lean_raw = false;
 	/* never reopened by name: a FIFO would block, a pipe lose its head */
 	fd = path && comp && !strcmp(comp, "none") ? nft_input_file_fd(in) : -1;
 	if (fd < 0) {
@@ -336,11 +355,33 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 		 */
 		else if (lib_fd == fd && meta_fd < 0 && own_reader &&
 			 dat_skip_kallsyms && compressed_v7(fd) &&
-			 nft_zcpu_unpack_lean(fd, &meta_fd) == 0) {
+			 nft_zcpu_unpack_lean(fd, &meta_fd, &no_ftrace, &kept,
+					      &all) == 0) {
 			lib_fd = meta_fd;
 			lean = true;
+		} else if (lib_fd == fd && meta_fd < 0 && own_reader &&
+			   dat_skip_kallsyms && !cut->found && raw_allowed() &&
+			   dat_lean_raw_copy(fd, &meta_fd, &no_ftrace, &kept,
+					     &all) == 0) {
+			/*
+			 * A sound uncompressed file (v6, or v7 without
+			 * compression) our page loop reads whole: the same,
+			 * without kallsyms, printk formats and cpu data.
+			 */
+			lib_fd = meta_fd;
+			lean = true;
+			*lean_raw = true;
 		}
 	}
+	if (getenv("NETFS_REPLAY_DAT_SAY_OPEN"))
+		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
+				"libtracecmd opens %s%s (%d of %d event formats)",
+				!lean ? "the file" :
+				!*lean_raw ? "a lean v7 copy" :
+				compressed_v7(fd) || !is_v7(fd) ? "a lean v6 copy" :
+				"a lean v7 copy (no compression)",
+				no_ftrace ? " without the ftrace formats" : "",
+				kept, all);
 	*lib_blind = meta_fd >= 0;
 	/*
 	 * Every file is opened in a child first, the compressed ones too:

@@ -35,6 +35,7 @@
  * timestamp, and so do we; files whose timestamps it converts further
  * (TSC2NSEC, TIME_SHIFT of a guest) are left to libtracecmd.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -498,6 +499,368 @@ int nft_zcpu_check(int fd, int *copy_fd)
 	return c.damaged;
 }
 
+/* ---- which formats the records use ---- */
+
+static uint64_t num_at(const unsigned char *b, int n, bool big_endian)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)b[big_endian ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/* The "ID: N" line of a format text; -1 when it has none. */
+static long format_id(const unsigned char *t, uint64_t len)
+{
+	const unsigned char *p = t, *end = t + len;
+
+	while (p < end) {
+		const unsigned char *nl = memchr(p, '\n', end - p);
+		const unsigned char *e = nl ? nl : end;
+
+		if (e - p > 4 && !memcmp(p, "ID: ", 4)) {
+			long v = 0;
+
+			for (p += 4; p < e && *p >= '0' && *p <= '9'; p++)
+				if ((v = v * 10 + (*p - '0')) >= NFT_DAT_IDS)
+					return -1;
+			return p == e || *p == ' ' ? v : -1;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return -1;
+}
+
+/* A 4-byte count of formats, each an 8-byte size and its text. */
+static long long format_block(const unsigned char *d, uint64_t len,
+			      bool big_endian, unsigned char *ids)
+{
+	uint64_t n, i, p = 4, sz;
+	long id;
+
+	if (len < 4)
+		return -1;
+	n = num_at(d, 4, big_endian);
+	for (i = 0; i < n; i++) {
+		if (len - p < 8)
+			return -1;
+		sz = num_at(d + p, 8, big_endian);
+		p += 8;
+		if (sz > len - p || (id = format_id(d + p, sz)) < 0)
+			return -1;
+		ids[id >> 3] |= 1u << (id & 7);
+		p += sz;
+	}
+	return p;
+}
+
+long long nft_dat_ftrace_ids(const unsigned char *d, uint64_t len,
+			     bool big_endian, unsigned char *ids)
+{
+	return format_block(d, len, big_endian, ids);
+}
+
+long long nft_dat_event_ids(const unsigned char *d, uint64_t len,
+			    bool big_endian, unsigned char *ids)
+{
+	uint64_t n, i, p = 4;
+	const unsigned char *nul;
+	long long used;
+
+	if (len < 4)
+		return -1;
+	n = num_at(d, 4, big_endian);
+	for (i = 0; i < n; i++) {
+		nul = memchr(d + p, 0, len - p);
+		if (!nul)
+			return -1;
+		p = nul + 1 - d;
+		used = format_block(d + p, len - p, big_endian, ids);
+		if (used < 0)
+			return -1;
+		p += used;
+	}
+	return p;
+}
+
+/*
+ * Pruning a list of systems to the formats the records use.  The decoder
+ * (tep_event.c) looks at the format of each event that has records, at the
+ * common_type field of the first event, and -- for a __print_symbolic()
+ * entry whose value is an enum name libtraceevent could not evaluate
+ * (resolve_elsewhere()) -- at the tables of every other event holding the
+ * same string.  So a format stays when a record uses it, when its text
+ * holds a string such an entry of a kept format names, or when it is the
+ * first by id; and only when every format has the same common_type field.
+ */
+#define COMMON_TYPE "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;"
+
+struct fmt_ref {
+	const unsigned char *at;	/* the 8-byte size, then the text */
+	uint64_t size;
+	long id;
+	int sys;
+	bool keep;
+};
+
+struct str_ref {
+	const unsigned char *s;
+	size_t len;
+};
+
+static bool plain_number(const unsigned char *v, size_t len)
+{
+	size_t i = 0;
+
+	while (len && v[len - 1] == ' ')
+		len--;
+	while (i < len && v[i] == ' ')
+		i++;
+	if (i < len && v[i] == '-')
+		i++;
+	if (len - i > 2 && v[i] == '0' && (v[i + 1] == 'x' || v[i + 1] == 'X')) {
+		for (i += 2; i < len && isxdigit(v[i]); i++)
+			;
+		return i == len;
+	}
+	if (i == len)
+		return false;
+	for (; i < len && isdigit(v[i]); i++)
+		;
+	return i == len;
+}
+
+/*
+ * The strings of the table entries of @t whose value is not a number, into
+ * @strs.  -1 when a '{' is not followed by "value, \"string\"" (then
+ * nothing is pruned).
+ */
+static int enum_names(const unsigned char *t, uint64_t len,
+		      struct str_ref **strs, int *n, int *cap)
+{
+	const unsigned char *p = memmem(t, len, "print fmt:", 10), *end = t + len;
+	const unsigned char *v, *comma, *q;
+
+	if (!p)
+		return 0;
+	while ((p = memchr(p, '{', end - p))) {
+		v = ++p;
+		comma = memchr(v, ',', end - v);
+		if (!comma)
+			return -1;
+		for (q = comma + 1; q < end && *q == ' '; q++)
+			;
+		if (q >= end || *q != '"')
+			return -1;
+		if (plain_number(v, comma - v))
+			continue;
+		v = ++q;
+		q = memchr(v, '"', end - v);
+		if (!q)
+			return -1;
+		while (v < q && *v == ' ')
+			v++;
+		while (q > v && q[-1] == ' ')
+			q--;
+		if (q == v)
+			return -1;
+		if (*n == *cap) {
+			int c = *cap ? *cap * 2 : 32;
+			struct str_ref *m = realloc(*strs, c * sizeof(**strs));
+
+			if (!m)
+				return -1;
+			*strs = m;
+			*cap = c;
+		}
+		(*strs)[*n].s = v;
+		(*strs)[(*n)++].len = q - v;
+	}
+	return 0;
+}
+
+static bool has_id(const unsigned char *ids, long id)
+{
+	return id >= 0 && (ids[id >> 3] & (1u << (id & 7)));
+}
+
+long long nft_dat_prune_events(const unsigned char *d, uint64_t len,
+			       bool big_endian, const unsigned char *records,
+			       unsigned char **out, int *kept, int *all)
+{
+	struct fmt_ref *f = NULL;
+	struct str_ref *strs = NULL;
+	uint64_t nsys, i, p = 4, o = 0, cnt, j;
+	int nf = 0, capf = 0, ns = 0, caps = 0, k, first = -1, sys;
+	long long ret = -1;
+	unsigned char *w = NULL;
+	const unsigned char *nul;
+
+	*out = NULL;
+	*kept = *all = 0;
+	if (len < 4)
+		return -1;
+	nsys = num_at(d, 4, big_endian);
+	if (nsys > 4096)
+		return -1;
+	for (sys = 0; (uint64_t)sys < nsys; sys++) {
+		nul = memchr(d + p, 0, len - p);
+		if (!nul || len - (nul + 1 - d) < 4)
+			goto out;
+		p = nul + 1 - d;
+		cnt = num_at(d + p, 4, big_endian);
+		p += 4;
+		for (j = 0; j < cnt; j++) {
+			if (len - p < 8)
+				goto out;
+			if (nf == capf) {
+				int c = capf ? capf * 2 : 64;
+				struct fmt_ref *m = realloc(f, c * sizeof(*f));
+
+				if (!m)
+					goto out;
+				f = m;
+				capf = c;
+			}
+			f[nf].at = d + p;
+			f[nf].size = num_at(d + p, 8, big_endian);
+			p += 8;
+			if (f[nf].size > len - p)
+				goto out;
+			f[nf].id = format_id(d + p, f[nf].size);
+			f[nf].sys = sys;
+			f[nf].keep = has_id(records, f[nf].id);
+			if (f[nf].id < 0 ||
+			    !memmem(d + p, f[nf].size, COMMON_TYPE, sizeof(COMMON_TYPE) - 1))
+				goto out;
+			if (first < 0 || f[nf].id < f[first].id)
+				first = nf;
+			p += f[nf].size;
+			nf++;
+		}
+	}
+	if (p != len || first < 0)
+		goto out;
+	f[first].keep = true;
+	for (k = 0; k < nf; k++)
+		if (f[k].keep &&
+		    enum_names(f[k].at + 8, f[k].size, &strs, &ns, &caps))
+			goto out;
+	for (k = 0; k < nf; k++) {
+		int m;
+
+		for (m = 0; !f[k].keep && m < ns; m++)
+			if (memmem(f[k].at + 8, f[k].size, strs[m].s, strs[m].len))
+				f[k].keep = true;
+	}
+	w = malloc(len);
+	if (!w)
+		goto out;
+	/* the systems with a format kept, each with its kept formats */
+	o = 4;
+	cnt = 0;
+	p = 4;
+	k = 0;
+	for (i = 0; i < nsys; i++) {
+		uint64_t n = 0, at = o, cpos, nlen;
+		int b;
+
+		nul = memchr(d + p, 0, len - p);
+		nlen = nul + 1 - (d + p);
+		memcpy(w + o, d + p, nlen);
+		cpos = o + nlen;
+		o = cpos + 4;
+		p += nlen + 4;
+		for (; k < nf && (uint64_t)f[k].sys == i; k++) {
+			p += 8 + f[k].size;
+			if (!f[k].keep)
+				continue;
+			memcpy(w + o, f[k].at, 8 + f[k].size);
+			o += 8 + f[k].size;
+			n++;
+			(*kept)++;
+		}
+		if (!n) {
+			o = at;		/* no format left: no system */
+			continue;
+		}
+		for (b = 0; b < 4; b++)
+			w[cpos + (big_endian ? 3 - b : b)] = n >> (8 * b);
+		cnt++;
+	}
+	{
+		int b;
+
+		for (b = 0; b < 4; b++)
+			w[big_endian ? 3 - b : b] = cnt >> (8 * b);
+	}
+	*all = nf;
+	*out = w;
+	w = NULL;
+	ret = o;
+out:
+	free(w);
+	free(strs);
+	free(f);
+	return ret;
+}
+
+bool nft_dat_ftrace_unused(const unsigned char *ftrace,
+			   const unsigned char *events,
+			   const unsigned char *records)
+{
+	int i;
+
+	for (i = 0; i < NFT_DAT_IDS / 8; i++)
+		if ((records[i] & ftrace[i]) ||
+		    (records[i] & ~(ftrace[i] | events[i])))
+			return false;
+	return true;
+}
+
+/* NETFS_REPLAY_DAT_FTRACE=1 keeps the ftrace formats in every lean copy. */
+bool nft_dat_drop_ftrace_ok(void)
+{
+	const char *env = getenv("NETFS_REPLAY_DAT_FTRACE");
+
+	return !env || strcmp(env, "1");
+}
+
+static void damage_seen(void *ctx, enum nft_diag_level level,
+			const char *file, const char *where, const char *msg)
+{
+	(void)level, (void)file, (void)where, (void)msg;
+	*(bool *)ctx = true;
+}
+
+int nft_zcpu_record_ids(int fd, const struct nft_dat_range *r, int n,
+			unsigned long max, unsigned char *ids)
+{
+	bool bad = false;
+	struct nft_diag quiet = { .report = damage_seen, .ctx = &bad };
+	struct tep_record rec;
+	unsigned long count = 0;
+	struct nft_zcpu *z = n ? nft_zcpu_open_raw(fd, r, n, NULL, &quiet, "") :
+			     nft_zcpu_open(fd, "", NULL, &quiet, "");
+
+	if (!z)
+		return -1;
+	while (!bad && nft_zcpu_next(z, &rec) == 1) {
+		unsigned int id;
+
+		if (++count > max || rec.size < 2) {
+			bad = true;
+			break;
+		}
+		id = num_at(rec.data, 2, z->big_endian);
+		ids[id >> 3] |= 1u << (id & 7);
+	}
+	nft_zcpu_close(z);
+	return bad || quiet.errors || quiet.warnings ? -1 : 0;
+}
+
 /* ---- an uncompressed copy of the metadata ---- */
 
 /*
@@ -506,6 +869,8 @@ int nft_zcpu_check(int fd, int *copy_fd)
  * 8 bytes; BUFFER (3) points at its cpu data's section.
  */
 #define OPT_HEADER_INFO 16
+#define OPT_FTRACE_EVENTS 17
+#define OPT_EVENT_FORMATS 18
 #define OPT_KALLSYMS 19
 #define OPT_BUFFER_TEXT 22
 
@@ -515,6 +880,9 @@ struct unpack {
 	unsigned char *opts;	/* the options, as they will be written */
 	size_t len, cap;
 	bool lean;		/* kallsyms left out */
+	bool no_ftrace;		/* and the ftrace formats */
+	unsigned char *records;	/* then only their formats: event ids */
+	int kept, all;
 };
 
 static void put_num(const struct nft_zcpu *z, unsigned char *b, int n,
@@ -589,8 +957,9 @@ static int unpack_option(struct nft_zcpu *z, uint64_t id,
 		off = get_num(z, v, 8);
 		if (read_num(z, off + 4, 4, &desc))
 			goto out;
-		if (u->lean && id == OPT_KALLSYMS) {
-			/* an empty list: its 4-byte size, 0 */
+		if ((u->lean && id == OPT_KALLSYMS) ||
+		    (u->no_ftrace && id == OPT_FTRACE_EVENTS)) {
+			/* an empty list: its 4-byte size or count, 0 */
 			static const char none[4];
 
 			if (write_section(z, u, id, desc, none, sizeof(none),
@@ -603,6 +972,18 @@ static int unpack_option(struct nft_zcpu *z, uint64_t id,
 		if (id != OPT_BUFFER &&
 		    !(data = read_section(z, off, id, &len)))
 			goto out;
+		if (id == OPT_EVENT_FORMATS && u->records) {
+			unsigned char *pruned;
+			long long plen = nft_dat_prune_events((unsigned char *)data,
+					len, z->big_endian, u->records, &pruned,
+					&u->kept, &u->all);
+
+			if (plen >= 0) {
+				free(data);
+				data = (char *)pruned;
+				len = plen;
+			}
+		}
 		if (write_section(z, u, id, desc, data, len, &new_at))
 			goto out;
 		put_num(z, val, 8, new_at);
@@ -638,7 +1019,84 @@ static int write_header(struct nft_zcpu *z, struct unpack *u, uint64_t options)
 	return pwrite(u->out, h, sizeof(h), 0) == sizeof(h) ? 0 : -1;
 }
 
-static int unpack(int fd, int *copy_fd, bool lean)
+struct fmt_ids {
+	unsigned char *ftrace, *events;
+	bool other_buffers;	/* instances or a latency buffer */
+};
+
+static int collect_ids(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+		       uint64_t sz, uint64_t at, void *arg)
+{
+	struct fmt_ids *f = arg;
+	unsigned char *d;
+	uint64_t len;
+	long long used;
+
+	(void)at;
+	if (id == OPT_BUFFER) {
+		/* nft_zcpu_record_ids() reads the top level's records only */
+		if (sz <= 8 || v[8])
+			f->other_buffers = true;
+		return 0;
+	}
+	if (id == OPT_BUFFER_TEXT)
+		f->other_buffers = true;
+	if (id != OPT_FTRACE_EVENTS && id != OPT_EVENT_FORMATS)
+		return 0;
+	if (sz < 8 ||
+	    !(d = (unsigned char *)read_section(z, get_num(z, v, 8), id, &len)))
+		return -1;
+	used = id == OPT_FTRACE_EVENTS ?
+	       nft_dat_ftrace_ids(d, len, z->big_endian, f->ftrace) :
+	       nft_dat_event_ids(d, len, z->big_endian, f->events);
+	free(d);
+	return used < 0 ? -1 : 0;
+}
+
+/*
+ * The ftrace formats (18 or so, a quarter of every open's parsing) can be
+ * left out when no record is of an ftrace event and every record's event
+ * has a format: a small file only (its records are read once more here).
+ */
+static bool ftrace_unused(struct nft_zcpu *z, uint64_t options, bool raw,
+			  unsigned char **records)
+{
+	struct nft_dat_range r[64];
+	int n = 0;
+	unsigned char *b = calloc(3, NFT_DAT_IDS / 8);
+	struct fmt_ids f = { b, b + NFT_DAT_IDS / 8, false };
+	bool ok;
+
+	*records = NULL;
+	if (!b)
+		return false;
+	ok = !walk_options(z, options, collect_ids, &f) && !f.other_buffers &&
+	     (!raw || (n = nft_dat7_ranges(z->fd, "", r, 64)) > 0) &&
+	     !nft_zcpu_record_ids(z->fd, raw ? r : NULL, raw ? n : 0,
+				  NFT_DAT_SCAN_MAX, b + 2 * NFT_DAT_IDS / 8) &&
+	     nft_dat_ftrace_unused(f.ftrace, f.events, b + 2 * NFT_DAT_IDS / 8);
+	if (ok) {
+		/* the bitmap of the records' ids, at the start of its block */
+		memmove(b, b + 2 * NFT_DAT_IDS / 8, NFT_DAT_IDS / 8);
+		*records = b;
+	} else {
+		free(b);
+	}
+	return ok;
+}
+
+/* An uncompressed v7 file: only the top level, no latency buffer. */
+static int top_only(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
+		    uint64_t sz, uint64_t at, void *arg)
+{
+	(void)z, (void)at, (void)arg;
+	if ((id == OPT_BUFFER && (sz <= 8 || v[8])) || id == OPT_BUFFER_TEXT)
+		return 1;
+	return 0;
+}
+
+static int unpack(int fd, int *copy_fd, bool lean, bool *no_ftrace,
+		  int *kept, int *all, bool raw)
 {
 	struct nft_zcpu z = { .fd = fd };
 	struct unpack u = { .out = -1, .end = 18 + 6 + 8, .lean = lean };
@@ -652,11 +1110,28 @@ static int unpack(int fd, int *copy_fd, bool lean)
 		return -1;
 	z.file_size = st.st_size;
 	ret = read_header(&z, &options);
+	if (raw && ret == 1) {
+		/* "none": its sections are read as they are */
+		char name[5] = "";
+
+		if (pread(fd, name, 5, 18) != 5 || memcmp(name, "none", 5))
+			return 1;
+		ret = 0;
+	} else if (raw) {
+		return 1;
+	}
 	if (ret)
 		return ret;
 	ret = -1;
 	if (!(z.dctx = ZSTD_createDCtx()))
 		return -1;
+	if (raw && walk_options(&z, options, top_only, NULL)) {
+		ZSTD_freeDCtx(z.dctx);
+		return 1;
+	}
+	if (no_ftrace && nft_dat_drop_ftrace_ok())
+		u.no_ftrace = *no_ftrace = ftrace_unused(&z, options, raw,
+							 &u.records);
 	u.out = nft_tmpfile();
 	if (u.out < 0 || walk_options(&z, options, unpack_option, &u) ||
 	    add_unpacked(&u, &z, OPT_DONE, done, 8) ||
@@ -666,9 +1141,14 @@ static int unpack(int fd, int *copy_fd, bool lean)
 	*copy_fd = u.out;
 	u.out = -1;
 	ret = 0;
+	if (kept) {
+		*kept = u.kept;
+		*all = u.all;
+	}
 out:
 	if (u.out >= 0)
 		close(u.out);
+	free(u.records);
 	free(u.opts);
 	ZSTD_freeDCtx(z.dctx);
 	return ret;
@@ -676,7 +1156,7 @@ out:
 
 int nft_zcpu_unpack(int fd, int *copy_fd)
 {
-	return unpack(fd, copy_fd, false);
+	return unpack(fd, copy_fd, false, NULL, NULL, NULL, false);
 }
 
 /*
@@ -684,9 +1164,20 @@ int nft_zcpu_unpack(int fd, int *copy_fd)
  * were most of the cost of opening it (decompressed in libtracecmd, twice
  * with the checking child) for names no netfs format prints.
  */
-int nft_zcpu_unpack_lean(int fd, int *copy_fd)
+int nft_zcpu_unpack_lean(int fd, int *copy_fd, bool *no_ftrace,
+			 int *kept, int *all)
 {
-	return unpack(fd, copy_fd, true);
+	*no_ftrace = false;
+	*kept = *all = 0;
+	return unpack(fd, copy_fd, true, no_ftrace, kept, all, false);
+}
+
+int nft_zcpu_unpack_lean_none(int fd, int *copy_fd, bool *no_ftrace,
+			      int *kept, int *all)
+{
+	*no_ftrace = false;
+	*kept = *all = 0;
+	return unpack(fd, copy_fd, true, no_ftrace, kept, all, true);
 }
 
 /* ---- a file cut short ---- */
@@ -1408,6 +1899,14 @@ static int add_streams(struct nft_zcpu *z, const struct buffer_opt *b)
 	return 0;
 }
 
+/* Without a tep (nft_zcpu_record_ids()): the file's long size. */
+static int file_lsize(struct nft_zcpu *z)
+{
+	unsigned char b;
+
+	return pread(z->fd, &b, 1, 13) == 1 && b == 4 ? 4 : 8;
+}
+
 static int layout(struct nft_zcpu *z, const char *instance,
 		  struct tep_handle *tep)
 {
@@ -1435,7 +1934,8 @@ static int layout(struct nft_zcpu *z, const char *instance,
 	else if (b.page_size < 64 || b.page_size > MAX_CHUNK)
 		ret = -EINVAL;
 	z->page_size = b.page_size;
-	z->lsize = tep_get_header_page_size(tep) == 4 ? 4 : 8;
+	z->lsize = tep ? (tep_get_header_page_size(tep) == 4 ? 4 : 8) :
+		   file_lsize(z);
 	z->fmt.page_size = z->page_size;
 	z->fmt.lsize = z->lsize;
 	z->fmt.big_endian = z->big_endian;
@@ -1531,7 +2031,8 @@ struct nft_zcpu *nft_zcpu_open_raw(int fd, const struct nft_dat_range *r,
 		z->swap = z->big_endian !=
 			  (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
 		z->page_size = z->fmt.page_size;
-		z->lsize = tep_get_header_page_size(tep) == 4 ? 4 : 8;
+		z->lsize = !tep ? z->fmt.lsize :
+			   tep_get_header_page_size(tep) == 4 ? 4 : 8;
 		if (z->lsize != z->fmt.lsize)
 			ret = -ENOTSUP;
 		else if (!memcmp(magic, "\027\010\104tracing7", 12))

@@ -97,8 +97,57 @@ int nft_zcpu_check(int fd, int *copy_fd);
  * a section does not decompress or the copy cannot be written.
  */
 int nft_zcpu_unpack(int fd, int *copy_fd);
-/* The same without the kallsyms (an empty list). */
-int nft_zcpu_unpack_lean(int fd, int *copy_fd);
+/*
+ * The same without the kallsyms (an empty list), and without the ftrace
+ * formats when no record needs them (*no_ftrace says so), and then only
+ * *kept of the *all other formats (nft_dat_prune_events()).
+ */
+int nft_zcpu_unpack_lean(int fd, int *copy_fd, bool *no_ftrace,
+			 int *kept, int *all);
+/*
+ * The same for a v7 file without compression (only its top level, no
+ * latency buffer; 1 otherwise), whose cpu data our page loop reads.
+ */
+int nft_zcpu_unpack_lean_none(int fd, int *copy_fd, bool *no_ftrace,
+			      int *kept, int *all);
+
+/*
+ * Event ids (common_type: < 65536) as bitmaps of NFT_DAT_IDS bits.  The
+ * ids of a block of formats (a 4-byte count, each an 8-byte size and its
+ * text) or of a list of systems (a 4-byte count, each a name and a block):
+ * the bytes used, -1 when malformed or a format has no "ID:".
+ */
+#define NFT_DAT_IDS 65536
+#define NFT_DAT_SCAN_MAX 10000	/* records nft_zcpu_record_ids() reads */
+long long nft_dat_ftrace_ids(const unsigned char *d, uint64_t len,
+			     bool big_endian, unsigned char *ids);
+long long nft_dat_event_ids(const unsigned char *d, uint64_t len,
+			    bool big_endian, unsigned char *ids);
+/* No record of an ftrace event, and every record's event has a format. */
+bool nft_dat_ftrace_unused(const unsigned char *ftrace,
+			   const unsigned char *events,
+			   const unsigned char *records);
+/*
+ * @d/@len, a list of systems, with only the formats the records use (and
+ * those the decoder may look at besides: see dat_zcpu.c) into *out
+ * (malloc'd): its length; -1 when it cannot be pruned safely.  *kept of
+ * *all formats.
+ */
+long long nft_dat_prune_events(const unsigned char *d, uint64_t len,
+			       bool big_endian, const unsigned char *records,
+			       unsigned char **out, int *kept, int *all);
+/*
+ * NETFS_REPLAY_DAT_FTRACE=1 keeps every format (ftrace's and the unused
+ * ones) in every lean copy.
+ */
+bool nft_dat_drop_ftrace_ok(void);
+/*
+ * The id of every record of the top level's cpu data into @ids: @r/@n an
+ * uncompressed file's ranges, n == 0 a compressed v7 file.  -1 when the
+ * data is damaged, holds more than @max records or cannot be read.
+ */
+int nft_zcpu_record_ids(int fd, const struct nft_dat_range *r, int n,
+			unsigned long max, unsigned char *ids);
 
 /* What a trace.dat cut short lost, per cpu of the buffer it read. */
 enum { NFT_CUT_NONE, NFT_CUT_SHORT, NFT_CUT_ALL };

@@ -66,6 +66,7 @@ struct dat_ctx {
 	struct nft_dat_stats *stats;
 	const char *fname;
 	int want_raw;
+	bool lean_raw;			/* libtracecmd has a dat_v6_lean() copy */
 	int stop;
 	uint64_t ordinal;
 	struct nft_tep_decoder *dec;
@@ -452,7 +453,7 @@ static bool has_netfs_records(struct tracecmd_input *h, int fd, bool blind,
 
 	if (!p.tep)
 		return false;
-	dat_source_open(&src, h, fd, blind, name, &quiet, "");
+	dat_source_open(&src, h, fd, blind, false, name, &quiet, "");
 	dat_for_each_record(&src, probe_record, &p);
 	nft_zcpu_close(src.z);
 	return p.found;
@@ -574,7 +575,8 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h, int fd,
 {
 	struct tep_event *any;
 
-	dat_source_open(&c->src, h, fd, blind, instance, c->diag, c->fname);
+	dat_source_open(&c->src, h, fd, blind, c->lean_raw, instance, c->diag,
+			c->fname);
 	c->tep = tracecmd_get_tep(h);
 	if (!c->tep)
 		return -1;
@@ -594,7 +596,10 @@ static int run(struct dat_ctx *c, struct tracecmd_input *h, int fd,
 	c->bad = calloc(c->nr_seen > 0 ? c->nr_seen : 1, sizeof(*c->bad));
 	if (!c->seen || !c->bad)
 		return -1;
-	if (!c->src.z || nft_zcpu_is_raw(c->src.z)) {
+	if (c->lean_raw) {
+		/* dat_v6_lean() found every page sound */
+		nft_zcpu_prechecked(c->src.z);
+	} else if (!c->src.z || nft_zcpu_is_raw(c->src.z)) {
 		/*
 		 * Damaged uncompressed pages: libtracecmd reads them (the
 		 * page guard mends them) and these markers and messages say
@@ -698,7 +703,7 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 
 	dat_skip_kallsyms = !c.want_raw;
 	top = dat_open_input(in, diag, c.fname, own_reader, &spool_fd, &data_fd,
-			     &blind, &lean_fd, &c.cut);
+			     &blind, &lean_fd, &c.lean_raw, &c.cut);
 	if (!top) {
 		int e = errno;
 

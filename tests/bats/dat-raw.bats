@@ -87,9 +87,11 @@ twins() {
 	NETFS_REPLAY_DAT_RAW=0 strace -f -e trace=pread64 -o "$TMP/lib.st" \
 		"$BIN/netfs-replay" "$f" > /dev/null 2>&1 || true
 	# cpu 0's four pages at 57344, cpu 1's at 73728 (see tracedat-reader.bats)
-	# tracedat.c scan_pages() reads them once on either path (its page
-	# checks); the page loop reads them a second time, libtracecmd not
-	[ "$(grep -c 'pread64([0-9]*, .*, 16384, 57344)' "$TMP/raw.st")" -eq 2 ]
+	# their pages are checked once on either path (tracedat.c
+	# scan_pages(); on the lean path dat_v6_lean()'s pages_sound()); on
+	# the lean path the record scan (nft_zcpu_record_ids(): which formats
+	# the records need) and the page loop read them again, libtracecmd not
+	[ "$(grep -c 'pread64([0-9]*, .*, 16384, 57344)' "$TMP/raw.st")" -eq 3 ]
 	[ "$(grep -c 'pread64([0-9]*, .*, 16384, 57344)' "$TMP/lib.st")" -eq 1 ]
 }
 
@@ -151,6 +153,83 @@ twins() {
 	# the page loop read it, not libtracecmd (see above)
 	if command -v strace > /dev/null; then
 		strace -f -e trace=pread64 -o "$TMP/st" "$BIN/netfs-replay" "$TMP/r.dat" > /dev/null 2>&1 || true
-		[ "$(grep -c 'pread64([0-9]*, .*, 16384, 57344)' "$TMP/st")" -eq 2 ]
+		[ "$(grep -c 'pread64([0-9]*, .*, 16384, 57344)' "$TMP/st")" -eq 3 ]
 	fi
+}
+
+# Start-up (issue 12): libtracecmd and the checking child open a lean copy
+# of a sound v6 file (dat_layout.c dat_v6_lean(): no kallsyms, printk
+# formats or cpu data; no ftrace formats when no record is of an ftrace
+# event).  NETFS_REPLAY_DAT_SAY_OPEN=1 says which.
+@test "a sound v6 or uncompressed v7 file: libtracecmd opens a lean copy; -R, NETFS_REPLAY_DAT_RAW=0 the file" {
+	local f=$DAT/pages-v6.dat id
+	run --separate-stderr env NETFS_REPLAY_DAT_SAY_OPEN=1 "$BIN/netfs-replay" "$f"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"libtracecmd opens a lean v6 copy without the ftrace formats"* ]]
+	# a v7 file without compression: nft_zcpu_unpack_lean_none()
+	run --separate-stderr env NETFS_REPLAY_DAT_SAY_OPEN=1 "$BIN/netfs-replay" "$DAT/v7/pages-none.dat"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"libtracecmd opens a lean v7 copy (no compression) without the ftrace formats"* ]]
+	all_views "$DAT/v7/pages-none.dat"
+	run --separate-stderr env NETFS_REPLAY_DAT_SAY_OPEN=1 NETFS_REPLAY_DAT_FTRACE=1 "$BIN/netfs-replay" "$f"
+	[[ "$stderr" == *"libtracecmd opens a lean v6 copy"* ]]
+	[[ "$stderr" != *"without the ftrace formats"* ]]
+	run --separate-stderr env NETFS_REPLAY_DAT_SAY_OPEN=1 NETFS_REPLAY_DAT_RAW=0 "$BIN/netfs-replay" "$f"
+	[[ "$stderr" == *"libtracecmd opens the file"* ]]
+	# raw lines may print symbols: the whole file
+	if command -v trace-cmd > /dev/null; then
+		trace-cmd convert --file-version 6 --compression none \
+			-i "$BATS_TEST_DIRNAME/../fixtures/6.12/append.dat" \
+			-o "$TMP/a6.dat" > /dev/null 2>&1
+		run --separate-stderr env NETFS_REPLAY_DAT_SAY_OPEN=1 "$BIN/netfs-replay" "$TMP/a6.dat"
+		[[ "$stderr" == *"libtracecmd opens a lean v6 copy"* ]]
+		id=$(trace-cmd report -i "$TMP/a6.dat" 2> /dev/null |
+			grep -o 'R=[0-9a-f]*' | head -1 | cut -d= -f2)
+		[ -n "$id" ]
+		run --separate-stderr env NETFS_REPLAY_DAT_SAY_OPEN=1 "$BIN/netfs-replay" -R "$id" "$TMP/a6.dat"
+		[[ "$stderr" == *"libtracecmd opens the file"* ]]
+		all_views "$TMP/a6.dat"
+	fi
+	# a buffer instance: the whole file
+	run --separate-stderr env NETFS_REPLAY_DAT_SAY_OPEN=1 "$BIN/netfs-replay" "$DAT/instance.dat"
+	[[ "$stderr" == *"libtracecmd opens the file"* ]]
+	# the same output with and without the ftrace formats, and as the
+	# whole file gives it
+	NETFS_REPLAY_DAT_FTRACE=1 "$BIN/netfs-replay" --json "$f" > "$TMP/keep" 2>&1
+	"$BIN/netfs-replay" --json "$f" > "$TMP/lean" 2>&1
+	diff "$TMP/keep" "$TMP/lean"
+	all_views "$f"
+}
+
+@test "a v6 file with damaged event formats: on the lean path, the messages of the whole file" {
+	command -v python3 > /dev/null || skip "no python3"
+	local how
+	# same-length edits: the lengths stay right, the lean copy is made,
+	# libtraceevent parses the damaged text as it would in the file
+	for how in field-offset print-fmt netfs-id ftrace-id common-type; do
+		python3 - "$DAT/pages-v6.dat" "$TMP/d.dat" "$how" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+how = sys.argv[3]
+def sub(old, new, start=0):
+    i = d.index(old, start)
+    assert len(old) == len(new)
+    d[i:i + len(old)] = new
+n = d.index(b'name: netfs_read\n')
+if how == 'field-offset':
+    sub(b'offset:40;', b'offset:99;', n)
+elif how == 'print-fmt':
+    sub(b'print fmt: "R=', b'print fmt: \x01R=', n)
+elif how == 'netfs-id':
+    sub(b'ID: 1566', b'ID: 15x6', n)
+elif how == 'ftrace-id':
+    sub(b'ID: ', b'IX: ', d.index(b'name: print\n'))
+elif how == 'common-type':
+    sub(b'common_type;', b'common_tXpe;', n)
+open(sys.argv[2], 'wb').write(d)
+PY
+		run --separate-stderr env NETFS_REPLAY_DAT_SAY_OPEN=1 "$BIN/netfs-replay" "$TMP/d.dat"
+		[[ "$stderr" == *"libtracecmd opens a lean v6 copy"* ]] || { echo "not lean: $how"; return 1; }
+		all_views "$TMP/d.dat" || { echo "differs: $how"; return 1; }
+	done
 }
