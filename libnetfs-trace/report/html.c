@@ -172,34 +172,12 @@ struct nft_html {
 
 /* ---------------------------------------------------------------- collect */
 
+/* the same choice as the summary's requests_by_origin (model.c) */
 static int origin_of(const struct nft_request *req)
 {
-	static const uint8_t rd[NFT_RD__NR] = {
-		[NFT_RD_DIO_READ] = NFT_ORIGIN_DR,
-		[NFT_RD_READAHEAD] = NFT_ORIGIN_RA,
-		[NFT_RD_EXPANDED] = NFT_ORIGIN_RA,
-		[NFT_RD_READPAGE] = NFT_ORIGIN_RP,
-		[NFT_RD_READ_GAPS] = NFT_ORIGIN_RG,
-		[NFT_RD_READ_SINGLE] = NFT_ORIGIN_R1,
-		[NFT_RD_PREFETCH_FOR_WRITE] = NFT_ORIGIN_RW,
-		[NFT_RD_WRITE_BEGIN] = NFT_ORIGIN_RW,
-	};
-	static const uint8_t wr[NFT_WR__NR] = {
-		[NFT_WR_COPY_TO_CACHE] = NFT_ORIGIN_C2C,
-		[NFT_WR_DIO_WRITE] = NFT_ORIGIN_DW,
-		[NFT_WR_UNBUFFERED_WRITE] = NFT_ORIGIN_UW,
-		[NFT_WR_WRITEBACK] = NFT_ORIGIN_WB,
-		[NFT_WR_WRITEBACK_SINGLE] = NFT_ORIGIN_W1,
-		[NFT_WR_WRITETHROUGH] = NFT_ORIGIN_WT,
-		[NFT_WR_LAUNDER] = NFT_ORIGIN_LW,
-	};
+	int o = nft_request_origin(req);
 
-	/* the same choice as the summary's requests_by_origin (model.c) */
-	if (req->origin)
-		return req->origin < NFT_ORIGIN__NR ? req->origin : 0;
-	if (req->is_write)
-		return req->op < NFT_WR__NR ? wr[req->op] : 0;
-	return req->op < NFT_RD__NR ? rd[req->op] : 0;
+	return o > 0 && o < NFT_ORIGIN__NR ? o : 0;
 }
 
 static const char *origin_name(int o)

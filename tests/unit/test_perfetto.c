@@ -19,31 +19,12 @@
 #include "lines.h"
 #include "tap.h"
 
-#define T(ts, line) "dd-418 [000] ..... " ts ": " line
-#define K(ts, line) "kworker/u8:1-29 [001] ..... " ts ": " line
+#define T(ts, line) NFT_TEST_T(ts, line)
+#define K(ts, line) NFT_TEST_K(ts, line)
 
-#define CLEAN_HEAD                                                             \
-	T("17.349152", "netfs_rreq_ref: R=000000e7 NEW         r=2"),          \
-	T("17.349641", "netfs_read: R=000000e7 READAHEAD c=00000000 ni=534061 s=0 l=20000 sz=4000000"), \
-	T("17.350545", "netfs_rreq_ref: R=000000e7 GET SUBREQ  r=3"),          \
-	T("17.352259", "netfs_sreq: R=000000e7[1] DOWN TERM  f=112 s=0 20000/20000 s=0 e=0"), \
-	T("17.352455", "netfs_sreq_ref: R=000000e7[1] PUT TERM    r=1"),       \
-	K("17.352557", "netfs_rreq_ref: R=000000e7 SEE WORK    r=3"),          \
-	T("17.352859", "netfs_rreq_ref: R=000000e7 PUT RETURN  r=2"),          \
-	K("17.354044", "netfs_sreq: R=000000e7[1] DOWN CONSM f=012 s=0 20000/20000 s=0 e=0"), \
-	K("17.354084", "netfs_sreq_ref: R=000000e7[1] PUT DONE    r=0"),       \
-	K("17.354110", "netfs_sreq: R=000000e7[1] DOWN FREE  f=012 s=0 20000/20000 s=0 e=0"), \
-	K("17.354125", "netfs_rreq_ref: R=000000e7 PUT SUBREQ  r=1"),          \
-	K("17.354433", "netfs_rreq: R=000000e7 RA WAKE-IP f=102"),             \
-	K("17.354461", "netfs_rreq: R=000000e7 RA DONE    f=102")
-#define CLEAN_FREE                                                             \
-	K("17.354538", "netfs_rreq_ref: R=000000e7 PUT WORK IP  r=0"),         \
-	K("17.354607", "netfs_rreq: R=000000e7 RA FREE    f=102")
-#define LATER                                                                  \
-	T("27.000000", "netfs_rreq_ref: R=000000f0 NEW         r=2"),          \
-	T("27.000010", "netfs_rreq_ref: R=000000f0 PUT RETURN  r=1"),          \
-	T("27.000020", "netfs_rreq_ref: R=000000f0 PUT WORK IP  r=0"),         \
-	T("27.000030", "netfs_rreq: R=000000f0 RA FREE    f=102")
+#define CLEAN_HEAD NFT_TEST_E7_HEAD, NFT_TEST_E7_TERM, NFT_TEST_E7_TAIL
+#define CLEAN_FREE NFT_TEST_E7_FREE
+#define LATER NFT_TEST_LATER
 
 /*
  * A cookie's life: the 6.1 corpus dioread lines (c=00000046), then a put
