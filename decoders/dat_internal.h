@@ -57,9 +57,9 @@ bool dat_check_v6(struct nft_diag *diag, const char *fname, int *fd,
 int dat_data_ranges(int fd, const char *instance, struct nft_dat_range *r,
 		    int max);
 int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace, int *kept,
-		int *all);
+		int *all, struct nft_dat_syms *syms);
 int dat_lean_raw_copy(int fd, int *copy_fd, bool *no_ftrace, int *kept,
-		      int *all);
+		      int *all, struct nft_dat_syms *syms);
 
 /* dat_open.c */
 extern bool dat_skip_kallsyms;
@@ -69,6 +69,7 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 				      const char *fname, bool own_reader,
 				      int *spool_fd, int *data_fd,
 				      bool *lib_blind, int *lean_fd,
-				      bool *lean_raw, struct nft_dat_cut *cut);
+				      bool *lean_raw, struct nft_dat_cut *cut,
+				      struct nft_dat_syms *syms);
 
 #endif

@@ -605,7 +605,8 @@ static bool pages_sound(int fd, unsigned long long size)
 static bool v6_ftrace_unused(int fd, bool big_endian, unsigned long long fpos,
 			     unsigned long long spos, unsigned long long kall,
 			     bool *sound, unsigned char **pruned,
-			     long long *plen, int *kept, int *all)
+			     long long *plen, int *kept, int *all,
+			     struct nft_dat_syms *syms)
 {
 	struct nft_dat_range r[MAX_RANGES];
 	unsigned char *b, *d;
@@ -632,14 +633,15 @@ static bool v6_ftrace_unused(int fd, bool big_endian, unsigned long long fpos,
 			*plen = nft_dat_prune_events(d + (spos - fpos),
 						     kall - spos, big_endian,
 						     b + 2 * NFT_DAT_IDS / 8,
-						     pruned, kept, all);
+						     pruned, kept, all, syms);
 	}
 	free(d);
 	free(b);
 	return ok;
 }
 
-int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace, int *kept, int *all)
+int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace, int *kept, int *all,
+		struct nft_dat_syms *syms)
 {
 	static const char magic6[12] = "\027\010\104tracing6";
 	static const char zeros[16];
@@ -711,7 +713,7 @@ int dat_v6_lean(int fd, int *copy_fd, bool *no_ftrace, int *kept, int *all)
 	if (!pages_sound(fd, c.size))
 		return 1;
 	*no_ftrace = v6_ftrace_unused(fd, c.big_endian, fpos, spos, kall,
-				      &sound, &pruned, &plen, kept, all);
+				      &sound, &pruned, &plen, kept, all, syms);
 	out = nft_tmpfile();
 	if (out < 0) {
 		free(pruned);
@@ -767,7 +769,7 @@ static void lean_quiet(void *ctx, enum nft_diag_level level, const char *file,
  * that changes timestamps: nft_zcpu_open_raw() refuses those).
  */
 int dat_lean_raw_copy(int fd, int *copy_fd, bool *no_ftrace, int *kept,
-		      int *all)
+		      int *all, struct nft_dat_syms *syms)
 {
 	static const char magic7[12] = "\027\010\104tracing7";
 	struct nft_diag quiet = { .report = NULL };
@@ -784,7 +786,7 @@ int dat_lean_raw_copy(int fd, int *copy_fd, bool *no_ftrace, int *kept,
 	    pread(fd, head, sizeof(head), 0) != sizeof(head))
 		return 1;
 	if (memcmp(head, magic7, sizeof(head)))
-		return dat_v6_lean(fd, copy_fd, no_ftrace, kept, all);
+		return dat_v6_lean(fd, copy_fd, no_ftrace, kept, all, syms);
 	n = dat_data_ranges(fd, "", r, MAX_RANGES);
 	if (n <= 0 || n == MAX_RANGES || !pages_sound(fd, sb.st_size))
 		return 1;
@@ -793,5 +795,6 @@ int dat_lean_raw_copy(int fd, int *copy_fd, bool *no_ftrace, int *kept,
 	if (!z)
 		return 1;
 	nft_zcpu_close(z);
-	return nft_zcpu_unpack_lean_none(fd, copy_fd, no_ftrace, kept, all);
+	return nft_zcpu_unpack_lean_none(fd, copy_fd, no_ftrace, kept, all,
+					 syms);
 }

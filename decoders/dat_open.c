@@ -21,6 +21,7 @@
 
 #include "dat_internal.h"
 #include "dat_page.h"
+#include "dat_syms.h"
 #include "dat_zcpu.h"
 #include "decoder.h"
 
@@ -284,7 +285,10 @@ static bool raw_allowed(void)
  * libtracecmd was given a copy without some cpus' data.  *lean_fd: the lean
  * metadata copy libtracecmd opened (checked by the child), for any second
  * open of the file (pick_instance()); -1 when there is none, else the
- * caller closes it.  *lean_raw: that copy is a v6 file's (dat_v6_lean()),
+ * caller closes it.  @syms (may be NULL) gets the __print_symbolic() tables
+ * of the lean copy's formats whose print fmt it leaves out: the caller gives
+ * them to libtraceevent (nft_dat_syms_attach()) when *lean_fd >= 0.
+ * *lean_raw: that copy is a v6 file's (dat_v6_lean()),
  * without cpu data: our page loop must read it.
  */
 struct tracecmd_input *dat_open_input(struct nft_input *in,
@@ -292,7 +296,8 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 				      const char *fname, bool own_reader,
 				      int *spool_fd, int *data_fd,
 				      bool *lib_blind, int *lean_fd,
-				      bool *lean_raw, struct nft_dat_cut *cut)
+				      bool *lean_raw, struct nft_dat_cut *cut,
+				      struct nft_dat_syms *syms)
 {
 	const char *path = nft_input_path(in);
 	const char *comp = nft_input_compression(in);
@@ -356,13 +361,13 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 		else if (lib_fd == fd && meta_fd < 0 && own_reader &&
 			 dat_skip_kallsyms && compressed_v7(fd) &&
 			 nft_zcpu_unpack_lean(fd, &meta_fd, &no_ftrace, &kept,
-					      &all) == 0) {
+					      &all, syms) == 0) {
 			lib_fd = meta_fd;
 			lean = true;
 		} else if (lib_fd == fd && meta_fd < 0 && own_reader &&
 			   dat_skip_kallsyms && !cut->found && raw_allowed() &&
 			   dat_lean_raw_copy(fd, &meta_fd, &no_ftrace, &kept,
-					     &all) == 0) {
+					     &all, syms) == 0) {
 			/*
 			 * A sound uncompressed file (v6, or v7 without
 			 * compression) our page loop reads whole: the same,
@@ -375,13 +380,13 @@ struct tracecmd_input *dat_open_input(struct nft_input *in,
 	}
 	if (getenv("NETFS_REPLAY_DAT_SAY_OPEN"))
 		nft_diag_report(diag, NFT_DIAG_NOTE, fname, "offset 0",
-				"libtracecmd opens %s%s (%d of %d event formats)",
+				"libtracecmd opens %s%s (%d of %d event formats, %d print fmts read by us)",
 				!lean ? "the file" :
 				!*lean_raw ? "a lean v7 copy" :
 				compressed_v7(fd) || !is_v7(fd) ? "a lean v6 copy" :
 				"a lean v7 copy (no compression)",
 				no_ftrace ? " without the ftrace formats" : "",
-				kept, all);
+				kept, all, lean ? nft_dat_syms_count(syms) : 0);
 	*lib_blind = meta_fd >= 0;
 	/*
 	 * Every file is opened in a child first, the compressed ones too:

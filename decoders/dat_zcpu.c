@@ -50,7 +50,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "../libnetfs-trace/idmap.h"
 #include "dat_page.h"
+#include "dat_syms.h"
 #include "dat_zcpu.h"
 
 #define OPT_DONE 0
@@ -121,6 +123,10 @@ struct nft_zcpu {
 	size_t window;		/* bytes of a raw window, whole pages */
 	uint64_t opt_end;	/* end of the last options section walked */
 	bool past_end;		/* the options chain leads past the file */
+	bool fill_cache;	/* a look ahead: keep what it decompresses */
+	dev_t dev;		/* the file, for the chunk cache */
+	ino_t ino;
+	struct timespec mtime;
 };
 
 /* ---- reading the layout ---- */
@@ -161,6 +167,161 @@ static int decompress(struct nft_zcpu *z, const void *src, size_t zlen,
 		return uncompress(dst, &out, src, zlen) != Z_OK || out != len ?
 			-1 : 0;
 	}
+}
+
+/*
+ * ---- chunks decompressed once ----
+ *
+ * Opening a small compressed file decompresses its cpu data up to three
+ * times: the first chunk of every cpu in nft_zcpu_check() (what libtracecmd
+ * will touch), every chunk in nft_zcpu_record_ids() (which formats the lean
+ * copy keeps), then every chunk again for the records.  On a 6.1 capture of
+ * 7,000 records that was 7.5 M of 32 M instructions.  The look-aheads keep
+ * what they decompressed here (up to ZC_BYTES), the reader takes it: each
+ * chunk is decompressed once.  Per thread, keyed by the file's identity
+ * and the chunk's offset; nft_zcpu_release() empties it after each file.
+ * ZSTD_createDCtx() (160 KiB, a page fault a page) is kept here too.
+ */
+#define ZC_BYTES (8u << 20)
+
+struct zchunk {
+	uint64_t zlen, ulen;
+	char data[];
+};
+
+static __thread struct {
+	struct nft_idmap map;	/* chunk offset -> struct zchunk */
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+	size_t bytes;
+	ZSTD_DCtx *spare;
+} zc;
+
+static ZSTD_DCtx *dctx_get(void)
+{
+	ZSTD_DCtx *d = zc.spare;
+
+	if (!d)
+		return ZSTD_createDCtx();
+	zc.spare = NULL;
+	return d;
+}
+
+static void dctx_put(ZSTD_DCtx *d)
+{
+	if (d && !zc.spare) {
+		ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+		zc.spare = d;
+	} else {
+		ZSTD_freeDCtx(d);
+	}
+}
+
+static void zc_drop(void)
+{
+	size_t i;
+
+	for (i = 0; i < zc.map.cap; i++)
+		free(zc.map.vals ? zc.map.vals[i] : NULL);
+	nft_idmap_release(&zc.map);
+	zc.bytes = 0;
+}
+
+void nft_zcpu_release(void)
+{
+	zc_drop();
+	ZSTD_freeDCtx(zc.spare);
+	zc.spare = NULL;
+}
+
+static bool zc_same_file(const struct nft_zcpu *z)
+{
+	return z->ino && zc.map.cap && zc.dev == z->dev && zc.ino == z->ino &&
+	       zc.mtime.tv_sec == z->mtime.tv_sec &&
+	       zc.mtime.tv_nsec == z->mtime.tv_nsec;
+}
+
+/* The chunk at @at from the cache into @dst; the reader takes it out. */
+static bool zc_get(struct nft_zcpu *z, uint64_t at, uint64_t zlen, char *dst,
+		   uint64_t ulen)
+{
+	struct zchunk *c;
+
+	if (!zc_same_file(z) || !zc.map.len ||
+	    !(c = nft_idmap_get(&zc.map, at)) || c->zlen != zlen ||
+	    c->ulen != ulen)
+		return false;
+	memcpy(dst, c->data, ulen);
+	if (!z->fill_cache) {
+		nft_idmap_del(&zc.map, at);
+		zc.bytes -= ulen;
+		free(c);
+	}
+	return true;
+}
+
+static void zc_put(struct nft_zcpu *z, uint64_t at, uint64_t zlen,
+		   const char *data, uint64_t ulen)
+{
+	struct zchunk *c;
+
+	if (!z->ino)
+		return;
+	if (!zc_same_file(z)) {
+		zc_drop();
+		if (nft_idmap_init(&zc.map, 64))
+			return;
+		zc.dev = z->dev;
+		zc.ino = z->ino;
+		zc.mtime = z->mtime;
+	}
+	if (zc.bytes + ulen > ZC_BYTES || nft_idmap_get(&zc.map, at) ||
+	    !(c = malloc(sizeof(*c) + ulen)))
+		return;
+	c->zlen = zlen;
+	c->ulen = ulen;
+	memcpy(c->data, data, ulen);
+	if (nft_idmap_put(&zc.map, at, c)) {
+		free(c);
+		return;
+	}
+	zc.bytes += ulen;
+}
+
+static struct nft_zcpu *open_z(int fd, const char *instance,
+			       struct tep_handle *tep, struct nft_diag *diag,
+			       const char *fname, bool fill_cache);
+
+static void zc_ident(struct nft_zcpu *z, const struct stat *st)
+{
+	z->dev = st->st_dev;
+	z->ino = st->st_ino;
+	z->mtime = st->st_mtim;
+}
+
+/*
+ * The @zlen compressed bytes at @at, decompressed into @dst (@ulen bytes):
+ * from the cache when a look-ahead left them there.  -1 when they cannot
+ * be read or do not decompress.
+ */
+static int read_chunk(struct nft_zcpu *z, uint64_t at, uint64_t zlen,
+		      char *dst, uint64_t ulen)
+{
+	void *zbuf;
+	int bad;
+
+	if (zc_get(z, at, zlen, dst, ulen))
+		return 0;
+	zbuf = malloc(zlen ? zlen : 1);
+	bad = !zbuf || pread(z->fd, zbuf, zlen, at) != (ssize_t)zlen ||
+	      decompress(z, zbuf, zlen, dst, ulen);
+	free(zbuf);
+	if (bad)
+		return -1;
+	if (z->fill_cache)
+		zc_put(z, at, zlen, dst, ulen);
+	return 0;
 }
 
 /* The data of the section at @off, decompressed if need be; malloc'd. */
@@ -378,18 +539,15 @@ static int read_header(struct nft_zcpu *z, uint64_t *options)
 static bool first_chunk_sound(struct nft_zcpu *z, uint64_t at, uint64_t zlen,
 			      uint64_t ulen, unsigned int page_size, int lsize)
 {
-	char *zbuf, *buf;
+	char *buf;
 	bool ok;
 
 	if (ulen < page_size)
 		return false;
-	zbuf = malloc(zlen ? zlen : 1);
 	buf = malloc(ulen);
-	ok = zbuf && buf && pread(z->fd, zbuf, zlen, at + 8) == (ssize_t)zlen &&
-	     !decompress(z, zbuf, zlen, buf, ulen) &&
+	ok = buf && !read_chunk(z, at + 8, zlen, buf, ulen) &&
 	     (get_num(z, (unsigned char *)buf + 8, lsize) & COMMIT_MASK) <=
 		page_size - 8 - lsize;
-	free(zbuf);
 	free(buf);
 	return ok;
 }
@@ -484,14 +642,16 @@ int nft_zcpu_check(int fd, int *copy_fd)
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || pread(fd, h, 14, 0) != 14)
 		return -1;
 	z.file_size = st.st_size;
+	z.fill_cache = true;
+	zc_ident(&z, &st);
 	c.lsize = h[13] == 4 ? 4 : 8;
 	ret = read_header(&z, &options);
 	if (ret > 0)
 		return 0;
-	if (ret < 0 || !(z.dctx = ZSTD_createDCtx()))
+	if (ret < 0 || !(z.dctx = dctx_get()))
 		return -1;
 	ret = walk_options(&z, options, check_option, &c);
-	ZSTD_freeDCtx(z.dctx);
+	dctx_put(z.dctx);
 	if (ret || c.unpatchable)
 		return -1;
 	if (c.damaged && (*copy_fd = copy_zeroed(fd, c.zero, c.damaged)) < 0)
@@ -686,9 +846,18 @@ static bool has_id(const unsigned char *ids, long id)
 	return id >= 0 && (ids[id >> 3] & (1u << (id & 7)));
 }
 
+static void put_size(unsigned char *b, uint64_t v, bool big_endian)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		b[big_endian ? 7 - i : i] = v >> (8 * i);
+}
+
 long long nft_dat_prune_events(const unsigned char *d, uint64_t len,
 			       bool big_endian, const unsigned char *records,
-			       unsigned char **out, int *kept, int *all)
+			       unsigned char **out, int *kept, int *all,
+			       struct nft_dat_syms *syms)
 {
 	struct fmt_ref *f = NULL;
 	struct str_ref *strs = NULL;
@@ -774,11 +943,24 @@ long long nft_dat_prune_events(const unsigned char *d, uint64_t len,
 		o = cpos + 4;
 		p += nlen + 4;
 		for (; k < nf && (uint64_t)f[k].sys == i; k++) {
+			char *lean;
+			size_t llen;
+
 			p += 8 + f[k].size;
 			if (!f[k].keep)
 				continue;
-			memcpy(w + o, f[k].at, 8 + f[k].size);
-			o += 8 + f[k].size;
+			if (syms && !nft_dat_syms_strip(syms, f[k].id,
+					(const char *)f[k].at + 8, f[k].size,
+					&lean, &llen)) {
+				/* shorter: still inside w */
+				put_size(w + o, llen, big_endian);
+				memcpy(w + o + 8, lean, llen);
+				free(lean);
+				o += 8 + llen;
+			} else {
+				memcpy(w + o, f[k].at, 8 + f[k].size);
+				o += 8 + f[k].size;
+			}
 			n++;
 			(*kept)++;
 		}
@@ -843,7 +1025,7 @@ int nft_zcpu_record_ids(int fd, const struct nft_dat_range *r, int n,
 	struct tep_record rec;
 	unsigned long count = 0;
 	struct nft_zcpu *z = n ? nft_zcpu_open_raw(fd, r, n, NULL, &quiet, "") :
-			     nft_zcpu_open(fd, "", NULL, &quiet, "");
+			     open_z(fd, "", NULL, &quiet, "", true);
 
 	if (!z)
 		return -1;
@@ -882,6 +1064,7 @@ struct unpack {
 	bool lean;		/* kallsyms left out */
 	bool no_ftrace;		/* and the ftrace formats */
 	unsigned char *records;	/* then only their formats: event ids */
+	struct nft_dat_syms *syms;	/* and their tables read by us */
 	int kept, all;
 };
 
@@ -976,7 +1159,7 @@ static int unpack_option(struct nft_zcpu *z, uint64_t id,
 			unsigned char *pruned;
 			long long plen = nft_dat_prune_events((unsigned char *)data,
 					len, z->big_endian, u->records, &pruned,
-					&u->kept, &u->all);
+					&u->kept, &u->all, u->syms);
 
 			if (plen >= 0) {
 				free(data);
@@ -1096,10 +1279,11 @@ static int top_only(struct nft_zcpu *z, uint64_t id, const unsigned char *v,
 }
 
 static int unpack(int fd, int *copy_fd, bool lean, bool *no_ftrace,
-		  int *kept, int *all, bool raw)
+		  int *kept, int *all, bool raw, struct nft_dat_syms *syms)
 {
 	struct nft_zcpu z = { .fd = fd };
-	struct unpack u = { .out = -1, .end = 18 + 6 + 8, .lean = lean };
+	struct unpack u = { .out = -1, .end = 18 + 6 + 8, .lean = lean,
+			    .syms = syms };
 	static const unsigned char done[8];
 	uint64_t options, at;
 	struct stat st;
@@ -1123,10 +1307,10 @@ static int unpack(int fd, int *copy_fd, bool lean, bool *no_ftrace,
 	if (ret)
 		return ret;
 	ret = -1;
-	if (!(z.dctx = ZSTD_createDCtx()))
+	if (!(z.dctx = dctx_get()))
 		return -1;
 	if (raw && walk_options(&z, options, top_only, NULL)) {
-		ZSTD_freeDCtx(z.dctx);
+		dctx_put(z.dctx);
 		return 1;
 	}
 	if (no_ftrace && nft_dat_drop_ftrace_ok())
@@ -1150,13 +1334,13 @@ out:
 		close(u.out);
 	free(u.records);
 	free(u.opts);
-	ZSTD_freeDCtx(z.dctx);
+	dctx_put(z.dctx);
 	return ret;
 }
 
 int nft_zcpu_unpack(int fd, int *copy_fd)
 {
-	return unpack(fd, copy_fd, false, NULL, NULL, NULL, false);
+	return unpack(fd, copy_fd, false, NULL, NULL, NULL, false, NULL);
 }
 
 /*
@@ -1165,19 +1349,19 @@ int nft_zcpu_unpack(int fd, int *copy_fd)
  * with the checking child) for names no netfs format prints.
  */
 int nft_zcpu_unpack_lean(int fd, int *copy_fd, bool *no_ftrace,
-			 int *kept, int *all)
+			 int *kept, int *all, struct nft_dat_syms *syms)
 {
 	*no_ftrace = false;
 	*kept = *all = 0;
-	return unpack(fd, copy_fd, true, no_ftrace, kept, all, false);
+	return unpack(fd, copy_fd, true, no_ftrace, kept, all, false, syms);
 }
 
 int nft_zcpu_unpack_lean_none(int fd, int *copy_fd, bool *no_ftrace,
-			      int *kept, int *all)
+			      int *kept, int *all, struct nft_dat_syms *syms)
 {
 	*no_ftrace = false;
 	*kept = *all = 0;
-	return unpack(fd, copy_fd, true, no_ftrace, kept, all, true);
+	return unpack(fd, copy_fd, true, no_ftrace, kept, all, true, syms);
 }
 
 /* ---- a file cut short ---- */
@@ -1471,7 +1655,7 @@ int nft_zcpu_mend(int fd, int *copy_fd, struct nft_dat_cut *cut)
 		return 0;	/* not a compressed v7 file: @cut untouched */
 	z.page_size = get_num(&z, h + 14, 4);	/* read_header() set the endianness */
 	if (z.page_size < 64 || z.page_size > MAX_CHUNK ||
-	    !(z.dctx = ZSTD_createDCtx()))
+	    !(z.dctx = dctx_get()))
 		return 0;
 	memset(cut, 0, sizeof(*cut));
 	cut->size = st.st_size;
@@ -1479,7 +1663,7 @@ int nft_zcpu_mend(int fd, int *copy_fd, struct nft_dat_cut *cut)
 	cut->found = w.cut;
 	if (!ret && w.cut)
 		ret = mend(&z, &w, copy_fd, cut);
-	ZSTD_freeDCtx(z.dctx);
+	dctx_put(z.dctx);
 	free(w.empty);
 	if (ret < 0) {
 		free(cut->cpu);
@@ -1572,7 +1756,6 @@ static bool load_chunk(struct nft_zcpu *z, struct zstream *s)
 		return load_window(z, s);
 	while (more_chunks(z, s)) {
 		uint64_t zlen, ulen, at = s->pos;
-		void *zbuf;
 		int bad;
 
 		s->chunk_no++;
@@ -1599,10 +1782,7 @@ static bool load_chunk(struct nft_zcpu *z, struct zstream *s)
 			s->buf = nb;
 			s->cap = ulen;
 		}
-		zbuf = malloc(zlen ? zlen : 1);
-		bad = !zbuf || pread(z->fd, zbuf, zlen, at + 8) != (ssize_t)zlen ||
-		      decompress(z, zbuf, zlen, s->buf, ulen);
-		free(zbuf);
+		bad = read_chunk(z, at + 8, zlen, s->buf, ulen);
 		s->voff = s->bytes;
 		s->bytes += ulen;
 		if (bad) {
@@ -1946,9 +2126,9 @@ static int layout(struct nft_zcpu *z, const char *instance,
 	return ret;
 }
 
-struct nft_zcpu *nft_zcpu_open(int fd, const char *instance,
+static struct nft_zcpu *open_z(int fd, const char *instance,
 			       struct tep_handle *tep, struct nft_diag *diag,
-			       const char *fname)
+			       const char *fname, bool fill_cache)
 {
 	struct nft_zcpu *z = calloc(1, sizeof(*z));
 	struct stat st;
@@ -1959,13 +2139,15 @@ struct nft_zcpu *nft_zcpu_open(int fd, const char *instance,
 	z->fd = fd;
 	z->diag = diag;
 	z->fname = fname;
+	z->fill_cache = fill_cache;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		free(z);
 		errno = ENOTSUP;
 		return NULL;
 	}
 	z->file_size = st.st_size;
-	z->dctx = ZSTD_createDCtx();
+	zc_ident(z, &st);
+	z->dctx = dctx_get();
 	ret = z->dctx ? layout(z, instance ? instance : "", tep) : -ENOMEM;
 	if (ret) {
 		nft_zcpu_close(z);
@@ -1973,6 +2155,13 @@ struct nft_zcpu *nft_zcpu_open(int fd, const char *instance,
 		return NULL;
 	}
 	return z;
+}
+
+struct nft_zcpu *nft_zcpu_open(int fd, const char *instance,
+			       struct tep_handle *tep, struct nft_diag *diag,
+			       const char *fname)
+{
+	return open_z(fd, instance, tep, diag, fname, false);
 }
 
 static void quiet_report(void *ctx, enum nft_diag_level level,
@@ -1994,7 +2183,7 @@ static int raw_v7_options(struct nft_zcpu *z)
 	if (ret <= 0)
 		return -ENOTSUP;	/* compressed (nft_zcpu_open()) or damage */
 	/* a section flagged compressed in it would be damage, but decompress */
-	if (!z->dctx && !(z->dctx = ZSTD_createDCtx()))
+	if (!z->dctx && !(z->dctx = dctx_get()))
 		return -ENOMEM;
 	ret = walk_options(z, options, open_option, &w);
 	free(w.b.cpu);
@@ -2109,7 +2298,7 @@ void nft_zcpu_close(struct nft_zcpu *z)
 		free(z->s[i].fix);
 	}
 	free(z->s);
-	ZSTD_freeDCtx(z->dctx);
+	dctx_put(z->dctx);
 	free(z);
 }
 
@@ -2272,10 +2461,10 @@ int nft_dat7_ranges(int fd, const char *instance, struct nft_dat_range *r,
 	if (fstat(fd, &st))
 		return -1;
 	z.file_size = st.st_size;
-	if (read_header(&z, &options) < 0 || !(z.dctx = ZSTD_createDCtx()))
+	if (read_header(&z, &options) < 0 || !(z.dctx = dctx_get()))
 		return -1;
 	ret = walk_options(&z, options, range_option, &w);
-	ZSTD_freeDCtx(z.dctx);
+	dctx_put(z.dctx);
 	return ret < 0 ? -1 : w.n;
 }
 
@@ -2335,10 +2524,10 @@ int nft_dat7_end(int fd, uint64_t *end)
 		return -1;
 	if (options >= z.file_size)
 		return 1;
-	if (!(z.dctx = ZSTD_createDCtx()))
+	if (!(z.dctx = dctx_get()))
 		return -1;
 	ret = walk_options(&z, options, end_option, end);
-	ZSTD_freeDCtx(z.dctx);
+	dctx_put(z.dctx);
 	if (ret < 0)
 		return z.past_end ? 1 : -1;
 	end_at(end, z.opt_end);
@@ -2409,9 +2598,9 @@ int nft_zcpu_hidden(int fd, const char *instance, struct nft_dat_range *r,
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
 		return -1;
 	z.file_size = st.st_size;
-	if (read_header(&z, &options) || !(z.dctx = ZSTD_createDCtx()))
+	if (read_header(&z, &options) || !(z.dctx = dctx_get()))
 		return -1;
 	ret = walk_options(&z, options, hidden_option, &w);
-	ZSTD_freeDCtx(z.dctx);
+	dctx_put(z.dctx);
 	return ret < 0 ? -1 : w.n;
 }

@@ -11,6 +11,8 @@
 
 #include "decoder.h"
 
+struct nft_dat_syms;
+
 struct tep_handle;
 struct tep_record;
 struct nft_zcpu;
@@ -88,6 +90,13 @@ bool nft_zcpu_count_hides(const struct nft_zcpu *z, int i);
 int nft_zcpu_check(int fd, int *copy_fd);
 
 /*
+ * Empty this thread's cache of decompressed chunks (what the look-aheads of
+ * nft_zcpu_check() and the record scan keep for the reader) and its spare
+ * decompression context: after each file.
+ */
+void nft_zcpu_release(void);
+
+/*
  * For a compressed v7 file whose compression libtracecmd was built without
  * (Debian 12's has zstd only): *copy_fd becomes an unlinked temporary
  * uncompressed v7 file with the same metadata and options but no cpu data
@@ -100,16 +109,18 @@ int nft_zcpu_unpack(int fd, int *copy_fd);
 /*
  * The same without the kallsyms (an empty list), and without the ftrace
  * formats when no record needs them (*no_ftrace says so), and then only
- * *kept of the *all other formats (nft_dat_prune_events()).
+ * *kept of the *all other formats (nft_dat_prune_events()).  With @syms,
+ * the kept formats' __print_symbolic() tables are read into it and their
+ * print fmt left out where it can be (decoders/dat_syms.c).
  */
 int nft_zcpu_unpack_lean(int fd, int *copy_fd, bool *no_ftrace,
-			 int *kept, int *all);
+			 int *kept, int *all, struct nft_dat_syms *syms);
 /*
  * The same for a v7 file without compression (only its top level, no
  * latency buffer; 1 otherwise), whose cpu data our page loop reads.
  */
 int nft_zcpu_unpack_lean_none(int fd, int *copy_fd, bool *no_ftrace,
-			      int *kept, int *all);
+			      int *kept, int *all, struct nft_dat_syms *syms);
 
 /*
  * Event ids (common_type: < 65536) as bitmaps of NFT_DAT_IDS bits.  The
@@ -131,11 +142,12 @@ bool nft_dat_ftrace_unused(const unsigned char *ftrace,
  * @d/@len, a list of systems, with only the formats the records use (and
  * those the decoder may look at besides: see dat_zcpu.c) into *out
  * (malloc'd): its length; -1 when it cannot be pruned safely.  *kept of
- * *all formats.
+ * *all formats.  With @syms: see nft_zcpu_unpack_lean().
  */
 long long nft_dat_prune_events(const unsigned char *d, uint64_t len,
 			       bool big_endian, const unsigned char *records,
-			       unsigned char **out, int *kept, int *all);
+			       unsigned char **out, int *kept, int *all,
+			       struct nft_dat_syms *syms);
 /*
  * NETFS_REPLAY_DAT_FTRACE=1 keeps every format (ftrace's and the unused
  * ones) in every lean copy.

@@ -265,6 +265,7 @@ struct comm_slot {
 struct nft_tep_decoder {
 	struct tep_handle *tep;
 	struct ev_info **info;		/* indexed by event id */
+	unsigned int info_end;		/* past the highest id made */
 	struct tep_format_field *c_type;
 	int last_pid;
 	const char *last_comm;
@@ -644,11 +645,13 @@ static struct ev_info *make_info(struct nft_tep_decoder *c, int id)
 
 static void free_infos(struct nft_tep_decoder *c)
 {
-	int i, j;
+	unsigned int i;
+	int j;
 
 	if (!c->info)
 		return;
-	for (i = 0; i < MAX_EVENT_ID; i++) {
+	/* only up to the highest id met: the table is 512 KiB, mostly untouched */
+	for (i = 0; i < c->info_end; i++) {
 		struct ev_info *ei = c->info[i];
 
 		if (!ei)
@@ -984,8 +987,11 @@ int nft_tep_decode(struct nft_tep_decoder *c, const struct tep_record *rec,
 	nft_event_init(ev);
 	if (!read_field(c, rec, c->c_type, false, &v) || v >= MAX_EVENT_ID)
 		return NFT_TEP_UNKNOWN;
-	if (!c->info[v])
+	if (!c->info[v]) {
 		c->info[v] = make_info(c, v);
+		if (v >= c->info_end)
+			c->info_end = v + 1;
+	}
 	ei = c->info[v];
 	if (!ei)
 		return NFT_TEP_UNKNOWN;

@@ -52,6 +52,7 @@
 
 #include "dat_internal.h"
 #include "dat_page.h"
+#include "dat_syms.h"
 #include "dat_zcpu.h"
 #include "decoder.h"
 #include "tep_event.h"
@@ -687,6 +688,7 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 	struct dat_ctx c;
 	struct tracecmd_input *top, *h;
 	int spool_fd, data_fd, lean_fd, fd, ret;
+	struct nft_dat_syms *syms;
 	bool own_reader = !(opts && opts->libtracecmd_only), blind;
 
 	memset(&local, 0, sizeof(local));
@@ -702,18 +704,27 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 	dat_silence_libs();
 
 	dat_skip_kallsyms = !c.want_raw;
+	syms = nft_dat_syms_enabled() ? nft_dat_syms_new() : NULL;
 	top = dat_open_input(in, diag, c.fname, own_reader, &spool_fd, &data_fd,
-			     &blind, &lean_fd, &c.lean_raw, &c.cut);
+			     &blind, &lean_fd, &c.lean_raw, &c.cut, syms);
 	if (!top) {
 		int e = errno;
 
+		nft_dat_syms_free(syms);
 		dat_skip_kallsyms = false;
 		nft_page_guard(NULL);
+		nft_zcpu_release();
 		if (spool_fd >= 0)
 			close(spool_fd);
 		free(c.cut.cpu);
 		errno = e;
 		return -1;
+	}
+	if (lean_fd >= 0 && nft_dat_syms_attach(syms, tracecmd_get_tep(top))) {
+		nft_diag_report(diag, NFT_DIAG_ERROR, c.fname, "offset 0",
+				"out of memory");
+		ret = -1;
+		goto out;
 	}
 	fill_kernel(top, stats);
 	fd = own_reader ? data_fd : -1;
@@ -723,6 +734,14 @@ int decode_trace_dat(struct nft_input *in, const struct nft_dat_opts *opts,
 			  nft_input_path(in), stats->instance,
 			  sizeof(stats->instance));
 	dat_skip_kallsyms = false;
+	/* a second open of the lean copy: its formats too */
+	if (h && h != top && lean_fd >= 0 &&
+	    nft_dat_syms_attach(syms, tracecmd_get_tep(h))) {
+		nft_diag_report(diag, NFT_DIAG_ERROR, c.fname, "offset 0",
+				"out of memory");
+		tracecmd_close(h);
+		h = NULL;
+	}
 	if (!h) {
 		ret = -1;
 		goto out;
@@ -754,7 +773,9 @@ out:
 		int e = errno;
 
 		tracecmd_close(top);
+		nft_dat_syms_free(syms);
 		nft_page_guard(NULL);
+		nft_zcpu_release();
 		close(data_fd);
 		if (lean_fd >= 0)
 			close(lean_fd);

@@ -141,7 +141,9 @@ struct nft_model *nft_model_new(const struct nft_model_opts *opts)
 	if (!m->dead_ring || nft_idmap_init(&m->reqs, 1024) ||
 	    nft_idmap_init(&m->fsobjs, 256) ||
 	    nft_idmap_init(&m->old_cookies, 64) ||
-	    nft_idmap_init(&m->dead, NFT_DEAD_MAX))
+	    /* grows to NFT_DEAD_MAX: a big table from the start faults in a
+	     * page per tombstone, hundreds for a small capture */
+	    nft_idmap_init(&m->dead, 64))
 		goto nomem;
 	m->dstate = calloc(NR_DETECTORS, sizeof(*m->dstate));
 	if (!m->dstate)

@@ -67,7 +67,7 @@ static void test_file(const char *path, bool keep_ftrace, bool large)
 	}
 	if (keep_ftrace && !large)
 		setenv("NETFS_REPLAY_DAT_FTRACE", "1", 1);
-	is(nft_zcpu_unpack_lean(fd, &lean, &no_ftrace, &kept, &all), 0,
+	is(nft_zcpu_unpack_lean(fd, &lean, &no_ftrace, &kept, &all, NULL), 0,
 	   "lean copy made");
 	unsetenv("NETFS_REPLAY_DAT_FTRACE");
 	ok(no_ftrace == !keep_ftrace, "%s: ftrace formats %s", path,
@@ -153,7 +153,7 @@ static void test_cut(const char *path)
 	unlink(tmpl);
 	n = read(fd, buf, sizeof(buf));
 	ok(n > 0 && write(out, buf, n) == n, "a copy cut at 64 KiB");
-	ok(nft_zcpu_unpack_lean(out, &copy, &no_ftrace, &kept, &all) != 0 && copy < 0,
+	ok(nft_zcpu_unpack_lean(out, &copy, &no_ftrace, &kept, &all, NULL) != 0 && copy < 0,
 	   "cut metadata: no lean copy");
 out:
 	if (copy >= 0)
