@@ -16,9 +16,21 @@ static const char *const type_prefix[NFT_FSOBJ__NR] = {
 	[NFT_FSOBJ_CF_OBJECT] = "o",
 };
 
+/* "c=%08x": by hand, it is made for every ref line (snprintf was 5 %). */
 void nft_fsobj_name(const struct nft_fsobj *o, char *buf)
 {
-	snprintf(buf, NFT_OBJECT_LEN, "%s=%08x", type_prefix[o->type], o->id);
+	static const char hex[] = "0123456789abcdef";
+	const char *p = type_prefix[o->type];
+	uint32_t id = o->id;
+	size_t n = strlen(p);
+	int i;
+
+	_Static_assert(NFT_OBJECT_LEN >= 8 + 8 + 2, "room for a name");
+	memcpy(buf, p, n);
+	buf[n++] = '=';
+	for (i = 7; i >= 0; i--, id >>= 4)
+		buf[n + i] = hex[id & 15];
+	buf[n + 8] = 0;
 }
 
 static struct nft_fsobj *fsobj_get(struct nft_model *m,
