@@ -20,8 +20,13 @@
  * value and string, in order), owned and freed by libtraceevent.  A format
  * with anything we do not read exactly -- a value that is not a plain
  * number or enum name, a string with an escape, a __print_symbolic() inside
- * another call or expression, __print_symbolic_u64() -- keeps its print fmt
- * and libtraceevent parses it as before.  tests/unit/test_dat_syms.c holds
+ * another call or expression, __print_symbolic_u64(), a table without
+ * entries, a byte that is not printable ASCII -- keeps its print fmt and
+ * libtraceevent parses it as before.  Where libtraceevent's parse of a
+ * print fmt we take stops early (event_read_print_args() ends the list at
+ * a token it does not expect after an arg, silently, or flags the event
+ * TEP_EVENT_FL_FAILED), it has the tables before that point and we have
+ * them all (tests/fuzz/fuzz_syms.c holds the two to that, differentially).  tests/unit/test_dat_syms.c holds
  * every format of the corpus kernels to libtraceevent's own tables.
  */
 #include <ctype.h>
@@ -239,8 +244,9 @@ static int symbolic(struct cur *c, struct table *t)
 	for (;;) {
 		struct sym *m;
 
+		/* the kernel's macro has at least one entry; () is not ours */
 		if (eat(c, ')'))
-			return 0;
+			return t->n ? 0 : 1;
 		if (!eat(c, ',') || !eat(c, '{') || !plain_value(c, &v, &vlen) ||
 		    !eat(c, ',') || !string_lit(c, &s, &slen) || !eat(c, '}'))
 			return 1;
@@ -353,6 +359,10 @@ int nft_dat_syms_strip(struct nft_dat_syms *s, long id, const char *text,
 	c.end = memchr(pf, '\n', end - pf);
 	if (!c.end)
 		c.end = end;
+	/* the kernel writes it in printable ASCII; anything else is damage */
+	for (q = pf; q < c.end; q++)
+		if ((*q < 0x20 && *q != '\t') || *q >= 0x7f)
+			return 1;
 	q = c.end;
 	while (q < end && (*q == '\n' || *q == ' ' || *q == '\t'))
 		q++;

@@ -1003,6 +1003,10 @@ static void request_event(struct nft_model *m, const struct nft_event *ev)
 		req->is_write = ev->kind == NFT_EV_NETFS_WRITE;
 		req->op = ev->what;
 		if (ev->have & NFT_HAVE_COOKIE) {
+			if (!req->cookie_seen)
+				m->sum.reqs_cookie_said++;
+			if (ev->cookie && !req->cookie)
+				m->sum.reqs_cookie++;
 			req->cookie = ev->cookie;
 			req->cookie_seen = true;
 			req->object = nft_model_fs_cookie_object(m, ev->cookie);
@@ -1329,6 +1333,14 @@ void nft_model_finish(struct nft_model *m)
 		if (d->tick)
 			d->tick(m, true);
 	m->sum.live_objects = m->n_live;
+	/*
+	 * netfs_read/netfs_write print the cookie of the inode's cache
+	 * (netfs_i_cookie(), include/trace/events/netfs.h): 0 on every one
+	 * means fscache never engaged -- the question of a thread where the
+	 * fscache/cachefiles events, enabled, emitted nothing (peers.md 2).
+	 */
+	if (m->sum.reqs_cookie_said && !m->sum.reqs_cookie)
+		nft_model_note(m, NFT_NOTE_NO_COOKIE);
 	for_each_detector(d)
 		if (d->finish)
 			d->finish(m);

@@ -244,6 +244,8 @@ enum nft_note {
 	NFT_NOTE_EVICTED = 1u << 1,
 	/* findings past the per-kind cap were counted, not kept */
 	NFT_NOTE_FINDINGS_CAPPED = 1u << 2,
+	/* every request's netfs_read/netfs_write said c=00000000 */
+	NFT_NOTE_NO_COOKIE = 1u << 3,
 };
 
 /* The text of one NFT_NOTE_* bit, "" if unknown. */
@@ -278,6 +280,8 @@ struct nft_summary {
 	uint64_t retries;
 	uint64_t failures;	/* netfs_failure + cachefiles errors */
 	uint64_t cookies, cache_objects;
+	/* requests whose netfs_read/netfs_write said c=, and said one != 0 */
+	uint64_t reqs_cookie_said, reqs_cookie;
 	uint64_t in_flight_at_end;	/* requests */
 	uint64_t reused_ids;
 	uint64_t unknown_symbols;	/* distinct (past 4096 kept: every further occurrence) */

@@ -427,6 +427,8 @@ const char *nft_note_text(unsigned int note)
 		return "object bound reached: the least recently active objects were evicted, their later lines ignored; findings about them are uncertain";
 	case NFT_NOTE_FINDINGS_CAPPED:
 		return "findings past the per-kind cap were counted, not kept";
+	case NFT_NOTE_NO_COOKIE:
+		return "no request had a cache cookie (c=00000000 on every netfs_read/netfs_write line): fscache was not in use for these files, so no fscache or cachefiles event follows their I/O";
 	default:
 		return "";
 	}
@@ -451,6 +453,11 @@ const char *nft_note_fmt(const struct nft_summary *s, unsigned int note,
 			 "%llu findings not kept: %u of each kind are kept (--max-objects / 64), the rest only counted",
 			 (unsigned long long)s->findings_not_kept,
 			 s->findings_per_kind);
+		break;
+	case NFT_NOTE_NO_COOKIE:
+		snprintf(buf, sz,
+			 "no request had a cache cookie: the netfs_read/netfs_write lines of all %llu said c=00000000, so fscache was not in use for these files (mounted without fsc, or no cache bound: is cachefilesd running?) and no fscache or cachefiles event follows their I/O",
+			 (unsigned long long)s->reqs_cookie_said);
 		break;
 	default:
 		snprintf(buf, sz, "%s", nft_note_text(note));

@@ -43,3 +43,26 @@ kinds() {
 	run --separate-stderr "$REPLAY" --json --fail-on none "$FIX/6.12/fc_read.txt.xz"
 	[ "$(json_get 'd["summary"]["notes"]' <<<"$output")" = '[]' ]
 }
+
+# Rohith's thread (2022-03, peers.md 2): fscache/cachefiles events enabled,
+# nothing emitted, because no request had a cookie.  netfs_read/netfs_write
+# print the inode's cache cookie; 0 on every one is said once.
+@test "no request with a cache cookie: a note that fscache was not in use; one cookie: no note" {
+	local p='              dd-673     [000] .....'
+	cat > "$BATS_TEST_TMPDIR/nocookie.txt" <<EOT
+$p    40.733151: netfs_read: R=00000d33 READAHEAD c=00000000 ni=a7e358 s=0 l=20000 sz=800000
+$p    40.735217: netfs_read: R=00000d34 READAHEAD c=00000000 ni=a7e358 s=20000 l=20000 sz=800000
+EOT
+	run --separate-stderr "$REPLAY" "$BATS_TEST_TMPDIR/nocookie.txt"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^note: no request had a cache cookie: the netfs_read/netfs_write lines of all 2 said c=00000000' <<<"$output")" -eq 1 ]
+	run --separate-stderr "$REPLAY" --json "$BATS_TEST_TMPDIR/nocookie.txt"
+	[ "$(json_get 'len([n for n in d["summary"]["notes"] if n.startswith("no request had a cache cookie")])' <<<"$output")" = 1 ]
+	# one request with a cookie: fscache was engaged
+	sed -i '2s/c=00000000/c=0000000b/' "$BATS_TEST_TMPDIR/nocookie.txt"
+	run --separate-stderr "$REPLAY" "$BATS_TEST_TMPDIR/nocookie.txt"
+	[[ "$output" != *"no request had a cache cookie"* ]]
+	# no line that prints a cookie (6.1 has no netfs_read): nothing said
+	run --separate-stderr "$REPLAY" "$FIX/6.1/append.dat"
+	[[ "$output" != *"no request had a cache cookie"* ]]
+}
