@@ -3,7 +3,7 @@
 # make fuzz: build the libFuzzer targets of tests/fuzz/ with clang (ASan +
 # UBSan) and run each for a bounded time, FUZZ_SECONDS (default 60) apiece.
 #
-#   FUZZ_SECONDS=600 tests/fuzz/run.sh [TARGET...]    targets: btf text tracedat compressed
+#   FUZZ_SECONDS=600 tests/fuzz/run.sh [TARGET...]    targets: btf text tracedat compressed syms
 #
 # Seeds come from tests/fuzz/seeds/<target>/ (small real inputs, committed);
 # the growing corpus lives in tests/fuzz/corpus-work/ (gitignored).  Crashes
@@ -41,7 +41,7 @@ for src in libnetfs-trace/*.c libnetfs-trace/detect/*.c libnetfs-trace/report/*.
 	objs="$objs $o"
 done
 
-targets=${*:-btf text tracedat compressed}
+targets=${*:-btf text tracedat compressed syms}
 found=0
 for t in $targets; do
 	bin=$out/fuzz_$t
