@@ -950,18 +950,21 @@ static const char script[] =
 	"set(0,W);}"
 	"document.body.setAttribute('data-ready','1');})();";
 
-/* The text summary's "key: value" lines as a table (the same fields). */
+/*
+ * The text summary's "key: value" lines as a table (the same fields, laid
+ * out once, in text.c); the lines under one (in flight, unknown symbols)
+ * as rows of their own.
+ */
 static void write_summary(FILE *out, const struct nft_model *m,
 			  const struct nft_report_input *in)
 {
-	struct nft_report_opts ro = { .quiet = false };
 	char *buf = NULL, *line, *save = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
 
 	if (!mem)
 		return;
-	nft_report_text(mem, m, in, &ro);
+	nft_report_text_summary(mem, m, in);
 	if (fclose(mem)) {
 		free(buf);
 		return;
@@ -971,11 +974,6 @@ static void write_summary(FILE *out, const struct nft_model *m,
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *colon = strstr(line, ": ");
 
-		if (!strncmp(line, "findings:", 9) ||
-		    !strncmp(line, "input errors:", 13))
-			continue;
-		if (line[0] == '[' || !strncmp(line, "    evidence:", 13))
-			continue;
 		if (line[0] == ' ' || !colon) {
 			fputs("<tr class=\"sub\"><th></th><td>", out);
 			esc(out, line);

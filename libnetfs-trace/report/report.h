@@ -44,6 +44,9 @@ const struct nft_finding **nft_report_sorted(const struct nft_model *m,
 void nft_report_text(FILE *out, const struct nft_model *m,
 		     const struct nft_report_input *in,
 		     const struct nft_report_opts *opts);
+/* Its summary alone: "key: value" lines, and the lines under some of them. */
+void nft_report_text_summary(FILE *out, const struct nft_model *m,
+			     const struct nft_report_input *in);
 
 /* One JSON document (docs/json.md). */
 void nft_report_json(FILE *out, const struct nft_model *m,

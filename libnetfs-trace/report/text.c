@@ -211,6 +211,13 @@ static void print_finding(FILE *out, const struct nft_finding *f, bool timed)
 	fputc('\n', out);
 }
 
+void nft_report_text_summary(FILE *out, const struct nft_model *m,
+			     const struct nft_report_input *in)
+{
+	print_summary(out, m, in);
+	print_unknowns(out, m);
+}
+
 void nft_report_text(FILE *out, const struct nft_model *m,
 		     const struct nft_report_input *in,
 		     const struct nft_report_opts *opts)
@@ -221,8 +228,7 @@ void nft_report_text(FILE *out, const struct nft_model *m,
 	size_t n, i;
 
 	if (!opts->quiet) {
-		print_summary(out, m, in);
-		print_unknowns(out, m);
+		nft_report_text_summary(out, m, in);
 	} else if (opts->name_input) {
 		fprintf(out, "input: %s\n", in->name);
 	}
