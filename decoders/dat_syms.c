@@ -26,8 +26,9 @@
  * print fmt we take stops early (event_read_print_args() ends the list at
  * a token it does not expect after an arg, silently, or flags the event
  * TEP_EVENT_FL_FAILED), it has the tables before that point and we have
- * them all (tests/fuzz/fuzz_syms.c holds the two to that, differentially).  tests/unit/test_dat_syms.c holds
- * every format of the corpus kernels to libtraceevent's own tables.
+ * them all (tests/fuzz/fuzz_syms.c holds the two to that, differentially).
+ * tests/unit/test_dat_syms.c holds every format of the corpus kernels to
+ * libtraceevent's own tables.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -163,7 +164,8 @@ static bool plain_value(struct cur *c, const char **v, size_t *len)
 	if (q >= c->end)
 		return false;
 	if (isdigit((unsigned char)*q)) {
-		if (q + 1 < c->end && *q == '0' && (q[1] == 'x' || q[1] == 'X')) {
+		if (q + 1 < c->end && *q == '0' &&
+		    (q[1] == 'x' || q[1] == 'X')) {
 			q += 2;
 			if (q >= c->end || !isxdigit((unsigned char)*q))
 				return false;
@@ -247,8 +249,9 @@ static int symbolic(struct cur *c, struct table *t)
 		/* the kernel's macro has at least one entry; () is not ours */
 		if (eat(c, ')'))
 			return t->n ? 0 : 1;
-		if (!eat(c, ',') || !eat(c, '{') || !plain_value(c, &v, &vlen) ||
-		    !eat(c, ',') || !string_lit(c, &s, &slen) || !eat(c, '}'))
+		if (!eat(c, ',') || !eat(c, '{') ||
+		    !plain_value(c, &v, &vlen) || !eat(c, ',') ||
+		    !string_lit(c, &s, &slen) || !eat(c, '}'))
 			return 1;
 		m = realloc(t->syms, (t->n + 1) * sizeof(*m));
 		if (!m)
@@ -302,8 +305,9 @@ static int read_args(struct cur *c, struct table **tables, int *n)
 			if (word_at(c->p, c->end, "__print_symbolic")) {
 				struct table *m;
 
+				/* libtraceevent may not reach it */
 				if (depth)
-					return 1;	/* tep may not reach it */
+					return 1;
 				c->p += strlen("__print_symbolic");
 				if (!eat(c, '('))
 					return 1;
@@ -484,8 +488,9 @@ int nft_dat_syms_attach(const struct nft_dat_syms *s, struct tep_handle *tep)
 			continue;
 		tail = &ev->print_fmt.args;
 		for (j = 0; j < s->f[i].n; j++) {
-			struct tep_print_arg *a = make_symbolic(ev, &s->f[i].t[j]);
+			struct tep_print_arg *a;
 
+			a = make_symbolic(ev, &s->f[i].t[j]);
 			if (!a)
 				return -1;
 			*tail = a;
