@@ -1341,6 +1341,16 @@ void nft_model_finish(struct nft_model *m)
 	 */
 	if (m->sum.reqs_cookie_said && !m->sum.reqs_cookie)
 		nft_model_note(m, NFT_NOTE_NO_COOKIE);
+	/*
+	 * The other half of "is the cache used at all" (peers.md 2): cache
+	 * files found, each judged stale by cachefiles_check_coherency(), and
+	 * no byte read from the cache.  Two checks at least: one BAD after a
+	 * write is the normal verdict.
+	 */
+	if (m->sum.coherency_checks >= 2 &&
+	    m->sum.coherency_bad == m->sum.coherency_checks &&
+	    !m->sum.bytes_cache_read)
+		nft_model_note(m, NFT_NOTE_COHERENCY_BAD);
 	for_each_detector(d)
 		if (d->finish)
 			d->finish(m);

@@ -246,6 +246,8 @@ enum nft_note {
 	NFT_NOTE_FINDINGS_CAPPED = 1u << 2,
 	/* every request's netfs_read/netfs_write said c=00000000 */
 	NFT_NOTE_NO_COOKIE = 1u << 3,
+	/* every coherency check of a cache file said BAD, none read */
+	NFT_NOTE_COHERENCY_BAD = 1u << 4,
 };
 
 /* The text of one NFT_NOTE_* bit, "" if unknown. */
@@ -282,6 +284,8 @@ struct nft_summary {
 	uint64_t cookies, cache_objects;
 	/* requests whose netfs_read/netfs_write said c=, and said one != 0 */
 	uint64_t reqs_cookie_said, reqs_cookie;
+	/* cachefiles_coherency checks of cache files (OK, BAD ...), BAD */
+	uint64_t coherency_checks, coherency_bad;
 	uint64_t in_flight_at_end;	/* requests */
 	uint64_t reused_ids;
 	uint64_t unknown_symbols;	/* distinct (past 4096 kept: every further occurrence) */

@@ -427,6 +427,8 @@ const char *nft_note_text(unsigned int note)
 		return "object bound reached: the least recently active objects were evicted, their later lines ignored; findings about them are uncertain";
 	case NFT_NOTE_FINDINGS_CAPPED:
 		return "findings past the per-kind cap were counted, not kept";
+	case NFT_NOTE_COHERENCY_BAD:
+		return "every coherency check of a cache file said BAD: their cached data was discarded, none was read from the cache";
 	case NFT_NOTE_NO_COOKIE:
 		return "no request had a cache cookie (c=00000000 on every netfs_read/netfs_write line): fscache was not in use for these files, so no fscache or cachefiles event follows their I/O";
 	default:
@@ -454,6 +456,12 @@ const char *nft_note_fmt(const struct nft_summary *s, unsigned int note,
 			 (unsigned long long)s->findings_not_kept,
 			 s->findings_per_kind);
 		break;
+	case NFT_NOTE_COHERENCY_BAD:
+		snprintf(buf, sz,
+			 "every coherency check of a cache file said BAD (%llu of %llu: cachefiles_coherency): their cached data was discarded and nothing was read from the cache; unless the files changed on the server, the coherency data the filesystem gives fscache changes between lookups",
+			 (unsigned long long)s->coherency_bad,
+			 (unsigned long long)s->coherency_checks);
+		break;
 	case NFT_NOTE_NO_COOKIE:
 		snprintf(buf, sz,
 			 "no request had a cache cookie: the netfs_read/netfs_write lines of all %llu said c=00000000, so fscache was not in use for these files (mounted without fsc, or no cache bound: is cachefilesd running?) and no fscache or cachefiles event follows their I/O",
@@ -466,6 +474,31 @@ const char *nft_note_fmt(const struct nft_summary *s, unsigned int note,
 	return buf;
 }
 
+/*
+ * cachefiles_check_coherency() (fs/cachefiles/xattr.c) traces its verdict
+ * on a cache file it opened: OK, or BAD aux/cont/dirt/len/osiz/type/xatt,
+ * after which the file's data is discarded.  SET and REMOVE are writes.
+ */
+static void count_coherency(struct nft_model *m, const struct nft_event *ev)
+{
+	switch (ev->what) {
+	case NFT_CFCOH_BAD_AUX:
+	case NFT_CFCOH_BAD_CONTENT:
+	case NFT_CFCOH_BAD_DIRTY:
+	case NFT_CFCOH_BAD_LEN:
+	case NFT_CFCOH_BAD_OBJSIZE:
+	case NFT_CFCOH_BAD_TYPE:
+	case NFT_CFCOH_BAD_XATTR:
+		m->sum.coherency_bad++;
+		/* fall through */
+	case NFT_CFCOH_OK:
+		m->sum.coherency_checks++;
+		break;
+	default:
+		break;
+	}
+}
+
 void nft_model_fs_event(struct nft_model *m, const struct nft_event *ev)
 {
 	enum nft_fsobj_type type;
@@ -476,6 +509,8 @@ void nft_model_fs_event(struct nft_model *m, const struct nft_event *ev)
 	if (ev->kind == NFT_EV_CACHEFILES_IO_ERROR ||
 	    ev->kind == NFT_EV_CACHEFILES_VFS_ERROR)
 		m->sum.failures++;
+	if (ev->kind == NFT_EV_CACHEFILES_COHERENCY)
+		count_coherency(m, ev);
 	if (ev->have & NFT_HAVE_OLD_COOKIE) {
 		old_fscache_event(m, ev);
 		return;

@@ -66,3 +66,30 @@ EOT
 	run --separate-stderr "$REPLAY" "$FIX/6.1/append.dat"
 	[[ "$output" != *"no request had a cache cookie"* ]]
 }
+
+# The other half of "is the cache used at all": every cache file found was
+# judged stale by cachefiles_check_coherency() and nothing was read from
+# the cache.  One BAD after a write, or any OK, says nothing.
+@test "every coherency check BAD and nothing read from the cache: a note; an OK among them: none" {
+	local p='    kworker/u8:0-12      [001] .....'
+	cat > "$BATS_TEST_TMPDIR/coh.txt" <<EOT
+$p   102.210736: cachefiles_coherency: o=00000005 BAD aux  B=236 c=0
+$p   102.257703: cachefiles_coherency: o=00000006 BAD aux  B=237 c=0
+EOT
+	run --separate-stderr "$REPLAY" "$BATS_TEST_TMPDIR/coh.txt"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^note: every coherency check of a cache file said BAD (2 of 2: cachefiles_coherency)' <<<"$output")" -eq 1 ]
+	run --separate-stderr "$REPLAY" --json "$BATS_TEST_TMPDIR/coh.txt"
+	[ "$(json_get 'len([n for n in d["summary"]["notes"] if n.startswith("every coherency check")])' <<<"$output")" = 1 ]
+	# one of them OK
+	sed -i '1s/BAD aux/OK     /' "$BATS_TEST_TMPDIR/coh.txt"
+	run --separate-stderr "$REPLAY" "$BATS_TEST_TMPDIR/coh.txt"
+	[[ "$output" != *"every coherency check"* ]]
+	# a single BAD (after a write, the normal verdict)
+	sed -i '1d' "$BATS_TEST_TMPDIR/coh.txt"
+	run --separate-stderr "$REPLAY" "$BATS_TEST_TMPDIR/coh.txt"
+	[[ "$output" != *"every coherency check"* ]]
+	# the corpus' cached runs: OK checks, reads from the cache
+	run --separate-stderr "$REPLAY" "$FIX/6.16/fc_write.dat"
+	[[ "$output" != *"every coherency check"* ]]
+}
