@@ -167,14 +167,15 @@ done:
 
 /* ---- formats from a tar file (ustar: 512-byte headers) ---- */
 
-static void from_tar(const char *path)
+/* 1 when @path was read */
+static int from_tar(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	char h[512];
 	int n = 0;
 
 	if (!f)
-		return;
+		return 0;
 	while (fread(h, 1, 512, f) == 512 && h[0]) {
 		char name[256], *text, *e, *sys, *slash;
 		unsigned long size = strtoul(h + 124, NULL, 8);
@@ -206,6 +207,7 @@ static void from_tar(const char *path)
 	}
 	fclose(f);
 	ok(n > 0, "%s: %d formats read", path, n);
+	return 1;
 }
 
 static void from_dir(const char *dir)
@@ -296,6 +298,7 @@ static void left_alone(void)
 int main(void)
 {
 	const char *c = getenv("NFT_CORPUS");
+	int corpus_tars = 0;
 	char path[1024];
 	DIR *d;
 	struct dirent *de;
@@ -308,14 +311,15 @@ int main(void)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/formats.tar", c, de->d_name);
-		from_tar(path);
+		corpus_tars += from_tar(path);
 	}
 	if (d)
 		closedir(d);
 	from_tar("tests/fixtures/top/formats-6.12.tar");
 	from_dir("tests/fixtures/dat/formats");
-	ok(taken >= 90, "formats read by us: %d (left to libtraceevent: %d)",
-	   taken, left);
+	/* the fixtures' 6.12 formats alone give ~25; the corpus kernels ~100 */
+	ok(taken >= (corpus_tars ? 90 : 20),
+	   "formats read by us: %d (left to libtraceevent: %d)", taken, left);
 	is(compared, taken, "every table read as libtraceevent reads it");
 	is(ours_left, 0, "no netfs/fscache/cachefiles table left to libtraceevent");
 	return tap_done();
