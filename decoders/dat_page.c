@@ -32,13 +32,8 @@
 #include <kbuffer.h>
 
 #include "dat_page.h"
+#include "rb_page.h"
 
-#define COMMIT_MASK ((1ULL << 27) - 1)
-#define MISSED_EVENTS (1ULL << 31)
-#define MISSED_STORED (1ULL << 30)
-#define TYPE_PADDING 29
-#define TYPE_TIME_EXTEND 30
-#define TYPE_TIME_STAMP 31
 
 static uint64_t get(const struct nft_page_fmt *f, const unsigned char *b,
 		    int n)
@@ -57,7 +52,7 @@ bool nft_page_sound(const struct nft_page_fmt *f, const void *page,
 	const unsigned char *p = page;
 	unsigned int hdr = 8 + f->lsize, room = f->page_size - hdr, at = 0;
 	uint64_t word = get(f, p + 8, f->lsize), commit = word & COMMIT_MASK;
-	uint64_t extra = word & ~(COMMIT_MASK | MISSED_EVENTS | MISSED_STORED);
+	uint64_t extra = word & ~(COMMIT_MASK | RB_MISSED_EVENTS | RB_MISSED_STORED);
 
 	v->why = NULL;
 	v->good = 0;
@@ -72,15 +67,15 @@ bool nft_page_sound(const struct nft_page_fmt *f, const void *page,
 		v->why = "garbage in the commit word's flag bits";
 		return false;
 	}
-	if ((word & MISSED_STORED) && !(word & MISSED_EVENTS)) {
+	if ((word & RB_MISSED_STORED) && !(word & RB_MISSED_EVENTS)) {
 		v->why = "missed-events count stored without the missed-events flag";
 		return false;
 	}
-	if ((word & MISSED_STORED) && commit + f->lsize > room) {
+	if ((word & RB_MISSED_STORED) && commit + f->lsize > room) {
 		v->why = "stored missed-events count past the page";
 		return false;
 	}
-	v->missed = word & MISSED_EVENTS;
+	v->missed = word & RB_MISSED_EVENTS;
 	while (at < commit) {
 		uint64_t left = commit - at, head, type, span;
 
@@ -137,7 +132,7 @@ void nft_page_mend(const struct nft_page_fmt *f, void *page,
 		   const struct nft_page_verdict *v)
 {
 	unsigned char *p = (unsigned char *)page + 8;
-	uint64_t word = v->good | (v->missed ? MISSED_EVENTS : 0);
+	uint64_t word = v->good | (v->missed ? RB_MISSED_EVENTS : 0);
 	int i;
 
 	for (i = 0; i < f->lsize; i++)

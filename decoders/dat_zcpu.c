@@ -54,6 +54,7 @@
 #include "dat_page.h"
 #include "dat_syms.h"
 #include "dat_zcpu.h"
+#include "rb_page.h"
 
 #define OPT_DONE 0
 #define OPT_DATE 1
@@ -67,7 +68,6 @@
 /* trace-cmd writes chunks of a few pages; anything near this is damage */
 #define MAX_CHUNK (64u << 20)
 #define PAGE_SLACK 16
-#define COMMIT_MASK ((1u << 27) - 1)
 #define MAX_CHECKED_CPUS 4096
 
 enum zalgo { Z_ZSTD, Z_ZLIB };
@@ -84,14 +84,9 @@ struct zstream {
 	char *buf;
 	size_t len, cap;
 	size_t page;		/* offset in buf of the page being cut */
-	/* the page being cut, as kbuffer would hold it (next_rec()) */
-	const unsigned char *pg;	/* its data, after the header */
-	uint32_t psize;		/* committed bytes of data */
-	uint32_t at, next;	/* current record's header; the one after */
-	uint32_t dlen;		/* current record's data bytes */
+	/* the page being cut and its current record (next_rec()) */
+	struct nft_rb_cursor rb;
 	long long page_missed;	/* what the page header says was dropped */
-	void *data;		/* current record, NULL at the end */
-	unsigned long long ts;
 	long long missed;	/* for the current record, -1: count unknown */
 	bool consumed;		/* handed out: advance on the next call */
 	bool have_first;
@@ -1826,9 +1821,9 @@ static void page_error(struct nft_zcpu *z, struct zstream *s, const char *what,
 /* Does the current record end inside its page? */
 static bool record_fits(struct nft_zcpu *z, struct zstream *s)
 {
-	size_t at = (const char *)s->data - s->cur;
+	size_t at = (const char *)s->rb.data - s->cur;
 
-	return at <= z->page_size && s->dlen <= z->page_size - at;
+	return at <= z->page_size && s->rb.len <= z->page_size - at;
 }
 
 /*
@@ -1844,13 +1839,6 @@ static long long add_missed(long long pending, long long page)
 
 /* ---- records cut out of a page, as libtraceevent's kbuffer does ---- */
 
-#define TYPE_PADDING 29
-#define TYPE_TIME_EXTEND 30
-#define TYPE_TIME_STAMP 31
-#define TS_SHIFT 27
-#define TS_MSB (0xf8ULL << 56)
-#define RB_MISSED_EVENTS (1ULL << 31)
-#define RB_MISSED_STORED (1ULL << 30)
 
 static inline uint32_t rd4(const struct nft_zcpu *z, const unsigned char *b)
 {
@@ -1884,83 +1872,30 @@ static void load_page(struct nft_zcpu *z, struct zstream *s, const char *page)
 
 	uint32_t room = z->page_size - 8 - z->lsize;
 
-	s->ts = rd8(z, p);
-	s->pg = p + 8 + z->lsize;
-	s->psize = word & COMMIT_MASK;
-	s->next = 0;
-	s->data = NULL;
+	s->rb.ts = rd8(z, p);
+	s->rb.pg = p + 8 + z->lsize;
+	s->rb.size = word & COMMIT_MASK;
+	s->rb.next = 0;
+	s->rb.data = NULL;
 	s->page_missed = 0;
 	/* never past the page, whatever was checked before */
-	if (s->psize > room)
-		s->psize = 0;
+	if (s->rb.size > room)
+		s->rb.size = 0;
 	if (word & RB_MISSED_EVENTS)
 		s->page_missed = (word & RB_MISSED_STORED) &&
-				 s->psize + z->lsize <= room ?
-			(long long)rdlong(z, s->pg + s->psize) : -1;
+				 s->rb.size + z->lsize <= room ?
+			(long long)rdlong(z, s->rb.pg + s->rb.size) : -1;
 }
 
 /*
  * kbuffer_next_event() without a call and two function pointers per word
  * (the same walk as decoders/live.c next_record(), which test_live.c holds
- * to kbuffer): 1 with s->data on the next record, 0 at the end of the
+ * to kbuffer): 1 with s->rb.data on the next record, 0 at the end of the
  * page, -1 when a record runs past the committed data.
  */
 static inline int next_rec(struct nft_zcpu *z, struct zstream *s)
 {
-	while (s->next < s->psize) {
-		uint32_t at = s->next, left = s->psize - at, h, type, delta, len;
-		const unsigned char *e = s->pg + at;
-
-		if (left < 4)
-			goto torn;
-		h = rd4(z, e);
-		type = z->big_endian ? h >> 27 : h & 31;
-		delta = z->big_endian ? h & ((1u << 27) - 1) : h >> 5;
-		if (type == 0) {
-			if (left < 8)
-				goto torn;
-			len = rd4(z, e + 4);
-			if (len < 4 || ((len - 4 + 3) & ~3u) > left - 8)
-				goto torn;
-			len = (len - 4 + 3) & ~3u;
-			s->data = (void *)(e + 8);
-			s->next = at + 8 + len;
-		} else if (type <= 28) {
-			len = type * 4;
-			if (len > left - 4)
-				goto torn;
-			s->data = (void *)(e + 4);
-			s->next = at + 4 + len;
-		} else if (type == TYPE_PADDING) {
-			/* kbuffer adds a discarded event's delta too */
-			s->ts += delta;
-			len = left >= 8 ? rd4(z, e + 4) : left;
-			s->next = len < left - 4 ? at + 4 + len : s->psize;
-			continue;
-		} else {
-			uint64_t ext;
-
-			if (left < 8)
-				goto torn;
-			ext = ((uint64_t)rd4(z, e + 4) << TS_SHIFT) + delta;
-			if (type == TYPE_TIME_STAMP)
-				s->ts = ext | (s->ts & TS_MSB);
-			else
-				s->ts += ext;
-			s->next = at + 8;
-			continue;
-		}
-		s->ts += delta;
-		s->dlen = len;
-		s->at = at;
-		return 1;
-	}
-	s->data = NULL;
-	return 0;
-torn:
-	s->next = s->psize;
-	s->data = NULL;
-	return -1;
+	return nft_rb_next(&s->rb, z->big_endian, z->swap);
 }
 
 /* Position @s on the first record of its next page that has one. */
@@ -1970,7 +1905,7 @@ static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
 	bool mended;
 	char *page;
 
-	s->data = NULL;
+	s->rb.data = NULL;
 	for (;;) {
 		if (!first)
 			s->page += z->page_size;
@@ -2012,8 +1947,8 @@ static void next_page(struct nft_zcpu *z, struct zstream *s, bool first)
 		}
 		/* kbuffer_missed_events(): only before a record at offset 0 */
 		s->missed = add_missed(s->missed,
-				       (s->data ? s->at : s->next) ? 0 : s->page_missed);
-		if (!s->data)
+				       (s->rb.data ? s->rb.at : s->rb.next) ? 0 : s->page_missed);
+		if (!s->rb.data)
 			continue;
 		if (record_fits(z, s))
 			return;
@@ -2026,10 +1961,10 @@ static void advance(struct nft_zcpu *z, struct zstream *s)
 {
 	s->consumed = false;
 	s->missed = 0;
-	if (next_rec(z, s) < 0 || (s->data && !record_fits(z, s))) {
+	if (next_rec(z, s) < 0 || (s->rb.data && !record_fits(z, s))) {
 		page_error(z, s, "a record runs past the page", 0);
 		s->lost_pending = true;
-	} else if (s->data)
+	} else if (s->rb.data)
 		return;
 	next_page(z, s, false);
 }
@@ -2073,8 +2008,8 @@ static int add_streams(struct nft_zcpu *z, const struct buffer_opt *b)
 		struct zstream *s = &z->s[i];
 
 		next_page(z, s, true);
-		s->have_first = s->data != NULL;
-		s->first_ts = s->ts + z->ts_offset;
+		s->have_first = s->rb.data != NULL;
+		s->first_ts = s->rb.ts + z->ts_offset;
 	}
 	return 0;
 }
@@ -2268,8 +2203,8 @@ struct nft_zcpu *nft_zcpu_open_raw(int fd, const struct nft_dat_range *r,
 			struct zstream *s = &z->s[i];
 
 			next_page(z, s, true);
-			s->have_first = s->data != NULL;
-			s->first_ts = s->ts + z->ts_offset;
+			s->have_first = s->rb.data != NULL;
+			s->first_ts = s->rb.ts + z->ts_offset;
 		}
 		z->diag = diag;
 	}
@@ -2314,18 +2249,18 @@ int nft_zcpu_next(struct nft_zcpu *z, struct tep_record *rec)
 
 		if (s->consumed)
 			advance(z, s);
-		if (s->data && (!best || s->ts < best->ts))
+		if (s->rb.data && (!best || s->rb.ts < best->rb.ts))
 			best = s;
 	}
 	if (!best)
 		return 0;
 	memset(rec, 0, sizeof(*rec));
-	rec->ts = best->ts + z->ts_offset;
+	rec->ts = best->rb.ts + z->ts_offset;
 	rec->cpu = best->cpu;
-	rec->data = best->data;
-	rec->size = best->dlen;
-	rec->record_size = best->next - best->at;
-	rec->offset = best->voff + best->page + 8 + z->lsize + best->at;
+	rec->data = (void *)best->rb.data;
+	rec->size = best->rb.len;
+	rec->record_size = best->rb.next - best->rb.at;
+	rec->offset = best->voff + best->page + 8 + z->lsize + best->rb.at;
 	rec->missed_events = best->missed;
 	rec->ref_count = 1;
 	best->consumed = true;
@@ -2357,7 +2292,7 @@ int nft_zcpu_first_ts(const struct nft_zcpu *z, int i, unsigned long long *ts)
 
 bool nft_zcpu_lost_at_end_of(const struct nft_zcpu *z, int i)
 {
-	return i >= 0 && i < z->n && !z->s[i].data && z->s[i].lost_pending;
+	return i >= 0 && i < z->n && !z->s[i].rb.data && z->s[i].lost_pending;
 }
 
 bool nft_zcpu_cpu_damaged(const struct nft_zcpu *z, int cpu)
@@ -2392,7 +2327,7 @@ bool nft_zcpu_cpu_done(struct nft_zcpu *z, int cpu)
 		/* step to its next record now; nft_zcpu_next() will not again */
 		if (s->consumed)
 			advance(z, s);
-		return !s->data;
+		return !s->rb.data;
 	}
 	return true;
 }

@@ -35,6 +35,7 @@
 #include <trace-cmd.h>
 
 #include "live.h"
+#include "rb_page.h"
 #include "tep_event.h"
 
 #define TRACEFS_MAGIC 0x74726163
@@ -72,29 +73,13 @@ static const char *const systems[] = { "netfs", "fscache", "cachefiles", NULL };
  * record has the timestamp trace-cmd gives it, and checks each length
  * against the page's commit before it reads past it.
  */
-#define COMMIT_MASK ((1ULL << 27) - 1)
-#define RB_MISSED_EVENTS (1ULL << 31)
-#define RB_MISSED_STORED (1ULL << 30)
-#define TYPE_PADDING 29
-#define TYPE_TIME_EXTEND 30
-#define TYPE_TIME_STAMP 31
-#define TS_SHIFT 27
-/* absolute time stamps lack the top 5 bits: they come from the page's */
-#define TS_MSB (0xf8ULL << 56)
 
 struct cpu_queue {
 	char *pages;
 	size_t n, cap;		/* pages queued / room */
 	size_t cur;		/* pages loaded so far */
-	/* the page being read */
-	const unsigned char *pg;	/* its data[] */
-	uint32_t size;		/* committed bytes of data */
-	uint32_t next;		/* offset of the event after the current */
-	uint32_t at;		/* offset of the current record's header */
-	/* the current record, data NULL when drained */
-	const void *data;
-	uint32_t len;
-	uint64_t ts;
+	/* the page being read and its current record, data NULL when drained */
+	struct nft_rb_cursor rb;
 	long long lost;		/* pending marker: >0 count, -1 unknown */
 	uint64_t lost_until;	/* ... of events older than this */
 	bool lost_pending;
@@ -240,67 +225,17 @@ static long long add_missed(long long pending, long long page)
 }
 
 /*
- * Step @q to its page's next record: true with q->data, q->len, q->ts set;
+ * Step @q to its page's next record: true with q->rb.data, q->rb.len, q->rb.ts set;
  * false at the end of the page.  An event that runs past the commit ends
  * the page (counted: a torn page, not a record we could read).
  */
 static inline bool next_record(struct nft_pages *p, struct cpu_queue *q)
 {
-	while (q->next < q->size) {
-		uint32_t at = q->next, left = q->size - at, h, type, delta, len;
-		const unsigned char *e = q->pg + at;
+	int r = nft_rb_next(&q->rb, p->big, p->swap);
 
-		if (left < 4)
-			goto torn;
-		h = rd4(p, e);
-		type = p->big ? h >> 27 : h & 31;
-		delta = p->big ? h & ((1u << 27) - 1) : h >> 5;
-		if (type == 0) {
-			if (left < 8)
-				goto torn;
-			len = rd4(p, e + 4);
-			if (len < 4 || ((len - 4 + 3) & ~3u) > left - 8)
-				goto torn;
-			len = (len - 4 + 3) & ~3u;
-			q->data = e + 8;
-			q->next = at + 8 + len;
-		} else if (type <= 28) {
-			len = type * 4;
-			if (len > left - 4)
-				goto torn;
-			q->data = e + 4;
-			q->next = at + 4 + len;
-		} else if (type == TYPE_PADDING) {
-			/* kbuffer adds a discarded event's delta too */
-			q->ts += delta;
-			len = left >= 8 ? rd4(p, e + 4) : left;
-			q->next = len < left - 4 ? at + 4 + len : q->size;
-			continue;
-		} else {
-			uint64_t ext;
-
-			if (left < 8)
-				goto torn;
-			ext = ((uint64_t)rd4(p, e + 4) << TS_SHIFT) + delta;
-			if (type == TYPE_TIME_STAMP)
-				q->ts = ext | (q->ts & TS_MSB);
-			else
-				q->ts += ext;
-			q->next = at + 8;
-			continue;
-		}
-		q->ts += delta;
-		q->len = len;
-		q->at = at;
-		return true;
-	}
-	q->data = NULL;
-	return false;
-torn:
-	p->st.bad_records++;
-	q->next = q->size;
-	q->data = NULL;
-	return false;
+	if (r < 0)
+		p->st.bad_records++;
+	return r > 0;
 }
 
 /* Start reading @page: its header, and what it says was dropped before it. */
@@ -310,12 +245,12 @@ static void load_page(struct nft_pages *p, struct cpu_queue *q,
 	uint64_t word = rdlong(p, page + 8);
 	uint32_t room = p->subbuf - p->hdr, size = word & COMMIT_MASK;
 
-	q->ts = rd8(p, page);
+	q->rb.ts = rd8(p, page);
 	if (count_missed)
-		q->lost_until = q->ts;
-	q->pg = page + p->hdr;
-	q->next = 0;
-	q->data = NULL;
+		q->lost_until = q->rb.ts;
+	q->rb.pg = page + p->hdr;
+	q->rb.next = 0;
+	q->rb.data = NULL;
 	if (size > room ||
 	    (word & ~(COMMIT_MASK | RB_MISSED_EVENTS | RB_MISSED_STORED))) {
 		/* not a page the kernel wrote: its records are lost */
@@ -330,18 +265,18 @@ static void load_page(struct nft_pages *p, struct cpu_queue *q,
 
 		if ((word & RB_MISSED_STORED) &&
 		    size + (p->long4 ? 4u : 8u) <= room)
-			missed = (long long)rdlong(p, q->pg + size);
+			missed = (long long)rdlong(p, q->rb.pg + size);
 		q->lost = add_missed(q->lost_pending ? q->lost : 0,
 				     missed > 0 ? missed : -1);
 		q->lost_pending = true;
 	}
-	q->size = size;
+	q->rb.size = size;
 }
 
 /* Position @q on the first record of its next page that has one. */
 static void load_next(struct nft_pages *p, struct cpu_queue *q)
 {
-	q->data = NULL;
+	q->rb.data = NULL;
 	while (q->cur < q->n) {
 		load_page(p, q, (const unsigned char *)q->pages +
 				q->cur++ * p->subbuf, true);
@@ -377,10 +312,10 @@ static inline int emit_record(struct nft_pages *p, int cpu,
 	struct nft_event ev;
 	int r;
 
-	rec.ts = q->ts;
+	rec.ts = q->rb.ts;
 	rec.cpu = cpu;
-	rec.data = (void *)q->data;
-	rec.size = q->len;
+	rec.data = (void *)q->rb.data;
+	rec.size = q->rb.len;
 	p->st.records++;
 	if (rec.ts < p->emitted_ts)
 		p->st.late_records++;
@@ -403,11 +338,11 @@ static void resume_held(struct nft_pages *p, struct cpu_queue *q)
 	q->resume = false;
 	load_page(p, q, (const unsigned char *)q->pages, false);
 	q->cur = 1;
-	q->next = q->resume_at;
-	q->ts = q->resume_ts;
+	q->rb.next = q->resume_at;
+	q->rb.ts = q->resume_ts;
 	/* the held record again: its delta is already in resume_ts */
 	if (next_record(p, q)) {
-		q->ts = q->resume_ts;
+		q->rb.ts = q->resume_ts;
 		return;
 	}
 	load_next(p, q);
@@ -417,7 +352,7 @@ static void resume_held(struct nft_pages *p, struct cpu_queue *q)
 static inline bool before(const struct cpu_queue *a, int acpu,
 			  const struct cpu_queue *b, int bcpu)
 {
-	return a->ts < b->ts || (a->ts == b->ts && acpu < bcpu);
+	return a->rb.ts < b->rb.ts || (a->rb.ts == b->rb.ts && acpu < bcpu);
 }
 
 /*
@@ -440,14 +375,14 @@ int nft_pages_flush(struct nft_pages *p, struct nft_sink *sink)
 		struct cpu_queue *q = &p->q[i];
 
 		q->cur = 0;
-		q->data = NULL;
+		q->rb.data = NULL;
 		if (!q->n)
 			continue;
 		if (q->resume)
 			resume_held(p, q);
 		else
 			load_next(p, q);
-		if (q->data)
+		if (q->rb.data)
 			p->active[nact++] = i;
 	}
 	/*
@@ -481,7 +416,7 @@ int nft_pages_flush(struct nft_pages *p, struct nft_sink *sink)
 		}
 		/* the run of @best: up to the limit and the next cpu's turn */
 		for (;;) {
-			if (best->ts > p->limit)
+			if (best->rb.ts > p->limit)
 				goto out;
 			ret = emit_record(p, bcpu, best, sink);
 			if (ret)
@@ -493,7 +428,7 @@ int nft_pages_flush(struct nft_pages *p, struct nft_sink *sink)
 				if (ret)
 					goto out;
 			}
-			if (!best->data) {
+			if (!best->rb.data) {
 				p->active[bi] = p->active[--nact];
 				break;
 			}
@@ -506,12 +441,12 @@ out:
 		struct cpu_queue *q = &p->q[i];
 
 		q->resume = false;
-		if (!ret && q->data && q->cur) {
+		if (!ret && q->rb.data && q->cur) {
 			/* hold back the current page and the ones after it */
 			size_t keep = q->n - (q->cur - 1);
 
-			q->resume_at = q->at;
-			q->resume_ts = q->ts;
+			q->resume_at = q->rb.at;
+			q->resume_ts = q->rb.ts;
 			memmove(q->pages, q->pages + (q->cur - 1) * p->subbuf,
 				keep * p->subbuf);
 			q->n = keep;
@@ -520,7 +455,7 @@ out:
 			q->n = 0;
 		}
 		q->cur = 0;
-		q->data = NULL;
+		q->rb.data = NULL;
 	}
 	return ret;
 }
