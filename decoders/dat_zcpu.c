@@ -126,15 +126,29 @@ struct nft_zcpu {
 
 /* ---- reading the layout ---- */
 
-static uint64_t get_num(const struct nft_zcpu *z, const unsigned char *b,
-			int n)
+/* @n (<= 8) bytes at @b as a number of the file's byte order, and back */
+static uint64_t num_at(const unsigned char *b, int n, bool big_endian)
 {
 	uint64_t v = 0;
 	int i;
 
 	for (i = 0; i < n; i++)
-		v |= (uint64_t)b[z->big_endian ? n - 1 - i : i] << (8 * i);
+		v |= (uint64_t)b[big_endian ? n - 1 - i : i] << (8 * i);
 	return v;
+}
+
+static void put_at(unsigned char *b, int n, bool big_endian, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		b[big_endian ? n - 1 - i : i] = v >> (8 * i);
+}
+
+static uint64_t get_num(const struct nft_zcpu *z, const unsigned char *b,
+			int n)
+{
+	return num_at(b, n, z->big_endian);
 }
 
 /* Read @n (<= 8) bytes at @off as a number; -1 past the end of the file. */
@@ -656,16 +670,6 @@ int nft_zcpu_check(int fd, int *copy_fd)
 
 /* ---- which formats the records use ---- */
 
-static uint64_t num_at(const unsigned char *b, int n, bool big_endian)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)b[big_endian ? n - 1 - i : i] << (8 * i);
-	return v;
-}
-
 /* The "ID: N" line of a format text; -1 when it has none. */
 static long format_id(const unsigned char *t, uint64_t len)
 {
@@ -841,14 +845,6 @@ static bool has_id(const unsigned char *ids, long id)
 	return id >= 0 && (ids[id >> 3] & (1u << (id & 7)));
 }
 
-static void put_size(unsigned char *b, uint64_t v, bool big_endian)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		b[big_endian ? 7 - i : i] = v >> (8 * i);
-}
-
 long long nft_dat_prune_events(const unsigned char *d, uint64_t len,
 			       bool big_endian, const unsigned char *records,
 			       unsigned char **out, int *kept, int *all,
@@ -929,7 +925,6 @@ long long nft_dat_prune_events(const unsigned char *d, uint64_t len,
 	k = 0;
 	for (i = 0; i < nsys; i++) {
 		uint64_t n = 0, at = o, cpos, nlen;
-		int b;
 
 		nul = memchr(d + p, 0, len - p);
 		nlen = nul + 1 - (d + p);
@@ -948,7 +943,7 @@ long long nft_dat_prune_events(const unsigned char *d, uint64_t len,
 					(const char *)f[k].at + 8, f[k].size,
 					&lean, &llen)) {
 				/* shorter: still inside w */
-				put_size(w + o, llen, big_endian);
+				put_at(w + o, 8, big_endian, llen);
 				memcpy(w + o + 8, lean, llen);
 				free(lean);
 				o += 8 + llen;
@@ -963,16 +958,10 @@ long long nft_dat_prune_events(const unsigned char *d, uint64_t len,
 			o = at;		/* no format left: no system */
 			continue;
 		}
-		for (b = 0; b < 4; b++)
-			w[cpos + (big_endian ? 3 - b : b)] = n >> (8 * b);
+		put_at(w + cpos, 4, big_endian, n);
 		cnt++;
 	}
-	{
-		int b;
-
-		for (b = 0; b < 4; b++)
-			w[big_endian ? 3 - b : b] = cnt >> (8 * b);
-	}
+	put_at(w, 4, big_endian, cnt);
 	*all = nf;
 	*out = w;
 	w = NULL;
@@ -1066,10 +1055,7 @@ struct unpack {
 static void put_num(const struct nft_zcpu *z, unsigned char *b, int n,
 		    uint64_t v)
 {
-	int i;
-
-	for (i = 0; i < n; i++)
-		b[z->big_endian ? n - 1 - i : i] = v >> (8 * i);
+	put_at(b, n, z->big_endian, v);
 }
 
 /* A section of @id with @len bytes of uncompressed data at u->end. */
