@@ -9,30 +9,15 @@
 # trace.dat of the fixtures and of the shared corpus.  (Table for table, the
 # same is checked in tests/unit/test_dat_syms.c.)
 
+load helper
+
 setup() {
-	NFT_BIN=${NFT_BIN:-$BATS_TEST_DIRNAME/../../bin}
-	REPLAY=$NFT_BIN/netfs-replay
-	FIX=$BATS_TEST_DIRNAME/../fixtures
-	CORPUS=
-	for d in "$BATS_TEST_DIRNAME/../../../shared/corpus" /work/shared/corpus; do
-		[ -z "$CORPUS" ] && [ -d "$d" ] && CORPUS=$d
-	done
-	true
+	CORPUS=$(nft_corpus)
 }
 
-# both FILE ARGS...: with our tables and with libtraceevent's
+# both FILE ARGS...: with libtraceevent's tables and with ours, the same report
 both() {
-	local f=$1 o
-	shift
-	o=$BATS_TEST_TMPDIR/out
-	NETFS_REPLAY_DAT_SYMS=0 "$REPLAY" "$@" "$f" > "$o.0" 2> "$o.0e" && s0=0 || s0=$?
-	"$REPLAY" "$@" "$f" > "$o.1" 2> "$o.1e" && s1=0 || s1=$?
-	if ! cmp -s "$o.0" "$o.1" || ! cmp -s "$o.0e" "$o.1e" || [ "$s0" != "$s1" ]; then
-		echo "differs: $* $f (exit $s0 vs $s1)"
-		diff "$o.0" "$o.1" | head -20
-		diff "$o.0e" "$o.1e" | head -20
-		return 1
-	fi
+	same_report NETFS_REPLAY_DAT_SYMS=0 NETFS_REPLAY_DAT_SYMS=1 "$@"
 }
 
 captures() {

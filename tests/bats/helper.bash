@@ -10,6 +10,38 @@ nft_bin() {
 FIX=$BATS_TEST_DIRNAME/../fixtures
 REPLAY=$(nft_bin)/netfs-replay
 
+# The shared corpus beside the repository (../shared/corpus), or empty.
+nft_corpus() {
+	local d
+	for d in "$BATS_TEST_DIRNAME/../../../shared/corpus" /work/shared/corpus; do
+		[ -d "$d" ] && { printf '%s\n' "$d"; return; }
+	done
+	true
+}
+
+# same_report ENV0 ENV1 FILE ARGS...: netfs-replay ARGS FILE run with the
+# environment setting ENV0 and then ENV1 (VAR=VALUE) gives the same stdout,
+# stderr and exit status, kept in $BATS_TEST_TMPDIR/out.0 and out.1; else
+# say how they differ and fail (also when it did not run or was killed).
+same_report() {
+	local e0=$1 e1=$2 f=$3 o=$BATS_TEST_TMPDIR/out s0 s1
+	shift 3
+	env "$e0" "$REPLAY" "$@" "$f" > "$o.0" 2> "$o.0e" && s0=0 || s0=$?
+	env "$e1" "$REPLAY" "$@" "$f" > "$o.1" 2> "$o.1e" && s1=0 || s1=$?
+	# both may not just fail alike: it must have run, and not died
+	if [ "$s0" -ge 126 ]; then
+		echo "$REPLAY did not run or died (exit $s0): $* $f"
+		head -5 "$o.0e"
+		return 1
+	fi
+	if ! cmp -s "$o.0" "$o.1" || ! cmp -s "$o.0e" "$o.1e" || [ "$s0" != "$s1" ]; then
+		echo "differs ($e0 / $e1): $* $f (exit $s0 vs $s1)"
+		diff "$o.0" "$o.1" | head -20
+		diff "$o.0e" "$o.1e" | head -20
+		return 1
+	fi
+}
+
 # jq-like: json_get EXPR < doc -- prints the Python expression evaluated
 # with d = the parsed document (lists and dicts as compact JSON).
 json_get() {

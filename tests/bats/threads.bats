@@ -8,30 +8,16 @@
 # and stderr; -R (each event's raw line handed over too); netfs-top -i.
 # NETFS_TRACE_THREADS=1 hands over from the first event, =0 never.
 
+load helper
+
 setup() {
-	NFT_BIN=${NFT_BIN:-$BATS_TEST_DIRNAME/../../bin}
-	REPLAY=$NFT_BIN/netfs-replay
-	FIX=$BATS_TEST_DIRNAME/../fixtures
-	CORPUS=
-	for d in "$BATS_TEST_DIRNAME/../../../shared/corpus" /work/shared/corpus; do
-		[ -z "$CORPUS" ] && [ -d "$d" ] && CORPUS=$d
-	done
-	true
+	NFT_BIN=$(nft_bin)
+	CORPUS=$(nft_corpus)
 }
 
-# both FILE ARGS...: run netfs-replay both ways; fail if they differ
+# both FILE ARGS...: on one thread and on two, the same report
 both() {
-	local f=$1 o
-	shift
-	o=$BATS_TEST_TMPDIR/out
-	NETFS_TRACE_THREADS=0 "$REPLAY" "$@" "$f" > "$o.0" 2> "$o.0e" && s0=0 || s0=$?
-	NETFS_TRACE_THREADS=1 "$REPLAY" "$@" "$f" > "$o.1" 2> "$o.1e" && s1=0 || s1=$?
-	if ! cmp -s "$o.0" "$o.1" || ! cmp -s "$o.0e" "$o.1e" || [ "$s0" != "$s1" ]; then
-		echo "differs: $* $f (exit $s0 vs $s1)"
-		diff "$o.0" "$o.1" | head -20
-		diff "$o.0e" "$o.1e" | head -20
-		return 1
-	fi
+	same_report NETFS_TRACE_THREADS=0 NETFS_TRACE_THREADS=1 "$@"
 }
 
 captures() {
