@@ -265,33 +265,47 @@ static int strip_one(const char *print_fmt)
 
 static void left_alone(void)
 {
-	is(strip_one("\"%s\", __print_symbolic(REC->what, { 0, \"A\" }, { 1, \"B\" })"),
-	   0, "a plain table is read");
-	is(strip_one("\"%s\", __print_symbolic((int)REC->what, { netfs_x, \"A\" })"),
-	   0, "a cast field and an enum name are read");
-	is(strip_one("\"%d\", REC->what"), 1, "no table: left alone");
-	is(strip_one("\"%s\", __print_symbolic(REC->what, { 1UL, \"A\" })"), 1,
-	   "a suffixed number is left to libtraceevent");
-	is(strip_one("\"%s\", __print_symbolic(REC->what, { (1 << 2), \"A\" })"), 1,
-	   "an expression is left to libtraceevent");
-	is(strip_one("\"%s\", __print_symbolic(REC->what, { -1, \"A\" })"), 1,
-	   "a negative value is left to libtraceevent");
-	is(strip_one("\"%s\", __print_symbolic(REC->what, { 0, \"A\\\"\" })"), 1,
-	   "a string with an escape is left to libtraceevent");
-	is(strip_one("\"%s\", __print_symbolic(REC->what, { 0, \"A\" \"B\" })"), 1,
-	   "concatenated strings are left to libtraceevent");
-	is(strip_one("\"%s\", __print_symbolic_u64(REC->what, { 0, \"A\" })"), 1,
-	   "__print_symbolic_u64 is left to libtraceevent");
-	is(strip_one("\"%s\", foo(__print_symbolic(REC->what, { 0, \"A\" }))"), 1,
-	   "a table inside a call is left to libtraceevent");
-	is(strip_one("\"%s\", __print_symbolic(REC->what + 1, { 0, \"A\" })"), 1,
-	   "a field expression is left to libtraceevent");
-	is(strip_one("\"%s\", __print_symbolic(REC->what, { 0, \"A\" }"), 1,
-	   "an unclosed table is left to libtraceevent");
-	is(strip_one("\"%s, __print_symbolic(REC->what, { 0, \"A\" })"), 1,
-	   "an unclosed format string is left to libtraceevent");
-	is(strip_one("\"%s\", REC->what ? __print_symbolic(REC->what, { 0, \"A\" }) : \"-\""),
-	   0, "a table in a top-level conditional is read");
+	static const struct {
+		const char *print_fmt;
+		int want;	/* 0 read by us, 1 left to libtraceevent */
+		const char *what;
+	} cases[] = {
+		{ "\"%s\", __print_symbolic(REC->what, { 0, \"A\" }, { 1, \"B\" })",
+		  0, "a plain table is read" },
+		{ "\"%s\", __print_symbolic((int)REC->what, { netfs_x, \"A\" })",
+		  0, "a cast field and an enum name are read" },
+		{ "\"%s\", REC->what ? __print_symbolic(REC->what, { 0, \"A\" }) : \"-\"",
+		  0, "a table in a top-level conditional is read" },
+		{ "\"%d\", REC->what", 1, "no table: left alone" },
+		{ "\"%s\", __print_symbolic(REC->what, { 1UL, \"A\" })",
+		  1, "a suffixed number is left to libtraceevent" },
+		{ "\"%s\", __print_symbolic(REC->what, { (1 << 2), \"A\" })",
+		  1, "an expression is left to libtraceevent" },
+		{ "\"%s\", __print_symbolic(REC->what, { -1, \"A\" })",
+		  1, "a negative value is left to libtraceevent" },
+		{ "\"%s\", __print_symbolic(REC->what, { 0, \"A\\\"\" })",
+		  1, "a string with an escape is left to libtraceevent" },
+		{ "\"%s\", __print_symbolic(REC->what, { 0, \"A\" \"B\" })",
+		  1, "concatenated strings are left to libtraceevent" },
+		{ "\"%s\", __print_symbolic_u64(REC->what, { 0, \"A\" })",
+		  1, "__print_symbolic_u64 is left to libtraceevent" },
+		{ "\"%s\", foo(__print_symbolic(REC->what, { 0, \"A\" }))",
+		  1, "a table inside a call is left to libtraceevent" },
+		{ "\"%s\", __print_symbolic(REC->what + 1, { 0, \"A\" })",
+		  1, "a field expression is left to libtraceevent" },
+		{ "\"%s\", __print_symbolic(REC->what, { 0, \"A\" }",
+		  1, "an unclosed table is left to libtraceevent" },
+		{ "\"%s, __print_symbolic(REC->what, { 0, \"A\" })",
+		  1, "an unclosed format string is left to libtraceevent" },
+		{ "\"%s\", __print_symbolic(REC->what)",
+		  1, "a table without entries is left to libtraceevent" },
+		{ "\"%s\", __print_symbolic(REC->what, { 0, \"\xc3\xa9\" })",
+		  1, "a byte that is not printable ASCII is left to libtraceevent" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		is(strip_one(cases[i].print_fmt), cases[i].want, cases[i].what);
 }
 
 
